@@ -1,0 +1,25 @@
+package io.fleetgate.exclusive;
+
+import io.fleetgate.ErrorCode;
+import io.fleetgate.FleetgateException;
+
+import java.util.Map;
+
+/**
+ * Activation refused because the reported GPS accuracy is worse than the cap.
+ * Details: {@code accuracy_m}, {@code max_accuracy_m}. Immutable.
+ */
+public final class AccuracyTooLowException extends FleetgateException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param accuracyM    the reported accuracy, metres
+     * @param maxAccuracyM the cap, metres
+     */
+    public AccuracyTooLowException(double accuracyM, double maxAccuracyM) {
+        super(ErrorCode.ACCURACY_TOO_LOW,
+                String.format(java.util.Locale.ROOT, "location accuracy %.0f m is worse than the %.0f m required",
+                        accuracyM, maxAccuracyM),
+                Map.of("accuracy_m", accuracyM, "max_accuracy_m", maxAccuracyM), null);
+    }
+}

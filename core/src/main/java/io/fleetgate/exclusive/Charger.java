@@ -1,0 +1,22 @@
+package io.fleetgate.exclusive;
+
+import io.fleetgate.Ids;
+import io.fleetgate.geo.Coordinate;
+
+import java.util.Objects;
+
+/**
+ * An EV charger drivers activate exclusive sessions at. Immutable.
+ *
+ * @param id       the host's id
+ * @param placeId  the place id (for example from a maps provider), or {@code null}
+ * @param location where it is
+ */
+public record Charger(String id, String placeId, Coordinate location) {
+    /** @throws io.fleetgate.FleetgateException {@code INVALID_REQUEST} for a bad id or missing location */
+    public Charger {
+        Ids.require("charger_id", id);
+        Ids.optional("place_id", placeId);
+        Objects.requireNonNull(location, "location");
+    }
+}

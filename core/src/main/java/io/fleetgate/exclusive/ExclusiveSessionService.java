@@ -1,0 +1,322 @@
+package io.fleetgate.exclusive;
+
+import io.fleetgate.FleetgateException;
+import io.fleetgate.FleetgateSettings;
+import io.fleetgate.FleetgateStore;
+import io.fleetgate.Ids;
+import io.fleetgate.Principal;
+import io.fleetgate.geo.Coordinate;
+import io.fleetgate.geo.Geo;
+import io.fleetgate.geo.Geofence;
+import io.fleetgate.geo.GeofenceCheck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Exclusive sessions at EV chargers: a driver within the radius of a charger activates a
+ * time-boxed exclusive offer at a merchant; one ACTIVE session per driver; sessions end by
+ * completion, cancellation or expiry.
+ *
+ * <p>Every call takes the acting {@link Principal}; only a driver may activate, complete, cancel or
+ * look up, and only their own sessions (someone else's session is "not found"). Refusals are
+ * {@link FleetgateException}s checked in this order: invalid request, unknown charger or merchant,
+ * accuracy, radius, already active. A refusal writes nothing, except that a session found past its
+ * expiry is marked EXPIRED on the way.
+ *
+ * <p>Expiry is lazy (an ACTIVE session past {@code expires_at} is marked EXPIRED when next touched)
+ * and may also be swept with {@link #expireDue}. Each outcome is logged through SLF4J under this
+ * class's logger as a key-value event named {@code exclusive_activated},
+ * {@code exclusive_activation_blocked}, {@code exclusive_completed}, {@code exclusive_canceled} or
+ * {@code exclusive_expired}.
+ *
+ * <p>Instances are immutable and thread-safe; share one per host.
+ */
+public final class ExclusiveSessionService {
+    private static final Logger LOG = LoggerFactory.getLogger(ExclusiveSessionService.class);
+
+    private final PlaceDirectory places;
+    private final ExclusiveSessionRepository sessions;
+    private final Clock clock;
+    private final FleetgateSettings settings;
+
+    private ExclusiveSessionService(Builder b) {
+        this.places = b.store.places();
+        this.sessions = b.store.exclusiveSessions();
+        this.clock = b.clock;
+        this.settings = b.settings;
+    }
+
+    /** @return a builder; {@code store} is required, the clock defaults to UTC system time */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Activates an exclusive session for the calling driver.
+     *
+     * @param principal the caller; must be a driver
+     * @param request   what the driver sent
+     * @return the new ACTIVE session, expiring after the configured duration
+     * @throws FleetgateException {@code FORBIDDEN} for a non-driver; {@code INVALID_REQUEST} for a
+     *                            missing charger id, no merchant id of either kind, or bad
+     *                            coordinates or accuracy; {@code NOT_FOUND} for an unknown charger
+     *                            or merchant; {@link AccuracyTooLowException};
+     *                            {@link OutsideRadiusException}; {@link ActiveSessionExistsException};
+     *                            {@code STORE_UNAVAILABLE}
+     */
+    public ExclusiveSession activate(Principal principal, ActivateRequest request) {
+        Objects.requireNonNull(request, "request");
+        try {
+            Principal.Driver driver = Principal.requireDriver(principal, "activate an exclusive session");
+            return activate(driver, request);
+        } catch (FleetgateException e) {
+            LoggingEventBuilder event = LOG.atInfo().setMessage("exclusive_activation_blocked")
+                    .addKeyValue("driver_id", principal == null ? null : principal.userId())
+                    .addKeyValue("charger_id", request.chargerId())
+                    .addKeyValue("merchant_id", request.merchantId())
+                    .addKeyValue("reason", e.code().name());
+            e.details().forEach((k, v) -> event.addKeyValue(k, v instanceof ExclusiveSession s ? s.id() : v));
+            event.log();
+            throw e;
+        }
+    }
+
+    private ExclusiveSession activate(Principal.Driver driver, ActivateRequest request) {
+        Ids.require("charger_id", request.chargerId());
+        Ids.optional("merchant_id", request.merchantId());
+        Ids.optional("merchant_place_id", request.merchantPlaceId());
+        Ids.optional("intent_session_id", request.intentSessionId());
+        if (request.merchantId() == null && request.merchantPlaceId() == null) {
+            throw FleetgateException.invalid("merchant_id", "or merchant_place_id is required");
+        }
+        Coordinate at = Coordinate.of(request.lat(), request.lng());
+        Double accuracy = Geo.checkAccuracy("accuracy_m", request.accuracyM());
+
+        Charger charger = places.findCharger(request.chargerId())
+                .orElseThrow(() -> FleetgateException.notFound("charger", request.chargerId()));
+        Merchant merchant = findMerchant(request);
+
+        if (accuracy != null && accuracy > settings.maxAccuracyM()) {
+            throw new AccuracyTooLowException(accuracy, settings.maxAccuracyM());
+        }
+        GeofenceCheck fence = new Geofence(charger.location(), settings.chargerRadiusM()).check(at, accuracy);
+        if (!fence.inside()) {
+            throw new OutsideRadiusException(fence.distanceM(), fence.radiusM());
+        }
+
+        Instant now = now();
+        ExclusiveSession candidate = new ExclusiveSession(UUID.randomUUID().toString(), driver.userId(),
+                merchant.id(), merchant.placeId(), charger.id(), charger.placeId(), request.intentSessionId(),
+                ExclusiveSessionStatus.ACTIVE, now, now.plus(settings.exclusiveDuration()), null, now, now,
+                at.lat(), at.lng(), accuracy, fence.distanceM());
+        ActivationOutcome outcome = sessions.activate(candidate, now);
+        outcome.expired().forEach(ExclusiveSessionService::logExpired);
+        if (outcome.existing() != null) {
+            throw new ActiveSessionExistsException(outcome.existing());
+        }
+        ExclusiveSession created = outcome.created();
+        LOG.atInfo().setMessage("exclusive_activated")
+                .addKeyValue("driver_id", created.driverId())
+                .addKeyValue("exclusive_session_id", created.id())
+                .addKeyValue("charger_id", created.chargerId())
+                .addKeyValue("merchant_id", created.merchantId())
+                .addKeyValue("distance_m", created.activationDistanceToChargerM())
+                .addKeyValue("accuracy_m", created.activationAccuracyM())
+                .addKeyValue("expires_at", created.expiresAt())
+                .log();
+        return created;
+    }
+
+    private Merchant findMerchant(ActivateRequest request) {
+        if (request.merchantId() != null) {
+            Merchant m = places.findMerchant(request.merchantId())
+                    .orElseThrow(() -> FleetgateException.notFound("merchant", request.merchantId()));
+            if (request.merchantPlaceId() != null && !request.merchantPlaceId().equals(m.placeId())) {
+                throw FleetgateException.invalid("merchant_place_id", "does not match merchant " + m.id());
+            }
+            return m;
+        }
+        return places.findMerchantByPlaceId(request.merchantPlaceId())
+                .orElseThrow(() -> FleetgateException.notFound("merchant place", request.merchantPlaceId()));
+    }
+
+    /**
+     * Completes the calling driver's ACTIVE session.
+     *
+     * @param principal the caller; must be the session's driver
+     * @param sessionId the session
+     * @return the session, now COMPLETED
+     * @throws FleetgateException {@code FORBIDDEN} for a non-driver; {@code INVALID_REQUEST} for a
+     *                            bad id; {@code NOT_FOUND} if unknown or another driver's;
+     *                            {@link NotActiveException} if it has ended, including when it is
+     *                            found past its expiry (it is then marked EXPIRED)
+     */
+    public ExclusiveSession complete(Principal principal, String sessionId) {
+        return finish(principal, sessionId, ExclusiveSessionStatus.COMPLETED, "exclusive_completed");
+    }
+
+    /**
+     * Cancels the calling driver's ACTIVE session.
+     *
+     * @param principal the caller; must be the session's driver
+     * @param sessionId the session
+     * @return the session, now CANCELED
+     * @throws FleetgateException as {@link #complete}
+     */
+    public ExclusiveSession cancel(Principal principal, String sessionId) {
+        return finish(principal, sessionId, ExclusiveSessionStatus.CANCELED, "exclusive_canceled");
+    }
+
+    private ExclusiveSession finish(Principal principal, String sessionId, ExclusiveSessionStatus target,
+                                    String eventName) {
+        String verb = target == ExclusiveSessionStatus.COMPLETED ? "complete" : "cancel";
+        Principal.Driver driver = Principal.requireDriver(principal, verb + " an exclusive session");
+        Ids.require("exclusive_session_id", sessionId);
+        FinishOutcome outcome = sessions.finish(sessionId, driver.userId(), target, now());
+        if (outcome instanceof FinishOutcome.Finished f) {
+            LOG.atInfo().setMessage(eventName)
+                    .addKeyValue("driver_id", driver.userId())
+                    .addKeyValue("exclusive_session_id", sessionId)
+                    .addKeyValue("charger_id", f.session().chargerId())
+                    .addKeyValue("merchant_id", f.session().merchantId())
+                    .log();
+            return f.session();
+        }
+        if (outcome instanceof FinishOutcome.Expired e) {
+            logExpired(e.session());
+            throw new NotActiveException(e.session());
+        }
+        if (outcome instanceof FinishOutcome.NotActive n) {
+            throw new NotActiveException(n.session());
+        }
+        throw FleetgateException.notFound("exclusive session", sessionId);
+    }
+
+    /**
+     * The calling driver's ACTIVE session, for polling after a refresh. A session found past its
+     * expiry is marked EXPIRED and not returned.
+     *
+     * @param principal       the caller; must be a driver
+     * @param includeExpired  when the driver has no ACTIVE session, return their most recent
+     *                        session if it is EXPIRED (so a phone that slept learns why its offer
+     *                        ended)
+     * @return the session, or empty
+     * @throws FleetgateException {@code FORBIDDEN} for a non-driver
+     */
+    public Optional<ExclusiveSession> active(Principal principal, boolean includeExpired) {
+        Principal.Driver driver = Principal.requireDriver(principal, "look up exclusive sessions");
+        Optional<ExclusiveSession> active = sessions.findActive(driver.userId());
+        if (active.isPresent()) {
+            ExclusiveSession s = active.get();
+            Instant now = now();
+            if (!s.isDueToExpire(now)) {
+                return active;
+            }
+            Optional<ExclusiveSession> expired = sessions.expire(s.id(), now);
+            expired.ifPresent(ExclusiveSessionService::logExpired);
+            if (includeExpired && expired.isPresent()) {
+                return expired;
+            }
+        }
+        if (!includeExpired) {
+            return Optional.empty();
+        }
+        return sessions.findLatest(driver.userId())
+                .filter(latest -> latest.status() == ExclusiveSessionStatus.EXPIRED);
+    }
+
+    /**
+     * Marks sessions past their expiry EXPIRED, for hosts that run a sweeper besides the lazy
+     * expiry. Safe to run on several instances at once.
+     *
+     * @param principal must be {@link Principal#system()}
+     * @param limit     the most to change in this call, 1 to 10,000
+     * @return the sessions marked EXPIRED
+     * @throws FleetgateException {@code FORBIDDEN} for any other principal; {@code INVALID_REQUEST}
+     *                            for a limit out of range
+     */
+    public List<ExclusiveSession> expireDue(Principal principal, int limit) {
+        if (!(principal instanceof Principal.System)) {
+            throw FleetgateException.forbidden("only the system sweeps expired sessions");
+        }
+        if (limit < 1 || limit > 10_000) {
+            throw FleetgateException.invalid("limit", "must be between 1 and 10000");
+        }
+        List<ExclusiveSession> expired = sessions.expireDue(now(), limit);
+        expired.forEach(ExclusiveSessionService::logExpired);
+        return expired;
+    }
+
+    /** @return the settings in force */
+    public FleetgateSettings settings() {
+        return settings;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static void logExpired(ExclusiveSession s) {
+        LOG.atInfo().setMessage("exclusive_expired")
+                .addKeyValue("driver_id", s.driverId())
+                .addKeyValue("exclusive_session_id", s.id())
+                .addKeyValue("expires_at", s.expiresAt())
+                .log();
+    }
+
+    /** Builds an {@link ExclusiveSessionService}; not thread-safe. */
+    public static final class Builder {
+        private FleetgateStore store;
+        private Clock clock = Clock.systemUTC();
+        private FleetgateSettings settings = FleetgateSettings.defaults();
+
+        private Builder() {
+        }
+
+        /**
+         * @param store where sessions and places live
+         * @return this builder
+         */
+        public Builder store(FleetgateStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * @param clock the source of every instant the service uses
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param settings radius, duration and accuracy cap
+         * @return this builder
+         */
+        public Builder settings(FleetgateSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * @return the service
+         * @throws NullPointerException naming {@code store} if it was not set
+         */
+        public ExclusiveSessionService build() {
+            Objects.requireNonNull(store, "store");
+            return new ExclusiveSessionService(this);
+        }
+    }
+
+}

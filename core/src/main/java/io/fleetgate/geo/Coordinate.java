@@ -1,0 +1,48 @@
+package io.fleetgate.geo;
+
+import io.fleetgate.FleetgateException;
+
+/**
+ * A point on the WGS-84 globe in decimal degrees; always valid once built. Immutable.
+ *
+ * @param lat latitude, -90 to 90
+ * @param lng longitude, -180 to 180
+ */
+public record Coordinate(double lat, double lng) {
+
+    /**
+     * @throws FleetgateException {@code INVALID_REQUEST} naming {@code lat} or {@code lng} when a
+     *                            value is NaN, infinite or out of range
+     */
+    public Coordinate {
+        check("lat", lat, 90);
+        check("lng", lng, 180);
+    }
+
+    /**
+     * @param lat latitude in degrees
+     * @param lng longitude in degrees
+     * @return the coordinate
+     * @throws FleetgateException {@code INVALID_REQUEST} as the constructor
+     */
+    public static Coordinate of(double lat, double lng) {
+        return new Coordinate(lat, lng);
+    }
+
+    /**
+     * @param other another point
+     * @return the great-circle distance in metres (see {@link Geo#distanceMeters})
+     */
+    public double distanceTo(Coordinate other) {
+        return Geo.distanceMeters(this, other);
+    }
+
+    private static void check(String field, double value, double limit) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            throw FleetgateException.invalid(field, "must be a finite number");
+        }
+        if (value < -limit || value > limit) {
+            throw FleetgateException.invalid(field, "must be between -" + (int) limit + " and " + (int) limit);
+        }
+    }
+}

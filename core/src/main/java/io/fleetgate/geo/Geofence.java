@@ -1,0 +1,37 @@
+package io.fleetgate.geo;
+
+import io.fleetgate.FleetgateException;
+
+/**
+ * A circle around a place. Immutable and thread-safe.
+ *
+ * <p>Two questions, deliberately separate, because GPS accuracy must never loosen a permission:
+ * {@link #check} answers "is the reported point inside?" using the point alone (used to grant
+ * access), while {@link GeofenceCheck#plausiblyInside()} also accepts a point whose accuracy
+ * circle touches the fence (used only to decide whether an accepted event needs a human review).
+ *
+ * @param center  the place
+ * @param radiusM the radius in metres, greater than 0
+ */
+public record Geofence(Coordinate center, double radiusM) {
+
+    /** @throws FleetgateException {@code INVALID_REQUEST} if the radius is not a positive finite number */
+    public Geofence {
+        if (center == null) {
+            throw FleetgateException.invalid("center", "is required");
+        }
+        if (!(radiusM > 0) || Double.isInfinite(radiusM)) {
+            throw FleetgateException.invalid("radius_m", "must be a positive number of metres");
+        }
+    }
+
+    /**
+     * @param point     where the device says it is
+     * @param accuracyM the device's reported accuracy in metres, or {@code null} if unknown
+     * @return the distance and both verdicts
+     */
+    public GeofenceCheck check(Coordinate point, Double accuracyM) {
+        Geo.checkAccuracy("accuracy_m", accuracyM);
+        return new GeofenceCheck(Geo.distanceMeters(center, point), radiusM, accuracyM);
+    }
+}

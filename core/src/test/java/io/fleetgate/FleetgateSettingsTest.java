@@ -1,0 +1,213 @@
+package io.fleetgate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FleetgateSettingsTest {
+
+    @Test
+    void defaultsWhenNothingConfiguredThen150Metres60Minutes100Metres() {
+        FleetgateSettings s = FleetgateSettings.defaults();
+
+        assertThat(s.chargerRadiusM()).isEqualTo(150.0);
+        assertThat(s.exclusiveDuration()).isEqualTo(Duration.ofMinutes(60));
+        assertThat(s.maxAccuracyM()).isEqualTo(100.0);
+    }
+
+    @Test
+    void buildWhenBuilderUntouchedThenSameAsDefaults() {
+        FleetgateSettings s = FleetgateSettings.builder().build();
+
+        assertThat(s.chargerRadiusM()).isEqualTo(150.0);
+        assertThat(s.exclusiveDuration()).isEqualTo(Duration.ofHours(1));
+        assertThat(s.maxAccuracyM()).isEqualTo(100.0);
+    }
+
+    @Test
+    void fromEnvWhenEmptyMapThenDefaults() {
+        FleetgateSettings s = FleetgateSettings.fromEnv(Map.of());
+
+        assertThat(s.chargerRadiusM()).isEqualTo(150.0);
+        assertThat(s.exclusiveDuration()).isEqualTo(Duration.ofMinutes(60));
+        assertThat(s.maxAccuracyM()).isEqualTo(100.0);
+    }
+
+    @Test
+    void fromEnvWhenAllValuesGivenThenUsed() {
+        FleetgateSettings s = FleetgateSettings.fromEnv(Map.of(
+                "CHARGER_RADIUS_M", "250.5",
+                "EXCLUSIVE_DURATION_MIN", "90",
+                "MAX_ACCURACY_M", "35"));
+
+        assertThat(s.chargerRadiusM()).isEqualTo(250.5);
+        assertThat(s.exclusiveDuration()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(s.maxAccuracyM()).isEqualTo(35.0);
+    }
+
+    @Test
+    void fromEnvWhenOnlyOneValueGivenThenOthersKeepDefaults() {
+        FleetgateSettings s = FleetgateSettings.fromEnv(Map.of("EXCLUSIVE_DURATION_MIN", "1"));
+
+        assertThat(s.exclusiveDuration()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(s.chargerRadiusM()).isEqualTo(150.0);
+        assertThat(s.maxAccuracyM()).isEqualTo(100.0);
+    }
+
+    @Test
+    void fromEnvWhenValuesHaveSurroundingWhitespaceThenTrimmed() {
+        FleetgateSettings s = FleetgateSettings.fromEnv(Map.of(
+                "CHARGER_RADIUS_M", " 75 ",
+                "EXCLUSIVE_DURATION_MIN", "\t15\n",
+                "MAX_ACCURACY_M", " 20.25"));
+
+        assertThat(s.chargerRadiusM()).isEqualTo(75.0);
+        assertThat(s.exclusiveDuration()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(s.maxAccuracyM()).isEqualTo(20.25);
+    }
+
+    @Test
+    void fromEnvWhenUnrelatedKeysPresentThenIgnored() {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", "/usr/bin:/bin");
+        env.put("HOME", "not a number");
+        env.put("charger_radius_m", "abc");
+        env.put("CHARGER_RADIUS", "-1");
+        env.put("FLEETGATE_MAX_ACCURACY_M", "0");
+        env.put("MAX_ACCURACY_M ", "x");
+        env.put("EXCLUSIVE_DURATION_MIN_X", "1.5");
+
+        FleetgateSettings s = FleetgateSettings.fromEnv(env);
+
+        assertThat(s.chargerRadiusM()).isEqualTo(150.0);
+        assertThat(s.exclusiveDuration()).isEqualTo(Duration.ofMinutes(60));
+        assertThat(s.maxAccuracyM()).isEqualTo(100.0);
+    }
+
+    @Test
+    void fromEnvWhenUnrelatedKeysBesideValidOnesThenValidOnesUsed() {
+        FleetgateSettings s = FleetgateSettings.fromEnv(Map.of(
+                "CHARGER_RADIUS_M", "300",
+                "SOMETHING_ELSE", "garbage"));
+
+        assertThat(s.chargerRadiusM()).isEqualTo(300.0);
+    }
+
+    @Test
+    void fromEnvWhenMapNullThenNullPointerException() {
+        assertThatThrownBy(() -> FleetgateSettings.fromEnv(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "0", "-5", "NaN", "", "Infinity", "-Infinity", "  ", "0.0", "-0", "1e400"})
+    void fromEnvWhenChargerRadiusInvalidThenIllegalArgumentNamingIt(String value) {
+        assertThatThrownBy(() -> FleetgateSettings.fromEnv(Map.of("CHARGER_RADIUS_M", value)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("CHARGER_RADIUS_M")
+                .hasMessageContaining("'" + value + "'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "0", "-5", "NaN", "", "Infinity", "-Infinity", "  ", "0.0", "-0", "1e400"})
+    void fromEnvWhenMaxAccuracyInvalidThenIllegalArgumentNamingIt(String value) {
+        assertThatThrownBy(() -> FleetgateSettings.fromEnv(Map.of("MAX_ACCURACY_M", value)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("MAX_ACCURACY_M")
+                .hasMessageContaining("'" + value + "'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.5", "0", "-1", "x", "", " ", "60m", "1e2", "99999999999999999999", "1441", "153722867280912931"})
+    void fromEnvWhenExclusiveDurationInvalidThenIllegalArgumentNamingIt(String value) {
+        assertThatThrownBy(() -> FleetgateSettings.fromEnv(Map.of("EXCLUSIVE_DURATION_MIN", value)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("EXCLUSIVE_DURATION_MIN")
+                .hasMessageContaining("'" + value + "'");
+    }
+
+    @Test
+    void fromEnvWhenOneOfSeveralValuesInvalidThenErrorNamesOnlyTheBadSetting() {
+        assertThatThrownBy(() -> FleetgateSettings.fromEnv(Map.of(
+                "CHARGER_RADIUS_M", "150",
+                "EXCLUSIVE_DURATION_MIN", "60",
+                "MAX_ACCURACY_M", "-3")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("MAX_ACCURACY_M")
+                .hasMessageNotContaining("CHARGER_RADIUS_M")
+                .hasMessageNotContaining("EXCLUSIVE_DURATION_MIN");
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {0.0, -0.0, -5, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+    void chargerRadiusMetersWhenNotPositiveFiniteThenIllegalArgumentNamingIt(double value) {
+        FleetgateSettings.Builder b = FleetgateSettings.builder();
+
+        assertThatThrownBy(() -> b.chargerRadiusMeters(value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("CHARGER_RADIUS_M");
+        assertThat(b.build().chargerRadiusM()).as("rejected value not kept").isEqualTo(150.0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {0.0, -0.0, -5, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+    void maxAccuracyMetersWhenNotPositiveFiniteThenIllegalArgumentNamingIt(double value) {
+        FleetgateSettings.Builder b = FleetgateSettings.builder();
+
+        assertThatThrownBy(() -> b.maxAccuracyMeters(value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("MAX_ACCURACY_M");
+        assertThat(b.build().maxAccuracyM()).as("rejected value not kept").isEqualTo(100.0);
+    }
+
+    @Test
+    void exclusiveDurationWhenShorterThanOneSecondThenIllegalArgumentNamingIt() {
+        for (Duration d : new Duration[] {Duration.ZERO, Duration.ofMillis(999), Duration.ofMinutes(-1),
+                Duration.ofNanos(-1)}) {
+            FleetgateSettings.Builder b = FleetgateSettings.builder();
+            assertThatThrownBy(() -> b.exclusiveDuration(d))
+                    .as(d.toString())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("EXCLUSIVE_DURATION_MIN");
+            assertThat(b.build().exclusiveDuration()).isEqualTo(Duration.ofMinutes(60));
+        }
+    }
+
+    @Test
+    void exclusiveDurationWhenNullThenNullPointerNamingIt() {
+        assertThatThrownBy(() -> FleetgateSettings.builder().exclusiveDuration(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("EXCLUSIVE_DURATION_MIN");
+    }
+
+    @Test
+    void buildWhenValidValuesSetThenKept() {
+        FleetgateSettings s = FleetgateSettings.builder()
+                .chargerRadiusMeters(Double.MIN_VALUE)
+                .exclusiveDuration(Duration.ofSeconds(1))
+                .maxAccuracyMeters(Double.MAX_VALUE)
+                .build();
+
+        assertThat(s.chargerRadiusM()).isEqualTo(Double.MIN_VALUE);
+        assertThat(s.exclusiveDuration()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.maxAccuracyM()).isEqualTo(Double.MAX_VALUE);
+    }
+
+    @Test
+    void toStringWhenDefaultsThenListsEachSettingByName() {
+        assertThat(FleetgateSettings.defaults().toString())
+                .isEqualTo("FleetgateSettings{CHARGER_RADIUS_M=150.0, EXCLUSIVE_DURATION_MIN=60, MAX_ACCURACY_M=100.0}");
+    }
+
+    @Test
+    void settingNamesWhenReadThenMatchTheDocumentedEnvironmentNames() {
+        assertThat(FleetgateSettings.CHARGER_RADIUS_M).isEqualTo("CHARGER_RADIUS_M");
+        assertThat(FleetgateSettings.EXCLUSIVE_DURATION_MIN).isEqualTo("EXCLUSIVE_DURATION_MIN");
+        assertThat(FleetgateSettings.MAX_ACCURACY_M).isEqualTo("MAX_ACCURACY_M");
+    }
+}

@@ -1,0 +1,86 @@
+package io.fleetgate.store.jdbc.internal;
+
+import io.fleetgate.FleetgateException;
+import io.fleetgate.exclusive.Charger;
+import io.fleetgate.exclusive.Merchant;
+import io.fleetgate.exclusive.PlaceDirectory;
+import io.fleetgate.geo.Coordinate;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/** {@link PlaceDirectory} on a JDBC database. Thread-safe. */
+public final class JdbcPlaceDirectory implements PlaceDirectory {
+    private static final RowMapper<Charger> CHARGER = (rs, ctx) -> new Charger(rs.getString("id"),
+            rs.getString("place_id"), Coordinate.of(rs.getDouble("lat"), rs.getDouble("lng")));
+    private static final RowMapper<Merchant> MERCHANT = (rs, ctx) -> new Merchant(rs.getString("id"),
+            rs.getString("place_id"), rs.getString("name"));
+
+    private final Tx tx;
+    private final String upsertCharger;
+    private final String upsertMerchant;
+    private final String findCharger;
+    private final String findMerchant;
+    private final String findMerchantByPlace;
+
+    /** @param tx the database */
+    public JdbcPlaceDirectory(Tx tx) {
+        this.tx = tx;
+        SqlDialect d = tx.dialect();
+        this.upsertCharger = SqlFiles.statement(d, "places/upsert_charger");
+        this.upsertMerchant = SqlFiles.statement(d, "places/upsert_merchant");
+        this.findCharger = SqlFiles.statement(d, "places/find_charger");
+        this.findMerchant = SqlFiles.statement(d, "places/find_merchant");
+        this.findMerchantByPlace = SqlFiles.statement(d, "places/find_merchant_by_place");
+    }
+
+    @Override
+    public void upsertCharger(Charger charger) {
+        Objects.requireNonNull(charger, "charger");
+        upsert("charger", () -> tx.read(h -> h.createUpdate(upsertCharger)
+                .bind("id", charger.id())
+                .bind("place_id", charger.placeId())
+                .bind("lat", charger.location().lat())
+                .bind("lng", charger.location().lng())
+                .execute()));
+    }
+
+    @Override
+    public void upsertMerchant(Merchant merchant) {
+        Objects.requireNonNull(merchant, "merchant");
+        upsert("merchant", () -> tx.read(h -> h.createUpdate(upsertMerchant)
+                .bind("id", merchant.id())
+                .bind("place_id", merchant.placeId())
+                .bind("name", merchant.name())
+                .execute()));
+    }
+
+    private void upsert(String what, Runnable work) {
+        try {
+            work.run();
+        } catch (FleetgateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (tx.isUniqueViolation(e)) {
+                throw FleetgateException.invalid("place_id", "already belongs to another " + what);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<Charger> findCharger(String id) {
+        return tx.read(h -> h.createQuery(findCharger).bind("id", id).map(CHARGER).findOne());
+    }
+
+    @Override
+    public Optional<Merchant> findMerchant(String id) {
+        return tx.read(h -> h.createQuery(findMerchant).bind("id", id).map(MERCHANT).findOne());
+    }
+
+    @Override
+    public Optional<Merchant> findMerchantByPlaceId(String placeId) {
+        return tx.read(h -> h.createQuery(findMerchantByPlace).bind("place_id", placeId).map(MERCHANT).findOne());
+    }
+}

@@ -1,0 +1,204 @@
+package io.fleetgate.store.jdbc.internal;
+
+import io.fleetgate.store.jdbc.MigrationStatus;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Applies the store's SQL migrations, in order, and records each in {@code fleetgate_schema_history}
+ * with the SHA-256 of its text.
+ *
+ * <p>Migrations are listed here explicitly rather than scanned from the class path (scanning
+ * breaks inside shaded jars). Each is applied in its own transaction, together with its history
+ * row, so a failure leaves it wholly unapplied and a later start simply tries again. Instances that
+ * start at once serialise on a row lock in {@code fleetgate_schema_lock} (an {@code UPDATE} of its
+ * single row, portable to every engine we target, unlike advisory locks); whoever waits re-reads
+ * the history and skips what the other applied. A file that changed after it was applied stops
+ * start-up with both checksums: the schema it describes is no longer the one in the database.
+ * Thread-safe.
+ */
+public final class MigrationRunner {
+    /** The migrations, in order. File {@code V<version>__<name>.sql} in the dialect's folder. */
+    static final List<String> MIGRATIONS = List.of("V1__exclusive_sessions");
+
+    private static final String HISTORY = "fleetgate_schema_history";
+
+    private final Jdbi jdbi;
+    private final SqlDialect dialect;
+    private final Clock clock;
+
+    /**
+     * @param jdbi    the database
+     * @param dialect its dialect
+     * @param clock   the source of {@code applied_at}
+     */
+    public MigrationRunner(Jdbi jdbi, SqlDialect dialect, Clock clock) {
+        this.jdbi = jdbi;
+        this.dialect = dialect;
+        this.clock = clock;
+    }
+
+    /**
+     * Applies every pending migration.
+     *
+     * @return the versions this call applied (empty when another instance or an earlier start did)
+     * @throws IllegalStateException if an applied file changed
+     */
+    public List<Integer> migrate() {
+        bootstrap();
+        verifyChecksums();
+        List<Integer> applied = new ArrayList<>();
+        for (Migration m : migrations()) {
+            boolean didApply = jdbi.inTransaction(h -> {
+                h.execute("UPDATE fleetgate_schema_lock SET locked_at = ? WHERE id = 1",
+                        dialect.folder() + ":" + now());
+                if (recordedChecksum(h, m.version()).isPresent()) {
+                    return false;
+                }
+                for (String statement : SqlScript.split(m.text())) {
+                    executeRaw(h, statement);
+                }
+                h.createUpdate("INSERT INTO " + HISTORY + " (version, name, checksum, applied_at) "
+                                + "VALUES (:version, :name, :checksum, :applied_at)")
+                        .bind("version", m.version())
+                        .bind("name", m.file())
+                        .bind("checksum", m.checksum())
+                        .bind("applied_at", dialect.instant(now()))
+                        .execute();
+                return true;
+            });
+            if (didApply) {
+                applied.add(m.version());
+            }
+        }
+        return applied;
+    }
+
+    /**
+     * @return what is applied and what is pending; creates the history table if missing
+     */
+    public MigrationStatus status() {
+        bootstrap();
+        Map<Integer, String> recorded = recorded();
+        List<String> applied = new ArrayList<>();
+        List<String> pending = new ArrayList<>();
+        for (Migration m : migrations()) {
+            (recorded.containsKey(m.version()) ? applied : pending).add(m.file());
+        }
+        return new MigrationStatus(applied, pending);
+    }
+
+    private void verifyChecksums() {
+        Map<Integer, String> recorded = recorded();
+        for (Migration m : migrations()) {
+            String stored = recorded.get(m.version());
+            if (stored != null && !stored.equals(m.checksum())) {
+                throw new IllegalStateException("migration " + m.path() + " changed after it was applied: "
+                        + "database has checksum " + stored + ", file has " + m.checksum()
+                        + "; restore the file or write a new migration");
+            }
+        }
+    }
+
+    private Map<Integer, String> recorded() {
+        return jdbi.withHandle(h -> {
+            Map<Integer, String> out = new TreeMap<>();
+            h.createQuery("SELECT version, checksum FROM " + HISTORY)
+                    .map((rs, ctx) -> Map.entry(rs.getInt("version"), rs.getString("checksum")))
+                    .forEach(e -> out.put(e.getKey(), e.getValue()));
+            return out;
+        });
+    }
+
+    private static Optional<String> recordedChecksum(Handle h, int version) {
+        return h.createQuery("SELECT checksum FROM " + HISTORY + " WHERE version = :v")
+                .bind("v", version).mapTo(String.class).findOne();
+    }
+
+    /**
+     * Creates the history and lock tables if missing. Two instances may race here: PostgreSQL can
+     * then fail one {@code CREATE TABLE IF NOT EXISTS} with a unique violation on its catalogue,
+     * so a failure is retried once, when the tables exist.
+     */
+    private void bootstrap() {
+        String ts = dialect.dialect() == io.fleetgate.store.jdbc.Dialect.POSTGRES ? "timestamptz" : "INTEGER";
+        List<String> ddl = List.of(
+                "CREATE TABLE IF NOT EXISTS " + HISTORY + " (version INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, "
+                        + "checksum VARCHAR(64) NOT NULL, applied_at " + ts + " NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS fleetgate_schema_lock (id INTEGER PRIMARY KEY CHECK (id = 1), "
+                        + "locked_at VARCHAR(100))",
+                "INSERT INTO fleetgate_schema_lock (id) VALUES (1) ON CONFLICT (id) DO NOTHING");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                jdbi.useTransaction(h -> {
+                    for (String s : ddl) {
+                        executeRaw(h, s);
+                    }
+                });
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void executeRaw(Handle h, String sql) {
+        try (Statement st = h.getConnection().createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("migration statement failed: " + e.getMessage() + "\n" + sql, e);
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private List<Migration> migrations() {
+        List<Migration> out = new ArrayList<>();
+        for (String file : MIGRATIONS) {
+            String path = "/io/fleetgate/store/jdbc/migration/" + dialect.folder() + "/" + file + ".sql";
+            String text = SqlFiles.read(path);
+            if (text == null) {
+                throw new IllegalStateException("missing migration resource " + path);
+            }
+            int version = Integer.parseInt(file.substring(1, file.indexOf("__")));
+            out.add(new Migration(version, file + ".sql", path, text, sha256(text)));
+        }
+        return out;
+    }
+
+    /**
+     * @param text a file's text
+     * @return the hex SHA-256 of its UTF-8 bytes with line endings normalised to {@code \n}
+     */
+    static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(text.replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    private record Migration(int version, String file, String path, String text, String checksum) {
+    }
+}

@@ -1,0 +1,20 @@
+/**
+ * fleetgate store-jdbc: PostgreSQL and SQLite implementations of the fleetgate repositories.
+ * Start with {@link io.fleetgate.store.jdbc.JdbcStore}.
+ */
+module io.fleetgate.store.jdbc {
+    requires transitive io.fleetgate.core;
+    requires transitive java.sql;
+    requires org.jdbi.v3.core;
+    requires com.zaxxer.hikari;
+    requires static org.xerial.sqlitejdbc;
+    requires static org.postgresql.jdbc;
+
+    exports io.fleetgate.store.jdbc;
+
+    // SQL files are read as resources by the store itself (and by hosts adopting them with Flyway).
+    opens io.fleetgate.store.jdbc.migration.postgres;
+    opens io.fleetgate.store.jdbc.migration.sqlite;
+    opens io.fleetgate.store.jdbc.sql.exclusive;
+    opens io.fleetgate.store.jdbc.sql.places;
+}

@@ -1,0 +1,1 @@
+SELECT * FROM exclusive_sessions WHERE id = :id

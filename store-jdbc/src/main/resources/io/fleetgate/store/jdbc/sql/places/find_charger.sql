@@ -1,0 +1,1 @@
+SELECT id, place_id, lat, lng FROM chargers WHERE id = :id

@@ -1,0 +1,1 @@
+SELECT id, place_id, name FROM merchants WHERE id = :id

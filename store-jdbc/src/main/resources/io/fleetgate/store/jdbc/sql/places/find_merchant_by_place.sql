@@ -1,0 +1,1 @@
+SELECT id, place_id, name FROM merchants WHERE place_id = :place_id

@@ -1,0 +1,11 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.contract.ExclusiveSessionServiceContract;
+import io.fleetgate.testing.StoreFixture;
+
+class SqliteExclusiveSessionServiceTest extends ExclusiveSessionServiceContract {
+    @Override
+    protected StoreFixture newFixture() {
+        return new SqliteFixture();
+    }
+}

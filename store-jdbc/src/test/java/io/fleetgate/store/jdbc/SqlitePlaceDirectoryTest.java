@@ -1,0 +1,11 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.contract.PlaceDirectoryContract;
+import io.fleetgate.testing.StoreFixture;
+
+class SqlitePlaceDirectoryTest extends PlaceDirectoryContract {
+    @Override
+    protected StoreFixture newFixture() {
+        return new SqliteFixture();
+    }
+}
