@@ -43,11 +43,11 @@ public final class PostgresDialect extends SqlDialect {
 
     @Override
     public boolean isRetryable(SQLException e) {
-        return RETRYABLE.contains(e.getSQLState());
+        return e.getSQLState() != null && RETRYABLE.contains(e.getSQLState());
     }
 
     @Override
     public boolean isUnavailable(SQLException e) {
-        return super.isUnavailable(e) || UNAVAILABLE.contains(e.getSQLState());
+        return super.isUnavailable(e) || (e.getSQLState() != null && UNAVAILABLE.contains(e.getSQLState()));
     }
 }

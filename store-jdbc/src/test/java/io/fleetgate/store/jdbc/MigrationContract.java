@@ -1,0 +1,196 @@
+package io.fleetgate.store.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.fleetgate.ErrorCode;
+import io.fleetgate.FleetgateException;
+import io.fleetgate.Principal;
+import io.fleetgate.exclusive.ExclusiveSessionService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The migration runner, the database-level invariants and the store's life cycle, on each
+ * database (thin subclasses).
+ */
+abstract class MigrationContract {
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    /** @return a builder aimed at a new, empty database (the same one on every call in a test) */
+    protected abstract JdbcStore.Builder emptyDatabase();
+
+    /** @return a pool on the test's database that the test owns (a "host's" DataSource) */
+    protected abstract HikariDataSource hostPool();
+
+    /** @return the dialect under test */
+    protected abstract Dialect dialect();
+
+    /** @param e a failure of a raw statement @return whether it is the unique violation code */
+    protected abstract boolean isUniqueViolation(SQLException e);
+
+    /** Drops the test's database. */
+    protected abstract void dropDatabase();
+
+    protected final <T extends AutoCloseable> T track(T resource) {
+        opened.add(resource);
+        return resource;
+    }
+
+    @AfterEach
+    final void closeAll() throws Exception {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            opened.get(i).close();
+        }
+        dropDatabase();
+    }
+
+    @Test
+    void buildWhenDatabaseEmptyThenAppliesEveryMigrationWithChecksums() throws Exception {
+        JdbcStore store = track(emptyDatabase().build());
+
+        MigrationStatus status = store.migrationStatus();
+        assertThat(status.pending()).isEmpty();
+        assertThat(status.applied()).containsExactly("V1__exclusive_sessions.sql");
+        String file = "/io/fleetgate/store/jdbc/migration/" + dialect().name().toLowerCase() + "/V1__exclusive_sessions.sql";
+        String expected;
+        try (var in = getClass().getResourceAsStream(file)) {
+            expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\r\n", "\n")
+                            .getBytes(StandardCharsets.UTF_8)));
+        }
+        assertThat(query(store.dataSource(), "SELECT checksum FROM fleetgate_schema_history WHERE version = 1"))
+                .isEqualTo(expected);
+    }
+
+    @Test
+    void buildWhenMigrationsDisabledThenReportsPendingUntilMigrate() {
+        JdbcStore store = track(emptyDatabase().migrate(false).build());
+        assertThat(store.migrationStatus().pending()).containsExactly("V1__exclusive_sessions.sql");
+
+        MigrationStatus after = store.migrate();
+
+        assertThat(after.pending()).isEmpty();
+        assertThat(store.migrate().applied()).hasSize(1);
+    }
+
+    @Test
+    void buildWhenEightInstancesStartAtOnceThenEachMigrationAppliedOnce() throws Exception {
+        int n = 8;
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<JdbcStore>> starts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                starts.add(pool.submit(() -> {
+                    go.await();
+                    return emptyDatabase().poolSize(2).build();
+                }));
+            }
+            go.countDown();
+            for (Future<JdbcStore> f : starts) {
+                track(f.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        JdbcStore any = track(emptyDatabase().build());
+        assertThat(query(any.dataSource(), "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("1");
+        assertThat(any.migrationStatus().pending()).isEmpty();
+    }
+
+    @Test
+    void buildWhenAppliedFileChangedThenRefusesNamingFileAndBothChecksums() throws Exception {
+        JdbcStore first = track(emptyDatabase().build());
+        execute(first.dataSource(), "UPDATE fleetgate_schema_history SET checksum = 'abc123' WHERE version = 1");
+
+        assertThatThrownBy(() -> track(emptyDatabase().build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("V1__exclusive_sessions.sql")
+                .hasMessageContaining("abc123")
+                .hasMessageMatching("(?s).*file has [0-9a-f]{64}.*");
+    }
+
+    @Test
+    void databaseWhenSecondActiveSessionInsertedByHandThenUniqueIndexRefuses() throws Exception {
+        JdbcStore store = track(emptyDatabase().build());
+        DataSource ds = store.dataSource();
+        execute(ds, "INSERT INTO chargers (id, lat, lng) VALUES ('c', 0, 0)");
+        execute(ds, "INSERT INTO merchants (id) VALUES ('m')");
+        String ts = dialect() == Dialect.POSTGRES ? "now()" : "1";
+        String later = dialect() == Dialect.POSTGRES ? "now() + interval '1 hour'" : "2";
+        String row = "INSERT INTO exclusive_sessions (id, driver_id, merchant_id, charger_id, status, activated_at, "
+                + "expires_at, created_at, updated_at, activation_lat, activation_lng, activation_distance_to_charger_m) "
+                + "VALUES ('%s', 'd', 'm', 'c', '%s', " + ts + ", " + later + ", " + ts + ", " + ts + ", 0, 0, 0)";
+        execute(ds, row.formatted("s1", "ACTIVE"));
+        execute(ds, row.formatted("s2", "EXPIRED"));
+
+        assertThatThrownBy(() -> execute(ds, row.formatted("s3", "ACTIVE")))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(isUniqueViolation(e)).isTrue());
+        assertThatThrownBy(() -> execute(ds, row.formatted("s4", "BOGUS"))).isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> execute(ds, row.formatted("s5", "ACTIVE").replace("'m'", "'no_such_merchant'")
+                .replace("'d'", "'d2'"))).isInstanceOf(SQLException.class);
+    }
+
+    @Test
+    void closeWhenHostDataSourceGivenThenDialectDetectedAndPoolLeftOpen() throws Exception {
+        HikariDataSource host = track(hostPool());
+        JdbcStore store = JdbcStore.builder().dataSource(host).build();
+        assertThat(store.dialect()).isEqualTo(dialect());
+
+        store.close();
+
+        assertThat(host.isClosed()).isFalse();
+        assertThat(query(host, "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("1");
+    }
+
+    @Test
+    void closeWhenStoreBuiltItsPoolThenPoolClosed() {
+        JdbcStore store = emptyDatabase().build();
+        HikariDataSource own = (HikariDataSource) store.dataSource();
+
+        store.close();
+
+        assertThat(own.isClosed()).isTrue();
+    }
+
+    @Test
+    void callWhenDatabaseUnreachableThenStoreUnavailable() {
+        HikariDataSource host = track(hostPool());
+        JdbcStore store = track(JdbcStore.builder().dataSource(host).build());
+        ExclusiveSessionService service = ExclusiveSessionService.builder().store(store).build();
+        host.close();
+
+        assertThatThrownBy(() -> service.active(Principal.driver("d_1"), false))
+                .isInstanceOfSatisfying(FleetgateException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
+    }
+
+    static void execute(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    static String query(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+}
