@@ -46,13 +46,15 @@ public record ExclusiveSession(
 
     /**
      * @param now the current instant
-     * @return whole seconds left before {@code expires_at}, 0 once passed or when not ACTIVE
+     * @return seconds left before {@code expires_at}, rounded up (so 1 until the last instant),
+     *         0 once passed or when not ACTIVE
      */
     public long remainingSeconds(Instant now) {
         if (status != ExclusiveSessionStatus.ACTIVE || !now.isBefore(expiresAt)) {
             return 0;
         }
-        return Duration.between(now, expiresAt).getSeconds();
+        Duration left = Duration.between(now, expiresAt);
+        return left.getSeconds() + (left.getNano() > 0 ? 1 : 0);
     }
 
     /**

@@ -1,1 +1,85 @@
-package io.fleetgate.examples; public final class Main { public static void main(String[] a) {} }
+package io.fleetgate.examples;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * The examples jar's entry point: {@code java -jar fleetgate-examples.jar <command> [options]}.
+ *
+ * <p>Each subcommand is one entry in {@link #COMMANDS}. A command returns its exit status; a
+ * non-zero status ends the JVM with it, while 0 lets the JVM end when the command's own threads
+ * do (so a server may keep running after its command returns). Stateless and thread-safe.
+ */
+public final class Main {
+
+    /** What a subcommand does with the arguments after its name; returns the exit status. */
+    @FunctionalInterface
+    interface Action {
+        int run(List<String> args) throws Exception;
+    }
+
+    private record Command(String name, String summary, Action action) {
+    }
+
+    private static final List<Command> COMMANDS = List.of(
+            new Command("demo", "scripted scenario on embedded SQLite, prints what happens", Main::demo));
+
+    private Main() {
+    }
+
+    /**
+     * Runs the subcommand named by the first argument; prints usage and exits with 2 when there is
+     * none or it is unknown.
+     *
+     * @param args the command name, then its options
+     */
+    public static void main(String[] args) {
+        int status = run(List.of(args), System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Runs one subcommand.
+     *
+     * @param args the command name, then its options
+     * @param err  where usage and failures are printed
+     * @return the exit status: the command's own, 2 for a usage error, 1 if the command failed
+     */
+    static int run(List<String> args, PrintStream err) {
+        Command command = args.isEmpty() ? null : find(args.get(0));
+        if (command == null) {
+            err.print(usage());
+            return 2;
+        }
+        try {
+            return command.action().run(args.subList(1, args.size()));
+        } catch (Exception e) {
+            err.println(command.name() + " failed: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            return 1;
+        }
+    }
+
+    /** @return the usage text, one line per command */
+    static String usage() {
+        StringBuilder text = new StringBuilder("usage: java -jar fleetgate-examples.jar <command> [options]\n");
+        for (Command c : COMMANDS) {
+            text.append(String.format("  %-6s %s%n", c.name(), c.summary()));
+        }
+        return text.toString();
+    }
+
+    private static Command find(String name) {
+        return COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private static int demo(List<String> args) {
+        if (!args.isEmpty()) {
+            System.err.println("demo takes no options");
+            return 2;
+        }
+        Demo.run(System.out);
+        return 0;
+    }
+}

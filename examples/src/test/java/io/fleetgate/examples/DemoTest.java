@@ -1,0 +1,72 @@
+package io.fleetgate.examples;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DemoTest {
+    private static final Pattern HEADING = Pattern.compile("^fleetgate demo — .+ \\(SQLite: (.+)\\)$");
+    private static final Pattern STEP = Pattern.compile("^  ([A-Z_]+) +(.+)$");
+
+    @Test
+    void runWhenToldThenPrintsTheLibrarysCodesInTheStorysOrder() {
+        List<String> lines = runDemo();
+
+        List<String> codes = lines.stream()
+                .map(STEP::matcher)
+                .filter(Matcher::matches)
+                .map(m -> m.group(1))
+                .toList();
+        assertThat(codes).containsExactly("ACTIVE", "OUTSIDE_RADIUS", "ACTIVE_SESSION_EXISTS", "ACTIVE",
+                "COMPLETED", "ACCURACY_TOO_LOW", "ACTIVE", "EXPIRED", "NOT_ACTIVE");
+    }
+
+    @Test
+    void runWhenOutsideRadiusThenTheLineShowsDistanceAndRadius() {
+        String line = runDemo().stream()
+                .filter(l -> l.startsWith("  OUTSIDE_RADIUS "))
+                .findFirst().orElseThrow();
+
+        assertThat(line).contains("222 m").contains("150 m");
+    }
+
+    @Test
+    void runWhenFinishedThenTheTemporaryDatabaseIsRemoved() {
+        String heading = runDemo().get(0);
+        Matcher m = HEADING.matcher(heading);
+        assertThat(m.matches()).as("heading %s", heading).isTrue();
+        Path file = Path.of(m.group(1));
+
+        assertThat(file).isAbsolute();
+        assertThat(Files.exists(file)).as("%s exists", file).isFalse();
+        assertThat(Files.exists(Path.of(file + "-wal"))).isFalse();
+        assertThat(Files.exists(Path.of(file + "-shm"))).isFalse();
+    }
+
+    @Test
+    void runWhenFinishedThenTheLogThresholdIsRestored() {
+        JsonLines.setLevel(org.slf4j.event.Level.DEBUG);
+        try {
+            runDemo();
+            assertThat(JsonLines.level()).isEqualTo(org.slf4j.event.Level.DEBUG);
+        } finally {
+            JsonLines.setLevel(org.slf4j.event.Level.INFO);
+        }
+    }
+
+    private static List<String> runDemo() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Demo.run(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return Arrays.asList(bytes.toString(StandardCharsets.UTF_8).split("\\R"));
+    }
+}
