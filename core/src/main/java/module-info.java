@@ -7,5 +7,9 @@ module io.fleetgate.core {
     exports io.fleetgate;
     exports io.fleetgate.geo;
     exports io.fleetgate.exclusive;
+    exports io.fleetgate.execution;
     exports io.fleetgate.memory;
+    exports io.fleetgate.session;
+    exports io.fleetgate.access;
+    exports io.fleetgate.internal to io.fleetgate.store.jdbc;
 }

@@ -15,6 +15,10 @@ module io.fleetgate.store.jdbc {
     // SQL files are read as resources by the store itself (and by hosts adopting them with Flyway).
     opens io.fleetgate.store.jdbc.migration.postgres;
     opens io.fleetgate.store.jdbc.migration.sqlite;
+    opens io.fleetgate.store.jdbc.sql.credentials;
     opens io.fleetgate.store.jdbc.sql.exclusive;
+    opens io.fleetgate.store.jdbc.sql.execution;
     opens io.fleetgate.store.jdbc.sql.places;
+    opens io.fleetgate.store.jdbc.sql.sessions;
+    opens io.fleetgate.store.jdbc.sql.workspaces;
 }

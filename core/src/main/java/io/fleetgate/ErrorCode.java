@@ -23,6 +23,19 @@ public enum ErrorCode {
     ACTIVE_SESSION_EXISTS,
     /** The exclusive session is not ACTIVE (completed, canceled or expired). */
     NOT_ACTIVE,
+    /**
+     * The driver event is not allowed from the batch's current driver status (see
+     * {@link io.fleetgate.execution.DriverStateMachine}).
+     */
+    INVALID_TRANSITION,
+    /** Login on a new device refused while the driver is on a route; a supervisor must end the old session. */
+    SESSION_BLOCKED,
+    /** Too many wrong PINs for this username; detail {@code retry_after_s}. */
+    TOO_MANY_ATTEMPTS,
+    /** An event's signature is wrong, or missing where the workspace requires one. */
+    BAD_SIGNATURE,
+    /** An event id already in the log arrived again with different content. */
+    EVENT_ID_CONFLICT,
     /** The store cannot be reached or keeps failing; nothing was done and the call may be retried. */
     STORE_UNAVAILABLE
 }

@@ -19,6 +19,15 @@ import java.util.function.Function;
  * <tr><td>{@code CHARGER_RADIUS_M}</td><td>150</td><td>how close to a charger a driver must be to activate</td></tr>
  * <tr><td>{@code EXCLUSIVE_DURATION_MIN}</td><td>60</td><td>how long an exclusive session lasts</td></tr>
  * <tr><td>{@code MAX_ACCURACY_M}</td><td>100</td><td>the worst GPS accuracy accepted for activation</td></tr>
+ * <tr><td>{@code EVENT_FUTURE_TOLERANCE_S}</td><td>300</td><td>how far ahead of the server clock an event's {@code recorded_at} may be</td></tr>
+ * <tr><td>{@code MAX_SPEED_KMH}</td><td>200</td><td>speed between a driver's located events above which they are flagged (route hijack)</td></tr>
+ * <tr><td>{@code SESSION_IDLE_TIMEOUT_MIN}</td><td>30</td><td>a device session ends after this long without an authenticated call</td></tr>
+ * <tr><td>{@code SESSION_MAX_AGE_H}</td><td>12</td><td>a device session ends this long after login (a shift)</td></tr>
+ * <tr><td>{@code LOGIN_MAX_ATTEMPTS}</td><td>5</td><td>wrong PINs for one username that lock it</td></tr>
+ * <tr><td>{@code LOGIN_LOCKOUT_MIN}</td><td>15</td><td>how long a lock lasts, and the window failures are counted in</td></tr>
+ * <tr><td>{@code PIN_HASH_ITERATIONS}</td><td>600000</td><td>PBKDF2-HMAC-SHA256 iterations for new PIN hashes</td></tr>
+ * <tr><td>{@code FLEETGATE_PIN_PEPPER}</td><td>none</td><td>base64 secret (16+ bytes) mixed into PIN hashes; keep it outside the database</td></tr>
+ * <tr><td>{@code FLEETGATE_SIGNING_SECRET}</td><td>none</td><td>base64 secret (32+ bytes) from which each session's event-signing key is derived; required for logins</td></tr>
  * </table>
  */
 public final class FleetgateSettings {
@@ -28,6 +37,24 @@ public final class FleetgateSettings {
     public static final String EXCLUSIVE_DURATION_MIN = "EXCLUSIVE_DURATION_MIN";
     /** Name of the accuracy cap setting. */
     public static final String MAX_ACCURACY_M = "MAX_ACCURACY_M";
+    /** Name of the future tolerance for event timestamps. */
+    public static final String EVENT_FUTURE_TOLERANCE_S = "EVENT_FUTURE_TOLERANCE_S";
+    /** Name of the implausible-speed threshold. */
+    public static final String MAX_SPEED_KMH = "MAX_SPEED_KMH";
+    /** Name of the session idle timeout. */
+    public static final String SESSION_IDLE_TIMEOUT_MIN = "SESSION_IDLE_TIMEOUT_MIN";
+    /** Name of the session's absolute lifetime. */
+    public static final String SESSION_MAX_AGE_H = "SESSION_MAX_AGE_H";
+    /** Name of the failed-login limit. */
+    public static final String LOGIN_MAX_ATTEMPTS = "LOGIN_MAX_ATTEMPTS";
+    /** Name of the lockout length. */
+    public static final String LOGIN_LOCKOUT_MIN = "LOGIN_LOCKOUT_MIN";
+    /** Name of the PIN hashing work factor. */
+    public static final String PIN_HASH_ITERATIONS = "PIN_HASH_ITERATIONS";
+    /** Name of the PIN pepper secret. */
+    public static final String PIN_PEPPER = "FLEETGATE_PIN_PEPPER";
+    /** Name of the event-signing secret. */
+    public static final String SIGNING_SECRET = "FLEETGATE_SIGNING_SECRET";
 
     /** The longest exclusive session a setting may ask for. */
     public static final Duration MAX_EXCLUSIVE_DURATION = Duration.ofDays(1);
@@ -37,11 +64,29 @@ public final class FleetgateSettings {
     private final double chargerRadiusM;
     private final Duration exclusiveDuration;
     private final double maxAccuracyM;
+    private final Duration eventFutureTolerance;
+    private final double maxSpeedKmh;
+    private final Duration sessionIdleTimeout;
+    private final Duration sessionMaxAge;
+    private final int loginMaxAttempts;
+    private final Duration loginLockout;
+    private final int pinHashIterations;
+    private final byte[] pinPepper;
+    private final byte[] signingSecret;
 
     private FleetgateSettings(Builder b) {
+        this.sessionIdleTimeout = b.sessionIdleTimeout;
+        this.sessionMaxAge = b.sessionMaxAge;
+        this.loginMaxAttempts = b.loginMaxAttempts;
+        this.loginLockout = b.loginLockout;
+        this.pinHashIterations = b.pinHashIterations;
+        this.pinPepper = b.pinPepper;
+        this.signingSecret = b.signingSecret;
         this.chargerRadiusM = b.chargerRadiusM;
         this.exclusiveDuration = b.exclusiveDuration;
         this.maxAccuracyM = b.maxAccuracyM;
+        this.eventFutureTolerance = b.eventFutureTolerance;
+        this.maxSpeedKmh = b.maxSpeedKmh;
     }
 
     /** @return the defaults */
@@ -68,6 +113,15 @@ public final class FleetgateSettings {
         read(env, CHARGER_RADIUS_M, Double::parseDouble, b::chargerRadiusMeters);
         read(env, EXCLUSIVE_DURATION_MIN, Long::parseLong, m -> b.exclusiveDuration(Duration.ofMinutes(m)));
         read(env, MAX_ACCURACY_M, Double::parseDouble, b::maxAccuracyMeters);
+        read(env, EVENT_FUTURE_TOLERANCE_S, Long::parseLong, s -> b.eventFutureTolerance(Duration.ofSeconds(s)));
+        read(env, MAX_SPEED_KMH, Double::parseDouble, b::maxSpeedKmh);
+        read(env, SESSION_IDLE_TIMEOUT_MIN, Long::parseLong, m -> b.sessionIdleTimeout(Duration.ofMinutes(m)));
+        read(env, SESSION_MAX_AGE_H, Long::parseLong, h -> b.sessionMaxAge(Duration.ofHours(h)));
+        read(env, LOGIN_MAX_ATTEMPTS, Integer::parseInt, b::loginMaxAttempts);
+        read(env, LOGIN_LOCKOUT_MIN, Long::parseLong, m -> b.loginLockout(Duration.ofMinutes(m)));
+        read(env, PIN_HASH_ITERATIONS, Integer::parseInt, b::pinHashIterations);
+        readSecret(env, PIN_PEPPER, b::pinPepper);
+        readSecret(env, SIGNING_SECRET, b::signingSecret);
         return b.build();
     }
 
@@ -96,6 +150,20 @@ public final class FleetgateSettings {
         return chargerRadiusM;
     }
 
+    private static void readSecret(Map<String, String> env, String name, java.util.function.Consumer<byte[]> set) {
+        String text = env.get(name);
+        if (text == null || text.isBlank()) {
+            return;
+        }
+        byte[] value;
+        try {
+            value = java.util.Base64.getDecoder().decode(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " must be base64", e);
+        }
+        set.accept(value);
+    }
+
     /** @return how long an exclusive session lasts from activation */
     public Duration exclusiveDuration() {
         return exclusiveDuration;
@@ -106,11 +174,65 @@ public final class FleetgateSettings {
         return maxAccuracyM;
     }
 
+    /** @return how long a device session may go without an authenticated call */
+    public Duration sessionIdleTimeout() {
+        return sessionIdleTimeout;
+    }
+
+    /** @return how long a device session lasts at most */
+    public Duration sessionMaxAge() {
+        return sessionMaxAge;
+    }
+
+    /** @return wrong PINs for one username that lock it */
+    public int loginMaxAttempts() {
+        return loginMaxAttempts;
+    }
+
+    /** @return how long a lock lasts, and the window failures are counted in */
+    public Duration loginLockout() {
+        return loginLockout;
+    }
+
+    /** @return PBKDF2 iterations for new PIN hashes */
+    public int pinHashIterations() {
+        return pinHashIterations;
+    }
+
+    /** @return a copy of the PIN pepper, or {@code null} when none is set */
+    public byte[] pinPepper() {
+        return pinPepper == null ? null : pinPepper.clone();
+    }
+
+    /** @return a copy of the event-signing secret, or {@code null} when none is set */
+    public byte[] signingSecret() {
+        return signingSecret == null ? null : signingSecret.clone();
+    }
+
+    /** @return how far ahead of the server clock an event's {@code recorded_at} may be */
+    public Duration eventFutureTolerance() {
+        return eventFutureTolerance;
+    }
+
+    /** @return the speed between a driver's located events above which they are flagged, km/h */
+    public double maxSpeedKmh() {
+        return maxSpeedKmh;
+    }
+
     @Override
     public String toString() {
         return "FleetgateSettings{" + CHARGER_RADIUS_M + "=" + chargerRadiusM
                 + ", " + EXCLUSIVE_DURATION_MIN + "=" + exclusiveDuration.toMinutes()
-                + ", " + MAX_ACCURACY_M + "=" + maxAccuracyM + "}";
+                + ", " + MAX_ACCURACY_M + "=" + maxAccuracyM
+                + ", " + EVENT_FUTURE_TOLERANCE_S + "=" + eventFutureTolerance.toSeconds()
+                + ", " + MAX_SPEED_KMH + "=" + maxSpeedKmh
+                + ", " + SESSION_IDLE_TIMEOUT_MIN + "=" + sessionIdleTimeout.toMinutes()
+                + ", " + SESSION_MAX_AGE_H + "=" + sessionMaxAge.toHours()
+                + ", " + LOGIN_MAX_ATTEMPTS + "=" + loginMaxAttempts
+                + ", " + LOGIN_LOCKOUT_MIN + "=" + loginLockout.toMinutes()
+                + ", " + PIN_HASH_ITERATIONS + "=" + pinHashIterations
+                + ", " + PIN_PEPPER + "=" + (pinPepper == null ? "unset" : "set")
+                + ", " + SIGNING_SECRET + "=" + (signingSecret == null ? "unset" : "set") + "}";
     }
 
     /** Builds {@link FleetgateSettings}; not thread-safe. */
@@ -118,8 +240,131 @@ public final class FleetgateSettings {
         private double chargerRadiusM = 150;
         private Duration exclusiveDuration = Duration.ofMinutes(60);
         private double maxAccuracyM = 100;
+        private Duration eventFutureTolerance = Duration.ofMinutes(5);
+        private double maxSpeedKmh = 200;
+        private Duration sessionIdleTimeout = Duration.ofMinutes(30);
+        private Duration sessionMaxAge = Duration.ofHours(12);
+        private int loginMaxAttempts = 5;
+        private Duration loginLockout = Duration.ofMinutes(15);
+        private int pinHashIterations = 600_000;
+        private byte[] pinPepper;
+        private byte[] signingSecret;
 
         private Builder() {
+        }
+
+        /**
+         * @param timeout one minute to one day
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code SESSION_IDLE_TIMEOUT_MIN} if out of range
+         */
+        public Builder sessionIdleTimeout(Duration timeout) {
+            this.sessionIdleTimeout = between(SESSION_IDLE_TIMEOUT_MIN, timeout, Duration.ofMinutes(1), Duration.ofDays(1));
+            return this;
+        }
+
+        /**
+         * @param age one hour to 30 days
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code SESSION_MAX_AGE_H} if out of range
+         */
+        public Builder sessionMaxAge(Duration age) {
+            this.sessionMaxAge = between(SESSION_MAX_AGE_H, age, Duration.ofHours(1), Duration.ofDays(30));
+            return this;
+        }
+
+        /**
+         * @param attempts 1 to 100
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code LOGIN_MAX_ATTEMPTS} if out of range
+         */
+        public Builder loginMaxAttempts(int attempts) {
+            if (attempts < 1 || attempts > 100) {
+                throw new IllegalArgumentException(LOGIN_MAX_ATTEMPTS + " must be between 1 and 100");
+            }
+            this.loginMaxAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * @param lockout one minute to one day
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code LOGIN_LOCKOUT_MIN} if out of range
+         */
+        public Builder loginLockout(Duration lockout) {
+            this.loginLockout = between(LOGIN_LOCKOUT_MIN, lockout, Duration.ofMinutes(1), Duration.ofDays(1));
+            return this;
+        }
+
+        /**
+         * @param iterations 1,000 to 10,000,000; production wants the default 600,000
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code PIN_HASH_ITERATIONS} if out of range
+         */
+        public Builder pinHashIterations(int iterations) {
+            if (iterations < 1_000 || iterations > 10_000_000) {
+                throw new IllegalArgumentException(PIN_HASH_ITERATIONS + " must be between 1000 and 10000000");
+            }
+            this.pinHashIterations = iterations;
+            return this;
+        }
+
+        /**
+         * @param pepper at least 16 bytes, or {@code null} for none
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code FLEETGATE_PIN_PEPPER} if too short
+         */
+        public Builder pinPepper(byte[] pepper) {
+            if (pepper != null && pepper.length < 16) {
+                throw new IllegalArgumentException(PIN_PEPPER + " must be at least 16 bytes");
+            }
+            this.pinPepper = pepper == null ? null : pepper.clone();
+            return this;
+        }
+
+        /**
+         * @param secret at least 32 bytes, or {@code null} for none
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code FLEETGATE_SIGNING_SECRET} if too short
+         */
+        public Builder signingSecret(byte[] secret) {
+            if (secret != null && secret.length < 32) {
+                throw new IllegalArgumentException(SIGNING_SECRET + " must be at least 32 bytes");
+            }
+            this.signingSecret = secret == null ? null : secret.clone();
+            return this;
+        }
+
+        private static Duration between(String name, Duration value, Duration min, Duration max) {
+            Objects.requireNonNull(value, name);
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(name + " is out of range");
+            }
+            return value;
+        }
+
+        /**
+         * @param tolerance 0 to one day
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code EVENT_FUTURE_TOLERANCE_S} if out of range
+         */
+        public Builder eventFutureTolerance(Duration tolerance) {
+            Objects.requireNonNull(tolerance, EVENT_FUTURE_TOLERANCE_S);
+            if (tolerance.isNegative() || tolerance.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException(EVENT_FUTURE_TOLERANCE_S + " must be between 0 and 86400");
+            }
+            this.eventFutureTolerance = tolerance;
+            return this;
+        }
+
+        /**
+         * @param kmh greater than 0
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code MAX_SPEED_KMH} if not positive and finite
+         */
+        public Builder maxSpeedKmh(double kmh) {
+            this.maxSpeedKmh = positive(MAX_SPEED_KMH, kmh);
+            return this;
         }
 
         /**

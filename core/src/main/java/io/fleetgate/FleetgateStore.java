@@ -1,7 +1,11 @@
 package io.fleetgate;
 
+import io.fleetgate.access.WorkspaceDirectory;
 import io.fleetgate.exclusive.ExclusiveSessionRepository;
 import io.fleetgate.exclusive.PlaceDirectory;
+import io.fleetgate.execution.ExecutionRepository;
+import io.fleetgate.session.CredentialRepository;
+import io.fleetgate.session.SessionRepository;
 
 /**
  * Where fleetgate keeps its records: one object giving the repositories the services need.
@@ -17,4 +21,16 @@ public interface FleetgateStore {
 
     /** @return exclusive sessions */
     ExclusiveSessionRepository exclusiveSessions();
+
+    /** @return workspaces */
+    WorkspaceDirectory workspaces();
+
+    /** @return delivery batches, the event log and the quarantine */
+    ExecutionRepository execution();
+
+    /** @return usernames, PIN hashes and failed-login counts */
+    CredentialRepository credentials();
+
+    /** @return device sessions */
+    SessionRepository sessions();
 }

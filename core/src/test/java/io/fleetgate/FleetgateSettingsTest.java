@@ -201,7 +201,44 @@ class FleetgateSettingsTest {
     @Test
     void toStringWhenDefaultsThenListsEachSettingByName() {
         assertThat(FleetgateSettings.defaults().toString())
-                .isEqualTo("FleetgateSettings{CHARGER_RADIUS_M=150.0, EXCLUSIVE_DURATION_MIN=60, MAX_ACCURACY_M=100.0}");
+                .isEqualTo("FleetgateSettings{CHARGER_RADIUS_M=150.0, EXCLUSIVE_DURATION_MIN=60, MAX_ACCURACY_M=100.0, "
+                        + "EVENT_FUTURE_TOLERANCE_S=300, MAX_SPEED_KMH=200.0, SESSION_IDLE_TIMEOUT_MIN=30, "
+                        + "SESSION_MAX_AGE_H=12, LOGIN_MAX_ATTEMPTS=5, LOGIN_LOCKOUT_MIN=15, PIN_HASH_ITERATIONS=600000, "
+                        + "FLEETGATE_PIN_PEPPER=unset, FLEETGATE_SIGNING_SECRET=unset}");
+    }
+
+    @Test
+    void toStringWhenSecretsSetThenNeverShowsThem() {
+        String text = FleetgateSettings.fromEnv(Map.of(
+                "FLEETGATE_SIGNING_SECRET", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                "FLEETGATE_PIN_PEPPER", "cGVwcGVyLW9mLTE2LWJ5dGVzIQ==")).toString();
+        assertThat(text).contains("FLEETGATE_SIGNING_SECRET=set", "FLEETGATE_PIN_PEPPER=set")
+                .doesNotContain("MDEy").doesNotContain("cGVw").doesNotContain("0123456789");
+    }
+
+    @Test
+    void fromEnvWhenSessionSettingsGivenThenReadAndSecretsDecoded() {
+        FleetgateSettings s = FleetgateSettings.fromEnv(Map.of("SESSION_IDLE_TIMEOUT_MIN", "10",
+                "SESSION_MAX_AGE_H", "8", "LOGIN_MAX_ATTEMPTS", "3", "LOGIN_LOCKOUT_MIN", "5",
+                "PIN_HASH_ITERATIONS", "310000",
+                "FLEETGATE_SIGNING_SECRET", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="));
+        assertThat(s.sessionIdleTimeout()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(s.sessionMaxAge()).isEqualTo(java.time.Duration.ofHours(8));
+        assertThat(s.loginMaxAttempts()).isEqualTo(3);
+        assertThat(s.loginLockout()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(s.pinHashIterations()).isEqualTo(310_000);
+        assertThat(new String(s.signingSecret(), java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("0123456789abcdef0123456789abcdef");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SESSION_IDLE_TIMEOUT_MIN=0", "SESSION_MAX_AGE_H=0", "SESSION_MAX_AGE_H=721",
+            "LOGIN_MAX_ATTEMPTS=0", "LOGIN_MAX_ATTEMPTS=x", "LOGIN_LOCKOUT_MIN=0", "PIN_HASH_ITERATIONS=999",
+            "FLEETGATE_SIGNING_SECRET=c2hvcnQ=", "FLEETGATE_SIGNING_SECRET=%%%", "FLEETGATE_PIN_PEPPER=c2hvcnQ="})
+    void fromEnvWhenSessionSettingInvalidThenIllegalArgumentNamingIt(String entry) {
+        String name = entry.substring(0, entry.indexOf('='));
+        assertThatThrownBy(() -> FleetgateSettings.fromEnv(Map.of(name, entry.substring(name.length() + 1))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(name);
     }
 
     @Test
@@ -209,5 +246,28 @@ class FleetgateSettingsTest {
         assertThat(FleetgateSettings.CHARGER_RADIUS_M).isEqualTo("CHARGER_RADIUS_M");
         assertThat(FleetgateSettings.EXCLUSIVE_DURATION_MIN).isEqualTo("EXCLUSIVE_DURATION_MIN");
         assertThat(FleetgateSettings.MAX_ACCURACY_M).isEqualTo("MAX_ACCURACY_M");
+        assertThat(FleetgateSettings.EVENT_FUTURE_TOLERANCE_S).isEqualTo("EVENT_FUTURE_TOLERANCE_S");
+        assertThat(FleetgateSettings.MAX_SPEED_KMH).isEqualTo("MAX_SPEED_KMH");
+    }
+
+    @Test
+    void fromEnvWhenExecutionSettingsGivenThenRead() {
+        FleetgateSettings s = FleetgateSettings.fromEnv(Map.of("EVENT_FUTURE_TOLERANCE_S", "30", "MAX_SPEED_KMH", "120"));
+        assertThat(s.eventFutureTolerance()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(s.maxSpeedKmh()).isEqualTo(120.0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "86401", "x", "1.5"})
+    void fromEnvWhenFutureToleranceInvalidThenIllegalArgumentNamingIt(String value) {
+        assertThatThrownBy(() -> FleetgateSettings.fromEnv(Map.of("EVENT_FUTURE_TOLERANCE_S", value)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("EVENT_FUTURE_TOLERANCE_S");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-5", "NaN", "Infinity", "fast"})
+    void fromEnvWhenMaxSpeedInvalidThenIllegalArgumentNamingIt(String value) {
+        assertThatThrownBy(() -> FleetgateSettings.fromEnv(Map.of("MAX_SPEED_KMH", value)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MAX_SPEED_KMH");
     }
 }

@@ -2,6 +2,11 @@ package io.fleetgate.memory;
 
 import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateStore;
+import io.fleetgate.access.Workspace;
+import io.fleetgate.access.WorkspaceDirectory;
+import io.fleetgate.execution.ExecutionRepository;
+import io.fleetgate.session.CredentialRepository;
+import io.fleetgate.session.SessionRepository;
 import io.fleetgate.exclusive.ActivationOutcome;
 import io.fleetgate.exclusive.Charger;
 import io.fleetgate.exclusive.ExclusiveSession;
@@ -34,6 +39,10 @@ public final class InMemoryStore implements FleetgateStore {
 
     private final PlaceDirectory places = new Places();
     private final ExclusiveSessionRepository exclusive = new Exclusive();
+    private final Map<String, Workspace> workspaceMap = new HashMap<>();
+    private final WorkspaceDirectory workspaces = new Workspaces();
+    private final InMemoryExecution execution = new InMemoryExecution(lock);
+    private final InMemorySessions sessionStore = new InMemorySessions(lock);
 
     /** Creates an empty store. */
     public InMemoryStore() {
@@ -49,11 +58,49 @@ public final class InMemoryStore implements FleetgateStore {
         return exclusive;
     }
 
+    @Override
+    public WorkspaceDirectory workspaces() {
+        return workspaces;
+    }
+
+    @Override
+    public ExecutionRepository execution() {
+        return execution;
+    }
+
+    @Override
+    public CredentialRepository credentials() {
+        return sessionStore;
+    }
+
+    @Override
+    public SessionRepository sessions() {
+        return sessionStore;
+    }
+
+    private final class Workspaces implements WorkspaceDirectory {
+        @Override
+        public void upsertWorkspace(Workspace workspace) {
+            Objects.requireNonNull(workspace, "workspace");
+            synchronized (lock) {
+                workspaceMap.put(workspace.id(), workspace);
+            }
+        }
+
+        @Override
+        public Optional<Workspace> findWorkspace(String id) {
+            synchronized (lock) {
+                return Optional.ofNullable(workspaceMap.get(id));
+            }
+        }
+    }
+
     /** @return every record, in a stable order; for tests that prove a refusal wrote nothing */
     String dump() {
         synchronized (lock) {
             return new java.util.TreeMap<>(chargers) + "\n" + new java.util.TreeMap<>(merchants) + "\n"
-                    + new java.util.TreeMap<>(sessions);
+                    + new java.util.TreeMap<>(sessions) + "\n" + new java.util.TreeMap<>(workspaceMap) + "\n"
+                    + execution.dump() + "\n" + sessionStore.dump();
         }
     }
 

@@ -3,10 +3,18 @@ package io.fleetgate.store.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fleetgate.FleetgateStore;
+import io.fleetgate.access.WorkspaceDirectory;
+import io.fleetgate.execution.ExecutionRepository;
 import io.fleetgate.exclusive.ExclusiveSessionRepository;
 import io.fleetgate.exclusive.PlaceDirectory;
+import io.fleetgate.session.CredentialRepository;
+import io.fleetgate.session.SessionRepository;
+import io.fleetgate.store.jdbc.internal.JdbcCredentialRepository;
 import io.fleetgate.store.jdbc.internal.JdbcExclusiveSessionRepository;
+import io.fleetgate.store.jdbc.internal.JdbcExecutionRepository;
 import io.fleetgate.store.jdbc.internal.JdbcPlaceDirectory;
+import io.fleetgate.store.jdbc.internal.JdbcSessionRepository;
+import io.fleetgate.store.jdbc.internal.JdbcWorkspaceDirectory;
 import io.fleetgate.store.jdbc.internal.MigrationRunner;
 import io.fleetgate.store.jdbc.internal.SqlDialect;
 import io.fleetgate.store.jdbc.internal.Tx;
@@ -43,6 +51,10 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final MigrationRunner migrations;
     private final PlaceDirectory places;
     private final ExclusiveSessionRepository exclusiveSessions;
+    private final WorkspaceDirectory workspaces;
+    private final ExecutionRepository execution;
+    private final CredentialRepository credentials;
+    private final SessionRepository sessions;
 
     private JdbcStore(Builder b, DataSource dataSource, HikariDataSource ownedPool, Dialect dialect) {
         this.dataSource = dataSource;
@@ -54,6 +66,10 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         this.migrations = new MigrationRunner(jdbi, sql, b.clock);
         this.places = new JdbcPlaceDirectory(tx);
         this.exclusiveSessions = new JdbcExclusiveSessionRepository(tx);
+        this.workspaces = new JdbcWorkspaceDirectory(tx);
+        this.execution = new JdbcExecutionRepository(tx);
+        this.credentials = new JdbcCredentialRepository(tx);
+        this.sessions = new JdbcSessionRepository(tx);
     }
 
     /**
@@ -91,6 +107,26 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     @Override
     public ExclusiveSessionRepository exclusiveSessions() {
         return exclusiveSessions;
+    }
+
+    @Override
+    public WorkspaceDirectory workspaces() {
+        return workspaces;
+    }
+
+    @Override
+    public ExecutionRepository execution() {
+        return execution;
+    }
+
+    @Override
+    public CredentialRepository credentials() {
+        return credentials;
+    }
+
+    @Override
+    public SessionRepository sessions() {
+        return sessions;
     }
 
     /** @return the database kind */
@@ -259,6 +295,9 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         private HikariDataSource sqlitePool() {
             HikariConfig c = new HikariConfig();
             c.setPoolName("fleetgate-sqlite");
+            // Opening a connection switches the file to WAL, which needs a moment of exclusive access:
+            // when several stores open one file at once, keep trying for a while instead of failing.
+            c.setInitializationFailTimeout(10_000);
             c.setDriverClassName("org.sqlite.JDBC");
             c.setJdbcUrl("jdbc:sqlite:" + sqliteFile.toAbsolutePath());
             c.setMaximumPoolSize(poolSize);

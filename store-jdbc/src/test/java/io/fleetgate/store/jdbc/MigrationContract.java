@@ -67,7 +67,8 @@ abstract class MigrationContract {
 
         MigrationStatus status = store.migrationStatus();
         assertThat(status.pending()).isEmpty();
-        assertThat(status.applied()).containsExactly("V1__exclusive_sessions.sql");
+        assertThat(status.applied()).containsExactly("V1__exclusive_sessions.sql", "V2__driver_execution.sql",
+                "V3__credentials_and_sessions.sql");
         String file = "/io/fleetgate/store/jdbc/migration/" + dialect().name().toLowerCase() + "/V1__exclusive_sessions.sql";
         String expected;
         try (var in = getClass().getResourceAsStream(file)) {
@@ -82,12 +83,14 @@ abstract class MigrationContract {
     @Test
     void buildWhenMigrationsDisabledThenReportsPendingUntilMigrate() {
         JdbcStore store = track(emptyDatabase().migrate(false).build());
-        assertThat(store.migrationStatus().pending()).containsExactly("V1__exclusive_sessions.sql");
+        assertThat(store.migrationStatus().pending())
+                .containsExactly("V1__exclusive_sessions.sql", "V2__driver_execution.sql",
+                        "V3__credentials_and_sessions.sql");
 
         MigrationStatus after = store.migrate();
 
         assertThat(after.pending()).isEmpty();
-        assertThat(store.migrate().applied()).hasSize(1);
+        assertThat(store.migrate().applied()).hasSize(3);
     }
 
     @Test
@@ -111,7 +114,7 @@ abstract class MigrationContract {
             pool.shutdownNow();
         }
         JdbcStore any = track(emptyDatabase().build());
-        assertThat(query(any.dataSource(), "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("1");
+        assertThat(query(any.dataSource(), "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("3");
         assertThat(any.migrationStatus().pending()).isEmpty();
     }
 
@@ -157,7 +160,7 @@ abstract class MigrationContract {
         store.close();
 
         assertThat(host.isClosed()).isFalse();
-        assertThat(query(host, "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("1");
+        assertThat(query(host, "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("3");
     }
 
     @Test

@@ -34,7 +34,8 @@ import java.util.TreeMap;
  */
 public final class MigrationRunner {
     /** The migrations, in order. File {@code V<version>__<name>.sql} in the dialect's folder. */
-    static final List<String> MIGRATIONS = List.of("V1__exclusive_sessions");
+    static final List<String> MIGRATIONS = List.of("V1__exclusive_sessions", "V2__driver_execution",
+            "V3__credentials_and_sessions");
 
     private static final String HISTORY = "fleetgate_schema_history";
 
@@ -131,9 +132,9 @@ public final class MigrationRunner {
     }
 
     /**
-     * Creates the history and lock tables if missing. Two instances may race here: PostgreSQL can
-     * then fail one {@code CREATE TABLE IF NOT EXISTS} with a unique violation on its catalogue,
-     * so a failure is retried once, when the tables exist.
+     * Creates the history and lock tables if missing. Instances may race here: PostgreSQL can then
+     * fail one {@code CREATE TABLE IF NOT EXISTS} with a unique violation on its catalogue, and
+     * SQLite may report the file locked; a failure is retried a few times after a short pause.
      */
     private void bootstrap() {
         String ts = dialect.dialect() == io.fleetgate.store.jdbc.Dialect.POSTGRES ? "timestamptz" : "INTEGER";
@@ -152,7 +153,13 @@ public final class MigrationRunner {
                 });
                 return;
             } catch (RuntimeException e) {
-                if (attempt >= 3) {
+                if (attempt >= 5) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
                     throw e;
                 }
             }

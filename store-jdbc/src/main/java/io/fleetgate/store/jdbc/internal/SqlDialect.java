@@ -3,14 +3,15 @@ package io.fleetgate.store.jdbc.internal;
 import io.fleetgate.store.jdbc.Dialect;
 import org.jdbi.v3.core.argument.Argument;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 
 /**
- * Everything that differs between the databases, in one place: how instants are bound and read,
- * and what an error means. The SQL text itself differs only where a file has a dialect override.
- * Implementations are stateless and thread-safe.
+ * Everything that differs between the databases, in one place: how instants and JSON are bound
+ * and read, and what an error means. The SQL text itself differs only where a file has a dialect
+ * override. Implementations are stateless and thread-safe.
  */
 public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
 
@@ -26,7 +27,19 @@ public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
      * @param instant a UTC instant (microsecond precision), or {@code null}
      * @return a Jdbi argument binding it as this database stores instants
      */
-    public abstract Argument instant(Instant instant);
+    public final Argument instant(Instant instant) {
+        return (position, statement, ctx) -> setInstant(statement, position, instant);
+    }
+
+    /**
+     * Binds an instant on a plain JDBC statement, as {@link #instant(Instant)} does through Jdbi.
+     *
+     * @param statement the statement
+     * @param position  the 1-based parameter index
+     * @param instant   a UTC instant (microsecond precision), or {@code null}
+     * @throws SQLException if the driver fails
+     */
+    public abstract void setInstant(PreparedStatement statement, int position, Instant instant) throws SQLException;
 
     /**
      * @param rs     a result set on a row
@@ -35,6 +48,33 @@ public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
      * @throws SQLException if the driver fails
      */
     public abstract Instant instant(ResultSet rs, String column) throws SQLException;
+
+    /**
+     * @param json JSON text (fleetgate's canonical encoding), or {@code null}
+     * @return a Jdbi argument binding it as this database stores JSON
+     */
+    public final Argument json(String json) {
+        return (position, statement, ctx) -> setJson(statement, position, json);
+    }
+
+    /**
+     * Binds JSON text on a plain JDBC statement, as {@link #json(String)} does through Jdbi.
+     *
+     * @param statement the statement
+     * @param position  the 1-based parameter index
+     * @param json      JSON text, or {@code null}
+     * @throws SQLException if the driver fails
+     */
+    public abstract void setJson(PreparedStatement statement, int position, String json) throws SQLException;
+
+    /**
+     * @param rs     a result set on a row
+     * @param column a JSON column
+     * @return the value stored there in fleetgate's canonical encoding ({@code Json.write}), or
+     *         {@code null}: the same text on every database, whatever the database did to it
+     * @throws SQLException if the driver fails
+     */
+    public abstract String json(ResultSet rs, String column) throws SQLException;
 
     /**
      * @param e an error from the driver
@@ -78,6 +118,19 @@ public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
      */
     public static Double nullableDouble(ResultSet rs, String column) throws SQLException {
         double v = rs.getDouble(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    /**
+     * Helper for nullable integers.
+     *
+     * @param rs     a result set on a row
+     * @param column the column
+     * @return the value or {@code null}
+     * @throws SQLException if the driver fails
+     */
+    public static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
         return rs.wasNull() ? null : v;
     }
 }

@@ -1,10 +1,10 @@
 package io.fleetgate.store.jdbc.internal;
 
 import io.fleetgate.store.jdbc.Dialect;
-import org.jdbi.v3.core.argument.Argument;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -13,7 +13,7 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * SQLite: instants as integer microseconds since the epoch (ISO text would sort wrongly across
- * offsets and precisions), errors by extended result code.
+ * offsets and precisions), JSON as the canonical text itself, errors by extended result code.
  */
 public final class SqliteDialect extends SqlDialect {
 
@@ -23,18 +23,28 @@ public final class SqliteDialect extends SqlDialect {
     }
 
     @Override
-    public Argument instant(Instant instant) {
+    public void setInstant(PreparedStatement statement, int position, Instant instant) throws SQLException {
         if (instant == null) {
-            return (position, statement, ctx) -> statement.setNull(position, Types.BIGINT);
+            statement.setNull(position, Types.BIGINT);
+        } else {
+            statement.setLong(position, toMicros(instant));
         }
-        long micros = toMicros(instant);
-        return (position, statement, ctx) -> statement.setLong(position, micros);
     }
 
     @Override
     public Instant instant(ResultSet rs, String column) throws SQLException {
         long micros = rs.getLong(column);
         return rs.wasNull() ? null : Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+    }
+
+    @Override
+    public void setJson(PreparedStatement statement, int position, String json) throws SQLException {
+        statement.setString(position, json);
+    }
+
+    @Override
+    public String json(ResultSet rs, String column) throws SQLException {
+        return rs.getString(column);
     }
 
     /**

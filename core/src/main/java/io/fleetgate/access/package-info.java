@@ -1,0 +1,4 @@
+/**
+ * Who belongs where: {@link io.fleetgate.access.Workspace} and its directory.
+ */
+package io.fleetgate.access;

@@ -1,0 +1,870 @@
+package io.fleetgate.execution;
+
+import io.fleetgate.ErrorCode;
+import io.fleetgate.FleetgateException;
+import io.fleetgate.FleetgateSettings;
+import io.fleetgate.FleetgateStore;
+import io.fleetgate.Ids;
+import io.fleetgate.Principal;
+import io.fleetgate.access.Workspace;
+import io.fleetgate.access.WorkspaceDirectory;
+import io.fleetgate.geo.Coordinate;
+import io.fleetgate.geo.Geo;
+import io.fleetgate.internal.Json;
+import io.fleetgate.session.DeviceSession;
+import io.fleetgate.session.EventSignatures;
+import io.fleetgate.session.SessionRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The driver execution layer (seed 004): delivery batches moving through the
+ * {@link DriverStateMachine}, recorded as an append-only event log that phones may sync long after
+ * the fact.
+ *
+ * <p>Every accepted event is one entry in the log and one step of its batch, committed together
+ * and conditionally on the batch's version, so replaying a batch's log through the state machine
+ * always gives its stored status, even with many host instances racing. A {@link #sync} of up to
+ * {@value #MAX_EVENTS_PER_CALL} events is decided in memory in the order given (a refused event
+ * does not stop the ones after it) and committed in one transaction; if another instance changed
+ * a batch meanwhile, the whole call is decided again on fresh data. Event ids are client-made:
+ * an id already in the log with the same content is reported {@code DUPLICATE} and changes nothing,
+ * so a phone may resend freely; with different content it is refused ({@code EVENT_ID_CONFLICT}).
+ * Refused events are kept in the quarantine with their reason, apart from the log.
+ *
+ * <p>Accepted events are flagged for review, never refused, when an arrival or a proof is outside
+ * its stop's geofence (GPS accuracy counts in the driver's favour here, never for access), when an
+ * event that needs a location has none, and when a driver's consecutive located events imply a
+ * speed above {@code MAX_SPEED_KMH} (route hijack detection).
+ *
+ * <p>Events recorded offline may be signed ({@link EventSignatures}): an event carrying a
+ * signature must name the sender's session and verify under that session's key, and a workspace
+ * may require every event to be signed. A bad or missing required signature is refused
+ * ({@code BAD_SIGNATURE}) and quarantined like any refusal.
+ *
+ * <p>Who may do what: a driver records route events for batches assigned to them; a supervisor
+ * records {@code SUPERVISOR_OVERRIDE}s, creates and assigns batches in their workspace; a member
+ * reads their workspace's batches; the system may do anything. Another workspace's batch is
+ * "not found". Instances are immutable and thread-safe.
+ */
+public final class DriverExecutionService {
+    /** The most events one {@link #sync} call takes. */
+    public static final int MAX_EVENTS_PER_CALL = 1000;
+    /** The most stops a batch may have. */
+    public static final int MAX_STOPS = 1000;
+    /** The longest encoded payload accepted, in characters. */
+    public static final int MAX_PAYLOAD_CHARS = 16 * 1024;
+    /** The longest override reason accepted, in characters. */
+    public static final int MAX_REASON_CHARS = 500;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriverExecutionService.class);
+    private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    private static final int ATTEMPTS = 16;
+
+    private final ExecutionRepository repo;
+    private final WorkspaceDirectory workspaces;
+    private final SessionRepository deviceSessions;
+    private final EventSignatures signatures;
+    private final Clock clock;
+    private final FleetgateSettings settings;
+    private final DriverStateMachine machine = DriverStateMachine.standard();
+
+    private DriverExecutionService(Builder b) {
+        this.repo = b.store.execution();
+        this.workspaces = b.store.workspaces();
+        this.deviceSessions = b.store.sessions();
+        byte[] secret = b.settings.signingSecret();
+        this.signatures = secret == null ? null : new EventSignatures(secret);
+        this.clock = b.clock;
+        this.settings = b.settings;
+    }
+
+    /** @return a builder; {@code store} is required, the clock defaults to UTC system time */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // --- batches ----------------------------------------------------------------------------
+
+    /**
+     * Creates a batch, INACTIVE, with its stops. Creating the same batch again (same id and
+     * content) returns the stored one and writes nothing.
+     *
+     * @param principal a supervisor of the workspace, or the system
+     * @param request   the batch
+     * @return the stored batch
+     * @throws FleetgateException {@code FORBIDDEN} for drivers and members; {@code NOT_FOUND} for
+     *                            an unknown workspace or another workspace's supervisor;
+     *                            {@code INVALID_REQUEST} for bad fields or an id already used by a
+     *                            different batch
+     */
+    public Batch createBatch(Principal principal, CreateBatchRequest request) {
+        Objects.requireNonNull(request, "request");
+        Ids.require("id", request.id());
+        Ids.require("workspace_id", request.workspaceId());
+        Ids.optional("driver_id", request.driverId());
+        requireManager(principal, request.workspaceId());
+        List<Stop> stops = request.stops();
+        if (stops == null || stops.isEmpty() || stops.stream().anyMatch(Objects::isNull)) {
+            throw FleetgateException.invalid("stops", "must list at least one stop");
+        }
+        if (stops.size() > MAX_STOPS) {
+            throw FleetgateException.invalid("stops", "must list at most " + MAX_STOPS + " stops");
+        }
+        Map<String, Object> metadata = metadata("metadata", request.metadata());
+        if (workspaces.findWorkspace(request.workspaceId()).isEmpty()) {
+            throw FleetgateException.notFound("workspace", request.workspaceId());
+        }
+        Instant now = now();
+        Batch batch = new Batch(request.id(), request.workspaceId(), request.driverId(), DriverStatus.INACTIVE,
+                null, null, null, metadata, 0, stops, List.of(), now, now);
+        if (!repo.insertBatch(batch)) {
+            Batch existing = repo.findBatch(request.id()).orElseThrow();
+            if (existing.workspaceId().equals(batch.workspaceId())
+                    && Objects.equals(existing.driverId(), batch.driverId())
+                    && existing.stops().equals(batch.stops()) && existing.metadata().equals(batch.metadata())
+                    && existing.version() == 0) {
+                return existing;
+            }
+            if (!existing.workspaceId().equals(batch.workspaceId()) && !(principal instanceof Principal.System)) {
+                throw FleetgateException.invalid("id", "is already used");
+            }
+            throw FleetgateException.invalid("id", "already names a different batch");
+        }
+        LOG.atInfo().setMessage("batch_created").addKeyValue("batch_id", batch.id())
+                .addKeyValue("workspace_id", batch.workspaceId()).addKeyValue("driver_id", batch.driverId())
+                .addKeyValue("stops", stops.size()).addKeyValue("actor_id", principal.userId()).log();
+        return batch;
+    }
+
+    /**
+     * Assigns (or reassigns, or with {@code null} unassigns) a batch's driver. Refused while the
+     * batch is on route: a supervisor first overrides it off the route.
+     *
+     * @param principal a supervisor of the batch's workspace, or the system
+     * @param batchId   the batch
+     * @param driverId  the driver, or {@code null}
+     * @return the batch after the change
+     * @throws FleetgateException {@code FORBIDDEN} for drivers and members; {@code NOT_FOUND};
+     *                            {@code INVALID_TRANSITION} while on route; {@code INVALID_REQUEST}
+     */
+    public Batch assignDriver(Principal principal, String batchId, String driverId) {
+        Ids.require("batch_id", batchId);
+        Ids.optional("driver_id", driverId);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Batch b = repo.findBatch(batchId).orElseThrow(() -> FleetgateException.notFound("batch", batchId));
+            requireManager(principal, b.workspaceId());
+            if (b.status().onRoute()) {
+                throw new FleetgateException(ErrorCode.INVALID_TRANSITION, "batch " + batchId + " is " + b.status()
+                        + "; override it off the route before reassigning it",
+                        Map.of("from", b.status().name(), "event_type", "ASSIGN_DRIVER"), null);
+            }
+            Optional<Batch> changed = repo.assignDriver(batchId, driverId, b.version(), now());
+            if (changed.isPresent()) {
+                LOG.atInfo().setMessage("batch_assigned").addKeyValue("batch_id", batchId)
+                        .addKeyValue("driver_id", driverId).addKeyValue("previous_driver_id", b.driverId())
+                        .addKeyValue("actor_id", principal.userId()).log();
+                return changed.get();
+            }
+            backOff(attempt);
+        }
+        throw busy();
+    }
+
+    /**
+     * @param principal the batch's driver, a supervisor or member of its workspace, or the system
+     * @param batchId   the batch
+     * @return the batch with its stops and status
+     * @throws FleetgateException {@code NOT_FOUND} if unknown or not visible to the caller
+     */
+    public Batch batch(Principal principal, String batchId) {
+        Ids.require("batch_id", batchId);
+        return readable(principal, batchId);
+    }
+
+    // --- events -----------------------------------------------------------------------------
+
+    /**
+     * Records one event; the same as a {@link #sync} of one.
+     *
+     * @param principal who sends it
+     * @param event     the event
+     * @return its outcome
+     */
+    public EventOutcome record(Principal principal, DriverEventRequest event) {
+        return sync(principal, List.of(event)).get(0);
+    }
+
+    /**
+     * Applies events, typically recorded offline, in the order given, and commits them together.
+     * Each gets an outcome; a refused one is quarantined and does not stop the others.
+     *
+     * @param principal who sends them (a driver for their batches, a supervisor for overrides)
+     * @param events    up to {@value #MAX_EVENTS_PER_CALL} events
+     * @return one outcome per event, in order
+     * @throws FleetgateException {@code INVALID_REQUEST} for a null or too long list;
+     *                            {@code STORE_UNAVAILABLE} if the store fails or stays contended
+     */
+    public List<EventOutcome> sync(Principal principal, List<DriverEventRequest> events) {
+        Objects.requireNonNull(principal, "principal");
+        if (events == null || events.stream().anyMatch(Objects::isNull)) {
+            throw FleetgateException.invalid("events", "must be a list of events");
+        }
+        if (events.size() > MAX_EVENTS_PER_CALL) {
+            throw FleetgateException.invalid("events", "must hold at most " + MAX_EVENTS_PER_CALL + " events");
+        }
+        Instant now = now();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            SyncPlan plan = new SyncPlan(principal, now);
+            plan.prefetch(events);
+            for (DriverEventRequest e : events) {
+                plan.apply(e);
+            }
+            if (repo.commit(plan.changes(), plan.accepted, plan.quarantined)) {
+                plan.log();
+                return plan.outcomes;
+            }
+            backOff(attempt);
+        }
+        throw busy();
+    }
+
+    /**
+     * A page of a batch's events, oldest first by {@code recorded_at}.
+     *
+     * @param principal the batch's driver, a supervisor or member of its workspace, or the system
+     * @param batchId   the batch
+     * @param limit     1 to 1000
+     * @param cursor    {@link EventPage#next()} of the previous page, or {@code null}
+     * @return the page
+     * @throws FleetgateException {@code NOT_FOUND}; {@code INVALID_REQUEST} for a bad limit or cursor
+     */
+    public EventPage events(Principal principal, String batchId, int limit, String cursor) {
+        Ids.require("batch_id", batchId);
+        if (limit < 1 || limit > 1000) {
+            throw FleetgateException.invalid("limit", "must be between 1 and 1000");
+        }
+        Instant afterRecorded = null;
+        String afterId = null;
+        if (cursor != null) {
+            String[] parts = decodeCursor(cursor);
+            afterRecorded = Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS);
+            afterId = parts[1];
+        }
+        readable(principal, batchId);
+        List<DriverEvent> page = repo.findEvents(batchId, afterRecorded, afterId, limit + 1);
+        String next = null;
+        if (page.size() > limit) {
+            page = page.subList(0, limit);
+            DriverEvent last = page.get(limit - 1);
+            next = encodeCursor(last);
+        }
+        return new EventPage(page, next);
+    }
+
+    /**
+     * A batch's whole log in the order it was applied: its timeline, and what a replay uses.
+     *
+     * @param principal the batch's driver, a supervisor or member of its workspace, or the system
+     * @param batchId   the batch
+     * @return the accepted events by batch version
+     * @throws FleetgateException {@code NOT_FOUND}
+     */
+    public List<DriverEvent> log(Principal principal, String batchId) {
+        Ids.require("batch_id", batchId);
+        readable(principal, batchId);
+        return repo.findLog(batchId);
+    }
+
+    /**
+     * @param principal a supervisor or member of the batch's workspace, or the system
+     * @param batchId   the batch
+     * @return the refused events that named it, oldest first
+     * @throws FleetgateException {@code FORBIDDEN} for drivers; {@code NOT_FOUND}
+     */
+    public List<QuarantinedEvent> quarantined(Principal principal, String batchId) {
+        Ids.require("batch_id", batchId);
+        if (principal instanceof Principal.Driver) {
+            throw FleetgateException.forbidden("drivers cannot read the quarantine");
+        }
+        readable(principal, batchId);
+        return repo.findQuarantined(batchId);
+    }
+
+    // --- access -----------------------------------------------------------------------------
+
+    private Batch readable(Principal principal, String batchId) {
+        Batch b = repo.findBatch(batchId).orElseThrow(() -> FleetgateException.notFound("batch", batchId));
+        boolean visible;
+        if (principal instanceof Principal.Driver d) {
+            visible = d.userId().equals(b.driverId());
+        } else if (principal instanceof Principal.Supervisor s) {
+            visible = s.workspaceId().equals(b.workspaceId());
+        } else if (principal instanceof Principal.Member m) {
+            visible = m.workspaceId().equals(b.workspaceId());
+        } else {
+            visible = principal instanceof Principal.System;
+        }
+        if (!visible) {
+            throw FleetgateException.notFound("batch", batchId);
+        }
+        return b;
+    }
+
+    private static void requireManager(Principal principal, String workspaceId) {
+        Objects.requireNonNull(principal, "principal");
+        if (principal instanceof Principal.Supervisor s) {
+            if (!s.workspaceId().equals(workspaceId)) {
+                throw FleetgateException.notFound("workspace", workspaceId);
+            }
+            return;
+        }
+        if (!(principal instanceof Principal.System)) {
+            throw FleetgateException.forbidden("only a supervisor of the workspace may manage its batches");
+        }
+    }
+
+    /** Another instance changed a batch between our read and our commit: wait a little, jittered. */
+    private static void backOff(int attempt) {
+        long max = Math.min(100, 2L << attempt);
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(max + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FleetgateException(ErrorCode.STORE_UNAVAILABLE, "interrupted while retrying", Map.of(), e);
+        }
+    }
+
+    private static FleetgateException busy() {
+        return new FleetgateException(ErrorCode.STORE_UNAVAILABLE,
+                "the batch kept changing under concurrent updates; retry");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static Map<String, Object> metadata(String field, Map<String, Object> value) {
+        if (value == null) {
+            return Map.of();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.normalise(field, value);
+        if (Json.write(m).length() > MAX_PAYLOAD_CHARS) {
+            throw FleetgateException.invalid(field, "must encode to at most " + MAX_PAYLOAD_CHARS + " characters");
+        }
+        return m;
+    }
+
+    private static String encodeCursor(DriverEvent last) {
+        long micros = ChronoUnit.MICROS.between(Instant.EPOCH, last.recordedAt());
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((micros + ":" + last.eventId()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String[] decodeCursor(String cursor) {
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            int colon = text.indexOf(':');
+            if (colon < 1) {
+                throw new IllegalArgumentException();
+            }
+            String[] parts = {text.substring(0, colon), text.substring(colon + 1)};
+            Long.parseLong(parts[0]);
+            Ids.require("after", parts[1]);
+            return parts;
+        } catch (IllegalArgumentException e) {
+            throw FleetgateException.invalid("after", "is not a cursor this service issued");
+        }
+    }
+
+    /**
+     * One sync call's decisions, made in memory on one read of the store. Not thread-safe; one
+     * per attempt.
+     */
+    private final class SyncPlan {
+        private final Principal principal;
+        private final Instant now;
+        private final Map<String, Batch> batches = new java.util.HashMap<>();
+        private final Map<String, Long> readVersions = new java.util.HashMap<>();
+        private final Map<String, String> knownHashes = new java.util.HashMap<>();
+        private final Set<String> hashesLoaded = new java.util.HashSet<>();
+        private final Map<String, Optional<DriverEvent>> lastLocated = new java.util.HashMap<>();
+        private final Map<String, List<String>> storedOnRoute = new java.util.HashMap<>();
+        private final Map<String, DeviceSession> sessionsById = new java.util.HashMap<>();
+        private final Map<String, Optional<Workspace>> workspacesById = new java.util.HashMap<>();
+        final List<DriverEvent> accepted = new ArrayList<>();
+        final List<QuarantinedEvent> quarantined = new ArrayList<>();
+        final List<EventOutcome> outcomes = new ArrayList<>();
+
+        SyncPlan(Principal principal, Instant now) {
+            this.principal = principal;
+            this.now = now;
+        }
+
+        /** Reads the call's known event ids and batches in one query each, rather than one per event. */
+        void prefetch(List<DriverEventRequest> events) {
+            Set<String> eventIds = new java.util.HashSet<>();
+            Set<String> batchIds = new java.util.HashSet<>();
+            for (DriverEventRequest e : events) {
+                String eventId = validId(e.eventId());
+                String batchId = validId(e.batchId());
+                if (eventId != null) {
+                    eventIds.add(eventId);
+                }
+                if (batchId != null) {
+                    batchIds.add(batchId);
+                }
+            }
+            if (!eventIds.isEmpty()) {
+                knownHashes.putAll(repo.findEventHashes(eventIds));
+                hashesLoaded.addAll(eventIds);
+            }
+            if (!batchIds.isEmpty()) {
+                Map<String, Batch> found = repo.findBatches(batchIds);
+                for (String id : batchIds) {
+                    Batch b = found.get(id);
+                    batches.put(id, b);
+                    if (b != null) {
+                        readVersions.put(id, b.version());
+                    }
+                }
+            }
+        }
+
+        void apply(DriverEventRequest raw) {
+            DriverEventRequest e;
+            String canonical;
+            String hash;
+            try {
+                e = validate(raw);
+                canonical = canonical(e);
+                hash = EventEncoding.sha256(canonical);
+            } catch (FleetgateException ex) {
+                refuse(raw, null, ex);
+                return;
+            }
+            String known = knownHash(e.eventId(), e.batchId());
+            if (known != null) {
+                if (known.equals(hash)) {
+                    Batch b = batch(e.batchId());
+                    outcomes.add(new EventOutcome(e.eventId(), EventOutcome.Result.DUPLICATE,
+                            b == null ? null : b.status(), false, List.of(), null, null));
+                } else {
+                    refuse(e, batch(e.batchId()), new FleetgateException(ErrorCode.EVENT_ID_CONFLICT,
+                            "event " + e.eventId() + " was already recorded with different content"));
+                }
+                return;
+            }
+            Batch b = batch(e.batchId());
+            try {
+                if (b == null) {
+                    throw FleetgateException.notFound("batch", e.batchId());
+                }
+                accept(e, canonical, hash, b);
+            } catch (FleetgateException ex) {
+                refuse(e, b, ex);
+            }
+        }
+
+        private void accept(DriverEventRequest e, String canonical, String hash, Batch b) {
+            checkSender(e, b);
+            checkSignature(e, canonical, b);
+            DriverStateMachine.Decision d = machine.decide(b.status(), e.type(), e.targetStatus());
+            if (!d.allowed()) {
+                throw new InvalidTransitionException(d);
+            }
+            Integer stop = e.stopIndex();
+            if (stop != null && stop >= b.stops().size()) {
+                throw FleetgateException.invalid("stop_index", "names no stop of batch " + b.id()
+                        + " (it has " + b.stops().size() + ")");
+            }
+            if (e.type() == DriverEventType.ARRIVED_AT_STOP) {
+                if (stop == null) {
+                    throw FleetgateException.invalid("stop_index", "is required for ARRIVED_AT_STOP");
+                }
+                if (b.visitedStops().contains(stop)) {
+                    throw new FleetgateException(ErrorCode.INVALID_TRANSITION, "stop " + stop
+                            + " was already visited; only a supervisor override can return to it",
+                            Map.of("from", b.status().name(), "event_type", e.type().name()), null);
+                }
+            }
+            String driverId = b.driverId();
+            if (!b.status().onRoute() && d.to().onRoute() && driverId != null) {
+                String other = otherBatchOnRoute(driverId, b.id());
+                if (other != null) {
+                    throw new FleetgateException(ErrorCode.INVALID_TRANSITION, "driver " + driverId
+                            + " already has batch " + other + " on route",
+                            Map.of("from", b.status().name(), "event_type", e.type().name()), null);
+                }
+            }
+            List<String> flags = flags(e, b, driverId);
+            Batch after = next(b, e, d.to());
+            DriverEvent stored = new DriverEvent(e.eventId(), b.id(), b.workspaceId(), driverId,
+                    principal.userId(), e.sessionId(), e.type(), b.status(), d.to(), after.version(),
+                    e.recordedAt(), now, e.lat(), e.lng(), e.accuracyM(), stop,
+                    e.payload() == null ? Map.of() : e.payload(), e.reason(), hash, !flags.isEmpty(), flags);
+            batches.put(b.id(), after);
+            knownHashes.put(e.eventId(), hash);
+            accepted.add(stored);
+            if (stored.located() && driverId != null && driverId.equals(principal.userId())) {
+                Optional<DriverEvent> prev = lastLocated.get(driverId);
+                if (prev.isEmpty() || !stored.recordedAt().isBefore(prev.get().recordedAt())) {
+                    lastLocated.put(driverId, Optional.of(stored));
+                }
+            }
+            outcomes.add(new EventOutcome(e.eventId(), EventOutcome.Result.ACCEPTED, d.to(), !flags.isEmpty(),
+                    flags, null, null));
+        }
+
+        private void checkSender(DriverEventRequest e, Batch b) {
+            if (principal instanceof Principal.Driver dr) {
+                if (!dr.userId().equals(b.driverId())) {
+                    throw FleetgateException.forbidden("driver " + dr.userId() + " is not assigned to batch " + b.id());
+                }
+                if (e.type() == DriverEventType.SUPERVISOR_OVERRIDE || e.type() == DriverEventType.DRIVER_LOGGED_IN) {
+                    throw FleetgateException.forbidden("a driver may not record " + e.type());
+                }
+            } else if (principal instanceof Principal.Supervisor s) {
+                if (!s.workspaceId().equals(b.workspaceId())) {
+                    throw FleetgateException.notFound("batch", b.id());
+                }
+                if (e.type() != DriverEventType.SUPERVISOR_OVERRIDE) {
+                    throw FleetgateException.forbidden("a supervisor records only SUPERVISOR_OVERRIDE");
+                }
+            } else if (principal instanceof Principal.Member) {
+                throw FleetgateException.forbidden("a workspace member may only read");
+            }
+        }
+
+        /** The encoding, or a refusal for values validation let through but the encoding cannot hold. */
+        private String canonical(DriverEventRequest e) {
+            try {
+                return EventEncoding.canonical(e);
+            } catch (IllegalArgumentException ex) {
+                throw FleetgateException.invalid("event", "cannot be encoded: " + ex.getMessage());
+            }
+        }
+
+        private void checkSignature(DriverEventRequest e, String canonical, Batch b) {
+            boolean required = workspaceOf(b).map(Workspace::requireSignedEvents).orElse(false);
+            if (e.signature() == null) {
+                if (required) {
+                    throw badSignature("workspace " + b.workspaceId() + " requires signed events");
+                }
+                return;
+            }
+            if (signatures == null) {
+                throw badSignature("this host cannot verify signatures: FLEETGATE_SIGNING_SECRET is not set");
+            }
+            if (e.sessionId() == null) {
+                throw badSignature("a signed event must name the session_id it was recorded under");
+            }
+            String signer = principal instanceof Principal.Driver ? principal.userId() : b.driverId();
+            DeviceSession session = sessionsById.computeIfAbsent(e.sessionId(),
+                    id -> deviceSessions.findById(id).orElse(null));
+            if (session == null || !session.userId().equals(signer)) {
+                throw badSignature("session " + e.sessionId() + " is not a session of " + signer);
+            }
+            if (!signatures.verify(e.sessionId(), canonical, e.signature())) {
+                throw badSignature("the signature does not match the event");
+            }
+        }
+
+        private Optional<Workspace> workspaceOf(Batch b) {
+            return workspacesById.computeIfAbsent(b.workspaceId(), workspaces::findWorkspace);
+        }
+
+        private List<String> flags(DriverEventRequest e, Batch b, String driverId) {
+            List<String> flags = new ArrayList<>(2);
+            if (e.type() == DriverEventType.ARRIVED_AT_STOP || e.type() == DriverEventType.PROOF_CAPTURED) {
+                Integer index = e.stopIndex() != null ? e.stopIndex() : b.currentStopIndex();
+                if (e.lat() == null) {
+                    flags.add("NO_LOCATION: " + e.type() + " without a location");
+                } else if (index != null) {
+                    Stop stop = b.stops().get(index);
+                    var check = stop.fence().check(Coordinate.of(e.lat(), e.lng()), e.accuracyM());
+                    if (!check.plausiblyInside()) {
+                        flags.add(String.format(java.util.Locale.ROOT,
+                                "OUTSIDE_GEOFENCE: %.0f m from stop %d (radius %.0f m)",
+                                check.distanceM(), index, stop.radiusM()));
+                    }
+                }
+            }
+            if (e.lat() != null && driverId != null && driverId.equals(principal.userId())) {
+                Optional<DriverEvent> prev = lastLocated.computeIfAbsent(driverId, repo::findLastLocatedEvent);
+                if (prev.isPresent()) {
+                    DriverEvent p = prev.get();
+                    double metres = Geo.haversineMeters(p.lat(), p.lng(), e.lat(), e.lng())
+                            - orZero(p.accuracyM()) - orZero(e.accuracyM());
+                    double seconds = Math.abs(ChronoUnit.MICROS.between(p.recordedAt(), e.recordedAt())) / 1e6;
+                    if (metres > 0) {
+                        double kmh = seconds == 0 ? Double.POSITIVE_INFINITY : metres / seconds * 3.6;
+                        if (kmh > settings.maxSpeedKmh()) {
+                            flags.add(String.format(java.util.Locale.ROOT,
+                                    "IMPLAUSIBLE_SPEED: %.0f km/h since event %s", Math.min(kmh, 1e9), p.eventId()));
+                        }
+                    }
+                }
+            }
+            return flags;
+        }
+
+        private Batch next(Batch b, DriverEventRequest e, DriverStatus to) {
+            Integer current = b.currentStopIndex();
+            List<Integer> visited = b.visitedStops();
+            Instant start = b.actualStartTime();
+            Instant end = b.actualEndTime();
+            boolean arrivesAtStop = e.type() == DriverEventType.ARRIVED_AT_STOP
+                    || (e.type() == DriverEventType.SUPERVISOR_OVERRIDE && to == DriverStatus.AT_STOP
+                    && e.stopIndex() != null);
+            if (arrivesAtStop) {
+                current = e.stopIndex();
+                Set<Integer> v = new java.util.TreeSet<>(visited);
+                v.add(e.stopIndex());
+                visited = List.copyOf(v);
+            }
+            switch (e.type()) {
+                case ROUTE_STARTED -> {
+                    start = e.recordedAt();
+                    end = null;
+                }
+                case ROUTE_COMPLETED -> end = e.recordedAt();
+                case ROUTE_CANCELLED -> {
+                    current = null;
+                    visited = List.of();
+                }
+                default -> {
+                }
+            }
+            Map<String, Object> metadata = b.metadata();
+            if (e.payload() != null && e.payload().get("metadata") instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                Map<String, Object> merged = new java.util.TreeMap<>(metadata);
+                extra.forEach((k, v) -> merged.put((String) k, v));
+                metadata = merged;
+            }
+            return new Batch(b.id(), b.workspaceId(), b.driverId(), to, current, start, end, metadata,
+                    b.version() + 1, b.stops(), visited, b.createdAt(), now);
+        }
+
+        private String otherBatchOnRoute(String driverId, String batchId) {
+            List<String> stored = storedOnRoute.computeIfAbsent(driverId, repo::findInProgressBatches);
+            Set<String> candidates = new LinkedHashSet<>(stored);
+            for (Batch touched : batches.values()) {
+                if (driverId.equals(touched.driverId())) {
+                    candidates.add(touched.id());
+                }
+            }
+            for (String id : candidates) {
+                if (id.equals(batchId)) {
+                    continue;
+                }
+                Batch other = batch(id);
+                if (other != null && other.status().onRoute() && driverId.equals(other.driverId())) {
+                    return id;
+                }
+            }
+            return null;
+        }
+
+        private DriverEventRequest validate(DriverEventRequest e) {
+            Ids.require("event_id", e.eventId());
+            Ids.require("batch_id", e.batchId());
+            if (e.type() == null) {
+                throw FleetgateException.invalid("event_type", "is required");
+            }
+            if (e.recordedAt() == null) {
+                throw FleetgateException.invalid("recorded_at", "is required");
+            }
+            if (e.recordedAt().isBefore(EARLIEST)) {
+                throw FleetgateException.invalid("recorded_at", "must not be before " + EARLIEST);
+            }
+            if (e.recordedAt().isAfter(now.plus(settings.eventFutureTolerance()))) {
+                throw FleetgateException.invalid("recorded_at", "is more than "
+                        + settings.eventFutureTolerance().toSeconds() + " s ahead of the server clock");
+            }
+            Ids.optional("session_id", e.sessionId());
+            if ((e.lat() == null) != (e.lng() == null)) {
+                throw FleetgateException.invalid(e.lat() == null ? "lat" : "lng", "must be given with the other coordinate");
+            }
+            if (e.lat() != null) {
+                Coordinate.of(e.lat(), e.lng());
+            }
+            Geo.checkAccuracy("accuracy_m", e.accuracyM());
+            if (e.stopIndex() != null && e.stopIndex() < 0) {
+                throw FleetgateException.invalid("stop_index", "must be 0 or more");
+            }
+            Map<String, Object> payload = e.payload() == null ? null : metadata("payload", e.payload());
+            if (payload != null && payload.containsKey("metadata") && !(payload.get("metadata") instanceof Map)) {
+                throw FleetgateException.invalid("payload.metadata", "must be an object");
+            }
+            boolean override = e.type() == DriverEventType.SUPERVISOR_OVERRIDE;
+            if (override && e.targetStatus() == null) {
+                throw FleetgateException.invalid("target_status", "is required for SUPERVISOR_OVERRIDE");
+            }
+            if (!override && e.targetStatus() != null) {
+                throw FleetgateException.invalid("target_status", "is only for SUPERVISOR_OVERRIDE");
+            }
+            if (override && (e.reason() == null || e.reason().isBlank())) {
+                throw FleetgateException.invalid("reason", "is required for SUPERVISOR_OVERRIDE");
+            }
+            if (e.reason() != null && e.reason().length() > MAX_REASON_CHARS) {
+                throw FleetgateException.invalid("reason", "must be at most " + MAX_REASON_CHARS + " characters");
+            }
+            if (e.reason() != null && e.reason().indexOf('\u0000') >= 0) {
+                throw FleetgateException.invalid("reason", "must not contain NUL characters");
+            }
+            if (e.signature() != null && (e.signature().isBlank() || e.signature().length() > 200)) {
+                throw FleetgateException.invalid("signature", "must be a base64 HMAC-SHA256");
+            }
+            return new DriverEventRequest(e.eventId(), e.batchId(), e.type(), e.recordedAt().truncatedTo(ChronoUnit.MICROS),
+                    e.sessionId(), positiveZero(e.lat()), positiveZero(e.lng()), positiveZero(e.accuracyM()),
+                    e.stopIndex(), payload, e.targetStatus(), e.reason(), e.signature());
+        }
+
+        private String knownHash(String eventId, String batchId) {
+            if (!hashesLoaded.contains(eventId)) {
+                hashesLoaded.add(eventId);
+                repo.findEventHashes(List.of(eventId)).forEach(knownHashes::putIfAbsent);
+            }
+            return knownHashes.get(eventId);
+        }
+
+        private Batch batch(String batchId) {
+            if (batchId == null) {
+                return null;
+            }
+            if (!batches.containsKey(batchId)) {
+                Optional<Batch> b = repo.findBatch(batchId);
+                batches.put(batchId, b.orElse(null));
+                b.ifPresent(found -> readVersions.put(batchId, found.version()));
+            }
+            return batches.get(batchId);
+        }
+
+        private void refuse(DriverEventRequest e, Batch b, FleetgateException why) {
+            String content = EventEncoding.lenient(e);
+            boolean knownBatch = b != null && !(principal instanceof Principal.Supervisor s
+                    && !s.workspaceId().equals(b.workspaceId()));
+            // Only well-formed ids go into columns; whatever was sent is in the content.
+            quarantined.add(new QuarantinedEvent(java.util.UUID.randomUUID().toString(), validId(e.eventId()),
+                    validId(e.batchId()), knownBatch ? b.workspaceId() : null, principal.userId(),
+                    validId(e.sessionId()), content, EventEncoding.sha256(content), why.code(),
+                    why.getMessage(), now));
+            outcomes.add(new EventOutcome(e.eventId(), EventOutcome.Result.REJECTED, null, false, List.of(),
+                    why.code(), why.getMessage()));
+        }
+
+        List<ExecutionRepository.BatchChange> changes() {
+            List<ExecutionRepository.BatchChange> out = new ArrayList<>();
+            for (Map.Entry<String, Long> read : readVersions.entrySet()) {
+                Batch b = batches.get(read.getKey());
+                if (b != null && b.version() != read.getValue()) {
+                    out.add(new ExecutionRepository.BatchChange(b, read.getValue()));
+                }
+            }
+            return out;
+        }
+
+        void log() {
+            for (int i = 0, a = 0; i < outcomes.size(); i++) {
+                EventOutcome o = outcomes.get(i);
+                switch (o.result()) {
+                    case ACCEPTED -> {
+                        DriverEvent e = accepted.get(a++);
+                        LOG.atInfo().setMessage("driver_event_accepted").addKeyValue("event_id", e.eventId())
+                                .addKeyValue("batch_id", e.batchId()).addKeyValue("driver_id", e.driverId())
+                                .addKeyValue("actor_id", e.actorId()).addKeyValue("event_type", e.type().name())
+                                .addKeyValue("from", e.previousStatus().name()).addKeyValue("to", e.status().name())
+                                .addKeyValue("flagged_for_review", e.flaggedForReview())
+                                .addKeyValue("flag_reasons", e.flagReasons()).log();
+                    }
+                    case DUPLICATE -> LOG.atInfo().setMessage("driver_event_duplicate")
+                            .addKeyValue("event_id", o.eventId()).addKeyValue("actor_id", principal.userId()).log();
+                    case REJECTED -> LOG.atInfo().setMessage("driver_event_rejected")
+                            .addKeyValue("event_id", o.eventId()).addKeyValue("actor_id", principal.userId())
+                            .addKeyValue("reason", o.error().name()).addKeyValue("message", o.message()).log();
+                }
+            }
+        }
+    }
+
+    private static String validId(String id) {
+        try {
+            return Ids.optional("id", id);
+        } catch (FleetgateException notAnId) {
+            return null;
+        }
+    }
+
+    private static Double positiveZero(Double d) {
+        return d == null ? null : d + 0.0;
+    }
+
+    private static FleetgateException badSignature(String why) {
+        return new FleetgateException(ErrorCode.BAD_SIGNATURE, why);
+    }
+
+    private static double orZero(Double d) {
+        return d == null ? 0 : d;
+    }
+
+    /** Builds a {@link DriverExecutionService}; not thread-safe. */
+    public static final class Builder {
+        private FleetgateStore store;
+        private Clock clock = Clock.systemUTC();
+        private FleetgateSettings settings = FleetgateSettings.defaults();
+
+        private Builder() {
+        }
+
+        /**
+         * @param store where batches and events live
+         * @return this builder
+         */
+        public Builder store(FleetgateStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * @param clock the source of every server-side instant
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param settings future tolerance, speed threshold and the signing secret
+         * @return this builder
+         */
+        public Builder settings(FleetgateSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * @return the service
+         * @throws NullPointerException naming {@code store} if it was not set
+         */
+        public DriverExecutionService build() {
+            Objects.requireNonNull(store, "store");
+            return new DriverExecutionService(this);
+        }
+    }
+}

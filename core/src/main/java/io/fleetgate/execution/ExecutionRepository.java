@@ -1,0 +1,106 @@
+package io.fleetgate.execution;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Storage of delivery batches, the append-only event log and the quarantine. The service decides;
+ * the repository commits atomically and conditionally, and enforces in the database itself that
+ * events are never updated or deleted, that event ids are unique, that a batch's log has one event
+ * per version, and that a driver has at most one batch on route. Methods never read a clock.
+ * Implementations are thread-safe.
+ */
+public interface ExecutionRepository {
+
+    /**
+     * @param batch a new batch with version 0
+     * @return false if a batch with that id exists (nothing written)
+     */
+    boolean insertBatch(Batch batch);
+
+    /**
+     * @param batchId a batch id
+     * @return the batch with its stops
+     */
+    Optional<Batch> findBatch(String batchId);
+
+    /**
+     * @param batchIds batch ids
+     * @return the known ones, by id
+     */
+    Map<String, Batch> findBatches(Collection<String> batchIds);
+
+    /**
+     * Compare-and-set of the assigned driver; bumps the version.
+     *
+     * @param batchId         the batch
+     * @param driverId        the new driver, or {@code null} to unassign
+     * @param expectedVersion the version the decision was made on
+     * @param now             the change's instant
+     * @return the batch after the change, or empty if its version moved on (nothing written)
+     */
+    Optional<Batch> assignDriver(String batchId, String driverId, long expectedVersion, Instant now);
+
+    /**
+     * @param driverId a driver
+     * @return ids of the driver's batches that are EN_ROUTE, AT_STOP or DELAYED (at most one)
+     */
+    List<String> findInProgressBatches(String driverId);
+
+    /**
+     * @param eventIds client event ids
+     * @return the content hash of each one already in the log
+     */
+    Map<String, String> findEventHashes(Collection<String> eventIds);
+
+    /**
+     * @param driverId a driver
+     * @return the driver's located event with the latest {@code recorded_at}, if any
+     */
+    Optional<DriverEvent> findLastLocatedEvent(String driverId);
+
+    /**
+     * Commits the outcome of a sync, all or nothing: each batch change only if the batch is still
+     * at its expected version, each event only if its id is new, each quarantined record.
+     *
+     * @param changes     batches after their events, with the version each was read at
+     * @param events      accepted events, in order
+     * @param quarantined refused events
+     * @return {@code true} if committed; {@code false} if a batch moved on, an event id was
+     *         taken or another batch of the driver went on route meanwhile (nothing written)
+     */
+    boolean commit(List<BatchChange> changes, List<DriverEvent> events, List<QuarantinedEvent> quarantined);
+
+    /**
+     * @param batchId       a batch
+     * @param afterRecorded the cursor's {@code recorded_at}, or {@code null} for the first page
+     * @param afterEventId  the cursor's event id (ties on {@code recorded_at}), or {@code null}
+     * @param limit         the most to return
+     * @return the batch's events ordered by {@code recorded_at}, then event id
+     */
+    List<DriverEvent> findEvents(String batchId, Instant afterRecorded, String afterEventId, int limit);
+
+    /**
+     * @param batchId a batch
+     * @return its whole log in the order it was applied (by batch version)
+     */
+    List<DriverEvent> findLog(String batchId);
+
+    /**
+     * @param batchId a batch
+     * @return the refused events that named it, oldest first
+     */
+    List<QuarantinedEvent> findQuarantined(String batchId);
+
+    /**
+     * A batch as it is after a sync's events, with the version it was read at.
+     *
+     * @param batch           the batch after
+     * @param expectedVersion its version when read
+     */
+    record BatchChange(Batch batch, long expectedVersion) {
+    }
+}

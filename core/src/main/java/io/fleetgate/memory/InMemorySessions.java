@@ -1,0 +1,186 @@
+package io.fleetgate.memory;
+
+import io.fleetgate.session.CredentialRepository;
+import io.fleetgate.session.DeviceSession;
+import io.fleetgate.session.InvalidationReason;
+import io.fleetgate.session.LoginAttempts;
+import io.fleetgate.session.SessionRepository;
+import io.fleetgate.session.UserCredential;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** {@link CredentialRepository} and {@link SessionRepository} in memory, serialised on the store's lock. */
+final class InMemorySessions implements CredentialRepository, SessionRepository {
+    private final Object lock;
+    private final Map<String, UserCredential> users = new TreeMap<>();
+    private final Map<String, LoginAttempts> attempts = new TreeMap<>();
+    private final Map<String, DeviceSession> sessions = new TreeMap<>();
+
+    InMemorySessions(Object lock) {
+        this.lock = lock;
+    }
+
+    @Override
+    public boolean insertUser(UserCredential user) {
+        synchronized (lock) {
+            if (users.containsKey(user.userId())
+                    || users.values().stream().anyMatch(u -> u.usernameKey().equals(user.usernameKey()))) {
+                return false;
+            }
+            users.put(user.userId(), user);
+            return true;
+        }
+    }
+
+    @Override
+    public Optional<UserCredential> findByUsernameKey(String usernameKey) {
+        synchronized (lock) {
+            return users.values().stream().filter(u -> u.usernameKey().equals(usernameKey)).findFirst();
+        }
+    }
+
+    @Override
+    public Optional<UserCredential> findByUserId(String userId) {
+        synchronized (lock) {
+            return Optional.ofNullable(users.get(userId));
+        }
+    }
+
+    @Override
+    public boolean updatePinHash(String userId, String pinHash, Instant now) {
+        synchronized (lock) {
+            UserCredential u = users.get(userId);
+            if (u == null) {
+                return false;
+            }
+            users.put(userId, new UserCredential(u.userId(), u.username(), u.usernameKey(), pinHash, u.createdAt(), now));
+            return true;
+        }
+    }
+
+    @Override
+    public Optional<LoginAttempts> findAttempts(String usernameKey) {
+        synchronized (lock) {
+            return Optional.ofNullable(attempts.get(usernameKey));
+        }
+    }
+
+    @Override
+    public LoginAttempts recordFailure(String usernameKey, Instant now, int maxAttempts, Duration lockout) {
+        synchronized (lock) {
+            LoginAttempts old = attempts.get(usernameKey);
+            boolean fresh = old == null || !now.isBefore(old.firstFailedAt().plus(lockout))
+                    || (old.lockedUntil() != null && !now.isBefore(old.lockedUntil()));
+            int count = fresh ? 1 : old.failedCount() + 1;
+            Instant first = fresh ? now : old.firstFailedAt();
+            Instant lockedUntil = count >= maxAttempts ? now.plus(lockout) : null;
+            LoginAttempts next = new LoginAttempts(usernameKey, count, first, lockedUntil);
+            attempts.put(usernameKey, next);
+            return next;
+        }
+    }
+
+    @Override
+    public void clearAttempts(String usernameKey) {
+        synchronized (lock) {
+            attempts.remove(usernameKey);
+        }
+    }
+
+    @Override
+    public Optional<DeviceSession> findCurrent(String userId) {
+        synchronized (lock) {
+            return sessions.values().stream()
+                    .filter(s -> s.userId().equals(userId) && s.invalidatedAt() == null).findFirst();
+        }
+    }
+
+    @Override
+    public Optional<DeviceSession> findByTokenHash(String tokenHash) {
+        synchronized (lock) {
+            return sessions.values().stream().filter(s -> s.tokenHash().equals(tokenHash)).findFirst();
+        }
+    }
+
+    @Override
+    public Optional<DeviceSession> findById(String sessionId) {
+        synchronized (lock) {
+            return Optional.ofNullable(sessions.get(sessionId));
+        }
+    }
+
+    @Override
+    public boolean replace(String currentId, InvalidationReason reason, DeviceSession next, Instant now) {
+        synchronized (lock) {
+            if (currentId != null) {
+                DeviceSession c = sessions.get(currentId);
+                if (c == null || c.invalidatedAt() != null) {
+                    return false;
+                }
+                sessions.put(currentId, ended(c, reason, now));
+            }
+            if (findCurrent(next.userId()).isPresent()) {
+                if (currentId != null) {
+                    throw new IllegalStateException("a second current session for " + next.userId());
+                }
+                return false;
+            }
+            sessions.put(next.id(), next);
+            return true;
+        }
+    }
+
+    @Override
+    public boolean rotateToken(String sessionId, String oldTokenHash, String newTokenHash, Instant now) {
+        synchronized (lock) {
+            DeviceSession s = sessions.get(sessionId);
+            if (s == null || s.invalidatedAt() != null || !s.tokenHash().equals(oldTokenHash)) {
+                return false;
+            }
+            sessions.put(sessionId, new DeviceSession(s.id(), s.userId(), s.deviceId(), newTokenHash, s.createdAt(),
+                    now, s.expiresAt(), null, null));
+            return true;
+        }
+    }
+
+    @Override
+    public boolean touch(String sessionId, Instant now, Instant staleBefore) {
+        synchronized (lock) {
+            DeviceSession s = sessions.get(sessionId);
+            if (s == null || s.invalidatedAt() != null || !s.lastActiveAt().isBefore(staleBefore)) {
+                return false;
+            }
+            sessions.put(sessionId, new DeviceSession(s.id(), s.userId(), s.deviceId(), s.tokenHash(), s.createdAt(),
+                    now, s.expiresAt(), null, null));
+            return true;
+        }
+    }
+
+    @Override
+    public boolean invalidate(String sessionId, InvalidationReason reason, Instant now) {
+        synchronized (lock) {
+            DeviceSession s = sessions.get(sessionId);
+            if (s == null || s.invalidatedAt() != null) {
+                return false;
+            }
+            sessions.put(sessionId, ended(s, reason, now));
+            return true;
+        }
+    }
+
+    private static DeviceSession ended(DeviceSession s, InvalidationReason reason, Instant now) {
+        return new DeviceSession(s.id(), s.userId(), s.deviceId(), s.tokenHash(), s.createdAt(), s.lastActiveAt(),
+                s.expiresAt(), now, reason);
+    }
+
+    String dump() {
+        synchronized (lock) {
+            return users.values().stream().map(u -> u + "#" + u.pinHash()).toList() + "\n" + attempts + "\n" + sessions.values().stream()
+                    .map(s -> s + "#" + s.tokenHash() + "@" + s.lastActiveAt()).toList();
+        }
+    }
+}

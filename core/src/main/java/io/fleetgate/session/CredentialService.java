@@ -1,0 +1,186 @@
+package io.fleetgate.session;
+
+import io.fleetgate.FleetgateException;
+import io.fleetgate.FleetgateSettings;
+import io.fleetgate.FleetgateStore;
+import io.fleetgate.Ids;
+import io.fleetgate.Principal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+
+/**
+ * Usernames and PINs (seed 004, next step 1): enrol a user, set or reset a PIN, unlock a username
+ * locked by wrong PINs. PINs are 6 to 32 digits (NIST SP 800-63B's minimum for memorised
+ * secrets chosen from digits) and are stored only as PBKDF2 hashes ({@link PinHasher}).
+ *
+ * <p>Supervisors and the system manage credentials; a driver may change only their own PIN.
+ * Instances are immutable and thread-safe.
+ */
+public final class CredentialService {
+    private static final Logger LOG = LoggerFactory.getLogger(CredentialService.class);
+
+    private final CredentialRepository credentials;
+    private final Clock clock;
+    private final PinHasher hasher;
+
+    private CredentialService(Builder b) {
+        this.credentials = b.store.credentials();
+        this.clock = b.clock;
+        this.hasher = b.hasher != null ? b.hasher
+                : new PinHasher(b.settings.pinHashIterations(), b.settings.pinPepper());
+    }
+
+    /** @return a builder; {@code store} is required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Enrols a user with a username and PIN. Enrolling the same user id and username again with
+     * the same PIN changes nothing; with another PIN it is refused (use {@link #setPin}).
+     *
+     * @param principal a supervisor or the system
+     * @param request   the user
+     * @return the stored credential (without the PIN)
+     * @throws FleetgateException {@code FORBIDDEN} for drivers and members; {@code INVALID_REQUEST}
+     *                            for a bad id, username or PIN, or a username or id already taken
+     */
+    public UserCredential enrol(Principal principal, EnrolRequest request) {
+        requireManager(principal);
+        Objects.requireNonNull(request, "request");
+        Ids.require("user_id", request.userId());
+        String key = Usernames.key(request.username());
+        checkPin(request.pin());
+        Instant now = now();
+        UserCredential user = new UserCredential(request.userId(), request.username().strip(), key,
+                hasher.hash(request.pin()), now, now);
+        if (!credentials.insertUser(user)) {
+            UserCredential existing = credentials.findByUserId(request.userId()).orElse(null);
+            if (existing != null && existing.usernameKey().equals(key)
+                    && hasher.verify(request.pin(), existing.pinHash()).matches()) {
+                return existing;
+            }
+            throw FleetgateException.invalid(existing == null ? "username" : "user_id", "is already enrolled");
+        }
+        LOG.atInfo().setMessage("user_enrolled").addKeyValue("user_id", user.userId())
+                .addKeyValue("username", user.username()).addKeyValue("actor_id", principal.userId()).log();
+        return user;
+    }
+
+    /**
+     * Sets a new PIN, and unlocks the username.
+     *
+     * @param principal the user themselves (a driver), a supervisor or the system
+     * @param userId    the user
+     * @param pin       the new PIN
+     * @throws FleetgateException {@code FORBIDDEN} for another user's PIN; {@code NOT_FOUND};
+     *                            {@code INVALID_REQUEST} for a bad PIN
+     */
+    public void setPin(Principal principal, String userId, String pin) {
+        Objects.requireNonNull(principal, "principal");
+        Ids.require("user_id", userId);
+        boolean self = principal instanceof Principal.Driver d && d.userId().equals(userId);
+        if (!self) {
+            requireManager(principal);
+        }
+        checkPin(pin);
+        UserCredential user = credentials.findByUserId(userId)
+                .orElseThrow(() -> FleetgateException.notFound("user", userId));
+        credentials.updatePinHash(userId, hasher.hash(pin), now());
+        credentials.clearAttempts(user.usernameKey());
+        LOG.atInfo().setMessage("pin_set").addKeyValue("user_id", userId)
+                .addKeyValue("actor_id", principal.userId()).log();
+    }
+
+    /**
+     * Forgets the wrong PINs counted for a username, lifting a lock.
+     *
+     * @param principal a supervisor or the system
+     * @param username  the username (known or not: attempts are counted for any submitted name)
+     * @throws FleetgateException {@code FORBIDDEN} for drivers and members
+     */
+    public void unlock(Principal principal, String username) {
+        requireManager(principal);
+        String key = Usernames.key(username);
+        credentials.clearAttempts(key);
+        LOG.atInfo().setMessage("login_unlocked").addKeyValue("username", key)
+                .addKeyValue("actor_id", principal.userId()).log();
+    }
+
+    static void checkPin(String pin) {
+        if (pin == null || pin.length() < 6 || pin.length() > 32 || !pin.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw FleetgateException.invalid("pin", "must be 6 to 32 digits");
+        }
+    }
+
+    private static void requireManager(Principal principal) {
+        Objects.requireNonNull(principal, "principal");
+        if (!(principal instanceof Principal.Supervisor) && !(principal instanceof Principal.System)) {
+            throw FleetgateException.forbidden("only a supervisor manages credentials");
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** Builds a {@link CredentialService}; not thread-safe. */
+    public static final class Builder {
+        private FleetgateStore store;
+        private Clock clock = Clock.systemUTC();
+        private FleetgateSettings settings = FleetgateSettings.defaults();
+        private PinHasher hasher;
+
+        private Builder() {
+        }
+
+        /**
+         * @param store where credentials live
+         * @return this builder
+         */
+        public Builder store(FleetgateStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * @param clock the source of timestamps
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param settings PIN hashing work factor and pepper
+         * @return this builder
+         */
+        public Builder settings(FleetgateSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Overrides the hasher the settings would build (tests use {@link PinHasher#forTestsOnlyWeak()}).
+         *
+         * @param hasher the hasher
+         * @return this builder
+         */
+        public Builder pinHasher(PinHasher hasher) {
+            this.hasher = Objects.requireNonNull(hasher, "hasher");
+            return this;
+        }
+
+        /** @return the service */
+        public CredentialService build() {
+            Objects.requireNonNull(store, "store");
+            return new CredentialService(this);
+        }
+    }
+}

@@ -1,0 +1,423 @@
+package io.fleetgate.contract;
+
+import io.fleetgate.ErrorCode;
+import io.fleetgate.FleetgateException;
+import io.fleetgate.FleetgateSettings;
+import io.fleetgate.FleetgateStore;
+import io.fleetgate.Principal;
+import io.fleetgate.access.Workspace;
+import io.fleetgate.execution.CreateBatchRequest;
+import io.fleetgate.execution.DriverEventRequest;
+import io.fleetgate.execution.DriverEventType;
+import io.fleetgate.execution.DriverExecutionService;
+import io.fleetgate.execution.EventEncoding;
+import io.fleetgate.execution.EventOutcome;
+import io.fleetgate.execution.Stop;
+import io.fleetgate.session.CredentialService;
+import io.fleetgate.session.DeviceSession;
+import io.fleetgate.session.EnrolRequest;
+import io.fleetgate.session.EventSignatures;
+import io.fleetgate.session.InvalidationReason;
+import io.fleetgate.session.LoginRequest;
+import io.fleetgate.session.LoginResult;
+import io.fleetgate.session.PinHasher;
+import io.fleetgate.session.SessionService;
+import io.fleetgate.testing.StoreContract;
+import io.fleetgate.testing.TestClock;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The behaviour of {@link SessionService} and {@link CredentialService} on a store; run against
+ * every store by a thin subclass.
+ */
+public abstract class SessionServiceContract extends StoreContract {
+    protected static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    protected static final Principal SYSTEM = Principal.system();
+
+    protected TestClock clock;
+    protected FleetgateSettings settings;
+    protected SessionService sessions;
+    protected CredentialService credentials;
+
+    @BeforeEach
+    void enrolAna() {
+        clock = TestClock.standard();
+        settings = FleetgateSettings.builder().signingSecret(SECRET).build();
+        sessions = sessionsOn(store());
+        credentials = CredentialService.builder().store(store()).clock(clock)
+                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
+        credentials.enrol(Principal.supervisor("s_sam", "ws_1"), new EnrolRequest("d_ana", "Ana", "482193"));
+    }
+
+    protected SessionService sessionsOn(FleetgateStore s) {
+        return SessionService.builder().store(s).clock(clock).settings(settings)
+                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
+    }
+
+    protected LoginResult login(String device) {
+        return sessions.login(SYSTEM, new LoginRequest("ana", "482193", device));
+    }
+
+    protected static void assertCode(ThrowingCallable call, ErrorCode code) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(FleetgateException.class,
+                e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
+    }
+
+    @Test
+    void loginWhenPinRightThenTokenSessionAndSigningKey() {
+        LoginResult r = sessions.login(SYSTEM, new LoginRequest("  ANA ", "482193", "phone-1"));
+
+        assertThat(r.token()).hasSizeGreaterThanOrEqualTo(43);
+        assertThat(r.session().userId()).isEqualTo("d_ana");
+        assertThat(r.session().deviceId()).isEqualTo("phone-1");
+        assertThat(r.session().expiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(12)));
+        assertThat(r.signingKey()).isEqualTo(sessions.signatures().keyFor(r.session().id()));
+        assertThat(sessions.authenticate(r.token()).id()).isEqualTo(r.session().id());
+    }
+
+    @Test
+    void storeWhenLoggedInThenRawTablesHoldNoTokenNoPinNoSigningKey() {
+        LoginResult r = login("phone-1");
+        LoginResult again = sessions.refresh(r.token());
+
+        String raw = fixture().snapshot();
+        assertThat(raw).doesNotContain(r.token()).doesNotContain(again.token()).doesNotContain("482193")
+                .doesNotContain(r.signingKey());
+        assertThat(raw).contains("pbkdf2-sha256$");
+    }
+
+    @Test
+    void loginWhenWrongPinOrUnknownUserThenSameRefusal() {
+        String wrongPin = messageOf(() -> sessions.login(SYSTEM, new LoginRequest("ana", "000000", "p")));
+        String unknown = messageOf(() -> sessions.login(SYSTEM, new LoginRequest("nobody", "482193", "p")));
+        assertThat(wrongPin).isEqualTo(unknown).isEqualTo("UNAUTHENTICATED: wrong username or PIN");
+    }
+
+    private static String messageOf(ThrowingCallable call) {
+        try {
+            call.call();
+        } catch (FleetgateException e) {
+            return e.code() + ": " + e.getMessage();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        throw new AssertionError("no refusal");
+    }
+
+    @Test
+    void loginWhenFiveWrongPinsThenLockedEvenForRightPinUntilWindowEnds() {
+        for (int i = 0; i < 5; i++) {
+            assertCode(() -> sessions.login(SYSTEM, new LoginRequest("ana", "111111", "p")), ErrorCode.UNAUTHENTICATED);
+        }
+        assertThatThrownBy(() -> login("p")).isInstanceOfSatisfying(FleetgateException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
+            assertThat(e.details()).containsEntry("retry_after_s", 900L);
+        });
+        clock.advance(Duration.ofMinutes(14));
+        assertCode(() -> login("p"), ErrorCode.TOO_MANY_ATTEMPTS);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(login("p").session().userId()).isEqualTo("d_ana");
+    }
+
+    @Test
+    void loginWhenUnknownUsernameFailsRepeatedlyThenItIsLockedToo() {
+        for (int i = 0; i < 5; i++) {
+            assertCode(() -> sessions.login(SYSTEM, new LoginRequest("ghost", "111111", "p")), ErrorCode.UNAUTHENTICATED);
+        }
+        assertCode(() -> sessions.login(SYSTEM, new LoginRequest("Ghost", "111111", "p")), ErrorCode.TOO_MANY_ATTEMPTS);
+        assertThat(login("p").token()).isNotBlank();
+    }
+
+    @Test
+    void unlockWhenSupervisorThenLockLiftedAndDriverMayNot() {
+        for (int i = 0; i < 5; i++) {
+            assertCode(() -> sessions.login(SYSTEM, new LoginRequest("ana", "111111", "p")), ErrorCode.UNAUTHENTICATED);
+        }
+        assertCode(() -> credentials.unlock(Principal.driver("d_ana"), "ana"), ErrorCode.FORBIDDEN);
+        assertCode(() -> login("p"), ErrorCode.TOO_MANY_ATTEMPTS);
+        credentials.unlock(Principal.supervisor("s_sam", "ws_1"), "ANA");
+        assertThat(login("p").token()).isNotBlank();
+    }
+
+    @Test
+    void loginWhenFailuresSpreadBeyondTheWindowThenNoLock() {
+        for (int i = 0; i < 8; i++) {
+            assertCode(() -> sessions.login(SYSTEM, new LoginRequest("ana", "111111", "p")), ErrorCode.UNAUTHENTICATED);
+            clock.advance(Duration.ofMinutes(4));
+            if (i % 4 == 3) {
+                clock.advance(Duration.ofMinutes(10));
+            }
+        }
+        assertThat(login("p").token()).isNotBlank();
+    }
+
+    @Test
+    void loginWhenNewDeviceThenPreviousSessionInvalidated() {
+        LoginResult first = login("phone-1");
+        LoginResult second = login("phone-2");
+
+        assertThat(second.session().id()).isNotEqualTo(first.session().id());
+        assertCode(() -> sessions.authenticate(first.token()), ErrorCode.UNAUTHENTICATED);
+        assertThat(sessions.authenticate(second.token()).deviceId()).isEqualTo("phone-2");
+        DeviceSession old = store().sessions().findById(first.session().id()).orElseThrow();
+        assertThat(old.invalidationReason()).isEqualTo(InvalidationReason.DEVICE_CHANGED);
+        assertThat(old.invalidatedAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void loginWhenSameDeviceAgainThenTokenRotatedInSameSession() {
+        LoginResult first = login("phone-1");
+        LoginResult again = login("phone-1");
+
+        assertThat(again.session().id()).isEqualTo(first.session().id());
+        assertThat(again.signingKey()).isEqualTo(first.signingKey());
+        assertCode(() -> sessions.authenticate(first.token()), ErrorCode.UNAUTHENTICATED);
+        assertThat(sessions.authenticate(again.token()).id()).isEqualTo(first.session().id());
+    }
+
+    @Test
+    void loginWhenDriverOnRouteOnNewDeviceThenBlockedUntilSupervisorEndsSession() {
+        store().workspaces().upsertWorkspace(new Workspace("ws_1", "North"));
+        DriverExecutionService execution = DriverExecutionService.builder().store(store()).clock(clock).build();
+        execution.createBatch(SYSTEM, new CreateBatchRequest("b_1", "ws_1", "d_ana",
+                List.of(Stop.of(30.27, -97.74, 100)), null));
+        LoginResult first = login("phone-1");
+        EventOutcome started = execution.record(Principal.driver("d_ana"),
+                DriverEventRequest.of("e-1", "b_1", DriverEventType.ROUTE_STARTED, clock.instant()));
+        assertThat(started.result()).isEqualTo(EventOutcome.Result.ACCEPTED);
+
+        assertCode(() -> login("phone-2"), ErrorCode.SESSION_BLOCKED);
+        assertThat(sessions.authenticate(first.token()).id()).isEqualTo(first.session().id());
+        assertThat(login("phone-1").session().id()).isEqualTo(first.session().id());
+
+        assertCode(() -> sessions.invalidateCurrent(Principal.driver("d_ben"), "d_ana"), ErrorCode.FORBIDDEN);
+        DeviceSession ended = sessions.invalidateCurrent(Principal.supervisor("s_sam", "ws_1"), "d_ana").orElseThrow();
+        assertThat(ended.invalidationReason()).isEqualTo(InvalidationReason.SUPERVISOR);
+        assertThat(login("phone-2").session().deviceId()).isEqualTo("phone-2");
+    }
+
+    @Test
+    void authenticateWhenIdleLongerThanTimeoutThenRefused() {
+        LoginResult r = login("phone-1");
+        clock.advance(Duration.ofMinutes(29));
+        sessions.authenticate(r.token());
+        clock.advance(Duration.ofMinutes(29));
+        assertThat(sessions.authenticate(r.token()).id()).isEqualTo(r.session().id());
+        clock.advance(Duration.ofMinutes(30));
+        assertCode(() -> sessions.authenticate(r.token()), ErrorCode.UNAUTHENTICATED);
+        assertThat(store().sessions().findById(r.session().id()).orElseThrow().invalidationReason())
+                .isEqualTo(InvalidationReason.IDLE_TIMEOUT);
+    }
+
+    @Test
+    void authenticateWhenShiftIsOverThenRefusedDespiteActivity() {
+        LoginResult r = login("phone-1");
+        for (int i = 0; i < 35; i++) {
+            clock.advance(Duration.ofMinutes(20));
+            sessions.authenticate(r.token());
+        }
+        clock.advance(Duration.ofMinutes(20)); // 12 h since login
+        assertCode(() -> sessions.authenticate(r.token()), ErrorCode.UNAUTHENTICATED);
+        assertThat(store().sessions().findById(r.session().id()).orElseThrow().invalidationReason())
+                .isEqualTo(InvalidationReason.EXPIRED);
+        assertThat(login("phone-1").session().id()).isNotEqualTo(r.session().id());
+    }
+
+    @Test
+    void authenticateWhenPolledWithinAMinuteThenActivityWrittenOnce() {
+        LoginResult r = login("phone-1");
+        clock.advance(Duration.ofSeconds(61));
+        sessions.authenticate(r.token());
+        String afterFirst = fixture().snapshot();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(sessions.authenticate(r.token()).lastActiveAt()).isEqualTo(clock.instant().minusSeconds(30));
+        assertThat(fixture().snapshot()).isEqualTo(afterFirst);
+        clock.advance(Duration.ofSeconds(31));
+        sessions.authenticate(r.token());
+        assertThat(fixture().snapshot()).isNotEqualTo(afterFirst);
+    }
+
+    @Test
+    void refreshWhenValidThenNewTokenAndOldOneRefusedAtOnce() {
+        LoginResult r = login("phone-1");
+        LoginResult next = sessions.refresh(r.token());
+
+        assertThat(next.session().id()).isEqualTo(r.session().id());
+        assertThat(next.signingKey()).isEqualTo(r.signingKey());
+        assertCode(() -> sessions.authenticate(r.token()), ErrorCode.UNAUTHENTICATED);
+        assertCode(() -> sessions.refresh(r.token()), ErrorCode.UNAUTHENTICATED);
+        assertThat(sessions.authenticate(next.token()).id()).isEqualTo(r.session().id());
+    }
+
+    @Test
+    void logoutWhenCalledThenTokenRefused() {
+        LoginResult r = login("phone-1");
+        sessions.logout(r.token());
+        assertCode(() -> sessions.authenticate(r.token()), ErrorCode.UNAUTHENTICATED);
+        assertCode(() -> sessions.authenticate("made-up"), ErrorCode.UNAUTHENTICATED);
+        assertCode(() -> sessions.authenticate(null), ErrorCode.UNAUTHENTICATED);
+    }
+
+    @Test
+    void loginWhen16DevicesRaceOnTwoInstancesThenExactlyOneCurrentSession() throws Exception {
+        SessionService two = sessionsOn(fixture().secondInstance());
+        int n = 16;
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<LoginResult>> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                SessionService svc = i % 2 == 0 ? sessions : two;
+                String device = "phone-" + i;
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return svc.login(SYSTEM, new LoginRequest("ana", "482193", device));
+                }));
+            }
+            go.countDown();
+            List<LoginResult> done = new ArrayList<>();
+            for (Future<LoginResult> f : results) {
+                done.add(f.get(60, TimeUnit.SECONDS));
+            }
+            DeviceSession current = store().sessions().findCurrent("d_ana").orElseThrow();
+            long live = done.stream()
+                    .filter(r -> store().sessions().findById(r.session().id()).orElseThrow().invalidatedAt() == null)
+                    .count();
+            assertThat(live).isEqualTo(1);
+            assertThat(done).anyMatch(r -> r.session().id().equals(current.id()));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // --- signed offline events -------------------------------------------------------------
+
+    private DriverExecutionService signedWorkspace(boolean required) {
+        store().workspaces().upsertWorkspace(new Workspace("ws_1", "North", required));
+        DriverExecutionService execution = DriverExecutionService.builder().store(store()).clock(clock)
+                .settings(settings).build();
+        execution.createBatch(SYSTEM, new CreateBatchRequest("b_1", "ws_1", "d_ana",
+                List.of(Stop.of(30.27, -97.74, 100)), null));
+        return execution;
+    }
+
+    private static DriverEventRequest signed(DriverEventRequest e, String key) {
+        return e.signed(EventSignatures.sign(key, EventEncoding.canonical(e)));
+    }
+
+    @Test
+    void syncWhenWorkspaceRequiresSignaturesThenOnlyValidOnesAccepted() {
+        DriverExecutionService execution = signedWorkspace(true);
+        LoginResult r = login("phone-1");
+        Principal.Driver ana = Principal.driver("d_ana");
+        DriverEventRequest start = DriverEventRequest.of("e-1", "b_1", DriverEventType.ROUTE_STARTED,
+                clock.instant()).session(r.session().id());
+
+        EventOutcome unsigned = execution.record(ana, start);
+        EventOutcome forged = execution.record(ana, start.signed(EventSignatures.sign(r.signingKey(), "something else")));
+        EventOutcome noSession = execution.record(ana, signed(DriverEventRequest.of("e-1", "b_1",
+                DriverEventType.ROUTE_STARTED, clock.instant()), r.signingKey()));
+        EventOutcome good = execution.record(ana, signed(start, r.signingKey()));
+
+        assertThat(List.of(unsigned, forged, noSession)).extracting(EventOutcome::error)
+                .containsOnly(ErrorCode.BAD_SIGNATURE);
+        assertThat(good.result()).isEqualTo(EventOutcome.Result.ACCEPTED);
+        assertThat(execution.quarantined(SYSTEM, "b_1")).hasSize(3)
+                .allSatisfy(q -> assertThat(q.errorCode()).isEqualTo(ErrorCode.BAD_SIGNATURE));
+    }
+
+    @Test
+    void syncWhenSignedUnderSessionSinceTimedOutAndReplacedThenStillVerifies() {
+        DriverExecutionService execution = signedWorkspace(true);
+        LoginResult old = login("phone-1");
+        DriverEventRequest offline = signed(DriverEventRequest.of("e-1", "b_1", DriverEventType.ROUTE_STARTED,
+                clock.instant()).session(old.session().id()), old.signingKey());
+        clock.advance(Duration.ofMinutes(45));
+        login("phone-2");
+
+        assertThat(execution.record(Principal.driver("d_ana"), offline).result()).isEqualTo(EventOutcome.Result.ACCEPTED);
+    }
+
+    @Test
+    void syncWhenSignedWithAnotherUsersSessionThenBadSignature() {
+        DriverExecutionService execution = signedWorkspace(false);
+        credentials.enrol(SYSTEM, new EnrolRequest("d_ben", "ben", "135790"));
+        LoginResult ben = sessions.login(SYSTEM, new LoginRequest("ben", "135790", "phone-b"));
+        DriverEventRequest e = signed(DriverEventRequest.of("e-1", "b_1", DriverEventType.ROUTE_STARTED,
+                clock.instant()).session(ben.session().id()), ben.signingKey());
+
+        assertThat(execution.record(Principal.driver("d_ana"), e).error()).isEqualTo(ErrorCode.BAD_SIGNATURE);
+        assertThat(execution.record(Principal.driver("d_ana"), DriverEventRequest.of("e-2", "b_1",
+                DriverEventType.ROUTE_STARTED, clock.instant())).result()).isEqualTo(EventOutcome.Result.ACCEPTED);
+    }
+
+    @Test
+    void syncWhenHostHasNoSigningSecretThenSignedEventsRefused() {
+        signedWorkspace(false);
+        LoginResult r = login("phone-1");
+        DriverExecutionService noSecret = DriverExecutionService.builder().store(store()).clock(clock).build();
+        DriverEventRequest e = signed(DriverEventRequest.of("e-1", "b_1", DriverEventType.ROUTE_STARTED,
+                clock.instant()).session(r.session().id()), r.signingKey());
+        assertThat(noSecret.record(Principal.driver("d_ana"), e).error()).isEqualTo(ErrorCode.BAD_SIGNATURE);
+    }
+
+    @Test
+    void enrolWhenPinOrNameInvalidOrTakenThenRefused() {
+        Principal sam = Principal.supervisor("s_sam", "ws_1");
+        assertCode(() -> credentials.enrol(sam, new EnrolRequest("d_x", "x", "12345")), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> credentials.enrol(sam, new EnrolRequest("d_x", "x", "12345a")), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> credentials.enrol(sam, new EnrolRequest("d_x", " ", "123456")), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> credentials.enrol(sam, new EnrolRequest("d_x", "ANA", "123456")), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> credentials.enrol(sam, new EnrolRequest("d_ana", "other", "123456")), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> credentials.enrol(Principal.driver("d_ana"), new EnrolRequest("d_y", "y", "123456")),
+                ErrorCode.FORBIDDEN);
+        assertThat(credentials.enrol(sam, new EnrolRequest("d_ana", "Ana", "482193")).userId()).isEqualTo("d_ana");
+    }
+
+    @Test
+    void setPinWhenSelfOrSupervisorThenNewPinWorksAndOldDoesNot() {
+        credentials.setPin(Principal.driver("d_ana"), "d_ana", "7654321");
+        assertCode(() -> login("p"), ErrorCode.UNAUTHENTICATED);
+        assertThat(sessions.login(SYSTEM, new LoginRequest("ana", "7654321", "p")).token()).isNotBlank();
+        assertCode(() -> credentials.setPin(Principal.driver("d_ben"), "d_ana", "111111"), ErrorCode.FORBIDDEN);
+        assertCode(() -> credentials.setPin(SYSTEM, "d_nobody", "111111"), ErrorCode.NOT_FOUND);
+        credentials.setPin(SYSTEM, "d_ana", "482193");
+        assertThat(login("p").token()).isNotBlank();
+    }
+
+    @Test
+    void loginWhenHashWeakerThanSettingsThenRehashedOnSuccess() {
+        SessionService stronger = SessionService.builder().store(store()).clock(clock).settings(settings)
+                .pinHasher(new PinHasher(2_000, null)).build();
+        assertThat(store().credentials().findByUserId("d_ana").orElseThrow().pinHash()).contains("$1000$");
+
+        stronger.login(SYSTEM, new LoginRequest("ana", "482193", "p"));
+
+        assertThat(store().credentials().findByUserId("d_ana").orElseThrow().pinHash()).contains("$2000$");
+        assertThat(login("p").token()).isNotBlank();
+    }
+
+    @Test
+    void loginWhenNotSystemOrFieldsMissingThenRefused() {
+        assertCode(() -> sessions.login(Principal.driver("d_ana"), new LoginRequest("ana", "482193", "p")),
+                ErrorCode.FORBIDDEN);
+        assertCode(() -> sessions.login(SYSTEM, new LoginRequest("ana", null, "p")), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> sessions.login(SYSTEM, new LoginRequest("ana", "482193", " ")), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> sessions.login(SYSTEM, new LoginRequest(null, "482193", "p")), ErrorCode.INVALID_REQUEST);
+    }
+}

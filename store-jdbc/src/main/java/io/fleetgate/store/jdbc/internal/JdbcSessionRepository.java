@@ -1,0 +1,152 @@
+package io.fleetgate.store.jdbc.internal;
+
+import io.fleetgate.session.DeviceSession;
+import io.fleetgate.session.InvalidationReason;
+import io.fleetgate.session.SessionRepository;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@link SessionRepository} on a JDBC database: table {@code driver_sessions}, whose partial unique
+ * index {@code ux_driver_sessions_one_current} on {@code (user_id) WHERE invalidated_at IS NULL}
+ * allows one current session per user.
+ *
+ * <p>Every change is a compare-and-set the database decides:
+ * <ul>
+ *   <li>{@link #replace} runs in one transaction: {@code UPDATE … WHERE id = :id AND
+ *       invalidated_at IS NULL} ends the caller's current session (no row: it changed meanwhile),
+ *       then {@code INSERT … ON CONFLICT (user_id) WHERE invalidated_at IS NULL DO NOTHING} adds
+ *       the new one (no row: another instance inserted a current session first). Either miss rolls
+ *       the transaction back and answers false, so nothing is written. Under PostgreSQL's READ
+ *       COMMITTED the index, not a read, decides: an insert racing ours either waits for us and
+ *       then conflicts, or commits first and makes ours conflict — never two current sessions. A
+ *       deadlock between two such replacements is retried by {@link Tx}.</li>
+ *   <li>{@link #rotateToken}, {@link #touch} and {@link #invalidate} are single {@code UPDATE}s
+ *       whose {@code WHERE} holds the condition (old token, staleness, still current).</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class JdbcSessionRepository implements SessionRepository {
+    private final Tx tx;
+    private final SqlDialect d;
+    private final RowMapper<DeviceSession> mapper;
+    private final String findCurrent;
+    private final String findByTokenHash;
+    private final String findById;
+    private final String insert;
+    private final String invalidate;
+    private final String rotateToken;
+    private final String touch;
+
+    /** @param tx the database */
+    public JdbcSessionRepository(Tx tx) {
+        this.tx = tx;
+        this.d = tx.dialect();
+        this.mapper = (rs, ctx) -> {
+            String reason = rs.getString("invalidation_reason");
+            return new DeviceSession(
+                    rs.getString("id"),
+                    rs.getString("user_id"),
+                    rs.getString("device_id"),
+                    rs.getString("token_hash"),
+                    d.instant(rs, "created_at"),
+                    d.instant(rs, "last_active_at"),
+                    d.instant(rs, "expires_at"),
+                    d.instant(rs, "invalidated_at"),
+                    reason == null ? null : InvalidationReason.valueOf(reason));
+        };
+        this.findCurrent = SqlFiles.statement(d, "sessions/find_current");
+        this.findByTokenHash = SqlFiles.statement(d, "sessions/find_by_token_hash");
+        this.findById = SqlFiles.statement(d, "sessions/find_by_id");
+        this.insert = SqlFiles.statement(d, "sessions/insert");
+        this.invalidate = SqlFiles.statement(d, "sessions/invalidate");
+        this.rotateToken = SqlFiles.statement(d, "sessions/rotate_token");
+        this.touch = SqlFiles.statement(d, "sessions/touch");
+    }
+
+    @Override
+    public Optional<DeviceSession> findCurrent(String userId) {
+        return tx.read(h -> h.createQuery(findCurrent).bind("user_id", userId).map(mapper).findOne());
+    }
+
+    @Override
+    public Optional<DeviceSession> findByTokenHash(String tokenHash) {
+        return tx.read(h -> h.createQuery(findByTokenHash).bind("token_hash", tokenHash).map(mapper).findOne());
+    }
+
+    @Override
+    public Optional<DeviceSession> findById(String sessionId) {
+        return tx.read(h -> h.createQuery(findById).bind("id", sessionId).map(mapper).findOne());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One transaction of two compare-and-set statements; see the class comment.
+     */
+    @Override
+    public boolean replace(String currentId, InvalidationReason reason, DeviceSession next, Instant now) {
+        Objects.requireNonNull(next, "next");
+        Objects.requireNonNull(now, "now");
+        if (currentId != null) {
+            Objects.requireNonNull(reason, "reason");
+        }
+        return tx.write(h -> {
+            if (currentId != null && invalidate(h, currentId, reason, now) == 0) {
+                h.rollback();
+                return false;
+            }
+            int inserted = h.createUpdate(insert)
+                    .bind("id", next.id())
+                    .bind("user_id", next.userId())
+                    .bind("device_id", next.deviceId())
+                    .bind("token_hash", next.tokenHash())
+                    .bind("created_at", d.instant(next.createdAt()))
+                    .bind("last_active_at", d.instant(next.lastActiveAt()))
+                    .bind("expires_at", d.instant(next.expiresAt()))
+                    .execute();
+            if (inserted == 0) {
+                h.rollback();
+                return false;
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public boolean rotateToken(String sessionId, String oldTokenHash, String newTokenHash, Instant now) {
+        return tx.read(h -> h.createUpdate(rotateToken)
+                .bind("id", sessionId)
+                .bind("old_token_hash", oldTokenHash)
+                .bind("new_token_hash", newTokenHash)
+                .bind("now", d.instant(now))
+                .execute() == 1);
+    }
+
+    @Override
+    public boolean touch(String sessionId, Instant now, Instant staleBefore) {
+        return tx.read(h -> h.createUpdate(touch)
+                .bind("id", sessionId)
+                .bind("now", d.instant(now))
+                .bind("stale_before", d.instant(staleBefore))
+                .execute() == 1);
+    }
+
+    @Override
+    public boolean invalidate(String sessionId, InvalidationReason reason, Instant now) {
+        Objects.requireNonNull(reason, "reason");
+        return tx.read(h -> invalidate(h, sessionId, reason, now) == 1);
+    }
+
+    private int invalidate(Handle h, String sessionId, InvalidationReason reason, Instant now) {
+        return h.createUpdate(invalidate)
+                .bind("id", sessionId)
+                .bind("reason", reason.name())
+                .bind("now", d.instant(now))
+                .execute();
+    }
+}

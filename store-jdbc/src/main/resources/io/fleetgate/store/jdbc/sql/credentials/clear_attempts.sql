@@ -1,0 +1,1 @@
+DELETE FROM login_attempts WHERE username_key = :username_key

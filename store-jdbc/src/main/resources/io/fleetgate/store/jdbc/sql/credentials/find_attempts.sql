@@ -1,0 +1,1 @@
+SELECT * FROM login_attempts WHERE username_key = :username_key

@@ -1,0 +1,1 @@
+SELECT * FROM user_credentials WHERE user_id = :user_id

@@ -1,0 +1,1 @@
+SELECT * FROM user_credentials WHERE username_key = :username_key

@@ -1,0 +1,5 @@
+-- Compare-and-set on the version: assigns (or with NULL unassigns) the driver and bumps the version.
+UPDATE delivery_batches
+SET driver_id = :driver_id, version = version + 1, updated_at = :now
+WHERE id = :id AND version = :expected_version
+RETURNING *

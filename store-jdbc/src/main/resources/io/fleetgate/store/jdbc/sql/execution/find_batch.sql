@@ -1,0 +1,1 @@
+SELECT * FROM delivery_batches WHERE id = :id

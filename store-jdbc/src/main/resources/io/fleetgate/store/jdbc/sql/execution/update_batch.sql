@@ -1,0 +1,15 @@
+-- Compare-and-set of a batch after a sync's events: only if it is still at the version the
+-- decision was made on (0 rows: the whole commit is rolled back). workspace_id is in the WHERE so
+-- the statement stays routable when the table is distributed by workspace. Stops and created_at
+-- never change after the insert.
+UPDATE delivery_batches
+SET driver_id          = :driver_id,
+    driver_status      = :driver_status,
+    current_stop_index = :current_stop_index,
+    actual_start_time  = :actual_start_time,
+    actual_end_time    = :actual_end_time,
+    execution_metadata = :execution_metadata,
+    visited_stops      = :visited_stops,
+    version            = :version,
+    updated_at         = :updated_at
+WHERE id = :id AND workspace_id = :workspace_id AND version = :expected_version

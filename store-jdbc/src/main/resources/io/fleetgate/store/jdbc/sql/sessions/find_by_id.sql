@@ -1,0 +1,1 @@
+SELECT * FROM driver_sessions WHERE id = :id

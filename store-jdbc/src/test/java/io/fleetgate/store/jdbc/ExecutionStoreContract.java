@@ -1,0 +1,683 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.ErrorCode;
+import io.fleetgate.access.Workspace;
+import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.DriverEvent;
+import io.fleetgate.execution.DriverEventType;
+import io.fleetgate.execution.DriverStatus;
+import io.fleetgate.execution.EventEncoding;
+import io.fleetgate.execution.ExecutionRepository;
+import io.fleetgate.execution.ExecutionRepository.BatchChange;
+import io.fleetgate.execution.QuarantinedEvent;
+import io.fleetgate.execution.Stop;
+import io.fleetgate.internal.Json;
+import io.fleetgate.store.jdbc.internal.SqlDialect;
+import io.fleetgate.store.jdbc.internal.SqlScript;
+import io.fleetgate.testing.StoreContract;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link ExecutionRepository} and {@link io.fleetgate.access.WorkspaceDirectory} of
+ * {@link JdbcStore}, tested directly (below the service) on each database by a thin subclass:
+ * round trips, the all-or-nothing commit, and the invariants the database itself enforces.
+ */
+abstract class ExecutionStoreContract extends StoreContract {
+    protected static final Instant T0 = Instant.parse("2026-11-22T10:00:00.123456Z");
+    protected static final String WS = "ws_1";
+
+    protected ExecutionRepository repo;
+
+    @BeforeEach
+    void seedWorkspace() {
+        repo = store().execution();
+        store().workspaces().upsertWorkspace(new Workspace(WS, "Depot North"));
+    }
+
+    protected final JdbcStore jdbc() {
+        return (JdbcStore) store();
+    }
+
+    // --- workspaces -------------------------------------------------------------------------
+
+    @Test
+    void upsertWorkspaceWhenSameIdAgainThenNameAndSettingsReplacedAndIdempotent() {
+        store().workspaces().upsertWorkspace(new Workspace("ws_2", null));
+        assertThat(store().workspaces().findWorkspace("ws_2")).contains(new Workspace("ws_2", null));
+
+        store().workspaces().upsertWorkspace(new Workspace("ws_2", "South", true));
+        String once = fixture().snapshot();
+        store().workspaces().upsertWorkspace(new Workspace("ws_2", "South", true));
+
+        assertThat(store().workspaces().findWorkspace("ws_2")).contains(new Workspace("ws_2", "South", true));
+        store().workspaces().upsertWorkspace(new Workspace("ws_2", "South", false));
+        assertThat(store().workspaces().findWorkspace("ws_2")).contains(new Workspace("ws_2", "South", false));
+        assertThat(store().workspaces().findWorkspace("ws_nope")).isEmpty();
+        store().workspaces().upsertWorkspace(new Workspace("ws_2", "South", true));
+        assertThat(fixture().snapshot()).isEqualTo(once);
+    }
+
+    // --- batches ----------------------------------------------------------------------------
+
+    @Test
+    void insertBatchWhenNewThenFoundEqualWithStopsInOrder() {
+        Batch b = newBatch("b_1", "d_ana");
+
+        assertThat(repo.insertBatch(b)).isTrue();
+
+        assertThat(repo.findBatch("b_1")).contains(b);
+        assertThat(repo.findBatch("b_nope")).isEmpty();
+    }
+
+    @Test
+    void insertBatchWhenEveryFieldSetThenFoundEqual() {
+        Map<String, Object> metadata = canonical(Map.of("vehicle", Map.of("plate", "AB-123", "axles", 2),
+                "tags", List.of("cold", true), "note", "none"));
+        Batch b = new Batch("b_full", WS, null, DriverStatus.AT_STOP, 1, T0, T0.plusSeconds(60), metadata, 7,
+                List.of(Stop.of(-33.8688, 151.2093, 0.5), Stop.of(90, -180, 1e6)), List.of(0, 1), T0,
+                T0.plusSeconds(120));
+
+        assertThat(repo.insertBatch(b)).isTrue();
+
+        assertThat(repo.findBatch("b_full")).contains(b);
+    }
+
+    @Test
+    void insertBatchWhenIdExistsThenFalseAndNothingWritten() {
+        repo.insertBatch(newBatch("b_1", "d_ana"));
+        String before = fixture().snapshot();
+
+        Batch other = new Batch("b_1", WS, "d_ben", DriverStatus.INACTIVE, null, null, null, Map.of(), 0,
+                List.of(Stop.of(1, 1, 10), Stop.of(2, 2, 10), Stop.of(3, 3, 10), Stop.of(4, 4, 10)), List.of(),
+                T0, T0);
+
+        assertThat(repo.insertBatch(other)).isFalse();
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void findBatchesWhenSomeUnknownThenKnownOnesWithTheirStops() {
+        Batch a = newBatch("b_a", "d_ana");
+        Batch b = newBatch("b_b", null);
+        repo.insertBatch(a);
+        repo.insertBatch(b);
+
+        assertThat(repo.findBatches(List.of("b_a", "b_nope", "b_b", "b_a"))).isEqualTo(Map.of("b_a", a, "b_b", b));
+        assertThat(repo.findBatches(List.of())).isEmpty();
+    }
+
+    @Test
+    void findBatchesWhenMoreIdsThanOneQueryTakesThenAllFound() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 1_100; i++) {
+            ids.add("b_" + i);
+        }
+        for (int i = 0; i < 1_100; i += 100) {
+            repo.insertBatch(newBatch("b_" + i, null));
+        }
+
+        Map<String, Batch> found = repo.findBatches(ids);
+
+        assertThat(found).hasSize(11).containsKeys("b_0", "b_500", "b_1000");
+        assertThat(found.get("b_1000").stops()).hasSize(3);
+    }
+
+    @Test
+    void assignDriverWhenVersionMatchesThenAssignedAndVersionBumped() {
+        repo.insertBatch(newBatch("b_1", null));
+        Instant later = T0.plusSeconds(30);
+
+        Batch assigned = repo.assignDriver("b_1", "d_ana", 0, later).orElseThrow();
+
+        assertThat(assigned.driverId()).isEqualTo("d_ana");
+        assertThat(assigned.version()).isEqualTo(1);
+        assertThat(assigned.updatedAt()).isEqualTo(later);
+        assertThat(assigned.createdAt()).isEqualTo(T0);
+        assertThat(assigned.stops()).hasSize(3);
+        assertThat(repo.findBatch("b_1")).contains(assigned);
+
+        Batch unassigned = repo.assignDriver("b_1", null, 1, later.plusSeconds(1)).orElseThrow();
+        assertThat(unassigned.driverId()).isNull();
+        assertThat(unassigned.version()).isEqualTo(2);
+    }
+
+    @Test
+    void assignDriverWhenVersionMovedOnOrBatchUnknownThenEmptyAndNothingWritten() {
+        repo.insertBatch(newBatch("b_1", null));
+        repo.assignDriver("b_1", "d_ana", 0, T0);
+        String before = fixture().snapshot();
+
+        assertThat(repo.assignDriver("b_1", "d_ben", 0, T0.plusSeconds(1))).isEmpty();
+        assertThat(repo.assignDriver("b_nope", "d_ben", 0, T0.plusSeconds(1))).isEmpty();
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    // --- commit -----------------------------------------------------------------------------
+
+    @Test
+    void commitWhenHappyPathThenBatchEventsAndQuarantineVisible() {
+        Batch b0 = newBatch("b_1", "d_ana");
+        repo.insertBatch(b0);
+        Batch b1 = step(b0, DriverStatus.EN_ROUTE, null, T0.plusSeconds(10));
+        Batch b2 = new Batch(b0.id(), WS, "d_ana", DriverStatus.AT_STOP, 0, T0.plusSeconds(10), null,
+                canonical(Map.of("temp_c", new BigDecimal("4.5"), "seal", "ok")), 2, b0.stops(), List.of(0), b0.createdAt(),
+                T0.plusSeconds(20));
+        DriverEvent e1 = event("ev_1", b1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE, T0.plusSeconds(10));
+        DriverEvent e2 = located(event("ev_2", b2, DriverEventType.ARRIVED_AT_STOP, DriverStatus.EN_ROUTE,
+                T0.plusSeconds(20)), 30.2672, -97.7431, 12.5, 0, List.of("OUTSIDE_GEOFENCE: 182 m from stop 0 (radius 100 m)"));
+        QuarantinedEvent q1 = quarantined("ev_bad", "b_1", WS, "{\"event_id\":\"ev_bad\"}", T0.plusSeconds(25));
+        QuarantinedEvent q2 = quarantined(null, "b_1", WS, "{\"batch_id\":\"b_1\"}", T0.plusSeconds(25));
+        QuarantinedEvent q3 = quarantined("ev_x", "b_unknown", null, "{\"batch_id\":\"b_unknown\"}", T0.plusSeconds(25));
+
+        assertThat(repo.commit(List.of(new BatchChange(b2, 0)), List.of(e1, e2), List.of(q1, q2, q3))).isTrue();
+
+        assertThat(repo.findBatch("b_1")).contains(b2);
+        assertThat(repo.findLog("b_1")).containsExactly(e1, e2);
+        assertThat(repo.findEvents("b_1", null, null, 10)).containsExactly(e1, e2);
+        assertThat(repo.findQuarantined("b_1")).containsExactly(q1, q2);
+        assertThat(repo.findQuarantined("b_unknown")).containsExactly(q3);
+        assertThat(repo.findEventHashes(List.of("ev_1", "ev_2", "ev_nope")))
+                .isEqualTo(Map.of("ev_1", e1.contentHash(), "ev_2", e2.contentHash()));
+        assertThat(repo.findLastLocatedEvent("d_ana")).contains(e2);
+        assertThat(repo.findLastLocatedEvent("d_ben")).isEmpty();
+        assertThat(repo.findInProgressBatches("d_ana")).containsExactly("b_1");
+        assertThat(repo.findInProgressBatches("d_ben")).isEmpty();
+    }
+
+    @Test
+    void commitWhenNothingToDoThenTrue() {
+        assertThat(repo.commit(List.of(), List.of(), List.of())).isTrue();
+    }
+
+    @Test
+    void commitWhenBatchVersionMovedOnThenFalseAndNothingWritten() {
+        Batch b0 = newBatch("b_1", "d_ana");
+        repo.insertBatch(b0);
+        repo.assignDriver("b_1", "d_ana", 0, T0);
+        String before = fixture().snapshot();
+        Batch b1 = step(b0, DriverStatus.EN_ROUTE, null, T0.plusSeconds(10));
+
+        boolean committed = repo.commit(List.of(new BatchChange(b1, 0)),
+                List.of(event("ev_1", b1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE, T0.plusSeconds(10))),
+                List.of(quarantined("ev_q", "b_1", WS, "{}", T0)));
+
+        assertThat(committed).isFalse();
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void commitWhenBatchUnknownThenFalseAndNothingWritten() {
+        String before = fixture().snapshot();
+        Batch ghost = step(newBatch("b_ghost", "d_ana"), DriverStatus.EN_ROUTE, null, T0);
+
+        assertThat(repo.commit(List.of(new BatchChange(ghost, 0)), List.of(),
+                List.of(quarantined("ev_q", "b_ghost", null, "{}", T0)))).isFalse();
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void commitWhenEventIdAlreadyInLogThenFalseAndNothingWritten() {
+        Batch b0 = newBatch("b_1", "d_ana");
+        repo.insertBatch(b0);
+        Batch b1 = step(b0, DriverStatus.ACTIVE, null, T0.plusSeconds(1));
+        repo.commit(List.of(new BatchChange(b1, 0)),
+                List.of(event("ev_1", b1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0.plusSeconds(1))),
+                List.of());
+        repo.insertBatch(newBatch("b_2", "d_ben"));
+        String before = fixture().snapshot();
+
+        Batch b2 = step(b1, DriverStatus.EN_ROUTE, null, T0.plusSeconds(2));
+        Batch other = step(newBatch("b_2", "d_ben"), DriverStatus.ACTIVE, null, T0.plusSeconds(2));
+        boolean committed = repo.commit(List.of(new BatchChange(b2, 1), new BatchChange(other, 0)),
+                List.of(event("ev_2", b2, DriverEventType.ROUTE_STARTED, DriverStatus.ACTIVE, T0.plusSeconds(2)),
+                        event("ev_1", other, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0.plusSeconds(2))),
+                List.of(quarantined("ev_q", "b_1", WS, "{}", T0)));
+
+        assertThat(committed).isFalse();
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void commitWhenSameEventIdTwiceInOneCommitThenFalseAndNothingWritten() {
+        Batch b0 = newBatch("b_1", "d_ana");
+        repo.insertBatch(b0);
+        String before = fixture().snapshot();
+        Batch b1 = step(b0, DriverStatus.ACTIVE, null, T0);
+        Batch b2 = step(b1, DriverStatus.EN_ROUTE, null, T0);
+
+        assertThat(repo.commit(List.of(new BatchChange(b2, 0)),
+                List.of(event("ev_1", b1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0),
+                        event("ev_1", b2, DriverEventType.ROUTE_STARTED, DriverStatus.ACTIVE, T0)),
+                List.of())).isFalse();
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void commitWhenBatchVersionAlreadyLoggedThenFalseAndNothingWritten() {
+        Batch b0 = newBatch("b_1", "d_ana");
+        repo.insertBatch(b0);
+        Batch b1 = step(b0, DriverStatus.ACTIVE, null, T0);
+        repo.commit(List.of(new BatchChange(b1, 0)),
+                List.of(event("ev_1", b1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0)), List.of());
+        String before = fixture().snapshot();
+
+        // Without a batch change nothing guards version 1 but the log's own unique constraint.
+        assertThat(repo.commit(List.of(),
+                List.of(event("ev_other", b1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0)),
+                List.of())).isFalse();
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void commitWhenDriverHasAnotherBatchOnRouteThenFalseAndNothingWritten() {
+        Batch a0 = newBatch("b_a", "d_ana");
+        Batch b0 = newBatch("b_b", "d_ana");
+        repo.insertBatch(a0);
+        repo.insertBatch(b0);
+        Batch a1 = step(a0, DriverStatus.EN_ROUTE, null, T0);
+        assertThat(repo.commit(List.of(new BatchChange(a1, 0)),
+                List.of(event("ev_a1", a1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE, T0)), List.of()))
+                .isTrue();
+        String before = fixture().snapshot();
+
+        Batch b1 = step(b0, DriverStatus.EN_ROUTE, null, T0.plusSeconds(1));
+        assertThat(repo.commit(List.of(new BatchChange(b1, 0)),
+                List.of(event("ev_b1", b1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE, T0.plusSeconds(1))),
+                List.of())).isFalse();
+        assertThat(fixture().snapshot()).isEqualTo(before);
+        assertThat(repo.findInProgressBatches("d_ana")).containsExactly("b_a");
+    }
+
+    @Test
+    void commitWhenOneCommitTakesDriverOffOneBatchAndOntoAnotherThenTrue() {
+        Batch a0 = newBatch("b_a", "d_ana");
+        Batch b0 = newBatch("b_b", "d_ana");
+        repo.insertBatch(a0);
+        repo.insertBatch(b0);
+        Batch a1 = step(a0, DriverStatus.EN_ROUTE, null, T0);
+        repo.commit(List.of(new BatchChange(a1, 0)),
+                List.of(event("ev_a1", a1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE, T0)), List.of());
+
+        // Listed on-route first: the store must still apply the off-route change before it.
+        Batch b1 = step(b0, DriverStatus.EN_ROUTE, null, T0.plusSeconds(2));
+        Batch a2 = step(a1, DriverStatus.COMPLETED, null, T0.plusSeconds(1));
+        boolean committed = repo.commit(List.of(new BatchChange(b1, 0), new BatchChange(a2, 1)),
+                List.of(event("ev_a2", a2, DriverEventType.ROUTE_COMPLETED, DriverStatus.EN_ROUTE, T0.plusSeconds(1)),
+                        event("ev_b1", b1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE, T0.plusSeconds(2))),
+                List.of());
+
+        assertThat(committed).isTrue();
+        assertThat(repo.findInProgressBatches("d_ana")).containsExactly("b_b");
+        assertThat(repo.findBatch("b_a")).contains(a2);
+    }
+
+    @Test
+    void commitWhenTwoInstancesRaceForOneVersionThenExactlyOneWins() throws Exception {
+        Batch b0 = newBatch("b_1", "d_ana");
+        repo.insertBatch(b0);
+        List<ExecutionRepository> repos = List.of(repo, fixture().secondInstance().execution(),
+                fixture().secondInstance().execution(), repo);
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(repos.size());
+        List<Future<Boolean>> results = new ArrayList<>();
+        try {
+            for (int i = 0; i < repos.size(); i++) {
+                ExecutionRepository r = repos.get(i);
+                Batch b1 = step(b0, DriverStatus.EN_ROUTE, null, T0.plusSeconds(i));
+                DriverEvent e = event("ev_" + i, b1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE,
+                        T0.plusSeconds(i));
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return r.commit(List.of(new BatchChange(b1, 0)), List.of(e), List.of());
+                }));
+            }
+            go.countDown();
+            int wins = 0;
+            for (Future<Boolean> f : results) {
+                wins += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(wins).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(repo.findLog("b_1")).hasSize(1);
+        assertThat(repo.findBatch("b_1").orElseThrow().version()).isEqualTo(1);
+    }
+
+    @Test
+    void commitWhenSameRefusedEventKeptTwiceThenStoredOnce() {
+        repo.insertBatch(newBatch("b_1", "d_ana"));
+        QuarantinedEvent first = quarantined("ev_bad", "b_1", WS, "{\"event_id\":\"ev_bad\"}", T0);
+        QuarantinedEvent again = new QuarantinedEvent(UUID.randomUUID().toString(), "ev_bad", "b_1", WS, "d_ana",
+                null, first.content(), first.contentHash(), ErrorCode.INVALID_TRANSITION, "again", T0.plusSeconds(5));
+        QuarantinedEvent noId = quarantined(null, "b_1", WS, "{\"lat\":1}", T0);
+        QuarantinedEvent noIdAgain = new QuarantinedEvent(UUID.randomUUID().toString(), null, "b_1", WS, "d_ana",
+                null, noId.content(), noId.contentHash(), ErrorCode.INVALID_REQUEST, "again", T0.plusSeconds(5));
+        QuarantinedEvent sameContentOtherId = new QuarantinedEvent(UUID.randomUUID().toString(), "ev_other", "b_1",
+                WS, "d_ana", null, first.content(), first.contentHash(), ErrorCode.INVALID_REQUEST, "other",
+                T0.plusSeconds(6));
+
+        assertThat(repo.commit(List.of(), List.of(), List.of(first, again, noId))).isTrue();
+        assertThat(repo.commit(List.of(), List.of(), List.of(again, noIdAgain, sameContentOtherId))).isTrue();
+
+        assertThat(repo.findQuarantined("b_1")).containsExactly(first, noId, sameContentOtherId);
+    }
+
+    // --- reads ------------------------------------------------------------------------------
+
+    @Test
+    void findEventsWhenPagedWithCursorThenEveryEventOnceInRecordedThenIdOrder() {
+        Batch b = newBatch("b_1", "d_ana");
+        repo.insertBatch(b);
+        // Ties on recorded_at, ids deliberately not in insertion order; "B" < "a" < "b" by code point.
+        Instant t1 = T0.plusSeconds(1);
+        Instant t2 = T0.plusSeconds(2);
+        String[] ids = {"ev_b", "ev_B", "ev_a", "ev_c", "ev_A", "ev_é", "ev_z"};
+        Instant[] at = {t1, t1, t1, T0, t2, t1, t2};
+        List<DriverEvent> events = new ArrayList<>();
+        Batch current = b;
+        for (int i = 0; i < ids.length; i++) {
+            Batch next = step(current, DriverStatus.INACTIVE, null, at[i]);
+            events.add(event(ids[i], next, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE, at[i]));
+            current = next;
+        }
+        assertThat(repo.commit(List.of(new BatchChange(current, 0)), events, List.of())).isTrue();
+        List<DriverEvent> expected = events.stream()
+                .sorted(Comparator.comparing(DriverEvent::recordedAt).thenComparing(DriverEvent::eventId)).toList();
+
+        List<DriverEvent> paged = new ArrayList<>();
+        List<DriverEvent> page = repo.findEvents("b_1", null, null, 2);
+        while (!page.isEmpty()) {
+            assertThat(page.size()).isLessThanOrEqualTo(2);
+            paged.addAll(page);
+            DriverEvent last = page.get(page.size() - 1);
+            page = repo.findEvents("b_1", last.recordedAt(), last.eventId(), 2);
+        }
+
+        assertThat(paged).containsExactlyElementsOf(expected);
+        assertThat(paged).extracting(DriverEvent::eventId)
+                .containsExactly("ev_c", "ev_B", "ev_a", "ev_b", "ev_é", "ev_A", "ev_z");
+        assertThat(repo.findLog("b_1")).containsExactlyElementsOf(events);
+        assertThat(repo.findEvents("b_1", t1, null, 10)).extracting(DriverEvent::eventId).containsExactly("ev_A", "ev_z");
+        assertThat(repo.findEvents("b_1", null, null, 0)).isEmpty();
+        assertThat(repo.findEvents("b_nope", null, null, 10)).isEmpty();
+    }
+
+    @Test
+    void findLastLocatedEventWhenSeveralThenLatestRecordedLocatedOneOfThatDriver() {
+        Batch b = newBatch("b_1", "d_ana");
+        repo.insertBatch(b);
+        Batch v1 = step(b, DriverStatus.INACTIVE, null, T0);
+        Batch v2 = step(v1, DriverStatus.INACTIVE, null, T0);
+        Batch v3 = step(v2, DriverStatus.INACTIVE, null, T0);
+        Batch v4 = step(v3, DriverStatus.INACTIVE, null, T0);
+        // Appended in another order than recorded (offline sync): the latest recorded_at wins, not
+        // the last appended; on a tie, the greatest event id.
+        DriverEvent tieHigh = located(event("ev_3", v1, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE,
+                T0.plusSeconds(9)), 3, 3, null, null, List.of());
+        DriverEvent old = located(event("ev_1", v2, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE,
+                T0.plusSeconds(5)), 1, 1, null, null, List.of());
+        DriverEvent tieLow = located(event("ev_2", v3, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE,
+                T0.plusSeconds(9)), 2, 2, 3.0, null, List.of());
+        DriverEvent unlocatedLater = event("ev_4", v4, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE,
+                T0.plusSeconds(60));
+        assertThat(repo.commit(List.of(new BatchChange(v4, 0)), List.of(tieHigh, old, tieLow, unlocatedLater),
+                List.of())).isTrue();
+
+        assertThat(repo.findLastLocatedEvent("d_ana")).contains(tieHigh);
+    }
+
+    @Test
+    void findEventHashesWhenMoreIdsThanOneQueryTakesThenEveryKnownOne() {
+        Batch b = newBatch("b_1", "d_ana");
+        repo.insertBatch(b);
+        List<DriverEvent> events = new ArrayList<>();
+        Batch current = b;
+        for (int i = 0; i < 30; i++) {
+            current = step(current, DriverStatus.INACTIVE, null, T0);
+            events.add(event("ev_" + (i * 40), current, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE, T0));
+        }
+        assertThat(repo.commit(List.of(new BatchChange(current, 0)), events, List.of())).isTrue();
+        List<String> asked = new ArrayList<>();
+        for (int i = 0; i < 1_300; i++) {
+            asked.add("ev_" + i);
+        }
+
+        Map<String, String> hashes = repo.findEventHashes(asked);
+
+        assertThat(hashes).hasSize(30).containsEntry("ev_1160", events.get(29).contentHash());
+        assertThat(repo.findEventHashes(List.of())).isEmpty();
+    }
+
+    @Test
+    void commitWhenManyEventsThenAllAppendedInOrder() {
+        Batch b = newBatch("b_1", "d_ana");
+        repo.insertBatch(b);
+        List<DriverEvent> events = new ArrayList<>();
+        Batch current = b;
+        for (int i = 0; i < 1_234; i++) {
+            current = step(current, DriverStatus.INACTIVE, null, T0.plusMillis(i));
+            events.add(event(String.format("ev_%05d", i), current, DriverEventType.PROOF_CAPTURED,
+                    DriverStatus.INACTIVE, T0.plusMillis(i)));
+        }
+
+        assertThat(repo.commit(List.of(new BatchChange(current, 0)), events, List.of())).isTrue();
+
+        assertThat(repo.findLog("b_1")).containsExactlyElementsOf(events);
+        assertThat(repo.findBatch("b_1")).contains(current);
+    }
+
+    // --- values -----------------------------------------------------------------------------
+
+    @Test
+    void roundTripWhenIdsAndTextHoldSqlMetacharactersAndUnicodeThenVerbatim() {
+        String ws = "ws'; DROP TABLE workspaces; --";
+        String batchId = "b_\"quoted\" \\ :name <ids> ?";
+        String driver = "d_Ünïcødé 🚚 ∑";
+        String eventId = "ev_' OR '1'='1";
+        store().workspaces().upsertWorkspace(new Workspace(ws, "Dépôt 'Nord' — ✓"));
+        Map<String, Object> metadata = canonical(Map.of("quote'", "it's \"fine\"", "emoji", "🚚📦",
+                "ctl", "line1\nline2\ttab\\slash", "sep", "\u2028\u2029", "sql", "'); DELETE FROM driver_events; --",
+                "nested", Map.of(":param", List.of("<ids>", "${x}", "?"))));
+        Batch b0 = new Batch(batchId, ws, driver, DriverStatus.INACTIVE, null, null, null, metadata, 0,
+                List.of(Stop.of(1, 2, 3)), List.of(), T0, T0);
+        assertThat(repo.insertBatch(b0)).isTrue();
+        Batch b1 = step(b0, DriverStatus.ACTIVE, null, T0);
+        DriverEvent e = new DriverEvent(eventId, batchId, ws, driver, "sup_ß", "sess_ñ", DriverEventType.SUPERVISOR_OVERRIDE,
+                DriverStatus.INACTIVE, DriverStatus.ACTIVE, 1, T0, T0, null, null, null, null, metadata,
+                "reason with 'quotes', \"doubles\", ; semicolons; and ünïcode ☃", "hash'x", false,
+                List.of("flag 'one'", "flag \"two\" 🚩"));
+        QuarantinedEvent q = new QuarantinedEvent(UUID.randomUUID().toString(), "ev_\uD83D\uDE9A' --", batchId, ws, driver,
+                "sess_ñ", "{\"x\":\"'; DROP TABLE quarantined_events; --\"}", "h'", ErrorCode.INVALID_REQUEST,
+                "bad ' reason ☃", T0);
+
+        assertThat(repo.commit(List.of(new BatchChange(b1, 0)), List.of(e), List.of(q))).isTrue();
+
+        assertThat(store().workspaces().findWorkspace(ws)).contains(new Workspace(ws, "Dépôt 'Nord' — ✓"));
+        assertThat(repo.findBatch(batchId)).contains(b1);
+        assertThat(repo.findBatches(List.of(batchId))).containsEntry(batchId, b1);
+        assertThat(repo.findLog(batchId)).containsExactly(e);
+        assertThat(repo.findEvents(batchId, T0.minusSeconds(1), "", 5)).containsExactly(e);
+        assertThat(repo.findEventHashes(List.of(eventId))).containsEntry(eventId, "hash'x");
+        assertThat(repo.findQuarantined(batchId)).containsExactly(q);
+        assertThat(repo.findInProgressBatches(driver)).isEmpty();
+    }
+
+    @Test
+    void roundTripWhenJsonNumbersThenReadBackAsTheirCanonicalEncodingParses() {
+        // What a JSON column gives back is Json.parseObject of Json.write of what was stored, on
+        // every database (PostgreSQL's jsonb keeps values, not text; the store re-encodes them).
+        Map<String, Object> raw = new TreeMap<>(Map.of("int", 100L, "dbl", 1.0, "big", new BigDecimal("1E+21"),
+                "small", 1.5e-7, "neg", -0.25, "zero", 0, "frac", new BigDecimal("30.2672")));
+        Map<String, Object> metadata = canonical(raw);
+        Batch b = new Batch("b_num", WS, null, DriverStatus.INACTIVE, null, null, null, metadata, 0,
+                List.of(Stop.of(0, 0, 1)), List.of(), T0, T0);
+
+        repo.insertBatch(b);
+
+        Map<String, Object> read = repo.findBatch("b_num").orElseThrow().metadata();
+        assertThat(read).isEqualTo(Json.parseObject(Json.write(raw)));
+        assertThat(Json.write(read)).isEqualTo(Json.write(raw));
+    }
+
+    // --- append-only ------------------------------------------------------------------------
+
+    @Test
+    void databaseWhenDriverEventsChangedByHandThenRefused() throws Exception {
+        seedOneEventAndOneRefusal();
+        DataSource ds = jdbc().dataSource();
+        String before = fixture().snapshot();
+
+        assertRefused(ds, "UPDATE driver_events SET reason = 'tampered'");
+        assertRefused(ds, "UPDATE driver_events SET driver_status = 'COMPLETED' WHERE event_id = 'ev_1'");
+        assertRefused(ds, "DELETE FROM driver_events WHERE event_id = 'ev_1'");
+        assertRefused(ds, "DELETE FROM driver_events");
+        if (jdbc().dialect() == Dialect.POSTGRES) {
+            assertRefused(ds, "TRUNCATE driver_events");
+            assertRefused(ds, "TRUNCATE driver_events CASCADE");
+        }
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void databaseWhenQuarantineChangedByHandThenRefused() throws Exception {
+        seedOneEventAndOneRefusal();
+        DataSource ds = jdbc().dataSource();
+        String before = fixture().snapshot();
+
+        assertRefused(ds, "UPDATE quarantined_events SET reason = 'tampered'");
+        assertRefused(ds, "DELETE FROM quarantined_events");
+        if (jdbc().dialect() == Dialect.POSTGRES) {
+            assertRefused(ds, "TRUNCATE quarantined_events");
+        }
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void databaseWhenSecondBatchOfDriverPutOnRouteByHandThenUniqueIndexRefuses() throws Exception {
+        repo.insertBatch(newBatch("b_a", "d_ana"));
+        repo.insertBatch(newBatch("b_b", "d_ana"));
+        repo.insertBatch(newBatch("b_c", null));
+        repo.insertBatch(newBatch("b_d", null));
+        DataSource ds = jdbc().dataSource();
+        execute(ds, "UPDATE delivery_batches SET driver_status = 'DELAYED' WHERE id = 'b_a'");
+        execute(ds, "UPDATE delivery_batches SET driver_status = 'COMPLETED' WHERE id = 'b_b'");
+        execute(ds, "UPDATE delivery_batches SET driver_status = 'EN_ROUTE' WHERE id IN ('b_c', 'b_d')");
+
+        SqlDialect dialect = SqlDialect.of(jdbc().dialect());
+        assertThatThrownBy(() -> execute(ds, "UPDATE delivery_batches SET driver_status = 'AT_STOP' WHERE id = 'b_b'"))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(dialect.isUniqueViolation(e)).isTrue());
+        assertThatThrownBy(() -> execute(ds, "UPDATE delivery_batches SET driver_status = 'BOGUS' WHERE id = 'b_c'"))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(dialect.isUniqueViolation(e)).isFalse());
+    }
+
+    @Test
+    void migrationWhenDriverExecutionFileRunAgainThenNothingFailsOrChanges() throws Exception {
+        seedOneEventAndOneRefusal();
+        String before = fixture().snapshot();
+        String file = "/io/fleetgate/store/jdbc/migration/" + jdbc().dialect().name().toLowerCase(Locale.ROOT)
+                + "/V2__driver_execution.sql";
+        String text;
+        try (var in = getClass().getResourceAsStream(file)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        for (String statement : SqlScript.split(text)) {
+            execute(jdbc().dataSource(), statement);
+        }
+
+        assertThat(fixture().snapshot()).isEqualTo(before);
+        assertRefused(jdbc().dataSource(), "DELETE FROM driver_events");
+    }
+
+    private void seedOneEventAndOneRefusal() {
+        Batch b0 = newBatch("b_1", "d_ana");
+        repo.insertBatch(b0);
+        Batch b1 = step(b0, DriverStatus.ACTIVE, null, T0);
+        assertThat(repo.commit(List.of(new BatchChange(b1, 0)),
+                List.of(event("ev_1", b1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0)),
+                List.of(quarantined("ev_q", "b_1", WS, "{}", T0)))).isTrue();
+    }
+
+    /** The statement fails because a trigger refused it, not for any other reason. */
+    private static void assertRefused(DataSource ds, String sql) {
+        assertThatThrownBy(() -> execute(ds, sql)).as(sql).isInstanceOf(SQLException.class)
+                .hasMessageContaining("is append-only");
+    }
+
+    static void execute(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    // --- builders ---------------------------------------------------------------------------
+
+    /** A new INACTIVE batch at version 0 with three stops and a little metadata. */
+    protected static Batch newBatch(String id, String driverId) {
+        return new Batch(id, WS, driverId, DriverStatus.INACTIVE, null, null, null,
+                canonical(Map.of("route", "R-7", "pallets", new BigDecimal("3"))), 0,
+                List.of(Stop.of(30.2672, -97.7431, 100), Stop.of(30.2682, -97.7431, 50.5), Stop.of(30.27, -97.74, 75)),
+                List.of(), T0, T0);
+    }
+
+    /** The batch one version on, in {@code status}. */
+    protected static Batch step(Batch b, DriverStatus status, Integer stop, Instant at) {
+        return new Batch(b.id(), b.workspaceId(), b.driverId(), status, stop, b.actualStartTime(), b.actualEndTime(),
+                b.metadata(), b.version() + 1, b.stops(), b.visitedStops(), b.createdAt(), at);
+    }
+
+    /** The event that produced {@code after}. */
+    protected static DriverEvent event(String id, Batch after, DriverEventType type, DriverStatus from, Instant at) {
+        String hash = EventEncoding.sha256(id + "|" + type + "|" + at);
+        return new DriverEvent(id, after.id(), after.workspaceId(), after.driverId(), after.driverId() == null
+                ? "system" : after.driverId(), "sess_1", type, from, after.status(), after.version(), at,
+                at.plusSeconds(1), null, null, null, null, Map.of(), null, hash, false, List.of());
+    }
+
+    protected static DriverEvent located(DriverEvent e, double lat, double lng, Double accuracyM, Integer stopIndex,
+                                         List<String> flags) {
+        return new DriverEvent(e.eventId(), e.batchId(), e.workspaceId(), e.driverId(), e.actorId(), e.sessionId(),
+                e.type(), e.previousStatus(), e.status(), e.batchVersion(), e.recordedAt(), e.syncedAt(), lat, lng,
+                accuracyM, stopIndex, canonical(Map.of("photo", "p.jpg", "weight_kg", new BigDecimal("12.5"))),
+                null, e.contentHash(), !flags.isEmpty(), flags);
+    }
+
+    protected static QuarantinedEvent quarantined(String eventId, String batchId, String workspaceId, String content,
+                                                  Instant at) {
+        return new QuarantinedEvent(UUID.randomUUID().toString(), eventId, batchId, workspaceId, "d_ana", null,
+                content, EventEncoding.sha256(content), ErrorCode.INVALID_TRANSITION, "refused: " + content,
+                at.truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /** What the service stores: {@link Json#normalise}d values. */
+    @SuppressWarnings("unchecked")
+    protected static Map<String, Object> canonical(Map<String, Object> value) {
+        return (Map<String, Object>) Json.normalise("test", value);
+    }
+}

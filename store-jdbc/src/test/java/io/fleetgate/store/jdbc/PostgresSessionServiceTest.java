@@ -1,0 +1,11 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.contract.SessionServiceContract;
+import io.fleetgate.testing.StoreFixture;
+
+class PostgresSessionServiceTest extends SessionServiceContract {
+    @Override
+    protected StoreFixture newFixture() {
+        return new PostgresFixture();
+    }
+}

@@ -1,0 +1,17 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.testing.StoreFixture;
+
+import java.sql.SQLException;
+
+class PostgresSessionStoreTest extends SessionStoreContract {
+    @Override
+    protected StoreFixture newFixture() {
+        return new PostgresFixture();
+    }
+
+    @Override
+    protected boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+}

@@ -1,0 +1,446 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.FleetgateSettings;
+import io.fleetgate.FleetgateStore;
+import io.fleetgate.Principal;
+import io.fleetgate.memory.InMemoryStore;
+import io.fleetgate.session.CredentialRepository;
+import io.fleetgate.session.CredentialService;
+import io.fleetgate.session.DeviceSession;
+import io.fleetgate.session.EnrolRequest;
+import io.fleetgate.session.InvalidationReason;
+import io.fleetgate.session.LoginAttempts;
+import io.fleetgate.session.LoginRequest;
+import io.fleetgate.session.LoginResult;
+import io.fleetgate.session.PinHasher;
+import io.fleetgate.session.SessionRepository;
+import io.fleetgate.session.SessionService;
+import io.fleetgate.session.UserCredential;
+import io.fleetgate.store.jdbc.internal.SqliteDialect;
+import io.fleetgate.testing.StoreContract;
+import io.fleetgate.testing.TestClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link CredentialRepository} and {@link SessionRepository} of {@link JdbcStore}, tested directly
+ * (below the services) on each database by a thin subclass: round trips, the compare-and-set
+ * conditions, atomic failure counting across instances, and the invariants the database itself
+ * enforces.
+ */
+abstract class SessionStoreContract extends StoreContract {
+    protected static final Instant T0 = Instant.parse("2026-11-22T10:00:00.123456Z");
+    protected static final Duration LOCKOUT = Duration.ofMinutes(15);
+
+    protected CredentialRepository credentials;
+    protected SessionRepository sessions;
+
+    /**
+     * @param e a failure of a raw statement
+     * @return whether it is this database's unique-violation code
+     */
+    protected abstract boolean isUniqueViolation(SQLException e);
+
+    @BeforeEach
+    void enrolAna() {
+        credentials = store().credentials();
+        sessions = store().sessions();
+        assertThat(credentials.insertUser(user("d_ana", "Ana"))).isTrue();
+    }
+
+    protected final JdbcStore jdbc() {
+        return (JdbcStore) store();
+    }
+
+    private static UserCredential user(String id, String name) {
+        return new UserCredential(id, name, name.toLowerCase(), "pbkdf2-sha256$1000$c2FsdA$aGFzaA", T0, T0);
+    }
+
+    private static DeviceSession session(String id, String userId, String device, Instant at) {
+        return new DeviceSession(id, userId, device, hex(id), at, at, at.plus(Duration.ofHours(12)), null, null);
+    }
+
+    /** @return a 64-character stand-in for a token hash */
+    private static String hex(String seed) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : seed.getBytes(StandardCharsets.UTF_8)) {
+            out.append(String.format("%02x", b));
+        }
+        while (out.length() < 64) {
+            out.append('0');
+        }
+        return out.substring(0, 64);
+    }
+
+    // --- credentials ------------------------------------------------------------------------
+
+    @Test
+    void insertUserWhenNewThenRoundTripsExactly() {
+        UserCredential ben = new UserCredential("d_ben", " Ben ", "ben", "pbkdf2-sha256$1000$x$y",
+                T0, T0.plusNanos(1_000));
+        assertThat(credentials.insertUser(ben)).isTrue();
+
+        assertThat(credentials.findByUserId("d_ben")).contains(ben);
+        assertThat(credentials.findByUsernameKey("ben")).contains(ben);
+        assertThat(credentials.findByUsernameKey("Ben")).isEmpty();
+        assertThat(credentials.findByUserId("d_nobody")).isEmpty();
+    }
+
+    @Test
+    void insertUserWhenIdOrUsernameKeyTakenThenFalseAndNothingWritten() {
+        String before = fixture().snapshot();
+
+        assertThat(credentials.insertUser(user("d_ana", "Other"))).as("same user id").isFalse();
+        assertThat(credentials.insertUser(user("d_other", "Ana"))).as("same username key").isFalse();
+        assertThat(credentials.insertUser(user("d_ana", "Ana"))).as("both").isFalse();
+
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void updatePinHashWhenUserExistsThenChangedElseFalse() {
+        Instant later = T0.plusSeconds(60);
+        assertThat(credentials.updatePinHash("d_ana", "pbkdf2-sha256$2000$a$b", later)).isTrue();
+        assertThat(credentials.updatePinHash("d_nobody", "pbkdf2-sha256$2000$a$b", later)).isFalse();
+
+        UserCredential ana = credentials.findByUserId("d_ana").orElseThrow();
+        assertThat(ana.pinHash()).isEqualTo("pbkdf2-sha256$2000$a$b");
+        assertThat(ana.createdAt()).isEqualTo(T0);
+        assertThat(ana.updatedAt()).isEqualTo(later);
+    }
+
+    @Test
+    void recordFailureWhenScriptedThenSameAnswersAsInMemoryStore() {
+        CredentialRepository reference = new InMemoryStore().credentials();
+        // {seconds since T0, maxAttempts}: within the window, past the window, a lock, its end.
+        long[][] script = {{0, 3}, {10, 3}, {899, 3}, {900, 3}, {901, 3}, {1000, 3}, {1001, 3}, {1100, 3},
+                {1901, 3}, {1902, 3}, {1903, 1}, {2803, 1}, {2804, 5}, {5000, 5}};
+        for (long[] step : script) {
+            Instant now = T0.plusSeconds(step[0]);
+            LoginAttempts expected = reference.recordFailure("ana", now, (int) step[1], LOCKOUT);
+            LoginAttempts actual = credentials.recordFailure("ana", now, (int) step[1], LOCKOUT);
+            assertThat(actual).as("at +%d s", step[0]).isEqualTo(expected);
+            assertThat(credentials.findAttempts("ana")).contains(expected);
+        }
+        assertThat(credentials.findAttempts("nobody")).isEmpty();
+    }
+
+    @Test
+    void recordFailureWhenLimitReachedThenLockedUntilNowPlusLockoutAndLockEndRestartsCount() {
+        for (int i = 1; i <= 4; i++) {
+            assertThat(credentials.recordFailure("ana", T0.plusSeconds(i), 5, LOCKOUT).lockedUntil()).isNull();
+        }
+        LoginAttempts locked = credentials.recordFailure("ana", T0.plusSeconds(5), 5, LOCKOUT);
+        assertThat(locked).isEqualTo(new LoginAttempts("ana", 5, T0.plusSeconds(1), T0.plusSeconds(5).plus(LOCKOUT)));
+
+        LoginAttempts during = credentials.recordFailure("ana", T0.plusSeconds(6), 5, LOCKOUT);
+        assertThat(during).isEqualTo(new LoginAttempts("ana", 6, T0.plusSeconds(1), T0.plusSeconds(6).plus(LOCKOUT)));
+
+        Instant afterLock = T0.plusSeconds(6).plus(LOCKOUT);
+        assertThat(credentials.recordFailure("ana", afterLock, 5, LOCKOUT))
+                .isEqualTo(new LoginAttempts("ana", 1, afterLock, null));
+
+        credentials.clearAttempts("ana");
+        assertThat(credentials.findAttempts("ana")).isEmpty();
+        credentials.clearAttempts("ana");
+    }
+
+    @Test
+    void recordFailureWhen20ThreadsOnTwoInstancesThenEveryFailureCounted() throws Exception {
+        LoginAttempts unlocked = failConcurrently("ana", 100);
+        assertThat(unlocked).isEqualTo(new LoginAttempts("ana", 20, T0, null));
+
+        LoginAttempts locked = failConcurrently("ghost", 5);
+        assertThat(locked).isEqualTo(new LoginAttempts("ghost", 20, T0, T0.plus(LOCKOUT)));
+    }
+
+    private LoginAttempts failConcurrently(String key, int maxAttempts) throws Exception {
+        FleetgateStore two = fixture().secondInstance();
+        int n = 20;
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<LoginAttempts>> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                CredentialRepository repo = i % 2 == 0 ? credentials : two.credentials();
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return repo.recordFailure(key, T0, maxAttempts, LOCKOUT);
+                }));
+            }
+            go.countDown();
+            List<Integer> counts = new ArrayList<>();
+            for (Future<LoginAttempts> f : results) {
+                counts.add(f.get(60, TimeUnit.SECONDS).failedCount());
+            }
+            assertThat(counts).as("each failure saw its own count").doesNotHaveDuplicates()
+                    .allMatch(c -> c >= 1 && c <= n);
+        } finally {
+            pool.shutdownNow();
+        }
+        return credentials.findAttempts(key).orElseThrow();
+    }
+
+    // --- sessions -----------------------------------------------------------------------------
+
+    @Test
+    void replaceWhenNoCurrentThenInsertedAndRoundTripsExactly() {
+        DeviceSession s = session("s_1", "d_ana", "phone-1", T0);
+
+        assertThat(sessions.replace(null, null, s, T0)).isTrue();
+
+        assertThat(sessions.findById("s_1")).contains(s);
+        assertThat(sessions.findCurrent("d_ana")).contains(s);
+        assertThat(sessions.findByTokenHash(s.tokenHash())).contains(s);
+        assertThat(sessions.findByTokenHash(hex("nope"))).isEmpty();
+        assertThat(sessions.findCurrent("d_ben")).isEmpty();
+    }
+
+    @Test
+    void replaceWhenCurrentGivenThenItEndsWithReasonAndNextIsCurrent() {
+        DeviceSession first = session("s_1", "d_ana", "phone-1", T0);
+        sessions.replace(null, null, first, T0);
+        Instant later = T0.plusSeconds(30);
+        DeviceSession next = session("s_2", "d_ana", "phone-2", later);
+
+        assertThat(sessions.replace("s_1", InvalidationReason.DEVICE_CHANGED, next, later)).isTrue();
+
+        DeviceSession ended = sessions.findById("s_1").orElseThrow();
+        assertThat(ended.invalidatedAt()).isEqualTo(later);
+        assertThat(ended.invalidationReason()).isEqualTo(InvalidationReason.DEVICE_CHANGED);
+        assertThat(ended.lastActiveAt()).isEqualTo(T0);
+        assertThat(sessions.findCurrent("d_ana")).contains(next);
+        assertThat(sessions.findByTokenHash(first.tokenHash()).orElseThrow().id()).isEqualTo("s_1");
+    }
+
+    @Test
+    void replaceWhenCurrentChangedOrAnotherInsertedThenFalseAndNothingWritten() {
+        sessions.replace(null, null, session("s_1", "d_ana", "phone-1", T0), T0);
+        sessions.replace("s_1", InvalidationReason.LOGOUT, session("s_2", "d_ana", "phone-2", T0), T0);
+        String before = fixture().snapshot();
+
+        assertThat(sessions.replace("s_1", InvalidationReason.DEVICE_CHANGED,
+                session("s_3", "d_ana", "phone-3", T0), T0)).as("current already ended").isFalse();
+        assertThat(sessions.replace("s_nope", InvalidationReason.DEVICE_CHANGED,
+                session("s_3", "d_ana", "phone-3", T0), T0)).as("no such session").isFalse();
+        assertThat(sessions.replace(null, null, session("s_3", "d_ana", "phone-3", T0), T0))
+                .as("another is current").isFalse();
+
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void replaceWhenCurrentEndedButInsertRefusedThenEndingRolledBack() {
+        assertThat(credentials.insertUser(user("d_ben", "Ben"))).isTrue();
+        sessions.replace(null, null, session("s_1", "d_ana", "phone-1", T0), T0);
+        sessions.replace(null, null, session("s_b", "d_ben", "phone-b", T0), T0);
+        String before = fixture().snapshot();
+
+        // Ending Ana's session succeeds, then the insert meets Ben's current session: DO NOTHING.
+        assertThat(sessions.replace("s_1", InvalidationReason.DEVICE_CHANGED,
+                session("s_2", "d_ben", "phone-2", T0), T0)).isFalse();
+        assertThat(fixture().snapshot()).isEqualTo(before);
+
+        // Ending Ana's session succeeds, then the insert fails outright (the id is taken).
+        DeviceSession clash = new DeviceSession("s_b", "d_ana", "phone-2", hex("other"), T0, T0,
+                T0.plus(Duration.ofHours(1)), null, null);
+        assertThatThrownBy(() -> sessions.replace("s_1", InvalidationReason.DEVICE_CHANGED, clash, T0))
+                .isInstanceOf(RuntimeException.class);
+        assertThat(fixture().snapshot()).isEqualTo(before);
+        assertThat(sessions.findCurrent("d_ana").orElseThrow().id()).isEqualTo("s_1");
+    }
+
+    @Test
+    void replaceWhen16ThreadsOnTwoInstancesInsertFirstSessionThenExactlyOneWins() throws Exception {
+        FleetgateStore two = fixture().secondInstance();
+        int n = 16;
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                SessionRepository repo = i % 2 == 0 ? sessions : two.sessions();
+                DeviceSession s = session("s_" + i, "d_ana", "phone-" + i, T0);
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return repo.replace(null, null, s, T0);
+                }));
+            }
+            go.countDown();
+            int won = 0;
+            for (Future<Boolean> f : results) {
+                won += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(won).isEqualTo(1);
+            assertThat(count("SELECT COUNT(*) FROM driver_sessions")).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void rotateTokenWhenOldTokenCurrentThenReplacedAndCountsAsActivity() {
+        DeviceSession s = session("s_1", "d_ana", "phone-1", T0);
+        sessions.replace(null, null, s, T0);
+        Instant later = T0.plusSeconds(5);
+
+        assertThat(sessions.rotateToken("s_1", hex("wrong"), hex("new"), later)).isFalse();
+        assertThat(sessions.rotateToken("s_1", s.tokenHash(), hex("new"), later)).isTrue();
+        assertThat(sessions.rotateToken("s_1", s.tokenHash(), hex("newer"), later)).as("old token again").isFalse();
+
+        DeviceSession now = sessions.findById("s_1").orElseThrow();
+        assertThat(now.tokenHash()).isEqualTo(hex("new"));
+        assertThat(now.lastActiveAt()).isEqualTo(later);
+        assertThat(sessions.findByTokenHash(s.tokenHash())).isEmpty();
+
+        sessions.invalidate("s_1", InvalidationReason.LOGOUT, later);
+        assertThat(sessions.rotateToken("s_1", hex("new"), hex("newer"), later)).as("ended").isFalse();
+    }
+
+    @Test
+    void touchWhenActivityIsFreshThenNoWriteAndWhenStaleThenWritten() {
+        sessions.replace(null, null, session("s_1", "d_ana", "phone-1", T0), T0);
+        String before = fixture().snapshot();
+
+        assertThat(sessions.touch("s_1", T0.plusSeconds(30), T0.minusSeconds(30))).isFalse();
+        assertThat(sessions.touch("s_1", T0.plusSeconds(60), T0)).as("not strictly before").isFalse();
+        assertThat(fixture().snapshot()).isEqualTo(before);
+
+        assertThat(sessions.touch("s_1", T0.plusSeconds(61), T0.plusSeconds(1))).isTrue();
+        assertThat(sessions.findById("s_1").orElseThrow().lastActiveAt()).isEqualTo(T0.plusSeconds(61));
+        assertThat(sessions.touch("s_nope", T0.plusSeconds(61), T0.plusSeconds(1))).isFalse();
+
+        sessions.invalidate("s_1", InvalidationReason.IDLE_TIMEOUT, T0.plusSeconds(200));
+        String ended = fixture().snapshot();
+        assertThat(sessions.touch("s_1", T0.plusSeconds(300), T0.plusSeconds(240))).as("ended").isFalse();
+        assertThat(fixture().snapshot()).isEqualTo(ended);
+    }
+
+    @Test
+    void invalidateWhenCurrentThenEndedOnceWithFirstReason() {
+        sessions.replace(null, null, session("s_1", "d_ana", "phone-1", T0), T0);
+
+        assertThat(sessions.invalidate("s_1", InvalidationReason.SUPERVISOR, T0.plusSeconds(1))).isTrue();
+        assertThat(sessions.invalidate("s_1", InvalidationReason.LOGOUT, T0.plusSeconds(2))).isFalse();
+        assertThat(sessions.invalidate("s_nope", InvalidationReason.LOGOUT, T0)).isFalse();
+
+        DeviceSession s = sessions.findById("s_1").orElseThrow();
+        assertThat(s.invalidationReason()).isEqualTo(InvalidationReason.SUPERVISOR);
+        assertThat(s.invalidatedAt()).isEqualTo(T0.plusSeconds(1));
+        assertThat(sessions.findCurrent("d_ana")).isEmpty();
+    }
+
+    // --- the database itself ----------------------------------------------------------------
+
+    @Test
+    void databaseWhenSecondCurrentSessionInsertedByHandThenUniqueIndexRefuses() throws SQLException {
+        DataSource ds = jdbc().dataSource();
+        String row = "INSERT INTO driver_sessions (id, user_id, device_id, token_hash, created_at, last_active_at, "
+                + "expires_at, invalidated_at, invalidation_reason) VALUES ('%s', '%s', 'p', '%s', " + ts(T0) + ", "
+                + ts(T0) + ", " + ts(T0.plusSeconds(3600)) + ", %s, %s)";
+        execute(ds, row.formatted("s1", "d_ana", hex("1"), "NULL", "NULL"));
+        execute(ds, row.formatted("s2", "d_ana", hex("2"), ts(T0), "'LOGOUT'"));
+
+        assertThatThrownBy(() -> execute(ds, row.formatted("s3", "d_ana", hex("3"), "NULL", "NULL")))
+                .as("second current session")
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(isUniqueViolation(e)).isTrue());
+        assertThatThrownBy(() -> execute(ds, row.formatted("s4", "d_ana", hex("1"), ts(T0), "'LOGOUT'")))
+                .as("token hash reused")
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(isUniqueViolation(e)).isTrue());
+        assertThatThrownBy(() -> execute(ds, row.formatted("s5", "d_ana", hex("5"), ts(T0), "'BOGUS'")))
+                .as("unknown reason").isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> execute(ds, row.formatted("s6", "d_ana", hex("6"), ts(T0), "NULL")))
+                .as("ended without reason").isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> execute(ds, row.formatted("s7", "d_ana", hex("7"), "NULL", "'LOGOUT'")))
+                .as("reason without end").isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> execute(ds, row.formatted("s8", "d_nobody", hex("8"), "NULL", "NULL")))
+                .as("unknown user").isInstanceOf(SQLException.class);
+        assertThat(count("SELECT COUNT(*) FROM driver_sessions")).isEqualTo(2);
+
+        assertThatThrownBy(() -> execute(ds, "INSERT INTO user_credentials (user_id, username, username_key, "
+                + "pin_hash, created_at, updated_at) VALUES ('d_x', 'ANA', 'ana', 'h', " + ts(T0) + ", " + ts(T0) + ")"))
+                .as("username key taken")
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(isUniqueViolation(e)).isTrue());
+        assertThatThrownBy(() -> execute(ds, "INSERT INTO login_attempts (username_key, failed_count, "
+                + "first_failed_at) VALUES ('x', 0, " + ts(T0) + ")"))
+                .as("count below 1").isInstanceOf(SQLException.class);
+    }
+
+    @Test
+    void storeWhenLoggedInThroughServicesThenRawRowsHoldNoTokenNorPin() throws SQLException {
+        TestClock clock = new TestClock(T0);
+        FleetgateSettings settings = FleetgateSettings.builder()
+                .signingSecret("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)).build();
+        CredentialService.builder().store(store()).clock(clock).pinHasher(PinHasher.forTestsOnlyWeak()).build()
+                .enrol(Principal.system(), new EnrolRequest("d_cy", "Cy", "90817263"));
+        SessionService service = SessionService.builder().store(store()).clock(clock).settings(settings)
+                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
+        LoginResult r = service.login(Principal.system(), new LoginRequest("cy", "90817263", "phone-1"));
+        LoginResult refreshed = service.refresh(r.token());
+
+        String raw = selectAll("driver_sessions") + selectAll("user_credentials") + selectAll("login_attempts");
+        assertThat(raw).contains(r.session().id()).contains("pbkdf2-sha256$")
+                .doesNotContain(r.token()).doesNotContain(refreshed.token())
+                .doesNotContain("90817263").doesNotContain(r.signingKey());
+        assertThat(TableDump.dump(jdbc().dataSource(), jdbc().dialect()))
+                .doesNotContain(r.token()).doesNotContain(refreshed.token()).doesNotContain("90817263");
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    /** @return an instant as a SQL literal of this database */
+    private String ts(Instant instant) {
+        return jdbc().dialect() == Dialect.POSTGRES
+                ? "TIMESTAMPTZ '" + instant + "'"
+                : Long.toString(SqliteDialect.toMicros(instant));
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection c = jdbc().dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private String selectAll(String table) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = jdbc().dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    out.append(md.getColumnName(i)).append('=').append(rs.getString(i)).append(' ');
+                }
+                out.append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static void execute(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}

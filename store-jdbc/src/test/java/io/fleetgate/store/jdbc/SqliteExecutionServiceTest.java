@@ -1,0 +1,11 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.contract.ExecutionServiceContract;
+import io.fleetgate.testing.StoreFixture;
+
+class SqliteExecutionServiceTest extends ExecutionServiceContract {
+    @Override
+    protected StoreFixture newFixture() {
+        return new SqliteFixture();
+    }
+}
