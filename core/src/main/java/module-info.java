@@ -10,6 +10,7 @@ module io.fleetgate.core {
     exports io.fleetgate.execution;
     exports io.fleetgate.memory;
     exports io.fleetgate.session;
+    exports io.fleetgate.supervisor;
     exports io.fleetgate.access;
     exports io.fleetgate.internal to io.fleetgate.store.jdbc;
 }

@@ -20,7 +20,6 @@ public sealed interface Principal {
      * @param userId the driver's user id
      */
     record Driver(String userId) implements Principal {
-        /** @throws FleetgateException if the id is blank or too long */
         public Driver {
             Ids.require("user_id", userId);
         }
@@ -33,7 +32,6 @@ public sealed interface Principal {
      * @param workspaceId the workspace they act in
      */
     record Supervisor(String userId, String workspaceId) implements Principal {
-        /** @throws FleetgateException if an id is blank or too long */
         public Supervisor {
             Ids.require("user_id", userId);
             Ids.require("workspace_id", workspaceId);
@@ -47,7 +45,6 @@ public sealed interface Principal {
      * @param workspaceId the workspace they read
      */
     record Member(String userId, String workspaceId) implements Principal {
-        /** @throws FleetgateException if an id is blank or too long */
         public Member {
             Ids.require("user_id", userId);
             Ids.require("workspace_id", workspaceId);

@@ -10,7 +10,6 @@ import io.fleetgate.Ids;
  * @param requireSignedEvents whether events for its batches must carry a valid signature
  */
 public record Workspace(String id, String name, boolean requireSignedEvents) {
-    /** @throws io.fleetgate.FleetgateException {@code INVALID_REQUEST} for a bad id */
     public Workspace {
         Ids.require("workspace_id", id);
     }

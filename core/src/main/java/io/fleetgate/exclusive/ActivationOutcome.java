@@ -12,7 +12,6 @@ import java.util.Objects;
  */
 public record ActivationOutcome(ExclusiveSession created, ExclusiveSession existing,
                                 List<ExclusiveSession> expired) {
-    /** @throws IllegalArgumentException unless exactly one of created and existing is set */
     public ActivationOutcome {
         if ((created == null) == (existing == null)) {
             throw new IllegalArgumentException("exactly one of created and existing must be set");

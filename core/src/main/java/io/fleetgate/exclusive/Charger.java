@@ -13,7 +13,6 @@ import java.util.Objects;
  * @param location where it is
  */
 public record Charger(String id, String placeId, Coordinate location) {
-    /** @throws io.fleetgate.FleetgateException {@code INVALID_REQUEST} for a bad id or missing location */
     public Charger {
         Ids.require("charger_id", id);
         Ids.optional("place_id", placeId);

@@ -1,5 +1,6 @@
 package io.fleetgate.exclusive;
 
+import io.fleetgate.internal.AccessContext;
 import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
 import io.fleetgate.FleetgateStore;
@@ -74,19 +75,21 @@ public final class ExclusiveSessionService {
      *                            {@code STORE_UNAVAILABLE}
      */
     public ExclusiveSession activate(Principal principal, ActivateRequest request) {
-        Objects.requireNonNull(request, "request");
-        try {
-            Principal.Driver driver = Principal.requireDriver(principal, "activate an exclusive session");
-            return activate(driver, request);
-        } catch (FleetgateException e) {
-            LoggingEventBuilder event = LOG.atInfo().setMessage("exclusive_activation_blocked")
-                    .addKeyValue("driver_id", principal == null ? null : principal.userId())
-                    .addKeyValue("charger_id", request.chargerId())
-                    .addKeyValue("merchant_id", request.merchantId())
-                    .addKeyValue("reason", e.code().name());
-            e.details().forEach((k, v) -> event.addKeyValue(k, v instanceof ExclusiveSession s ? s.id() : v));
-            event.log();
-            throw e;
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            Objects.requireNonNull(request, "request");
+            try {
+                Principal.Driver driver = Principal.requireDriver(principal, "activate an exclusive session");
+                return activate(driver, request);
+            } catch (FleetgateException e) {
+                LoggingEventBuilder event = LOG.atInfo().setMessage("exclusive_activation_blocked")
+                        .addKeyValue("driver_id", principal == null ? null : principal.userId())
+                        .addKeyValue("charger_id", request.chargerId())
+                        .addKeyValue("merchant_id", request.merchantId())
+                        .addKeyValue("reason", e.code().name());
+                e.details().forEach((k, v) -> event.addKeyValue(k, v instanceof ExclusiveSession s ? s.id() : v));
+                event.log();
+                throw e;
+            }
         }
     }
 
@@ -161,7 +164,9 @@ public final class ExclusiveSessionService {
      *                            found past its expiry (it is then marked EXPIRED)
      */
     public ExclusiveSession complete(Principal principal, String sessionId) {
-        return finish(principal, sessionId, ExclusiveSessionStatus.COMPLETED, "exclusive_completed");
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            return finish(principal, sessionId, ExclusiveSessionStatus.COMPLETED, "exclusive_completed");
+        }
     }
 
     /**
@@ -173,7 +178,9 @@ public final class ExclusiveSessionService {
      * @throws FleetgateException as {@link #complete}
      */
     public ExclusiveSession cancel(Principal principal, String sessionId) {
-        return finish(principal, sessionId, ExclusiveSessionStatus.CANCELED, "exclusive_canceled");
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            return finish(principal, sessionId, ExclusiveSessionStatus.CANCELED, "exclusive_canceled");
+        }
     }
 
     private ExclusiveSession finish(Principal principal, String sessionId, ExclusiveSessionStatus target,
@@ -213,25 +220,27 @@ public final class ExclusiveSessionService {
      * @throws FleetgateException {@code FORBIDDEN} for a non-driver
      */
     public Optional<ExclusiveSession> active(Principal principal, boolean includeExpired) {
-        Principal.Driver driver = Principal.requireDriver(principal, "look up exclusive sessions");
-        Optional<ExclusiveSession> active = sessions.findActive(driver.userId());
-        if (active.isPresent()) {
-            ExclusiveSession s = active.get();
-            Instant now = now();
-            if (!s.isDueToExpire(now)) {
-                return active;
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            Principal.Driver driver = Principal.requireDriver(principal, "look up exclusive sessions");
+            Optional<ExclusiveSession> active = sessions.findActive(driver.userId());
+            if (active.isPresent()) {
+                ExclusiveSession s = active.get();
+                Instant now = now();
+                if (!s.isDueToExpire(now)) {
+                    return active;
+                }
+                Optional<ExclusiveSession> expired = sessions.expire(s.id(), now);
+                expired.ifPresent(ExclusiveSessionService::logExpired);
+                if (includeExpired && expired.isPresent()) {
+                    return expired;
+                }
             }
-            Optional<ExclusiveSession> expired = sessions.expire(s.id(), now);
-            expired.ifPresent(ExclusiveSessionService::logExpired);
-            if (includeExpired && expired.isPresent()) {
-                return expired;
+            if (!includeExpired) {
+                return Optional.empty();
             }
+            return sessions.findLatest(driver.userId())
+                    .filter(latest -> latest.status() == ExclusiveSessionStatus.EXPIRED);
         }
-        if (!includeExpired) {
-            return Optional.empty();
-        }
-        return sessions.findLatest(driver.userId())
-                .filter(latest -> latest.status() == ExclusiveSessionStatus.EXPIRED);
     }
 
     /**
@@ -245,15 +254,17 @@ public final class ExclusiveSessionService {
      *                            for a limit out of range
      */
     public List<ExclusiveSession> expireDue(Principal principal, int limit) {
-        if (!(principal instanceof Principal.System)) {
-            throw FleetgateException.forbidden("only the system sweeps expired sessions");
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            if (!(principal instanceof Principal.System)) {
+                throw FleetgateException.forbidden("only the system sweeps expired sessions");
+            }
+            if (limit < 1 || limit > 10_000) {
+                throw FleetgateException.invalid("limit", "must be between 1 and 10000");
+            }
+            List<ExclusiveSession> expired = sessions.expireDue(now(), limit);
+            expired.forEach(ExclusiveSessionService::logExpired);
+            return expired;
         }
-        if (limit < 1 || limit > 10_000) {
-            throw FleetgateException.invalid("limit", "must be between 1 and 10000");
-        }
-        List<ExclusiveSession> expired = sessions.expireDue(now(), limit);
-        expired.forEach(ExclusiveSessionService::logExpired);
-        return expired;
     }
 
     /** @return the settings in force */

@@ -10,7 +10,6 @@ import io.fleetgate.Ids;
  * @param name    a display name, or {@code null}
  */
 public record Merchant(String id, String placeId, String name) {
-    /** @throws io.fleetgate.FleetgateException {@code INVALID_REQUEST} for a bad id */
     public Merchant {
         Ids.require("merchant_id", id);
         Ids.optional("place_id", placeId);

@@ -37,8 +37,6 @@ public record Batch(
         List<Integer> visitedStops,
         Instant createdAt,
         Instant updatedAt) {
-
-    /** Copies the collections. */
     public Batch {
         Objects.requireNonNull(status, "status");
         metadata = Map.copyOf(metadata);

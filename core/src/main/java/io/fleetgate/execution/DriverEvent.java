@@ -52,8 +52,6 @@ public record DriverEvent(
         String contentHash,
         boolean flaggedForReview,
         List<String> flagReasons) {
-
-    /** Copies the collections. */
     public DriverEvent {
         payload = Map.copyOf(payload);
         flagReasons = List.copyOf(flagReasons);

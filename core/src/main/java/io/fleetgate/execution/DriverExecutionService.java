@@ -1,5 +1,6 @@
 package io.fleetgate.execution;
 
+import io.fleetgate.internal.AccessContext;
 import io.fleetgate.ErrorCode;
 import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
@@ -52,7 +53,7 @@ import java.util.Set;
  *
  * <p>Events recorded offline may be signed ({@link EventSignatures}): an event carrying a
  * signature must name the sender's session and verify under that session's key, and a workspace
- * may require every event to be signed. A bad or missing required signature is refused
+ * may require every event a driver sends to be signed. A bad or missing required signature is refused
  * ({@code BAD_SIGNATURE}) and quarantined like any refusal.
  *
  * <p>Who may do what: a driver records route events for batches assigned to them; a supervisor
@@ -112,42 +113,47 @@ public final class DriverExecutionService {
      *                            different batch
      */
     public Batch createBatch(Principal principal, CreateBatchRequest request) {
-        Objects.requireNonNull(request, "request");
-        Ids.require("id", request.id());
-        Ids.require("workspace_id", request.workspaceId());
-        Ids.optional("driver_id", request.driverId());
-        requireManager(principal, request.workspaceId());
-        List<Stop> stops = request.stops();
-        if (stops == null || stops.isEmpty() || stops.stream().anyMatch(Objects::isNull)) {
-            throw FleetgateException.invalid("stops", "must list at least one stop");
-        }
-        if (stops.size() > MAX_STOPS) {
-            throw FleetgateException.invalid("stops", "must list at most " + MAX_STOPS + " stops");
-        }
-        Map<String, Object> metadata = metadata("metadata", request.metadata());
-        if (workspaces.findWorkspace(request.workspaceId()).isEmpty()) {
-            throw FleetgateException.notFound("workspace", request.workspaceId());
-        }
-        Instant now = now();
-        Batch batch = new Batch(request.id(), request.workspaceId(), request.driverId(), DriverStatus.INACTIVE,
-                null, null, null, metadata, 0, stops, List.of(), now, now);
-        if (!repo.insertBatch(batch)) {
-            Batch existing = repo.findBatch(request.id()).orElseThrow();
-            if (existing.workspaceId().equals(batch.workspaceId())
-                    && Objects.equals(existing.driverId(), batch.driverId())
-                    && existing.stops().equals(batch.stops()) && existing.metadata().equals(batch.metadata())
-                    && existing.version() == 0) {
-                return existing;
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            Objects.requireNonNull(request, "request");
+            Ids.require("id", request.id());
+            Ids.require("workspace_id", request.workspaceId());
+            Ids.optional("driver_id", request.driverId());
+            requireManager(principal, request.workspaceId());
+            List<Stop> stops = request.stops();
+            if (stops == null || stops.isEmpty() || stops.stream().anyMatch(Objects::isNull)) {
+                throw FleetgateException.invalid("stops", "must list at least one stop");
             }
-            if (!existing.workspaceId().equals(batch.workspaceId()) && !(principal instanceof Principal.System)) {
-                throw FleetgateException.invalid("id", "is already used");
+            if (stops.size() > MAX_STOPS) {
+                throw FleetgateException.invalid("stops", "must list at most " + MAX_STOPS + " stops");
             }
-            throw FleetgateException.invalid("id", "already names a different batch");
+            Map<String, Object> metadata = metadata("metadata", request.metadata());
+            if (workspaces.findWorkspace(request.workspaceId()).isEmpty()) {
+                throw FleetgateException.notFound("workspace", request.workspaceId());
+            }
+            Instant now = now();
+            Batch batch = new Batch(request.id(), request.workspaceId(), request.driverId(), DriverStatus.INACTIVE,
+                    null, null, null, metadata, 0, stops, List.of(), now, now);
+            if (!repo.insertBatch(batch)) {
+                Batch existing = repo.findBatch(request.id()).orElse(null);
+                if (existing == null) { // taken by a batch the caller may not see
+                    throw FleetgateException.invalid("id", "is already used");
+                }
+                if (existing.workspaceId().equals(batch.workspaceId())
+                        && Objects.equals(existing.driverId(), batch.driverId())
+                        && existing.stops().equals(batch.stops()) && existing.metadata().equals(batch.metadata())
+                        && existing.version() == 0) {
+                    return existing;
+                }
+                if (!existing.workspaceId().equals(batch.workspaceId()) && !(principal instanceof Principal.System)) {
+                    throw FleetgateException.invalid("id", "is already used");
+                }
+                throw FleetgateException.invalid("id", "already names a different batch");
+            }
+            LOG.atInfo().setMessage("batch_created").addKeyValue("batch_id", batch.id())
+                    .addKeyValue("workspace_id", batch.workspaceId()).addKeyValue("driver_id", batch.driverId())
+                    .addKeyValue("stops", stops.size()).addKeyValue("actor_id", principal.userId()).log();
+            return batch;
         }
-        LOG.atInfo().setMessage("batch_created").addKeyValue("batch_id", batch.id())
-                .addKeyValue("workspace_id", batch.workspaceId()).addKeyValue("driver_id", batch.driverId())
-                .addKeyValue("stops", stops.size()).addKeyValue("actor_id", principal.userId()).log();
-        return batch;
     }
 
     /**
@@ -162,26 +168,31 @@ public final class DriverExecutionService {
      *                            {@code INVALID_TRANSITION} while on route; {@code INVALID_REQUEST}
      */
     public Batch assignDriver(Principal principal, String batchId, String driverId) {
-        Ids.require("batch_id", batchId);
-        Ids.optional("driver_id", driverId);
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Batch b = repo.findBatch(batchId).orElseThrow(() -> FleetgateException.notFound("batch", batchId));
-            requireManager(principal, b.workspaceId());
-            if (b.status().onRoute()) {
-                throw new FleetgateException(ErrorCode.INVALID_TRANSITION, "batch " + batchId + " is " + b.status()
-                        + "; override it off the route before reassigning it",
-                        Map.of("from", b.status().name(), "event_type", "ASSIGN_DRIVER"), null);
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            Ids.require("batch_id", batchId);
+            Ids.optional("driver_id", driverId);
+            if (!(principal instanceof Principal.Supervisor) && !(principal instanceof Principal.System)) {
+                throw FleetgateException.forbidden("only a supervisor of the workspace may manage its batches");
             }
-            Optional<Batch> changed = repo.assignDriver(batchId, driverId, b.version(), now());
-            if (changed.isPresent()) {
-                LOG.atInfo().setMessage("batch_assigned").addKeyValue("batch_id", batchId)
-                        .addKeyValue("driver_id", driverId).addKeyValue("previous_driver_id", b.driverId())
-                        .addKeyValue("actor_id", principal.userId()).log();
-                return changed.get();
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                Batch b = repo.findBatch(batchId).orElseThrow(() -> FleetgateException.notFound("batch", batchId));
+                requireManager(principal, b.workspaceId());
+                if (b.status().onRoute()) {
+                    throw new FleetgateException(ErrorCode.INVALID_TRANSITION, "batch " + batchId + " is " + b.status()
+                            + "; override it off the route before reassigning it",
+                            Map.of("from", b.status().name(), "event_type", "ASSIGN_DRIVER"), null);
+                }
+                Optional<Batch> changed = repo.assignDriver(batchId, driverId, b.version(), now());
+                if (changed.isPresent()) {
+                    LOG.atInfo().setMessage("batch_assigned").addKeyValue("batch_id", batchId)
+                            .addKeyValue("driver_id", driverId).addKeyValue("previous_driver_id", b.driverId())
+                            .addKeyValue("actor_id", principal.userId()).log();
+                    return changed.get();
+                }
+                backOff(attempt);
             }
-            backOff(attempt);
+            throw busy();
         }
-        throw busy();
     }
 
     /**
@@ -191,8 +202,10 @@ public final class DriverExecutionService {
      * @throws FleetgateException {@code NOT_FOUND} if unknown or not visible to the caller
      */
     public Batch batch(Principal principal, String batchId) {
-        Ids.require("batch_id", batchId);
-        return readable(principal, batchId);
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            Ids.require("batch_id", batchId);
+            return readable(principal, batchId);
+        }
     }
 
     // --- events -----------------------------------------------------------------------------
@@ -205,7 +218,9 @@ public final class DriverExecutionService {
      * @return its outcome
      */
     public EventOutcome record(Principal principal, DriverEventRequest event) {
-        return sync(principal, List.of(event)).get(0);
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            return sync(principal, List.of(event)).get(0);
+        }
     }
 
     /**
@@ -219,27 +234,29 @@ public final class DriverExecutionService {
      *                            {@code STORE_UNAVAILABLE} if the store fails or stays contended
      */
     public List<EventOutcome> sync(Principal principal, List<DriverEventRequest> events) {
-        Objects.requireNonNull(principal, "principal");
-        if (events == null || events.stream().anyMatch(Objects::isNull)) {
-            throw FleetgateException.invalid("events", "must be a list of events");
-        }
-        if (events.size() > MAX_EVENTS_PER_CALL) {
-            throw FleetgateException.invalid("events", "must hold at most " + MAX_EVENTS_PER_CALL + " events");
-        }
-        Instant now = now();
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            SyncPlan plan = new SyncPlan(principal, now);
-            plan.prefetch(events);
-            for (DriverEventRequest e : events) {
-                plan.apply(e);
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            Objects.requireNonNull(principal, "principal");
+            if (events == null || events.stream().anyMatch(Objects::isNull)) {
+                throw FleetgateException.invalid("events", "must be a list of events");
             }
-            if (repo.commit(plan.changes(), plan.accepted, plan.quarantined)) {
-                plan.log();
-                return plan.outcomes;
+            if (events.size() > MAX_EVENTS_PER_CALL) {
+                throw FleetgateException.invalid("events", "must hold at most " + MAX_EVENTS_PER_CALL + " events");
             }
-            backOff(attempt);
+            Instant now = now();
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                SyncPlan plan = new SyncPlan(principal, now);
+                plan.prefetch(events);
+                for (DriverEventRequest e : events) {
+                    plan.apply(e);
+                }
+                if (repo.commit(plan.changes(), plan.accepted, plan.quarantined)) {
+                    plan.log();
+                    return plan.outcomes;
+                }
+                backOff(attempt);
+            }
+            throw busy();
         }
-        throw busy();
     }
 
     /**
@@ -253,26 +270,28 @@ public final class DriverExecutionService {
      * @throws FleetgateException {@code NOT_FOUND}; {@code INVALID_REQUEST} for a bad limit or cursor
      */
     public EventPage events(Principal principal, String batchId, int limit, String cursor) {
-        Ids.require("batch_id", batchId);
-        if (limit < 1 || limit > 1000) {
-            throw FleetgateException.invalid("limit", "must be between 1 and 1000");
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            Ids.require("batch_id", batchId);
+            if (limit < 1 || limit > 1000) {
+                throw FleetgateException.invalid("limit", "must be between 1 and 1000");
+            }
+            Instant afterRecorded = null;
+            String afterId = null;
+            if (cursor != null) {
+                String[] parts = decodeCursor(cursor);
+                afterRecorded = Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS);
+                afterId = parts[1];
+            }
+            readable(principal, batchId);
+            List<DriverEvent> page = repo.findEvents(batchId, afterRecorded, afterId, limit + 1);
+            String next = null;
+            if (page.size() > limit) {
+                page = page.subList(0, limit);
+                DriverEvent last = page.get(limit - 1);
+                next = encodeCursor(last);
+            }
+            return new EventPage(page, next);
         }
-        Instant afterRecorded = null;
-        String afterId = null;
-        if (cursor != null) {
-            String[] parts = decodeCursor(cursor);
-            afterRecorded = Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS);
-            afterId = parts[1];
-        }
-        readable(principal, batchId);
-        List<DriverEvent> page = repo.findEvents(batchId, afterRecorded, afterId, limit + 1);
-        String next = null;
-        if (page.size() > limit) {
-            page = page.subList(0, limit);
-            DriverEvent last = page.get(limit - 1);
-            next = encodeCursor(last);
-        }
-        return new EventPage(page, next);
     }
 
     /**
@@ -284,9 +303,11 @@ public final class DriverExecutionService {
      * @throws FleetgateException {@code NOT_FOUND}
      */
     public List<DriverEvent> log(Principal principal, String batchId) {
-        Ids.require("batch_id", batchId);
-        readable(principal, batchId);
-        return repo.findLog(batchId);
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            Ids.require("batch_id", batchId);
+            readable(principal, batchId);
+            return repo.findLog(batchId);
+        }
     }
 
     /**
@@ -296,12 +317,14 @@ public final class DriverExecutionService {
      * @throws FleetgateException {@code FORBIDDEN} for drivers; {@code NOT_FOUND}
      */
     public List<QuarantinedEvent> quarantined(Principal principal, String batchId) {
-        Ids.require("batch_id", batchId);
-        if (principal instanceof Principal.Driver) {
-            throw FleetgateException.forbidden("drivers cannot read the quarantine");
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            Ids.require("batch_id", batchId);
+            if (principal instanceof Principal.Driver) {
+                throw FleetgateException.forbidden("drivers cannot read the quarantine");
+            }
+            readable(principal, batchId);
+            return repo.findQuarantined(batchId);
         }
-        readable(principal, batchId);
-        return repo.findQuarantined(batchId);
     }
 
     // --- access -----------------------------------------------------------------------------
@@ -533,7 +556,9 @@ public final class DriverExecutionService {
         private void checkSender(DriverEventRequest e, Batch b) {
             if (principal instanceof Principal.Driver dr) {
                 if (!dr.userId().equals(b.driverId())) {
-                    throw FleetgateException.forbidden("driver " + dr.userId() + " is not assigned to batch " + b.id());
+                    // Unassigned batches are invisible to a driver (and to PostgreSQL's row-level
+                    // security), so this is "not found", as for reads.
+                    throw FleetgateException.notFound("batch", b.id());
                 }
                 if (e.type() == DriverEventType.SUPERVISOR_OVERRIDE || e.type() == DriverEventType.DRIVER_LOGGED_IN) {
                     throw FleetgateException.forbidden("a driver may not record " + e.type());
@@ -560,7 +585,10 @@ public final class DriverExecutionService {
         }
 
         private void checkSignature(DriverEventRequest e, String canonical, Batch b) {
-            boolean required = workspaceOf(b).map(Workspace::requireSignedEvents).orElse(false);
+            // The requirement protects what devices send; the library's own events and supervisors'
+            // authenticated calls are not signed.
+            boolean required = principal instanceof Principal.Driver
+                    && workspaceOf(b).map(Workspace::requireSignedEvents).orElse(false);
             if (e.signature() == null) {
                 if (required) {
                     throw badSignature("workspace " + b.workspaceId() + " requires signed events");
@@ -664,7 +692,7 @@ public final class DriverExecutionService {
             List<String> stored = storedOnRoute.computeIfAbsent(driverId, repo::findInProgressBatches);
             Set<String> candidates = new LinkedHashSet<>(stored);
             for (Batch touched : batches.values()) {
-                if (driverId.equals(touched.driverId())) {
+                if (touched != null && driverId.equals(touched.driverId())) {
                     candidates.add(touched.id());
                 }
             }

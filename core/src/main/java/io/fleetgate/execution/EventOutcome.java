@@ -27,8 +27,6 @@ public record EventOutcome(String eventId, Result result, DriverStatus status, b
         /** Refused and kept in quarantine; nothing else changed. */
         REJECTED
     }
-
-    /** Copies the list. */
     public EventOutcome {
         flagReasons = List.copyOf(flagReasons);
     }

@@ -9,7 +9,6 @@ import java.util.List;
  * @param next   the cursor for the following page, or {@code null} when this is the last
  */
 public record EventPage(List<DriverEvent> events, String next) {
-    /** Copies the list. */
     public EventPage {
         events = List.copyOf(events);
     }

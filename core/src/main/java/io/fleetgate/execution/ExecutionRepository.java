@@ -96,6 +96,45 @@ public interface ExecutionRepository {
     List<QuarantinedEvent> findQuarantined(String batchId);
 
     /**
+     * @param workspaceId a workspace
+     * @return its batches, by id
+     */
+    List<Batch> findBatchesInWorkspace(String workspaceId);
+
+    /**
+     * @param driverId a driver
+     * @return the batches assigned to the driver, by id
+     */
+    List<Batch> findBatchesAssignedTo(String driverId);
+
+    /**
+     * The workspace's open review items: flagged events and quarantined events without a review
+     * record, ordered by arrival ({@code synced_at} / {@code received_at}), then id.
+     *
+     * @param workspaceId the workspace
+     * @param afterAt     the cursor's instant, or {@code null} for the first page
+     * @param afterId     the cursor's id (ties), or {@code null}
+     * @param limit       the most to return
+     * @return the items
+     */
+    List<ReviewItem> findReviewQueue(String workspaceId, Instant afterAt, String afterId, int limit);
+
+    /**
+     * @param workspaceId the workspace
+     * @param itemId      an event id or quarantine record id
+     * @return the item if it belongs to the workspace and is flagged or quarantined, reviewed or not
+     */
+    Optional<ReviewItem> findReviewItem(String workspaceId, String itemId);
+
+    /**
+     * Appends a review record.
+     *
+     * @param review the record
+     * @return false if the item already has one (nothing written)
+     */
+    boolean insertReview(ReviewRecord review);
+
+    /**
      * A batch as it is after a sync's events, with the version it was read at.
      *
      * @param batch           the batch after

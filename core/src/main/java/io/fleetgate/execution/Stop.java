@@ -11,7 +11,6 @@ import io.fleetgate.geo.Geofence;
  * @param radiusM  its geofence radius in metres, greater than 0
  */
 public record Stop(Coordinate location, double radiusM) {
-    /** @throws FleetgateException {@code INVALID_REQUEST} for a missing location or a bad radius */
     public Stop {
         if (location == null) {
             throw FleetgateException.invalid("stops.location", "is required");

@@ -9,11 +9,6 @@ import io.fleetgate.FleetgateException;
  * @param lng longitude, -180 to 180
  */
 public record Coordinate(double lat, double lng) {
-
-    /**
-     * @throws FleetgateException {@code INVALID_REQUEST} naming {@code lat} or {@code lng} when a
-     *                            value is NaN, infinite or out of range
-     */
     public Coordinate {
         check("lat", lat, 90);
         check("lng", lng, 180);

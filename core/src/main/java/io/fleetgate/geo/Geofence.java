@@ -14,8 +14,6 @@ import io.fleetgate.FleetgateException;
  * @param radiusM the radius in metres, greater than 0
  */
 public record Geofence(Coordinate center, double radiusM) {
-
-    /** @throws FleetgateException {@code INVALID_REQUEST} if the radius is not a positive finite number */
     public Geofence {
         if (center == null) {
             throw FleetgateException.invalid("center", "is required");

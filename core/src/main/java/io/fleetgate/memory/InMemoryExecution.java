@@ -4,6 +4,8 @@ import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.ExecutionRepository;
 import io.fleetgate.execution.QuarantinedEvent;
+import io.fleetgate.execution.ReviewItem;
+import io.fleetgate.execution.ReviewRecord;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ final class InMemoryExecution implements ExecutionRepository {
     private final Map<String, Batch> batches = new TreeMap<>();
     private final Map<String, DriverEvent> events = new LinkedHashMap<>();
     private final Map<String, QuarantinedEvent> quarantine = new LinkedHashMap<>();
+    private final Map<String, ReviewRecord> reviews = new LinkedHashMap<>();
 
     InMemoryExecution(Object lock) {
         this.lock = lock;
@@ -168,9 +171,66 @@ final class InMemoryExecution implements ExecutionRepository {
         }
     }
 
+    @Override
+    public List<Batch> findBatchesInWorkspace(String workspaceId) {
+        synchronized (lock) {
+            return batches.values().stream().filter(b -> b.workspaceId().equals(workspaceId)).toList();
+        }
+    }
+
+    @Override
+    public List<Batch> findBatchesAssignedTo(String driverId) {
+        synchronized (lock) {
+            return batches.values().stream().filter(b -> driverId.equals(b.driverId())).toList();
+        }
+    }
+
+    @Override
+    public List<ReviewItem> findReviewQueue(String workspaceId, Instant afterAt, String afterId, int limit) {
+        synchronized (lock) {
+            return items(workspaceId).stream()
+                    .filter(i -> !reviews.containsKey(i.id()))
+                    .filter(i -> afterAt == null || i.at().isAfter(afterAt)
+                            || (i.at().equals(afterAt) && i.id().compareTo(afterId) > 0))
+                    .sorted(Comparator.comparing(ReviewItem::at).thenComparing(ReviewItem::id))
+                    .limit(limit)
+                    .toList();
+        }
+    }
+
+    @Override
+    public Optional<ReviewItem> findReviewItem(String workspaceId, String itemId) {
+        synchronized (lock) {
+            return items(workspaceId).stream().filter(i -> i.id().equals(itemId)).findFirst();
+        }
+    }
+
+    private List<ReviewItem> items(String workspaceId) {
+        List<ReviewItem> out = new ArrayList<>();
+        for (DriverEvent e : events.values()) {
+            if (e.flaggedForReview() && e.workspaceId().equals(workspaceId)) {
+                out.add(new ReviewItem(e.eventId(), workspaceId, e.syncedAt(), e, null));
+            }
+        }
+        for (QuarantinedEvent q : quarantine.values()) {
+            if (workspaceId.equals(q.workspaceId())) {
+                out.add(new ReviewItem(q.id(), workspaceId, q.receivedAt(), null, q));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean insertReview(ReviewRecord review) {
+        synchronized (lock) {
+            return reviews.putIfAbsent(review.itemId(), review) == null;
+        }
+    }
+
     String dump() {
         synchronized (lock) {
-            return batches + "\n" + new ArrayList<>(events.values()) + "\n" + new ArrayList<>(quarantine.values());
+            return batches + "\n" + new ArrayList<>(events.values()) + "\n" + new ArrayList<>(quarantine.values())
+                    + "\n" + new ArrayList<>(reviews.values());
         }
     }
 }

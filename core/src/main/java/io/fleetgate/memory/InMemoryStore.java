@@ -2,6 +2,7 @@ package io.fleetgate.memory;
 
 import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateStore;
+import io.fleetgate.access.Membership;
 import io.fleetgate.access.Workspace;
 import io.fleetgate.access.WorkspaceDirectory;
 import io.fleetgate.execution.ExecutionRepository;
@@ -40,6 +41,7 @@ public final class InMemoryStore implements FleetgateStore {
     private final PlaceDirectory places = new Places();
     private final ExclusiveSessionRepository exclusive = new Exclusive();
     private final Map<String, Workspace> workspaceMap = new HashMap<>();
+    private final Map<String, Membership> memberships = new java.util.TreeMap<>();
     private final WorkspaceDirectory workspaces = new Workspaces();
     private final InMemoryExecution execution = new InMemoryExecution(lock);
     private final InMemorySessions sessionStore = new InMemorySessions(lock);
@@ -93,6 +95,39 @@ public final class InMemoryStore implements FleetgateStore {
                 return Optional.ofNullable(workspaceMap.get(id));
             }
         }
+
+        @Override
+        public void upsertMembership(Membership m) {
+            synchronized (lock) {
+                if (!workspaceMap.containsKey(m.workspaceId())) {
+                    throw FleetgateException.notFound("workspace", m.workspaceId());
+                }
+                memberships.put(m.userId() + "\u0000" + m.workspaceId(), m);
+            }
+        }
+
+        @Override
+        public boolean removeMembership(String userId, String workspaceId) {
+            synchronized (lock) {
+                return memberships.remove(userId + "\u0000" + workspaceId) != null;
+            }
+        }
+
+        @Override
+        public List<Membership> findMemberships(String userId) {
+            synchronized (lock) {
+                return memberships.values().stream().filter(m -> m.userId().equals(userId))
+                        .sorted(Comparator.comparing(Membership::workspaceId)).toList();
+            }
+        }
+
+        @Override
+        public List<Membership> findMembers(String workspaceId) {
+            synchronized (lock) {
+                return memberships.values().stream().filter(m -> m.workspaceId().equals(workspaceId))
+                        .sorted(Comparator.comparing(Membership::userId)).toList();
+            }
+        }
     }
 
     /** @return every record, in a stable order; for tests that prove a refusal wrote nothing */
@@ -100,6 +135,7 @@ public final class InMemoryStore implements FleetgateStore {
         synchronized (lock) {
             return new java.util.TreeMap<>(chargers) + "\n" + new java.util.TreeMap<>(merchants) + "\n"
                     + new java.util.TreeMap<>(sessions) + "\n" + new java.util.TreeMap<>(workspaceMap) + "\n"
+                    + memberships.values() + "\n"
                     + execution.dump() + "\n" + sessionStore.dump();
         }
     }

@@ -1,5 +1,6 @@
 package io.fleetgate.session;
 
+import io.fleetgate.internal.AccessContext;
 import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
 import io.fleetgate.FleetgateStore;
@@ -25,11 +26,13 @@ public final class CredentialService {
     private static final Logger LOG = LoggerFactory.getLogger(CredentialService.class);
 
     private final CredentialRepository credentials;
+    private final io.fleetgate.access.WorkspaceDirectory directory;
     private final Clock clock;
     private final PinHasher hasher;
 
     private CredentialService(Builder b) {
         this.credentials = b.store.credentials();
+        this.directory = b.store.workspaces();
         this.clock = b.clock;
         this.hasher = b.hasher != null ? b.hasher
                 : new PinHasher(b.settings.pinHashIterations(), b.settings.pinPepper());
@@ -51,50 +54,59 @@ public final class CredentialService {
      *                            for a bad id, username or PIN, or a username or id already taken
      */
     public UserCredential enrol(Principal principal, EnrolRequest request) {
-        requireManager(principal);
-        Objects.requireNonNull(request, "request");
-        Ids.require("user_id", request.userId());
-        String key = Usernames.key(request.username());
-        checkPin(request.pin());
-        Instant now = now();
-        UserCredential user = new UserCredential(request.userId(), request.username().strip(), key,
-                hasher.hash(request.pin()), now, now);
-        if (!credentials.insertUser(user)) {
-            UserCredential existing = credentials.findByUserId(request.userId()).orElse(null);
-            if (existing != null && existing.usernameKey().equals(key)
-                    && hasher.verify(request.pin(), existing.pinHash()).matches()) {
-                return existing;
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            requireManager(principal);
+            Objects.requireNonNull(request, "request");
+            Ids.require("user_id", request.userId());
+            String key = Usernames.key(request.username());
+            checkPin(request.pin());
+            Instant now = now();
+            UserCredential user = new UserCredential(request.userId(), request.username().strip(), key,
+                    hasher.hash(request.pin()), now, now);
+            if (!credentials.insertUser(user)) {
+                UserCredential existing = credentials.findByUserId(request.userId()).orElse(null);
+                if (existing != null && existing.usernameKey().equals(key)
+                        && hasher.verify(request.pin(), existing.pinHash()).matches()) {
+                    return existing;
+                }
+                throw FleetgateException.invalid(existing == null ? "username" : "user_id", "is already enrolled");
             }
-            throw FleetgateException.invalid(existing == null ? "username" : "user_id", "is already enrolled");
+            LOG.atInfo().setMessage("user_enrolled").addKeyValue("user_id", user.userId())
+                    .addKeyValue("username", user.username()).addKeyValue("actor_id", principal.userId()).log();
+            return user;
         }
-        LOG.atInfo().setMessage("user_enrolled").addKeyValue("user_id", user.userId())
-                .addKeyValue("username", user.username()).addKeyValue("actor_id", principal.userId()).log();
-        return user;
     }
 
     /**
      * Sets a new PIN, and unlocks the username.
      *
-     * @param principal the user themselves (a driver), a supervisor or the system
+     * @param principal the user themselves (a driver), a supervisor of a workspace the user
+     *                  belongs to, or the system
      * @param userId    the user
      * @param pin       the new PIN
      * @throws FleetgateException {@code FORBIDDEN} for another user's PIN; {@code NOT_FOUND};
      *                            {@code INVALID_REQUEST} for a bad PIN
      */
     public void setPin(Principal principal, String userId, String pin) {
-        Objects.requireNonNull(principal, "principal");
-        Ids.require("user_id", userId);
-        boolean self = principal instanceof Principal.Driver d && d.userId().equals(userId);
-        if (!self) {
-            requireManager(principal);
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            Objects.requireNonNull(principal, "principal");
+            Ids.require("user_id", userId);
+            boolean self = principal instanceof Principal.Driver d && d.userId().equals(userId);
+            if (!self) {
+                requireManager(principal);
+            }
+            checkPin(pin);
+            if (principal instanceof Principal.Supervisor s && directory.findMemberships(userId).stream()
+                    .noneMatch(m -> m.workspaceId().equals(s.workspaceId()))) {
+                throw FleetgateException.notFound("user", userId);
+            }
+            UserCredential user = credentials.findByUserId(userId)
+                    .orElseThrow(() -> FleetgateException.notFound("user", userId));
+            credentials.updatePinHash(userId, hasher.hash(pin), now());
+            credentials.clearAttempts(user.usernameKey());
+            LOG.atInfo().setMessage("pin_set").addKeyValue("user_id", userId)
+                    .addKeyValue("actor_id", principal.userId()).log();
         }
-        checkPin(pin);
-        UserCredential user = credentials.findByUserId(userId)
-                .orElseThrow(() -> FleetgateException.notFound("user", userId));
-        credentials.updatePinHash(userId, hasher.hash(pin), now());
-        credentials.clearAttempts(user.usernameKey());
-        LOG.atInfo().setMessage("pin_set").addKeyValue("user_id", userId)
-                .addKeyValue("actor_id", principal.userId()).log();
     }
 
     /**
@@ -105,11 +117,13 @@ public final class CredentialService {
      * @throws FleetgateException {@code FORBIDDEN} for drivers and members
      */
     public void unlock(Principal principal, String username) {
-        requireManager(principal);
-        String key = Usernames.key(username);
-        credentials.clearAttempts(key);
-        LOG.atInfo().setMessage("login_unlocked").addKeyValue("username", key)
-                .addKeyValue("actor_id", principal.userId()).log();
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            requireManager(principal);
+            String key = Usernames.key(username);
+            credentials.clearAttempts(key);
+            LOG.atInfo().setMessage("login_unlocked").addKeyValue("username", key)
+                    .addKeyValue("actor_id", principal.userId()).log();
+        }
     }
 
     static void checkPin(String pin) {

@@ -1,11 +1,17 @@
 package io.fleetgate.session;
 
+import io.fleetgate.internal.AccessContext;
 import io.fleetgate.ErrorCode;
 import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
 import io.fleetgate.FleetgateStore;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
+import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.DriverEventRequest;
+import io.fleetgate.execution.DriverEventType;
+import io.fleetgate.execution.DriverExecutionService;
+import io.fleetgate.execution.DriverStatus;
 import io.fleetgate.execution.ExecutionRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +24,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,6 +63,8 @@ public final class SessionService {
     private final CredentialRepository credentials;
     private final SessionRepository sessions;
     private final ExecutionRepository execution;
+    private final io.fleetgate.access.WorkspaceDirectory directory;
+    private final DriverExecutionService batches;
     private final Clock clock;
     private final FleetgateSettings settings;
     private final PinHasher hasher;
@@ -64,6 +74,8 @@ public final class SessionService {
         this.credentials = b.store.credentials();
         this.sessions = b.store.sessions();
         this.execution = b.store.execution();
+        this.directory = b.store.workspaces();
+        this.batches = DriverExecutionService.builder().store(b.store).clock(b.clock).settings(b.settings).build();
         this.clock = b.clock;
         this.settings = b.settings;
         this.hasher = b.hasher != null ? b.hasher : new PinHasher(b.settings.pinHashIterations(), b.settings.pinPepper());
@@ -88,44 +100,47 @@ public final class SessionService {
      *                            for a principal other than the system
      */
     public LoginResult login(Principal principal, LoginRequest request) {
-        requireSystem(principal, "log users in");
-        Objects.requireNonNull(request, "request");
-        String key = Usernames.key(request.username());
-        Ids.require("device_id", request.deviceId());
-        if (request.pin() == null) {
-            throw FleetgateException.invalid("pin", "is required");
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            requireSystem(principal, "log users in");
+            Objects.requireNonNull(request, "request");
+            String key = Usernames.key(request.username());
+            Ids.require("device_id", request.deviceId());
+            if (request.pin() == null) {
+                throw FleetgateException.invalid("pin", "is required");
+            }
+            Instant now = now();
+            Optional<LoginAttempts> attempts = credentials.findAttempts(key);
+            if (attempts.isPresent() && attempts.get().lockedAt(now)) {
+                throw locked(key, attempts.get(), now);
+            }
+            Optional<UserCredential> user = credentials.findByUsernameKey(key);
+            PinHasher.Verification check;
+            if (user.isPresent()) {
+                check = hasher.verify(request.pin(), user.get().pinHash());
+            } else {
+                hasher.dummyVerify(request.pin());
+                check = new PinHasher.Verification(false, false);
+            }
+            if (!check.matches()) {
+                LoginAttempts after = credentials.recordFailure(key, now, settings.loginMaxAttempts(), settings.loginLockout());
+                LOG.atInfo().setMessage("login_failed").addKeyValue("username", key)
+                        .addKeyValue("failed_count", after.failedCount())
+                        .addKeyValue("locked_until", after.lockedUntil()).log();
+                throw new FleetgateException(ErrorCode.UNAUTHENTICATED, WRONG);
+            }
+            UserCredential u = user.get();
+            if (attempts.isPresent()) {
+                credentials.clearAttempts(key);
+            }
+            if (check.needsRehash()) {
+                credentials.updatePinHash(u.userId(), hasher.hash(request.pin()), now);
+            }
+            LoginResult result = open(u.userId(), request.deviceId(), now);
+            activateAssignedBatches(u.userId(), result.session().id(), now);
+            LOG.atInfo().setMessage("login_succeeded").addKeyValue("user_id", u.userId())
+                    .addKeyValue("session_id", result.session().id()).addKeyValue("device_id", request.deviceId()).log();
+            return result;
         }
-        Instant now = now();
-        Optional<LoginAttempts> attempts = credentials.findAttempts(key);
-        if (attempts.isPresent() && attempts.get().lockedAt(now)) {
-            throw locked(key, attempts.get(), now);
-        }
-        Optional<UserCredential> user = credentials.findByUsernameKey(key);
-        PinHasher.Verification check;
-        if (user.isPresent()) {
-            check = hasher.verify(request.pin(), user.get().pinHash());
-        } else {
-            hasher.dummyVerify(request.pin());
-            check = new PinHasher.Verification(false, false);
-        }
-        if (!check.matches()) {
-            LoginAttempts after = credentials.recordFailure(key, now, settings.loginMaxAttempts(), settings.loginLockout());
-            LOG.atInfo().setMessage("login_failed").addKeyValue("username", key)
-                    .addKeyValue("failed_count", after.failedCount())
-                    .addKeyValue("locked_until", after.lockedUntil()).log();
-            throw new FleetgateException(ErrorCode.UNAUTHENTICATED, WRONG);
-        }
-        UserCredential u = user.get();
-        if (attempts.isPresent()) {
-            credentials.clearAttempts(key);
-        }
-        if (check.needsRehash()) {
-            credentials.updatePinHash(u.userId(), hasher.hash(request.pin()), now);
-        }
-        LoginResult result = open(u.userId(), request.deviceId(), now);
-        LOG.atInfo().setMessage("login_succeeded").addKeyValue("user_id", u.userId())
-                .addKeyValue("session_id", result.session().id()).addKeyValue("device_id", request.deviceId()).log();
-        return result;
     }
 
     private LoginResult open(String userId, String deviceId, Instant now) {
@@ -160,6 +175,25 @@ public final class SessionService {
             }
         }
         throw new FleetgateException(ErrorCode.STORE_UNAVAILABLE, "logins for " + userId + " kept racing; retry");
+    }
+
+    /**
+     * The seed's "INACTIVE → ACTIVE (login)": each INACTIVE batch assigned to the user moves to
+     * ACTIVE through a {@code DRIVER_LOGGED_IN} event, so the log still replays to the batch's
+     * status. The event id is derived from the session and batch, so a retried login adds nothing.
+     */
+    private void activateAssignedBatches(String userId, String sessionId, Instant now) {
+        List<DriverEventRequest> logins = new ArrayList<>();
+        for (Batch b : execution.findBatchesAssignedTo(userId)) {
+            if (b.status() == DriverStatus.INACTIVE) {
+                String eventId = UUID.nameUUIDFromBytes(("login:" + sessionId + ":" + b.id())
+                        .getBytes(StandardCharsets.UTF_8)).toString();
+                logins.add(DriverEventRequest.of(eventId, b.id(), DriverEventType.DRIVER_LOGGED_IN, now).session(sessionId));
+            }
+        }
+        if (!logins.isEmpty()) {
+            batches.sync(Principal.system(), logins);
+        }
     }
 
     private DeviceSession newSession(String userId, String deviceId, String token, Instant now) {
@@ -239,31 +273,38 @@ public final class SessionService {
      * Ends a user's current session, for instance so that a driver on route can log in on a new
      * device.
      *
-     * @param principal a supervisor or the system
+     * @param principal a supervisor of a workspace the user belongs to, or the system
      * @param userId    the user
      * @return the ended session, or empty if the user had none
-     * @throws FleetgateException {@code FORBIDDEN} for drivers and members
+     * @throws FleetgateException {@code FORBIDDEN} for drivers and members; {@code NOT_FOUND} for a
+     *                            user outside the supervisor's workspace
      */
     public Optional<DeviceSession> invalidateCurrent(Principal principal, String userId) {
-        Objects.requireNonNull(principal, "principal");
-        if (!(principal instanceof Principal.Supervisor) && !(principal instanceof Principal.System)) {
-            throw FleetgateException.forbidden("only a supervisor may end another user's session");
-        }
-        Ids.require("driver_id", userId);
-        Instant now = now();
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<DeviceSession> current = sessions.findCurrent(userId);
-            if (current.isEmpty()) {
-                return Optional.empty();
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            Objects.requireNonNull(principal, "principal");
+            if (!(principal instanceof Principal.Supervisor) && !(principal instanceof Principal.System)) {
+                throw FleetgateException.forbidden("only a supervisor may end another user's session");
             }
-            if (sessions.invalidate(current.get().id(), InvalidationReason.SUPERVISOR, now)) {
-                LOG.atInfo().setMessage("session_ended").addKeyValue("session_id", current.get().id())
-                        .addKeyValue("user_id", userId).addKeyValue("reason", InvalidationReason.SUPERVISOR.name())
-                        .addKeyValue("actor_id", principal.userId()).log();
-                return sessions.findById(current.get().id());
+            Ids.require("driver_id", userId);
+            if (principal instanceof Principal.Supervisor s && directory.findMemberships(userId).stream()
+                    .noneMatch(m -> m.workspaceId().equals(s.workspaceId()))) {
+                throw FleetgateException.notFound("driver", userId);
             }
+            Instant now = now();
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                Optional<DeviceSession> current = sessions.findCurrent(userId);
+                if (current.isEmpty()) {
+                    return Optional.empty();
+                }
+                if (sessions.invalidate(current.get().id(), InvalidationReason.SUPERVISOR, now)) {
+                    LOG.atInfo().setMessage("session_ended").addKeyValue("session_id", current.get().id())
+                            .addKeyValue("user_id", userId).addKeyValue("reason", InvalidationReason.SUPERVISOR.name())
+                            .addKeyValue("actor_id", principal.userId()).log();
+                    return sessions.findById(current.get().id());
+                }
+            }
+            throw new FleetgateException(ErrorCode.STORE_UNAVAILABLE, "sessions of " + userId + " kept changing; retry");
         }
-        throw new FleetgateException(ErrorCode.STORE_UNAVAILABLE, "sessions of " + userId + " kept changing; retry");
     }
 
     /** @return the signatures helper holding this service's secret */

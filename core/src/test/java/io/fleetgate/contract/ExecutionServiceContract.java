@@ -247,8 +247,8 @@ public abstract class ExecutionServiceContract extends StoreContract {
     }
 
     @Test
-    void eventWhenDriverNotAssignedThenForbiddenAndQuarantined() {
-        assertRejected(ben, event(ROUTE_STARTED), ErrorCode.FORBIDDEN);
+    void eventWhenDriverNotAssignedThenNotFoundAndQuarantined() {
+        assertRejected(ben, event(ROUTE_STARTED), ErrorCode.NOT_FOUND);
     }
 
     @Test

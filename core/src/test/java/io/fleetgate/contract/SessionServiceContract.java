@@ -5,6 +5,8 @@ import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
 import io.fleetgate.FleetgateStore;
 import io.fleetgate.Principal;
+import io.fleetgate.access.Membership;
+import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
 import io.fleetgate.execution.CreateBatchRequest;
 import io.fleetgate.execution.DriverEventRequest;
@@ -193,6 +195,8 @@ public abstract class SessionServiceContract extends StoreContract {
     @Test
     void loginWhenDriverOnRouteOnNewDeviceThenBlockedUntilSupervisorEndsSession() {
         store().workspaces().upsertWorkspace(new Workspace("ws_1", "North"));
+        store().workspaces().upsertWorkspace(new Workspace("ws_2", "South"));
+        store().workspaces().upsertMembership(new Membership("d_ana", "ws_1", Role.DRIVER));
         DriverExecutionService execution = DriverExecutionService.builder().store(store()).clock(clock).build();
         execution.createBatch(SYSTEM, new CreateBatchRequest("b_1", "ws_1", "d_ana",
                 List.of(Stop.of(30.27, -97.74, 100)), null));
@@ -206,9 +210,31 @@ public abstract class SessionServiceContract extends StoreContract {
         assertThat(login("phone-1").session().id()).isEqualTo(first.session().id());
 
         assertCode(() -> sessions.invalidateCurrent(Principal.driver("d_ben"), "d_ana"), ErrorCode.FORBIDDEN);
+        assertCode(() -> sessions.invalidateCurrent(Principal.supervisor("s_oz", "ws_2"), "d_ana"), ErrorCode.NOT_FOUND);
         DeviceSession ended = sessions.invalidateCurrent(Principal.supervisor("s_sam", "ws_1"), "d_ana").orElseThrow();
         assertThat(ended.invalidationReason()).isEqualTo(InvalidationReason.SUPERVISOR);
         assertThat(login("phone-2").session().deviceId()).isEqualTo("phone-2");
+    }
+
+    @Test
+    void loginWhenDriverHasInactiveBatchesThenEachBecomesActiveThroughAnEvent() {
+        store().workspaces().upsertWorkspace(new Workspace("ws_1", "North"));
+        DriverExecutionService execution = DriverExecutionService.builder().store(store()).clock(clock).build();
+        execution.createBatch(SYSTEM, new CreateBatchRequest("b_1", "ws_1", "d_ana", List.of(Stop.of(1, 1, 50)), null));
+        execution.createBatch(SYSTEM, new CreateBatchRequest("b_2", "ws_1", "d_ana", List.of(Stop.of(1, 1, 50)), null));
+        execution.createBatch(SYSTEM, new CreateBatchRequest("b_3", "ws_1", "d_ben", List.of(Stop.of(1, 1, 50)), null));
+
+        LoginResult r = login("phone-1");
+        login("phone-1");
+
+        for (String id : List.of("b_1", "b_2")) {
+            assertThat(execution.batch(SYSTEM, id).status()).isEqualTo(io.fleetgate.execution.DriverStatus.ACTIVE);
+            assertThat(execution.log(SYSTEM, id)).singleElement().satisfies(e -> {
+                assertThat(e.type()).isEqualTo(DriverEventType.DRIVER_LOGGED_IN);
+                assertThat(e.sessionId()).isEqualTo(r.session().id());
+            });
+        }
+        assertThat(execution.batch(SYSTEM, "b_3").status()).isEqualTo(io.fleetgate.execution.DriverStatus.INACTIVE);
     }
 
     @Test

@@ -58,7 +58,8 @@ public final class Demo {
      */
     static List<Chapter> chapters(Stage stage) {
         return List.of(
-                new ExclusiveSessionsChapter(stage));
+                new ExclusiveSessionsChapter(stage),
+                new RouteChapter(stage));
     }
 
     private static void tell(Path file, PrintStream out) {

@@ -1,5 +1,7 @@
 package io.fleetgate.examples;
 
+import io.fleetgate.examples.http.ServeCommand;
+
 import java.io.PrintStream;
 import java.util.List;
 
@@ -22,7 +24,9 @@ public final class Main {
     }
 
     private static final List<Command> COMMANDS = List.of(
-            new Command("demo", "scripted scenario on embedded SQLite, prints what happens", Main::demo));
+            new Command("demo", "scripted scenario on embedded SQLite, prints what happens", Main::demo),
+            new Command("serve", "the HTTP host (docs/http-api.md): [--port N] [--db JDBC_URL] [--db-user U] "
+                    + "[--db-password P] [--fixtures FILE]", Main::serve));
 
     private Main() {
     }
@@ -72,6 +76,10 @@ public final class Main {
 
     private static Command find(String name) {
         return COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private static int serve(List<String> args) {
+        return ServeCommand.run(args, System.getenv(), System.out, System.err);
     }
 
     private static int demo(List<String> args) {

@@ -28,7 +28,17 @@ class DemoTest {
                 .map(m -> m.group(1))
                 .toList();
         assertThat(codes).containsExactly("ACTIVE", "OUTSIDE_RADIUS", "ACTIVE_SESSION_EXISTS", "ACTIVE",
-                "COMPLETED", "ACCURACY_TOO_LOW", "ACTIVE", "EXPIRED", "NOT_ACTIVE");
+                "COMPLETED", "ACCURACY_TOO_LOW", "ACTIVE", "EXPIRED", "NOT_ACTIVE",
+                // the route: created, started, at stop 0, proof, left, an impossible departure,
+                // three offline events, the same three resent, completed, then the review queue
+                "INACTIVE", "EN_ROUTE", "AT_STOP", "AT_STOP", "EN_ROUTE", "INVALID_TRANSITION",
+                "AT_STOP", "EN_ROUTE", "AT_STOP", "DUPLICATE", "DUPLICATE", "DUPLICATE", "COMPLETED",
+                "QUARANTINED", "FLAGGED");
+    }
+
+    @Test
+    void runWhenArrivalOutsideStopThenItIsFlaggedWithTheDistance() {
+        assertThat(runDemo()).anyMatch(l -> l.startsWith("  FLAGGED ") && l.contains("OUTSIDE_GEOFENCE: 334 m from stop 2"));
     }
 
     @Test

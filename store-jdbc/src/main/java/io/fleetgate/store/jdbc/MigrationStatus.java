@@ -9,7 +9,12 @@ import java.util.List;
  * @param pending file names not yet applied, in order
  */
 public record MigrationStatus(List<String> applied, List<String> pending) {
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param applied file names already applied, in order
+     * @param pending file names not yet applied, in order
+     */
     public MigrationStatus {
         applied = List.copyOf(applied);
         pending = List.copyOf(pending);

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -68,7 +67,8 @@ abstract class MigrationContract {
         MigrationStatus status = store.migrationStatus();
         assertThat(status.pending()).isEmpty();
         assertThat(status.applied()).containsExactly("V1__exclusive_sessions.sql", "V2__driver_execution.sql",
-                "V3__credentials_and_sessions.sql");
+                "V3__credentials_and_sessions.sql", "V4__memberships_and_reviews.sql",
+                "V5__row_level_security.sql");
         String file = "/io/fleetgate/store/jdbc/migration/" + dialect().name().toLowerCase() + "/V1__exclusive_sessions.sql";
         String expected;
         try (var in = getClass().getResourceAsStream(file)) {
@@ -85,12 +85,13 @@ abstract class MigrationContract {
         JdbcStore store = track(emptyDatabase().migrate(false).build());
         assertThat(store.migrationStatus().pending())
                 .containsExactly("V1__exclusive_sessions.sql", "V2__driver_execution.sql",
-                        "V3__credentials_and_sessions.sql");
+                        "V3__credentials_and_sessions.sql", "V4__memberships_and_reviews.sql",
+                        "V5__row_level_security.sql");
 
         MigrationStatus after = store.migrate();
 
         assertThat(after.pending()).isEmpty();
-        assertThat(store.migrate().applied()).hasSize(3);
+        assertThat(store.migrate().applied()).hasSize(5);
     }
 
     @Test
@@ -114,7 +115,7 @@ abstract class MigrationContract {
             pool.shutdownNow();
         }
         JdbcStore any = track(emptyDatabase().build());
-        assertThat(query(any.dataSource(), "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("3");
+        assertThat(query(any.dataSource(), "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("5");
         assertThat(any.migrationStatus().pending()).isEmpty();
     }
 
@@ -160,7 +161,7 @@ abstract class MigrationContract {
         store.close();
 
         assertThat(host.isClosed()).isFalse();
-        assertThat(query(host, "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("3");
+        assertThat(query(host, "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("5");
     }
 
     @Test
@@ -185,15 +186,21 @@ abstract class MigrationContract {
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
     }
 
+    /** Runs a raw statement (on PostgreSQL as the system principal, which row-level security lets through). */
     static void execute(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
+        PostgresFixture.asSystem(ds, c -> {
+            try (Statement st = c.createStatement()) {
+                return st.execute(sql);
+            }
+        });
     }
 
+    /** Reads the first column of a raw query's first row (on PostgreSQL as the system principal). */
     static String query(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); var rs = st.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return PostgresFixture.asSystem(ds, c -> {
+            try (Statement st = c.createStatement(); var rs = st.executeQuery(sql)) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        });
     }
 }

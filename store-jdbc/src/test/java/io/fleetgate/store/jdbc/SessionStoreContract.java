@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -415,32 +414,39 @@ abstract class SessionStoreContract extends StoreContract {
                 : Long.toString(SqliteDialect.toMicros(instant));
     }
 
+    // Raw statements run as the system principal: on PostgreSQL row-level security hides every
+    // row of these tables from a connection that names no principal.
+
     private long count(String sql) throws SQLException {
-        try (Connection c = jdbc().dataSource().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return PostgresFixture.asSystem(jdbc().dataSource(), c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
     }
 
     private String selectAll(String table) throws SQLException {
-        StringBuilder out = new StringBuilder();
-        try (Connection c = jdbc().dataSource().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    out.append(md.getColumnName(i)).append('=').append(rs.getString(i)).append(' ');
+        return PostgresFixture.asSystem(jdbc().dataSource(), c -> {
+            StringBuilder out = new StringBuilder();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+                ResultSetMetaData md = rs.getMetaData();
+                while (rs.next()) {
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        out.append(md.getColumnName(i)).append('=').append(rs.getString(i)).append(' ');
+                    }
+                    out.append('\n');
                 }
-                out.append('\n');
             }
-        }
-        return out.toString();
+            return out.toString();
+        });
     }
 
     private static void execute(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
+        PostgresFixture.asSystem(ds, c -> {
+            try (Statement st = c.createStatement()) {
+                return st.execute(sql);
+            }
+        });
     }
 }

@@ -78,16 +78,14 @@ public final class JdbcCredentialRepository implements CredentialRepository {
     public boolean insertUser(UserCredential user) {
         Objects.requireNonNull(user, "user");
         try {
-            return tx.read(h -> h.createQuery(insertUser)
+            return tx.read(h -> h.createUpdate(insertUser)
                     .bind("user_id", user.userId())
                     .bind("username", user.username())
                     .bind("username_key", user.usernameKey())
                     .bind("pin_hash", user.pinHash())
                     .bind("created_at", d.instant(user.createdAt()))
                     .bind("updated_at", d.instant(user.updatedAt()))
-                    .mapTo(String.class)
-                    .findOne()
-                    .isPresent());
+                    .execute() == 1);
         } catch (RuntimeException e) {
             if (tx.isUniqueViolation(e)) {
                 return false;

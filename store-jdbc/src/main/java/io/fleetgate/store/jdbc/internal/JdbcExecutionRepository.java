@@ -8,11 +8,14 @@ import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverStatus;
 import io.fleetgate.execution.ExecutionRepository;
 import io.fleetgate.execution.QuarantinedEvent;
+import io.fleetgate.execution.ReviewItem;
+import io.fleetgate.execution.ReviewRecord;
 import io.fleetgate.execution.Stop;
 import io.fleetgate.internal.Json;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 import java.math.BigDecimal;
@@ -29,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@link ExecutionRepository} on a JDBC database: delivery batches with their stops, the
@@ -91,6 +95,15 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
     private final String findEventsAfterInstant;
     private final String findLog;
     private final String findQuarantined;
+    private final String findBatchesInWorkspace;
+    private final String findBatchesAssignedTo;
+    private final String findQueueFirst;
+    private final String findQueueAfter;
+    private final String findQueueEvents;
+    private final String findQueueQuarantined;
+    private final String findFlaggedEvent;
+    private final String findQuarantinedItem;
+    private final String insertReview;
 
     /** @param tx the database */
     public JdbcExecutionRepository(Tx tx) {
@@ -163,6 +176,15 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
         this.findEventsAfterInstant = SqlFiles.statement(d, "execution/find_events_after_instant");
         this.findLog = SqlFiles.statement(d, "execution/find_log");
         this.findQuarantined = SqlFiles.statement(d, "execution/find_quarantined");
+        this.findBatchesInWorkspace = SqlFiles.statement(d, "execution/find_batches_in_workspace");
+        this.findBatchesAssignedTo = SqlFiles.statement(d, "execution/find_batches_assigned_to");
+        this.findQueueFirst = SqlFiles.statement(d, "reviews/find_queue_first");
+        this.findQueueAfter = SqlFiles.statement(d, "reviews/find_queue_after");
+        this.findQueueEvents = SqlFiles.statement(d, "reviews/find_events");
+        this.findQueueQuarantined = SqlFiles.statement(d, "reviews/find_quarantined");
+        this.findFlaggedEvent = SqlFiles.statement(d, "reviews/find_flagged_event");
+        this.findQuarantinedItem = SqlFiles.statement(d, "reviews/find_quarantined_item");
+        this.insertReview = SqlFiles.statement(d, "reviews/insert");
     }
 
     // --- batches ----------------------------------------------------------------------------
@@ -536,5 +558,151 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
         private Conflict() {
             super("commit conflict", null, false, false);
         }
+    }
+
+    // --- supervisors ------------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Ids compare by code point on both databases.
+     */
+    @Override
+    public List<Batch> findBatchesInWorkspace(String workspaceId) {
+        return tx.read(h -> withStops(h, h.createQuery(findBatchesInWorkspace)
+                .bind("workspace_id", workspaceId).map(batchRow).list()));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Ids compare by code point on both databases.
+     */
+    @Override
+    public List<Batch> findBatchesAssignedTo(String driverId) {
+        return tx.read(h -> withStops(h, h.createQuery(findBatchesAssignedTo)
+                .bind("driver_id", driverId).map(batchRow).list()));
+    }
+
+    /**
+     * The rows with their stops, in the rows' order. The stops are read by a second statement:
+     * a batch's stops are written with its row and never change, so they match the row read.
+     */
+    private List<Batch> withStops(Handle h, List<BatchRow> rows) {
+        Map<String, List<Stop>> stops = new HashMap<>();
+        for (List<BatchRow> chunk : chunks(rows)) {
+            h.createQuery(findStopsOfBatches)
+                    .bindList("ids", chunk.stream().map(BatchRow::id).toList())
+                    .map((rs, ctx) -> Map.entry(rs.getString("batch_id"), stop(rs)))
+                    .forEach(e -> stops.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        }
+        List<Batch> out = new ArrayList<>(rows.size());
+        for (BatchRow row : rows) {
+            out.add(row.with(stops.getOrDefault(row.id(), List.of())));
+        }
+        return out;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One statement finds the page's keys: a {@code UNION ALL} of the workspace's flagged
+     * events and its quarantined events, each without a row in {@code event_reviews} (an
+     * anti-join on its unique index), each branch walking its own {@code (workspace_id, arrival,
+     * id)} index past the cursor and stopping at {@code limit} rows before the merge. The full
+     * rows of the page are then read by id with the same row mappers as {@link #findLog} and
+     * {@link #findQuarantined}: both tables are append-only, so a key found is a row that is
+     * still there, unchanged. Ids compare by code point on both databases. An {@code afterAt}
+     * without {@code afterId} pages from items that arrived strictly later.
+     *
+     * @throws IllegalArgumentException for a negative limit
+     */
+    @Override
+    public List<ReviewItem> findReviewQueue(String workspaceId, Instant afterAt, String afterId, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be 0 or more, got " + limit);
+        }
+        if (limit == 0) {
+            return List.of();
+        }
+        return tx.read(h -> {
+            Query page = afterAt == null
+                    ? h.createQuery(findQueueFirst)
+                    : h.createQuery(findQueueAfter).bind("after_at", d.instant(afterAt)).bind("after_id", afterId);
+            List<QueueKey> keys = page.bind("workspace_id", workspaceId).bind("limit", limit)
+                    .map((rs, ctx) -> new QueueKey(rs.getBoolean("quarantined"), rs.getString("item_id"),
+                            d.instant(rs, "at")))
+                    .list();
+            Map<String, DriverEvent> events = rowsById(h, findQueueEvents,
+                    keys.stream().filter(k -> !k.quarantined()).map(QueueKey::id).toList(), event, DriverEvent::eventId);
+            Map<String, QuarantinedEvent> refused = rowsById(h, findQueueQuarantined,
+                    keys.stream().filter(QueueKey::quarantined).map(QueueKey::id).toList(), quarantinedEvent,
+                    QuarantinedEvent::id);
+            List<ReviewItem> out = new ArrayList<>(keys.size());
+            for (QueueKey k : keys) {
+                DriverEvent e = k.quarantined() ? null : events.get(k.id());
+                QuarantinedEvent q = k.quarantined() ? refused.get(k.id()) : null;
+                if (e == null && q == null) {
+                    throw new IllegalStateException("review item " + k.id() + " was listed but its row is gone; "
+                            + "driver_events and quarantined_events are append-only");
+                }
+                out.add(new ReviewItem(k.id(), workspaceId, k.at(), e, q));
+            }
+            return out;
+        });
+    }
+
+    private static <T> Map<String, T> rowsById(Handle h, String sql, List<String> ids, RowMapper<T> mapper,
+                                               Function<T, String> idOf) {
+        Map<String, T> out = new HashMap<>();
+        for (List<String> chunk : chunks(ids)) {
+            h.createQuery(sql).bindList("ids", chunk).map(mapper).forEach(row -> out.put(idOf.apply(row), row));
+        }
+        return out;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A flagged event is looked for first, then a quarantine record, as the in-memory store does.
+     */
+    @Override
+    public Optional<ReviewItem> findReviewItem(String workspaceId, String itemId) {
+        return tx.read(h -> {
+            Optional<DriverEvent> flagged = h.createQuery(findFlaggedEvent)
+                    .bind("workspace_id", workspaceId).bind("item_id", itemId).map(event).findOne();
+            if (flagged.isPresent()) {
+                DriverEvent e = flagged.get();
+                return Optional.of(new ReviewItem(e.eventId(), workspaceId, e.syncedAt(), e, null));
+            }
+            return h.createQuery(findQuarantinedItem)
+                    .bind("workspace_id", workspaceId).bind("item_id", itemId).map(quarantinedEvent).findOne()
+                    .map(q -> new ReviewItem(q.id(), workspaceId, q.receivedAt(), null, q));
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code INSERT … ON CONFLICT (workspace_id, item_id) DO NOTHING}: of two supervisors
+     * reviewing one item at once, on any number of instances, exactly one writes. The table is
+     * append-only (triggers refuse UPDATE and DELETE).
+     */
+    @Override
+    public boolean insertReview(ReviewRecord review) {
+        Objects.requireNonNull(review, "review");
+        return tx.read(h -> h.createUpdate(insertReview)
+                .bind("id", review.id())
+                .bind("workspace_id", review.workspaceId())
+                .bind("item_id", review.itemId())
+                .bind("quarantined", review.quarantined())
+                .bind("reviewer_id", review.reviewerId())
+                .bind("note", review.note())
+                .bind("reviewed_at", d.instant(review.reviewedAt()))
+                .execute()) == 1;
+    }
+
+    /** One key of a review queue page. */
+    private record QueueKey(boolean quarantined, String id, Instant at) {
     }
 }

@@ -1,23 +1,34 @@
 package io.fleetgate.store.jdbc.internal;
 
+import io.fleetgate.FleetgateException;
+import io.fleetgate.access.Membership;
+import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
 import io.fleetgate.access.WorkspaceDirectory;
 import org.jdbi.v3.core.mapper.RowMapper;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * {@link WorkspaceDirectory} on a JDBC database: one upsert (which replaces name and settings,
- * like the in-memory store's put), one lookup. Thread-safe.
+ * like the in-memory store's put), one lookup, and the memberships in {@code workspace_members}.
+ * Every method runs a single statement through {@link Tx#read}. Thread-safe.
  */
 public final class JdbcWorkspaceDirectory implements WorkspaceDirectory {
     private static final RowMapper<Workspace> WORKSPACE = (rs, ctx) -> new Workspace(rs.getString("id"),
             rs.getString("name"), rs.getBoolean("require_signed_events"));
+    private static final RowMapper<Membership> MEMBERSHIP = (rs, ctx) -> new Membership(rs.getString("user_id"),
+            rs.getString("workspace_id"), Role.valueOf(rs.getString("role")));
 
     private final Tx tx;
     private final String upsert;
     private final String find;
+    private final String upsertMembership;
+    private final String removeMembership;
+    private final String findMemberships;
+    private final String findMembers;
 
     /** @param tx the database */
     public JdbcWorkspaceDirectory(Tx tx) {
@@ -25,6 +36,10 @@ public final class JdbcWorkspaceDirectory implements WorkspaceDirectory {
         SqlDialect d = tx.dialect();
         this.upsert = SqlFiles.statement(d, "workspaces/upsert");
         this.find = SqlFiles.statement(d, "workspaces/find");
+        this.upsertMembership = SqlFiles.statement(d, "workspaces/upsert_membership");
+        this.removeMembership = SqlFiles.statement(d, "workspaces/remove_membership");
+        this.findMemberships = SqlFiles.statement(d, "workspaces/find_memberships");
+        this.findMembers = SqlFiles.statement(d, "workspaces/find_members");
     }
 
     @Override
@@ -40,5 +55,45 @@ public final class JdbcWorkspaceDirectory implements WorkspaceDirectory {
     @Override
     public Optional<Workspace> findWorkspace(String id) {
         return tx.read(h -> h.createQuery(find).bind("id", id).map(WORKSPACE).findOne());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code INSERT … SELECT … FROM workspaces … ON CONFLICT DO UPDATE}: the row is taken
+     * from the workspace's own row, so an unknown workspace writes nothing and is reported, with
+     * no window between a check and the write.
+     *
+     * @throws FleetgateException {@code NOT_FOUND} if the workspace does not exist
+     */
+    @Override
+    public void upsertMembership(Membership membership) {
+        Objects.requireNonNull(membership, "membership");
+        int written = tx.read(h -> h.createUpdate(upsertMembership)
+                .bind("user_id", membership.userId())
+                .bind("workspace_id", membership.workspaceId())
+                .bind("role", membership.role().name())
+                .execute());
+        if (written == 0) {
+            throw FleetgateException.notFound("workspace", membership.workspaceId());
+        }
+    }
+
+    @Override
+    public boolean removeMembership(String userId, String workspaceId) {
+        return tx.read(h -> h.createUpdate(removeMembership)
+                .bind("user_id", userId)
+                .bind("workspace_id", workspaceId)
+                .execute()) > 0;
+    }
+
+    @Override
+    public List<Membership> findMemberships(String userId) {
+        return tx.read(h -> h.createQuery(findMemberships).bind("user_id", userId).map(MEMBERSHIP).list());
+    }
+
+    @Override
+    public List<Membership> findMembers(String workspaceId) {
+        return tx.read(h -> h.createQuery(findMembers).bind("workspace_id", workspaceId).map(MEMBERSHIP).list());
     }
 }

@@ -1,6 +1,8 @@
 package io.fleetgate.store.jdbc.internal;
 
+import io.fleetgate.Principal;
 import io.fleetgate.store.jdbc.Dialect;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.argument.Argument;
 
 import java.sql.PreparedStatement;
@@ -10,8 +12,9 @@ import java.time.Instant;
 
 /**
  * Everything that differs between the databases, in one place: how instants and JSON are bound
- * and read, and what an error means. The SQL text itself differs only where a file has a dialect
- * override. Implementations are stateless and thread-safe.
+ * and read, what an error means, and how a transaction learns whom it acts for. The SQL text
+ * itself differs only where a file has a dialect override. Implementations are stateless and
+ * thread-safe.
  */
 public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
 
@@ -98,6 +101,28 @@ public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
         return e instanceof java.sql.SQLTransientConnectionException
                 || e instanceof java.sql.SQLNonTransientConnectionException
                 || (state != null && state.startsWith("08"));
+    }
+
+    /**
+     * Whether every unit of work, reads included, must run in a transaction that begins with
+     * {@link #bindPrincipal}. True where the database enforces access itself (PostgreSQL's
+     * row-level security reads transaction-local settings, which an auto-committed statement
+     * would lose at once); false where reads may stay in auto-commit mode.
+     *
+     * @return whether reads run in a transaction
+     */
+    public boolean readsInTransaction() {
+        return false;
+    }
+
+    /**
+     * Tells the database, as the first statement of a transaction, which principal the
+     * transaction acts for. Does nothing on a database without row-level security.
+     *
+     * @param handle    a handle inside a transaction that has run nothing yet
+     * @param principal the acting principal
+     */
+    public void bindPrincipal(Handle handle, Principal principal) {
     }
 
     /**

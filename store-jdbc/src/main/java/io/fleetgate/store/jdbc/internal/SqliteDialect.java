@@ -14,6 +14,8 @@ import java.time.temporal.ChronoUnit;
 /**
  * SQLite: instants as integer microseconds since the epoch (ISO text would sort wrongly across
  * offsets and precisions), JSON as the canonical text itself, errors by extended result code.
+ * SQLite has no row-level security: the library's own checks are the only access control, so
+ * reads stay in auto-commit mode and nothing is bound to a transaction.
  */
 public final class SqliteDialect extends SqlDialect {
 

@@ -2,6 +2,7 @@ package io.fleetgate.store.jdbc.internal;
 
 import io.fleetgate.ErrorCode;
 import io.fleetgate.FleetgateException;
+import io.fleetgate.internal.AccessContext;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.ConnectionException;
@@ -17,7 +18,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * 40001 or deadlock 40P01; SQLite BUSY or LOCKED) is run again from the start, up to
  * {@value #ATTEMPTS} times with a growing, jittered pause; every unit given to this runner must
  * therefore be safe to repeat. When the database cannot be reached, or keeps losing races, the
- * caller gets {@link ErrorCode#STORE_UNAVAILABLE}, nothing having been committed. Thread-safe.
+ * caller gets {@link ErrorCode#STORE_UNAVAILABLE}, nothing having been committed.
+ *
+ * <p>Where the database enforces access itself (PostgreSQL's row-level security), every unit,
+ * reads included, runs in a transaction whose first statement tells the database who acts:
+ * {@link AccessContext#current()}, the principal of the service call in progress on this thread,
+ * or the system when there is none ({@link SqlDialect#bindPrincipal}). That costs a read two round
+ * trips more than in auto-commit mode (the settings, and the commit) and a write one more (the
+ * settings); the {@code BEGIN} travels with the first statement. On SQLite nothing changes: reads
+ * run in auto-commit mode. Thread-safe.
  */
 public final class Tx {
     static final int ATTEMPTS = 8;
@@ -41,7 +50,8 @@ public final class Tx {
 
     /**
      * Runs {@code work} in one transaction (on SQLite an IMMEDIATE one: it takes the write lock
-     * at the start, so a read-then-write unit cannot fail half-way with BUSY).
+     * at the start, so a read-then-write unit cannot fail half-way with BUSY; on PostgreSQL one
+     * bound to the acting principal).
      *
      * @param work the unit; may run more than once
      * @param <T>  its result
@@ -52,7 +62,9 @@ public final class Tx {
     }
 
     /**
-     * Runs {@code work} on one connection in auto-commit mode: for reads and single statements.
+     * Runs {@code work} on one connection, for reads and single statements: in auto-commit mode, or
+     * where the dialect {@linkplain SqlDialect#readsInTransaction() needs it} in one transaction
+     * bound to the acting principal.
      *
      * @param work the unit; may run more than once
      * @param <T>  its result
@@ -65,7 +77,10 @@ public final class Tx {
     private <T> T run(HandleCallback<T, RuntimeException> work, boolean transactional) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return transactional ? jdbi.inTransaction(work) : jdbi.withHandle(work);
+                return transactional || dialect.readsInTransaction() ? jdbi.inTransaction(h -> {
+                    dialect.bindPrincipal(h, AccessContext.current());
+                    return work.withHandle(h);
+                }) : jdbi.withHandle(work);
             } catch (FleetgateException e) {
                 throw e;
             } catch (RuntimeException e) {

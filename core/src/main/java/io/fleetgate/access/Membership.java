@@ -1,0 +1,21 @@
+package io.fleetgate.access;
+
+import io.fleetgate.FleetgateException;
+import io.fleetgate.Ids;
+
+/**
+ * A user's role in one workspace; a user may belong to several. Immutable.
+ *
+ * @param userId      the user
+ * @param workspaceId the workspace
+ * @param role        what they do there
+ */
+public record Membership(String userId, String workspaceId, Role role) {
+    public Membership {
+        Ids.require("user_id", userId);
+        Ids.require("workspace_id", workspaceId);
+        if (role == null) {
+            throw FleetgateException.invalid("role", "is required");
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package io.fleetgate.supervisor;
+
+import io.fleetgate.internal.AccessContext;
+import io.fleetgate.ErrorCode;
+import io.fleetgate.FleetgateException;
+import io.fleetgate.FleetgateSettings;
+import io.fleetgate.FleetgateStore;
+import io.fleetgate.Ids;
+import io.fleetgate.Principal;
+import io.fleetgate.access.Membership;
+import io.fleetgate.access.Role;
+import io.fleetgate.access.WorkspaceDirectory;
+import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.DriverEvent;
+import io.fleetgate.execution.DriverEventRequest;
+import io.fleetgate.execution.DriverEventType;
+import io.fleetgate.execution.DriverExecutionService;
+import io.fleetgate.execution.DriverStatus;
+import io.fleetgate.execution.EventOutcome;
+import io.fleetgate.execution.ExecutionRepository;
+import io.fleetgate.execution.ReviewItem;
+import io.fleetgate.execution.ReviewRecord;
+import io.fleetgate.session.DeviceSession;
+import io.fleetgate.session.SessionRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The supervisor's tools (seed 004, "For Supervisors"): the workspace's status board, the review
+ * queue of flagged and quarantined events with append-only review records, state overrides with
+ * a reason (recorded as {@code SUPERVISOR_OVERRIDE} events) and a batch's event timeline. Forced
+ * session invalidation is {@link io.fleetgate.session.SessionService#invalidateCurrent}.
+ *
+ * <p>A supervisor acts only within their workspace; a member may read the board, the queue and
+ * timelines; drivers may use none of these. Another workspace's batches, drivers and items are
+ * "not found". Immutable and thread-safe.
+ */
+public final class SupervisorService {
+    private static final Logger LOG = LoggerFactory.getLogger(SupervisorService.class);
+    /** The longest review note accepted. */
+    public static final int MAX_NOTE_CHARS = 2000;
+
+    private final ExecutionRepository execution;
+    private final WorkspaceDirectory directory;
+    private final SessionRepository sessions;
+    private final DriverExecutionService events;
+    private final Clock clock;
+
+    private SupervisorService(Builder b) {
+        this.execution = b.store.execution();
+        this.directory = b.store.workspaces();
+        this.sessions = b.store.sessions();
+        this.events = DriverExecutionService.builder().store(b.store).clock(b.clock).settings(b.settings).build();
+        this.clock = b.clock;
+    }
+
+    /** @return a builder; {@code store} is required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The workspace's drivers with their current batch status and last activity.
+     *
+     * @param principal a supervisor or member of the workspace
+     * @return one row per driver member, by driver id
+     * @throws FleetgateException {@code FORBIDDEN} for drivers and the system (name a workspace
+     *                            by acting as its supervisor)
+     */
+    public List<DriverBoardRow> statusBoard(Principal principal) {
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            String ws = readerWorkspace(principal);
+            List<Batch> batches = execution.findBatchesInWorkspace(ws);
+            List<DriverBoardRow> rows = new ArrayList<>();
+            for (Membership m : directory.findMembers(ws)) {
+                if (m.role() != Role.DRIVER) {
+                    continue;
+                }
+                Optional<Batch> current = batches.stream()
+                        .filter(b -> m.userId().equals(b.driverId()))
+                        .max(Comparator.comparing((Batch b) -> b.status().onRoute()).thenComparing(Batch::updatedAt));
+                Instant lastActive = sessions.findCurrent(m.userId()).map(DeviceSession::lastActiveAt).orElse(null);
+                rows.add(new DriverBoardRow(m.userId(), current.map(Batch::id).orElse(null),
+                        current.map(Batch::status).orElse(null), lastActive));
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * The workspace's open review items, oldest first.
+     *
+     * @param principal a supervisor or member of the workspace
+     * @param limit     1 to 1000
+     * @param cursor    {@link ReviewPage#next()} of the previous page, or {@code null}
+     * @return the page
+     * @throws FleetgateException {@code FORBIDDEN}; {@code INVALID_REQUEST} for a bad limit or cursor
+     */
+    public ReviewPage reviewQueue(Principal principal, int limit, String cursor) {
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            String ws = readerWorkspace(principal);
+            if (limit < 1 || limit > 1000) {
+                throw FleetgateException.invalid("limit", "must be between 1 and 1000");
+            }
+            Instant afterAt = null;
+            String afterId = null;
+            if (cursor != null) {
+                try {
+                    String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                    int colon = text.indexOf(':');
+                    afterAt = Instant.EPOCH.plus(Long.parseLong(text.substring(0, colon)), ChronoUnit.MICROS);
+                    afterId = Ids.require("after", text.substring(colon + 1));
+                } catch (RuntimeException e) {
+                    throw FleetgateException.invalid("after", "is not a cursor this service issued");
+                }
+            }
+            List<ReviewItem> items = execution.findReviewQueue(ws, afterAt, afterId, limit + 1);
+            String next = null;
+            if (items.size() > limit) {
+                items = items.subList(0, limit);
+                ReviewItem last = items.get(limit - 1);
+                next = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        (ChronoUnit.MICROS.between(Instant.EPOCH, last.at()) + ":" + last.id()).getBytes(StandardCharsets.UTF_8));
+            }
+            return new ReviewPage(items, next);
+        }
+    }
+
+    /**
+     * Marks a queue item reviewed with a note, as an append-only review record; the item leaves
+     * the open queue and the event itself never changes.
+     *
+     * @param principal a supervisor of the workspace
+     * @param itemId    an event id or quarantine record id from the queue
+     * @param note      what the supervisor concluded (1 to {@value #MAX_NOTE_CHARS} characters)
+     * @return the record
+     * @throws FleetgateException {@code FORBIDDEN} for members and drivers; {@code NOT_FOUND} for
+     *                            an item not in the workspace's queue; {@code INVALID_REQUEST} for a
+     *                            bad note or an item already reviewed
+     */
+    public ReviewRecord review(Principal principal, String itemId, String note) {
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            Principal.Supervisor s = requireSupervisor(principal);
+            Ids.require("event_id", itemId);
+            if (note == null || note.isBlank() || note.length() > MAX_NOTE_CHARS || note.indexOf('\u0000') >= 0) {
+                throw FleetgateException.invalid("note", "must be 1 to " + MAX_NOTE_CHARS + " characters");
+            }
+            ReviewItem item = execution.findReviewItem(s.workspaceId(), itemId)
+                    .orElseThrow(() -> FleetgateException.notFound("review item", itemId));
+            ReviewRecord record = new ReviewRecord(UUID.randomUUID().toString(), s.workspaceId(), item.id(),
+                    item.isQuarantined(), s.userId(), note, now());
+            if (!execution.insertReview(record)) {
+                throw FleetgateException.invalid("event_id", "was already reviewed");
+            }
+            LOG.atInfo().setMessage("review_recorded").addKeyValue("item_id", item.id())
+                    .addKeyValue("quarantined", item.isQuarantined()).addKeyValue("workspace_id", s.workspaceId())
+                    .addKeyValue("reviewer_id", s.userId()).log();
+            return record;
+        }
+    }
+
+    /**
+     * Moves a batch to any status, recorded as a {@code SUPERVISOR_OVERRIDE} event with the reason.
+     *
+     * @param principal a supervisor of the batch's workspace
+     * @param batchId   the batch
+     * @param target    the status to move to
+     * @param reason    why (required)
+     * @return the batch after the override
+     * @throws FleetgateException {@code FORBIDDEN} for anyone but a supervisor; {@code NOT_FOUND};
+     *                            {@code INVALID_REQUEST} for a missing target or reason
+     */
+    public Batch override(Principal principal, String batchId, DriverStatus target, String reason) {
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            requireSupervisor(principal);
+            Ids.require("batch_id", batchId);
+            if (target == null) {
+                throw FleetgateException.invalid("target_status", "is required");
+            }
+            EventOutcome outcome = events.record(principal, DriverEventRequest.of(UUID.randomUUID().toString(), batchId,
+                    DriverEventType.SUPERVISOR_OVERRIDE, now()).override(target, reason));
+            if (outcome.result() != EventOutcome.Result.ACCEPTED) {
+                throw new FleetgateException(outcome.error(), outcome.message());
+            }
+            return events.batch(principal, batchId);
+        }
+    }
+
+    /**
+     * A batch's events in the order they were applied.
+     *
+     * @param principal a supervisor or member of the batch's workspace
+     * @param batchId   the batch
+     * @return the timeline
+     * @throws FleetgateException {@code FORBIDDEN} for drivers (they read their own through
+     *                            {@link DriverExecutionService#log}); {@code NOT_FOUND}
+     */
+    public List<DriverEvent> timeline(Principal principal, String batchId) {
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            readerWorkspace(principal);
+            return events.log(principal, batchId);
+        }
+    }
+
+    private static String readerWorkspace(Principal principal) {
+        Objects.requireNonNull(principal, "principal");
+        if (principal instanceof Principal.Supervisor s) {
+            return s.workspaceId();
+        }
+        if (principal instanceof Principal.Member m) {
+            return m.workspaceId();
+        }
+        throw FleetgateException.forbidden("only supervisors and members of a workspace may read its board and queue");
+    }
+
+    private static Principal.Supervisor requireSupervisor(Principal principal) {
+        if (Objects.requireNonNull(principal, "principal") instanceof Principal.Supervisor s) {
+            return s;
+        }
+        throw new FleetgateException(ErrorCode.FORBIDDEN, "only a supervisor may do this", Map.of(), null);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** Builds a {@link SupervisorService}; not thread-safe. */
+    public static final class Builder {
+        private FleetgateStore store;
+        private Clock clock = Clock.systemUTC();
+        private FleetgateSettings settings = FleetgateSettings.defaults();
+
+        private Builder() {
+        }
+
+        /**
+         * @param store where everything lives
+         * @return this builder
+         */
+        public Builder store(FleetgateStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * @param clock the source of every instant
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param settings the settings the execution rules use
+         * @return this builder
+         */
+        public Builder settings(FleetgateSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** @return the service */
+        public SupervisorService build() {
+            Objects.requireNonNull(store, "store");
+            return new SupervisorService(this);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.fleetgate.examples.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetgate.ErrorCode;
+import io.fleetgate.FleetgateException;
+import io.fleetgate.FleetgateStore;
+import io.fleetgate.Principal;
+import io.fleetgate.access.Membership;
+import io.fleetgate.access.Role;
+import io.fleetgate.access.Workspace;
+import io.fleetgate.exclusive.Charger;
+import io.fleetgate.exclusive.Merchant;
+import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.CreateBatchRequest;
+import io.fleetgate.execution.Stop;
+import io.fleetgate.geo.Coordinate;
+import io.fleetgate.session.EnrolRequest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Loads a fixtures file (the format in {@code docs/http-api.md}) through the library's services
+ * only, as the system principal: workspaces, users (credential plus a membership with their role
+ * in their workspace), chargers, merchants and batches.
+ *
+ * <p>Loading the same file again changes nothing: workspaces, memberships and places are upserts
+ * with the same values, enrolling the same user with the same PIN is a no-op, and a batch that
+ * already exists with the same workspace, driver and stops is left as it is, whatever its status
+ * now. A user enrolled with another PIN, or a batch id naming a different batch, is refused.
+ * Stateless and thread-safe.
+ */
+final class Fixtures {
+    private Fixtures() {
+    }
+
+    /**
+     * @param file     the fixtures file
+     * @param store    the store (for chargers and merchants, which have no service)
+     * @param services the services
+     * @throws IllegalArgumentException naming the file and the entry, when it cannot be read or loaded
+     */
+    static void load(Path file, FleetgateStore store, Services services) {
+        ObjectNode root;
+        try {
+            root = JsonIo.parseObject(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read fixtures " + file + ": " + e.getMessage(), e);
+        } catch (FleetgateException e) {
+            throw new IllegalArgumentException("fixtures " + file + ": " + e.getMessage(), e);
+        }
+        Principal system = Principal.system();
+        each(file, root, "workspaces", w -> services.access().upsertWorkspace(system, new Workspace(
+                JsonIo.requiredText(w, "id"), JsonIo.text(w, "name"),
+                Boolean.TRUE.equals(bool(w, "require_signed_events")))));
+        each(file, root, "users", u -> {
+            String id = JsonIo.requiredText(u, "id");
+            Role role = JsonIo.enumValue(u, "role", Role.class);
+            if (role == null) {
+                throw FleetgateException.invalid("role", "is required");
+            }
+            services.credentials().enrol(system, new EnrolRequest(id, JsonIo.requiredText(u, "username"),
+                    JsonIo.requiredText(u, "pin")));
+            services.access().addMember(system, new Membership(id, JsonIo.requiredText(u, "workspace_id"), role));
+        });
+        each(file, root, "chargers", c -> store.places().upsertCharger(new Charger(JsonIo.requiredText(c, "id"),
+                JsonIo.text(c, "place_id"),
+                Coordinate.of(JsonIo.requiredNumber(c, "lat"), JsonIo.requiredNumber(c, "lng")))));
+        each(file, root, "merchants", m -> store.places().upsertMerchant(new Merchant(JsonIo.requiredText(m, "id"),
+                JsonIo.text(m, "place_id"), JsonIo.text(m, "name"))));
+        each(file, root, "batches", b -> batch(b, services));
+    }
+
+    private static void batch(ObjectNode b, Services services) {
+        String id = JsonIo.requiredText(b, "id");
+        String workspaceId = JsonIo.requiredText(b, "workspace_id");
+        String driverId = JsonIo.text(b, "driver_id");
+        JsonNode stopsNode = b.get("stops");
+        if (stopsNode == null || !stopsNode.isArray()) {
+            throw FleetgateException.invalid("stops", "must be an array of stops");
+        }
+        List<Stop> stops = new ArrayList<>();
+        for (JsonNode s : stopsNode) {
+            if (!s.isObject()) {
+                throw FleetgateException.invalid("stops", "must hold objects");
+            }
+            ObjectNode stop = (ObjectNode) s;
+            stops.add(Stop.of(JsonIo.requiredNumber(stop, "lat"), JsonIo.requiredNumber(stop, "lng"),
+                    JsonIo.requiredNumber(stop, "radius_m")));
+        }
+        Optional<Batch> existing = find(services, id);
+        if (existing.isPresent()) {
+            Batch e = existing.get();
+            if (e.workspaceId().equals(workspaceId) && Objects.equals(e.driverId(), driverId)
+                    && e.stops().equals(stops)) {
+                return;
+            }
+            throw FleetgateException.invalid("id", "already names a different batch");
+        }
+        services.execution().createBatch(Principal.system(),
+                new CreateBatchRequest(id, workspaceId, driverId, stops, JsonIo.object(b, "metadata")));
+    }
+
+    private static Optional<Batch> find(Services services, String id) {
+        try {
+            return Optional.of(services.execution().batch(Principal.system(), id));
+        } catch (FleetgateException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static Boolean bool(ObjectNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            throw FleetgateException.invalid(field, "must be true or false");
+        }
+        return v.booleanValue();
+    }
+
+    private interface Entry {
+        void load(ObjectNode entry);
+    }
+
+    private static void each(Path file, ObjectNode root, String section, Entry loader) {
+        JsonNode list = root.get(section);
+        if (list == null || list.isNull()) {
+            return;
+        }
+        if (!list.isArray()) {
+            throw new IllegalArgumentException("fixtures " + file + ": " + section + " must be an array");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            String where = "fixtures " + file + ": " + section + "[" + i + "]";
+            JsonNode entry = list.get(i);
+            if (!entry.isObject()) {
+                throw new IllegalArgumentException(where + " must be an object");
+            }
+            try {
+                loader.load((ObjectNode) entry);
+            } catch (FleetgateException e) {
+                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

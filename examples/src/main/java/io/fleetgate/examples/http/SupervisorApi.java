@@ -1,0 +1,80 @@
+package io.fleetgate.examples.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.DriverStatus;
+import io.fleetgate.execution.ReviewRecord;
+import io.fleetgate.session.DeviceSession;
+import io.fleetgate.supervisor.ReviewPage;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /v1/supervisor/*}: override, forced session end, review queue, review, status board;
+ * calls of {@link io.fleetgate.supervisor.SupervisorService} and
+ * {@link io.fleetgate.session.SessionService#invalidateCurrent}, which decide who may do what.
+ * Stateless and thread-safe.
+ */
+final class SupervisorApi {
+    private SupervisorApi() {
+    }
+
+    static void register(Router router) {
+        router.add("POST", "/v1/supervisor/override", SupervisorApi::override)
+                .add("POST", "/v1/supervisor/sessions/invalidate", SupervisorApi::invalidate)
+                .add("GET", "/v1/supervisor/review-queue", SupervisorApi::reviewQueue)
+                .add("POST", "/v1/supervisor/review", SupervisorApi::review)
+                .add("GET", "/v1/supervisor/drivers", SupervisorApi::drivers);
+    }
+
+    static Response override(Call call) throws IOException {
+        var who = call.principal();
+        ObjectNode body = call.body();
+        Batch batch = call.services().supervisor().override(who, JsonIo.text(body, "batch_id"),
+                JsonIo.enumValue(body, "target_status", DriverStatus.class), JsonIo.text(body, "reason"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("batch", Views.batch(batch));
+        return Response.ok(out);
+    }
+
+    static Response invalidate(Call call) throws IOException {
+        var who = call.principal();
+        String driverId = JsonIo.text(call.body(), "driver_id");
+        Optional<DeviceSession> ended = call.services().sessions().invalidateCurrent(who, driverId);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("driver_id", driverId);
+        out.put("invalidated", ended.isPresent());
+        out.put("session_id", ended.map(DeviceSession::id).orElse(null));
+        return Response.ok(out);
+    }
+
+    static Response reviewQueue(Call call) {
+        var who = call.principal();
+        int limit = DriverApi.limit(call.query("limit"));
+        ReviewPage page = call.services().supervisor().reviewQueue(who, limit, call.query("after"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("events", page.items().stream().map(Views::reviewItem).toList());
+        out.put("next", page.next());
+        return Response.ok(out);
+    }
+
+    static Response review(Call call) throws IOException {
+        var who = call.principal();
+        ObjectNode body = call.body();
+        ReviewRecord record = call.services().supervisor().review(who, JsonIo.text(body, "event_id"),
+                JsonIo.text(body, "note"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("review", Views.review(record));
+        return Response.ok(out);
+    }
+
+    static Response drivers(Call call) {
+        var rows = call.services().supervisor().statusBoard(call.principal());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("drivers", rows.stream().map(Views::boardRow).toList());
+        return Response.ok(out);
+    }
+}

@@ -1,0 +1,231 @@
+package io.fleetgate.examples.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetgate.exclusive.ExclusiveSession;
+import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.DriverEvent;
+import io.fleetgate.execution.EventOutcome;
+import io.fleetgate.execution.QuarantinedEvent;
+import io.fleetgate.execution.ReviewItem;
+import io.fleetgate.execution.ReviewRecord;
+import io.fleetgate.execution.Stop;
+import io.fleetgate.supervisor.DriverBoardRow;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON objects of the contract, built from library values: snake_case fields, ISO-8601 UTC
+ * timestamps, every documented field present ({@code null} when the library has no value).
+ * Stateless and thread-safe.
+ */
+final class Views {
+    private Views() {
+    }
+
+    /**
+     * @param s   an exclusive session
+     * @param now the server clock, for {@code remaining_seconds}
+     * @return the session object
+     */
+    static Map<String, Object> session(ExclusiveSession s, Instant now) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("driver_id", s.driverId());
+        m.put("merchant_id", s.merchantId());
+        m.put("merchant_place_id", s.merchantPlaceId());
+        m.put("charger_id", s.chargerId());
+        m.put("charger_place_id", s.chargerPlaceId());
+        m.put("intent_session_id", s.intentSessionId());
+        m.put("status", s.status().name());
+        m.put("activated_at", time(s.activatedAt()));
+        m.put("expires_at", time(s.expiresAt()));
+        m.put("completed_at", time(s.completedAt()));
+        m.put("remaining_seconds", s.remainingSeconds(now));
+        m.put("activation_lat", s.activationLat());
+        m.put("activation_lng", s.activationLng());
+        m.put("activation_accuracy_m", s.activationAccuracyM());
+        m.put("activation_distance_to_charger_m", s.activationDistanceToChargerM());
+        return m;
+    }
+
+    /**
+     * @param b a batch
+     * @return the batch object
+     */
+    static Map<String, Object> batch(Batch b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", b.id());
+        m.put("workspace_id", b.workspaceId());
+        m.put("driver_id", b.driverId());
+        m.put("driver_status", b.status().name());
+        m.put("current_stop_index", b.currentStopIndex());
+        m.put("actual_start_time", time(b.actualStartTime()));
+        m.put("actual_end_time", time(b.actualEndTime()));
+        List<Map<String, Object>> stops = new ArrayList<>();
+        for (Stop s : b.stops()) {
+            Map<String, Object> stop = new LinkedHashMap<>();
+            stop.put("lat", s.location().lat());
+            stop.put("lng", s.location().lng());
+            stop.put("radius_m", s.radiusM());
+            stops.add(stop);
+        }
+        m.put("stops", stops);
+        return m;
+    }
+
+    /**
+     * @param e an accepted event
+     * @return the event object
+     */
+    static Map<String, Object> event(DriverEvent e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event_id", e.eventId());
+        m.put("driver_id", e.driverId());
+        m.put("batch_id", e.batchId());
+        m.put("session_id", e.sessionId());
+        m.put("event_type", e.type().name());
+        m.put("driver_status", e.status().name());
+        m.put("recorded_at", time(e.recordedAt()));
+        m.put("synced_at", time(e.syncedAt()));
+        m.put("lat", e.lat());
+        m.put("lng", e.lng());
+        m.put("accuracy_m", e.accuracyM());
+        m.put("stop_index", e.stopIndex());
+        m.put("payload", e.payload());
+        m.put("flagged_for_review", e.flaggedForReview());
+        m.put("flag_reasons", e.flagReasons());
+        return m;
+    }
+
+    /**
+     * A review queue item: the event object plus {@code quarantined}, {@code reasons} and
+     * {@code client_event_id}. For a quarantined event, {@code event_id} is the quarantine
+     * record's id (what {@code POST /v1/supervisor/review} takes) and the other fields are read
+     * from what the phone sent.
+     *
+     * @param item an open item
+     * @return the item object
+     */
+    static Map<String, Object> reviewItem(ReviewItem item) {
+        if (!item.isQuarantined()) {
+            Map<String, Object> m = event(item.event());
+            m.put("client_event_id", item.event().eventId());
+            m.put("quarantined", false);
+            m.put("reasons", item.event().flagReasons());
+            return m;
+        }
+        QuarantinedEvent q = item.quarantined();
+        JsonNode sent = sentContent(q.content());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event_id", q.id());
+        m.put("driver_id", q.senderId());
+        m.put("batch_id", q.batchId());
+        m.put("session_id", q.sessionId());
+        m.put("event_type", JsonIo.plain(sent.get("event_type")));
+        m.put("driver_status", null);
+        m.put("recorded_at", JsonIo.plain(sent.get("recorded_at")));
+        m.put("synced_at", time(q.receivedAt()));
+        m.put("lat", JsonIo.plain(sent.get("lat")));
+        m.put("lng", JsonIo.plain(sent.get("lng")));
+        m.put("accuracy_m", JsonIo.plain(sent.get("accuracy_m")));
+        m.put("stop_index", JsonIo.plain(sent.get("stop_index")));
+        Object payload = JsonIo.plain(sent.get("payload"));
+        m.put("payload", payload == null ? Map.of() : payload);
+        m.put("flagged_for_review", false);
+        m.put("flag_reasons", List.of());
+        m.put("client_event_id", q.eventId());
+        m.put("quarantined", true);
+        m.put("reasons", List.of(q.errorCode().name() + ": " + q.reason()));
+        return m;
+    }
+
+    private static JsonNode sentContent(String content) {
+        try {
+            JsonNode node = JsonIo.MAPPER.readTree(content);
+            return node != null && node.isObject() ? node : JsonIo.MAPPER.createObjectNode();
+        } catch (Exception unreadable) {
+            return JsonIo.MAPPER.createObjectNode();
+        }
+    }
+
+    /**
+     * @param r a review record
+     * @return the review object
+     */
+    static Map<String, Object> review(ReviewRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("event_id", r.itemId());
+        m.put("quarantined", r.quarantined());
+        m.put("reviewer_id", r.reviewerId());
+        m.put("note", r.note());
+        m.put("reviewed_at", time(r.reviewedAt()));
+        return m;
+    }
+
+    /**
+     * @param row a status board row
+     * @return the driver row object
+     */
+    static Map<String, Object> boardRow(DriverBoardRow row) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("driver_id", row.driverId());
+        m.put("batch_id", row.batchId());
+        m.put("driver_status", row.status() == null ? null : row.status().name());
+        m.put("last_active_at", time(row.lastActiveAt()));
+        return m;
+    }
+
+    /**
+     * One entry of a sync's {@code results}.
+     *
+     * @param eventId what the phone sent as {@code event_id} (echoed as sent)
+     * @param o       the library's outcome
+     * @return the result object
+     */
+    static Map<String, Object> result(Object eventId, EventOutcome o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event_id", eventId);
+        m.put("outcome", o.result().name());
+        switch (o.result()) {
+            case ACCEPTED -> {
+                m.put("driver_status", o.status().name());
+                m.put("flagged_for_review", o.flaggedForReview());
+            }
+            case DUPLICATE -> m.put("driver_status", o.status() == null ? null : o.status().name());
+            case REJECTED -> {
+                m.put("error", o.error().name());
+                m.put("message", o.message());
+            }
+        }
+        return m;
+    }
+
+    /**
+     * A result for an event the host could not even read into a request.
+     *
+     * @param eventId what the phone sent as {@code event_id}
+     * @param message what is wrong with it, naming the field
+     * @return the REJECTED result object
+     */
+    static Map<String, Object> unreadable(Object eventId, String message) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event_id", eventId);
+        m.put("outcome", EventOutcome.Result.REJECTED.name());
+        m.put("error", "INVALID_REQUEST");
+        m.put("message", message);
+        return m;
+    }
+
+    /**
+     * @param t an instant, or {@code null}
+     * @return it in ISO-8601 UTC, or {@code null}
+     */
+    static String time(Instant t) {
+        return t == null ? null : t.toString();
+    }
+}

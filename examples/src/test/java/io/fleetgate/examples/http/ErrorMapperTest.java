@@ -1,0 +1,100 @@
+package io.fleetgate.examples.http;
+
+import io.fleetgate.ErrorCode;
+import io.fleetgate.FleetgateException;
+import io.fleetgate.exclusive.ActiveSessionExistsException;
+import io.fleetgate.exclusive.ExclusiveSession;
+import io.fleetgate.exclusive.ExclusiveSessionStatus;
+import io.fleetgate.exclusive.OutsideRadiusException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ErrorMapperTest {
+    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    private final ErrorMapper mapper = new ErrorMapper(Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @Test
+    void statusWhenEveryCodeThenTheContractsTable() {
+        Map<ErrorCode, Integer> expected = new EnumMap<>(ErrorCode.class);
+        expected.put(ErrorCode.INVALID_REQUEST, 400);
+        expected.put(ErrorCode.UNAUTHENTICATED, 401);
+        expected.put(ErrorCode.FORBIDDEN, 403);
+        expected.put(ErrorCode.NOT_FOUND, 404);
+        expected.put(ErrorCode.ACCURACY_TOO_LOW, 403);
+        expected.put(ErrorCode.OUTSIDE_RADIUS, 403);
+        expected.put(ErrorCode.ACTIVE_SESSION_EXISTS, 409);
+        expected.put(ErrorCode.NOT_ACTIVE, 409);
+        expected.put(ErrorCode.INVALID_TRANSITION, 409);
+        expected.put(ErrorCode.SESSION_BLOCKED, 409);
+        expected.put(ErrorCode.TOO_MANY_ATTEMPTS, 429);
+        expected.put(ErrorCode.BAD_SIGNATURE, 400);
+        expected.put(ErrorCode.EVENT_ID_CONFLICT, 409);
+        expected.put(ErrorCode.STORE_UNAVAILABLE, 503);
+
+        for (ErrorCode code : ErrorCode.values()) {
+            assertThat(ErrorMapper.status(code)).as(code.name()).isEqualTo(expected.get(code));
+        }
+    }
+
+    @Test
+    void toResponseWhenOutsideRadiusThenDetailsInTheBody() {
+        Response r = mapper.toResponse(new OutsideRadiusException(222.4, 150));
+
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(body(r)).containsEntry("error", "OUTSIDE_RADIUS").containsEntry("distance_m", 222.4)
+                .containsEntry("radius_m", 150.0).containsKey("message");
+    }
+
+    @Test
+    void toResponseWhenActiveSessionExistsThenTheSessionObject() {
+        ExclusiveSession s = new ExclusiveSession("x1", "d_1", "m_123", null, "ch_456", null, null,
+                ExclusiveSessionStatus.ACTIVE, NOW.minusSeconds(60), NOW.plusSeconds(90), null, NOW, NOW,
+                30.2672, -97.7431, null, 3.0);
+
+        Response r = mapper.toResponse(new ActiveSessionExistsException(s));
+
+        assertThat(r.status()).isEqualTo(409);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> session = (Map<String, Object>) body(r).get("exclusive_session");
+        assertThat(session).containsEntry("id", "x1").containsEntry("remaining_seconds", 90L)
+                .containsEntry("expires_at", "2026-11-22T10:01:30Z");
+    }
+
+    @Test
+    void toResponseWhenTooManyAttemptsThenRetryAfterHeader() {
+        Response r = mapper.toResponse(new FleetgateException(ErrorCode.TOO_MANY_ATTEMPTS, "locked",
+                Map.of("retry_after_s", 840L), null));
+
+        assertThat(r.status()).isEqualTo(429);
+        assertThat(r.headers()).containsEntry("Retry-After", "840");
+        assertThat(body(r)).containsEntry("retry_after_s", 840L);
+    }
+
+    @Test
+    void toResponseWhenUnexpectedThen500WithoutDetails() {
+        Response r = mapper.toResponse(new IllegalStateException("secret internals"));
+
+        assertThat(r.status()).isEqualTo(500);
+        assertThat(body(r)).containsEntry("error", "INTERNAL").doesNotContainValue("secret internals");
+    }
+
+    @Test
+    void toResponseWhenHostErrorThenItsStatusAndCode() {
+        Response r = mapper.toResponse(HttpError.methodNotAllowed("PUT", "GET"));
+
+        assertThat(r.status()).isEqualTo(405);
+        assertThat(body(r)).containsEntry("error", "METHOD_NOT_ALLOWED");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> body(Response r) {
+        return (Map<String, Object>) r.body();
+    }
+}

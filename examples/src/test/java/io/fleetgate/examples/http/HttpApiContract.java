@@ -1,0 +1,1043 @@
+package io.fleetgate.examples.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetgate.FleetgateSettings;
+import io.fleetgate.execution.DriverEventRequest;
+import io.fleetgate.execution.DriverEventType;
+import io.fleetgate.execution.EventEncoding;
+import io.fleetgate.session.EventSignatures;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The HTTP contract (docs/http-api.md) end to end: a real {@link HttpHost} on a free port with a
+ * fresh database per test and the demo fixtures (plus a second workspace), driven through
+ * {@link java.net.http.HttpClient}. Run by one thin subclass per database. After every test, no
+ * response may have been a 5xx (the store-outage test allows its 503s only).
+ */
+abstract class HttpApiContract {
+    static final Path DEMO = Path.of("fixtures/demo.json");
+    static final String ANA = "ana";
+    static final String ANA_PIN = "482193";
+    static final String SAM = "sam";
+    static final String SAM_PIN = "991175";
+    static final String MIA = "mia";
+    static final String MIA_PIN = "730264";
+    static final String SIGNING_SECRET = "c2lnbmluZy1zZWNyZXQtZm9yLXRoZS1odHRwLXRlc3RzLTMyYg==";
+
+    /** A second workspace, a second driver of ws_1 with no batch, and a second batch of ana's. */
+    static final String EXTRA_FIXTURES = """
+            {"workspaces": [{"id": "ws_2", "name": "South depot"}],
+             "users": [
+               {"id": "d_2", "username": "bob", "pin": "246810", "role": "DRIVER", "workspace_id": "ws_2"},
+               {"id": "s_2", "username": "sue", "pin": "135791", "role": "SUPERVISOR", "workspace_id": "ws_2"},
+               {"id": "d_3", "username": "dan", "pin": "864209", "role": "DRIVER", "workspace_id": "ws_1"}],
+             "batches": [
+               {"id": "b_2", "workspace_id": "ws_2", "driver_id": "d_2",
+                "stops": [{"lat": 30.3, "lng": -97.7, "radius_m": 100}]},
+               {"id": "b_3", "workspace_id": "ws_1", "driver_id": "d_1",
+                "stops": [{"lat": 30.27, "lng": -97.74, "radius_m": 100}]}]}
+            """;
+
+    @TempDir
+    Path dir;
+
+    final MovableClock clock = new MovableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    HttpHost host;
+    Api api;
+    boolean storeBroken;
+
+    /**
+     * @return options for a new, empty database of this suite's kind (port 0, no fixtures); the
+     *         same database each time it is called within one test
+     */
+    abstract ServeOptions database();
+
+    /** @return every row of every table of the test's database, as text, in a stable order */
+    abstract String dumpTables() throws Exception;
+
+    /** Drops the test's database, if it needs dropping. */
+    abstract void dropDatabase();
+
+    static Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put(FleetgateSettings.PIN_HASH_ITERATIONS, "1000");
+        env.put(FleetgateSettings.SESSION_IDLE_TIMEOUT_MIN, "1440");
+        env.put(FleetgateSettings.SIGNING_SECRET, SIGNING_SECRET);
+        return env;
+    }
+
+    HttpHost startHost(Path fixtures) {
+        ServeOptions db = database();
+        ServeOptions options = new ServeOptions(0, db.dbUrl(), db.dbUser(), db.dbPassword(), fixtures);
+        return HttpHost.start(options, HttpHost.settings(env(), System.err), clock);
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        host = startHost(DEMO);
+        Path extra = dir.resolve("extra.json");
+        Files.writeString(extra, EXTRA_FIXTURES);
+        Fixtures.load(extra, host.store(), host.services());
+        api = new Api(host.port());
+    }
+
+    @AfterEach
+    void stop() {
+        try {
+            if (host != null) {
+                host.close();
+            }
+            List<Integer> serverErrors = api == null ? List.of() : api.seen().stream().map(Api.Reply::status)
+                    .filter(s -> s >= 500 && !(storeBroken && s == 503)).toList();
+            assertThat(serverErrors).as("5xx responses (all: %s)", api.seen()).isEmpty();
+        } finally {
+            dropDatabase();
+        }
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------
+
+    Api.Reply login(String username, String pin, String device) {
+        return api.post("/v1/auth/login", null, Map.of("username", username, "pin", pin, "device_id", device));
+    }
+
+    String token(String username, String pin) {
+        Api.Reply r = login(username, pin, username + "-phone");
+        assertThat(r.status()).as("login %s: %s", username, r).isEqualTo(200);
+        return r.body().get("token").asText();
+    }
+
+    String ana() {
+        return token(ANA, ANA_PIN);
+    }
+
+    String sam() {
+        return token(SAM, SAM_PIN);
+    }
+
+    String mia() {
+        return token(MIA, MIA_PIN);
+    }
+
+    static Map<String, Object> activation(double lat, double lng) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("merchant_id", "m_123");
+        m.put("charger_id", "ch_456");
+        m.put("lat", lat);
+        m.put("lng", lng);
+        return m;
+    }
+
+    static Map<String, Object> event(String id, String type, Instant at) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event_id", id);
+        m.put("batch_id", "b_1");
+        m.put("event_type", type);
+        m.put("recorded_at", at.toString());
+        return m;
+    }
+
+    static Map<String, Object> with(Map<String, Object> m, Object... pairs) {
+        Map<String, Object> out = new LinkedHashMap<>(m);
+        for (int i = 0; i < pairs.length; i += 2) {
+            out.put((String) pairs[i], pairs[i + 1]);
+        }
+        return out;
+    }
+
+    Api.Reply sync(String token, Object... events) {
+        return api.post("/v1/driver/events", token, Map.of("events", List.of(events)));
+    }
+
+    Instant ago(int minutes) {
+        return clock.instant().minus(Duration.ofMinutes(minutes));
+    }
+
+    static void assertError(Api.Reply r, int status, String code) {
+        assertThat(r.status()).as("%s", r).isEqualTo(status);
+        assertThat(r.error()).as("%s", r).isEqualTo(code);
+        assertThat(r.body().get("message").asText()).isNotBlank();
+        assertThat(r.body().toString()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    // --- auth ------------------------------------------------------------------------------------
+
+    @Test
+    void loginWhenPinRightThenTokenSessionRoleExpiryAndSigningKey() {
+        Api.Reply r = login(ANA, ANA_PIN, "phone-1");
+
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode b = r.body();
+        assertThat(b.get("token").asText()).isNotBlank();
+        assertThat(b.get("session_id").asText()).isNotBlank();
+        assertThat(b.get("user_id").asText()).isEqualTo("d_1");
+        assertThat(b.get("role").asText()).isEqualTo("DRIVER");
+        assertThat(Instant.parse(b.get("expires_at").asText())).isAfter(clock.instant());
+        assertThat(java.util.Base64.getDecoder().decode(b.get("signing_key").asText())).hasSize(32);
+        assertThat(login(SAM, SAM_PIN, "tablet").body().get("role").asText()).isEqualTo("SUPERVISOR");
+        assertThat(login(MIA, MIA_PIN, "laptop").body().get("role").asText()).isEqualTo("MEMBER");
+    }
+
+    @Test
+    void loginWhenPinWrongOrUserUnknownThen401() {
+        assertError(login(ANA, "000000", "phone-1"), 401, "UNAUTHENTICATED");
+        assertError(login("nobody", "123456", "phone-1"), 401, "UNAUTHENTICATED");
+    }
+
+    @Test
+    void loginWhenFiveWrongPinsThen429WithRetryAfter() {
+        for (int i = 0; i < 5; i++) {
+            assertError(login(ANA, "000000", "phone-1"), 401, "UNAUTHENTICATED");
+        }
+
+        Api.Reply locked = login(ANA, ANA_PIN, "phone-1");
+
+        assertError(locked, 429, "TOO_MANY_ATTEMPTS");
+        long retryAfter = Long.parseLong(locked.headers().firstValue("Retry-After").orElseThrow());
+        assertThat(retryAfter).isBetween(1L, 15 * 60L);
+        assertThat(locked.body().get("retry_after_s").asLong()).isEqualTo(retryAfter);
+    }
+
+    @Test
+    void loginWhenBodyMalformedOrFieldMissingOrMistypedThen400() {
+        assertError(api.post("/v1/auth/login", null, "{\"username\": \"ana\","), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/auth/login", null, "[1, 2]"), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/auth/login", null, ""), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/auth/login", null, Map.of("username", "ana", "pin", ANA_PIN)), 400,
+                "INVALID_REQUEST");
+        Api.Reply mistyped = api.post("/v1/auth/login", null,
+                Map.of("username", "ana", "pin", 482193, "device_id", "p"));
+        assertError(mistyped, 400, "INVALID_REQUEST");
+        assertThat(mistyped.body().get("field").asText()).isEqualTo("pin");
+        assertError(api.post("/v1/auth/login", null, "{\"username\": \"ana\", \"username\": \"sam\"}"), 400,
+                "INVALID_REQUEST");
+    }
+
+    @Test
+    void callWhenTokenMissingOrUnknownThen401() {
+        assertError(api.get("/v1/exclusive/active", null), 401, "UNAUTHENTICATED");
+        assertError(api.get("/v1/exclusive/active", "not-a-token"), 401, "UNAUTHENTICATED");
+        Api.Reply basic = api.send(api.request("/v1/exclusive/active", null).header("Authorization", "Basic YTpi"));
+        assertError(basic, 401, "UNAUTHENTICATED");
+        assertThat(basic.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+        assertError(api.post("/v1/supervisor/override", null, Map.of()), 401, "UNAUTHENTICATED");
+        assertError(api.post("/v1/auth/refresh", null, Map.of()), 401, "UNAUTHENTICATED");
+        assertError(api.post("/v1/auth/logout", "nope", Map.of()), 401, "UNAUTHENTICATED");
+    }
+
+    @Test
+    void callWhenSessionPastItsMaximumAgeThen401() {
+        String token = ana();
+        clock.advance(Duration.ofHours(12).plusMinutes(1));
+
+        assertError(api.get("/v1/exclusive/active", token), 401, "UNAUTHENTICATED");
+        assertError(api.post("/v1/auth/refresh", token, Map.of()), 401, "UNAUTHENTICATED");
+    }
+
+    @Test
+    void refreshWhenCalledThenNewTokenForTheSameSessionAndTheOldOneRefused() {
+        Api.Reply first = login(ANA, ANA_PIN, "phone-1");
+        String old = first.body().get("token").asText();
+
+        Api.Reply refreshed = api.post("/v1/auth/refresh", old, Map.of());
+
+        assertThat(refreshed.status()).isEqualTo(200);
+        assertThat(refreshed.body().get("session_id").asText()).isEqualTo(first.body().get("session_id").asText());
+        assertThat(refreshed.body().get("signing_key").asText()).isEqualTo(first.body().get("signing_key").asText());
+        assertThat(refreshed.body().get("role").asText()).isEqualTo("DRIVER");
+        String fresh = refreshed.body().get("token").asText();
+        assertThat(fresh).isNotEqualTo(old);
+        assertError(api.get("/v1/exclusive/active", old), 401, "UNAUTHENTICATED");
+        assertThat(api.get("/v1/exclusive/active", fresh).status()).isEqualTo(200);
+    }
+
+    @Test
+    void logoutWhenCalledThen204AndTheTokenRefused() {
+        String token = ana();
+
+        Api.Reply out = api.post("/v1/auth/logout", token, Map.of());
+
+        assertThat(out.status()).isEqualTo(204);
+        assertError(api.get("/v1/exclusive/active", token), 401, "UNAUTHENTICATED");
+    }
+
+    @Test
+    void loginWhenSameDeviceAgainThenNewTokenAndOldOneRefused() {
+        String first = token(ANA, ANA_PIN);
+        String second = token(ANA, ANA_PIN);
+
+        assertError(api.get("/v1/exclusive/active", first), 401, "UNAUTHENTICATED");
+        assertThat(api.get("/v1/exclusive/active", second).status()).isEqualTo(200);
+    }
+
+    @Test
+    void loginWhenNewDeviceOffRouteThenPreviousTokenRefused() {
+        String phone = login(ANA, ANA_PIN, "phone-1").body().get("token").asText();
+
+        Api.Reply tablet = login(ANA, ANA_PIN, "tablet-1");
+
+        assertThat(tablet.status()).isEqualTo(200);
+        assertError(api.get("/v1/exclusive/active", phone), 401, "UNAUTHENTICATED");
+    }
+
+    @Test
+    void loginWhenNewDeviceOnRouteThen409UntilSupervisorInvalidates() {
+        String phone = login(ANA, ANA_PIN, "phone-1").body().get("token").asText();
+        assertThat(sync(phone, event("e-start", "ROUTE_STARTED", ago(1))).body().at("/results/0/outcome").asText())
+                .isEqualTo("ACCEPTED");
+
+        assertError(login(ANA, ANA_PIN, "phone-2"), 409, "SESSION_BLOCKED");
+
+        Api.Reply ended = api.post("/v1/supervisor/sessions/invalidate", sam(), Map.of("driver_id", "d_1"));
+        assertThat(ended.status()).isEqualTo(200);
+        assertThat(ended.body().get("invalidated").asBoolean()).isTrue();
+        assertError(api.get("/v1/driver/batches/b_1", phone), 401, "UNAUTHENTICATED");
+        assertThat(login(ANA, ANA_PIN, "phone-2").status()).isEqualTo(200);
+    }
+
+    // --- exclusive sessions ---------------------------------------------------------------------
+
+    @Test
+    void activateWhenInsideRadiusThen201WithTheSessionObject() {
+        Api.Reply r = api.post("/v1/exclusive/activate", ana(),
+                with(activation(30.2672, -97.7431), "accuracy_m", 12, "intent_session_id", "intent-1"));
+
+        assertThat(r.status()).as("%s", r).isEqualTo(201);
+        JsonNode s = r.body().get("exclusive_session");
+        assertThat(s.get("id").asText()).isNotBlank();
+        assertThat(s.get("driver_id").asText()).isEqualTo("d_1");
+        assertThat(s.get("merchant_id").asText()).isEqualTo("m_123");
+        assertThat(s.get("merchant_place_id").asText()).isEqualTo("gp_m_123");
+        assertThat(s.get("charger_id").asText()).isEqualTo("ch_456");
+        assertThat(s.get("charger_place_id").asText()).isEqualTo("gp_ch_456");
+        assertThat(s.get("intent_session_id").asText()).isEqualTo("intent-1");
+        assertThat(s.get("status").asText()).isEqualTo("ACTIVE");
+        Instant activated = Instant.parse(s.get("activated_at").asText());
+        assertThat(Instant.parse(s.get("expires_at").asText())).isEqualTo(activated.plus(Duration.ofMinutes(60)));
+        assertThat(s.get("completed_at").isNull()).isTrue();
+        assertThat(s.get("remaining_seconds").asLong()).isEqualTo(3600);
+        assertThat(s.get("activation_lat").asDouble()).isEqualTo(30.2672);
+        assertThat(s.get("activation_lng").asDouble()).isEqualTo(-97.7431);
+        assertThat(s.get("activation_accuracy_m").asDouble()).isEqualTo(12);
+        assertThat(s.get("activation_distance_to_charger_m").asDouble()).isLessThan(1);
+    }
+
+    @Test
+    void activateWhenFieldsMissingOrInvalidThen400() {
+        String ana = ana();
+        Map<String, Object> ok = activation(30.2672, -97.7431);
+        Map<String, Object> noMerchant = new LinkedHashMap<>(ok);
+        noMerchant.remove("merchant_id");
+        Map<String, Object> noCharger = new LinkedHashMap<>(ok);
+        noCharger.remove("charger_id");
+        Map<String, Object> noLat = new LinkedHashMap<>(ok);
+        noLat.remove("lat");
+
+        assertError(api.post("/v1/exclusive/activate", ana, noMerchant), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/exclusive/activate", ana, noCharger), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/exclusive/activate", ana, noLat), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/exclusive/activate", ana, with(ok, "lat", 91)), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/exclusive/activate", ana, with(ok, "lng", -180.5)), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/exclusive/activate", ana, with(ok, "lat", "30.2672")), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/exclusive/activate", ana, with(ok, "charger_id", 456)), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/exclusive/activate", ana,
+                "{\"merchant_id\":\"m_123\",\"charger_id\":\"ch_456\",\"lat\":NaN,\"lng\":0}"), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/exclusive/activate", ana,
+                "{\"merchant_id\":\"m_123\",\"charger_id\":\"ch_456\",\"lat\":1e400,\"lng\":0}"), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/exclusive/activate", ana, with(ok, "accuracy_m", -1)), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/exclusive/activate", ana, "not json"), 400, "INVALID_REQUEST");
+    }
+
+    @Test
+    void activateWhenChargerOrMerchantUnknownThen404() {
+        String ana = ana();
+
+        assertError(api.post("/v1/exclusive/activate", ana, with(activation(30.2672, -97.7431), "charger_id", "ch_x")),
+                404, "NOT_FOUND");
+        assertError(api.post("/v1/exclusive/activate", ana, with(activation(30.2672, -97.7431), "merchant_id", "m_x")),
+                404, "NOT_FOUND");
+    }
+
+    @Test
+    void activateWhenAccuracyTooLowThen403WithAccuracyAndCap() {
+        Api.Reply r = api.post("/v1/exclusive/activate", ana(), with(activation(30.2672, -97.7431), "accuracy_m", 250));
+
+        assertError(r, 403, "ACCURACY_TOO_LOW");
+        assertThat(r.body().get("accuracy_m").asDouble()).isEqualTo(250);
+        assertThat(r.body().get("max_accuracy_m").asDouble()).isEqualTo(100);
+    }
+
+    @Test
+    void activateWhenOutsideRadiusThen403WithDistanceAndRadius() {
+        Api.Reply r = api.post("/v1/exclusive/activate", ana(), activation(30.2692, -97.7431));
+
+        assertError(r, 403, "OUTSIDE_RADIUS");
+        assertThat(r.body().get("distance_m").asDouble()).isBetween(215.0, 230.0);
+        assertThat(r.body().get("radius_m").asDouble()).isEqualTo(150);
+    }
+
+    @Test
+    void activateWhenNotADriverThen403Forbidden() {
+        assertError(api.post("/v1/exclusive/activate", sam(), activation(30.2672, -97.7431)), 403, "FORBIDDEN");
+        assertError(api.post("/v1/exclusive/activate", mia(), activation(30.2672, -97.7431)), 403, "FORBIDDEN");
+    }
+
+    @Test
+    void activateWhenAlreadyActiveThen409WithTheExistingSession() {
+        String ana = ana();
+        String id = api.post("/v1/exclusive/activate", ana, activation(30.2672, -97.7431))
+                .body().at("/exclusive_session/id").asText();
+
+        Api.Reply again = api.post("/v1/exclusive/activate", ana, activation(30.2672, -97.7431));
+
+        assertError(again, 409, "ACTIVE_SESSION_EXISTS");
+        assertThat(again.body().at("/exclusive_session/id").asText()).isEqualTo(id);
+        assertThat(again.body().at("/exclusive_session/status").asText()).isEqualTo("ACTIVE");
+        assertThat(again.body().at("/exclusive_session/remaining_seconds").asLong()).isPositive();
+    }
+
+    @Test
+    void completeAndCancelWhenActiveThen200AndThen409NotActive() {
+        String ana = ana();
+        String first = api.post("/v1/exclusive/activate", ana, activation(30.2672, -97.7431))
+                .body().at("/exclusive_session/id").asText();
+
+        Api.Reply done = api.post("/v1/exclusive/complete", ana, Map.of("exclusive_session_id", first));
+        assertThat(done.status()).isEqualTo(200);
+        assertThat(done.body().at("/exclusive_session/status").asText()).isEqualTo("COMPLETED");
+        assertThat(done.body().at("/exclusive_session/completed_at").asText()).isNotBlank();
+        assertThat(done.body().at("/exclusive_session/remaining_seconds").asLong()).isZero();
+        assertError(api.post("/v1/exclusive/complete", ana, Map.of("exclusive_session_id", first)), 409, "NOT_ACTIVE");
+
+        String second = api.post("/v1/exclusive/activate", ana, activation(30.2672, -97.7431))
+                .body().at("/exclusive_session/id").asText();
+        Api.Reply canceled = api.post("/v1/exclusive/cancel", ana, Map.of("exclusive_session_id", second));
+        assertThat(canceled.status()).isEqualTo(200);
+        assertThat(canceled.body().at("/exclusive_session/status").asText()).isEqualTo("CANCELED");
+        assertError(api.post("/v1/exclusive/cancel", ana, Map.of("exclusive_session_id", second)), 409, "NOT_ACTIVE");
+    }
+
+    @Test
+    void completeWhenUnknownOrAnotherDriversThen404() {
+        String ana = ana();
+        String id = api.post("/v1/exclusive/activate", ana, activation(30.2672, -97.7431))
+                .body().at("/exclusive_session/id").asText();
+
+        assertError(api.post("/v1/exclusive/complete", ana, Map.of("exclusive_session_id", "nope")), 404, "NOT_FOUND");
+        assertError(api.post("/v1/exclusive/cancel", token("dan", "864209"), Map.of("exclusive_session_id", id)),
+                404, "NOT_FOUND");
+        assertError(api.post("/v1/exclusive/complete", ana, Map.of()), 400, "INVALID_REQUEST");
+    }
+
+    @Test
+    void activeWhenPolledThenSessionOrNullAndExpiredOnlyWhenAsked() {
+        String ana = ana();
+        assertThat(api.get("/v1/exclusive/active", ana).body().get("exclusive_session").isNull()).isTrue();
+        String id = api.post("/v1/exclusive/activate", ana, activation(30.2672, -97.7431))
+                .body().at("/exclusive_session/id").asText();
+        clock.advance(Duration.ofMinutes(10));
+
+        Api.Reply active = api.get("/v1/exclusive/active", ana);
+        assertThat(active.body().at("/exclusive_session/id").asText()).isEqualTo(id);
+        assertThat(active.body().at("/exclusive_session/remaining_seconds").asLong()).isEqualTo(50 * 60);
+
+        clock.advance(Duration.ofMinutes(51));
+        assertThat(api.get("/v1/exclusive/active", ana).body().get("exclusive_session").isNull()).isTrue();
+        Api.Reply expired = api.get("/v1/exclusive/active?include_expired=true", ana);
+        assertThat(expired.body().at("/exclusive_session/status").asText()).isEqualTo("EXPIRED");
+        assertThat(expired.body().at("/exclusive_session/remaining_seconds").asLong()).isZero();
+        assertThat(api.get("/v1/exclusive/active?include_expired=false", ana).body().get("exclusive_session").isNull())
+                .isTrue();
+        assertError(api.get("/v1/exclusive/active?include_expired=yes", ana), 400, "INVALID_REQUEST");
+    }
+
+    @Test
+    void completeWhenPastExpiryThen409NotActiveAndMarkedExpired() {
+        String ana = ana();
+        String id = api.post("/v1/exclusive/activate", ana, activation(30.2672, -97.7431))
+                .body().at("/exclusive_session/id").asText();
+        clock.advance(Duration.ofMinutes(61));
+
+        Api.Reply r = api.post("/v1/exclusive/complete", ana, Map.of("exclusive_session_id", id));
+
+        assertError(r, 409, "NOT_ACTIVE");
+        assertThat(r.body().get("status").asText()).isEqualTo("EXPIRED");
+    }
+
+    // --- driver events --------------------------------------------------------------------------
+
+    @Test
+    void syncWhenMixedEventsThenOneResultEachInOrder() {
+        Api.Reply login = login(ANA, ANA_PIN, "phone-1");
+        String ana = login.body().get("token").asText();
+        String sessionId = login.body().get("session_id").asText();
+        String key = login.body().get("signing_key").asText();
+        Instant proofAt = ago(2);
+        String signature = EventSignatures.sign(key, EventEncoding.canonical(
+                DriverEventRequest.of("e-proof", "b_1", DriverEventType.PROOF_CAPTURED, proofAt)
+                        .at(30.27, -97.74, 5.0).stop(0)));
+
+        Api.Reply r = sync(ana,
+                event("e-start", "ROUTE_STARTED", ago(10)),
+                event("e-start", "ROUTE_STARTED", ago(10)),
+                event("e-start", "ROUTE_STARTED", ago(9)),
+                event("e-odd", "TELEPORTED", ago(8)),
+                with(event("e-when", "DELAY_REPORTED", ago(8)), "recorded_at", "yesterday"),
+                with(event("e-arrive", "ARRIVED_AT_STOP", ago(5)), "stop_index", 0, "lat", 30.30, "lng", -97.74),
+                with(event("e-skip", "ARRIVED_AT_STOP", ago(4)), "stop_index", 1, "lat", 30.2801, "lng", -97.7392),
+                with(event("e-forged", "PROOF_CAPTURED", ago(3)), "stop_index", 0, "signature",
+                        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "session_id", sessionId),
+                with(event("e-proof", "PROOF_CAPTURED", proofAt), "stop_index", 0, "lat", 30.27, "lng", -97.74,
+                        "accuracy_m", 5.0, "signature", signature, "session_id", sessionId),
+                event("e-future", "DELAY_REPORTED", clock.instant().plus(Duration.ofHours(1))),
+                42,
+                with(event("e-typed", "DELAY_REPORTED", ago(1)), "lat", "north"));
+
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        JsonNode results = r.body().get("results");
+        assertThat(results).hasSize(12);
+        List<String> summary = new ArrayList<>();
+        for (JsonNode x : results) {
+            summary.add(x.get("event_id").asText() + " " + x.get("outcome").asText()
+                    + (x.has("error") ? " " + x.get("error").asText() : "")
+                    + (x.has("driver_status") ? " " + x.get("driver_status").asText() : ""));
+        }
+        assertThat(summary).containsExactly(
+                "e-start ACCEPTED EN_ROUTE",
+                "e-start DUPLICATE EN_ROUTE",
+                "e-start REJECTED EVENT_ID_CONFLICT",
+                "e-odd REJECTED INVALID_REQUEST",
+                "e-when REJECTED INVALID_REQUEST",
+                "e-arrive ACCEPTED AT_STOP",
+                "e-skip REJECTED INVALID_TRANSITION",
+                "e-forged REJECTED BAD_SIGNATURE",
+                "e-proof ACCEPTED AT_STOP",
+                "e-future REJECTED INVALID_REQUEST",
+                "null REJECTED INVALID_REQUEST",
+                "e-typed REJECTED INVALID_REQUEST");
+        assertThat(results.get(5).get("flagged_for_review").asBoolean()).isTrue();
+        assertThat(results.get(0).get("flagged_for_review").asBoolean()).isFalse();
+        for (JsonNode x : results) {
+            if (x.get("outcome").asText().equals("REJECTED")) {
+                assertThat(x.get("message").asText()).isNotBlank();
+            }
+        }
+    }
+
+    @Test
+    void syncWhenBatchUnknownOrNotAssignedThenThatEventRejectedNotFoundAndOthersApplied() {
+        Api.Reply r = sync(ana(), with(event("e-where", "DELAY_REPORTED", ago(8)), "batch_id", "b_nope"),
+                with(event("e-too", "PROOF_CAPTURED", ago(7)), "batch_id", "b_2"),
+                event("e-go", "ROUTE_STARTED", ago(6)));
+
+        assertThat(r.body().at("/results/0/outcome").asText()).isEqualTo("REJECTED");
+        assertThat(r.body().at("/results/0/error").asText()).isEqualTo("NOT_FOUND");
+        assertThat(r.body().at("/results/1/error").asText()).isEqualTo("NOT_FOUND");
+        assertThat(r.body().at("/results/2/outcome").asText()).isEqualTo("ACCEPTED");
+    }
+
+    @Test
+    void syncWhenNotAssignedOrNotADriverThenEachEventRefused() {
+        Api.Reply dan = sync(token("dan", "864209"), event("e-dan", "ROUTE_STARTED", ago(1)));
+        Api.Reply mia = sync(mia(), event("e-mia", "ROUTE_STARTED", ago(1)));
+        Api.Reply sam = sync(sam(), event("e-sam", "ROUTE_STARTED", ago(1)));
+
+        assertThat(dan.body().at("/results/0/error").asText()).isEqualTo("NOT_FOUND");
+        assertThat(mia.body().at("/results/0/error").asText()).isEqualTo("FORBIDDEN");
+        assertThat(sam.body().at("/results/0/error").asText()).isEqualTo("FORBIDDEN");
+    }
+
+    @Test
+    void syncWhenBodyIsNotAnEventsArrayOrTooLongThen400() {
+        String ana = ana();
+
+        assertError(api.post("/v1/driver/events", ana, Map.of()), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/driver/events", ana, Map.of("events", "all of them")), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/driver/events", ana, "[]"), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/driver/events", ana, "{\"events\": [}"), 400, "INVALID_REQUEST");
+        List<Object> many = new ArrayList<>();
+        for (int i = 0; i < 1001; i++) {
+            many.add(event("e-" + i, "PROOF_CAPTURED", ago(1)));
+        }
+        assertError(api.post("/v1/driver/events", ana, Map.of("events", many)), 400, "INVALID_REQUEST");
+        assertThat(api.post("/v1/driver/events", ana, Map.of("events", List.of())).body().get("results")).isEmpty();
+    }
+
+    @Test
+    void batchWhenVisibleThenBatchObjectElse404() {
+        String ana = ana();
+
+        Api.Reply r = api.get("/v1/driver/batches/b_1", ana);
+
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode b = r.body().get("batch");
+        assertThat(b.get("id").asText()).isEqualTo("b_1");
+        assertThat(b.get("workspace_id").asText()).isEqualTo("ws_1");
+        assertThat(b.get("driver_id").asText()).isEqualTo("d_1");
+        assertThat(b.get("driver_status").asText()).isEqualTo("ACTIVE");
+        assertThat(b.get("current_stop_index").isNull()).isTrue();
+        assertThat(b.get("actual_start_time").isNull()).isTrue();
+        assertThat(b.get("actual_end_time").isNull()).isTrue();
+        assertThat(b.get("stops")).hasSize(2);
+        assertThat(b.at("/stops/0/radius_m").asDouble()).isEqualTo(100);
+        assertThat(api.get("/v1/driver/batches/b_1", sam()).status()).isEqualTo(200);
+        assertThat(api.get("/v1/driver/batches/b_1", mia()).status()).isEqualTo(200);
+        assertError(api.get("/v1/driver/batches/b_2", ana), 404, "NOT_FOUND");
+        assertError(api.get("/v1/driver/batches/b_2", sam()), 404, "NOT_FOUND");
+        assertError(api.get("/v1/driver/batches/b_nope", ana), 404, "NOT_FOUND");
+        assertError(api.get("/v1/driver/batches/b_1", token("dan", "864209")), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void eventsWhenPagedThenOldestFirstWithCursor() {
+        String ana = ana();
+        sync(ana, event("e-1", "ROUTE_STARTED", ago(10)),
+                with(event("e-2", "ARRIVED_AT_STOP", ago(9)), "stop_index", 0, "lat", 30.27, "lng", -97.74),
+                with(event("e-3", "DEPARTED_STOP", ago(8)), "lat", 30.27, "lng", -97.74));
+
+        List<String> ids = new ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            String path = "/v1/driver/events?batch_id=b_1&limit=1"
+                    + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+            Api.Reply page = api.get(path, ana);
+            assertThat(page.status()).as("%s", page).isEqualTo(200);
+            page.body().get("events").forEach(e -> ids.add(e.get("event_id").asText()));
+            after = page.body().get("next").isNull() ? null : page.body().get("next").asText();
+            pages++;
+        } while (after != null && pages < 10);
+
+        assertThat(ids).startsWith("e-1", "e-2", "e-3").hasSize(4);
+        JsonNode first = api.get("/v1/driver/events?batch_id=b_1", mia()).body().get("events").get(0);
+        assertThat(first.get("event_id").asText()).isEqualTo("e-1");
+        assertThat(first.get("driver_id").asText()).isEqualTo("d_1");
+        assertThat(first.get("batch_id").asText()).isEqualTo("b_1");
+        assertThat(first.get("session_id").asText()).isNotBlank();
+        assertThat(first.get("event_type").asText()).isEqualTo("ROUTE_STARTED");
+        assertThat(first.get("driver_status").asText()).isEqualTo("EN_ROUTE");
+        assertThat(Instant.parse(first.get("recorded_at").asText())).isEqualTo(ago(10));
+        assertThat(first.get("synced_at").asText()).isNotBlank();
+        assertThat(first.has("lat") && first.has("lng") && first.has("accuracy_m") && first.has("stop_index")).isTrue();
+        assertThat(first.get("payload").isObject()).isTrue();
+        assertThat(first.get("flagged_for_review").asBoolean()).isFalse();
+        assertThat(first.get("flag_reasons").isArray()).isTrue();
+        assertThat(api.get("/v1/driver/events?batch_id=b_1", sam()).body().get("events")).hasSize(4);
+    }
+
+    @Test
+    void eventsWhenQueryInvalidThen400Or404() {
+        String ana = ana();
+
+        assertError(api.get("/v1/driver/events?batch_id=b_1&limit=abc", ana), 400, "INVALID_REQUEST");
+        assertError(api.get("/v1/driver/events?batch_id=b_1&limit=0", ana), 400, "INVALID_REQUEST");
+        assertError(api.get("/v1/driver/events?batch_id=b_1&limit=1001", ana), 400, "INVALID_REQUEST");
+        assertError(api.get("/v1/driver/events?batch_id=b_1&after=garbage!", ana), 400, "INVALID_REQUEST");
+        assertError(api.get("/v1/driver/events", ana), 400, "INVALID_REQUEST");
+        assertError(api.get("/v1/driver/events?batch_id=b_2", ana), 404, "NOT_FOUND");
+        assertError(api.get("/v1/driver/events?batch_id=b_1&batch_id=b_2", ana), 400, "INVALID_REQUEST");
+    }
+
+    // --- supervisor ------------------------------------------------------------------------------
+
+    @Test
+    void overrideWhenSupervisorThen200BatchAndRecordedAsEvent() {
+        ana();
+        String sam = sam();
+
+        Api.Reply r = api.post("/v1/supervisor/override", sam,
+                Map.of("batch_id", "b_1", "target_status", "SUSPENDED", "reason", "vehicle check"));
+
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        assertThat(r.body().at("/batch/driver_status").asText()).isEqualTo("SUSPENDED");
+        JsonNode events = api.get("/v1/driver/events?batch_id=b_1", sam).body().get("events");
+        assertThat(events.findValuesAsText("event_type")).contains("SUPERVISOR_OVERRIDE");
+    }
+
+    @Test
+    void overrideWhenNotAllowedThen403Or404Or400() {
+        String ana = ana();
+        String sam = sam();
+
+        assertError(api.post("/v1/supervisor/override", ana,
+                Map.of("batch_id", "b_1", "target_status", "COMPLETED", "reason", "done")), 403, "FORBIDDEN");
+        assertError(api.post("/v1/supervisor/override", mia(),
+                Map.of("batch_id", "b_1", "target_status", "COMPLETED", "reason", "done")), 403, "FORBIDDEN");
+        assertError(api.post("/v1/supervisor/override", sam,
+                Map.of("batch_id", "b_2", "target_status", "SUSPENDED", "reason", "theirs")), 404, "NOT_FOUND");
+        assertError(api.post("/v1/supervisor/override", sam,
+                Map.of("batch_id", "b_1", "target_status", "ON_HOLIDAY", "reason", "x")), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/supervisor/override", sam,
+                Map.of("batch_id", "b_1", "target_status", "SUSPENDED")), 400, "INVALID_REQUEST");
+    }
+
+    @Test
+    void overrideWhenDriverAlreadyOnAnotherRouteThen409InvalidTransition() {
+        String ana = ana();
+        sync(ana, event("e-start", "ROUTE_STARTED", ago(1)));
+
+        Api.Reply r = api.post("/v1/supervisor/override", sam(),
+                Map.of("batch_id", "b_3", "target_status", "EN_ROUTE", "reason", "second van"));
+
+        assertError(r, 409, "INVALID_TRANSITION");
+    }
+
+    @Test
+    void invalidateWhenNotSupervisorOrOtherWorkspaceThenRefused() {
+        ana();
+
+        assertError(api.post("/v1/supervisor/sessions/invalidate", ana(), Map.of("driver_id", "d_1")), 403, "FORBIDDEN");
+        assertError(api.post("/v1/supervisor/sessions/invalidate", token("sue", "135791"), Map.of("driver_id", "d_1")),
+                404, "NOT_FOUND");
+        assertError(api.post("/v1/supervisor/sessions/invalidate", sam(), Map.of()), 400, "INVALID_REQUEST");
+        Api.Reply none = api.post("/v1/supervisor/sessions/invalidate", sam(), Map.of("driver_id", "d_3"));
+        assertThat(none.status()).isEqualTo(200);
+        assertThat(none.body().get("invalidated").asBoolean()).isFalse();
+    }
+
+    @Test
+    void reviewQueueWhenFlaggedAndQuarantinedThenBothListedAndReviewRemovesOne() {
+        String ana = ana();
+        sync(ana, event("e-start", "ROUTE_STARTED", ago(10)),
+                with(event("e-far", "ARRIVED_AT_STOP", ago(5)), "stop_index", 0, "lat", 30.30, "lng", -97.74),
+                with(event("e-bad", "ARRIVED_AT_STOP", ago(4)), "stop_index", 1));
+        String sam = sam();
+
+        Api.Reply queue = api.get("/v1/supervisor/review-queue", sam);
+
+        assertThat(queue.status()).as("%s", queue).isEqualTo(200);
+        Map<String, JsonNode> byClientId = new HashMap<>();
+        queue.body().get("events").forEach(e -> byClientId.put(e.get("client_event_id").asText(), e));
+        assertThat(byClientId).containsOnlyKeys("e-far", "e-bad");
+        JsonNode far = byClientId.get("e-far");
+        assertThat(far.get("quarantined").asBoolean()).isFalse();
+        assertThat(far.get("event_id").asText()).isEqualTo("e-far");
+        assertThat(far.get("flagged_for_review").asBoolean()).isTrue();
+        assertThat(far.get("reasons").get(0).asText()).startsWith("OUTSIDE_GEOFENCE");
+        JsonNode bad = byClientId.get("e-bad");
+        assertThat(bad.get("quarantined").asBoolean()).isTrue();
+        assertThat(bad.get("event_id").asText()).isNotEqualTo("e-bad");
+        assertThat(bad.get("event_type").asText()).isEqualTo("ARRIVED_AT_STOP");
+        assertThat(bad.get("batch_id").asText()).isEqualTo("b_1");
+        assertThat(bad.get("reasons").get(0).asText()).startsWith("INVALID_TRANSITION");
+        assertThat(queue.body().get("next").isNull()).isTrue();
+        assertThat(api.get("/v1/supervisor/review-queue?limit=1", sam).body().get("next").isNull()).isFalse();
+        assertThat(api.get("/v1/supervisor/review-queue", mia()).body().get("events")).hasSize(2);
+        assertThat(api.get("/v1/supervisor/review-queue", token("sue", "135791")).body().get("events")).isEmpty();
+
+        Api.Reply reviewed = api.post("/v1/supervisor/review", sam,
+                Map.of("event_id", bad.get("event_id").asText(), "note", "phone clock was off"));
+
+        assertThat(reviewed.status()).as("%s", reviewed).isEqualTo(200);
+        assertThat(reviewed.body().at("/review/event_id").asText()).isEqualTo(bad.get("event_id").asText());
+        assertThat(reviewed.body().at("/review/quarantined").asBoolean()).isTrue();
+        assertThat(api.get("/v1/supervisor/review-queue", sam).body().findValuesAsText("client_event_id"))
+                .containsExactly("e-far");
+        assertError(api.post("/v1/supervisor/review", sam,
+                Map.of("event_id", bad.get("event_id").asText(), "note", "again")), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/supervisor/review", sam, Map.of("event_id", "e-nope", "note", "x")), 404, "NOT_FOUND");
+        assertError(api.post("/v1/supervisor/review", mia(), Map.of("event_id", "e-far", "note", "x")), 403, "FORBIDDEN");
+        assertError(api.post("/v1/supervisor/review", token("sue", "135791"), Map.of("event_id", "e-far", "note", "x")),
+                404, "NOT_FOUND");
+        assertError(api.get("/v1/supervisor/review-queue", ana), 403, "FORBIDDEN");
+        assertError(api.get("/v1/supervisor/review-queue?limit=x", sam), 400, "INVALID_REQUEST");
+    }
+
+    @Test
+    void driversWhenSupervisorOrMemberThenStatusBoard() {
+        String ana = ana();
+        sync(ana, event("e-start", "ROUTE_STARTED", ago(1)));
+
+        Api.Reply r = api.get("/v1/supervisor/drivers", sam());
+
+        assertThat(r.status()).isEqualTo(200);
+        Map<String, JsonNode> rows = new HashMap<>();
+        r.body().get("drivers").forEach(d -> rows.put(d.get("driver_id").asText(), d));
+        assertThat(rows).containsOnlyKeys("d_1", "d_3");
+        assertThat(rows.get("d_1").get("batch_id").asText()).isEqualTo("b_1");
+        assertThat(rows.get("d_1").get("driver_status").asText()).isEqualTo("EN_ROUTE");
+        assertThat(rows.get("d_1").get("last_active_at").asText()).isNotBlank();
+        assertThat(rows.get("d_3").get("batch_id").isNull()).isTrue();
+        assertThat(rows.get("d_3").get("last_active_at").isNull()).isTrue();
+        assertThat(api.get("/v1/supervisor/drivers", mia()).status()).isEqualTo(200);
+        assertError(api.get("/v1/supervisor/drivers", ana), 403, "FORBIDDEN");
+    }
+
+    @Test
+    void requestWhenInputIsOddThenA4xxNever5xx() throws IOException {
+        String ana = ana();
+        String sam = sam();
+        String at = ago(1).toString();
+        String deep = "{\"a\":".repeat(20) + "1" + "}".repeat(20);
+        List<Api.Reply> replies = new ArrayList<>();
+
+        replies.add(api.post("/v1/auth/login", null, "{\"username\":\"\\ud800\",\"pin\":\"123456\",\"device_id\":\"d\"}"));
+        replies.add(api.post("/v1/auth/login", null, Map.of("username", "x".repeat(65), "pin", "123456", "device_id", "d")));
+        replies.add(api.post("/v1/auth/login", null, Map.of("username", "ana", "pin", ANA_PIN, "device_id", "d".repeat(65))));
+        replies.add(api.post("/v1/driver/events", ana, "{\"events\":[{\"event_id\":\"e\\udc00\",\"batch_id\":\"b_1\","
+                + "\"event_type\":\"PROOF_CAPTURED\",\"recorded_at\":\"" + at + "\"}]}"));
+        replies.add(sync(ana, with(event("e-year", "PROOF_CAPTURED", ago(1)), "recorded_at", "+999999999-12-31T23:59:59Z")));
+        replies.add(sync(ana, with(event("e-past", "PROOF_CAPTURED", ago(1)), "recorded_at", "-999999999-01-01T00:00:00Z")));
+        replies.add(api.post("/v1/driver/events", ana, "{\"events\":[{\"event_id\":\"e-deep\",\"batch_id\":\"b_1\","
+                + "\"event_type\":\"PROOF_CAPTURED\",\"recorded_at\":\"" + at + "\",\"payload\":" + deep + "}]}"));
+        replies.add(sync(ana, with(event("e-big", "PROOF_CAPTURED", ago(1)), "stop_index", 99_999_999_999L)));
+        replies.add(sync(ana, with(event("e-huge", "PROOF_CAPTURED", ago(1)), "lat", 1e308, "lng", 1e308)));
+        replies.add(sync(ana, with(event("e-nul", "PROOF_CAPTURED", ago(1)), "payload", Map.of("note", "a\u0000b"))));
+        replies.add(sync(ana, with(event("x".repeat(65), "PROOF_CAPTURED", ago(1)))));
+        replies.add(sync(ana, with(event("e-stop", "PROOF_CAPTURED", ago(1)), "stop_index", 99)));
+        replies.add(sync(ana, with(event("e-pay", "PROOF_CAPTURED", ago(1)), "payload", "text")));
+        replies.add(api.post("/v1/driver/events", ana, "{\"events\":[{\"event_id\":\"e-num\",\"batch_id\":\"b_1\","
+                + "\"event_type\":\"PROOF_CAPTURED\",\"recorded_at\":\"" + at + "\",\"payload\":{\"n\":1e999999}}]}"));
+        replies.add(api.post("/v1/supervisor/review", sam, Map.of("event_id", "e-x", "note", "n".repeat(5000))));
+        replies.add(api.post("/v1/supervisor/review", sam, Map.of("event_id", "e-x", "note", "a\u0000")));
+        replies.add(api.post("/v1/supervisor/override", sam,
+                Map.of("batch_id", "b_1", "target_status", "SUSPENDED", "reason", "r".repeat(600))));
+        replies.add(api.post("/v1/exclusive/activate", ana, with(activation(30.2672, -97.7431),
+                "intent_session_id", "i".repeat(65))));
+        replies.add(api.post("/v1/exclusive/activate", ana, with(activation(30.2672, -97.7431),
+                "merchant_place_id", "gp_other")));
+        replies.add(api.get("/v1/driver/batches/%F0%9F%98%80", ana));
+        replies.add(api.get("/v1/driver/batches/" + "b".repeat(100), ana));
+        // the JDK server refuses a target java.net.URI cannot parse itself (a plain 400), before any handler
+        assertThat(getRaw("/v1/driver/batches/%ZZ", ana)).startsWith("HTTP/1.1 400");
+        assertThat(getRaw("/v1/driver/events?batch_id=%ZZ", ana)).startsWith("HTTP/1.1 400");
+        assertThat(getRaw("/v1/driver/events?batch_id=b%201&limit=%31", ana)).startsWith("HTTP/1.1 404");
+        replies.add(api.get("/v1/driver/events?batch_id=b_1&limit=99999999999", ana));
+        replies.add(api.get("/v1/supervisor/review-queue?after=" + "A".repeat(40), sam));
+        replies.add(api.post("/v1/supervisor/sessions/invalidate", sam, Map.of("driver_id", List.of("d_1"))));
+
+        for (Api.Reply r : replies) {
+            assertThat(r.status()).as("%s", r).isLessThan(500);
+            if (r.status() >= 400) {
+                assertThat(r.error()).as("%s", r).isNotBlank();
+            }
+        }
+    }
+
+    // --- transport ---------------------------------------------------------------------------------
+
+    @Test
+    void requestWhenPathUnknownThen404AndWhenMethodWrongThen405() {
+        assertError(api.get("/v1/nope", null), 404, "NOT_FOUND");
+        assertError(api.get("/", null), 404, "NOT_FOUND");
+        assertError(api.get("/v1/driver/batches/", ana()), 404, "NOT_FOUND");
+        assertError(api.get("/v1/driver/batches/b_1/extra", ana()), 404, "NOT_FOUND");
+
+        Api.Reply wrong = api.get("/v1/auth/login", null);
+        assertError(wrong, 405, "METHOD_NOT_ALLOWED");
+        assertThat(wrong.headers().firstValue("Allow")).contains("POST");
+        assertError(api.method("DELETE", "/v1/driver/events", null), 405, "METHOD_NOT_ALLOWED");
+        assertThat(api.method("DELETE", "/v1/driver/events", null).headers().firstValue("Allow").orElseThrow())
+                .contains("GET").contains("POST");
+    }
+
+    @Test
+    void requestWhenBodyOverOneMebibyteThen413() throws Exception {
+        String ana = ana();
+        byte[] big = new byte[2 << 20];
+        java.util.Arrays.fill(big, (byte) ' ');
+
+        String declared = postRaw("/v1/driver/events", ana, big, false);
+        assertThat(declared).startsWith("HTTP/1.1 413").contains("\"error\":\"PAYLOAD_TOO_LARGE\"");
+        String streamed = postRaw("/v1/driver/events", ana, big, true);
+        assertThat(streamed).startsWith("HTTP/1.1 413").contains("\"error\":\"PAYLOAD_TOO_LARGE\"");
+        String login = postRaw("/v1/auth/login", null, big, true);
+        assertThat(login).startsWith("HTTP/1.1 413");
+
+        byte[] justUnder = new byte[1 << 20];
+        java.util.Arrays.fill(justUnder, (byte) ' ');
+        justUnder[0] = '{';
+        justUnder[justUnder.length - 1] = '}';
+        assertError(api.send(api.request("/v1/driver/events", ana)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(justUnder))), 400, "INVALID_REQUEST");
+    }
+
+    /** A GET on a raw socket, for request targets java.net.URI refuses; returns the response. */
+    private String getRaw(String target, String token) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", host.port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + token + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Posts a body on a raw socket, declared by Content-Length or chunked, writing from another
+     * thread while this one reads the answer: the server answers 413 without reading the rest,
+     * so a client that only reads after writing everything (as java.net.http does) may see the
+     * connection reset instead.
+     */
+    private String postRaw(String path, String token, byte[] body, boolean chunked) throws Exception {
+        Thread writer;
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        try (Socket socket = new Socket("127.0.0.1", host.port())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            writer = new Thread(() -> {
+                try {
+                    out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+                            + "Content-Type: application/json\r\n"
+                            + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length)
+                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    for (int i = 0; i < body.length; i += 65536) {
+                        int n = Math.min(65536, body.length - i);
+                        if (chunked) {
+                            out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        }
+                        out.write(body, i, n);
+                        if (chunked) {
+                            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                        }
+                    }
+                    if (chunked) {
+                        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                    out.flush();
+                } catch (IOException closedByServer) {
+                    // expected: the server stops reading after the cap
+                }
+            });
+            writer.start();
+            InputStream in = socket.getInputStream();
+            byte[] buf = new byte[8192];
+            try {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    response.write(buf, 0, n);
+                    if (response.toString(StandardCharsets.UTF_8).contains("}")) {
+                        break;
+                    }
+                }
+            } catch (IOException reset) {
+                // a reset after the response is fine
+            }
+        }
+        writer.join(20_000);
+        return response.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void requestWhenStoreUnreachableThen503StoreUnavailable() {
+        String ana = ana();
+        storeBroken = true;
+        host.store().close();
+
+        assertError(login(SAM, SAM_PIN, "tablet"), 503, "STORE_UNAVAILABLE");
+        assertError(api.get("/v1/exclusive/active", ana), 503, "STORE_UNAVAILABLE");
+        assertError(sync(ana, event("e-1", "ROUTE_STARTED", ago(1))), 503, "STORE_UNAVAILABLE");
+    }
+
+    @Test
+    void requestWhenAnsweredThenOneLogLinePerRequest() throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            api.get("/v1/nope", null);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!captured.toString(StandardCharsets.UTF_8).contains("\"path\":\"/v1/nope\"")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } finally {
+            System.setErr(original);
+        }
+        String line = captured.toString(StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("\"path\":\"/v1/nope\"")).findFirst().orElseThrow();
+        JsonNode json = Api.JSON.readTree(line);
+        assertThat(json.get("logger").asText()).isEqualTo("io.fleetgate.examples.http");
+        assertThat(json.get("level").asText()).isEqualTo("INFO");
+        assertThat(json.get("event").asText()).isEqualTo("http_request");
+        assertThat(json.get("method").asText()).isEqualTo("GET");
+        assertThat(json.get("status").asInt()).isEqualTo(404);
+        assertThat(json.get("duration_ms").isNumber()).isTrue();
+    }
+
+    // --- fixtures ----------------------------------------------------------------------------------
+
+    @Test
+    void fixturesWhenLoadedAgainThenNothingChanges() throws Exception {
+        String ana = ana();
+        sync(ana, event("e-start", "ROUTE_STARTED", ago(1)));
+        host.close();
+        String before = dumpTables();
+
+        host = startHost(DEMO);
+        Fixtures.load(dir.resolve("extra.json"), host.store(), host.services());
+        api = new Api(host.port());
+
+        assertThat(dumpTables()).isEqualTo(before);
+        assertThat(api.get("/v1/driver/batches/b_1", ana).body().at("/batch/driver_status").asText())
+                .isEqualTo("EN_ROUTE");
+    }
+
+    @Test
+    void fixturesWhenABatchIdNamesADifferentBatchThenStartRefused() throws IOException {
+        host.close();
+        Path changed = dir.resolve("changed.json");
+        Files.writeString(changed, Files.readString(DEMO).replace("\"driver_id\": \"d_1\"", "\"driver_id\": \"s_1\""));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> startHost(changed))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("batches[0]");
+        host = startHost(DEMO);
+    }
+
+    /**
+     * Used by subclasses: rows of the given tables, sorted, one line each. The migration lock
+     * table is left out: starting a store takes the lock (and stamps it) whether or not fixtures
+     * are loaded.
+     */
+    static String dump(java.sql.Connection c, List<String> tables) throws java.sql.SQLException {
+        StringBuilder out = new StringBuilder();
+        Set<String> seen = new HashSet<>();
+        for (String table : tables.stream().sorted().toList()) {
+            if (!seen.add(table) || table.endsWith("schema_lock")) {
+                continue;
+            }
+            List<String> rows = new ArrayList<>();
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT * FROM " + table)) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    StringBuilder row = new StringBuilder();
+                    for (int i = 1; i <= columns; i++) {
+                        row.append(rs.getMetaData().getColumnName(i)).append('=').append(rs.getString(i)).append(' ');
+                    }
+                    rows.add(row.toString());
+                }
+            }
+            rows.sort(null);
+            out.append(table).append('\n');
+            rows.forEach(r -> out.append("  ").append(r).append('\n'));
+        }
+        return out.toString();
+    }
+}

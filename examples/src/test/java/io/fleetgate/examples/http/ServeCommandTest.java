@@ -1,0 +1,126 @@
+package io.fleetgate.examples.http;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServeCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(Map<String, String> env, String... args) {
+        return ServeCommand.run(List.of(args), env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void parseWhenNoOptionsThenDefaults() {
+        ServeOptions o = ServeOptions.parse(List.of());
+
+        assertThat(o.port()).isEqualTo(8080);
+        assertThat(o.dbUrl()).isEqualTo("jdbc:sqlite:fleetgate.db");
+        assertThat(o.sqliteFile()).isEqualTo(Path.of("fleetgate.db"));
+        assertThat(o.fixtures()).isNull();
+    }
+
+    @Test
+    void parseWhenAllOptionsThenEachKept() {
+        ServeOptions o = ServeOptions.parse(List.of("--port", "0", "--db", "jdbc:postgresql://h/db",
+                "--db-user", "u", "--db-password", "p", "--fixtures", "f.json"));
+
+        assertThat(o).isEqualTo(new ServeOptions(0, "jdbc:postgresql://h/db", "u", "p", Path.of("f.json")));
+        assertThat(o.sqliteFile()).isNull();
+    }
+
+    @Test
+    void parseWhenInvalidThenOneLineMessage() {
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--port", "x"))).hasMessageContaining("--port");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--port", "70000"))).hasMessageContaining("65535");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--port"))).hasMessage("--port needs a value");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--verbose"))).hasMessageContaining("unknown option");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--db", "jdbc:mysql://x"))).hasMessageContaining("--db");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--db", "jdbc:sqlite::memory:")))
+                .hasMessageContaining("file path");
+    }
+
+    @Test
+    void runWhenOptionInvalidThenExit2AndOneLine() {
+        assertThat(run(Map.of(), "--port", "nope")).isEqualTo(2);
+
+        assertThat(err().lines()).hasSize(1).allMatch(l -> l.startsWith("serve: "));
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void runWhenSettingInvalidThenExit2AndOneLineNamingIt() {
+        assertThat(run(Map.of("CHARGER_RADIUS_M", "-5"), "--port", "0")).isEqualTo(2);
+
+        assertThat(err().lines()).hasSize(1);
+        assertThat(err()).contains("CHARGER_RADIUS_M");
+    }
+
+    @Test
+    void runWhenFixturesInvalidThenExit1AndOneLine(@TempDir Path dir) throws Exception {
+        Path fixtures = dir.resolve("bad.json");
+        Files.writeString(fixtures, "{\"users\": [{\"id\": \"d_1\", \"username\": \"ana\", \"pin\": \"12\","
+                + " \"role\": \"DRIVER\", \"workspace_id\": \"ws_1\"}]}");
+
+        int status = run(Map.of("FLEETGATE_SIGNING_SECRET", HttpApiContract.SIGNING_SECRET),
+                "--port", "0", "--db", "jdbc:sqlite:" + dir.resolve("x.db"), "--fixtures", fixtures.toString());
+
+        assertThat(status).isEqualTo(1);
+        assertThat(err().lines()).hasSize(1);
+        assertThat(err()).contains("users[0]").contains("pin");
+    }
+
+    @Test
+    void settingsWhenNoSigningSecretThenRandomOneAndAWarning() {
+        PrintStream warnings = new PrintStream(err, true, StandardCharsets.UTF_8);
+
+        var a = HttpHost.settings(Map.of(), warnings);
+        var b = HttpHost.settings(Map.of(), warnings);
+
+        assertThat(a.signingSecret()).hasSize(32).isNotEqualTo(b.signingSecret());
+        assertThat(err().lines()).hasSize(2).allMatch(l -> l.startsWith("warning: FLEETGATE_SIGNING_SECRET"));
+    }
+
+    @Test
+    void startWhenPortZeroThenListensOnAFreePortOfLoopback(@TempDir Path dir) {
+        ServeOptions options = new ServeOptions(0, "jdbc:sqlite:" + dir.resolve("s.db"), null, null,
+                HttpApiContract.DEMO);
+
+        try (HttpHost host = HttpHost.start(options, HttpHost.settings(HttpApiContract.env(), System.err),
+                java.time.Clock.systemUTC())) {
+            assertThat(host.port()).isPositive();
+            assertThat(new Api(host.port()).get("/v1/exclusive/active", null).status()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void docsWhenReadThenEveryEndpointHasItsSection(@TempDir Path dir) throws Exception {
+        String docs = Files.readString(Path.of("../docs/http-api.md"));
+        ServeOptions options = new ServeOptions(0, "jdbc:sqlite:" + dir.resolve("d.db"), null, null, null);
+
+        try (HttpHost host = HttpHost.start(options, HttpHost.settings(HttpApiContract.env(), System.err),
+                java.time.Clock.systemUTC())) {
+            assertThat(host.routes()).hasSize(15);
+            for (String route : host.routes()) {
+                assertThat(docs).as("docs/http-api.md documents %s", route).contains("### `" + route);
+            }
+        }
+    }
+}

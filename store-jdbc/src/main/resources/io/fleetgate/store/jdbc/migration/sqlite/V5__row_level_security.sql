@@ -1,0 +1,11 @@
+-- fleetgate V5: row-level security (seed 004, "RLS Policies"). Nothing to do on SQLite.
+--
+-- On PostgreSQL this migration enables and forces row-level security on the tables holding
+-- drivers' data, with policies keyed on transaction-local settings that name the acting
+-- principal. SQLite has no row-level security, no roles and no server: whoever opens the file
+-- can read and write all of it. On SQLite the library's own checks, made by the services in core
+-- on every call (the same rules the PostgreSQL policies state), are the only access control, and
+-- the file must be protected like the data it holds.
+--
+-- The file exists so that both dialects have the same list of versions and history rows; it holds
+-- no statement.

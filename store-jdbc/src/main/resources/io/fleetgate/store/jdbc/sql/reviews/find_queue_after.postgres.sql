@@ -1,0 +1,28 @@
+-- The page of a workspace's open review queue after a cursor (keyset pagination: each branch's
+-- row-value comparison uses its (workspace_id, arrival, id) index, however deep the page). A
+-- cursor without an id pages from items that arrived strictly later.
+-- Ids compare in COLLATE "C" (code point order, as on SQLite): driver_events.event_id and
+-- event_reviews.item_id are declared so, quarantined_events.id is converted.
+SELECT quarantined, item_id, at FROM (
+    SELECT * FROM (
+        SELECT FALSE AS quarantined, e.event_id AS item_id, e.synced_at AS at
+        FROM driver_events e
+        WHERE e.workspace_id = :workspace_id AND e.flagged_for_review
+          AND (e.synced_at, e.event_id) > (:after_at, :after_id)
+          AND NOT EXISTS (SELECT 1 FROM event_reviews r
+                          WHERE r.workspace_id = :workspace_id AND r.item_id = e.event_id)
+        ORDER BY e.synced_at, e.event_id
+        LIMIT :limit) flagged
+    UNION ALL
+    SELECT * FROM (
+        SELECT TRUE AS quarantined, q.id COLLATE "C" AS item_id, q.received_at AS at
+        FROM quarantined_events q
+        WHERE q.workspace_id = :workspace_id
+          AND (q.received_at, q.id COLLATE "C") > (:after_at, :after_id)
+          AND NOT EXISTS (SELECT 1 FROM event_reviews r
+                          WHERE r.workspace_id = :workspace_id AND r.item_id = q.id COLLATE "C")
+        ORDER BY q.received_at, q.id COLLATE "C"
+        LIMIT :limit) refused
+) items
+ORDER BY at, item_id
+LIMIT :limit

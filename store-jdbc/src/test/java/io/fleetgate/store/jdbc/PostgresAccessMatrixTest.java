@@ -1,0 +1,11 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.contract.AccessMatrixContract;
+import io.fleetgate.testing.StoreFixture;
+
+class PostgresAccessMatrixTest extends AccessMatrixContract {
+    @Override
+    protected StoreFixture newFixture() {
+        return new PostgresFixture();
+    }
+}

@@ -1,0 +1,383 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.ErrorCode;
+import io.fleetgate.FleetgateException;
+import io.fleetgate.FleetgateSettings;
+import io.fleetgate.Principal;
+import io.fleetgate.access.AccessService;
+import io.fleetgate.access.Membership;
+import io.fleetgate.access.Role;
+import io.fleetgate.access.Workspace;
+import io.fleetgate.exclusive.ActivateRequest;
+import io.fleetgate.exclusive.Charger;
+import io.fleetgate.exclusive.ExclusiveSessionService;
+import io.fleetgate.exclusive.Merchant;
+import io.fleetgate.execution.CreateBatchRequest;
+import io.fleetgate.execution.DriverEventRequest;
+import io.fleetgate.execution.DriverEventType;
+import io.fleetgate.execution.DriverExecutionService;
+import io.fleetgate.execution.EventOutcome;
+import io.fleetgate.execution.Stop;
+import io.fleetgate.geo.Coordinate;
+import io.fleetgate.internal.AccessContext;
+import io.fleetgate.session.CredentialService;
+import io.fleetgate.session.EnrolRequest;
+import io.fleetgate.session.LoginRequest;
+import io.fleetgate.session.PinHasher;
+import io.fleetgate.session.SessionService;
+import io.fleetgate.store.jdbc.PostgresFixture.SqlWork;
+import io.fleetgate.testing.TestClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Row-level security on PostgreSQL (migration V5): the database itself keeps each principal to
+ * its rows, under the library's checks, and a connection that names no principal sees nothing.
+ *
+ * <p>The world: workspaces ws_1 and ws_2; driver ana (ws_1) with batch b_1; driver ben with b_2
+ * in ws_1 and b_3 in ws_2. Both logged in (a device session each; the login appended a
+ * DRIVER_LOGGED_IN event to each of their batches), both hold an exclusive session, and ana started
+ * her route. So driver_events holds four rows: ana's two on b_1, ben's on b_2 and b_3.
+ */
+class PostgresRowLevelSecurityTest {
+    private static final List<String> DRIVER_TABLES = List.of("driver_events", "delivery_batches",
+            "exclusive_sessions", "driver_sessions");
+
+    private PostgresFixture pg;
+    private JdbcStore store;
+    private DriverExecutionService execution;
+
+    @BeforeEach
+    void seed() {
+        pg = new PostgresFixture();
+        store = pg.store();
+        TestClock clock = TestClock.standard();
+        FleetgateSettings settings = FleetgateSettings.builder()
+                .signingSecret("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)).build();
+        Principal system = Principal.system();
+        AccessService access = new AccessService(store);
+        access.upsertWorkspace(system, new Workspace("ws_1", "North"));
+        access.upsertWorkspace(system, new Workspace("ws_2", "South"));
+        access.addMember(system, new Membership("d_ana", "ws_1", Role.DRIVER));
+        access.addMember(system, new Membership("d_ben", "ws_1", Role.DRIVER));
+        access.addMember(system, new Membership("d_ben", "ws_2", Role.DRIVER));
+        execution = DriverExecutionService.builder().store(store).clock(clock).settings(settings).build();
+        List<Stop> stops = List.of(Stop.of(30.27, -97.74, 100));
+        execution.createBatch(system, new CreateBatchRequest("b_1", "ws_1", "d_ana", stops, null));
+        execution.createBatch(system, new CreateBatchRequest("b_2", "ws_1", "d_ben", stops, null));
+        execution.createBatch(system, new CreateBatchRequest("b_3", "ws_2", "d_ben", stops, null));
+        CredentialService credentials = CredentialService.builder().store(store).clock(clock)
+                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
+        credentials.enrol(system, new EnrolRequest("d_ana", "ana", "482193"));
+        credentials.enrol(system, new EnrolRequest("d_ben", "ben", "135790"));
+        SessionService sessions = SessionService.builder().store(store).clock(clock).settings(settings)
+                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
+        sessions.login(system, new LoginRequest("ana", "482193", "phone-a"));
+        sessions.login(system, new LoginRequest("ben", "135790", "phone-b"));
+        store.places().upsertCharger(new Charger("ch_1", null, Coordinate.of(30.2672, -97.7431)));
+        store.places().upsertMerchant(new Merchant("m_1", null, "Taco Stop"));
+        ExclusiveSessionService exclusive = ExclusiveSessionService.builder().store(store).clock(clock).build();
+        exclusive.activate(Principal.driver("d_ana"), ActivateRequest.of("m_1", "ch_1", 30.2672, -97.7431));
+        exclusive.activate(Principal.driver("d_ben"), ActivateRequest.of("m_1", "ch_1", 30.2672, -97.7431));
+        EventOutcome started = execution.record(Principal.driver("d_ana"), DriverEventRequest.of("e-start", "b_1",
+                DriverEventType.ROUTE_STARTED, clock.instant().minusSeconds(60)));
+        assertThat(started.result()).isEqualTo(EventOutcome.Result.ACCEPTED);
+    }
+
+    @AfterEach
+    void drop() {
+        pg.close();
+    }
+
+    // --- (a) no principal, no rows ----------------------------------------------------------
+
+    @Test
+    void rawConnectionWhenNoPrincipalSetThenSeesNoRowOfDriverTablesThoughRowsExist() throws SQLException {
+        Map<String, Long> asSystem = counts(store.dataSource(), "system", "system", "");
+        assertThat(asSystem).containsEntry("driver_events", 4L).containsEntry("delivery_batches", 3L)
+                .containsEntry("exclusive_sessions", 2L).containsEntry("driver_sessions", 2L);
+
+        try (Connection c = store.dataSource().getConnection()) {
+            assertThat(c.getAutoCommit()).isTrue();
+            assertThat(counts(c)).allSatisfy((table, n) -> assertThat(n).as(table).isZero());
+            // Also inside a transaction that set nothing, and in one that set empty values.
+            Map<String, Long> nothingSet = PostgresFixture.inTransaction(c, null, null, null,
+                    PostgresRowLevelSecurityTest::counts);
+            assertThat(nothingSet).allSatisfy((table, n) -> assertThat(n).as(table).isZero());
+            Map<String, Long> emptySet = PostgresFixture.inTransaction(c, "", "", "", PostgresRowLevelSecurityTest::counts);
+            assertThat(emptySet).allSatisfy((table, n) -> assertThat(n).as(table).isZero());
+        }
+    }
+
+    // --- (b) the settings end with the transaction --------------------------------------------
+
+    @Test
+    void pooledConnectionWhenReusedAfterAnotherPrincipalsTransactionThenSeesNothing() throws SQLException {
+        try (Connection c = store.dataSource().getConnection()) {
+            Map<String, Long> asAna = PostgresFixture.inTransaction(c, "driver", "d_ana", "",
+                    PostgresRowLevelSecurityTest::counts);
+            assertThat(asAna).containsEntry("driver_events", 2L).containsEntry("delivery_batches", 1L)
+                    .containsEntry("exclusive_sessions", 1L).containsEntry("driver_sessions", 1L);
+
+            assertThat(setting(c, "fleetgate.role")).isEmpty();
+            assertThat(setting(c, "fleetgate.user_id")).isEmpty();
+            assertThat(counts(c)).allSatisfy((table, n) -> assertThat(n).as(table).isZero());
+        }
+    }
+
+    @Test
+    void storeWhenItsOnlyConnectionServedADriverThenTheNextRawUseOfItSeesNothing() throws SQLException {
+        try (JdbcStore single = JdbcStore.builder()
+                .postgres(pg.schemaUrl(), PostgresFixture.user(), PostgresFixture.password()).poolSize(1).build()) {
+            DriverExecutionService service = DriverExecutionService.builder().store(single).build();
+            long before = backendPid(single.dataSource());
+
+            assertThat(service.log(Principal.driver("d_ana"), "b_1")).hasSize(2);
+            assertThat(service.batch(Principal.driver("d_ana"), "b_1").id()).isEqualTo("b_1");
+
+            try (Connection c = single.dataSource().getConnection()) {
+                assertThat(backendPid(c)).as("the pool's one connection").isEqualTo(before);
+                assertThat(setting(c, "fleetgate.role")).isEmpty();
+                assertThat(counts(c)).allSatisfy((table, n) -> assertThat(n).as(table).isZero());
+            }
+        }
+    }
+
+    // --- (c) a role that owns nothing, bound without FORCE -------------------------------------
+
+    @Test
+    void readerRoleWhenSelectingUnderEachPrincipalThenSeesOnlyThatPrincipalsRows() throws SQLException {
+        String reader = PostgresFixture.readerUser();
+        PostgresFixture.execute("GRANT USAGE ON SCHEMA " + pg.schema() + " TO " + reader);
+        PostgresFixture.execute("GRANT SELECT ON ALL TABLES IN SCHEMA " + pg.schema() + " TO " + reader);
+
+        try (Connection c = DriverManager.getConnection(pg.schemaUrl(), reader, PostgresFixture.readerPassword())) {
+            assertThat(role(c)).containsEntry("rolsuper", false).containsEntry("rolbypassrls", false);
+            assertThat(query(c, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = current_schema()"))
+                    .containsExactly(List.of(PostgresFixture.user()));
+
+            List<List<String>> asAna = PostgresFixture.inTransaction(c, "driver", "d_ana", "",
+                    x -> query(x, "SELECT driver_id, batch_id FROM driver_events ORDER BY batch_version"));
+            assertThat(asAna).containsExactly(List.of("d_ana", "b_1"), List.of("d_ana", "b_1"));
+
+            List<List<String>> asBen = PostgresFixture.inTransaction(c, "driver", "d_ben", "",
+                    x -> query(x, "SELECT DISTINCT driver_id FROM driver_events"));
+            assertThat(asBen).containsExactly(List.of("d_ben"));
+
+            List<List<String>> asSupervisor = PostgresFixture.inTransaction(c, "supervisor", "s_sam", "ws_1",
+                    x -> query(x, "SELECT workspace_id, batch_id FROM driver_events ORDER BY batch_id, batch_version"));
+            assertThat(asSupervisor).containsExactly(List.of("ws_1", "b_1"), List.of("ws_1", "b_1"), List.of("ws_1", "b_2"));
+
+            List<List<String>> asMemberOfWs2 = PostgresFixture.inTransaction(c, "member", "u_mo", "ws_2",
+                    x -> query(x, "SELECT workspace_id, batch_id FROM driver_events"));
+            assertThat(asMemberOfWs2).containsExactly(List.of("ws_2", "b_3"));
+
+            assertThat(query(c, "SELECT * FROM driver_events")).isEmpty();
+            List<List<String>> nothingSet = PostgresFixture.inTransaction(c, null, null, null,
+                    x -> query(x, "SELECT * FROM driver_events"));
+            assertThat(nothingSet).isEmpty();
+            assertThat(counts(c)).allSatisfy((table, n) -> assertThat(n).as(table).isZero());
+        }
+    }
+
+    // --- (d) writes outside one's rows ----------------------------------------------------------
+
+    @Test
+    void driverWhenWritingAnotherDriversRowsByHandThenPolicyRefusesOrMatchesNothing() throws SQLException {
+        DataSource ds = store.dataSource();
+        String before = pg.snapshot();
+
+        assertThatThrownBy(() -> asPrincipal(ds, "driver", "d_ana", "", c -> update(c,
+                "INSERT INTO driver_events (event_id, batch_id, workspace_id, driver_id, actor_id, event_type, "
+                        + "previous_status, driver_status, batch_version, recorded_at, synced_at, payload, content_hash, "
+                        + "flagged_for_review, flag_reasons) VALUES ('e-forged', 'b_2', 'ws_1', 'd_ben', 'd_ana', "
+                        + "'ROUTE_STARTED', 'ACTIVE', 'EN_ROUTE', 2, now(), now(), '{}', 'h', false, '[]')")))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+        assertThat(asAna(ds, "UPDATE delivery_batches SET driver_id = 'd_ana', updated_at = now() WHERE id = 'b_2'"))
+                .isZero();
+        assertThat(asAna(ds, "UPDATE exclusive_sessions SET status = 'CANCELED' WHERE driver_id = 'd_ben'")).isZero();
+        assertThat(asAna(ds, "UPDATE driver_sessions SET invalidated_at = now(), invalidation_reason = 'LOGOUT' "
+                + "WHERE user_id = 'd_ben'")).isZero();
+        // Her own batch may not be handed to someone else either.
+        assertThatThrownBy(() -> asPrincipal(ds, "driver", "d_ana", "", c -> update(c,
+                "UPDATE delivery_batches SET driver_id = 'd_ben' WHERE id = 'b_1'")))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+        // A supervisor creates batches in their workspace only; a member writes nothing.
+        assertThatThrownBy(() -> asPrincipal(ds, "supervisor", "s_sam", "ws_1", c -> update(c,
+                "INSERT INTO delivery_batches (id, workspace_id, execution_metadata, visited_stops, version, "
+                        + "created_at, updated_at) VALUES ('b_x', 'ws_2', '{}', '[]', 0, now(), now())")))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+        int byMember = asPrincipal(ds, "member", "u_mia", "ws_1", c -> update(c,
+                "UPDATE delivery_batches SET updated_at = now() WHERE workspace_id = 'ws_1'"));
+        assertThat(byMember).isZero();
+
+        assertThat(pg.snapshot()).isEqualTo(before);
+    }
+
+    // --- (e) the roles are bound ----------------------------------------------------------------
+
+    @Test
+    void storeRoleWhenInspectedThenNotSuperuserNorBypassRlsAndEveryDriverTableForced() throws SQLException {
+        try (Connection c = store.dataSource().getConnection()) {
+            assertThat(role(c)).containsEntry("rolsuper", false).containsEntry("rolbypassrls", false);
+            List<List<String>> tables = query(c, "SELECT relname, relrowsecurity::text, relforcerowsecurity::text "
+                    + "FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r' ORDER BY relname");
+            List<String> bound = new ArrayList<>();
+            List<String> open = new ArrayList<>();
+            for (List<String> t : tables) {
+                assertThat(t.get(1)).as("ENABLE and FORCE together on %s", t.get(0)).isEqualTo(t.get(2));
+                (Boolean.parseBoolean(t.get(1)) ? bound : open).add(t.get(0));
+            }
+            assertThat(bound).containsExactlyInAnyOrder("batch_stops", "delivery_batches", "driver_events",
+                    "driver_sessions", "event_reviews", "exclusive_sessions", "login_attempts", "quarantined_events",
+                    "user_credentials");
+            assertThat(open).containsExactlyInAnyOrder("chargers", "merchants", "workspaces", "workspace_members",
+                    "fleetgate_schema_history", "fleetgate_schema_lock");
+        }
+    }
+
+    @Test
+    void migrationWhenRowLevelSecurityFileRunAgainThenNothingFailsOrChanges() throws Exception {
+        String before = pg.snapshot();
+        String policies = "SELECT tablename || '.' || policyname || ' ' || cmd || ' ' || COALESCE(qual, '') || ' | '"
+                + " || COALESCE(with_check, '') FROM pg_policies WHERE schemaname = current_schema() ORDER BY 1";
+        List<List<String>> policiesBefore;
+        try (Connection c = store.dataSource().getConnection()) {
+            policiesBefore = query(c, policies);
+        }
+        assertThat(policiesBefore).hasSize(21);
+        String text;
+        try (var in = getClass().getResourceAsStream("/io/fleetgate/store/jdbc/migration/postgres/V5__row_level_security.sql")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        // As the migration runner does: the owner, no principal, one transaction.
+        try (Connection c = store.dataSource().getConnection()) {
+            PostgresFixture.inTransaction(c, null, null, null, x -> {
+                for (String statement : io.fleetgate.store.jdbc.internal.SqlScript.split(text)) {
+                    update(x, statement);
+                }
+                return null;
+            });
+            assertThat(query(c, policies)).isEqualTo(policiesBefore);
+        }
+        assertThat(pg.snapshot()).isEqualTo(before);
+    }
+
+    // --- through the services -----------------------------------------------------------------
+
+    @Test
+    void supervisorOfOtherWorkspaceWhenReadingBatchThenLibrarySaysNotFoundAndDatabaseShowsNothing() {
+        Principal otherSupervisor = Principal.supervisor("s_oz", "ws_2");
+
+        assertThatThrownBy(() -> execution.batch(otherSupervisor, "b_1"))
+                .isInstanceOfSatisfying(FleetgateException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThat(execution.batch(Principal.supervisor("s_sam", "ws_1"), "b_1").id()).isEqualTo("b_1");
+
+        // Beneath the library's check: the store binds each transaction to the call's principal.
+        try (AccessContext.Scope scope = AccessContext.enter(otherSupervisor)) {
+            assertThat(store.execution().findBatch("b_1")).isEmpty();
+            assertThat(store.execution().findLog("b_1")).isEmpty();
+            assertThat(store.execution().findBatch("b_3")).isPresent();
+        }
+        try (AccessContext.Scope scope = AccessContext.enter(Principal.driver("d_ben"))) {
+            assertThat(store.execution().findBatches(List.of("b_1", "b_2", "b_3"))).containsOnlyKeys("b_2", "b_3");
+            assertThat(store.sessions().findCurrent("d_ana")).isEmpty();
+            assertThat(store.sessions().findCurrent("d_ben")).isPresent();
+            assertThat(store.exclusiveSessions().findActive("d_ana")).isEmpty();
+        }
+        assertThat(store.execution().findBatch("b_1")).as("no call in progress: the system").isPresent();
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    private static <T> T asPrincipal(DataSource ds, String role, String user, String workspace, SqlWork<T> work)
+            throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            return PostgresFixture.inTransaction(c, role, user, workspace, work);
+        }
+    }
+
+    private static int asAna(DataSource ds, String sql) throws SQLException {
+        return asPrincipal(ds, "driver", "d_ana", "", c -> update(c, sql));
+    }
+
+    private static Map<String, Long> counts(DataSource ds, String role, String user, String workspace)
+            throws SQLException {
+        return asPrincipal(ds, role, user, workspace, PostgresRowLevelSecurityTest::counts);
+    }
+
+    private static Map<String, Long> counts(Connection c) throws SQLException {
+        Map<String, Long> out = new TreeMap<>();
+        for (String table : DRIVER_TABLES) {
+            out.put(table, Long.parseLong(query(c, "SELECT COUNT(*) FROM " + table).get(0).get(0)));
+        }
+        return out;
+    }
+
+    private static List<List<String>> query(Connection c, String sql) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>(n);
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private static int update(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            return st.executeUpdate(sql);
+        }
+    }
+
+    private static String setting(Connection c, String name) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT COALESCE(current_setting(?, true), '')")) {
+            st.setString(1, name);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static Map<String, Boolean> role(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")) {
+            assertThat(rs.next()).isTrue();
+            return Map.of("rolsuper", rs.getBoolean(1), "rolbypassrls", rs.getBoolean(2));
+        }
+    }
+
+    private static long backendPid(DataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            return backendPid(c);
+        }
+    }
+
+    private static long backendPid(Connection c) throws SQLException {
+        return Long.parseLong(query(c, "SELECT pg_backend_pid()").get(0).get(0));
+    }
+}

@@ -1,0 +1,11 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.contract.SupervisorServiceContract;
+import io.fleetgate.testing.StoreFixture;
+
+class PostgresSupervisorServiceTest extends SupervisorServiceContract {
+    @Override
+    protected StoreFixture newFixture() {
+        return new PostgresFixture();
+    }
+}

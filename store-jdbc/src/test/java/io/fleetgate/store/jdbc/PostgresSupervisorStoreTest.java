@@ -1,0 +1,10 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.testing.StoreFixture;
+
+class PostgresSupervisorStoreTest extends SupervisorStoreContract {
+    @Override
+    protected StoreFixture newFixture() {
+        return new PostgresFixture();
+    }
+}

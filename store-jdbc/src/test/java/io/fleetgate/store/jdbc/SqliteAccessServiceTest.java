@@ -1,0 +1,10 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.testing.StoreFixture;
+
+class SqliteAccessServiceTest extends AccessServiceContract {
+    @Override
+    protected StoreFixture newFixture() {
+        return new SqliteFixture();
+    }
+}

@@ -1,0 +1,303 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.access.Membership;
+import io.fleetgate.access.Role;
+import io.fleetgate.access.Workspace;
+import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.DriverEvent;
+import io.fleetgate.execution.DriverEventType;
+import io.fleetgate.execution.DriverStatus;
+import io.fleetgate.execution.ExecutionRepository;
+import io.fleetgate.execution.ExecutionRepository.BatchChange;
+import io.fleetgate.execution.QuarantinedEvent;
+import io.fleetgate.execution.ReviewItem;
+import io.fleetgate.execution.ReviewRecord;
+import io.fleetgate.execution.Stop;
+import io.fleetgate.store.jdbc.internal.SqlScript;
+import io.fleetgate.testing.StoreContract;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.fleetgate.store.jdbc.ExecutionStoreContract.event;
+import static io.fleetgate.store.jdbc.ExecutionStoreContract.execute;
+import static io.fleetgate.store.jdbc.ExecutionStoreContract.newBatch;
+import static io.fleetgate.store.jdbc.ExecutionStoreContract.quarantined;
+import static io.fleetgate.store.jdbc.ExecutionStoreContract.step;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What the supervisor tools need of {@link ExecutionRepository} on {@link JdbcStore}, tested below
+ * the service on each database by a thin subclass: a workspace's and a driver's batches, the
+ * review queue's keyset pages over flagged and quarantined events, review records, and the
+ * database refusing to change a review record.
+ */
+abstract class SupervisorStoreContract extends StoreContract {
+    private static final Instant T0 = ExecutionStoreContract.T0;
+    private static final String WS = ExecutionStoreContract.WS;
+
+    private ExecutionRepository repo;
+    private String southRefusalId;
+
+    @BeforeEach
+    void seedWorkspaces() {
+        repo = store().execution();
+        store().workspaces().upsertWorkspace(new Workspace(WS, "North"));
+        store().workspaces().upsertWorkspace(new Workspace("ws_2", "South"));
+    }
+
+    private JdbcStore jdbc() {
+        return (JdbcStore) store();
+    }
+
+    // --- batches ----------------------------------------------------------------------------
+
+    @Test
+    void findBatchesInWorkspaceAndAssignedToThenWithStopsByIdInCodePointOrder() {
+        Batch a = newBatch("b_a", "d_ana");
+        Batch upper = newBatch("b_B", "d_ben");
+        Batch unassigned = newBatch("b_0", null);
+        Batch south = new Batch("b_s", "ws_2", "d_ana", DriverStatus.INACTIVE, null, null, null, Map.of(), 0,
+                List.of(Stop.of(1, 2, 30)), List.of(), T0, T0);
+        for (Batch b : List.of(a, upper, unassigned, south)) {
+            assertThat(repo.insertBatch(b)).isTrue();
+        }
+
+        assertThat(repo.findBatchesInWorkspace(WS)).containsExactly(unassigned, upper, a);
+        assertThat(repo.findBatchesInWorkspace("ws_2")).containsExactly(south);
+        assertThat(repo.findBatchesInWorkspace("ws_404")).isEmpty();
+        assertThat(repo.findBatchesAssignedTo("d_ana")).containsExactly(a, south);
+        assertThat(repo.findBatchesAssignedTo("d_ben")).containsExactly(upper);
+        assertThat(repo.findBatchesAssignedTo("d_nobody")).isEmpty();
+    }
+
+    @Test
+    void findBatchesInWorkspaceWhenMoreThanOneStopQueryTakesThenEveryBatchWithItsStops() {
+        List<Batch> inserted = new ArrayList<>();
+        for (int i = 0; i < 1_050; i++) {
+            Batch b = newBatch(String.format("b_%04d", i), i % 2 == 0 ? "d_ana" : null);
+            repo.insertBatch(b);
+            inserted.add(b);
+        }
+
+        assertThat(repo.findBatchesInWorkspace(WS)).containsExactlyElementsOf(inserted);
+        assertThat(repo.findBatchesAssignedTo("d_ana")).hasSize(525).allSatisfy(b -> assertThat(b.stops()).hasSize(3));
+    }
+
+    // --- review queue -----------------------------------------------------------------------
+
+    /**
+     * ws_1: flagged events ev_a (T0+1s), ev_B and ev_c (T0+2s), an unflagged event (T0+1s),
+     * refusals qA (T0+2s) and qz (T0+3s); ws_2: a refusal (T0) and a flagged event ev_s (T0+1s);
+     * plus a refusal naming no known workspace.
+     *
+     * @return the ws_1 items in queue order
+     */
+    private List<ReviewItem> seedQueue() {
+        Batch b0 = newBatch("b_1", "d_ana");
+        Batch s0 = new Batch("b_s", "ws_2", "d_cy", DriverStatus.INACTIVE, null, null, null, Map.of(), 0,
+                List.of(Stop.of(1, 2, 30)), List.of(), T0, T0);
+        repo.insertBatch(b0);
+        repo.insertBatch(s0);
+        Batch b1 = step(b0, DriverStatus.INACTIVE, null, T0);
+        Batch b2 = step(b1, DriverStatus.INACTIVE, null, T0);
+        Batch b3 = step(b2, DriverStatus.INACTIVE, null, T0);
+        Batch b4 = step(b3, DriverStatus.INACTIVE, null, T0);
+        Batch s1 = step(s0, DriverStatus.INACTIVE, null, T0);
+        DriverEvent a = flagged(event("ev_a", b1, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE, T0), T0.plusSeconds(1));
+        DriverEvent plain = synced(event("ev_plain", b2, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE, T0),
+                T0.plusSeconds(1));
+        DriverEvent c = flagged(event("ev_c", b3, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE, T0), T0.plusSeconds(2));
+        DriverEvent upper = flagged(event("ev_B", b4, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE, T0),
+                T0.plusSeconds(2));
+        DriverEvent south = flagged(event("ev_s", s1, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE, T0),
+                T0.plusSeconds(1));
+        QuarantinedEvent qA = withId(quarantined("ev_qa", "b_1", WS, "{\"n\":1}", T0.plusSeconds(2)), "qA");
+        QuarantinedEvent qz = withId(quarantined("ev_qz", "b_1", WS, "{\"n\":2}", T0.plusSeconds(3)), "qz");
+        QuarantinedEvent qSouth = quarantined("ev_qs", "b_s", "ws_2", "{\"n\":3}", T0);
+        QuarantinedEvent qNowhere = quarantined("ev_qn", "b_404", null, "{\"n\":4}", T0);
+        assertThat(repo.commit(List.of(new BatchChange(b4, 0), new BatchChange(s1, 0)),
+                List.of(a, plain, c, upper, south), List.of(qA, qz, qSouth, qNowhere))).isTrue();
+        southRefusalId = qSouth.id();
+        // By arrival, then id by code point: "B" < "c" < "q".
+        return List.of(
+                new ReviewItem("ev_a", WS, T0.plusSeconds(1), a, null),
+                new ReviewItem("ev_B", WS, T0.plusSeconds(2), upper, null),
+                new ReviewItem("ev_c", WS, T0.plusSeconds(2), c, null),
+                new ReviewItem("qA", WS, T0.plusSeconds(2), null, qA),
+                new ReviewItem("qz", WS, T0.plusSeconds(3), null, qz));
+    }
+
+    @Test
+    void findReviewQueueWhenPagedByTwoThenEveryOpenItemOnceInArrivalThenIdOrder() {
+        List<ReviewItem> expected = seedQueue();
+
+        List<ReviewItem> paged = new ArrayList<>();
+        List<ReviewItem> page = repo.findReviewQueue(WS, null, null, 2);
+        while (!page.isEmpty()) {
+            assertThat(page.size()).isLessThanOrEqualTo(2);
+            paged.addAll(page);
+            ReviewItem last = page.get(page.size() - 1);
+            page = repo.findReviewQueue(WS, last.at(), last.id(), 2);
+        }
+
+        assertThat(paged).containsExactlyElementsOf(expected);
+        assertThat(repo.findReviewQueue(WS, null, null, 100)).containsExactlyElementsOf(expected);
+        assertThat(repo.findReviewQueue("ws_2", null, null, 100)).extracting(ReviewItem::id)
+                .containsExactly(southRefusalId, "ev_s");
+        assertThat(repo.findReviewQueue(WS, T0.plusSeconds(2), null, 100)).extracting(ReviewItem::id)
+                .containsExactly("qz");
+        assertThat(repo.findReviewQueue(WS, null, null, 0)).isEmpty();
+        assertThat(repo.findReviewQueue("ws_404", null, null, 10)).isEmpty();
+        assertThatThrownBy(() -> repo.findReviewQueue(WS, null, null, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void findReviewQueueWhenItemsReviewedThenLeftOutButStillFoundAsItems() {
+        List<ReviewItem> items = seedQueue();
+
+        assertThat(repo.insertReview(review(WS, "ev_B", false, "drift"))).isTrue();
+        assertThat(repo.insertReview(review(WS, "qA", true, "harmless"))).isTrue();
+
+        assertThat(repo.findReviewQueue(WS, null, null, 100)).extracting(ReviewItem::id)
+                .containsExactly("ev_a", "ev_c", "qz");
+        assertThat(repo.findReviewQueue(WS, T0.plusSeconds(1), "ev_a", 1)).extracting(ReviewItem::id)
+                .containsExactly("ev_c");
+        assertThat(repo.findReviewItem(WS, "ev_B")).contains(items.get(1));
+        assertThat(repo.findReviewItem(WS, "qA")).contains(items.get(3));
+        assertThat(repo.findReviewItem(WS, "ev_a")).contains(items.get(0));
+        assertThat(repo.findReviewItem(WS, "ev_plain")).isEmpty();
+        assertThat(repo.findReviewItem("ws_2", "ev_a")).isEmpty();
+        assertThat(repo.findReviewItem(WS, "ev_s")).isEmpty();
+        assertThat(repo.findReviewItem(WS, "ev_nope")).isEmpty();
+    }
+
+    @Test
+    void insertReviewWhenItemAlreadyReviewedThenFalseAndNothingWritten() {
+        seedQueue();
+        assertThat(repo.insertReview(review(WS, "ev_a", false, "first"))).isTrue();
+        String before = fixture().snapshot();
+
+        assertThat(repo.insertReview(review(WS, "ev_a", false, "second"))).isFalse();
+
+        assertThat(fixture().snapshot()).isEqualTo(before).contains("first").doesNotContain("second");
+    }
+
+    @Test
+    void insertReviewWhenValuesHoldQuotesAndUnicodeThenStoredVerbatim() throws Exception {
+        seedQueue();
+        String note = "it's \"fine\" — ✓ 🚚; DROP TABLE event_reviews; --\nline two";
+
+        assertThat(repo.insertReview(review(WS, "qz", true, note))).isTrue();
+
+        assertThat(MigrationContract.query(jdbc().dataSource(), "SELECT note FROM event_reviews WHERE item_id = 'qz'"))
+                .isEqualTo(note);
+        assertThat(MigrationContract.query(jdbc().dataSource(),
+                "SELECT COUNT(*) FROM event_reviews WHERE quarantined")).isEqualTo("1");
+    }
+
+    // --- append-only ------------------------------------------------------------------------
+
+    @Test
+    void databaseWhenReviewRecordsChangedByHandThenRefused() throws Exception {
+        seedQueue();
+        repo.insertReview(review(WS, "ev_a", false, "looked at it"));
+        DataSource ds = jdbc().dataSource();
+        String before = fixture().snapshot();
+
+        assertRefused(ds, "UPDATE event_reviews SET note = 'tampered'");
+        assertRefused(ds, "UPDATE event_reviews SET reviewer_id = 's_other' WHERE item_id = 'ev_a'");
+        assertRefused(ds, "DELETE FROM event_reviews WHERE item_id = 'ev_a'");
+        assertRefused(ds, "DELETE FROM event_reviews");
+        if (jdbc().dialect() == Dialect.POSTGRES) {
+            assertRefused(ds, "TRUNCATE event_reviews");
+            assertRefused(ds, "TRUNCATE event_reviews CASCADE");
+        }
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void migrationWhenMembershipsAndReviewsFileRunAgainThenNothingFailsOrChanges() throws Exception {
+        seedQueue();
+        repo.insertReview(review(WS, "ev_a", false, "looked at it"));
+        store().workspaces().upsertMembership(new Membership("d_ana", WS, Role.DRIVER));
+        String before = fixture().snapshot();
+        String file = "/io/fleetgate/store/jdbc/migration/" + jdbc().dialect().name().toLowerCase(Locale.ROOT)
+                + "/V4__memberships_and_reviews.sql";
+        String text;
+        try (var in = getClass().getResourceAsStream(file)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        for (String statement : SqlScript.split(text)) {
+            execute(jdbc().dataSource(), statement);
+        }
+
+        assertThat(fixture().snapshot()).isEqualTo(before);
+        assertRefused(jdbc().dataSource(), "DELETE FROM event_reviews");
+    }
+
+    // --- helpers ----------------------------------------------------------------------------
+
+    private static ReviewRecord review(String workspaceId, String itemId, boolean quarantined, String note) {
+        return new ReviewRecord(UUID.randomUUID().toString(), workspaceId, itemId, quarantined, "s_sam", note,
+                T0.plusSeconds(60));
+    }
+
+    /** The event as accepted at {@code syncedAt}, flagged for review. */
+    private static DriverEvent flagged(DriverEvent e, Instant syncedAt) {
+        return copy(e, syncedAt, true, List.of("NO_LOCATION: " + e.type() + " without a location"));
+    }
+
+    /** The event as accepted at {@code syncedAt}, not flagged. */
+    private static DriverEvent synced(DriverEvent e, Instant syncedAt) {
+        return copy(e, syncedAt, false, List.of());
+    }
+
+    private static DriverEvent copy(DriverEvent e, Instant syncedAt, boolean flagged, List<String> reasons) {
+        return new DriverEvent(e.eventId(), e.batchId(), e.workspaceId(), e.driverId(), e.actorId(), e.sessionId(),
+                e.type(), e.previousStatus(), e.status(), e.batchVersion(), e.recordedAt(), syncedAt, e.lat(),
+                e.lng(), e.accuracyM(), e.stopIndex(), e.payload(), e.reason(), e.contentHash(), flagged, reasons);
+    }
+
+    private static QuarantinedEvent withId(QuarantinedEvent q, String id) {
+        return new QuarantinedEvent(id, q.eventId(), q.batchId(), q.workspaceId(), q.senderId(), q.sessionId(),
+                q.content(), q.contentHash(), q.errorCode(), q.reason(), q.receivedAt());
+    }
+
+    /**
+     * The statement fails because a trigger refused it, not for any other reason. On PostgreSQL
+     * an UPDATE or DELETE is first shown to change no row under row-level security (V5 has no such
+     * policy on event_reviews), then, with the policies lifted for the owner in a rolled-back
+     * transaction, to be refused by the trigger; TRUNCATE is refused by the trigger directly.
+     */
+    private void assertRefused(DataSource ds, String sql) throws SQLException {
+        if (jdbc().dialect() == Dialect.POSTGRES && !sql.startsWith("TRUNCATE")) {
+            int changed = PostgresFixture.asSystem(ds, c -> update(c, sql));
+            assertThat(changed).as("rows %s changes under row-level security", sql).isZero();
+            assertThatThrownBy(() -> PostgresFixture.withoutForcedRowSecurity(ds, List.of("event_reviews"),
+                    c -> update(c, sql))).as(sql).isInstanceOf(SQLException.class).hasMessageContaining("is append-only");
+            return;
+        }
+        assertThatThrownBy(() -> execute(ds, sql)).as(sql).isInstanceOf(SQLException.class)
+                .hasMessageContaining("is append-only");
+    }
+
+    private static int update(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            return st.executeUpdate(sql);
+        }
+    }
+}
