@@ -16,6 +16,8 @@ import java.util.Objects;
 public class FleetgateException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The refusal's code. */
+
     private final ErrorCode code;
     private final transient Map<String, Object> details;
 

@@ -20,6 +20,11 @@ public sealed interface Principal {
      * @param userId the driver's user id
      */
     record Driver(String userId) implements Principal {
+        /**
+         * Checks the id.
+         *
+         * @param userId the driver's user id
+         */
         public Driver {
             Ids.require("user_id", userId);
         }
@@ -32,6 +37,12 @@ public sealed interface Principal {
      * @param workspaceId the workspace they act in
      */
     record Supervisor(String userId, String workspaceId) implements Principal {
+        /**
+         * Checks the ids.
+         *
+         * @param userId      the supervisor's user id
+         * @param workspaceId the workspace they act in
+         */
         public Supervisor {
             Ids.require("user_id", userId);
             Ids.require("workspace_id", workspaceId);
@@ -45,6 +56,12 @@ public sealed interface Principal {
      * @param workspaceId the workspace they read
      */
     record Member(String userId, String workspaceId) implements Principal {
+        /**
+         * Checks the ids.
+         *
+         * @param userId      the member's user id
+         * @param workspaceId the workspace they read
+         */
         public Member {
             Ids.require("user_id", userId);
             Ids.require("workspace_id", workspaceId);

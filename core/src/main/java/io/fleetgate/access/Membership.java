@@ -11,6 +11,13 @@ import io.fleetgate.Ids;
  * @param role        what they do there
  */
 public record Membership(String userId, String workspaceId, Role role) {
+    /**
+     * Checks and normalises the components.
+     *
+     * @param userId the user
+     * @param workspaceId the workspace
+     * @param role what they do there
+     */
     public Membership {
         Ids.require("user_id", userId);
         Ids.require("workspace_id", workspaceId);

@@ -10,6 +10,13 @@ import io.fleetgate.Ids;
  * @param requireSignedEvents whether events for its batches must carry a valid signature
  */
 public record Workspace(String id, String name, boolean requireSignedEvents) {
+    /**
+     * Checks and normalises the components.
+     *
+     * @param id the host's id
+     * @param name a display name, or {@code null}
+     * @param requireSignedEvents whether events for its batches must carry a valid signature
+     */
     public Workspace {
         Ids.require("workspace_id", id);
     }

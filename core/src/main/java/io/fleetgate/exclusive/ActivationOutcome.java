@@ -12,6 +12,13 @@ import java.util.Objects;
  */
 public record ActivationOutcome(ExclusiveSession created, ExclusiveSession existing,
                                 List<ExclusiveSession> expired) {
+    /**
+     * Checks and normalises the components.
+     *
+     * @param created the inserted session, or {@code null} if the driver already had one
+     * @param existing the driver's ACTIVE session that blocked the insert, or {@code null}
+     * @param expired sessions of the driver that were found past expiry and marked EXPIRED first
+     */
     public ActivationOutcome {
         if ((created == null) == (existing == null)) {
             throw new IllegalArgumentException("exactly one of created and existing must be set");

@@ -13,6 +13,13 @@ import java.util.Objects;
  * @param location where it is
  */
 public record Charger(String id, String placeId, Coordinate location) {
+    /**
+     * Checks and normalises the components.
+     *
+     * @param id the host's id
+     * @param placeId the place id (for example from a maps provider), or {@code null}
+     * @param location where it is
+     */
     public Charger {
         Ids.require("charger_id", id);
         Ids.optional("place_id", placeId);

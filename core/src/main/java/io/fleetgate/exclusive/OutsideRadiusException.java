@@ -12,7 +12,10 @@ import java.util.Map;
 public final class OutsideRadiusException extends FleetgateException {
     private static final long serialVersionUID = 1L;
 
+    /** The computed distance, metres. */
+
     private final double distanceM;
+    /** The radius in force, metres. */
     private final double radiusM;
 
     /**

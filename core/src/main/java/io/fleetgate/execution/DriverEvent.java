@@ -52,6 +52,31 @@ public record DriverEvent(
         String contentHash,
         boolean flaggedForReview,
         List<String> flagReasons) {
+    /**
+     * Checks and normalises the components.
+     *
+     * @param eventId the client-generated id
+     * @param batchId the batch
+     * @param workspaceId the batch's workspace
+     * @param driverId the batch's driver when it was recorded (the sender, for a driver), or {@code null} for an override on an unassigned batch
+     * @param actorId who sent it: the driver, a supervisor or {@code system}
+     * @param sessionId the device session it was recorded under, or {@code null}
+     * @param type what happened
+     * @param previousStatus the batch's status before
+     * @param status the batch's status after (the seed's {@code driver_status})
+     * @param batchVersion the batch version this event produced; the log replays in this order
+     * @param recordedAt when it happened, by the device's clock
+     * @param syncedAt when the server accepted it
+     * @param lat latitude, or {@code null}
+     * @param lng longitude, or {@code null}
+     * @param accuracyM accuracy in metres, or {@code null}
+     * @param stopIndex the stop it concerns, or {@code null}
+     * @param payload free-form data (empty map when none)
+     * @param reason an override's reason, or {@code null}
+     * @param contentHash hex SHA-256 of the event's canonical encoding ({@link EventEncoding})
+     * @param flaggedForReview whether a person should look at it
+     * @param flagReasons why, e.g. {@code OUTSIDE_GEOFENCE: 182 m from stop 0 (radius 100 m)}
+     */
     public DriverEvent {
         payload = Map.copyOf(payload);
         flagReasons = List.copyOf(flagReasons);

@@ -9,6 +9,12 @@ import java.util.List;
  * @param next   the cursor for the following page, or {@code null} when this is the last
  */
 public record EventPage(List<DriverEvent> events, String next) {
+    /**
+     * Checks and normalises the components.
+     *
+     * @param events the events
+     * @param next the cursor for the following page, or {@code null} when this is the last
+     */
     public EventPage {
         events = List.copyOf(events);
     }

@@ -14,7 +14,9 @@ import java.util.Map;
 public final class InvalidTransitionException extends FleetgateException {
     private static final long serialVersionUID = 1L;
 
+    /** The batch's status when the event was refused. */
     private final DriverStatus from;
+    /** The refused event. */
     private final DriverEventType eventType;
 
     /**

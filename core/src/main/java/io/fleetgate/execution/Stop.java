@@ -11,6 +11,12 @@ import io.fleetgate.geo.Geofence;
  * @param radiusM  its geofence radius in metres, greater than 0
  */
 public record Stop(Coordinate location, double radiusM) {
+    /**
+     * Checks and normalises the components.
+     *
+     * @param location the stop
+     * @param radiusM its geofence radius in metres, greater than 0
+     */
     public Stop {
         if (location == null) {
             throw FleetgateException.invalid("stops.location", "is required");

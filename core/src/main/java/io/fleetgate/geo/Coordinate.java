@@ -9,6 +9,12 @@ import io.fleetgate.FleetgateException;
  * @param lng longitude, -180 to 180
  */
 public record Coordinate(double lat, double lng) {
+    /**
+     * Checks and normalises the components.
+     *
+     * @param lat latitude, -90 to 90
+     * @param lng longitude, -180 to 180
+     */
     public Coordinate {
         check("lat", lat, 90);
         check("lng", lng, 180);

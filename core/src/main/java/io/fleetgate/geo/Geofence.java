@@ -14,6 +14,12 @@ import io.fleetgate.FleetgateException;
  * @param radiusM the radius in metres, greater than 0
  */
 public record Geofence(Coordinate center, double radiusM) {
+    /**
+     * Checks and normalises the components.
+     *
+     * @param center the place
+     * @param radiusM the radius in metres, greater than 0
+     */
     public Geofence {
         if (center == null) {
             throw FleetgateException.invalid("center", "is required");

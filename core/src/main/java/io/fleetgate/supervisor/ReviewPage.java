@@ -11,6 +11,12 @@ import java.util.List;
  * @param next  the cursor for the following page, or {@code null} when this is the last
  */
 public record ReviewPage(List<ReviewItem> items, String next) {
+    /**
+     * Checks and normalises the components.
+     *
+     * @param items the open items
+     * @param next the cursor for the following page, or {@code null} when this is the last
+     */
     public ReviewPage {
         items = List.copyOf(items);
     }
