@@ -11,6 +11,7 @@ import io.fleetgate.access.Workspace;
 import io.fleetgate.access.WorkspaceDirectory;
 import io.fleetgate.geo.Coordinate;
 import io.fleetgate.geo.Geo;
+import io.fleetgate.internal.Cursor;
 import io.fleetgate.internal.Json;
 import io.fleetgate.session.DeviceSession;
 import io.fleetgate.session.EventSignatures;
@@ -18,12 +19,10 @@ import io.fleetgate.session.SessionRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -275,20 +274,15 @@ public final class DriverExecutionService {
             if (limit < 1 || limit > 1000) {
                 throw FleetgateException.invalid("limit", "must be between 1 and 1000");
             }
-            Instant afterRecorded = null;
-            String afterId = null;
-            if (cursor != null) {
-                String[] parts = decodeCursor(cursor);
-                afterRecorded = Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS);
-                afterId = parts[1];
-            }
+            Cursor after = Cursor.decode(cursor);
             readable(principal, batchId);
-            List<DriverEvent> page = repo.findEvents(batchId, afterRecorded, afterId, limit + 1);
+            List<DriverEvent> page = repo.findEvents(batchId, after == null ? null : after.at(),
+                    after == null ? null : after.id(), limit + 1);
             String next = null;
             if (page.size() > limit) {
                 page = page.subList(0, limit);
                 DriverEvent last = page.get(limit - 1);
-                next = encodeCursor(last);
+                next = new Cursor(last.recordedAt(), last.eventId()).encode();
             }
             return new EventPage(page, next);
         }
@@ -390,28 +384,6 @@ public final class DriverExecutionService {
             throw FleetgateException.invalid(field, "must encode to at most " + MAX_PAYLOAD_CHARS + " characters");
         }
         return m;
-    }
-
-    private static String encodeCursor(DriverEvent last) {
-        long micros = ChronoUnit.MICROS.between(Instant.EPOCH, last.recordedAt());
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((micros + ":" + last.eventId()).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String[] decodeCursor(String cursor) {
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            int colon = text.indexOf(':');
-            if (colon < 1) {
-                throw new IllegalArgumentException();
-            }
-            String[] parts = {text.substring(0, colon), text.substring(colon + 1)};
-            Long.parseLong(parts[0]);
-            Ids.require("after", parts[1]);
-            return parts;
-        } catch (IllegalArgumentException e) {
-            throw FleetgateException.invalid("after", "is not a cursor this service issued");
-        }
     }
 
     /**

@@ -20,17 +20,16 @@ import io.fleetgate.execution.EventOutcome;
 import io.fleetgate.execution.ExecutionRepository;
 import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
+import io.fleetgate.internal.Cursor;
 import io.fleetgate.session.DeviceSession;
 import io.fleetgate.session.SessionRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -115,25 +114,14 @@ public final class SupervisorService {
             if (limit < 1 || limit > 1000) {
                 throw FleetgateException.invalid("limit", "must be between 1 and 1000");
             }
-            Instant afterAt = null;
-            String afterId = null;
-            if (cursor != null) {
-                try {
-                    String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-                    int colon = text.indexOf(':');
-                    afterAt = Instant.EPOCH.plus(Long.parseLong(text.substring(0, colon)), ChronoUnit.MICROS);
-                    afterId = Ids.require("after", text.substring(colon + 1));
-                } catch (RuntimeException e) {
-                    throw FleetgateException.invalid("after", "is not a cursor this service issued");
-                }
-            }
-            List<ReviewItem> items = execution.findReviewQueue(ws, afterAt, afterId, limit + 1);
+            Cursor after = Cursor.decode(cursor);
+            List<ReviewItem> items = execution.findReviewQueue(ws, after == null ? null : after.at(),
+                    after == null ? null : after.id(), limit + 1);
             String next = null;
             if (items.size() > limit) {
                 items = items.subList(0, limit);
                 ReviewItem last = items.get(limit - 1);
-                next = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                        (ChronoUnit.MICROS.between(Instant.EPOCH, last.at()) + ":" + last.id()).getBytes(StandardCharsets.UTF_8));
+                next = new Cursor(last.at(), last.id()).encode();
             }
             return new ReviewPage(items, next);
         }
