@@ -26,7 +26,10 @@ public final class Main {
     private static final List<Command> COMMANDS = List.of(
             new Command("demo", "scripted scenario on embedded SQLite, prints what happens", Main::demo),
             new Command("serve", "the HTTP host (docs/http-api.md): [--port N] [--db JDBC_URL] [--db-user U] "
-                    + "[--db-password P] [--fixtures FILE]", Main::serve));
+                    + "[--db-password P] [--fixtures FILE]", Main::serve),
+            new Command("bench", "library vs raw JDBC and rules vs alternatives (docs/benchmarks.md): [--quick] "
+                    + "[--db JDBC_URL --db-user U --db-password P]",
+                    args -> io.fleetgate.examples.bench.Bench.run(args, System.out, System.err)));
 
     private Main() {
     }

@@ -71,16 +71,16 @@ public final class JdbcPlaceDirectory implements PlaceDirectory {
 
     @Override
     public Optional<Charger> findCharger(String id) {
-        return tx.read(h -> h.createQuery(findCharger).bind("id", id).map(CHARGER).findOne());
+        return tx.readReference(h -> h.createQuery(findCharger).bind("id", id).map(CHARGER).findOne());
     }
 
     @Override
     public Optional<Merchant> findMerchant(String id) {
-        return tx.read(h -> h.createQuery(findMerchant).bind("id", id).map(MERCHANT).findOne());
+        return tx.readReference(h -> h.createQuery(findMerchant).bind("id", id).map(MERCHANT).findOne());
     }
 
     @Override
     public Optional<Merchant> findMerchantByPlaceId(String placeId) {
-        return tx.read(h -> h.createQuery(findMerchantByPlace).bind("place_id", placeId).map(MERCHANT).findOne());
+        return tx.readReference(h -> h.createQuery(findMerchantByPlace).bind("place_id", placeId).map(MERCHANT).findOne());
     }
 }

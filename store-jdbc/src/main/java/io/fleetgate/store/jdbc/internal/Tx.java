@@ -71,13 +71,29 @@ public final class Tx {
      * @return its result
      */
     public <T> T read(HandleCallback<T, RuntimeException> work) {
-        return run(work, false);
+        return run(work, false, false);
+    }
+
+    /**
+     * Runs a single read of reference data that has no row-level security (chargers, merchants)
+     * in auto-commit mode on every database: no principal to bind, so one round trip, not three.
+     *
+     * @param work the unit; may run more than once
+     * @param <T>  its result
+     * @return its result
+     */
+    public <T> T readReference(HandleCallback<T, RuntimeException> work) {
+        return run(work, false, true);
     }
 
     private <T> T run(HandleCallback<T, RuntimeException> work, boolean transactional) {
+        return run(work, transactional, false);
+    }
+
+    private <T> T run(HandleCallback<T, RuntimeException> work, boolean transactional, boolean reference) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return transactional || dialect.readsInTransaction() ? jdbi.inTransaction(h -> {
+                return transactional || (!reference && dialect.readsInTransaction()) ? jdbi.inTransaction(h -> {
                     dialect.bindPrincipal(h, AccessContext.current());
                     return work.withHandle(h);
                 }) : jdbi.withHandle(work);

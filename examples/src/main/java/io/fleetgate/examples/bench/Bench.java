@@ -1,0 +1,188 @@
+package io.fleetgate.examples.bench;
+
+import io.fleetgate.examples.JsonLines;
+import org.slf4j.event.Level;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+/**
+ * The {@code bench} command: what fleetgate costs over the database work it must do, and what its
+ * rules engine and geo code cost against the libraries a user would otherwise pick.
+ *
+ * <pre>
+ * java -jar fleetgate-examples.jar bench [--quick] [--db JDBC_URL --db-user U --db-password P]
+ *                                        [--gc] [--only NAME,…] [--access-context auto|on|off]
+ * </pre>
+ *
+ * <p>Database benchmarks run on a new SQLite file by default, or on a new schema of the
+ * PostgreSQL database given with {@code --db}; either is removed at the end, so a run changes
+ * nothing else. They are measured by {@link AbRunner} (fleetgate and a hand-written JDBC
+ * baseline, {@link RawJdbc}, in alternating rounds); the rules-engine and geo benchmarks by JMH
+ * ({@link JmhSuite}). Progress goes to standard error; standard output gets a table with medians
+ * and spreads, then one line per benchmark:
+ * {@code RESULT <name> <store> <threads> <ops_per_s> <baseline_ops_per_s> <ratio>}.
+ */
+public final class Bench {
+    static final String USAGE = """
+            usage: java -jar fleetgate-examples.jar bench [options]
+              --quick                  short rounds (under 2 minutes on SQLite)
+              --db JDBC_URL            run the database benchmarks on PostgreSQL instead of SQLite
+                                       (a new schema is created and dropped)
+              --db-user USER           PostgreSQL role (with --db)
+              --db-password PASSWORD   its password (with --db)
+              --gc                     report JMH allocation per operation (always on without --quick)
+              --only NAME,...          run only these benchmarks (activate, active, complete, sync,
+                                       statemachine, haversine, geofence, or a full RESULT name)
+              --access-context MODE    auto (default): the baseline binds the caller per transaction
+                                       on PostgreSQL when the schema has row-level security; on; off
+            """;
+
+    private Bench() {
+    }
+
+    /** Parsed command line. */
+    record Options(boolean quick, String dbUrl, String dbUser, String dbPassword, boolean gc, List<String> only,
+                   Boolean accessContext, boolean help) {
+
+        static Options parse(List<String> args) {
+            boolean quick = false;
+            boolean gc = false;
+            boolean help = false;
+            String url = null;
+            String user = null;
+            String password = null;
+            List<String> only = List.of();
+            Boolean context = null;
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                switch (a) {
+                    case "--quick" -> quick = true;
+                    case "--gc" -> gc = true;
+                    case "--help", "-h" -> help = true;
+                    case "--db" -> url = value(args, ++i, a);
+                    case "--db-user" -> user = value(args, ++i, a);
+                    case "--db-password" -> password = value(args, ++i, a);
+                    case "--only" -> only = List.of(value(args, ++i, a).split(","));
+                    case "--access-context" -> context = switch (value(args, ++i, a)) {
+                        case "auto" -> null;
+                        case "on" -> Boolean.TRUE;
+                        case "off" -> Boolean.FALSE;
+                        default -> throw new IllegalArgumentException("--access-context takes auto, on or off");
+                    };
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            }
+            if (url == null && (user != null || password != null)) {
+                throw new IllegalArgumentException("--db-user and --db-password need --db");
+            }
+            return new Options(quick, url, user, password, gc || !quick, only, context, help);
+        }
+
+        private static String value(List<String> args, int i, String option) {
+            if (i >= args.size()) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args.get(i);
+        }
+
+        /** @return whether a benchmark named {@code name} (a RESULT name) is to run */
+        boolean selected(String name) {
+            return only.isEmpty() || only.stream().anyMatch(o -> name.equals(o) || name.startsWith(o + "-"));
+        }
+    }
+
+    /**
+     * Runs the command.
+     *
+     * @param args the options after {@code bench}
+     * @param out  where the table and RESULT lines go
+     * @param err  where progress and usage go
+     * @return 0, or 2 for a usage error
+     * @throws Exception if a benchmark fails
+     */
+    public static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("bench: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        if (o.help()) {
+            out.print(USAGE);
+            return 0;
+        }
+        run(o, o.quick() ? Plan.quick() : Plan.full(), o.quick() ? JmhSuite.JmhPlan.quick() : JmhSuite.JmhPlan.full(),
+                out, err);
+        return 0;
+    }
+
+    /**
+     * Runs the selected benchmarks and prints the table and RESULT lines.
+     *
+     * @return the comparisons, in the order printed
+     */
+    static List<Comparison> run(Options o, Plan plan, JmhSuite.JmhPlan jmh, PrintStream out, PrintStream err)
+            throws Exception {
+        Level previous = JsonLines.level();
+        JsonLines.setLevel(Level.WARN);
+        long started = System.nanoTime();
+        double loadBefore = load();
+        try {
+            List<Comparison> results = new ArrayList<>();
+            Predicate<String> selected = o::selected;
+            if (DbSuite.NAMES.stream().anyMatch(selected)) {
+                try (BenchStore db = o.dbUrl() == null ? BenchStore.sqlite()
+                        : BenchStore.postgres(o.dbUrl(), o.dbUser(), o.dbPassword())) {
+                    results.addAll(DbSuite.run(db, plan, selected, o.accessContext(), err));
+                }
+            }
+            if (JmhSuite.PAIRS.stream().anyMatch(p -> selected.test(p.name()))) {
+                results.addAll(JmhSuite.run(jmh, o.gc(), selected, err));
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            out.printf(Locale.ROOT, "fleetgate bench (%s): %d cpus, Java %s, load average %.2f before, %.2f after, %.0f s%n",
+                    o.quick() ? "quick" : "full", Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.version"), loadBefore, load(), seconds);
+            out.printf(Locale.ROOT, "database: per comparison >= %d warm-up rounds and >= %.1f s, then %d measured"
+                            + " rounds per side of ~%.2f s, A/B interleaved; JMH: %d rounds per method, fork 1,"
+                            + " %dx%d ms warm-up, %dx%d ms measured%n",
+                    plan.warmupRounds(), plan.warmupSeconds(), plan.measuredRounds(), plan.roundSeconds(), jmh.rounds(),
+                    jmh.warmups(), jmh.warmupMillis(), jmh.iterations(), jmh.iterMillis());
+            printTable(results, out);
+            for (Comparison c : results) {
+                out.println(c.resultLine());
+            }
+            return results;
+        } finally {
+            JsonLines.setLevel(previous);
+        }
+    }
+
+    private static double load() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** Prints medians with min-max spreads, the paired-round ratios and the targets. */
+    static void printTable(List<Comparison> results, PrintStream out) {
+        String format = "%-28s %-8s %3s  %-28s %-28s %6s  %-13s %7s %-4s %s%n";
+        out.printf(Locale.ROOT, format, "benchmark", "store", "thr", "fleetgate ops/s med [min-max]",
+                "baseline ops/s med [min-max]", "ratio", "paired ratios", "target", "met", "B/op ours/base");
+        for (Comparison c : results) {
+            List<Double> paired = c.pairedRatios();
+            String pairs = String.format(Locale.ROOT, "%.2f-%.2f", paired.stream().mapToDouble(d -> d).min().orElse(0),
+                    paired.stream().mapToDouble(d -> d).max().orElse(0));
+            String alloc = c.oursBytes() == null ? "" : String.format(Locale.ROOT, "%.1f/%.1f", c.oursBytes(),
+                    c.baseBytes() == null ? Double.NaN : c.baseBytes());
+            out.printf(Locale.ROOT, format, c.name(), c.store(), c.threads(), Comparison.spread(c.ours()),
+                    Comparison.spread(c.baseline()), String.format(Locale.ROOT, "%.3f", c.ratio()), pairs,
+                    String.format(Locale.ROOT, ">=%.2f", c.target()), c.met() ? "yes" : "NO", alloc);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.fleetgate.examples.bench;
+
+import io.fleetgate.store.jdbc.Dialect;
+import io.fleetgate.store.jdbc.JdbcStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The database a benchmark run uses, and nothing else: a new SQLite file in a temp directory, or a
+ * new schema on the PostgreSQL server given (via {@code currentSchema}). {@link #close()} removes
+ * it, so a run leaves nothing behind.
+ */
+final class BenchStore implements AutoCloseable {
+    /** The pool size of the store; both arms share the pool. */
+    static final int POOL_SIZE = 10;
+
+    private final JdbcStore store;
+    private final Path tempDir;
+    private final String pgUrl;
+    private final String pgUser;
+    private final String pgPassword;
+    private final String pgSchema;
+
+    private BenchStore(JdbcStore store, Path tempDir, String pgUrl, String pgUser, String pgPassword, String pgSchema) {
+        this.store = store;
+        this.tempDir = tempDir;
+        this.pgUrl = pgUrl;
+        this.pgUser = pgUser;
+        this.pgPassword = pgPassword;
+        this.pgSchema = pgSchema;
+    }
+
+    /**
+     * @return a store on a new SQLite file (WAL, synchronous=FULL: the store's defaults)
+     * @throws IOException if the temp directory cannot be made
+     */
+    static BenchStore sqlite() throws IOException {
+        Path dir = Files.createTempDirectory("fleetgate-bench");
+        try {
+            JdbcStore store = JdbcStore.builder().sqlite(dir.resolve("bench.db")).poolSize(POOL_SIZE).build();
+            return new BenchStore(store, dir, null, null, null, null);
+        } catch (RuntimeException e) {
+            deleteTree(dir);
+            throw e;
+        }
+    }
+
+    /**
+     * @param url      the server's JDBC URL
+     * @param user     the role
+     * @param password its password
+     * @return a store on a new schema of that database, migrated
+     * @throws SQLException if the schema cannot be created
+     */
+    static BenchStore postgres(String url, String user, String password) throws SQLException {
+        String schema = "fleetgate_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        execute(url, user, password, "CREATE SCHEMA " + schema);
+        try {
+            String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+            JdbcStore store = JdbcStore.builder().postgres(schemaUrl, user, password).poolSize(POOL_SIZE).build();
+            return new BenchStore(store, null, url, user, password, schema);
+        } catch (RuntimeException e) {
+            execute(url, user, password, "DROP SCHEMA " + schema + " CASCADE");
+            throw e;
+        }
+    }
+
+    /** @return the store */
+    JdbcStore store() {
+        return store;
+    }
+
+    /** @return {@code sqlite} or {@code postgres}, as RESULT lines name it */
+    String kind() {
+        return store.dialect() == Dialect.POSTGRES ? "postgres" : "sqlite";
+    }
+
+    /** @return whether the database is PostgreSQL */
+    boolean postgres() {
+        return store.dialect() == Dialect.POSTGRES;
+    }
+
+    @Override
+    public void close() throws IOException, SQLException {
+        store.close();
+        if (tempDir != null) {
+            deleteTree(tempDir);
+        }
+        if (pgSchema != null) {
+            execute(pgUrl, pgUser, pgPassword, "DROP SCHEMA " + pgSchema + " CASCADE");
+        }
+    }
+
+    private static void execute(String url, String user, String password, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

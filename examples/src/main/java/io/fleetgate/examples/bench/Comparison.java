@@ -1,0 +1,104 @@
+package io.fleetgate.examples.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One benchmark's outcome: fleetgate's throughput and its baseline's, one sample per measured
+ * round, the rounds of the two having been run interleaved (A/B/A/B…). Immutable.
+ *
+ * @param name       the benchmark, e.g. {@code activate} or {@code haversine-city}
+ * @param store      {@code sqlite}, {@code postgres} or {@code none}
+ * @param threads    how many threads ran the operations
+ * @param ours       fleetgate's ops/s, one per measured round, in the order run
+ * @param baseline   the baseline's ops/s, one per measured round, in the order run
+ * @param target     the least acceptable {@link #ratio()}
+ * @param oursBytes  fleetgate's allocation per operation (JMH {@code gc.alloc.rate.norm}), or
+ *                   {@code null} when not measured
+ * @param baseBytes  the baseline's allocation per operation, or {@code null}
+ */
+record Comparison(String name, String store, int threads, List<Double> ours, List<Double> baseline,
+                  double target, Double oursBytes, Double baseBytes) {
+
+    Comparison {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(store, "store");
+        ours = List.copyOf(ours);
+        baseline = List.copyOf(baseline);
+        if (ours.isEmpty() || baseline.isEmpty()) {
+            throw new IllegalArgumentException("no samples for " + name);
+        }
+    }
+
+    /** @return median ops/s of fleetgate */
+    double oursMedian() {
+        return percentile(ours, 50);
+    }
+
+    /** @return median ops/s of the baseline */
+    double baselineMedian() {
+        return percentile(baseline, 50);
+    }
+
+    /** @return median of ours ÷ median of the baseline */
+    double ratio() {
+        return oursMedian() / baselineMedian();
+    }
+
+    /** @return whether the ratio reaches the target */
+    boolean met() {
+        return ratio() >= target;
+    }
+
+    /**
+     * @return the ratio of each round's pair (ours ÷ the baseline run next to it), which shows how
+     *         steady the comparison was even when the machine's speed drifted
+     */
+    List<Double> pairedRatios() {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(ours.size(), baseline.size()); i++) {
+            out.add(ours.get(i) / baseline.get(i));
+        }
+        return out;
+    }
+
+    /** @return {@code RESULT <name> <store> <threads> <ops_per_s> <baseline_ops_per_s> <ratio>} */
+    String resultLine() {
+        return String.format(Locale.ROOT, "RESULT %s %s %d %.1f %.1f %.3f", name, store, threads,
+                oursMedian(), baselineMedian(), ratio());
+    }
+
+    /**
+     * @param samples values
+     * @param p       0 to 100
+     * @return the p-th percentile, interpolated linearly between the nearest ranks
+     */
+    static double percentile(List<Double> samples, double p) {
+        List<Double> sorted = new ArrayList<>(samples);
+        Collections.sort(sorted);
+        double rank = p / 100.0 * (sorted.size() - 1);
+        int lo = (int) Math.floor(rank);
+        int hi = (int) Math.ceil(rank);
+        return sorted.get(lo) + (sorted.get(hi) - sorted.get(lo)) * (rank - lo);
+    }
+
+    /** @return e.g. "2.3k [2.2k-2.4k]": the median and the min-max */
+    static String spread(List<Double> samples) {
+        return String.format(Locale.ROOT, "%s [%s-%s]", number(percentile(samples, 50)),
+                number(Collections.min(samples)), number(Collections.max(samples)));
+    }
+
+    /** @return a throughput with three significant figures at least, no exponent */
+    static String number(double v) {
+        if (v >= 1e6) {
+            return String.format(Locale.ROOT, "%.1fM", v / 1e6);
+        }
+        if (v >= 1e4) {
+            return String.format(Locale.ROOT, "%.1fk", v / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+}

@@ -1,0 +1,497 @@
+package io.fleetgate.examples.bench;
+
+import io.fleetgate.FleetgateSettings;
+import io.fleetgate.Principal;
+import io.fleetgate.access.AccessService;
+import io.fleetgate.access.Workspace;
+import io.fleetgate.exclusive.ActivateRequest;
+import io.fleetgate.exclusive.Charger;
+import io.fleetgate.exclusive.ExclusiveSession;
+import io.fleetgate.exclusive.ExclusiveSessionService;
+import io.fleetgate.exclusive.ExclusiveSessionStatus;
+import io.fleetgate.exclusive.Merchant;
+import io.fleetgate.execution.CreateBatchRequest;
+import io.fleetgate.execution.DriverEventRequest;
+import io.fleetgate.execution.DriverEventType;
+import io.fleetgate.execution.DriverExecutionService;
+import io.fleetgate.execution.DriverStatus;
+import io.fleetgate.execution.EventEncoding;
+import io.fleetgate.execution.EventOutcome;
+import io.fleetgate.execution.Stop;
+import io.fleetgate.geo.Coordinate;
+import io.fleetgate.store.jdbc.JdbcStore;
+
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import static io.fleetgate.execution.DriverEventType.ARRIVED_AT_STOP;
+import static io.fleetgate.execution.DriverEventType.DELAY_REPORTED;
+import static io.fleetgate.execution.DriverEventType.DEPARTED_STOP;
+import static io.fleetgate.execution.DriverEventType.PROOF_CAPTURED;
+import static io.fleetgate.execution.DriverEventType.ROUTE_CANCELLED;
+import static io.fleetgate.execution.DriverEventType.ROUTE_RESUMED;
+import static io.fleetgate.execution.DriverEventType.ROUTE_STARTED;
+
+/**
+ * The database benchmarks: each of fleetgate's hot paths through its public services on a
+ * {@link JdbcStore}, against {@link RawJdbc} doing the same database work on the same pool and
+ * schema, at each thread count of the {@link Plan}.
+ *
+ * <ul>
+ *   <li>{@code activate}: {@link ExclusiveSessionService#activate} for a new driver each time
+ *       (charger lookup, merchant lookup, distance, insert guarded by the one-ACTIVE index);</li>
+ *   <li>{@code active}: {@link ExclusiveSessionService#active}, the phone's polling path, for
+ *       drivers that have an ACTIVE session;</li>
+ *   <li>{@code complete}: {@link ExclusiveSessionService#complete} of sessions made ACTIVE before
+ *       the round;</li>
+ *   <li>{@code sync}: {@link DriverExecutionService#sync} of {@link Plan#syncEvents()} offline
+ *       events in calls of {@link Plan#syncChunk()}, one driver and batch per thread, each event a
+ *       valid step of the route; throughput in events per second.</li>
+ * </ul>
+ */
+final class DbSuite {
+    /** Names of the database benchmarks, in the order they run. */
+    static final List<String> NAMES = List.of("activate", "active", "complete", "sync");
+
+    private static final String WORKSPACE = "ws-bench";
+    private static final int PLACES = 50;
+    private static final double CITY_LAT = 52.52;
+    private static final double CITY_LNG = 13.405;
+
+    private final BenchStore db;
+    private final JdbcStore store;
+    private final RawJdbc raw;
+    private final FleetgateSettings settings;
+    private final ExclusiveSessionService exclusive;
+    private final DriverExecutionService execution;
+    private final List<Charger> chargers = new ArrayList<>();
+    private final List<Merchant> merchants = new ArrayList<>();
+    private final Random random = new Random(7);
+
+    DbSuite(BenchStore db, boolean accessContext) {
+        this.db = db;
+        this.store = db.store();
+        this.raw = new RawJdbc(store.dataSource(), db.postgres(), accessContext);
+        this.settings = FleetgateSettings.builder().exclusiveDuration(Duration.ofHours(12)).build();
+        this.exclusive = ExclusiveSessionService.builder().store(store).settings(settings).build();
+        this.execution = DriverExecutionService.builder().store(store).settings(settings).build();
+    }
+
+    /**
+     * Seeds the store and runs the selected benchmarks.
+     *
+     * @param db            the store
+     * @param plan          rounds and sizes
+     * @param selected      which benchmark names to run
+     * @param accessContext whether the baseline binds the caller per transaction; {@code null} to
+     *                      decide from the schema (PostgreSQL tables with row-level security)
+     * @param log           where progress goes
+     * @return one comparison per benchmark and thread count
+     * @throws Exception if a benchmark fails
+     */
+    static List<Comparison> run(BenchStore db, Plan plan, Predicate<String> selected, Boolean accessContext,
+                                PrintStream log) throws Exception {
+        boolean context = accessContext != null ? accessContext : db.postgres() && rowLevelSecurity(db);
+        DbSuite suite = new DbSuite(db, context);
+        log.printf("%s: baseline access-context statement per transaction: %s%n", db.kind(), context ? "yes" : "no");
+        suite.seed();
+        suite.history(plan.historyEvents(), plan.syncChunk());
+        List<Comparison> out = new ArrayList<>();
+        for (String name : NAMES) {
+            if (!selected.test(name)) {
+                continue;
+            }
+            for (int threads : plan.threads()) {
+                suite.analyze();
+                try (AbRunner runner = new AbRunner(threads, log)) {
+                    out.add(switch (name) {
+                        case "activate" -> runner.compare(name, db.kind(), suite.activateOurs(), suite.activateBaseline(),
+                                plan, 0, 0.8);
+                        case "active" -> {
+                            List<String> drivers = suite.activeDrivers(plan.activeDrivers());
+                            yield runner.compare(name, db.kind(), suite.activeOurs(drivers),
+                                    suite.activeBaseline(drivers), plan, 0, 0.8);
+                        }
+                        case "complete" -> runner.compare(name, db.kind(), suite.completeOurs(),
+                                suite.completeBaseline(), plan, 0, 0.8);
+                        case "sync" -> runner.compare(name, db.kind(), suite.syncOurs(plan.syncChunk()),
+                                suite.syncBaseline(plan.syncChunk()), plan, plan.syncEvents(), 0.5);
+                        default -> throw new IllegalStateException(name);
+                    });
+                }
+            }
+        }
+        return out;
+    }
+
+    /** @return whether any table of the store's schema has row-level security enabled */
+    static boolean rowLevelSecurity(BenchStore db) throws SQLException {
+        try (Connection c = db.store().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_class t JOIN pg_namespace n"
+                     + " ON n.oid = t.relnamespace WHERE n.nspname = current_schema() AND t.relrowsecurity");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getLong(1) > 0;
+        }
+    }
+
+    /** Creates the workspace, chargers and merchants the benchmarks use. */
+    void seed() {
+        new AccessService(store).upsertWorkspace(Principal.system(), new Workspace(WORKSPACE, "bench"));
+        for (int i = 0; i < PLACES; i++) {
+            Charger c = new Charger(String.format("chg-%03d", i), String.format("place-chg-%03d", i),
+                    Coordinate.of(CITY_LAT + (random.nextDouble() - 0.5) * 0.2, CITY_LNG + (random.nextDouble() - 0.5) * 0.3));
+            Merchant m = new Merchant(String.format("mer-%03d", i), String.format("place-mer-%03d", i), "Merchant " + i);
+            store.places().upsertCharger(c);
+            store.places().upsertMerchant(m);
+            chargers.add(c);
+            merchants.add(m);
+        }
+    }
+
+    /**
+     * Logs {@code events} events over 8 drivers (set-up, not timed), so the benchmarks run on a
+     * log with a history rather than an empty table.
+     */
+    void history(int events, int chunk) throws Exception {
+        if (events > 0) {
+            Arm.Round r = syncBaseline(chunk).prepare(events, 8);
+            for (int t = 0; t < 8; t++) {
+                r.run(t);
+            }
+        }
+    }
+
+    /**
+     * On PostgreSQL, refreshes the planner's statistics (set-up, not timed). A new schema filled
+     * at thousands of rows a second is otherwise planned as if empty until autovacuum gets to it
+     * (a minute later by default), which no long-running database looks like.
+     */
+    void analyze() throws SQLException {
+        if (db.postgres()) {
+            try (Connection c = store.dataSource().getConnection(); var st = c.createStatement()) {
+                st.execute("ANALYZE");
+            }
+        }
+    }
+
+    private static String newId(String prefix) {
+        return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    // --- activate -----------------------------------------------------------------------------
+
+    /** A request for a new driver at a charger, about 30 m from it. */
+    private record Activation(String driverId, String merchantId, String chargerId, double lat, double lng,
+                              Double accuracyM) {
+    }
+
+    private Activation[] activations(int ops) {
+        Activation[] out = new Activation[ops];
+        for (int i = 0; i < ops; i++) {
+            Charger c = chargers.get(random.nextInt(chargers.size()));
+            Merchant m = merchants.get(random.nextInt(merchants.size()));
+            out[i] = new Activation(newId("drv-"), m.id(), c.id(), c.location().lat() + 0.0002,
+                    c.location().lng() + 0.0002, 8.0);
+        }
+        return out;
+    }
+
+    private Arm activateOurs() {
+        return (ops, threads) -> {
+            Activation[] a = activations(ops);
+            Principal[] drivers = new Principal[ops];
+            ActivateRequest[] requests = new ActivateRequest[ops];
+            for (int i = 0; i < ops; i++) {
+                drivers[i] = Principal.driver(a[i].driverId());
+                requests[i] = ActivateRequest.of(a[i].merchantId(), a[i].chargerId(), a[i].lat(), a[i].lng())
+                        .withAccuracy(a[i].accuracyM());
+            }
+            return t -> {
+                for (int i = Arm.from(ops, threads, t); i < Arm.to(ops, threads, t); i++) {
+                    ExclusiveSession s = exclusive.activate(drivers[i], requests[i]);
+                    if (s.status() != ExclusiveSessionStatus.ACTIVE) {
+                        throw new IllegalStateException("activate gave " + s.status());
+                    }
+                }
+            };
+        };
+    }
+
+    private Arm activateBaseline() {
+        double radius = settings.chargerRadiusM();
+        double maxAccuracy = settings.maxAccuracyM();
+        long duration = settings.exclusiveDuration().toNanos() / 1000;
+        return (ops, threads) -> {
+            Activation[] a = activations(ops);
+            return t -> {
+                for (int i = Arm.from(ops, threads, t); i < Arm.to(ops, threads, t); i++) {
+                    Activation r = a[i];
+                    RawJdbc.SessionRow s = raw.activate(UUID.randomUUID().toString(), r.driverId(), r.merchantId(),
+                            r.chargerId(), r.lat(), r.lng(), r.accuracyM(), radius, maxAccuracy, duration, now());
+                    if (s == null || !"ACTIVE".equals(s.status())) {
+                        throw new IllegalStateException("baseline activation refused for " + r.driverId());
+                    }
+                }
+            };
+        };
+    }
+
+    // --- active and complete ------------------------------------------------------------------
+
+    /** @return {@code count} new drivers, each given an ACTIVE session (set-up, not timed) */
+    private List<String> activeDrivers(int count) throws SQLException {
+        List<RawJdbc.SessionRow> rows = new ArrayList<>(count);
+        Instant now = now();
+        Instant expires = now.plus(settings.exclusiveDuration());
+        for (int i = 0; i < count; i++) {
+            Charger c = chargers.get(random.nextInt(chargers.size()));
+            Merchant m = merchants.get(random.nextInt(merchants.size()));
+            rows.add(new RawJdbc.SessionRow(UUID.randomUUID().toString(), newId("drv-"), m.id(), m.placeId(), c.id(),
+                    c.placeId(), null, "ACTIVE", now, expires, null, now, now, c.location().lat(),
+                    c.location().lng(), 5.0, 0.0));
+        }
+        for (int from = 0; from < rows.size(); from += 500) {
+            raw.insertSessions(rows.subList(from, Math.min(rows.size(), from + 500)));
+        }
+        return rows.stream().map(RawJdbc.SessionRow::driverId).toList();
+    }
+
+    private int[] picks(int ops, int bound) {
+        int[] out = new int[ops];
+        for (int i = 0; i < ops; i++) {
+            out[i] = random.nextInt(bound);
+        }
+        return out;
+    }
+
+    private Arm activeOurs(List<String> pool) {
+        Principal[] drivers = pool.stream().map(Principal::driver).toArray(Principal[]::new);
+        return (ops, threads) -> {
+            int[] pick = picks(ops, drivers.length);
+            return t -> {
+                for (int i = Arm.from(ops, threads, t); i < Arm.to(ops, threads, t); i++) {
+                    Optional<ExclusiveSession> s = exclusive.active(drivers[pick[i]], false);
+                    if (s.isEmpty()) {
+                        throw new IllegalStateException("no ACTIVE session for " + drivers[pick[i]].userId());
+                    }
+                }
+            };
+        };
+    }
+
+    private Arm activeBaseline(List<String> pool) {
+        String[] drivers = pool.toArray(String[]::new);
+        return (ops, threads) -> {
+            int[] pick = picks(ops, drivers.length);
+            return t -> {
+                for (int i = Arm.from(ops, threads, t); i < Arm.to(ops, threads, t); i++) {
+                    RawJdbc.SessionRow s = raw.findActive(drivers[pick[i]]);
+                    if (s == null || !s.expiresAt().isAfter(now())) {
+                        throw new IllegalStateException("no ACTIVE session for " + drivers[pick[i]]);
+                    }
+                }
+            };
+        };
+    }
+
+    private Arm completeOurs() {
+        return (ops, threads) -> {
+            List<String> driverIds = activeDriversWithIds(ops);
+            Principal[] drivers = new Principal[ops];
+            String[] sessions = new String[ops];
+            for (int i = 0; i < ops; i++) {
+                drivers[i] = Principal.driver(driverIds.get(2 * i));
+                sessions[i] = driverIds.get(2 * i + 1);
+            }
+            return t -> {
+                for (int i = Arm.from(ops, threads, t); i < Arm.to(ops, threads, t); i++) {
+                    ExclusiveSession s = exclusive.complete(drivers[i], sessions[i]);
+                    if (s.status() != ExclusiveSessionStatus.COMPLETED) {
+                        throw new IllegalStateException("complete gave " + s.status());
+                    }
+                }
+            };
+        };
+    }
+
+    private Arm completeBaseline() {
+        return (ops, threads) -> {
+            List<String> ids = activeDriversWithIds(ops);
+            return t -> {
+                for (int i = Arm.from(ops, threads, t); i < Arm.to(ops, threads, t); i++) {
+                    RawJdbc.SessionRow s = raw.complete(ids.get(2 * i + 1), ids.get(2 * i), now());
+                    if (s == null || !"COMPLETED".equals(s.status())) {
+                        throw new IllegalStateException("baseline complete failed for " + ids.get(2 * i + 1));
+                    }
+                }
+            };
+        };
+    }
+
+    /** @return driver id, session id, driver id, session id, …: {@code count} new ACTIVE sessions */
+    private List<String> activeDriversWithIds(int count) throws SQLException {
+        List<RawJdbc.SessionRow> rows = new ArrayList<>(count);
+        Instant now = now();
+        Instant expires = now.plus(settings.exclusiveDuration());
+        List<String> out = new ArrayList<>(2 * count);
+        for (int i = 0; i < count; i++) {
+            Charger c = chargers.get(random.nextInt(chargers.size()));
+            Merchant m = merchants.get(random.nextInt(merchants.size()));
+            RawJdbc.SessionRow row = new RawJdbc.SessionRow(UUID.randomUUID().toString(), newId("drv-"), m.id(),
+                    m.placeId(), c.id(), c.placeId(), null, "ACTIVE", now, expires, null, now, now,
+                    c.location().lat(), c.location().lng(), 5.0, 0.0);
+            rows.add(row);
+            out.add(row.driverId());
+            out.add(row.id());
+        }
+        for (int from = 0; from < rows.size(); from += 500) {
+            raw.insertSessions(rows.subList(from, Math.min(rows.size(), from + 500)));
+        }
+        return out;
+    }
+
+    // --- sync ---------------------------------------------------------------------------------
+
+    /** A route a driver's phone records offline, over and over: every event a valid step. */
+    static final DriverEventType[] CYCLE = {ROUTE_STARTED, ARRIVED_AT_STOP, PROOF_CAPTURED, DEPARTED_STOP,
+            DELAY_REPORTED, ROUTE_RESUMED, ARRIVED_AT_STOP, PROOF_CAPTURED, DEPARTED_STOP, ROUTE_CANCELLED};
+    /** The status each step of {@link #CYCLE} leads to. */
+    static final DriverStatus[] AFTER = {DriverStatus.EN_ROUTE, DriverStatus.AT_STOP, DriverStatus.AT_STOP,
+            DriverStatus.EN_ROUTE, DriverStatus.DELAYED, DriverStatus.EN_ROUTE, DriverStatus.AT_STOP,
+            DriverStatus.AT_STOP, DriverStatus.EN_ROUTE, DriverStatus.INACTIVE};
+    /** The stop an arrival names, per step. */
+    private static final Integer[] ARRIVES_AT = {null, 0, null, null, null, null, 1, null, null, null};
+    /** Where each step happens: 0 and 1 are the stops, 2 half-way. */
+    private static final int[] WHERE = {0, 0, 0, 0, 2, 2, 1, 1, 1, 1};
+    private static final double[][] PLACES_OF_ROUTE = {
+            {CITY_LAT, CITY_LNG}, {CITY_LAT + 0.001, CITY_LNG + 0.001}, {CITY_LAT + 0.0005, CITY_LNG + 0.0005}};
+    private static final List<Stop> STOPS = List.of(Stop.of(PLACES_OF_ROUTE[0][0], PLACES_OF_ROUTE[0][1], 50),
+            Stop.of(PLACES_OF_ROUTE[1][0], PLACES_OF_ROUTE[1][1], 50));
+
+    /** One thread's driver, its new batch and the events it will send. */
+    private record Route(String driverId, String batchId, List<DriverEventRequest> events) {
+    }
+
+    /** @return a new batch for a new driver and {@code count} events along {@link #CYCLE} */
+    private Route route(int count) {
+        String driverId = newId("drv-");
+        String batchId = newId("batch-");
+        execution.createBatch(Principal.system(), new CreateBatchRequest(batchId, WORKSPACE, driverId, STOPS, null));
+        Instant start = now().minus(Duration.ofDays(2));
+        List<DriverEventRequest> events = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int step = i % CYCLE.length;
+            double[] at = PLACES_OF_ROUTE[WHERE[step]];
+            DriverEventRequest e = DriverEventRequest.of(UUID.randomUUID().toString(), batchId, CYCLE[step],
+                    start.plusSeconds(10L * i)).at(at[0], at[1], 5.0);
+            events.add(ARRIVES_AT[step] == null ? e : e.stop(ARRIVES_AT[step]));
+        }
+        return new Route(driverId, batchId, events);
+    }
+
+    Arm syncOurs(int chunk) {
+        return (ops, threads) -> {
+            List<Principal> drivers = new ArrayList<>();
+            List<List<List<DriverEventRequest>>> calls = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Route r = route(Arm.to(ops, threads, t) - Arm.from(ops, threads, t));
+                drivers.add(Principal.driver(r.driverId()));
+                calls.add(chunks(r.events(), chunk));
+            }
+            return t -> {
+                for (List<DriverEventRequest> call : calls.get(t)) {
+                    List<EventOutcome> outcomes = execution.sync(drivers.get(t), call);
+                    for (EventOutcome o : outcomes) {
+                        if (o.result() != EventOutcome.Result.ACCEPTED || o.flaggedForReview()) {
+                            throw new IllegalStateException("sync gave " + o);
+                        }
+                    }
+                }
+            };
+        };
+    }
+
+    Arm syncBaseline(int chunk) {
+        return (ops, threads) -> {
+            List<List<RawJdbc.BatchRow>> batches = new ArrayList<>();
+            List<List<List<RawJdbc.EventRow>>> rows = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Route r = route(Arm.to(ops, threads, t) - Arm.from(ops, threads, t));
+                List<RawJdbc.BatchRow> b = new ArrayList<>();
+                List<List<RawJdbc.EventRow>> e = new ArrayList<>();
+                baselineRows(r, chunk, now(), b, e);
+                batches.add(b);
+                rows.add(e);
+            }
+            return t -> {
+                List<RawJdbc.BatchRow> b = batches.get(t);
+                for (int i = 0; i < b.size(); i++) {
+                    raw.sync(b.get(i), rows.get(t).get(i));
+                }
+            };
+        };
+    }
+
+    /**
+     * The rows the library writes for a route, worked out without it: per chunk the batch after
+     * the chunk and the chunk's event rows.
+     */
+    private static void baselineRows(Route r, int chunk, Instant syncedAt, List<RawJdbc.BatchRow> batches,
+                             List<List<RawJdbc.EventRow>> events) {
+        DriverStatus status = DriverStatus.INACTIVE;
+        Integer currentStop = null;
+        List<Integer> visited = new ArrayList<>();
+        Instant started = null;
+        long version = 0;
+        List<DriverEventRequest> all = r.events();
+        for (int from = 0; from < all.size(); from += chunk) {
+            long expected = version;
+            List<RawJdbc.EventRow> rows = new ArrayList<>();
+            for (DriverEventRequest e : all.subList(from, Math.min(all.size(), from + chunk))) {
+                int step = (int) (version % CYCLE.length);
+                DriverStatus to = AFTER[step];
+                version++;
+                if (e.type() == ARRIVED_AT_STOP) {
+                    currentStop = e.stopIndex();
+                    visited.add(e.stopIndex());
+                } else if (e.type() == ROUTE_STARTED) {
+                    started = e.recordedAt();
+                } else if (e.type() == ROUTE_CANCELLED) {
+                    currentStop = null;
+                    visited.clear();
+                }
+                rows.add(new RawJdbc.EventRow(e.eventId(), r.batchId(), WORKSPACE, r.driverId(), e.type().name(),
+                        status.name(), to.name(), version, e.recordedAt(), syncedAt, e.lat(), e.lng(), e.accuracyM(),
+                        e.stopIndex(), EventEncoding.sha256(EventEncoding.canonical(e))));
+                status = to;
+            }
+            batches.add(new RawJdbc.BatchRow(r.batchId(), WORKSPACE, r.driverId(), status.name(), currentStop, started,
+                    null, visited.toString().replace(" ", ""), version, expected, syncedAt));
+            events.add(rows);
+        }
+    }
+
+    private static <T> List<List<T>> chunks(List<T> all, int size) {
+        List<List<T>> out = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += size) {
+            out.add(all.subList(from, Math.min(all.size(), from + size)));
+        }
+        return out;
+    }
+}

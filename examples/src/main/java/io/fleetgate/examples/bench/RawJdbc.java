@@ -1,0 +1,446 @@
+package io.fleetgate.examples.bench;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * The baselines: what a careful engineer would write by hand with plain JDBC to get the same
+ * outcome from the same schema, on the same pool, with the fewest round trips. No framework, no
+ * validation beyond what the outcome needs, statements written out here rather than read from the
+ * library's files, rows mapped by hand.
+ *
+ * <p>Each method does the database work the library must do for that outcome:
+ * <ul>
+ *   <li>{@link #activate}: read the charger and the merchant, check the distance, then
+ *       {@code INSERT … ON CONFLICT (driver_id) WHERE status = 'ACTIVE' DO NOTHING RETURNING *} in a
+ *       write transaction (IMMEDIATE on SQLite, where the reads stay outside it so the write lock
+ *       is held only for the insert; on PostgreSQL everything is one transaction).</li>
+ *   <li>{@link #findActive}: one {@code SELECT} by driver and status.</li>
+ *   <li>{@link #complete}: one compare-and-set {@code UPDATE … WHERE status = 'ACTIVE' RETURNING *}
+ *       that also marks a session past its expiry EXPIRED, as the library's does.</li>
+ *   <li>{@link #sync}: per chunk, one transaction with the batch's compare-and-set
+ *       {@code UPDATE} and one JDBC batch inserting the chunk's event rows.</li>
+ * </ul>
+ *
+ * <p><b>Access context.</b> When {@code accessContext} is on (PostgreSQL with row-level security),
+ * every unit is a transaction whose first statement is the one the store runs to bind the caller:
+ * {@code SELECT set_config('fleetgate.role', ?, true), set_config('fleetgate.user_id', ?, true),
+ * set_config('fleetgate.workspace_id', ?, true)}; reads then run in a transaction too. Off, reads
+ * run in auto-commit. Thread-safe.
+ */
+final class RawJdbc {
+    static final String CONTEXT = "SELECT set_config('fleetgate.role', ?, true), set_config('fleetgate.user_id', ?, true),"
+            + " set_config('fleetgate.workspace_id', ?, true)";
+    static final String FIND_CHARGER = "SELECT id, place_id, lat, lng FROM chargers WHERE id = ?";
+    static final String FIND_MERCHANT = "SELECT id, place_id, name FROM merchants WHERE id = ?";
+    static final String INSERT_SESSION = "INSERT INTO exclusive_sessions (id, driver_id, merchant_id,"
+            + " merchant_place_id, charger_id, charger_place_id, intent_session_id, status, activated_at, expires_at,"
+            + " completed_at, created_at, updated_at, activation_lat, activation_lng, activation_accuracy_m,"
+            + " activation_distance_to_charger_m)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, NULL, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (driver_id) WHERE status = 'ACTIVE' DO NOTHING RETURNING *";
+    static final String FIND_ACTIVE = "SELECT * FROM exclusive_sessions WHERE driver_id = ? AND status = 'ACTIVE'";
+    static final String COMPLETE = "UPDATE exclusive_sessions"
+            + " SET status = CASE WHEN expires_at <= ? THEN 'EXPIRED' ELSE 'COMPLETED' END,"
+            + " completed_at = CASE WHEN expires_at > ? THEN ? ELSE completed_at END, updated_at = ?"
+            + " WHERE id = ? AND driver_id = ? AND status = 'ACTIVE' RETURNING *";
+    static final String UPDATE_BATCH = "UPDATE delivery_batches SET driver_id = ?, driver_status = ?,"
+            + " current_stop_index = ?, actual_start_time = ?, actual_end_time = ?, execution_metadata = ?,"
+            + " visited_stops = ?, version = ?, updated_at = ? WHERE id = ? AND workspace_id = ? AND version = ?";
+    static final String INSERT_EVENT = "INSERT INTO driver_events (event_id, batch_id, workspace_id, driver_id,"
+            + " actor_id, session_id, event_type, previous_status, driver_status, batch_version, recorded_at,"
+            + " synced_at, lat, lng, accuracy_m, stop_index, payload, reason, content_hash, flagged_for_review,"
+            + " flag_reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (event_id) DO NOTHING";
+
+    /** The role name bound for a driver. */
+    static final String DRIVER_ROLE = "driver";
+    /** The role name bound for the library's own (system) work, used by data set-up only. */
+    static final String SYSTEM_ROLE = "system";
+
+    private final DataSource ds;
+    private final boolean postgres;
+    private final boolean accessContext;
+
+    /**
+     * @param ds            the store's pool
+     * @param postgres      whether it is PostgreSQL
+     * @param accessContext whether each unit binds the caller first (see the class comment)
+     */
+    RawJdbc(DataSource ds, boolean postgres, boolean accessContext) {
+        this.ds = ds;
+        this.postgres = postgres;
+        this.accessContext = accessContext;
+    }
+
+    /** @return whether units start with the access-context statement */
+    boolean accessContext() {
+        return accessContext;
+    }
+
+    /** A session row as the baseline reads it. */
+    record SessionRow(String id, String driverId, String merchantId, String merchantPlaceId, String chargerId,
+                      String chargerPlaceId, String intentSessionId, String status, Instant activatedAt,
+                      Instant expiresAt, Instant completedAt, Instant createdAt, Instant updatedAt, double lat,
+                      double lng, Double accuracyM, double distanceM) {
+    }
+
+    /** What activation needs to know about a charger. */
+    private record ChargerRow(String id, String placeId, double lat, double lng) {
+    }
+
+    /**
+     * Activates a session the way the library does, minus the library.
+     *
+     * @return the new session, or {@code null} when the request is refused (unknown place, too
+     *         far, accuracy too low, or the driver already has an ACTIVE session)
+     */
+    SessionRow activate(String sessionId, String driverId, String merchantId, String chargerId, double lat, double lng,
+                        Double accuracyM, double radiusM, double maxAccuracyM, long durationMicros, Instant now)
+            throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            boolean tx = postgres;
+            if (tx) {
+                begin(c, DRIVER_ROLE, driverId, "");
+            }
+            try {
+                ChargerRow charger = null;
+                try (PreparedStatement ps = c.prepareStatement(FIND_CHARGER)) {
+                    ps.setString(1, chargerId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            charger = new ChargerRow(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getDouble(4));
+                        }
+                    }
+                }
+                String merchantPlaceId = null;
+                boolean merchantFound = false;
+                try (PreparedStatement ps = c.prepareStatement(FIND_MERCHANT)) {
+                    ps.setString(1, merchantId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            merchantFound = true;
+                            merchantPlaceId = rs.getString(2);
+                        }
+                    }
+                }
+                if (charger == null || !merchantFound || (accuracyM != null && accuracyM > maxAccuracyM)) {
+                    return end(c, tx, null);
+                }
+                double distance = haversineMeters(charger.lat(), charger.lng(), lat, lng);
+                if (distance > radiusM) {
+                    return end(c, tx, null);
+                }
+                if (!tx) {
+                    begin(c, DRIVER_ROLE, driverId, "");
+                    tx = true;
+                }
+                SessionRow created = null;
+                try (PreparedStatement ps = c.prepareStatement(INSERT_SESSION)) {
+                    Instant expires = now.plus(durationMicros, ChronoUnit.MICROS);
+                    ps.setString(1, sessionId);
+                    ps.setString(2, driverId);
+                    ps.setString(3, merchantId);
+                    ps.setString(4, merchantPlaceId);
+                    ps.setString(5, charger.id());
+                    ps.setString(6, charger.placeId());
+                    ps.setString(7, null);
+                    setInstant(ps, 8, now);
+                    setInstant(ps, 9, expires);
+                    setInstant(ps, 10, now);
+                    setInstant(ps, 11, now);
+                    ps.setDouble(12, lat);
+                    ps.setDouble(13, lng);
+                    setDouble(ps, 14, accuracyM);
+                    ps.setDouble(15, distance);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            created = session(rs);
+                        }
+                    }
+                }
+                return end(c, tx, created);
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, tx);
+                throw e;
+            }
+        }
+    }
+
+    /** @return the driver's ACTIVE session, or {@code null} */
+    SessionRow findActive(String driverId) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            boolean tx = accessContext;
+            if (tx) {
+                begin(c, DRIVER_ROLE, driverId, "");
+            }
+            try {
+                SessionRow found = null;
+                try (PreparedStatement ps = c.prepareStatement(FIND_ACTIVE)) {
+                    ps.setString(1, driverId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            found = session(rs);
+                        }
+                    }
+                }
+                return end(c, tx, found);
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, tx);
+                throw e;
+            }
+        }
+    }
+
+    /** @return the session after the compare-and-set, or {@code null} if it was not ACTIVE */
+    SessionRow complete(String sessionId, String driverId, Instant now) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            boolean tx = accessContext;
+            if (tx) {
+                begin(c, DRIVER_ROLE, driverId, "");
+            }
+            try {
+                SessionRow done = null;
+                try (PreparedStatement ps = c.prepareStatement(COMPLETE)) {
+                    setInstant(ps, 1, now);
+                    setInstant(ps, 2, now);
+                    setInstant(ps, 3, now);
+                    setInstant(ps, 4, now);
+                    ps.setString(5, sessionId);
+                    ps.setString(6, driverId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            done = session(rs);
+                        }
+                    }
+                }
+                return end(c, tx, done);
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, tx);
+                throw e;
+            }
+        }
+    }
+
+    /** One event row of the log, as the baseline inserts it. */
+    record EventRow(String eventId, String batchId, String workspaceId, String driverId, String type,
+                    String previousStatus, String status, long batchVersion, Instant recordedAt, Instant syncedAt,
+                    Double lat, Double lng, Double accuracyM, Integer stopIndex, String contentHash) {
+    }
+
+    /** A batch as it is after a chunk of events, with the version it had before. */
+    record BatchRow(String id, String workspaceId, String driverId, String status, Integer currentStopIndex,
+                    Instant actualStartTime, Instant actualEndTime, String visitedStops, long version,
+                    long expectedVersion, Instant updatedAt) {
+    }
+
+    /**
+     * Commits one chunk: the batch's compare-and-set and the events, in one transaction.
+     *
+     * @throws IllegalStateException if the batch moved on or an event id was taken
+     */
+    void sync(BatchRow batch, List<EventRow> events) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            begin(c, DRIVER_ROLE, batch.driverId(), "");
+            try {
+                try (PreparedStatement ps = c.prepareStatement(UPDATE_BATCH)) {
+                    ps.setString(1, batch.driverId());
+                    ps.setString(2, batch.status());
+                    setInt(ps, 3, batch.currentStopIndex());
+                    setInstant(ps, 4, batch.actualStartTime());
+                    setInstant(ps, 5, batch.actualEndTime());
+                    setJson(ps, 6, "{}");
+                    setJson(ps, 7, batch.visitedStops());
+                    ps.setLong(8, batch.version());
+                    setInstant(ps, 9, batch.updatedAt());
+                    ps.setString(10, batch.id());
+                    ps.setString(11, batch.workspaceId());
+                    ps.setLong(12, batch.expectedVersion());
+                    if (ps.executeUpdate() != 1) {
+                        throw new IllegalStateException("batch " + batch.id() + " moved on");
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
+                    for (EventRow e : events) {
+                        ps.setString(1, e.eventId());
+                        ps.setString(2, e.batchId());
+                        ps.setString(3, e.workspaceId());
+                        ps.setString(4, e.driverId());
+                        ps.setString(5, e.driverId());
+                        ps.setString(6, null);
+                        ps.setString(7, e.type());
+                        ps.setString(8, e.previousStatus());
+                        ps.setString(9, e.status());
+                        ps.setLong(10, e.batchVersion());
+                        setInstant(ps, 11, e.recordedAt());
+                        setInstant(ps, 12, e.syncedAt());
+                        setDouble(ps, 13, e.lat());
+                        setDouble(ps, 14, e.lng());
+                        setDouble(ps, 15, e.accuracyM());
+                        setInt(ps, 16, e.stopIndex());
+                        setJson(ps, 17, "{}");
+                        ps.setString(18, null);
+                        ps.setString(19, e.contentHash());
+                        ps.setBoolean(20, false);
+                        setJson(ps, 21, "[]");
+                        ps.addBatch();
+                    }
+                    for (int count : ps.executeBatch()) {
+                        if (count == 0) {
+                            throw new IllegalStateException("an event id of batch " + batch.id() + " was taken");
+                        }
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /**
+     * Inserts ACTIVE sessions in one transaction, for set-up (not timed).
+     *
+     * @param rows the sessions
+     */
+    void insertSessions(List<SessionRow> rows) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            begin(c, SYSTEM_ROLE, "system", "");
+            try (PreparedStatement ps = c.prepareStatement(INSERT_SESSION.replace(" RETURNING *", ""))) {
+                for (SessionRow s : rows) {
+                    ps.setString(1, s.id());
+                    ps.setString(2, s.driverId());
+                    ps.setString(3, s.merchantId());
+                    ps.setString(4, s.merchantPlaceId());
+                    ps.setString(5, s.chargerId());
+                    ps.setString(6, s.chargerPlaceId());
+                    ps.setString(7, null);
+                    setInstant(ps, 8, s.activatedAt());
+                    setInstant(ps, 9, s.expiresAt());
+                    setInstant(ps, 10, s.createdAt());
+                    setInstant(ps, 11, s.updatedAt());
+                    ps.setDouble(12, s.lat());
+                    ps.setDouble(13, s.lng());
+                    setDouble(ps, 14, s.accuracyM());
+                    ps.setDouble(15, s.distanceM());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Starts a transaction (IMMEDIATE on SQLite, by the pool's settings) and binds the caller. */
+    private void begin(Connection c, String role, String userId, String workspaceId) throws SQLException {
+        c.setAutoCommit(false);
+        if (accessContext) {
+            try (PreparedStatement ps = c.prepareStatement(CONTEXT)) {
+                ps.setString(1, role);
+                ps.setString(2, userId);
+                ps.setString(3, workspaceId);
+                ps.executeQuery().close();
+            }
+        }
+    }
+
+    private static <T> T end(Connection c, boolean tx, T result) throws SQLException {
+        if (tx) {
+            c.commit();
+            c.setAutoCommit(true);
+        }
+        return result;
+    }
+
+    private static void rollback(Connection c, boolean tx) throws SQLException {
+        if (tx) {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+    }
+
+    private SessionRow session(ResultSet rs) throws SQLException {
+        double accuracy = rs.getDouble("activation_accuracy_m");
+        Double accuracyM = rs.wasNull() ? null : accuracy;
+        return new SessionRow(rs.getString("id"), rs.getString("driver_id"), rs.getString("merchant_id"),
+                rs.getString("merchant_place_id"), rs.getString("charger_id"), rs.getString("charger_place_id"),
+                rs.getString("intent_session_id"), rs.getString("status"), instant(rs, "activated_at"),
+                instant(rs, "expires_at"), instant(rs, "completed_at"), instant(rs, "created_at"),
+                instant(rs, "updated_at"), rs.getDouble("activation_lat"), rs.getDouble("activation_lng"), accuracyM,
+                rs.getDouble("activation_distance_to_charger_m"));
+    }
+
+    private Instant instant(ResultSet rs, String column) throws SQLException {
+        if (postgres) {
+            OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+            return t == null ? null : t.toInstant();
+        }
+        long micros = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+    }
+
+    private void setInstant(PreparedStatement ps, int i, Instant t) throws SQLException {
+        if (postgres) {
+            if (t == null) {
+                ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+            } else {
+                ps.setObject(i, t.atOffset(ZoneOffset.UTC));
+            }
+        } else if (t == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, ChronoUnit.MICROS.between(Instant.EPOCH, t));
+        }
+    }
+
+    private void setJson(PreparedStatement ps, int i, String json) throws SQLException {
+        if (postgres) {
+            ps.setObject(i, json, Types.OTHER);
+        } else {
+            ps.setString(i, json);
+        }
+    }
+
+    private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.DOUBLE);
+        } else {
+            ps.setDouble(i, v);
+        }
+    }
+
+    private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.INTEGER);
+        } else {
+            ps.setInt(i, v);
+        }
+    }
+
+    /** The haversine in its atan2 form on the mean Earth radius: what a careful hand-writer uses. */
+    static double haversineMeters(double lat1, double lng1, double lat2, double lng2) {
+        double p1 = Math.toRadians(lat1);
+        double p2 = Math.toRadians(lat2);
+        double sLat = Math.sin((p2 - p1) / 2);
+        double sLng = Math.sin(Math.toRadians(lng2 - lng1) / 2);
+        double h = Math.min(1.0, sLat * sLat + Math.cos(p1) * Math.cos(p2) * sLng * sLng);
+        return 2 * 6_371_008.8 * Math.atan2(Math.sqrt(h), Math.sqrt(1 - h));
+    }
+}

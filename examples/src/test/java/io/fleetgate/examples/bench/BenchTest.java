@@ -1,0 +1,115 @@
+package io.fleetgate.examples.bench;
+
+import io.fleetgate.examples.JsonLines;
+import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The harness itself, on SQLite with tiny sizes: that it runs every database benchmark on both
+ * arms, prints its RESULT lines in the documented format, and that the baseline writes what the
+ * library writes. The numbers are not checked: no timed assertions.
+ */
+class BenchTest {
+    static final Pattern RESULT = Pattern.compile(
+            "^RESULT (activate|active|complete|sync|statemachine[-a-z0-9]*|haversine[-a-z]*|geofence[-a-z]*)"
+                    + " (sqlite|postgres|none) [1-9][0-9]* [0-9]+\\.[0-9] [0-9]+\\.[0-9] [0-9]+\\.[0-9]{3}$");
+
+    @Test
+    void runWhenDatabaseBenchmarksOnSqliteThenOneResultLinePerBenchmarkAndThreadCount() throws Exception {
+        List<String> results = runTiny(List.of("--only", "activate,active,complete,sync"));
+
+        assertThat(results).allSatisfy(line -> assertThat(line).matches(RESULT));
+        assertThat(results).extracting(line -> line.split(" ")[1] + " " + line.split(" ")[2] + " " + line.split(" ")[3])
+                .containsExactly("activate sqlite 1", "activate sqlite 2", "active sqlite 1", "active sqlite 2",
+                        "complete sqlite 1", "complete sqlite 2", "sync sqlite 1", "sync sqlite 2");
+    }
+
+    @Test
+    void runWhenOnlyOneBenchmarkThenOthersDoNotRun() throws Exception {
+        List<String> results = runTiny(List.of("--only", "active"));
+
+        assertThat(results).extracting(line -> line.split(" ")[1]).containsExactly("active", "active");
+    }
+
+    @Test
+    void runWhenUnknownOptionThenUsageAndExit2() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Bench.run(List.of("--nope"), new PrintStream(new ByteArrayOutputStream(), true),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --nope").contains("usage:");
+    }
+
+    @Test
+    void resultLineWhenSamplesThenMediansAndRatioOfMedians() {
+        Comparison c = new Comparison("haversine-city", "none", 1, List.of(3.0, 1.0, 2.0), List.of(4.0, 8.0, 6.0),
+                0.95, null, null);
+
+        assertThat(c.resultLine()).isEqualTo("RESULT haversine-city none 1 2.0 6.0 0.333").matches(RESULT);
+        assertThat(c.pairedRatios()).containsExactly(0.75, 0.125, 1.0 / 3);
+    }
+
+    @Test
+    void syncWhenBothArmsRunTheSameRouteThenTheyWriteTheSameLogAndBatch() throws Exception {
+        Level level = JsonLines.level();
+        JsonLines.setLevel(Level.WARN);
+        try (BenchStore db = BenchStore.sqlite()) {
+            DbSuite suite = new DbSuite(db, false);
+            suite.seed();
+
+            suite.syncOurs(7).prepare(33, 1).run(0);
+            suite.syncBaseline(7).prepare(33, 1).run(0);
+
+            Map<String, List<String>> logs = rows(db, "SELECT batch_id, event_type || ' ' || previous_status || ' '"
+                    + " || driver_status || ' ' || batch_version || ' ' || coalesce(stop_index, '-') || ' ' || lat"
+                    + " || ' ' || lng || ' ' || accuracy_m || ' ' || payload || ' ' || flagged_for_review || ' '"
+                    + " || flag_reasons || ' ' || actor_id = driver_id FROM driver_events ORDER BY batch_id, batch_version");
+            Map<String, List<String>> batches = rows(db, "SELECT id, driver_status || ' ' || coalesce(current_stop_index,"
+                    + " '-') || ' ' || visited_stops || ' ' || version || ' ' || execution_metadata"
+                    + " || ' ' || (actual_start_time IS NOT NULL) FROM delivery_batches");
+            assertThat(logs).hasSize(2);
+            List<List<String>> both = new ArrayList<>(logs.values());
+            assertThat(both.get(0)).hasSize(33).isEqualTo(both.get(1));
+            List<List<String>> after = new ArrayList<>(batches.values());
+            assertThat(after).hasSize(2);
+            assertThat(after.get(0)).isEqualTo(after.get(1));
+        } finally {
+            JsonLines.setLevel(level);
+        }
+    }
+
+    static List<String> runTiny(List<String> args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Bench.Options options = Bench.Options.parse(args);
+        Bench.run(options, Plan.tiny(), JmhSuite.JmhPlan.quick(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("RESULT ")).toList();
+    }
+
+    private static Map<String, List<String>> rows(BenchStore db, String sql) throws SQLException {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        try (Connection c = db.store().dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,59 @@
+package io.fleetgate.examples.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The harness on PostgreSQL with tiny sizes, on the server given by the system properties
+ * {@code fleetgate.test.pg.url}, {@code .user} and {@code .password} (scripts/test provisions
+ * one): both arms run under the store's row-level security, and the run leaves no schema behind.
+ * Without a server the test fails, saying how to give one: PostgreSQL tests never skip.
+ */
+class PostgresBenchTest {
+
+    @Test
+    void runWhenDatabaseBenchmarksOnPostgresThenOneResultLinePerBenchmarkAndThreadCount() throws Exception {
+        String url = System.getProperty("fleetgate.test.pg.url", "");
+        if (url.isBlank()) {
+            throw new IllegalStateException("PostgreSQL tests need a server. Run scripts/test (it provisions a "
+                    + "throwaway one), or pass -Dfleetgate.test.pg.url=jdbc:postgresql://HOST:PORT/DB "
+                    + "-Dfleetgate.test.pg.user=U -Dfleetgate.test.pg.password=P to mvn.");
+        }
+        List<String> args = new ArrayList<>(List.of("--only", "activate,active,complete,sync", "--db", url));
+        String user = System.getProperty("fleetgate.test.pg.user");
+        String password = System.getProperty("fleetgate.test.pg.password");
+        if (user != null && !user.isEmpty()) {
+            args.addAll(List.of("--db-user", user));
+        }
+        if (password != null && !password.isEmpty()) {
+            args.addAll(List.of("--db-password", password));
+        }
+
+        long schemasBefore = benchSchemas(url, user, password);
+
+        List<String> results = BenchTest.runTiny(args);
+
+        assertThat(results).allSatisfy(line -> assertThat(line).matches(BenchTest.RESULT));
+        assertThat(results).extracting(line -> line.split(" ")[1] + " " + line.split(" ")[2] + " " + line.split(" ")[3])
+                .containsExactly("activate postgres 1", "activate postgres 2", "active postgres 1", "active postgres 2",
+                        "complete postgres 1", "complete postgres 2", "sync postgres 1", "sync postgres 2");
+        assertThat(benchSchemas(url, user, password)).as("bench schemas left behind").isEqualTo(schemasBefore);
+    }
+
+    private static long benchSchemas(String url, String user, String password) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'fleetgate_bench_%'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
