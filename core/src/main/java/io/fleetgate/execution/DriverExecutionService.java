@@ -396,7 +396,6 @@ public final class DriverExecutionService {
         private final Map<String, Batch> batches = new java.util.HashMap<>();
         private final Map<String, Long> readVersions = new java.util.HashMap<>();
         private final Map<String, String> knownHashes = new java.util.HashMap<>();
-        private final Set<String> hashesLoaded = new java.util.HashSet<>();
         private final Map<String, Optional<DriverEvent>> lastLocated = new java.util.HashMap<>();
         private final Map<String, List<String>> storedOnRoute = new java.util.HashMap<>();
         private final Map<String, DeviceSession> sessionsById = new java.util.HashMap<>();
@@ -426,7 +425,6 @@ public final class DriverExecutionService {
             }
             if (!eventIds.isEmpty()) {
                 knownHashes.putAll(repo.findEventHashes(eventIds));
-                hashesLoaded.addAll(eventIds);
             }
             if (!batchIds.isEmpty()) {
                 Map<String, Batch> found = repo.findBatches(batchIds);
@@ -452,7 +450,8 @@ public final class DriverExecutionService {
                 refuse(raw, null, ex);
                 return;
             }
-            String known = knownHash(e.eventId(), e.batchId());
+            // Every valid event id was looked up in prefetch; ids accepted earlier in this call are added on accept.
+            String known = knownHashes.get(e.eventId());
             if (known != null) {
                 if (known.equals(hash)) {
                     Batch b = batch(e.batchId());
@@ -733,14 +732,6 @@ public final class DriverExecutionService {
             return new DriverEventRequest(e.eventId(), e.batchId(), e.type(), e.recordedAt().truncatedTo(ChronoUnit.MICROS),
                     e.sessionId(), positiveZero(e.lat()), positiveZero(e.lng()), positiveZero(e.accuracyM()),
                     e.stopIndex(), payload, e.targetStatus(), e.reason(), e.signature());
-        }
-
-        private String knownHash(String eventId, String batchId) {
-            if (!hashesLoaded.contains(eventId)) {
-                hashesLoaded.add(eventId);
-                repo.findEventHashes(List.of(eventId)).forEach(knownHashes::putIfAbsent);
-            }
-            return knownHashes.get(eventId);
         }
 
         private Batch batch(String batchId) {
