@@ -38,12 +38,18 @@ public record Coordinate(double lat, double lng) {
         return Geo.distanceMeters(this, other);
     }
 
+    // One comparison on the hot path: NaN and both infinities fail `abs <= limit` too, so the
+    // reason is worked out only when the value is refused.
     private static void check(String field, double value, double limit) {
+        if (!(Math.abs(value) <= limit)) {
+            throw refused(field, value, limit);
+        }
+    }
+
+    private static FleetgateException refused(String field, double value, double limit) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
-            throw FleetgateException.invalid(field, "must be a finite number");
+            return FleetgateException.invalid(field, "must be a finite number");
         }
-        if (value < -limit || value > limit) {
-            throw FleetgateException.invalid(field, "must be between -" + (int) limit + " and " + (int) limit);
-        }
+        return FleetgateException.invalid(field, "must be between -" + (int) limit + " and " + (int) limit);
     }
 }

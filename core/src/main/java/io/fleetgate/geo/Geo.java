@@ -56,7 +56,7 @@ public final class Geo {
      * @throws FleetgateException {@code INVALID_REQUEST} if negative, NaN or infinite
      */
     public static Double checkAccuracy(String field, Double accuracy) {
-        if (accuracy != null && (accuracy.isNaN() || accuracy.isInfinite() || accuracy < 0)) {
+        if (accuracy != null && !(accuracy >= 0 && accuracy < Double.POSITIVE_INFINITY)) { // NaN fails both
             throw FleetgateException.invalid(field, "must be a finite number of metres, 0 or more");
         }
         return accuracy;
