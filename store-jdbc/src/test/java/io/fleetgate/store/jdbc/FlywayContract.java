@@ -1,0 +1,81 @@
+package io.fleetgate.store.jdbc;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A host that already runs Flyway can adopt the shipped migration files instead of our runner:
+ * Flyway (test scope only) applies them and builds the very schema our runner builds, and adopts a
+ * database our runner already built with a baseline. On each database (thin subclasses).
+ */
+abstract class FlywayContract {
+    private final EmptyDatabases databases = new EmptyDatabases(dialect());
+
+    /** @return the dialect under test */
+    protected abstract Dialect dialect();
+
+    @AfterEach
+    final void dropDatabases() {
+        databases.close();
+    }
+
+    @Test
+    void migrateWhenFlywayAppliesShippedFilesThenAllFiveAppliedAndSchemaEqualsOurRunners() {
+        EmptyDatabases.Db ours = databases.create();
+        ours.runner().migrate();
+        EmptyDatabases.Db theirs = databases.create();
+        Flyway flyway = flyway(theirs).load();
+
+        MigrateResult result = flyway.migrate();
+
+        assertThat(result.success).isTrue();
+        assertThat(result.migrationsExecuted).isEqualTo(UndoContract.FILES.size());
+        MigrationInfo[] all = flyway.info().all();
+        assertThat(Arrays.stream(all).map(MigrationInfo::getScript).toList())
+                .as("what Flyway found: the five migrations and no undo script").isEqualTo(UndoContract.FILES);
+        assertThat(Arrays.stream(all).map(i -> i.getVersion().getVersion()).toList())
+                .containsExactly("1", "2", "3", "4", "5");
+        assertThat(all).allSatisfy(i -> assertThat(i.getState()).isEqualTo(MigrationState.SUCCESS));
+        assertThat(flyway.info().pending()).isEmpty();
+        String catalogue = ours.catalogue();
+        assertThat(catalogue).contains("exclusive_sessions", "driver_events", "event_reviews");
+        assertThat(theirs.catalogue()).isEqualTo(catalogue);
+    }
+
+    @Test
+    void migrateWhenOurRunnerBuiltTheDatabaseThenFlywayBaselinesAtFiveAndRunsNothing() {
+        EmptyDatabases.Db db = databases.create();
+        db.runner().migrate();
+        String before = db.catalogue();
+        Flyway flyway = flyway(db).baselineOnMigrate(true).baselineVersion("5").load();
+
+        MigrateResult result = flyway.migrate();
+
+        assertThat(result.success).isTrue();
+        assertThat(result.migrationsExecuted).isZero();
+        assertThat(flyway.info().current().getVersion().getVersion()).isEqualTo("5");
+        assertThat(flyway.info().current().getType().isBaseline()).isTrue();
+        assertThat(flyway.info().pending()).isEmpty();
+        assertThat(db.catalogue()).isEqualTo(before);
+        assertThat(db.store().migrationStatus().pending()).isEmpty();
+    }
+
+    /** Flyway on {@code db}, at the shipped files of its dialect, checking their names. */
+    private FluentConfiguration flyway(EmptyDatabases.Db db) {
+        FluentConfiguration config = Flyway.configure()
+                .dataSource(db.url(), db.user(), db.password())
+                .locations("classpath:io/fleetgate/store/jdbc/migration/" + dialect().name().toLowerCase(Locale.ROOT))
+                .validateMigrationNaming(true);
+        return db.schema() == null ? config : config.schemas(db.schema()).defaultSchema(db.schema());
+    }
+}
