@@ -70,6 +70,22 @@ abstract class FlywayContract {
         assertThat(db.store().migrationStatus().pending()).isEmpty();
     }
 
+    @Test
+    void undoWhenAppliedByHandWithFlywaysHistoryRowThenFlywayAppliesTheMigrationsAgain() {
+        EmptyDatabases.Db db = databases.create();
+        Flyway flyway = flyway(db).load();
+        flyway.migrate();
+        String atFive = db.catalogue();
+
+        UndoContract.undo(db, 5, "DELETE FROM flyway_schema_history WHERE version = ?", "5");
+        UndoContract.undo(db, 4, "DELETE FROM flyway_schema_history WHERE version = ?", "4");
+
+        assertThat(Arrays.stream(flyway.info().pending()).map(MigrationInfo::getScript).toList())
+                .containsExactly("V4__memberships_and_reviews.sql", "V5__row_level_security.sql");
+        assertThat(flyway.migrate().migrationsExecuted).isEqualTo(2);
+        assertThat(db.catalogue()).isEqualTo(atFive);
+    }
+
     /** Flyway on {@code db}, at the shipped files of its dialect, checking their names. */
     private FluentConfiguration flyway(EmptyDatabases.Db db) {
         FluentConfiguration config = Flyway.configure()

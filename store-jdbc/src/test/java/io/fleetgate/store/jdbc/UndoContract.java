@@ -100,18 +100,24 @@ abstract class UndoContract {
 
     /**
      * Applies undo script {@code n} to {@code db} by hand, as an operator would: its statements and
-     * the deletion of the version's history row, in one transaction.
+     * the deletion of the version's row from our history table, in one transaction.
      */
     static void undo(EmptyDatabases.Db db, int n) {
+        undo(db, n, "DELETE FROM fleetgate_schema_history WHERE version = ?", n);
+    }
+
+    /**
+     * Applies undo script {@code n} to {@code db} by hand, with the deletion of the version's
+     * history row ({@code historyDelete}, one parameter: {@code version}), in one transaction.
+     */
+    static void undo(EmptyDatabases.Db db, int n, String historyDelete, Object version) {
         try (Connection c = db.store().dataSource().getConnection()) {
             c.setAutoCommit(false);
-            try (Statement st = c.createStatement();
-                 PreparedStatement history = c.prepareStatement(
-                         "DELETE FROM fleetgate_schema_history WHERE version = ?")) {
+            try (Statement st = c.createStatement(); PreparedStatement history = c.prepareStatement(historyDelete)) {
                 for (String statement : SqlScript.split(undoScript(db.store().dialect(), n))) {
                     st.execute(statement);
                 }
-                history.setInt(1, n);
+                history.setObject(1, version);
                 assertThat(history.executeUpdate()).as("history rows of version %d deleted", n).isEqualTo(1);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
