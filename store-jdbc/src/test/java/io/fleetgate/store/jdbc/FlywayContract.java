@@ -1,6 +1,7 @@
 package io.fleetgate.store.jdbc;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A host that already runs Flyway can adopt the shipped migration files instead of our runner:
@@ -53,10 +55,13 @@ abstract class FlywayContract {
     }
 
     @Test
-    void migrateWhenOurRunnerBuiltTheDatabaseThenFlywayBaselinesAtFiveAndRunsNothing() {
+    void migrateWhenOurRunnerBuiltTheDatabaseThenFlywayRefusesUnlessBaselinedAtFiveAndThenRunsNothing() {
         EmptyDatabases.Db db = databases.create();
         db.runner().migrate();
         String before = db.catalogue();
+        assertThatThrownBy(() -> flyway(db).load().migrate())
+                .as("without a baseline Flyway refuses a schema it did not build")
+                .isInstanceOf(FlywayException.class).hasMessageContaining("non-empty");
         Flyway flyway = flyway(db).baselineOnMigrate(true).baselineVersion("5").load();
 
         MigrateResult result = flyway.migrate();
