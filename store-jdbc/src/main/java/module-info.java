@@ -15,6 +15,9 @@ module io.fleetgate.store.jdbc {
     // SQL files are read as resources by the store itself (and by hosts adopting them with Flyway).
     opens io.fleetgate.store.jdbc.migration.postgres;
     opens io.fleetgate.store.jdbc.migration.sqlite;
+    // Undo scripts, one per migration, for an operator to run by hand (never run by the store).
+    opens io.fleetgate.store.jdbc.undo.postgres;
+    opens io.fleetgate.store.jdbc.undo.sqlite;
     opens io.fleetgate.store.jdbc.sql.credentials;
     opens io.fleetgate.store.jdbc.sql.exclusive;
     opens io.fleetgate.store.jdbc.sql.execution;

@@ -132,6 +132,55 @@ abstract class MigrationContract {
     }
 
     @Test
+    void migrateWhenMigrationFailsHalfWayThenNothingOfItIsLeftAndRerunAfterTheFixCompletes() throws Exception {
+        JdbcStore store = track(emptyDatabase().migrate(false).build());
+        DataSource ds = store.dataSource();
+        // V2 creates workspaces, delivery_batches and batch_stops, skips driver_events (IF NOT EXISTS)
+        // and then fails indexing columns this stand-in lacks: half-way through its statements.
+        String blocker = "CREATE TABLE driver_events (x INTEGER)";
+        execute(ds, blocker);
+
+        assertThatThrownBy(store::migrate)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("V2__driver_execution.sql")
+                .hasMessageContaining("rolled back")
+                .hasMessageContaining("driver_id");
+
+        assertThat(store.migrationStatus().applied()).containsExactly("V1__exclusive_sessions.sql");
+        assertThat(query(ds, "SELECT COUNT(*) FROM fleetgate_schema_history WHERE version = 2")).isEqualTo("0");
+        try (EmptyDatabases others = new EmptyDatabases(dialect())) {
+            EmptyDatabases.Db atOne = others.create();
+            atOne.runner().migrate(1);
+            execute(atOne.store().dataSource(), blocker);
+            assertThat(SchemaCatalogue.of(ds)).as("V1 and the stand-in table, nothing of V2")
+                    .isEqualTo(atOne.catalogue());
+
+            execute(ds, "DROP TABLE driver_events");
+            MigrationStatus after = store.migrate();
+
+            assertThat(after.pending()).isEmpty();
+            EmptyDatabases.Db clean = others.create();
+            clean.runner().migrate();
+            assertThat(SchemaCatalogue.of(ds)).as("the same schema as a run that never failed")
+                    .isEqualTo(clean.catalogue());
+        }
+    }
+
+    @Test
+    void statusWhenMigratedToThreeThenThreeAppliedAndTwoPendingUntilMigrate() {
+        JdbcStore store = track(emptyDatabase().migrate(false).build());
+
+        assertThat(EmptyDatabases.runner(store).migrate(3)).containsExactly(1, 2, 3);
+
+        MigrationStatus status = store.migrationStatus();
+        assertThat(status.applied()).containsExactly("V1__exclusive_sessions.sql", "V2__driver_execution.sql",
+                "V3__credentials_and_sessions.sql");
+        assertThat(status.pending()).containsExactly("V4__memberships_and_reviews.sql", "V5__row_level_security.sql");
+        assertThat(EmptyDatabases.runner(store).migrate()).containsExactly(4, 5);
+        assertThat(store.migrationStatus().pending()).isEmpty();
+    }
+
+    @Test
     void databaseWhenSecondActiveSessionInsertedByHandThenUniqueIndexRefuses() throws Exception {
         JdbcStore store = track(emptyDatabase().build());
         DataSource ds = store.dataSource();

@@ -58,36 +58,60 @@ public final class MigrationRunner {
      * Applies every pending migration.
      *
      * @return the versions this call applied (empty when another instance or an earlier start did)
-     * @throws IllegalStateException if an applied file changed
+     * @throws IllegalStateException if an applied file changed, or a migration fails (then nothing
+     *                               of that migration is left applied, and it names the file)
      */
     public List<Integer> migrate() {
+        return migrate(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Applies the pending migrations up to and including {@code target}, in order; later ones stay
+     * pending. Tests use it to build the schema as it was at a given version.
+     *
+     * @param target the last version to apply
+     * @return the versions this call applied
+     * @throws IllegalStateException if an applied file changed, or a migration fails (then nothing
+     *                               of that migration is left applied, and it names the file)
+     */
+    public List<Integer> migrate(int target) {
         bootstrap();
         verifyChecksums();
         List<Integer> applied = new ArrayList<>();
         for (Migration m : migrations()) {
-            boolean didApply = jdbi.inTransaction(h -> {
-                h.execute("UPDATE fleetgate_schema_lock SET locked_at = ? WHERE id = 1",
-                        dialect.folder() + ":" + now());
-                if (recordedChecksum(h, m.version()).isPresent()) {
-                    return false;
-                }
-                for (String statement : SqlScript.split(m.text())) {
-                    executeRaw(h, statement);
-                }
-                h.createUpdate("INSERT INTO " + HISTORY + " (version, name, checksum, applied_at) "
-                                + "VALUES (:version, :name, :checksum, :applied_at)")
-                        .bind("version", m.version())
-                        .bind("name", m.file())
-                        .bind("checksum", m.checksum())
-                        .bind("applied_at", dialect.instant(now()))
-                        .execute();
-                return true;
-            });
+            if (m.version() > target) {
+                break;
+            }
+            boolean didApply;
+            try {
+                didApply = jdbi.inTransaction(h -> apply(h, m));
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("migration " + m.path() + " failed and was rolled back, "
+                        + "no part of it is applied: " + e.getMessage(), e);
+            }
             if (didApply) {
                 applied.add(m.version());
             }
         }
         return applied;
+    }
+
+    private boolean apply(Handle h, Migration m) {
+        h.execute("UPDATE fleetgate_schema_lock SET locked_at = ? WHERE id = 1", dialect.folder() + ":" + now());
+        if (recordedChecksum(h, m.version()).isPresent()) {
+            return false;
+        }
+        for (String statement : SqlScript.split(m.text())) {
+            executeRaw(h, statement);
+        }
+        h.createUpdate("INSERT INTO " + HISTORY + " (version, name, checksum, applied_at) "
+                        + "VALUES (:version, :name, :checksum, :applied_at)")
+                .bind("version", m.version())
+                .bind("name", m.file())
+                .bind("checksum", m.checksum())
+                .bind("applied_at", dialect.instant(now()))
+                .execute();
+        return true;
     }
 
     /**

@@ -1,0 +1,12 @@
+-- fleetgate U3: undoes V3__credentials_and_sessions.sql (user credentials, failed-login counts,
+-- device sessions).
+-- DROPS THEIR DATA. Run it only after U4..U5, as the role that owns the tables, in one
+-- transaction. No CASCADE: if a host's own object depends on one of these, nothing is dropped.
+-- With fleetgate's runner, also delete the version's history row in the same transaction:
+--   DELETE FROM fleetgate_schema_history WHERE version = 3;
+-- (with Flyway, follow Flyway's rules for its own history; see docs/migrations.md).
+-- Dropping a table drops its indexes and constraints.
+
+DROP TABLE IF EXISTS driver_sessions;
+DROP TABLE IF EXISTS login_attempts;
+DROP TABLE IF EXISTS user_credentials;

@@ -1,0 +1,8 @@
+-- fleetgate U5: undoes V5__row_level_security.sql. Nothing to do on SQLite.
+--
+-- V5 holds no statement on SQLite (SQLite has no row-level security), so there is nothing to
+-- reverse. With fleetgate's runner, undoing V5 means only deleting its history row:
+--   DELETE FROM fleetgate_schema_history WHERE version = 5;
+-- (with Flyway, follow Flyway's rules for its own history; see docs/migrations.md).
+--
+-- The file exists so that both dialects have the same list of undo scripts; it holds no statement.

@@ -1,0 +1,8 @@
+package io.fleetgate.store.jdbc;
+
+class PostgresFlywayTest extends FlywayContract {
+    @Override
+    protected Dialect dialect() {
+        return Dialect.POSTGRES;
+    }
+}

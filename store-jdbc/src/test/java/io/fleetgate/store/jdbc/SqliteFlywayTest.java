@@ -1,0 +1,8 @@
+package io.fleetgate.store.jdbc;
+
+class SqliteFlywayTest extends FlywayContract {
+    @Override
+    protected Dialect dialect() {
+        return Dialect.SQLITE;
+    }
+}
