@@ -12,7 +12,9 @@ final class Usernames {
     /**
      * @param username as submitted
      * @return the comparison key: trimmed, lower-cased
-     * @throws FleetgateException {@code INVALID_REQUEST} if missing, blank or over 64 characters
+     * @throws FleetgateException {@code INVALID_REQUEST} if missing, blank, over 64 characters or
+     *                            holding control characters (which the stores cannot key on: SQLite
+     *                            counts a text's length up to its first NUL, PostgreSQL refuses NUL)
      */
     static String key(String username) {
         if (username == null || username.isBlank()) {
@@ -21,6 +23,9 @@ final class Usernames {
         String key = username.strip().toLowerCase(Locale.ROOT);
         if (key.length() > 64) {
             throw FleetgateException.invalid("username", "must be at most 64 characters");
+        }
+        if (key.chars().anyMatch(Character::isISOControl)) {
+            throw FleetgateException.invalid("username", "must not contain control characters");
         }
         return key;
     }

@@ -446,4 +446,15 @@ public abstract class SessionServiceContract extends StoreContract {
         assertCode(() -> sessions.login(SYSTEM, new LoginRequest("ana", "482193", " ")), ErrorCode.INVALID_REQUEST);
         assertCode(() -> sessions.login(SYSTEM, new LoginRequest(null, "482193", "p")), ErrorCode.INVALID_REQUEST);
     }
+
+    @Test
+    void loginWhenUsernameHoldsControlCharactersThenInvalidRequestAndItStillLogsIn() {
+        for (String name : new String[] {"\u0000", "ana\u0000", "\u0001", "a\u007fb", "\u0085ana"}) {
+            assertCode(() -> sessions.login(SYSTEM, new LoginRequest(name, "000000", "p")), ErrorCode.INVALID_REQUEST);
+        }
+        assertCode(() -> credentials.enrol(SYSTEM, new EnrolRequest("d_x", "x\u0000y", "123456")),
+                ErrorCode.INVALID_REQUEST);
+
+        assertThat(login("p").session().userId()).isEqualTo("d_ana");
+    }
 }

@@ -15,6 +15,10 @@ import io.fleetgate.FleetgateException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +28,7 @@ import java.util.Map;
  * JSON in and out: the request body with its hard cap, strict parsing, typed field access that
  * refuses wrong types with {@code INVALID_REQUEST} naming the field, and writing responses.
  *
- * <p>Parsing is strict: duplicate keys, trailing tokens, {@code NaN} and comments are malformed
+ * <p>Parsing is strict: bytes that are not UTF-8, duplicate keys, trailing tokens, {@code NaN} and comments are malformed
  * JSON. Numbers with a fraction are read as {@link java.math.BigDecimal}, so a payload's numbers
  * reach the library without binary rounding. A JSON {@code null} counts as an absent field. Stateless and
  * thread-safe (the mapper is shared and never reconfigured).
@@ -76,9 +80,11 @@ final class JsonIo {
     /**
      * @param body the request body
      * @return it as a JSON object
-     * @throws FleetgateException {@code INVALID_REQUEST} if it is empty, malformed or not an object
+     * @throws FleetgateException {@code INVALID_REQUEST} if it is empty, not UTF-8, malformed (a
+     *                            number whose exponent is out of range included) or not an object
      */
     static ObjectNode parseObject(byte[] body) {
+        requireUtf8(body);
         JsonNode node;
         try {
             node = body.length == 0 ? null : MAPPER.readTree(body);
@@ -88,6 +94,10 @@ final class JsonIo {
                 why = why.substring(0, 200) + "…";
             }
             throw FleetgateException.invalid("body", "is not valid JSON: " + why);
+        } catch (NumberFormatException e) {
+            // Jackson reads a number's exponent into an int: 1e-99999999999999999999 fails outside its
+            // JsonProcessingException, while the number is being made into a BigDecimal
+            throw FleetgateException.invalid("body", "is not valid JSON: a number's exponent is out of range");
         } catch (IOException e) {
             throw FleetgateException.invalid("body", "cannot be read");
         }
@@ -99,6 +109,19 @@ final class JsonIo {
         }
         requireUnicode(node);
         return (ObjectNode) node;
+    }
+
+    /**
+     * Jackson decodes some byte sequences that are not UTF-8 (an overlong {@code C0 AF} becomes
+     * {@code /}), so a body is checked with the JDK's strict decoder first.
+     */
+    private static void requireUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+        } catch (CharacterCodingException e) {
+            throw FleetgateException.invalid("body", "is not valid UTF-8");
+        }
     }
 
     /**

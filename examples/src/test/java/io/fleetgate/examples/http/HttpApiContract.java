@@ -13,15 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.Socket;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -30,8 +28,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.HashSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,17 +69,27 @@ abstract class HttpApiContract {
     Api api;
     boolean storeBroken;
 
-    /**
-     * @return options for a new, empty database of this suite's kind (port 0, no fixtures); the
-     *         same database each time it is called within one test
-     */
-    abstract ServeOptions database();
+    private TestDatabase db;
+
+    /** @return a new, empty database of this suite's kind for one test */
+    abstract TestDatabase newDatabase();
+
+    private TestDatabase db() {
+        if (db == null) {
+            db = newDatabase();
+        }
+        return db;
+    }
+
+    /** @return options for the test's database (port 0, no fixtures); the same database each call */
+    ServeOptions database() {
+        return db().options();
+    }
 
     /** @return every row of every table of the test's database, as text, in a stable order */
-    abstract String dumpTables() throws Exception;
-
-    /** Drops the test's database, if it needs dropping. */
-    abstract void dropDatabase();
+    String dumpTables() throws Exception {
+        return db().dumpTables();
+    }
 
     static Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
@@ -94,17 +100,40 @@ abstract class HttpApiContract {
     }
 
     HttpHost startHost(Path fixtures) {
-        ServeOptions db = database();
+        return startHost(database(), fixtures, clock);
+    }
+
+    /**
+     * @param db       the database
+     * @param fixtures loaded at start, or {@code null}
+     * @param clock    the server clock
+     * @return a host on a free port with the test settings ({@link #env()})
+     */
+    static HttpHost startHost(ServeOptions db, Path fixtures, Clock clock) {
         ServeOptions options = new ServeOptions(0, db.dbUrl(), db.dbUser(), db.dbPassword(), fixtures);
         return HttpHost.start(options, HttpHost.settings(env(), System.err), clock);
     }
 
-    @BeforeEach
-    void start() throws IOException {
-        host = startHost(DEMO);
+    /**
+     * Starts a host with the demo fixtures and {@link #EXTRA_FIXTURES} (written to {@code dir}).
+     *
+     * @param db    the database
+     * @param dir   a folder for the extra fixtures file
+     * @param clock the server clock
+     * @return the running host
+     * @throws IOException if the fixtures file cannot be written
+     */
+    static HttpHost startWithFixtures(ServeOptions db, Path dir, Clock clock) throws IOException {
+        HttpHost started = startHost(db, DEMO, clock);
         Path extra = dir.resolve("extra.json");
         Files.writeString(extra, EXTRA_FIXTURES);
-        Fixtures.load(extra, host.store(), host.services());
+        Fixtures.load(extra, started.store(), started.services());
+        return started;
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        host = startWithFixtures(database(), dir, clock);
         api = new Api(host.port());
     }
 
@@ -118,7 +147,9 @@ abstract class HttpApiContract {
                     .filter(s -> s >= 500 && !(storeBroken && s == 503)).toList();
             assertThat(serverErrors).as("5xx responses (all: %s)", api.seen()).isEmpty();
         } finally {
-            dropDatabase();
+            if (db != null) {
+                db.drop();
+            }
         }
     }
 
@@ -826,9 +857,9 @@ abstract class HttpApiContract {
         replies.add(api.get("/v1/driver/batches/%F0%9F%98%80", ana));
         replies.add(api.get("/v1/driver/batches/" + "b".repeat(100), ana));
         // the JDK server refuses a target java.net.URI cannot parse itself (a plain 400), before any handler
-        assertThat(getRaw("/v1/driver/batches/%ZZ", ana)).startsWith("HTTP/1.1 400");
-        assertThat(getRaw("/v1/driver/events?batch_id=%ZZ", ana)).startsWith("HTTP/1.1 400");
-        assertThat(getRaw("/v1/driver/events?batch_id=b%201&limit=%31", ana)).startsWith("HTTP/1.1 404");
+        assertThat(api.getRaw("/v1/driver/batches/%ZZ", ana)).startsWith("HTTP/1.1 400");
+        assertThat(api.getRaw("/v1/driver/events?batch_id=%ZZ", ana)).startsWith("HTTP/1.1 400");
+        assertThat(api.getRaw("/v1/driver/events?batch_id=b%201&limit=%31", ana)).startsWith("HTTP/1.1 404");
         replies.add(api.get("/v1/driver/events?batch_id=b_1&limit=99999999999", ana));
         replies.add(api.get("/v1/supervisor/review-queue?after=" + "A".repeat(40), sam));
         replies.add(api.post("/v1/supervisor/sessions/invalidate", sam, Map.of("driver_id", List.of("d_1"))));
@@ -864,11 +895,11 @@ abstract class HttpApiContract {
         byte[] big = new byte[2 << 20];
         java.util.Arrays.fill(big, (byte) ' ');
 
-        String declared = postRaw("/v1/driver/events", ana, big, false);
+        String declared = api.postRaw("/v1/driver/events", ana, big, false);
         assertThat(declared).startsWith("HTTP/1.1 413").contains("\"error\":\"PAYLOAD_TOO_LARGE\"");
-        String streamed = postRaw("/v1/driver/events", ana, big, true);
+        String streamed = api.postRaw("/v1/driver/events", ana, big, true);
         assertThat(streamed).startsWith("HTTP/1.1 413").contains("\"error\":\"PAYLOAD_TOO_LARGE\"");
-        String login = postRaw("/v1/auth/login", null, big, true);
+        String login = api.postRaw("/v1/auth/login", null, big, true);
         assertThat(login).startsWith("HTTP/1.1 413");
 
         byte[] justUnder = new byte[1 << 20];
@@ -877,71 +908,6 @@ abstract class HttpApiContract {
         justUnder[justUnder.length - 1] = '}';
         assertError(api.send(api.request("/v1/driver/events", ana)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(justUnder))), 400, "INVALID_REQUEST");
-    }
-
-    /** A GET on a raw socket, for request targets java.net.URI refuses; returns the response. */
-    private String getRaw(String target, String token) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", host.port())) {
-            socket.setSoTimeout(20_000);
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-                    + token + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    /**
-     * Posts a body on a raw socket, declared by Content-Length or chunked, writing from another
-     * thread while this one reads the answer: the server answers 413 without reading the rest,
-     * so a client that only reads after writing everything (as java.net.http does) may see the
-     * connection reset instead.
-     */
-    private String postRaw(String path, String token, byte[] body, boolean chunked) throws Exception {
-        Thread writer;
-        ByteArrayOutputStream response = new ByteArrayOutputStream();
-        try (Socket socket = new Socket("127.0.0.1", host.port())) {
-            socket.setSoTimeout(20_000);
-            OutputStream out = socket.getOutputStream();
-            writer = new Thread(() -> {
-                try {
-                    out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                            + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
-                            + "Content-Type: application/json\r\n"
-                            + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length)
-                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    for (int i = 0; i < body.length; i += 65536) {
-                        int n = Math.min(65536, body.length - i);
-                        if (chunked) {
-                            out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                        }
-                        out.write(body, i, n);
-                        if (chunked) {
-                            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-                        }
-                    }
-                    if (chunked) {
-                        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    }
-                    out.flush();
-                } catch (IOException closedByServer) {
-                    // expected: the server stops reading after the cap
-                }
-            });
-            writer.start();
-            InputStream in = socket.getInputStream();
-            byte[] buf = new byte[8192];
-            try {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    response.write(buf, 0, n);
-                    if (response.toString(StandardCharsets.UTF_8).contains("}")) {
-                        break;
-                    }
-                }
-            } catch (IOException reset) {
-                // a reset after the response is fine
-            }
-        }
-        writer.join(20_000);
-        return response.toString(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -1009,35 +975,5 @@ abstract class HttpApiContract {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("batches[0]");
         host = startHost(DEMO);
-    }
-
-    /**
-     * Used by subclasses: rows of the given tables, sorted, one line each. The migration lock
-     * table is left out: starting a store takes the lock (and stamps it) whether or not fixtures
-     * are loaded.
-     */
-    static String dump(java.sql.Connection c, List<String> tables) throws java.sql.SQLException {
-        StringBuilder out = new StringBuilder();
-        Set<String> seen = new HashSet<>();
-        for (String table : tables.stream().sorted().toList()) {
-            if (!seen.add(table) || table.endsWith("schema_lock")) {
-                continue;
-            }
-            List<String> rows = new ArrayList<>();
-            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT * FROM " + table)) {
-                int columns = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    StringBuilder row = new StringBuilder();
-                    for (int i = 1; i <= columns; i++) {
-                        row.append(rs.getMetaData().getColumnName(i)).append('=').append(rs.getString(i)).append(' ');
-                    }
-                    rows.add(row.toString());
-                }
-            }
-            rows.sort(null);
-            out.append(table).append('\n');
-            rows.forEach(r -> out.append("  ").append(r).append('\n'));
-        }
-        return out.toString();
     }
 }

@@ -84,6 +84,38 @@ class JsonIoTest {
     }
 
     @Test
+    void parseObjectWhenAnExponentDoesNotFitThenInvalidRequest() {
+        for (String number : List.of("-1e-99999999999999999999", "1e99999999999999999999", "1.5E+2147483648")) {
+            assertThatThrownBy(() -> JsonIo.parseObject(("{\"lat\":" + number + "}").getBytes(StandardCharsets.UTF_8)))
+                    .as(number)
+                    .isInstanceOfSatisfying(FleetgateException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+                        assertThat(e.getMessage()).doesNotContain("Exception");
+                    });
+        }
+    }
+
+    @Test
+    void parseObjectWhenNotUtf8ThenInvalidRequest() {
+        byte[][] notUtf8 = {{(byte) 0xff}, {(byte) 0xc3, 0x28}, {(byte) 0xc0, (byte) 0xaf},
+                {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xe2, (byte) 0x82}};
+        for (byte[] bad : notUtf8) {
+            byte[] body = new byte[bad.length + 8];
+            System.arraycopy("{\"a\":\"".getBytes(StandardCharsets.US_ASCII), 0, body, 0, 6);
+            System.arraycopy(bad, 0, body, 6, bad.length);
+            body[body.length - 2] = '"';
+            body[body.length - 1] = '}';
+
+            assertThatThrownBy(() -> JsonIo.parseObject(body))
+                    .as("%s", java.util.Arrays.toString(bad))
+                    .isInstanceOfSatisfying(FleetgateException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+        }
+        assertThat(JsonIo.parseObject("{\"a\":\"\u00e9\ud83d\ude00\"}".getBytes(StandardCharsets.UTF_8)).get("a").asText())
+                .isEqualTo("\u00e9\ud83d\ude00");
+    }
+
+    @Test
     void parseObjectWhenNestedTooDeepThenInvalidRequest() {
         String deep = "{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
 
