@@ -50,9 +50,9 @@ final class Client {
 
     /**
      * One answer: the status ({@link #TRANSPORT} or {@link #HANG} when there was none), the JSON
-     * body (missing when none) and, for failures, what went wrong.
+     * body (missing when none), for failures what went wrong, and how long it took.
      */
-    record Answer(int status, JsonNode body, String failure) {
+    record Answer(int status, JsonNode body, String failure, long millis) {
         /** @return the {@code error} code of an error body, or "" */
         String error() {
             return body.path("error").asText("");
@@ -111,20 +111,25 @@ final class Client {
         } else {
             request.GET();
         }
+        long started = System.nanoTime();
         try {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             byte[] bytes = response.body();
             JsonNode node = bytes.length == 0 ? MissingNode.getInstance() : JSON.readTree(bytes);
-            return new Answer(response.statusCode(), node, null);
+            return new Answer(response.statusCode(), node, null, since(started));
         } catch (HttpTimeoutException e) {
-            return new Answer(HANG, MissingNode.getInstance(), e.getMessage());
+            return new Answer(HANG, MissingNode.getInstance(), e.getMessage(), since(started));
         } catch (IOException e) {
             return new Answer(TRANSPORT, MissingNode.getInstance(), e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), since(started));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Answer(TRANSPORT, MissingNode.getInstance(), "interrupted");
+            return new Answer(TRANSPORT, MissingNode.getInstance(), "interrupted", since(started));
         }
+    }
+
+    private static long since(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +20,7 @@ final class Ledger {
     private final Set<String> activated = ConcurrentHashMap.newKeySet();
     private final Set<String> completed = ConcurrentHashMap.newKeySet();
     private final Set<String> events = ConcurrentHashMap.newKeySet();
-    private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
 
     void activated(String sessionId) {
         activated.add(sessionId);

@@ -4,17 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -50,13 +54,19 @@ final class Load {
         final LongAdder ops = new LongAdder();
         final Map<String, LongAdder> answers = new ConcurrentHashMap<>();
         final Ledger ledger = new Ledger();
+        final LongAccumulator slowest = new LongAccumulator(Math::max, 0);
 
         long count(String answer) {
             LongAdder n = answers.get(answer);
             return n == null ? 0 : n.sum();
         }
 
-        /** @return e.g. {@code 200:41,201:12,503 STORE_UNAVAILABLE:7} */
+        /** @return the slowest answer, e.g. {@code 9.8s} */
+        String slowest() {
+            return String.format(Locale.ROOT, "%.1fs", slowest.get() / 1000.0);
+        }
+
+        /** @return e.g. {@code 200:41,201:12,503_STORE_UNAVAILABLE:7} */
         String answers() {
             StringBuilder s = new StringBuilder();
             new TreeMap<>(answers).forEach((k, v) -> s.append(s.length() == 0 ? "" : ",").append(k.replace(' ', '_'))
@@ -105,7 +115,7 @@ final class Load {
             for (Future<?> w : workers) {
                 try {
                     w.get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     throw new IllegalStateException("a load worker failed", e.getCause());
                 }
             }
@@ -159,6 +169,7 @@ final class Load {
      */
     static boolean classify(Client.Answer a, Faults faults, Stats stats) {
         stats.ops.increment();
+        stats.slowest.accumulate(a.millis());
         stats.answers.computeIfAbsent(a.status() < 0 ? (a.status() == Client.HANG ? "hang" : "transport")
                 : a.describe(), k -> new LongAdder()).increment();
         if (a.ok() || (a.status() == 409 && CONFLICTS.contains(a.error()))) {

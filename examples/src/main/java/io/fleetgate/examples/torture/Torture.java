@@ -9,10 +9,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code SCENARIO <name> <ok|VIOLATION> load=… faults=… violations=<n> <details>} and returns 1
  * when it found a violation. {@code load} writes the acknowledged writes to the ledger file and
  * prints {@code LOAD ops=… acked=… answers=…}; the {@code verify} after the restart checks them.
+ * {@code outage} prints {@code LOAD started} when its load begins, so the script injects its
+ * fault into the load and not into the set-up.
  * {@code outage --terminate} injects its own fault: it terminates the host's PostgreSQL backends
  * ({@code pg_terminate_backend}, allowed for backends of the same role) every 50 to 400 ms.
  */
@@ -49,6 +56,8 @@ public final class Torture {
                        [--expect-outage] [--terminate]
               every step with --db also takes --db-user U --db-password P
             """;
+    /** What {@code outage} prints once its drivers are logged in and the load begins: the script's cue. */
+    static final String STARTED = "LOAD started";
     /** Requests after a fault that must all succeed. */
     static final int WINDOW = 100;
     private static final int RECOVERY_SECONDS = 60;
@@ -91,7 +100,7 @@ public final class Torture {
                     yield null;
                 }
                 case "verify" -> verify(client, db(o), o);
-                default -> outage(client, db(o), o);
+                default -> outage(client, db(o), o, out);
             };
             if (outcome == null) {
                 return 0;
@@ -170,13 +179,16 @@ public final class Torture {
      * terminates the host's backends), then recovery: a window of requests that must all succeed,
      * the ledger and the invariants.
      */
-    private static Outcome outage(Client client, Invariants.Db db, Map<String, String> o) throws Exception {
+    private static Outcome outage(Client client, Invariants.Db db, Map<String, String> o, PrintStream out)
+            throws Exception {
         List<String> tokens = Load.tokens(client);
+        out.println(STARTED);
+        out.flush();
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger terminated = new AtomicInteger();
         AtomicInteger rounds = new AtomicInteger();
-        java.util.concurrent.ExecutorService side = java.util.concurrent.Executors.newSingleThreadExecutor();
-        java.util.concurrent.Future<?> killer = o.containsKey("--terminate")
+        ExecutorService side = Executors.newSingleThreadExecutor();
+        Future<?> killer = o.containsKey("--terminate")
                 ? side.submit(() -> terminate(db, running, terminated, rounds)) : null;
         long minOps = Long.parseLong(o.getOrDefault("--min-ops", "0"));
         long started = System.nanoTime();
@@ -211,7 +223,7 @@ public final class Torture {
         String load = stats.ops.sum() + "-requests/" + tokens.size() + "-drivers/"
                 + Math.round((down - started) / 1e9) + "s";
         return settle(o.get("--name"), load, faults, db, stats.ledger, window, violations,
-                "during=" + stats.answers() + String.format(java.util.Locale.ROOT, " recovered_after=%.1fs", recovery)
+                "during=" + stats.answers() + " slowest=" + stats.slowest() + String.format(Locale.ROOT, " recovered_after=%.1fs", recovery)
                         + " window=" + window.answers());
     }
 
@@ -243,7 +255,7 @@ public final class Torture {
                     rounds.incrementAndGet();
                 }
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("cannot terminate backends: " + e.getMessage(), e);
         }
     }
