@@ -147,7 +147,8 @@ final class Invariants {
 
     /**
      * @return one sentence per acknowledged write the database does not hold (a completed session
-     *         must be COMPLETED; an activated one must exist)
+     *         must be COMPLETED; an activated one must exist), and per write answered 503 that it
+     *         does hold
      */
     static List<String> missing(Db db, Ledger ledger) throws SQLException {
         return read(db, c -> {
@@ -169,6 +170,16 @@ final class Invariants {
             for (String id : ledger.events()) {
                 if (strings(c, "SELECT event_id FROM driver_events WHERE event_id = ?", id).isEmpty()) {
                     missing.add("acknowledged event " + id + " is not in the log");
+                }
+            }
+            for (String intent : ledger.refusedActivations()) {
+                for (String id : strings(c, "SELECT id FROM exclusive_sessions WHERE intent_session_id = ?", intent)) {
+                    missing.add("activation " + intent + " was answered 503 but is stored as session " + id);
+                }
+            }
+            for (String id : ledger.refusedEvents()) {
+                if (!strings(c, "SELECT event_id FROM driver_events WHERE event_id = ?", id).isEmpty()) {
+                    missing.add("event " + id + " was answered 503 but is in the log");
                 }
             }
             return missing;

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  * of one to three random events on its own batch, on the hosts in turn. Every answer is
  * classified: a 2xx (its writes go to the {@link Ledger}), an expected conflict
  * ({@code ACTIVE_SESSION_EXISTS}, {@code NOT_ACTIVE}), a failure the {@link Faults} allow, or a
- * violation. Thread-safe; each {@link #run} has its own state.
+ * violation. Activations carry a fresh {@code intent_session_id} and events fresh ids, so that
+ * a 503 (which promises nothing was done) can be checked too: the ledger keeps them as refused. Thread-safe; each {@link #run} has its own state.
  */
 final class Load {
     /** The drivers of {@code examples/fixtures/torture.json}: username {@code driverN}, id {@code d_N}, batch {@code b_N}. */
@@ -130,10 +131,14 @@ final class Load {
         int host = n;
         while ((System.nanoTime() < deadline || stats.ops.sum() < minOps) && stats.ops.sum() < maxOps) {
             host++;
+            String intent = UUID.randomUUID().toString();
             Client.Answer a = client.post(host, token, "/v1/exclusive/activate", Map.of("merchant_id", "m_123",
-                    "charger_id", "ch_456", "lat", 30.2672, "lng", -97.7431, "accuracy_m", 10));
+                    "charger_id", "ch_456", "lat", 30.2672, "lng", -97.7431, "accuracy_m", 10, "intent_session_id", intent));
             if (!classify(a, faults, stats)) {
                 return;
+            }
+            if (unavailable(a)) {
+                stats.ledger.refusedActivation(intent);
             }
             String session = a.body().path("exclusive_session").path("id").asText(null);
             if (a.status() == 201) {
@@ -159,7 +164,15 @@ final class Load {
             if (a.status() == 200) {
                 accepted(a, stats.ledger, events.size());
             }
+            if (unavailable(a)) {
+                events.forEach(e -> stats.ledger.refusedEvent((String) e.get("event_id")));
+            }
         }
+    }
+
+    /** @return whether the answer is the contract's 503: the store was unavailable and nothing was done */
+    private static boolean unavailable(Client.Answer a) {
+        return a.status() == 503 && a.error().equals("STORE_UNAVAILABLE");
     }
 
     /**

@@ -37,8 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  *
  * <p>Every step but {@code load} prints one line
- * {@code SCENARIO <name> <ok|VIOLATION> load=… faults=… violations=<n> <details>} and returns 1
- * when it found a violation. {@code load} writes the acknowledged writes to the ledger file and
+ * {@code SCENARIO <name> <ok|VIOLATION> load=… faults=… violations=<n> <details>} (and every
+ * violation, one a line, on standard error) and returns 1 when it found a violation. {@code load} writes the acknowledged writes to the ledger file and
  * prints {@code LOAD ops=… acked=… answers=…}; the {@code verify} after the restart checks them.
  * {@code outage} prints {@code LOAD started} when its load begins, so the script injects its
  * fault into the load and not into the set-up.
@@ -73,7 +73,7 @@ public final class Torture {
      *
      * @param args the step, then its options
      * @param out  where the SCENARIO or LOAD line goes
-     * @param err  where usage goes
+     * @param err  where usage and every violation go
      * @return 0, 1 when a violation was found, 2 for a usage error
      * @throws Exception if the scenario could not run (set-up failed, the database is unreachable)
      */
@@ -106,6 +106,7 @@ public final class Torture {
                 return 0;
             }
             out.println(outcome.line());
+            outcome.violations().forEach(v -> err.println("violation: " + v));
             return outcome.ok() ? 0 : 1;
         } finally {
             JsonLines.setLevel(previous);

@@ -127,6 +127,27 @@ class TortureTest {
     }
 
     @Test
+    void verifyWhenAWriteAnswered503IsStoredThenViolation() throws Exception {
+        Path ledger = dir.resolve("ledger");
+        try (RunningHost a = RunningHost.start(db(), null, null, FIXTURES, ENV)) {
+            step(List.of("load", "--base", a.baseUrl(), "--ledger", ledger.toString(), "--seconds", "1"));
+        }
+        String stored = Files.readAllLines(ledger).stream().filter(l -> l.startsWith("event ")).findFirst()
+                .orElseThrow().substring("event ".length());
+        Path refused = dir.resolve("refused");
+        Files.writeString(refused, "refused-event " + stored + "\n");
+        Step verify;
+        try (RunningHost a = RunningHost.start(db(), null, null, FIXTURES, ENV)) {
+            verify = step(List.of("verify", "--name", "crash-test", "--base", a.baseUrl(), "--db", db(),
+                    "--ledger", refused.toString()));
+        }
+
+        assertThat(verify.scenario()).startsWith("SCENARIO crash-test VIOLATION ")
+                .contains("violations=1 ").contains("event " + stored + " was answered 503 but is in the log");
+        assertThat(verify.status()).isEqualTo(1);
+    }
+
+    @Test
     void outageWhenNoFaultThenEveryAnswerSucceedsAndTheWindowFollows() throws Exception {
         Step s;
         try (RunningHost a = RunningHost.start(db(), null, null, FIXTURES, ENV)) {
