@@ -29,7 +29,10 @@ public final class Main {
                     + "[--db-password P] [--fixtures FILE]", Main::serve),
             new Command("bench", "library vs raw JDBC and rules vs alternatives (docs/benchmarks.md): [--quick] "
                     + "[--db JDBC_URL --db-user U --db-password P]",
-                    args -> io.fleetgate.examples.bench.Bench.run(args, System.out, System.err)));
+                    args -> io.fleetgate.examples.bench.Bench.run(args, System.out, System.err)),
+            new Command("torture", "one step of scripts/torture's reliability scenarios (docs/reliability.md): "
+                    + "<step> [options]",
+                    args -> io.fleetgate.examples.torture.Torture.run(args, System.out, System.err)));
 
     private Main() {
     }
@@ -72,7 +75,7 @@ public final class Main {
     static String usage() {
         StringBuilder text = new StringBuilder("usage: java -jar fleetgate-examples.jar <command> [options]\n");
         for (Command c : COMMANDS) {
-            text.append(String.format("  %-6s %s%n", c.name(), c.summary()));
+            text.append(String.format("  %-7s %s%n", c.name(), c.summary()));
         }
         return text.toString();
     }

@@ -1,0 +1,115 @@
+package io.fleetgate.examples.torture;
+
+import io.fleetgate.examples.http.RunningHost;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+
+import static io.fleetgate.examples.torture.TortureTest.ENV;
+import static io.fleetgate.examples.torture.TortureTest.FIXTURES;
+import static io.fleetgate.examples.torture.TortureTest.step;
+import static io.fleetgate.examples.torture.TortureTest.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The torture steps on PostgreSQL with tiny sizes, two hosts in this JVM on a fresh schema of the
+ * server given by the system properties {@code fleetgate.test.pg.url}, {@code .user} and
+ * {@code .password} (scripts/test provisions one); the invariants are read under row-level
+ * security as the system. Without a server every test fails saying how to give one: never
+ * skipped. ({@code outage --terminate} is not run here: it terminates every other backend of the
+ * role on the database, so it belongs to scripts/torture's own cluster.)
+ */
+class PostgresTortureTest {
+    private final String schema = "torture_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    private boolean created;
+
+    @TempDir
+    Path dir;
+
+    private static String server() {
+        String url = System.getProperty("fleetgate.test.pg.url", "");
+        if (url.isBlank()) {
+            throw new IllegalStateException("PostgreSQL tests need a server. Run scripts/test (it provisions a "
+                    + "throwaway one), or pass -Dfleetgate.test.pg.url=jdbc:postgresql://HOST:PORT/DB "
+                    + "-Dfleetgate.test.pg.user=U -Dfleetgate.test.pg.password=P to mvn.");
+        }
+        return url;
+    }
+
+    private static String user() {
+        return System.getProperty("fleetgate.test.pg.user");
+    }
+
+    private static String password() {
+        return System.getProperty("fleetgate.test.pg.password");
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(server(), user(), password()); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** @return the JDBC URL of a fresh schema */
+    private String db() throws SQLException {
+        if (!created) {
+            execute("CREATE SCHEMA " + schema);
+            created = true;
+        }
+        String url = server();
+        return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    private RunningHost host(Path fixtures) throws SQLException {
+        return RunningHost.start(db(), user(), password(), fixtures, ENV);
+    }
+
+    private List<String> dbArgs() throws SQLException {
+        return List.of("--db", db(), "--db-user", user(), "--db-password", password());
+    }
+
+    @AfterEach
+    void dropSchema() throws SQLException {
+        if (created) {
+            execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    @Test
+    void raceActivateWhenTwoHostsThenExactlyOneCreatedAndTheRestConflict() throws Exception {
+        TortureTest.Step s;
+        try (RunningHost a = host(FIXTURES); RunningHost b = host(null)) {
+            s = step(with(List.of("race-activate", "--base", a.baseUrl() + "," + b.baseUrl(), "--size", "12"),
+                    dbArgs().toArray(String[]::new)));
+        }
+
+        assertThat(s.scenario()).startsWith("SCENARIO race-activate ok load=12-activations/2-hosts faults=none violations=0 ")
+                .contains("201=1 409=11 active_in_db=1");
+        assertThat(s.status()).isZero();
+    }
+
+    @Test
+    void loadThenVerifyWhenHostRestartedThenEveryAcknowledgedWriteIsStored() throws Exception {
+        Path ledger = dir.resolve("ledger");
+        try (RunningHost a = host(FIXTURES)) {
+            assertThat(step(List.of("load", "--base", a.baseUrl(), "--ledger", ledger.toString(), "--seconds", "1"))
+                    .out()).startsWith("LOAD ops=");
+        }
+        TortureTest.Step verify;
+        try (RunningHost restarted = host(FIXTURES)) {
+            verify = step(with(List.of("verify", "--name", "crash-test", "--base", restarted.baseUrl(), "--ledger",
+                    ledger.toString(), "--load", "tiny", "--faults", "restart"), dbArgs().toArray(String[]::new)));
+        }
+
+        assertThat(verify.scenario()).startsWith("SCENARIO crash-test ok load=tiny faults=restart violations=0 ");
+        assertThat(verify.status()).isZero();
+    }
+}
