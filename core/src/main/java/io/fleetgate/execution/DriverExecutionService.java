@@ -447,7 +447,10 @@ public final class DriverExecutionService {
                 canonical = canonical(e);
                 hash = EventEncoding.sha256(canonical);
             } catch (FleetgateException ex) {
-                refuse(raw, null, ex);
+                // The batch (when its id is well-formed and the sender may see it) files the
+                // refusal under its workspace, so the workspace's supervisors see it everywhere;
+                // on PostgreSQL row-level security hides a record without one from them.
+                refuse(raw, batch(validId(raw.batchId())), ex);
                 return;
             }
             // Every valid event id was looked up in prefetch; ids accepted earlier in this call are added on accept.
