@@ -397,6 +397,32 @@ public abstract class ExecutionServiceContract extends StoreContract {
     }
 
     @Test
+    void syncWhenEventIdTakenByAnotherDriversEventThenConflictQuarantinedAndTheirEventUntouched() {
+        service.createBatch(sam, new CreateBatchRequest("b_ben", "ws_1", "d_ben", STOPS, Map.of()));
+        DriverEventRequest bens = DriverEventRequest.of("ev-shared", "b_ben", ROUTE_STARTED,
+                clock.instant().minusSeconds(60));
+        accepted(ben, bens);
+        Batch bensBatch = service.batch(sam, "b_ben");
+        List<DriverEvent> bensLog = service.log(sam, "b_ben");
+        DriverEventRequest proof = event(PROOF_CAPTURED);
+
+        List<EventOutcome> outcomes = service.sync(ana, List.of(
+                DriverEventRequest.of("ev-shared", "b_1", ROUTE_STARTED, clock.instant().minusSeconds(30)), proof));
+
+        assertThat(outcomes.get(0).result()).as(String.valueOf(outcomes.get(0))).isEqualTo(EventOutcome.Result.REJECTED);
+        assertThat(outcomes.get(0).error()).isEqualTo(ErrorCode.EVENT_ID_CONFLICT);
+        assertThat(outcomes.get(1).result()).as("the rest of the call is applied").isEqualTo(EventOutcome.Result.ACCEPTED);
+        assertThat(service.log(ana, "b_1")).extracting(DriverEvent::eventId).containsExactly(proof.eventId());
+        assertThat(b1().status()).isEqualTo(DriverStatus.INACTIVE);
+        assertThat(service.quarantined(sam, "b_1")).singleElement()
+                .satisfies(q -> assertThat(q.errorCode()).isEqualTo(ErrorCode.EVENT_ID_CONFLICT))
+                .satisfies(q -> assertThat(q.senderId()).isEqualTo("d_ana"));
+        assertThat(service.batch(sam, "b_ben")).isEqualTo(bensBatch);
+        assertThat(service.log(sam, "b_ben")).isEqualTo(bensLog);
+        assertCode(() -> service.log(ana, "b_ben"), ErrorCode.NOT_FOUND);
+    }
+
+    @Test
     void syncWhenOneEventRefusedThenLaterOnesStillApplied() {
         List<EventOutcome> out = service.sync(ana, List.of(event(ROUTE_STARTED), arrival(5 % 3).stop(7),
                 arrival(0), event(ROUTE_STARTED)));
