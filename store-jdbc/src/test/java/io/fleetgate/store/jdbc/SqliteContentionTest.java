@@ -30,17 +30,30 @@ class SqliteContentionTest {
 
     private final SqliteFixture fixture = new SqliteFixture();
 
+    private final List<JdbcStore> stores = new ArrayList<>();
+
     @AfterEach
     void close() {
+        stores.forEach(JdbcStore::close);
         fixture.close();
+    }
+
+    private JdbcStore open() {
+        JdbcStore s = JdbcStore.builder().sqlite(fixture.file()).sqliteDurability(SqliteDurability.NORMAL).build();
+        stores.add(s);
+        return s;
     }
 
     @Test
     void mixedWritesWhen8ThreadsOnTwoPoolsThenOnlyDomainRefusalsAndRowsMatchAcknowledgedWrites() throws Exception {
         MixedWorkload load = new MixedWorkload(Set.of(ErrorCode.ACTIVE_SESSION_EXISTS, ErrorCode.NOT_ACTIVE));
-        load.seed(fixture.store());
-        List<MixedWorkload.Instance> instances = List.of(load.instance(fixture.store()),
-                load.instance(fixture.secondInstance()));
+        // Two stores on the fixture's file, each with its own pool, as two processes would have.
+        // synchronous=NORMAL: the locking is the same as with FULL, without an fsync per commit
+        // (which is the disk's speed, not contention, and would make this test take a minute).
+        JdbcStore one = open();
+        JdbcStore two = open();
+        load.seed(one);
+        List<MixedWorkload.Instance> instances = List.of(load.instance(one), load.instance(two));
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
@@ -71,7 +84,7 @@ class SqliteContentionTest {
                 + load.refusals().values().stream().mapToLong(Long::longValue).sum())
                 .as("every write was acknowledged or refused; %s", c).isEqualTo(THREADS * CALLS);
         assertThat(load.acknowledged().values()).as(c + ": every kind was written").allMatch(n -> n > 0);
-        load.verify(fixture.store().dataSource(), instances.get(0));
+        load.verify(one.dataSource(), instances.get(0));
         System.out.println("SqliteContentionTest " + c);
     }
 }
