@@ -24,21 +24,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * PostgreSQL with its connections killed under load (issue #8): 4 threads run mixed writes
- * through two {@link JdbcStore}s while a killer thread calls {@code pg_terminate_backend} on the
- * stores' own backends (found by a per-test {@code ApplicationName}) at random moments, idle,
- * active or inside a transaction. Every call either succeeds, is refused with a domain code, or
- * fails with {@code STORE_UNAVAILABLE}; nothing else escapes. Afterwards every acknowledged write
- * is there, nothing is half-written (one ACTIVE exclusive session per driver at most, every
- * batch's status and version a replay of its log, no event without its batch update), and once
- * the killer stops the pools recover: a final round of calls all end without
- * {@code STORE_UNAVAILABLE}.
+ * PostgreSQL with its connections killed under load (issue #8): 4 threads run at least 75 mixed
+ * calls each (and on until 30 backends were killed) through two {@link JdbcStore}s while a killer
+ * thread calls {@code pg_terminate_backend} on the stores' own backends (found by a per-test
+ * {@code ApplicationName}) at random moments, idle, active or inside a transaction. Every call
+ * either succeeds, is refused with a domain code, or fails with {@code STORE_UNAVAILABLE};
+ * nothing else escapes. Afterwards every acknowledged write is there, nothing is half-written
+ * (one ACTIVE exclusive session per driver at most, every batch's status and version a replay of
+ * its log, no event without its batch update), and once the killer stops the pools recover: a
+ * final round of calls all end without {@code STORE_UNAVAILABLE}.
  */
 class PostgresFaultTest {
     private static final long SEED = 57L;
     private static final int THREADS = 4;
     private static final int CALLS = 75;
     private static final int FINAL_CALLS = 40;
+    private static final int MIN_KILLS = 30;
 
     private final PostgresFixture fixture = new PostgresFixture();
     private final String app = "fleetgate-fault-" + UUID.randomUUID().toString().substring(0, 8);
@@ -79,7 +80,8 @@ class PostgresFaultTest {
                 Random r = new Random(SEED + 1 + t);
                 done.add(pool.submit(() -> {
                     go.await();
-                    for (int i = 0; i < CALLS; i++) {
+                    // at least CALLS each, and on until the killer has struck MIN_KILLS times
+                    for (int i = 0; i < CALLS || (killed(kills) < MIN_KILLS && i < 40 * CALLS); i++) {
                         load.step(on, r);
                     }
                     return null;
@@ -96,8 +98,7 @@ class PostgresFaultTest {
             pool.shutdownNow();
         }
         String c = "seed " + SEED + ", kills " + kills + ": " + load;
-        int killed = kills.values().stream().mapToInt(Integer::intValue).sum();
-        assertThat(killed).as(c).isGreaterThanOrEqualTo(20);
+        assertThat(killed(kills)).as(c).isGreaterThanOrEqualTo(MIN_KILLS);
         assertThat(kills.getOrDefault("idle in transaction", 0) + kills.getOrDefault("active", 0))
                 .as("some kills hit a statement or an open transaction; " + c).isPositive();
         assertThat(load.unknown().values().stream().mapToLong(Long::longValue).sum())
@@ -115,6 +116,10 @@ class PostgresFaultTest {
 
         load.verify(fixture.store().dataSource(), load.instance(fixture.store()));
         System.out.println("PostgresFaultTest " + c + "; final round " + FINAL_CALLS + " calls, all done");
+    }
+
+    private static int killed(Map<String, Integer> kills) {
+        return kills.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /** Terminates one of the test's own backends every few milliseconds until told to stop. */
