@@ -2,7 +2,8 @@ package io.fleetgate;
 
 /**
  * Validation of the opaque text ids hosts choose: 1 to 64 characters, not blank, no control
- * characters. Stateless and thread-safe.
+ * characters, no unpaired surrogates (text a database cannot store as it was given, so two
+ * different ids could be stored as one). Stateless and thread-safe.
  */
 public final class Ids {
     /** The longest id the stores accept. */
@@ -18,7 +19,8 @@ public final class Ids {
      * @param id    the value
      * @return the id, unchanged
      * @throws FleetgateException {@link ErrorCode#INVALID_REQUEST} if missing, blank, longer than
-     *                            {@value #MAX_LENGTH} characters or holding control characters
+     *                            {@value #MAX_LENGTH} characters, or holding control characters
+     *                            or unpaired surrogates
      */
     public static String require(String field, String id) {
         if (id == null) {
@@ -30,12 +32,31 @@ public final class Ids {
         if (id.length() > MAX_LENGTH) {
             throw FleetgateException.invalid(field, "must be at most " + MAX_LENGTH + " characters");
         }
-        for (int i = 0; i < id.length(); i++) {
-            if (Character.isISOControl(id.charAt(i))) {
+        checkCharacters(field, id);
+        return id;
+    }
+
+    /**
+     * Refuses control characters and unpaired surrogates in host-supplied text.
+     *
+     * @param field the field name for the error
+     * @param text  the value, not {@code null}
+     * @throws FleetgateException {@link ErrorCode#INVALID_REQUEST} naming the field
+     */
+    private static void checkCharacters(String field, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
                 throw FleetgateException.invalid(field, "must not contain control characters");
             }
+            if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || i + 1 == text.length()
+                        || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    throw FleetgateException.invalid(field, "must be valid unicode (an unpaired surrogate)");
+                }
+                i++;
+            }
         }
-        return id;
     }
 
     /**

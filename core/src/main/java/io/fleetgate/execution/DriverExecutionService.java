@@ -242,15 +242,27 @@ public final class DriverExecutionService {
                 throw FleetgateException.invalid("events", "must hold at most " + MAX_EVENTS_PER_CALL + " events");
             }
             Instant now = now();
+            // Ids the store found taken by events this principal cannot see (row-level security):
+            // refused as conflicts when the call is decided again.
+            Set<String> hiddenIds = new java.util.HashSet<>();
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                SyncPlan plan = new SyncPlan(principal, now);
+                SyncPlan plan = new SyncPlan(principal, now, hiddenIds);
                 plan.prefetch(events);
                 for (DriverEventRequest e : events) {
                     plan.apply(e);
                 }
-                if (repo.commit(plan.changes(), plan.accepted, plan.quarantined)) {
-                    plan.log();
-                    return plan.outcomes;
+                try {
+                    if (repo.commit(plan.changes(), plan.accepted, plan.quarantined)) {
+                        plan.log();
+                        return plan.outcomes;
+                    }
+                } catch (FleetgateException e) {
+                    if (e.code() != ErrorCode.EVENT_ID_CONFLICT
+                            || !(e.details().get(ExecutionRepository.TAKEN_EVENT_IDS) instanceof List<?> taken)
+                            || taken.isEmpty() || !hiddenIds.addAll(taken.stream().map(String::valueOf).toList())) {
+                        throw e;
+                    }
+                    continue; // nothing raced: decide again at once, refusing those ids
                 }
                 backOff(attempt);
             }
@@ -393,6 +405,7 @@ public final class DriverExecutionService {
     private final class SyncPlan {
         private final Principal principal;
         private final Instant now;
+        private final Set<String> hiddenIds;
         private final Map<String, Batch> batches = new java.util.HashMap<>();
         private final Map<String, Long> readVersions = new java.util.HashMap<>();
         private final Map<String, String> knownHashes = new java.util.HashMap<>();
@@ -404,9 +417,10 @@ public final class DriverExecutionService {
         final List<QuarantinedEvent> quarantined = new ArrayList<>();
         final List<EventOutcome> outcomes = new ArrayList<>();
 
-        SyncPlan(Principal principal, Instant now) {
+        SyncPlan(Principal principal, Instant now, Set<String> hiddenIds) {
             this.principal = principal;
             this.now = now;
+            this.hiddenIds = hiddenIds;
         }
 
         /** Reads the call's known event ids and batches in one query each, rather than one per event. */
@@ -447,11 +461,17 @@ public final class DriverExecutionService {
                 canonical = canonical(e);
                 hash = EventEncoding.sha256(canonical);
             } catch (FleetgateException ex) {
-                refuse(raw, null, ex);
+                // The batch (when its id is well-formed and the sender may see it) files the
+                // refusal under its workspace, so the workspace's supervisors see it everywhere;
+                // on PostgreSQL row-level security hides a record without one from them.
+                refuse(raw, batch(validId(raw.batchId())), ex);
                 return;
             }
             // Every valid event id was looked up in prefetch; ids accepted earlier in this call are added on accept.
             String known = knownHashes.get(e.eventId());
+            if (known == null && hiddenIds.contains(e.eventId())) {
+                known = ""; // taken by an event the sender cannot see: never the same content
+            }
             if (known != null) {
                 if (known.equals(hash)) {
                     Batch b = batch(e.batchId());

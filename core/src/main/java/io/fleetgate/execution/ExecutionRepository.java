@@ -1,5 +1,7 @@
 package io.fleetgate.execution;
 
+import io.fleetgate.FleetgateException;
+
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -71,8 +73,20 @@ public interface ExecutionRepository {
      * @param quarantined refused events
      * @return {@code true} if committed; {@code false} if a batch moved on, an event id was
      *         taken or another batch of the driver went on route meanwhile (nothing written)
+     * @throws FleetgateException {@code EVENT_ID_CONFLICT}, nothing written, when an event id is
+     *                            taken by an event the acting principal cannot see (a store with
+     *                            row-level security hides it from {@link #findEventHashes}), with
+     *                            those ids as a {@code List<String>} in the detail
+     *                            {@value #TAKEN_EVENT_IDS}; a store where every taken id is visible
+     *                            never throws it
      */
     boolean commit(List<BatchChange> changes, List<DriverEvent> events, List<QuarantinedEvent> quarantined);
+
+    /**
+     * The detail of a {@link #commit}'s {@code EVENT_ID_CONFLICT} that lists the event ids taken by
+     * events the caller cannot see.
+     */
+    String TAKEN_EVENT_IDS = "taken_event_ids";
 
     /**
      * @param batchId       a batch

@@ -1,6 +1,7 @@
 package io.fleetgate.session;
 
 import io.fleetgate.FleetgateException;
+import io.fleetgate.Ids;
 
 import java.util.Locale;
 
@@ -12,9 +13,9 @@ final class Usernames {
     /**
      * @param username as submitted
      * @return the comparison key: trimmed, lower-cased
-     * @throws FleetgateException {@code INVALID_REQUEST} if missing, blank, over 64 characters or
-     *                            holding control characters (which the stores cannot key on: SQLite
-     *                            counts a text's length up to its first NUL, PostgreSQL refuses NUL)
+     * @throws FleetgateException {@code INVALID_REQUEST} if missing, blank or over 64 characters, or
+     *                            if the key holds control characters or unpaired surrogates (as
+     *                            {@link Ids#require}: text the stores cannot keep as given)
      */
     static String key(String username) {
         if (username == null || username.isBlank()) {
@@ -24,9 +25,6 @@ final class Usernames {
         if (key.length() > 64) {
             throw FleetgateException.invalid("username", "must be at most 64 characters");
         }
-        if (key.chars().anyMatch(Character::isISOControl)) {
-            throw FleetgateException.invalid("username", "must not contain control characters");
-        }
-        return key;
+        return Ids.require("username", key);
     }
 }

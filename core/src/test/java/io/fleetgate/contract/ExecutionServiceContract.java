@@ -397,6 +397,32 @@ public abstract class ExecutionServiceContract extends StoreContract {
     }
 
     @Test
+    void syncWhenEventIdTakenByAnotherDriversEventThenConflictQuarantinedAndTheirEventUntouched() {
+        service.createBatch(sam, new CreateBatchRequest("b_ben", "ws_1", "d_ben", STOPS, Map.of()));
+        DriverEventRequest bens = DriverEventRequest.of("ev-shared", "b_ben", ROUTE_STARTED,
+                clock.instant().minusSeconds(60));
+        accepted(ben, bens);
+        Batch bensBatch = service.batch(sam, "b_ben");
+        List<DriverEvent> bensLog = service.log(sam, "b_ben");
+        DriverEventRequest proof = event(PROOF_CAPTURED);
+
+        List<EventOutcome> outcomes = service.sync(ana, List.of(
+                DriverEventRequest.of("ev-shared", "b_1", ROUTE_STARTED, clock.instant().minusSeconds(30)), proof));
+
+        assertThat(outcomes.get(0).result()).as(String.valueOf(outcomes.get(0))).isEqualTo(EventOutcome.Result.REJECTED);
+        assertThat(outcomes.get(0).error()).isEqualTo(ErrorCode.EVENT_ID_CONFLICT);
+        assertThat(outcomes.get(1).result()).as("the rest of the call is applied").isEqualTo(EventOutcome.Result.ACCEPTED);
+        assertThat(service.log(ana, "b_1")).extracting(DriverEvent::eventId).containsExactly(proof.eventId());
+        assertThat(b1().status()).isEqualTo(DriverStatus.INACTIVE);
+        assertThat(service.quarantined(sam, "b_1")).singleElement()
+                .satisfies(q -> assertThat(q.errorCode()).isEqualTo(ErrorCode.EVENT_ID_CONFLICT))
+                .satisfies(q -> assertThat(q.senderId()).isEqualTo("d_ana"));
+        assertThat(service.batch(sam, "b_ben")).isEqualTo(bensBatch);
+        assertThat(service.log(sam, "b_ben")).isEqualTo(bensLog);
+        assertCode(() -> service.log(ana, "b_ben"), ErrorCode.NOT_FOUND);
+    }
+
+    @Test
     void syncWhenOneEventRefusedThenLaterOnesStillApplied() {
         List<EventOutcome> out = service.sync(ana, List.of(event(ROUTE_STARTED), arrival(5 % 3).stop(7),
                 arrival(0), event(ROUTE_STARTED)));
@@ -682,6 +708,119 @@ public abstract class ExecutionServiceContract extends StoreContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Seeds of the replay test. */
+    static Stream<Long> replaySeeds() {
+        return Stream.of(1L, 2L, 3L, 5L, 8L, 13L, 21L, 20261122L);
+    }
+
+    /**
+     * Random event sequences through the service, as the driver (and as the supervisor for
+     * overrides): valid and invalid transitions, events a driver may not send, unknown stops,
+     * resends of accepted events, reused ids with other content, timestamps in and out of order
+     * and beyond the future tolerance, in syncs of 1 to 8 events and single records. A model
+     * folds {@link DriverStateMachine} over the outcomes as they come: an event the table refuses
+     * is never accepted, and an accepted one moves the batch exactly where the table says. At the
+     * end the stored status and version equal a replay of the stored log, the log holds exactly
+     * the accepted events, every refused event is absent from it and kept in the quarantine.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("replaySeeds")
+    void syncWhenRandomEventSequencesThenStoredStatusEqualsReplayOfLogAndRefusalsQuarantined(long seed) {
+        Random r = new Random(seed);
+        DriverStateMachine machine = DriverStateMachine.standard();
+        DriverEventType[] types = DriverEventType.values();
+        DriverEventType[] plain = java.util.Arrays.stream(types).filter(t -> t != SUPERVISOR_OVERRIDE)
+                .toArray(DriverEventType[]::new);
+        DriverStatus[] statuses = DriverStatus.values();
+        DriverStatus model = DriverStatus.INACTIVE;
+        Map<String, DriverEventRequest> acceptedById = new java.util.LinkedHashMap<>();
+        List<DriverEventRequest> refused = new ArrayList<>();
+        int sent = 0;
+        int duplicates = 0;
+        while (sent < 80) {
+            boolean bySupervisor = r.nextInt(6) == 0;
+            Principal who = bySupervisor ? sam : ana;
+            List<DriverEventRequest> call = new ArrayList<>();
+            int size = r.nextInt(3) == 0 ? 1 : 1 + r.nextInt(8);
+            for (int k = 0; k < size; k++, sent++) {
+                Instant at = r.nextInt(15) == 0 ? clock.instant().plus(Duration.ofMinutes(10))
+                        : clock.instant().minusSeconds(r.nextInt(86_400)).minusNanos(r.nextInt(1_000_000_000));
+                if (!acceptedById.isEmpty() && r.nextInt(8) == 0) {
+                    List<DriverEventRequest> done = new ArrayList<>(acceptedById.values());
+                    DriverEventRequest old = done.get(r.nextInt(done.size()));
+                    call.add(r.nextBoolean() ? old // the same content again: a duplicate
+                            : DriverEventRequest.of(old.eventId(), "b_1", plain[r.nextInt(plain.length)],
+                                    clock.instant().minusSeconds(sent)).payload(Map.of("forged", sent))); // a conflict
+                    continue;
+                }
+                DriverEventType type = bySupervisor ? SUPERVISOR_OVERRIDE : types[r.nextInt(types.length)];
+                DriverEventRequest e = DriverEventRequest.of("e-" + seed + "-" + sent, "b_1", type, at);
+                if (type == SUPERVISOR_OVERRIDE) {
+                    e = e.override(statuses[r.nextInt(statuses.length)], "seed " + seed);
+                }
+                if (type == ARRIVED_AT_STOP || (type == PROOF_CAPTURED && r.nextBoolean())) {
+                    e = e.stop(r.nextInt(STOPS.size() + 1)); // sometimes a stop the batch lacks
+                }
+                call.add(e);
+            }
+            List<EventOutcome> outcomes = call.size() == 1 && r.nextBoolean()
+                    ? List.of(service.record(who, call.get(0))) : service.sync(who, call);
+            assertThat(outcomes).hasSize(call.size());
+            for (int k = 0; k < call.size(); k++) {
+                DriverEventRequest e = call.get(k);
+                EventOutcome o = outcomes.get(k);
+                String c = "seed " + seed + ", " + who.userId() + " sent " + e + " from " + model + " → " + o;
+                DriverEventRequest earlier = acceptedById.get(e.eventId());
+                if (earlier != null && earlier.equals(e)) {
+                    assertThat(o.result()).as(c).isEqualTo(EventOutcome.Result.DUPLICATE);
+                    assertThat(o.status()).as(c).isEqualTo(model);
+                    duplicates++;
+                    continue;
+                }
+                if (earlier != null) {
+                    assertThat(o.result()).as(c).isEqualTo(EventOutcome.Result.REJECTED);
+                    assertThat(o.error()).as(c).isEqualTo(ErrorCode.EVENT_ID_CONFLICT);
+                    refused.add(e);
+                    continue;
+                }
+                DriverStateMachine.Decision d = machine.decide(model, e.type(), e.targetStatus());
+                if (o.result() == EventOutcome.Result.ACCEPTED) {
+                    assertThat(d.allowed()).as(c + ": the table refuses it").isTrue();
+                    assertThat(o.status()).as(c).isEqualTo(d.to());
+                    model = d.to();
+                    acceptedById.put(e.eventId(), e);
+                } else {
+                    assertThat(o.result()).as(c).isEqualTo(EventOutcome.Result.REJECTED);
+                    assertThat(o.error()).as(c).isIn(ErrorCode.INVALID_TRANSITION, ErrorCode.INVALID_REQUEST,
+                            ErrorCode.FORBIDDEN);
+                    if (e.recordedAt().isAfter(clock.instant().plus(Duration.ofMinutes(5)))) {
+                        assertThat(o.error()).as(c).isEqualTo(ErrorCode.INVALID_REQUEST);
+                    }
+                    refused.add(e);
+                }
+            }
+        }
+        Batch stored = b1();
+        List<DriverEvent> log = service.log(sam, "b_1");
+        String c = "seed " + seed;
+        assertThat(replay(log)).as(c).isEqualTo(stored.status()).isEqualTo(model);
+        assertThat(stored.version()).as(c).isEqualTo(log.size());
+        assertThat(log).as(c).extracting(DriverEvent::eventId).containsExactlyElementsOf(acceptedById.keySet());
+        for (int i = 0; i < log.size(); i++) {
+            DriverEventRequest e = new ArrayList<>(acceptedById.values()).get(i);
+            assertThat(log.get(i).type()).as(c).isEqualTo(e.type());
+            assertThat(log.get(i).recordedAt()).as(c).isEqualTo(e.recordedAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        }
+        assertThat(refused).as(c + ": no refused event is in the log")
+                .noneMatch(e -> !acceptedById.containsKey(e.eventId()) && log.stream().anyMatch(l -> l.eventId().equals(e.eventId())));
+        assertThat(service.quarantined(sam, "b_1")).as(c + ": every refused event is quarantined")
+                .extracting(QuarantinedEvent::eventId)
+                .containsExactlyInAnyOrderElementsOf(refused.stream().map(DriverEventRequest::eventId).toList());
+        assertThat(refused).as(c).isNotEmpty();
+        assertThat(duplicates).as(c).isPositive();
+        assertThat(log).as(c).hasSizeGreaterThan(5);
     }
 
     protected static void assertCode(ThrowingCallable call, ErrorCode code) {

@@ -54,7 +54,9 @@ import java.util.function.Function;
  *       is not a conflict.</li>
  * </ol>
  * A lost compare-and-set or a taken event id aborts the unit with a private exception, so the
- * transaction rolls back and {@code commit} returns {@code false} with nothing written. So does a
+ * transaction rolls back and {@code commit} returns {@code false} with nothing written; an event
+ * id taken by a row the acting principal cannot see (row-level security) aborts it with
+ * {@code EVENT_ID_CONFLICT} naming the ids instead, as re-reading would never show the row. So does a
  * unique violation raised by the database itself: the partial index allowing one batch on route
  * per driver (another batch of the driver went on route meanwhile) and the one-event-per-batch-
  * version constraint. The caller then re-reads and decides again. Updates run before inserts so
@@ -369,16 +371,42 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
     private void appendEvents(Handle h, List<DriverEvent> events) {
         for (List<DriverEvent> chunk : chunks(events)) {
             boolean unknown = false;
-            for (int count : insertEvent.execute(h, chunk)) {
-                if (count == 0) {
-                    throw Conflict.INSTANCE;
+            List<String> taken = new ArrayList<>();
+            int[] counts = insertEvent.execute(h, chunk);
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] == 0) {
+                    taken.add(chunk.get(i).eventId());
                 }
-                unknown |= count == Statement.SUCCESS_NO_INFO;
+                unknown |= counts[i] == Statement.SUCCESS_NO_INFO;
+            }
+            if (!taken.isEmpty()) {
+                throw takenBy(h, taken);
             }
             if (unknown) {
                 requireAppended(h, chunk);
             }
         }
+    }
+
+    /**
+     * The error for event ids the insert found taken: a {@link Conflict} (the caller re-reads and
+     * decides again) when the acting principal can see every row holding them, else
+     * {@code EVENT_ID_CONFLICT} naming the ids it cannot see. Row-level security hides another
+     * driver's event, so re-reading would never find it and the caller would retry forever;
+     * the insert's arbiter index saw it regardless, and that is all this reports (the row stays
+     * unread). Within the transaction, so READ COMMITTED shows rows committed meanwhile.
+     */
+    private RuntimeException takenBy(Handle h, List<String> taken) {
+        java.util.Set<String> visible = new java.util.HashSet<>();
+        h.createQuery(findEventHashes).bindList("ids", taken).map((rs, ctx) -> rs.getString("event_id"))
+                .forEach(visible::add);
+        List<String> hidden = taken.stream().filter(id -> !visible.contains(id)).toList();
+        if (hidden.isEmpty()) {
+            return Conflict.INSTANCE;
+        }
+        return new FleetgateException(ErrorCode.EVENT_ID_CONFLICT, "event ids " + hidden
+                + " were already recorded by events the caller cannot see",
+                Map.of(ExecutionRepository.TAKEN_EVENT_IDS, hidden), null);
     }
 
     /**
@@ -392,10 +420,14 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
                 .map((rs, ctx) -> Map.entry(rs.getString("event_id"),
                         Map.entry(rs.getString("batch_id"), rs.getLong("batch_version"))))
                 .forEach(e -> found.put(e.getKey(), e.getValue()));
+        List<String> taken = new ArrayList<>();
         for (DriverEvent e : chunk) {
             if (!Map.entry(e.batchId(), e.batchVersion()).equals(found.get(e.eventId()))) {
-                throw Conflict.INSTANCE;
+                taken.add(e.eventId());
             }
+        }
+        if (!taken.isEmpty()) {
+            throw takenBy(h, taken);
         }
     }
 
