@@ -7,6 +7,9 @@ import io.fleetgate.execution.ExecutionRepository;
 import io.fleetgate.session.CredentialRepository;
 import io.fleetgate.session.SessionRepository;
 
+import java.util.Collection;
+import java.util.function.Supplier;
+
 /**
  * Where fleetgate keeps its records: one object giving the repositories the services need.
  *
@@ -33,4 +36,19 @@ public interface FleetgateStore {
 
     /** @return device sessions */
     SessionRepository sessions();
+
+    /**
+     * Runs {@code body} while holding an exclusive lock on each key, one that every instance
+     * sharing the store respects; the repository calls {@code body} makes see one consistent
+     * state and commit together. Services use it after losing optimistic races too often (many
+     * devices of one driver syncing, many logins of one user), so that waiting in line replaces
+     * retrying: a decision made under the lock cannot lose to another locked one.
+     *
+     * @param keys names of what is decided on, e.g. {@code "batch:" + id}; in any order
+     * @param body the decision and its writes; may run more than once (it must be repeatable)
+     * @param <T>  its result
+     * @return its result
+     * @throws FleetgateException {@code STORE_UNAVAILABLE} if the store fails
+     */
+    <T> T exclusively(Collection<String> keys, Supplier<T> body);
 }

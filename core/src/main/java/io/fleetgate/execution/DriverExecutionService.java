@@ -73,7 +73,10 @@ public final class DriverExecutionService {
     private static final Logger LOG = LoggerFactory.getLogger(DriverExecutionService.class);
     private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
     private static final int ATTEMPTS = 16;
+    /** Lost races after which a sync waits in line ({@link FleetgateStore#exclusively}). */
+    private static final int OPTIMISTIC_ATTEMPTS = 3;
 
+    private final FleetgateStore store;
     private final ExecutionRepository repo;
     private final WorkspaceDirectory workspaces;
     private final SessionRepository deviceSessions;
@@ -83,6 +86,7 @@ public final class DriverExecutionService {
     private final DriverStateMachine machine = DriverStateMachine.standard();
 
     private DriverExecutionService(Builder b) {
+        this.store = b.store;
         this.repo = b.store.execution();
         this.workspaces = b.store.workspaces();
         this.deviceSessions = b.store.sessions();
@@ -245,28 +249,44 @@ public final class DriverExecutionService {
             // Ids the store found taken by events this principal cannot see (row-level security):
             // refused as conflicts when the call is decided again.
             Set<String> hiddenIds = new java.util.HashSet<>();
+            // Optimistic first: decide in memory, commit if no batch moved meanwhile. A call that
+            // lost that race a few times (many devices syncing one batch at once, from any
+            // instance) decides again holding its batches' locks, where no other locked call can
+            // overtake it.
+            List<String> keys = events.stream().map(e -> "batch:" + e.batchId()).distinct().toList();
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                SyncPlan plan = new SyncPlan(principal, now, hiddenIds);
-                plan.prefetch(events);
-                for (DriverEventRequest e : events) {
-                    plan.apply(e);
+                SyncPlan committed = attempt < OPTIMISTIC_ATTEMPTS ? trySync(principal, events, now, hiddenIds)
+                        : store.exclusively(keys, () -> trySync(principal, events, now, hiddenIds));
+                if (committed != null) {
+                    committed.log();
+                    return committed.outcomes;
                 }
-                try {
-                    if (repo.commit(plan.changes(), plan.accepted, plan.quarantined)) {
-                        plan.log();
-                        return plan.outcomes;
-                    }
-                } catch (FleetgateException e) {
-                    if (e.code() != ErrorCode.EVENT_ID_CONFLICT
-                            || !(e.details().get(ExecutionRepository.TAKEN_EVENT_IDS) instanceof List<?> taken)
-                            || taken.isEmpty() || !hiddenIds.addAll(taken.stream().map(String::valueOf).toList())) {
-                        throw e;
-                    }
-                    continue; // nothing raced: decide again at once, refusing those ids
+                if (attempt < OPTIMISTIC_ATTEMPTS) {
+                    backOff(attempt);
                 }
-                backOff(attempt);
             }
             throw busy();
+        }
+    }
+
+    /** One decision and commit: the committed plan, or {@code null} if a batch moved meanwhile. */
+    private SyncPlan trySync(Principal principal, List<DriverEventRequest> events, Instant now, Set<String> hiddenIds) {
+        while (true) {
+            SyncPlan plan = new SyncPlan(principal, now, hiddenIds);
+            plan.prefetch(events);
+            for (DriverEventRequest e : events) {
+                plan.apply(e);
+            }
+            try {
+                return repo.commit(plan.changes(), plan.accepted, plan.quarantined) ? plan : null;
+            } catch (FleetgateException e) {
+                if (e.code() != ErrorCode.EVENT_ID_CONFLICT
+                        || !(e.details().get(ExecutionRepository.TAKEN_EVENT_IDS) instanceof List<?> taken)
+                        || taken.isEmpty() || !hiddenIds.addAll(taken.stream().map(String::valueOf).toList())) {
+                    throw e;
+                }
+                // nothing raced: decide again at once, refusing those ids (each round adds some)
+            }
         }
     }
 

@@ -19,6 +19,7 @@ import io.fleetgate.exclusive.PlaceDirectory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A {@link FleetgateStore} in memory, for unit tests of hosts and of the library. It keeps the
@@ -78,6 +80,14 @@ public final class InMemoryStore implements FleetgateStore {
     @Override
     public SessionRepository sessions() {
         return sessionStore;
+    }
+
+    /** Runs {@code body} holding the store's one lock, which every repository call takes too. */
+    @Override
+    public <T> T exclusively(Collection<String> keys, Supplier<T> body) {
+        synchronized (lock) {
+            return body.get();
+        }
     }
 
     private final class Workspaces implements WorkspaceDirectory {

@@ -59,7 +59,10 @@ public final class SessionService {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String WRONG = "wrong username or PIN";
     private static final int ATTEMPTS = 16;
+    /** Lost races after which a login waits in line ({@link FleetgateStore#exclusively}). */
+    private static final int OPTIMISTIC_ATTEMPTS = 2;
 
+    private final FleetgateStore store;
     private final CredentialRepository credentials;
     private final SessionRepository sessions;
     private final ExecutionRepository execution;
@@ -71,6 +74,7 @@ public final class SessionService {
     private final EventSignatures signatures;
 
     private SessionService(Builder b) {
+        this.store = b.store;
         this.credentials = b.store.credentials();
         this.sessions = b.store.sessions();
         this.execution = b.store.execution();
@@ -143,38 +147,51 @@ public final class SessionService {
         }
     }
 
+    // Optimistic first: read the current session, then replace it only if it is still current.
+    // A login that lost that race twice (many logins of one user at once, from any instance)
+    // decides again under the user's lock, where no other locked login can overtake it.
     private LoginResult open(String userId, String deviceId, Instant now) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<DeviceSession> current = sessions.findCurrent(userId);
-            String token = newToken();
-            if (current.isPresent()) {
-                DeviceSession c = current.get();
-                InvalidationReason unusable = c.unusableAt(now, settings.sessionIdleTimeout());
-                if (unusable == null && c.deviceId().equals(deviceId)) {
-                    if (sessions.rotateToken(c.id(), c.tokenHash(), hash(token), now)) {
-                        return new LoginResult(token, sessions.findById(c.id()).orElseThrow(), signatures.keyFor(c.id()));
-                    }
-                    continue;
-                }
-                if (unusable == null && !execution.findInProgressBatches(userId).isEmpty()) {
-                    LOG.atInfo().setMessage("login_blocked").addKeyValue("user_id", userId)
-                            .addKeyValue("device_id", deviceId).addKeyValue("session_id", c.id()).log();
-                    throw new FleetgateException(ErrorCode.SESSION_BLOCKED, "driver " + userId
-                            + " is on a route; a supervisor must end the session on the other device first",
-                            Map.of("session_id", c.id()), null);
-                }
-                DeviceSession next = newSession(userId, deviceId, token, now);
-                if (sessions.replace(c.id(), unusable == null ? InvalidationReason.DEVICE_CHANGED : unusable, next, now)) {
-                    return new LoginResult(token, next, signatures.keyFor(next.id()));
-                }
-            } else {
-                DeviceSession next = newSession(userId, deviceId, token, now);
-                if (sessions.replace(null, null, next, now)) {
-                    return new LoginResult(token, next, signatures.keyFor(next.id()));
-                }
+            LoginResult opened = attempt < OPTIMISTIC_ATTEMPTS ? tryOpen(userId, deviceId, now)
+                    : store.exclusively(List.of("user:" + userId), () -> tryOpen(userId, deviceId, now));
+            if (opened != null) {
+                return opened;
             }
         }
         throw new FleetgateException(ErrorCode.STORE_UNAVAILABLE, "logins for " + userId + " kept racing; retry");
+    }
+
+    /** One attempt: the new session, or {@code null} if another login changed the current one first. */
+    private LoginResult tryOpen(String userId, String deviceId, Instant now) {
+        Optional<DeviceSession> current = sessions.findCurrent(userId);
+        String token = newToken();
+        if (current.isPresent()) {
+            DeviceSession c = current.get();
+            InvalidationReason unusable = c.unusableAt(now, settings.sessionIdleTimeout());
+            if (unusable == null && c.deviceId().equals(deviceId)) {
+                if (sessions.rotateToken(c.id(), c.tokenHash(), hash(token), now)) {
+                    return new LoginResult(token, sessions.findById(c.id()).orElseThrow(), signatures.keyFor(c.id()));
+                }
+                return null;
+            }
+            if (unusable == null && !execution.findInProgressBatches(userId).isEmpty()) {
+                LOG.atInfo().setMessage("login_blocked").addKeyValue("user_id", userId)
+                        .addKeyValue("device_id", deviceId).addKeyValue("session_id", c.id()).log();
+                throw new FleetgateException(ErrorCode.SESSION_BLOCKED, "driver " + userId
+                        + " is on a route; a supervisor must end the session on the other device first",
+                        Map.of("session_id", c.id()), null);
+            }
+            DeviceSession next = newSession(userId, deviceId, token, now);
+            if (sessions.replace(c.id(), unusable == null ? InvalidationReason.DEVICE_CHANGED : unusable, next, now)) {
+                return new LoginResult(token, next, signatures.keyFor(next.id()));
+            }
+        } else {
+            DeviceSession next = newSession(userId, deviceId, token, now);
+            if (sessions.replace(null, null, next, now)) {
+                return new LoginResult(token, next, signatures.keyFor(next.id()));
+            }
+        }
+        return null;
     }
 
     /**

@@ -25,8 +25,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A {@link FleetgateStore} on PostgreSQL or SQLite.
@@ -49,6 +51,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final HikariDataSource ownedPool;
     private final Dialect dialect;
     private final MigrationRunner migrations;
+    private final Tx tx;
     private final PlaceDirectory places;
     private final ExclusiveSessionRepository exclusiveSessions;
     private final WorkspaceDirectory workspaces;
@@ -62,7 +65,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         this.dialect = dialect;
         SqlDialect sql = SqlDialect.of(dialect);
         Jdbi jdbi = Jdbi.create(dataSource);
-        Tx tx = new Tx(jdbi, sql);
+        this.tx = new Tx(jdbi, sql);
         this.migrations = new MigrationRunner(jdbi, sql, b.clock);
         this.places = new JdbcPlaceDirectory(tx);
         this.exclusiveSessions = new JdbcExclusiveSessionRepository(tx);
@@ -127,6 +130,18 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     @Override
     public SessionRepository sessions() {
         return sessions;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One transaction; on PostgreSQL it takes a transaction-scoped advisory lock per key
+     * ({@code pg_advisory_xact_lock} of the key's 64-bit hash), on SQLite the IMMEDIATE
+     * transaction already excludes every other writer.
+     */
+    @Override
+    public <T> T exclusively(Collection<String> keys, Supplier<T> body) {
+        return tx.exclusively(keys, body);
     }
 
     /** @return the database kind */

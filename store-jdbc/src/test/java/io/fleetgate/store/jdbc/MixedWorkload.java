@@ -104,6 +104,11 @@ final class MixedWorkload {
         return m;
     }
 
+    /** @return the clock every instance's services share */
+    TestClock clock() {
+        return clock;
+    }
+
     /** Places, a workspace, users and started batches, written through {@code store}. */
     void seed(FleetgateStore store) {
         store.places().upsertCharger(new Charger("ch_456", "gp_ch_456", CHARGER_AT));

@@ -92,7 +92,8 @@ public final class JdbcExclusiveSessionRepository implements ExclusiveSessionRep
             }
             throw new FleetgateException(ErrorCode.STORE_UNAVAILABLE,
                     "activation kept racing with other sessions of driver " + s.driverId() + "; retry");
-        });
+        }, h -> h.createQuery(findById).bind("id", s.id()).map(mapper).findOne() // connection lost while committing
+                .map(created -> new ActivationOutcome(created, null, List.of())).orElse(null));
     }
 
     private Optional<ExclusiveSession> insert(Handle h, ExclusiveSession s) {

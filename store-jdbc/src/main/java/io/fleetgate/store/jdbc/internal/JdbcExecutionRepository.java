@@ -327,13 +327,18 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
         List<BatchChange> ordered = new ArrayList<>(changes);
         ordered.sort(Comparator.comparing((BatchChange c) -> takesRoute(c.batch())).thenComparing(c -> c.batch().id()));
         try {
+            // If the connection is lost while committing, the first event tells whether it landed
+            // (its id was free when the events were decided, and all of them commit together).
             return tx.write(h -> {
                 updateBatches(h, ordered);
                 appendEvents(h, events);
                 keepQuarantined(h, quarantined);
                 return true;
-            });
-        } catch (Conflict c) {
+            }, events.isEmpty() ? null : h -> h.createQuery(findEventHashes)
+                    .bindList("ids", List.of(events.get(0).eventId()))
+                    .map((rs, ctx) -> rs.getString("content_hash"))
+                    .findFirst().filter(events.get(0).contentHash()::equals).map(hash -> Boolean.TRUE).orElse(null));
+        } catch (Tx.Undo lost) {
             return false;
         } catch (FleetgateException e) {
             throw e;
@@ -359,7 +364,7 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
         }
         for (int count : batch.execute()) {
             if (count == 0) {
-                throw Conflict.INSTANCE;
+                throw Tx.Undo.INSTANCE;
             }
             if (count < 0) {
                 throw new IllegalStateException("the JDBC driver did not report an UPDATE's row count ("
@@ -389,7 +394,7 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
     }
 
     /**
-     * The error for event ids the insert found taken: a {@link Conflict} (the caller re-reads and
+     * The error for event ids the insert found taken: a {@link Tx.Undo} (the caller re-reads and
      * decides again) when the acting principal can see every row holding them, else
      * {@code EVENT_ID_CONFLICT} naming the ids it cannot see. Row-level security hides another
      * driver's event, so re-reading would never find it and the caller would retry forever;
@@ -402,7 +407,7 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
                 .forEach(visible::add);
         List<String> hidden = taken.stream().filter(id -> !visible.contains(id)).toList();
         if (hidden.isEmpty()) {
-            return Conflict.INSTANCE;
+            return Tx.Undo.INSTANCE;
         }
         return new FleetgateException(ErrorCode.EVENT_ID_CONFLICT, "event ids " + hidden
                 + " were already recorded by events the caller cannot see",
@@ -579,16 +584,6 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
         Batch with(List<Stop> stops) {
             return new Batch(id, workspaceId, driverId, status, currentStopIndex, actualStartTime, actualEndTime,
                     metadata, version, stops, visitedStops, createdAt, updatedAt);
-        }
-    }
-
-    /** Aborts a commit's transaction: a compare-and-set lost or an event id taken. */
-    private static final class Conflict extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        static final Conflict INSTANCE = new Conflict();
-
-        private Conflict() {
-            super("commit conflict", null, false, false);
         }
     }
 

@@ -95,26 +95,28 @@ public final class JdbcSessionRepository implements SessionRepository {
         if (currentId != null) {
             Objects.requireNonNull(reason, "reason");
         }
-        return tx.write(h -> {
-            if (currentId != null && invalidate(h, currentId, reason, now) == 0) {
-                h.rollback();
-                return false;
-            }
-            int inserted = h.createUpdate(insert)
-                    .bind("id", next.id())
-                    .bind("user_id", next.userId())
-                    .bind("device_id", next.deviceId())
-                    .bind("token_hash", next.tokenHash())
-                    .bind("created_at", d.instant(next.createdAt()))
-                    .bind("last_active_at", d.instant(next.lastActiveAt()))
-                    .bind("expires_at", d.instant(next.expiresAt()))
-                    .execute();
-            if (inserted == 0) {
-                h.rollback();
-                return false;
-            }
-            return true;
-        });
+        try {
+            return tx.write(h -> {
+                if (currentId != null && invalidate(h, currentId, reason, now) == 0) {
+                    throw Tx.Undo.INSTANCE;
+                }
+                int inserted = h.createUpdate(insert)
+                        .bind("id", next.id())
+                        .bind("user_id", next.userId())
+                        .bind("device_id", next.deviceId())
+                        .bind("token_hash", next.tokenHash())
+                        .bind("created_at", d.instant(next.createdAt()))
+                        .bind("last_active_at", d.instant(next.lastActiveAt()))
+                        .bind("expires_at", d.instant(next.expiresAt()))
+                        .execute();
+                if (inserted == 0) {
+                    throw Tx.Undo.INSTANCE;
+                }
+                return true;
+            });
+        } catch (Tx.Undo lost) {
+            return false;
+        }
     }
 
     @Override

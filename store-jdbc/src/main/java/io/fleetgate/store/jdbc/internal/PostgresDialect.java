@@ -33,6 +33,8 @@ import java.util.Set;
 public final class PostgresDialect extends SqlDialect {
     private static final Set<String> RETRYABLE = Set.of("40001", "40P01");
     private static final Set<String> UNAVAILABLE = Set.of("57P01", "57P02", "57P03", "53300");
+    /** A transaction-scoped advisory lock on a text key (64-bit hash; a collision only serialises more). */
+    private static final String LOCK_KEY = "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(?, 0))) AS locked";
     private static final String BIND_PRINCIPAL = "SELECT set_config('fleetgate.role', ?, true), "
             + "set_config('fleetgate.user_id', ?, true), set_config('fleetgate.workspace_id', ?, true)";
 
@@ -72,6 +74,13 @@ public final class PostgresDialect extends SqlDialect {
     }
 
     /** One statement, one round trip: the three settings, local to the current transaction. */
+    @Override
+    public void lockKeys(Handle handle, java.util.List<String> keys) {
+        for (String key : keys) {
+            handle.createQuery(LOCK_KEY).bind(0, key).mapTo(Integer.class).one();
+        }
+    }
+
     @Override
     public void bindPrincipal(Handle handle, Principal principal) {
         AccessSettings s = settings(principal);

@@ -116,6 +116,17 @@ public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
     }
 
     /**
+     * Takes, for the rest of the transaction, an exclusive lock on each key that every instance
+     * sharing the database respects ({@link Tx#exclusively}). Does nothing where a write
+     * transaction already excludes every other writer (SQLite's IMMEDIATE transactions).
+     *
+     * @param handle a handle inside a transaction
+     * @param keys   the keys, sorted, so that two callers cannot take them in opposite orders
+     */
+    public void lockKeys(Handle handle, java.util.List<String> keys) {
+    }
+
+    /**
      * Tells the database, as the first statement of a transaction, which principal the
      * transaction acts for. Does nothing on a database without row-level security.
      *

@@ -3,13 +3,16 @@ package io.fleetgate.store.jdbc.internal;
 import io.fleetgate.ErrorCode;
 import io.fleetgate.FleetgateException;
 import io.fleetgate.internal.AccessContext;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.ConnectionException;
 
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Runs units of work against the database and turns what can go wrong into fleetgate's terms.
@@ -26,13 +29,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * or the system when there is none ({@link SqlDialect#bindPrincipal}). That costs a read two round
  * trips more than in auto-commit mode (the settings, and the commit) and a write one more (the
  * settings); the {@code BEGIN} travels with the first statement. On SQLite nothing changes: reads
- * run in auto-commit mode. Thread-safe.
+ * run in auto-commit mode.
+ *
+ * <p>A connection lost in the middle of a unit (a terminated backend) loses nothing: the
+ * transaction never committed, so the unit runs once more on another connection. A connection
+ * lost while committing leaves the outcome unknown; a unit that can tell whether its own write
+ * landed ({@link #write(HandleCallback, HandleCallback)}) looks, and either returns what it wrote
+ * or runs again; any other gets {@code STORE_UNAVAILABLE} saying the change may have been applied.
+ *
+ * <p>{@link #exclusively} runs a caller's sequence of units as one transaction holding locks on
+ * named keys, for decisions that lost too many optimistic races. Thread-safe.
  */
 public final class Tx {
     static final int ATTEMPTS = 8;
 
     private final Jdbi jdbi;
     private final SqlDialect dialect;
+    /** The transaction of an {@link #exclusively} call in progress on this thread, if any. */
+    private final ThreadLocal<Handle> bound = new ThreadLocal<>();
 
     /**
      * @param jdbi    the database
@@ -58,7 +72,48 @@ public final class Tx {
      * @return its result
      */
     public <T> T write(HandleCallback<T, RuntimeException> work) {
-        return run(work, true);
+        return run(work, true, false, null);
+    }
+
+    /**
+     * As {@link #write(HandleCallback)}, for a unit that can tell afterwards whether it committed:
+     * when the connection is lost while committing, {@code verify} runs on another connection and
+     * returns the unit's result if its write is there, or {@code null} if not (then the unit runs
+     * again).
+     *
+     * @param work   the unit; may run more than once
+     * @param verify looks for the unit's write; {@code null} when it is not there
+     * @param <T>    its result
+     * @return its result
+     */
+    public <T> T write(HandleCallback<T, RuntimeException> work, HandleCallback<T, RuntimeException> verify) {
+        return run(work, true, false, verify);
+    }
+
+    /**
+     * Runs {@code body} as one transaction that first takes the dialect's lock on each key
+     * ({@link SqlDialect#lockKeys}); every unit {@code body} runs through this runner joins that
+     * transaction (writes each in a savepoint, so a unit that fails leaves the rest intact), and
+     * the body runs again from the start if the transaction loses a retryable race.
+     *
+     * @param keys the keys, in any order
+     * @param body the work; may run more than once
+     * @param <T>  its result
+     * @return its result
+     */
+    public <T> T exclusively(Collection<String> keys, Supplier<T> body) {
+        if (bound.get() != null) {
+            return body.get();
+        }
+        return run(h -> {
+            dialect.lockKeys(h, keys.stream().sorted().distinct().toList());
+            bound.set(h);
+            try {
+                return body.get();
+            } finally {
+                bound.remove();
+            }
+        }, true, false, null);
     }
 
     /**
@@ -71,7 +126,7 @@ public final class Tx {
      * @return its result
      */
     public <T> T read(HandleCallback<T, RuntimeException> work) {
-        return run(work, false, false);
+        return run(work, false, false, null);
     }
 
     /**
@@ -83,20 +138,29 @@ public final class Tx {
      * @return its result
      */
     public <T> T readReference(HandleCallback<T, RuntimeException> work) {
-        return run(work, false, true);
+        return run(work, false, true, null);
     }
 
-    private <T> T run(HandleCallback<T, RuntimeException> work, boolean transactional) {
-        return run(work, transactional, false);
-    }
-
-    private <T> T run(HandleCallback<T, RuntimeException> work, boolean transactional, boolean reference) {
+    private <T> T run(HandleCallback<T, RuntimeException> work, boolean transactional, boolean reference,
+                      HandleCallback<T, RuntimeException> verify) {
+        Handle joined = bound.get();
+        if (joined != null) {
+            return transactional ? inSavepoint(joined, work) : work.withHandle(joined);
+        }
+        boolean inTransaction = transactional || (!reference && dialect.readsInTransaction());
+        boolean[] committing = {false};
         for (int attempt = 1; ; attempt++) {
             try {
-                return transactional || (!reference && dialect.readsInTransaction()) ? jdbi.inTransaction(h -> {
+                if (!inTransaction) {
+                    return jdbi.withHandle(work);
+                }
+                committing[0] = false;
+                return jdbi.inTransaction(h -> {
                     dialect.bindPrincipal(h, AccessContext.current());
-                    return work.withHandle(h);
-                }) : jdbi.withHandle(work);
+                    T result = work.withHandle(h);
+                    committing[0] = true;
+                    return result;
+                });
             } catch (FleetgateException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -109,12 +173,44 @@ public final class Tx {
                 if (retryable) {
                     throw unavailable("the store stayed busy; retry later", e);
                 }
-                if (e instanceof ConnectionException || (sql != null && dialect.isUnavailable(sql))) {
+                boolean lost = e instanceof ConnectionException || (sql != null && dialect.isUnavailable(sql));
+                if (!lost) {
+                    throw e;
+                }
+                if (inTransaction && committing[0]) {
+                    // the outcome is unknown: look for the unit's write where it can tell
+                    T found = verify == null ? null : read(verify);
+                    if (found != null) {
+                        return found;
+                    }
+                    if (verify == null) {
+                        throw unavailable("the connection was lost while committing; the change may have been applied", e);
+                    }
+                } else if (!inTransaction || e instanceof ConnectionException || attempt > 1) {
+                    // an auto-committed statement may have been applied; no connection to be had
+                    // (the database is down) or lost twice: say so at once
                     throw unavailable("the store cannot be reached; retry later", e);
                 }
-                throw e;
+                // the connection died under the unit, before its commit: nothing was applied
+                if (attempt >= ATTEMPTS) {
+                    throw unavailable("the store cannot be reached; retry later", e);
+                }
             }
         }
+    }
+
+    private static <T> T inSavepoint(Handle h, HandleCallback<T, RuntimeException> work) {
+        String name = "fleetgate_unit";
+        h.savepoint(name);
+        T result;
+        try {
+            result = work.withHandle(h);
+        } catch (RuntimeException e) {
+            h.rollbackToSavepoint(name);
+            throw e;
+        }
+        h.releaseSavepoint(name);
+        return result;
     }
 
     /**
@@ -126,6 +222,21 @@ public final class Tx {
     public boolean isUniqueViolation(RuntimeException e) {
         SQLException sql = sqlCause(e);
         return sql != null && dialect.isUniqueViolation(sql);
+    }
+
+    /**
+     * Thrown inside a write unit to undo it without an error: the unit's transaction (or, inside
+     * {@link #exclusively}, its savepoint) rolls back and the exception reaches the caller of
+     * {@link #write}, who catches it and reports a lost race. Never retried.
+     */
+    public static final class Undo extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        /** The one instance; it carries no stack trace. */
+        public static final Undo INSTANCE = new Undo();
+
+        private Undo() {
+            super("unit undone", null, false, false);
+        }
     }
 
     private static FleetgateException unavailable(String message, RuntimeException cause) {

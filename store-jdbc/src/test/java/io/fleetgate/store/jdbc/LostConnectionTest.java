@@ -1,0 +1,217 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.ErrorCode;
+import io.fleetgate.FleetgateException;
+import io.fleetgate.Principal;
+import io.fleetgate.exclusive.ActivateRequest;
+import io.fleetgate.exclusive.ExclusiveSession;
+import io.fleetgate.exclusive.ExclusiveSessionStatus;
+import io.fleetgate.session.LoginRequest;
+import io.fleetgate.execution.DriverEventRequest;
+import io.fleetgate.execution.DriverEventType;
+import io.fleetgate.execution.EventOutcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What a connection lost in the middle of a write does, made exact by a {@code DataSource} that
+ * loses the connection on cue: before the commit nothing was applied and the unit runs again;
+ * while committing the outcome is unknown, so a write that can look for itself (an activation,
+ * a sync) looks and answers with what landed, and any other answers {@code STORE_UNAVAILABLE}
+ * saying it may have been applied. Never a second copy, never a lost acknowledged write.
+ */
+class LostConnectionTest {
+    private final SqliteFixture fixture = new SqliteFixture();
+    private final Faults faults = new Faults();
+    private JdbcStore base;
+    private JdbcStore store;
+    private MixedWorkload.Instance services;
+    private MixedWorkload load;
+
+    @BeforeEach
+    void open() {
+        base = JdbcStore.builder().sqlite(fixture.file()).build();
+        load = new MixedWorkload(java.util.Set.of());
+        load.seed(base);
+        store = JdbcStore.builder().dataSource(faults.wrap(base.dataSource())).migrate(false).build();
+        services = load.instance(store);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+        base.close();
+        fixture.close();
+    }
+
+    @Test
+    void activateWhenConnectionLostAfterCommitThenAnswersWithTheStoredSession() {
+        faults.arm(Fault.LOSE_AFTER_COMMIT, 1);
+        ExclusiveSession s = activate("x_1");
+        assertThat(faults.injected()).isEqualTo(1);
+        assertThat(s.status()).isEqualTo(ExclusiveSessionStatus.ACTIVE);
+        assertThat(count("SELECT count(*) FROM exclusive_sessions WHERE driver_id = 'x_1'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM exclusive_sessions WHERE id = '" + s.id() + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void activateWhenConnectionLostInsteadOfCommitThenRunsAgainAndStoresOnce() {
+        faults.arm(Fault.LOSE_INSTEAD_OF_COMMIT, 1);
+        ExclusiveSession s = activate("x_2");
+        assertThat(faults.injected()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM exclusive_sessions WHERE driver_id = 'x_2'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM exclusive_sessions WHERE id = '" + s.id() + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void activateWhenConnectionLostMidUnitOnceThenRunsAgainOnAnother() {
+        faults.arm(Fault.LOSE_ON_STATEMENT, 1);
+        ExclusiveSession s = activate("x_3");
+        assertThat(faults.injected()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM exclusive_sessions WHERE id = '" + s.id() + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void activateWhenConnectionLostMidUnitTwiceThenUnavailableAndNothingStored() {
+        faults.arm(Fault.LOSE_ON_STATEMENT, 2);
+        assertThatThrownBy(() -> activate("x_4"))
+                .isInstanceOfSatisfying(FleetgateException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
+        assertThat(faults.injected()).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM exclusive_sessions WHERE driver_id = 'x_4'")).isZero();
+    }
+
+    @Test
+    void syncWhenConnectionLostAfterCommitThenAcceptedOnceAndBatchMovedOnce() {
+        long versionBefore = count("SELECT version FROM delivery_batches WHERE id = 'b_0'");
+        String id = UUID.randomUUID().toString();
+        faults.arm(Fault.LOSE_AFTER_COMMIT, 1);
+        List<EventOutcome> out = services.execution().sync(Principal.driver("e_0"), List.of(
+                DriverEventRequest.of(id, "b_0", DriverEventType.DELAY_REPORTED, load.clock().instant().minusSeconds(60))));
+        assertThat(faults.injected()).isEqualTo(1);
+        assertThat(out).extracting(EventOutcome::result).containsExactly(EventOutcome.Result.ACCEPTED);
+        assertThat(count("SELECT count(*) FROM driver_events WHERE event_id = '" + id + "'")).isEqualTo(1);
+        assertThat(count("SELECT version FROM delivery_batches WHERE id = 'b_0'")).isEqualTo(versionBefore + 1);
+    }
+
+    @Test
+    void loginWhenConnectionLostAfterCommitThenUnavailableSayingItMayHaveBeenApplied() {
+        faults.arm(Fault.LOSE_AFTER_COMMIT, 1);
+        assertThatThrownBy(() -> services.sessions().login(Principal.system(),
+                new LoginRequest("user0", "482193", "device-0")))
+                .isInstanceOfSatisfying(FleetgateException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("may have been applied");
+                });
+        assertThat(faults.injected()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM driver_sessions WHERE user_id = 'u_0' AND invalidated_at IS NULL")).isEqualTo(1);
+    }
+
+    private ExclusiveSession activate(String driver) {
+        return services.exclusive().activate(Principal.driver(driver),
+                ActivateRequest.of("m_123", "ch_456", 30.2682, -97.7431).withAccuracy(12.5));
+    }
+
+    private long count(String sql) {
+        try (Connection c = base.dataSource().getConnection();
+             var rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    enum Fault { LOSE_AFTER_COMMIT, LOSE_INSTEAD_OF_COMMIT, LOSE_ON_STATEMENT }
+
+    /** Wraps a DataSource so that its connections fail as armed, then behave again. */
+    static final class Faults {
+        private volatile Fault fault;
+        private final AtomicInteger remaining = new AtomicInteger();
+        private final AtomicInteger injected = new AtomicInteger();
+
+        void arm(Fault f, int times) {
+            fault = f;
+            remaining.set(times);
+        }
+
+        int injected() {
+            return injected.get();
+        }
+
+        private boolean fire(Fault f) {
+            if (fault != f) {
+                return false;
+            }
+            if (remaining.getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
+                return false;
+            }
+            injected.incrementAndGet();
+            return true;
+        }
+
+        private static SQLException lost() {
+            return new SQLNonTransientConnectionException("connection lost (injected)", "08006");
+        }
+
+        DataSource wrap(DataSource real) {
+            return proxy(DataSource.class, (self, m, args) -> {
+                Object result = invoke(real, m, args);
+                return m.getName().equals("getConnection") ? connection((Connection) result) : result;
+            });
+        }
+
+        private Connection connection(Connection real) {
+            return proxy(Connection.class, (self, m, args) -> {
+                switch (m.getName()) {
+                    case "commit" -> {
+                        if (fire(Fault.LOSE_AFTER_COMMIT)) {
+                            real.commit();
+                            throw lost();
+                        }
+                        if (fire(Fault.LOSE_INSTEAD_OF_COMMIT)) {
+                            real.rollback();
+                            throw lost();
+                        }
+                    }
+                    case "prepareStatement" -> {
+                        if (!real.getAutoCommit() && fire(Fault.LOSE_ON_STATEMENT)) {
+                            throw lost();
+                        }
+                    }
+                    default -> {
+                    }
+                }
+                return invoke(real, m, args);
+            });
+        }
+
+        private static Object invoke(Object target, java.lang.reflect.Method m, Object[] args) throws Throwable {
+            try {
+                return m.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+            return (T) Proxy.newProxyInstance(LostConnectionTest.class.getClassLoader(), new Class<?>[]{type}, handler);
+        }
+    }
+}
