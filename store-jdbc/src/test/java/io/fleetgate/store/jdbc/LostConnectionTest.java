@@ -79,21 +79,30 @@ class LostConnectionTest {
     }
 
     @Test
-    void activateWhenConnectionLostMidUnitOnceThenRunsAgainOnAnother() {
-        faults.arm(Fault.LOSE_ON_STATEMENT, 1);
+    void activateWhenConnectionLostMidUnitThreeTimesThenRunsAgainOnAnother() {
+        faults.arm(Fault.LOSE_ON_STATEMENT, 3);
         ExclusiveSession s = activate("x_3");
-        assertThat(faults.injected()).isEqualTo(1);
+        assertThat(faults.injected()).isEqualTo(3);
         assertThat(count("SELECT count(*) FROM exclusive_sessions WHERE id = '" + s.id() + "'")).isEqualTo(1);
     }
 
     @Test
-    void activateWhenConnectionLostMidUnitTwiceThenUnavailableAndNothingStored() {
-        faults.arm(Fault.LOSE_ON_STATEMENT, 2);
+    void activateWhenConnectionLostMidUnitFourTimesThenUnavailableAndNothingStored() {
+        faults.arm(Fault.LOSE_ON_STATEMENT, 4);
         assertThatThrownBy(() -> activate("x_4"))
                 .isInstanceOfSatisfying(FleetgateException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
-        assertThat(faults.injected()).isEqualTo(2);
+        assertThat(faults.injected()).isEqualTo(4);
         assertThat(count("SELECT count(*) FROM exclusive_sessions WHERE driver_id = 'x_4'")).isZero();
+    }
+
+    @Test
+    void activateWhenConnectionLostAfterCommitAndTheCheckLosesItToThenStillAnswersWithTheStoredSession() {
+        faults.arm(Fault.LOSE_AFTER_COMMIT, 1).arm(Fault.LOSE_ON_ANY_STATEMENT, 2);
+        ExclusiveSession s = activate("x_6");
+        assertThat(faults.injected()).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM exclusive_sessions WHERE driver_id = 'x_6'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM exclusive_sessions WHERE id = '" + s.id() + "'")).isEqualTo(1);
     }
 
     @Test
@@ -137,30 +146,39 @@ class LostConnectionTest {
         }
     }
 
-    enum Fault { LOSE_AFTER_COMMIT, LOSE_INSTEAD_OF_COMMIT, LOSE_ON_STATEMENT }
+    enum Fault {
+        /** commit, then lose the connection before its answer */
+        LOSE_AFTER_COMMIT,
+        /** roll back, then lose the connection: the commit never happened */
+        LOSE_INSTEAD_OF_COMMIT,
+        /** lose the connection when a statement is prepared inside a transaction */
+        LOSE_ON_STATEMENT,
+        /** lose the connection when any statement is prepared */
+        LOSE_ON_ANY_STATEMENT
+    }
 
-    /** Wraps a DataSource so that its connections fail as armed, then behave again. */
+    /** Wraps a DataSource so that its connections fail as armed, stage after stage, then behave. */
     static final class Faults {
-        private volatile Fault fault;
-        private final AtomicInteger remaining = new AtomicInteger();
+        private final java.util.Deque<Fault> stages = new java.util.ArrayDeque<>();
         private final AtomicInteger injected = new AtomicInteger();
 
-        void arm(Fault f, int times) {
-            fault = f;
-            remaining.set(times);
+        /** Adds {@code times} failures of kind {@code f} after those armed before. */
+        synchronized Faults arm(Fault f, int times) {
+            for (int i = 0; i < times; i++) {
+                stages.addLast(f);
+            }
+            return this;
         }
 
         int injected() {
             return injected.get();
         }
 
-        private boolean fire(Fault f) {
-            if (fault != f) {
+        private synchronized boolean fire(Fault f) {
+            if (stages.peekFirst() != f) {
                 return false;
             }
-            if (remaining.getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
-                return false;
-            }
+            stages.removeFirst();
             injected.incrementAndGet();
             return true;
         }
@@ -190,7 +208,7 @@ class LostConnectionTest {
                         }
                     }
                     case "prepareStatement" -> {
-                        if (!real.getAutoCommit() && fire(Fault.LOSE_ON_STATEMENT)) {
+                        if ((!real.getAutoCommit() && fire(Fault.LOSE_ON_STATEMENT)) || fire(Fault.LOSE_ON_ANY_STATEMENT)) {
                             throw lost();
                         }
                     }

@@ -42,6 +42,8 @@ import java.util.function.Supplier;
  */
 public final class Tx {
     static final int ATTEMPTS = 8;
+    /** Times a unit runs again on another connection after its connection died before commit. */
+    static final int RERUNS_AFTER_LOST_CONNECTION = 3;
 
     private final Jdbi jdbi;
     private final SqlDialect dialect;
@@ -179,21 +181,34 @@ public final class Tx {
                 }
                 if (inTransaction && committing[0]) {
                     // the outcome is unknown: look for the unit's write where it can tell
-                    T found = verify == null ? null : read(verify);
+                    T found = verify == null ? null : check(verify);
                     if (found != null) {
                         return found;
                     }
                     if (verify == null) {
                         throw unavailable("the connection was lost while committing; the change may have been applied", e);
                     }
-                } else if (!inTransaction || e instanceof ConnectionException || attempt > 1) {
+                } else if (!inTransaction || e instanceof ConnectionException || attempt > RERUNS_AFTER_LOST_CONNECTION) {
                     // an auto-committed statement may have been applied; no connection to be had
-                    // (the database is down) or lost twice: say so at once
+                    // (the database is down) or lost again and again: say so at once
                     throw unavailable("the store cannot be reached; retry later", e);
                 }
                 // the connection died under the unit, before its commit: nothing was applied
                 if (attempt >= ATTEMPTS) {
                     throw unavailable("the store cannot be reached; retry later", e);
+                }
+            }
+        }
+    }
+
+    /** Runs a unit's check, a read, again on another connection as long as connections die under it. */
+    private <T> T check(HandleCallback<T, RuntimeException> verify) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read(verify);
+            } catch (FleetgateException e) {
+                if (e.code() != ErrorCode.STORE_UNAVAILABLE || attempt > RERUNS_AFTER_LOST_CONNECTION) {
+                    throw e;
                 }
             }
         }
