@@ -45,12 +45,12 @@ public class FleetgateException extends RuntimeException {
         this.details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
-    /** @return the refusal's code */
+    /** {@return the refusal's code} */
     public ErrorCode code() {
         return code;
     }
 
-    /** @return extra facts for the caller, in a stable order; never {@code null} */
+    /** {@return extra facts for the caller, in a stable order; never {@code null}} */
     public Map<String, Object> details() {
         return details;
     }

@@ -89,12 +89,12 @@ public final class FleetgateSettings {
         this.maxSpeedKmh = b.maxSpeedKmh;
     }
 
-    /** @return the defaults */
+    /** {@return the defaults} */
     public static FleetgateSettings defaults() {
         return DEFAULTS;
     }
 
-    /** @return a builder holding the defaults */
+    /** {@return a builder holding the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -145,7 +145,7 @@ public final class FleetgateSettings {
         }
     }
 
-    /** @return how close to a charger a driver must be to activate, metres */
+    /** {@return how close to a charger a driver must be to activate, metres} */
     public double chargerRadiusM() {
         return chargerRadiusM;
     }
@@ -164,57 +164,57 @@ public final class FleetgateSettings {
         set.accept(value);
     }
 
-    /** @return how long an exclusive session lasts from activation */
+    /** {@return how long an exclusive session lasts from activation} */
     public Duration exclusiveDuration() {
         return exclusiveDuration;
     }
 
-    /** @return the worst reported GPS accuracy accepted for activation, metres */
+    /** {@return the worst reported GPS accuracy accepted for activation, metres} */
     public double maxAccuracyM() {
         return maxAccuracyM;
     }
 
-    /** @return how long a device session may go without an authenticated call */
+    /** {@return how long a device session may go without an authenticated call} */
     public Duration sessionIdleTimeout() {
         return sessionIdleTimeout;
     }
 
-    /** @return how long a device session lasts at most */
+    /** {@return how long a device session lasts at most} */
     public Duration sessionMaxAge() {
         return sessionMaxAge;
     }
 
-    /** @return wrong PINs for one username that lock it */
+    /** {@return wrong PINs for one username that lock it} */
     public int loginMaxAttempts() {
         return loginMaxAttempts;
     }
 
-    /** @return how long a lock lasts, and the window failures are counted in */
+    /** {@return how long a lock lasts, and the window failures are counted in} */
     public Duration loginLockout() {
         return loginLockout;
     }
 
-    /** @return PBKDF2 iterations for new PIN hashes */
+    /** {@return PBKDF2 iterations for new PIN hashes} */
     public int pinHashIterations() {
         return pinHashIterations;
     }
 
-    /** @return a copy of the PIN pepper, or {@code null} when none is set */
+    /** {@return a copy of the PIN pepper, or {@code null} when none is set} */
     public byte[] pinPepper() {
         return pinPepper == null ? null : pinPepper.clone();
     }
 
-    /** @return a copy of the event-signing secret, or {@code null} when none is set */
+    /** {@return a copy of the event-signing secret, or {@code null} when none is set} */
     public byte[] signingSecret() {
         return signingSecret == null ? null : signingSecret.clone();
     }
 
-    /** @return how far ahead of the server clock an event's {@code recorded_at} may be */
+    /** {@return how far ahead of the server clock an event's {@code recorded_at} may be} */
     public Duration eventFutureTolerance() {
         return eventFutureTolerance;
     }
 
-    /** @return the speed between a driver's located events above which they are flagged, km/h */
+    /** {@return the speed between a driver's located events above which they are flagged, km/h} */
     public double maxSpeedKmh() {
         return maxSpeedKmh;
     }
@@ -254,8 +254,9 @@ public final class FleetgateSettings {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param timeout one minute to one day
-         * @return this builder
          * @throws IllegalArgumentException naming {@code SESSION_IDLE_TIMEOUT_MIN} if out of range
          */
         public Builder sessionIdleTimeout(Duration timeout) {
@@ -264,8 +265,9 @@ public final class FleetgateSettings {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param age one hour to 30 days
-         * @return this builder
          * @throws IllegalArgumentException naming {@code SESSION_MAX_AGE_H} if out of range
          */
         public Builder sessionMaxAge(Duration age) {
@@ -274,8 +276,9 @@ public final class FleetgateSettings {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param attempts 1 to 100
-         * @return this builder
          * @throws IllegalArgumentException naming {@code LOGIN_MAX_ATTEMPTS} if out of range
          */
         public Builder loginMaxAttempts(int attempts) {
@@ -287,8 +290,9 @@ public final class FleetgateSettings {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param lockout one minute to one day
-         * @return this builder
          * @throws IllegalArgumentException naming {@code LOGIN_LOCKOUT_MIN} if out of range
          */
         public Builder loginLockout(Duration lockout) {
@@ -297,8 +301,9 @@ public final class FleetgateSettings {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param iterations 1,000 to 10,000,000; production wants the default 600,000
-         * @return this builder
          * @throws IllegalArgumentException naming {@code PIN_HASH_ITERATIONS} if out of range
          */
         public Builder pinHashIterations(int iterations) {
@@ -310,8 +315,9 @@ public final class FleetgateSettings {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param pepper at least 16 bytes, or {@code null} for none
-         * @return this builder
          * @throws IllegalArgumentException naming {@code FLEETGATE_PIN_PEPPER} if too short
          */
         public Builder pinPepper(byte[] pepper) {
@@ -323,8 +329,9 @@ public final class FleetgateSettings {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param secret at least 32 bytes, or {@code null} for none
-         * @return this builder
          * @throws IllegalArgumentException naming {@code FLEETGATE_SIGNING_SECRET} if too short
          */
         public Builder signingSecret(byte[] secret) {
@@ -344,8 +351,9 @@ public final class FleetgateSettings {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param tolerance 0 to one day
-         * @return this builder
          * @throws IllegalArgumentException naming {@code EVENT_FUTURE_TOLERANCE_S} if out of range
          */
         public Builder eventFutureTolerance(Duration tolerance) {
@@ -358,8 +366,9 @@ public final class FleetgateSettings {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param kmh greater than 0
-         * @return this builder
          * @throws IllegalArgumentException naming {@code MAX_SPEED_KMH} if not positive and finite
          */
         public Builder maxSpeedKmh(double kmh) {
@@ -368,8 +377,9 @@ public final class FleetgateSettings {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param metres greater than 0
-         * @return this builder
          * @throws IllegalArgumentException naming {@code CHARGER_RADIUS_M} if not positive and finite
          */
         public Builder chargerRadiusMeters(double metres) {
@@ -378,8 +388,9 @@ public final class FleetgateSettings {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param duration at least one second, at most one day
-         * @return this builder
          * @throws IllegalArgumentException naming {@code EXCLUSIVE_DURATION_MIN} if out of range
          */
         public Builder exclusiveDuration(Duration duration) {
@@ -396,8 +407,9 @@ public final class FleetgateSettings {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param metres greater than 0
-         * @return this builder
          * @throws IllegalArgumentException naming {@code MAX_ACCURACY_M} if not positive and finite
          */
         public Builder maxAccuracyMeters(double metres) {
@@ -405,7 +417,7 @@ public final class FleetgateSettings {
             return this;
         }
 
-        /** @return the settings */
+        /** {@return the settings} */
         public FleetgateSettings build() {
             return new FleetgateSettings(this);
         }

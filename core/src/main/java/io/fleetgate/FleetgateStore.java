@@ -19,22 +19,22 @@ import java.util.function.Supplier;
  */
 public interface FleetgateStore {
 
-    /** @return chargers and merchants, the reference data exclusive sessions need */
+    /** {@return chargers and merchants, the reference data exclusive sessions need} */
     PlaceDirectory places();
 
-    /** @return exclusive sessions */
+    /** {@return exclusive sessions} */
     ExclusiveSessionRepository exclusiveSessions();
 
-    /** @return workspaces */
+    /** {@return workspaces} */
     WorkspaceDirectory workspaces();
 
-    /** @return delivery batches, the event log and the quarantine */
+    /** {@return delivery batches, the event log and the quarantine} */
     ExecutionRepository execution();
 
-    /** @return usernames, PIN hashes and failed-login counts */
+    /** {@return usernames, PIN hashes and failed-login counts} */
     CredentialRepository credentials();
 
-    /** @return device sessions */
+    /** {@return device sessions} */
     SessionRepository sessions();
 
     /**

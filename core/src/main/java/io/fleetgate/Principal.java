@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public sealed interface Principal {
 
-    /** @return the acting user's id, or {@code "system"} for {@link System} */
+    /** {@return the acting user's id, or {@code "system"} for {@link System}} */
     String userId();
 
     /**
@@ -80,32 +80,35 @@ public sealed interface Principal {
     }
 
     /**
+     * {@return a driver principal}
+     *
      * @param userId the driver's id
-     * @return a driver principal
      */
     static Driver driver(String userId) {
         return new Driver(userId);
     }
 
     /**
+     * {@return a supervisor principal}
+     *
      * @param userId      the supervisor's id
      * @param workspaceId the workspace they act in
-     * @return a supervisor principal
      */
     static Supervisor supervisor(String userId, String workspaceId) {
         return new Supervisor(userId, workspaceId);
     }
 
     /**
+     * {@return a member principal}
+     *
      * @param userId      the member's id
      * @param workspaceId the workspace they read
-     * @return a member principal
      */
     static Member member(String userId, String workspaceId) {
         return new Member(userId, workspaceId);
     }
 
-    /** @return the system principal */
+    /** {@return the system principal} */
     static System system() {
         return System.INSTANCE;
     }

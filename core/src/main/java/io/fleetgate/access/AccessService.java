@@ -24,7 +24,11 @@ public final class AccessService {
 
     private final WorkspaceDirectory directory;
 
-    /** @param store where workspaces and memberships live */
+    /**
+     * Creates the service on a store.
+     *
+     * @param store where workspaces and memberships live
+     */
     public AccessService(FleetgateStore store) {
         this.directory = Objects.requireNonNull(store, "store").workspaces();
     }
@@ -93,10 +97,11 @@ public final class AccessService {
     }
 
     /**
+     * {@return the memberships the caller may see}
+     *
      * @param principal the user themselves, a supervisor or member (their memberships in that
      *                  principal's workspace only), or the system (all)
      * @param userId    the user
-     * @return the memberships the caller may see
      */
     public List<Membership> memberships(Principal principal, String userId) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -149,8 +154,9 @@ public final class AccessService {
     }
 
     /**
+     * {@return the workspace a supervisor or member acts in, else {@code null}}
+     *
      * @param principal a principal
-     * @return the workspace a supervisor or member acts in, else {@code null}
      */
     static String workspaceOf(Principal principal) {
         if (principal instanceof Principal.Supervisor s) {

@@ -14,8 +14,9 @@ public interface WorkspaceDirectory {
     void upsertWorkspace(Workspace workspace);
 
     /**
+     * {@return the workspace, if known}
+     *
      * @param id a workspace id
-     * @return the workspace, if known
      */
     Optional<Workspace> findWorkspace(String id);
 
@@ -27,21 +28,24 @@ public interface WorkspaceDirectory {
     void upsertMembership(Membership membership);
 
     /**
+     * {@return whether there was such a membership}
+     *
      * @param userId      the user
      * @param workspaceId the workspace
-     * @return whether there was such a membership
      */
     boolean removeMembership(String userId, String workspaceId);
 
     /**
+     * {@return the user's memberships, by workspace id}
+     *
      * @param userId a user
-     * @return the user's memberships, by workspace id
      */
     List<Membership> findMemberships(String userId);
 
     /**
+     * {@return its memberships, by user id}
+     *
      * @param workspaceId a workspace
-     * @return its memberships, by user id
      */
     List<Membership> findMembers(String workspaceId);
 }

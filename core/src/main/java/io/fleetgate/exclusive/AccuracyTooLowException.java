@@ -13,6 +13,8 @@ public final class AccuracyTooLowException extends FleetgateException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the refusal with both figures.
+     *
      * @param accuracyM    the reported accuracy, metres
      * @param maxAccuracyM the cap, metres
      */

@@ -35,8 +35,9 @@ public record ActivateRequest(
     }
 
     /**
+     * {@return a copy carrying it}
+     *
      * @param metres the reported accuracy
-     * @return a copy carrying it
      */
     public ActivateRequest withAccuracy(Double metres) {
         return new ActivateRequest(merchantId, merchantPlaceId, chargerId, lat, lng, metres, intentSessionId);

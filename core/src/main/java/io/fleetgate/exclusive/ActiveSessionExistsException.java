@@ -14,14 +14,18 @@ public final class ActiveSessionExistsException extends FleetgateException {
 
     private final transient ExclusiveSession existing;
 
-    /** @param existing the driver's ACTIVE session */
+    /**
+     * Creates the refusal, carrying the session that stands in the way.
+     *
+     * @param existing the driver's ACTIVE session
+     */
     public ActiveSessionExistsException(ExclusiveSession existing) {
         super(ErrorCode.ACTIVE_SESSION_EXISTS, "driver already has an active exclusive session " + existing.id(),
                 Map.of("exclusive_session", existing), null);
         this.existing = existing;
     }
 
-    /** @return the driver's ACTIVE session */
+    /** {@return the driver's ACTIVE session} */
     public ExclusiveSession existing() {
         return existing;
     }

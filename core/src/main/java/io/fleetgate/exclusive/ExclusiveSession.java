@@ -45,9 +45,10 @@ public record ExclusiveSession(
         double activationDistanceToChargerM) {
 
     /**
+     * {@return seconds left before {@code expires_at}, rounded up (so 1 until the last instant), 0 once
+     * passed or when not ACTIVE}
+     *
      * @param now the current instant
-     * @return seconds left before {@code expires_at}, rounded up (so 1 until the last instant),
-     *         0 once passed or when not ACTIVE
      */
     public long remainingSeconds(Instant now) {
         if (status != ExclusiveSessionStatus.ACTIVE || !now.isBefore(expiresAt)) {
@@ -58,17 +59,19 @@ public record ExclusiveSession(
     }
 
     /**
+     * {@return whether this is ACTIVE but past its expiry, so due to be marked EXPIRED}
+     *
      * @param now the current instant
-     * @return whether this is ACTIVE but past its expiry, so due to be marked EXPIRED
      */
     public boolean isDueToExpire(Instant now) {
         return status == ExclusiveSessionStatus.ACTIVE && !now.isBefore(expiresAt);
     }
 
     /**
+     * {@return a copy with the new status, {@code updated_at} and, for COMPLETED, {@code completed_at}}
+     *
      * @param newStatus   the status after the change
      * @param now         when it changed
-     * @return a copy with the new status, {@code updated_at} and, for COMPLETED, {@code completed_at}
      */
     public ExclusiveSession ended(ExclusiveSessionStatus newStatus, Instant now) {
         return new ExclusiveSession(id, driverId, merchantId, merchantPlaceId, chargerId, chargerPlaceId,

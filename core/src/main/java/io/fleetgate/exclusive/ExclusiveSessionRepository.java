@@ -23,20 +23,23 @@ public interface ExclusiveSessionRepository {
     ActivationOutcome activate(ExclusiveSession candidate, Instant now);
 
     /**
+     * {@return the driver's ACTIVE session, whether or not it is past its expiry}
+     *
      * @param driverId a driver
-     * @return the driver's ACTIVE session, whether or not it is past its expiry
      */
     Optional<ExclusiveSession> findActive(String driverId);
 
     /**
+     * {@return the driver's most recently activated session of any status}
+     *
      * @param driverId a driver
-     * @return the driver's most recently activated session of any status
      */
     Optional<ExclusiveSession> findLatest(String driverId);
 
     /**
+     * {@return the session of any status and any driver}
+     *
      * @param sessionId a session id
-     * @return the session of any status and any driver
      */
     Optional<ExclusiveSession> findById(String sessionId);
 

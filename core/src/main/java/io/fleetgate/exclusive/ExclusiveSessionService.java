@@ -56,7 +56,7 @@ public final class ExclusiveSessionService {
         this.settings = b.settings;
     }
 
-    /** @return a builder; {@code store} is required, the clock defaults to UTC system time */
+    /** {@return a builder; {@code store} is required, the clock defaults to UTC system time} */
     public static Builder builder() {
         return new Builder();
     }
@@ -267,7 +267,7 @@ public final class ExclusiveSessionService {
         }
     }
 
-    /** @return the settings in force */
+    /** {@return the settings in force} */
     public FleetgateSettings settings() {
         return settings;
     }
@@ -294,8 +294,9 @@ public final class ExclusiveSessionService {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param store where sessions and places live
-         * @return this builder
          */
         public Builder store(FleetgateStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -303,8 +304,9 @@ public final class ExclusiveSessionService {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param clock the source of every instant the service uses
-         * @return this builder
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -312,8 +314,9 @@ public final class ExclusiveSessionService {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param settings radius, duration and accuracy cap
-         * @return this builder
          */
         public Builder settings(FleetgateSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -321,7 +324,8 @@ public final class ExclusiveSessionService {
         }
 
         /**
-         * @return the service
+         * {@return the service}
+         *
          * @throws NullPointerException naming {@code store} if it was not set
          */
         public ExclusiveSessionService build() {

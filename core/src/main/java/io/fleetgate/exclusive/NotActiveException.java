@@ -15,14 +15,18 @@ public final class NotActiveException extends FleetgateException {
 
     private final transient ExclusiveSession session;
 
-    /** @param session the session as it is now */
+    /**
+     * Creates the refusal for a session that is no longer ACTIVE.
+     *
+     * @param session the session as it is now
+     */
     public NotActiveException(ExclusiveSession session) {
         super(ErrorCode.NOT_ACTIVE, "exclusive session " + session.id() + " is " + session.status() + ", not ACTIVE",
                 Map.of("status", session.status().name()), null);
         this.session = session;
     }
 
-    /** @return the session as it is now */
+    /** {@return the session as it is now} */
     public ExclusiveSession session() {
         return session;
     }

@@ -19,6 +19,8 @@ public final class OutsideRadiusException extends FleetgateException {
     private final double radiusM;
 
     /**
+     * Creates the refusal with the distance and the radius.
+     *
      * @param distanceM the computed distance, metres
      * @param radiusM   the radius in force, metres
      */
@@ -30,12 +32,12 @@ public final class OutsideRadiusException extends FleetgateException {
         this.radiusM = radiusM;
     }
 
-    /** @return the computed distance, metres */
+    /** {@return the computed distance, metres} */
     public double distanceM() {
         return distanceM;
     }
 
-    /** @return the radius in force, metres */
+    /** {@return the radius in force, metres} */
     public double radiusM() {
         return radiusM;
     }

@@ -27,20 +27,23 @@ public interface PlaceDirectory {
     void upsertMerchant(Merchant merchant);
 
     /**
+     * {@return the charger, if known}
+     *
      * @param id a charger id
-     * @return the charger, if known
      */
     Optional<Charger> findCharger(String id);
 
     /**
+     * {@return the merchant, if known}
+     *
      * @param id a merchant id
-     * @return the merchant, if known
      */
     Optional<Merchant> findMerchant(String id);
 
     /**
+     * {@return the merchant, if known}
+     *
      * @param placeId a merchant place id
-     * @return the merchant, if known
      */
     Optional<Merchant> findMerchantByPlaceId(String placeId);
 }

@@ -82,7 +82,7 @@ public record DriverEvent(
         flagReasons = List.copyOf(flagReasons);
     }
 
-    /** @return whether the event carries a location */
+    /** {@return whether the event carries a location} */
     public boolean located() {
         return lat != null && lng != null;
     }

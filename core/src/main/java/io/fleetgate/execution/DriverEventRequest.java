@@ -79,10 +79,11 @@ public record DriverEventRequest(
     }
 
     /**
+     * {@return a copy located there}
+     *
      * @param lat       latitude
      * @param lng       longitude
      * @param accuracyM accuracy in metres, or {@code null}
-     * @return a copy located there
      */
     public DriverEventRequest at(double lat, double lng, Double accuracyM) {
         return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyM, stopIndex,
@@ -90,8 +91,9 @@ public record DriverEventRequest(
     }
 
     /**
+     * {@return a copy naming that stop}
+     *
      * @param index the stop index
-     * @return a copy naming that stop
      */
     public DriverEventRequest stop(int index) {
         return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyM, index,
@@ -99,8 +101,9 @@ public record DriverEventRequest(
     }
 
     /**
+     * {@return a copy carrying it}
+     *
      * @param data the payload
-     * @return a copy carrying it
      */
     public DriverEventRequest payload(Map<String, Object> data) {
         return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyM, stopIndex,
@@ -108,8 +111,9 @@ public record DriverEventRequest(
     }
 
     /**
+     * {@return a copy recorded under that session}
+     *
      * @param session the session id
-     * @return a copy recorded under that session
      */
     public DriverEventRequest session(String session) {
         return new DriverEventRequest(eventId, batchId, type, recordedAt, session, lat, lng, accuracyM, stopIndex,
@@ -117,9 +121,10 @@ public record DriverEventRequest(
     }
 
     /**
+     * {@return a copy carrying an override's target and reason}
+     *
      * @param target the status to move to
      * @param why    the reason
-     * @return a copy carrying an override's target and reason
      */
     public DriverEventRequest override(DriverStatus target, String why) {
         return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyM, stopIndex,
@@ -127,8 +132,9 @@ public record DriverEventRequest(
     }
 
     /**
+     * {@return a copy carrying it}
+     *
      * @param base64 the signature
-     * @return a copy carrying it
      */
     public DriverEventRequest signed(String base64) {
         return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyM, stopIndex,

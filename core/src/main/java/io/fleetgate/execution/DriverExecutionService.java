@@ -96,7 +96,7 @@ public final class DriverExecutionService {
         this.settings = b.settings;
     }
 
-    /** @return a builder; {@code store} is required, the clock defaults to UTC system time */
+    /** {@return a builder; {@code store} is required, the clock defaults to UTC system time} */
     public static Builder builder() {
         return new Builder();
     }
@@ -199,9 +199,10 @@ public final class DriverExecutionService {
     }
 
     /**
+     * {@return the batch with its stops and status}
+     *
      * @param principal the batch's driver, a supervisor or member of its workspace, or the system
      * @param batchId   the batch
-     * @return the batch with its stops and status
      * @throws FleetgateException {@code NOT_FOUND} if unknown or not visible to the caller
      */
     public Batch batch(Principal principal, String batchId) {
@@ -337,9 +338,10 @@ public final class DriverExecutionService {
     }
 
     /**
+     * {@return the refused events that named it, oldest first}
+     *
      * @param principal a supervisor or member of the batch's workspace, or the system
      * @param batchId   the batch
-     * @return the refused events that named it, oldest first
      * @throws FleetgateException {@code FORBIDDEN} for drivers; {@code NOT_FOUND}
      */
     public List<QuarantinedEvent> quarantined(Principal principal, String batchId) {
@@ -863,8 +865,9 @@ public final class DriverExecutionService {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param store where batches and events live
-         * @return this builder
          */
         public Builder store(FleetgateStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -872,8 +875,9 @@ public final class DriverExecutionService {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param clock the source of every server-side instant
-         * @return this builder
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -881,8 +885,9 @@ public final class DriverExecutionService {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param settings future tolerance, speed threshold and the signing secret
-         * @return this builder
          */
         public Builder settings(FleetgateSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -890,7 +895,8 @@ public final class DriverExecutionService {
         }
 
         /**
-         * @return the service
+         * {@return the service}
+         *
          * @throws NullPointerException naming {@code store} if it was not set
          */
         public DriverExecutionService build() {

@@ -163,7 +163,7 @@ public final class DriverStateMachine {
         this.allowedFrom = Collections.unmodifiableMap(from);
     }
 
-    /** @return the machine with seed 004's table; shared, immutable and thread-safe */
+    /** {@return the machine with seed 004's table; shared, immutable and thread-safe} */
     public static DriverStateMachine standard() {
         return STANDARD;
     }
@@ -211,39 +211,41 @@ public final class DriverStateMachine {
     }
 
     /**
+     * {@return the statuses {@code event} is accepted from (with a target, for {@code SUPERVISOR_OVERRIDE}),
+     * in enum order; unmodifiable}
+     *
      * @param event an event
-     * @return the statuses {@code event} is accepted from (with a target, for
-     *         {@code SUPERVISOR_OVERRIDE}), in enum order; unmodifiable
      */
     public Set<DriverStatus> allowedFrom(DriverEventType event) {
         return allowedFrom.get(Objects.requireNonNull(event, "event"));
     }
 
     /**
+     * {@return the status {@code event} always leads to; empty for {@code SUPERVISOR_OVERRIDE} (the caller
+     * names the target) and {@code PROOF_CAPTURED} (the status stays as it is)}
+     *
      * @param event an event
-     * @return the status {@code event} always leads to; empty for {@code SUPERVISOR_OVERRIDE} (the
-     *         caller names the target) and {@code PROOF_CAPTURED} (the status stays as it is)
      */
     public Optional<DriverStatus> target(DriverEventType event) {
         return Optional.ofNullable(rules.get(Objects.requireNonNull(event, "event")).to);
     }
 
-    /** @return what {@code event} leads to, for {@link StateDiagram} */
+    /** {@return what {@code event} leads to, for {@link StateDiagram}} */
     Outcome outcome(DriverEventType event) {
         return rules.get(event).outcome;
     }
 
-    /** @return the statuses only an override leaves, for {@link StateDiagram} */
+    /** {@return the statuses only an override leaves, for {@link StateDiagram}} */
     Set<DriverStatus> locked() {
         return LOCKED;
     }
 
-    /** @return where every batch starts, for {@link StateDiagram} */
+    /** {@return where every batch starts, for {@link StateDiagram}} */
     DriverStatus initial() {
         return INITIAL;
     }
 
-    /** @return "A", "A or B", "A, B or C" */
+    /** {@return "A", "A or B", "A, B or C"} */
     static String joined(Set<?> items, String last) {
         StringBuilder out = new StringBuilder();
         Iterator<?> it = items.iterator();
@@ -320,7 +322,7 @@ public final class DriverStateMachine {
             return from.listed.contains(status) != from.except;
         }
 
-        /** @return the sentence for a status this row does not accept */
+        /** {@return the sentence for a status this row does not accept} */
         String refusal(DriverStatus status) {
             return from.except
                     ? event + " is not allowed from " + status
@@ -354,38 +356,40 @@ public final class DriverStateMachine {
             return new Decision(from, event, null, refusal);
         }
 
-        /** @return whether the event is accepted */
+        /** {@return whether the event is accepted} */
         public boolean allowed() {
             return refusal == null;
         }
 
-        /** @return the status the batch was in */
+        /** {@return the status the batch was in} */
         public DriverStatus from() {
             return from;
         }
 
-        /** @return the event decided on */
+        /** {@return the event decided on} */
         public DriverEventType event() {
             return event;
         }
 
         /**
-         * @return the status to move to (equal to {@link #from()} for {@code PROOF_CAPTURED}), or
-         *         {@code null} when refused
+         * {@return the status to move to (equal to {@link #from()} for {@code PROOF_CAPTURED}), or {@code
+         * null} when refused}
          */
         public DriverStatus to() {
             return to;
         }
 
         /**
-         * @return a human sentence naming the rule broken, e.g. "ARRIVED_AT_STOP requires EN_ROUTE,
-         *         not INACTIVE"; {@code null} when allowed
+         * {@return a human sentence naming the rule broken, e.g. "ARRIVED_AT_STOP requires EN_ROUTE, not
+         * INACTIVE"; {@code null} when allowed}
          */
         public String refusal() {
             return refusal;
         }
 
-        /** @return e.g. "INACTIVE --ROUTE_STARTED--> EN_ROUTE" or "INACTIVE --ARRIVED_AT_STOP--> refused: …" */
+        /**
+         * {@return e.g. "INACTIVE --ROUTE_STARTED--> EN_ROUTE" or "INACTIVE --ARRIVED_AT_STOP--> refused: …"}
+         */
         @Override
         public String toString() {
             return from + " --" + event + "--> " + (allowed() ? to : "refused: " + refusal);

@@ -21,7 +21,10 @@ public enum DriverStatus {
     /** Put on hold by a supervisor; only another supervisor override moves a batch out of it. */
     SUSPENDED;
 
-    /** @return whether the driver is out on the route: {@link #EN_ROUTE}, {@link #AT_STOP} or {@link #DELAYED} */
+    /**
+     * {@return whether the driver is out on the route: {@link #EN_ROUTE}, {@link #AT_STOP} or {@link
+     * #DELAYED}}
+     */
     public boolean onRoute() {
         return this == EN_ROUTE || this == AT_STOP || this == DELAYED;
     }

@@ -33,8 +33,9 @@ public final class EventEncoding {
     }
 
     /**
+     * {@return its canonical encoding as text}
+     *
      * @param e an event with valid fields
-     * @return its canonical encoding as text
      * @throws IllegalArgumentException if a number is not finite or the payload is not JSON-like
      */
     public static String canonical(DriverEventRequest e) {
@@ -62,8 +63,9 @@ public final class EventEncoding {
     }
 
     /**
+     * {@return the hex SHA-256 of its UTF-8 bytes}
+     *
      * @param canonical an encoding
-     * @return the hex SHA-256 of its UTF-8 bytes
      */
     public static String sha256(String canonical) {
         try {
@@ -75,8 +77,9 @@ public final class EventEncoding {
     }
 
     /**
+     * {@return it as the encoding writes {@code recorded_at}}
+     *
      * @param instant an instant
-     * @return it as the encoding writes {@code recorded_at}
      */
     public static String timestamp(Instant instant) {
         return RECORDED_AT.format(instant);

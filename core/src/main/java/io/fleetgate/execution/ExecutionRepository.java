@@ -18,20 +18,23 @@ import java.util.Optional;
 public interface ExecutionRepository {
 
     /**
+     * {@return false if a batch with that id exists (nothing written)}
+     *
      * @param batch a new batch with version 0
-     * @return false if a batch with that id exists (nothing written)
      */
     boolean insertBatch(Batch batch);
 
     /**
+     * {@return the batch with its stops}
+     *
      * @param batchId a batch id
-     * @return the batch with its stops
      */
     Optional<Batch> findBatch(String batchId);
 
     /**
+     * {@return the known ones, by id}
+     *
      * @param batchIds batch ids
-     * @return the known ones, by id
      */
     Map<String, Batch> findBatches(Collection<String> batchIds);
 
@@ -47,20 +50,23 @@ public interface ExecutionRepository {
     Optional<Batch> assignDriver(String batchId, String driverId, long expectedVersion, Instant now);
 
     /**
+     * {@return ids of the driver's batches that are EN_ROUTE, AT_STOP or DELAYED (at most one)}
+     *
      * @param driverId a driver
-     * @return ids of the driver's batches that are EN_ROUTE, AT_STOP or DELAYED (at most one)
      */
     List<String> findInProgressBatches(String driverId);
 
     /**
+     * {@return the content hash of each one already in the log}
+     *
      * @param eventIds client event ids
-     * @return the content hash of each one already in the log
      */
     Map<String, String> findEventHashes(Collection<String> eventIds);
 
     /**
+     * {@return the driver's located event with the latest {@code recorded_at}, if any}
+     *
      * @param driverId a driver
-     * @return the driver's located event with the latest {@code recorded_at}, if any
      */
     Optional<DriverEvent> findLastLocatedEvent(String driverId);
 
@@ -89,35 +95,40 @@ public interface ExecutionRepository {
     String TAKEN_EVENT_IDS = "taken_event_ids";
 
     /**
+     * {@return the batch's events ordered by {@code recorded_at}, then event id}
+     *
      * @param batchId       a batch
      * @param afterRecorded the cursor's {@code recorded_at}, or {@code null} for the first page
      * @param afterEventId  the cursor's event id (ties on {@code recorded_at}), or {@code null}
      * @param limit         the most to return
-     * @return the batch's events ordered by {@code recorded_at}, then event id
      */
     List<DriverEvent> findEvents(String batchId, Instant afterRecorded, String afterEventId, int limit);
 
     /**
+     * {@return its whole log in the order it was applied (by batch version)}
+     *
      * @param batchId a batch
-     * @return its whole log in the order it was applied (by batch version)
      */
     List<DriverEvent> findLog(String batchId);
 
     /**
+     * {@return the refused events that named it, oldest first}
+     *
      * @param batchId a batch
-     * @return the refused events that named it, oldest first
      */
     List<QuarantinedEvent> findQuarantined(String batchId);
 
     /**
+     * {@return its batches, by id}
+     *
      * @param workspaceId a workspace
-     * @return its batches, by id
      */
     List<Batch> findBatchesInWorkspace(String workspaceId);
 
     /**
+     * {@return the batches assigned to the driver, by id}
+     *
      * @param driverId a driver
-     * @return the batches assigned to the driver, by id
      */
     List<Batch> findBatchesAssignedTo(String driverId);
 
@@ -134,9 +145,10 @@ public interface ExecutionRepository {
     List<ReviewItem> findReviewQueue(String workspaceId, Instant afterAt, String afterId, int limit);
 
     /**
+     * {@return the item if it belongs to the workspace and is flagged or quarantined, reviewed or not}
+     *
      * @param workspaceId the workspace
      * @param itemId      an event id or quarantine record id
-     * @return the item if it belongs to the workspace and is flagged or quarantined, reviewed or not
      */
     Optional<ReviewItem> findReviewItem(String workspaceId, String itemId);
 

@@ -20,6 +20,8 @@ public final class InvalidTransitionException extends FleetgateException {
     private final DriverEventType eventType;
 
     /**
+     * Creates the refusal from the state machine's decision.
+     *
      * @param refused a refused decision
      * @throws IllegalArgumentException if the decision is allowed
      */
@@ -29,12 +31,12 @@ public final class InvalidTransitionException extends FleetgateException {
         this.eventType = refused.event();
     }
 
-    /** @return the status the batch was in */
+    /** {@return the status the batch was in} */
     public DriverStatus from() {
         return from;
     }
 
-    /** @return the event refused */
+    /** {@return the event refused} */
     public DriverEventType eventType() {
         return eventType;
     }

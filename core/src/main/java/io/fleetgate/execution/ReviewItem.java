@@ -29,7 +29,7 @@ public record ReviewItem(String id, String workspaceId, Instant at, DriverEvent 
         }
     }
 
-    /** @return whether this is a refused event */
+    /** {@return whether this is a refused event} */
     public boolean isQuarantined() {
         return quarantined != null;
     }

@@ -26,8 +26,9 @@ public final class StateDiagram {
     }
 
     /**
+     * {@return Mermaid {@code stateDiagram-v2} text, lines ending in {@code \n}}
+     *
      * @param machine the machine whose table to draw
-     * @return Mermaid {@code stateDiagram-v2} text, lines ending in {@code \n}
      */
     public static String mermaid(DriverStateMachine machine) {
         Map<DriverStatus, Map<DriverStatus, Set<DriverEventType>>> edges = new EnumMap<>(DriverStatus.class);
@@ -107,7 +108,7 @@ public final class StateDiagram {
         return names;
     }
 
-    /** @return "any status", "any status except A and B" or "A or B" */
+    /** {@return "any status", "any status except A and B" or "A or B"} */
     private static String everywhere(Set<DriverStatus> from) {
         EnumSet<DriverStatus> missing = EnumSet.allOf(DriverStatus.class);
         missing.removeAll(from);
@@ -119,7 +120,7 @@ public final class StateDiagram {
                 : DriverStateMachine.joined(from, " or ");
     }
 
-    /** @return "everywhere", "everywhere except A and B" or "only from A or B" */
+    /** {@return "everywhere", "everywhere except A and B" or "only from A or B"} */
     private static String everywhereShort(Set<DriverStatus> from) {
         String where = everywhere(from);
         return where.startsWith("any status") ? where.replace("any status", "everywhere") : "only from " + where;

@@ -27,16 +27,17 @@ public record Stop(Coordinate location, double radiusM) {
     }
 
     /**
+     * {@return the stop}
+     *
      * @param lat     latitude
      * @param lng     longitude
      * @param radiusM radius in metres
-     * @return the stop
      */
     public static Stop of(double lat, double lng, double radiusM) {
         return new Stop(Coordinate.of(lat, lng), radiusM);
     }
 
-    /** @return the stop's geofence */
+    /** {@return the stop's geofence} */
     public Geofence fence() {
         return new Geofence(location, radiusM);
     }

@@ -21,9 +21,10 @@ public record Coordinate(double lat, double lng) {
     }
 
     /**
+     * {@return the coordinate}
+     *
      * @param lat latitude in degrees
      * @param lng longitude in degrees
-     * @return the coordinate
      * @throws FleetgateException {@code INVALID_REQUEST} as the constructor
      */
     public static Coordinate of(double lat, double lng) {
@@ -31,8 +32,9 @@ public record Coordinate(double lat, double lng) {
     }
 
     /**
+     * {@return the great-circle distance in metres (see {@link Geo#distanceMeters})}
+     *
      * @param other another point
-     * @return the great-circle distance in metres (see {@link Geo#distanceMeters})
      */
     public double distanceTo(Coordinate other) {
         return Geo.distanceMeters(this, other);

@@ -18,9 +18,10 @@ public final class Geo {
     }
 
     /**
+     * {@return the great-circle distance between them in metres, 0 to about 20,015 km}
+     *
      * @param a one point
      * @param b another point
-     * @return the great-circle distance between them in metres, 0 to about 20,015 km
      */
     public static double distanceMeters(Coordinate a, Coordinate b) {
         return haversineMeters(a.lat(), a.lng(), b.lat(), b.lng());

@@ -30,9 +30,10 @@ public record Geofence(Coordinate center, double radiusM) {
     }
 
     /**
+     * {@return the distance and both verdicts}
+     *
      * @param point     where the device says it is
      * @param accuracyM the device's reported accuracy in metres, or {@code null} if unknown
-     * @return the distance and both verdicts
      */
     public GeofenceCheck check(Coordinate point, Double accuracyM) {
         Geo.checkAccuracy("accuracy_m", accuracyM);

@@ -9,14 +9,14 @@ package io.fleetgate.geo;
  */
 public record GeofenceCheck(double distanceM, double radiusM, Double accuracyM) {
 
-    /** @return whether the reported point itself is inside the fence; the test for access */
+    /** {@return whether the reported point itself is inside the fence; the test for access} */
     public boolean inside() {
         return distanceM <= radiusM;
     }
 
     /**
-     * @return whether the fence and the accuracy circle around the point overlap; lenient, for
-     *         review flags only, never for access
+     * {@return whether the fence and the accuracy circle around the point overlap; lenient, for review flags
+     * only, never for access}
      */
     public boolean plausiblyInside() {
         return distanceM - (accuracyM == null ? 0 : accuracyM) <= radiusM;

@@ -25,8 +25,9 @@ public final class AccessContext {
     }
 
     /**
+     * {@return a scope to close when the call ends}
+     *
      * @param principal the caller, or {@code null} for none
-     * @return a scope to close when the call ends
      */
     public static Scope enter(Principal principal) {
         Principal previous = CURRENT.get();
@@ -40,7 +41,7 @@ public final class AccessContext {
         };
     }
 
-    /** @return the principal of the call in progress, or {@link Principal#system()} when none */
+    /** {@return the principal of the call in progress, or {@link Principal#system()} when none} */
     public static Principal current() {
         Principal p = CURRENT.get();
         return p == null ? Principal.system() : p;

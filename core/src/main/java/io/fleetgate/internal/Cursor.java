@@ -17,15 +17,16 @@ import java.util.Base64;
  */
 public record Cursor(Instant at, String id) {
 
-    /** @return the cursor as text for a page's {@code next} */
+    /** {@return the cursor as text for a page's {@code next}} */
     public String encode() {
         String text = ChronoUnit.MICROS.between(Instant.EPOCH, at) + ":" + id;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
+     * {@return the cursor, or {@code null} for none}
+     *
      * @param text a cursor from {@link #encode()}, or {@code null}
-     * @return the cursor, or {@code null} for none
      * @throws FleetgateException {@code INVALID_REQUEST} naming {@code after} for anything else
      */
     public static Cursor decode(String text) {

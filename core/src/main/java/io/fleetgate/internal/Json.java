@@ -33,8 +33,9 @@ public final class Json {
     }
 
     /**
+     * {@return its canonical text}
+     *
      * @param value a JSON value of the supported types (numbers of any {@link Number} type)
-     * @return its canonical text
      * @throws IllegalArgumentException for unsupported types or non-finite numbers
      */
     public static String write(Object value) {
@@ -62,8 +63,9 @@ public final class Json {
     }
 
     /**
+     * {@return the value (maps keep key order; numbers are BigDecimal)}
+     *
      * @param text JSON text
-     * @return the value (maps keep key order; numbers are BigDecimal)
      * @throws IllegalArgumentException if the text is not JSON within the limits
      */
     public static Object parse(String text) {
@@ -78,8 +80,9 @@ public final class Json {
     }
 
     /**
+     * {@return the object as an unmodifiable sorted map}
+     *
      * @param text JSON text of an object
-     * @return the object as an unmodifiable sorted map
      * @throws IllegalArgumentException if the text is not a JSON object within the limits
      */
     @SuppressWarnings("unchecked")
@@ -132,7 +135,7 @@ public final class Json {
         return text;
     }
 
-    /** @return the number as a BigDecimal without trailing zeros, zero as {@link BigDecimal#ZERO} */
+    /** {@return the number as a BigDecimal without trailing zeros, zero as {@link BigDecimal#ZERO}} */
     private static BigDecimal number(Number n) {
         BigDecimal d;
         if (n instanceof BigDecimal b) {

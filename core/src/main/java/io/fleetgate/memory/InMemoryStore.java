@@ -140,7 +140,7 @@ public final class InMemoryStore implements FleetgateStore {
         }
     }
 
-    /** @return every record, in a stable order; for tests that prove a refusal wrote nothing */
+    /** {@return every record, in a stable order; for tests that prove a refusal wrote nothing} */
     String dump() {
         synchronized (lock) {
             return new java.util.TreeMap<>(chargers) + "\n" + new java.util.TreeMap<>(merchants) + "\n"

@@ -11,34 +11,39 @@ import java.util.Optional;
 public interface CredentialRepository {
 
     /**
+     * {@return false if the user id or the username key is taken (nothing written)}
+     *
      * @param user a new user
-     * @return false if the user id or the username key is taken (nothing written)
      */
     boolean insertUser(UserCredential user);
 
     /**
+     * {@return the user}
+     *
      * @param usernameKey a username as compared
-     * @return the user
      */
     Optional<UserCredential> findByUsernameKey(String usernameKey);
 
     /**
+     * {@return the user}
+     *
      * @param userId a user id
-     * @return the user
      */
     Optional<UserCredential> findByUserId(String userId);
 
     /**
+     * {@return false if there is no such user}
+     *
      * @param userId  the user
      * @param pinHash the new encoded hash
      * @param now     the change's instant
-     * @return false if there is no such user
      */
     boolean updatePinHash(String userId, String pinHash, Instant now);
 
     /**
+     * {@return its failed-login count, if any}
+     *
      * @param usernameKey a username as compared
-     * @return its failed-login count, if any
      */
     Optional<LoginAttempts> findAttempts(String usernameKey);
 

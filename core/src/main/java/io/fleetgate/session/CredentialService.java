@@ -38,7 +38,7 @@ public final class CredentialService {
                 : new PinHasher(b.settings.pinHashIterations(), b.settings.pinPepper());
     }
 
-    /** @return a builder; {@code store} is required */
+    /** {@return a builder; {@code store} is required} */
     public static Builder builder() {
         return new Builder();
     }
@@ -154,8 +154,9 @@ public final class CredentialService {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param store where credentials live
-         * @return this builder
          */
         public Builder store(FleetgateStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -163,8 +164,9 @@ public final class CredentialService {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param clock the source of timestamps
-         * @return this builder
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -172,8 +174,9 @@ public final class CredentialService {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param settings PIN hashing work factor and pepper
-         * @return this builder
          */
         public Builder settings(FleetgateSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -191,7 +194,7 @@ public final class CredentialService {
             return this;
         }
 
-        /** @return the service */
+        /** {@return the service} */
         public CredentialService build() {
             Objects.requireNonNull(store, "store");
             return new CredentialService(this);

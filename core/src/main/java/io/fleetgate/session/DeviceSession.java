@@ -21,9 +21,10 @@ public record DeviceSession(String id, String userId, String deviceId, String to
                             InvalidationReason invalidationReason) {
 
     /**
+     * {@return why it cannot be used now, or {@code null} if it can}
+     *
      * @param now         the current instant
      * @param idleTimeout the longest allowed gap since the last activity
-     * @return why it cannot be used now, or {@code null} if it can
      */
     public InvalidationReason unusableAt(Instant now, Duration idleTimeout) {
         if (invalidatedAt != null) {

@@ -24,6 +24,8 @@ public final class EventSignatures {
     private final byte[] secret;
 
     /**
+     * Creates the helper from the server's signing secret.
+     *
      * @param secret the server secret, at least 32 bytes
      * @throws IllegalArgumentException if missing or shorter
      */
@@ -35,27 +37,30 @@ public final class EventSignatures {
     }
 
     /**
+     * {@return the session's signing key, base64}
+     *
      * @param sessionId a session id
-     * @return the session's signing key, base64
      */
     public String keyFor(String sessionId) {
         return Base64.getEncoder().encodeToString(hmac(secret, LABEL + Objects.requireNonNull(sessionId, "sessionId")));
     }
 
     /**
+     * {@return the signature, base64}
+     *
      * @param key       a signing key, base64 (from {@link #keyFor})
      * @param canonical an event's canonical encoding
-     * @return the signature, base64
      */
     public static String sign(String key, String canonical) {
         return Base64.getEncoder().encodeToString(hmac(Base64.getDecoder().decode(key), canonical));
     }
 
     /**
+     * {@return whether it is right (compared in constant time); false for malformed base64}
+     *
      * @param sessionId the session the event names
      * @param canonical the event's canonical encoding
      * @param signature the signature it carries, base64
-     * @return whether it is right (compared in constant time); false for malformed base64
      */
     public boolean verify(String sessionId, String canonical, String signature) {
         byte[] given;

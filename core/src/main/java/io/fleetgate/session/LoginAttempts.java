@@ -13,8 +13,9 @@ import java.time.Instant;
 public record LoginAttempts(String usernameKey, int failedCount, Instant firstFailedAt, Instant lockedUntil) {
 
     /**
+     * {@return whether logins for this username are refused now}
+     *
      * @param now the current instant
-     * @return whether logins for this username are refused now
      */
     public boolean lockedAt(Instant now) {
         return lockedUntil != null && now.isBefore(lockedUntil);

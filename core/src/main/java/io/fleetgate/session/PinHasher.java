@@ -36,6 +36,8 @@ public final class PinHasher {
     private final String dummyHash;
 
     /**
+     * Creates a hasher with a cost and an optional pepper.
+     *
      * @param iterations PBKDF2 iterations, at least 1,000 (use {@link #DEFAULT_ITERATIONS})
      * @param pepper     a secret mixed into every hash, or {@code null} for none
      * @throws IllegalArgumentException for fewer than 1,000 iterations or a pepper under 16 bytes
@@ -61,14 +63,15 @@ public final class PinHasher {
         return new PinHasher(1_000, null);
     }
 
-    /** @return the iteration count new hashes use */
+    /** {@return the iteration count new hashes use} */
     public int iterations() {
         return iterations;
     }
 
     /**
+     * {@return the encoded hash with its parameters and a fresh random salt}
+     *
      * @param pin the PIN
-     * @return the encoded hash with its parameters and a fresh random salt
      */
     public String hash(String pin) {
         byte[] salt = new byte[16];
@@ -79,9 +82,10 @@ public final class PinHasher {
     }
 
     /**
+     * {@return whether it matches and whether the hash should be renewed}
+     *
      * @param pin    the PIN offered
      * @param stored an encoded hash from {@link #hash}
-     * @return whether it matches and whether the hash should be renewed
      */
     public Verification verify(String pin, String stored) {
         String[] parts = Objects.requireNonNull(stored, "stored").split("\\$");

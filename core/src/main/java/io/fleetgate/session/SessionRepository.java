@@ -11,20 +11,23 @@ import java.util.Optional;
 public interface SessionRepository {
 
     /**
+     * {@return the user's session that has not been invalidated (it may have timed out)}
+     *
      * @param userId a user
-     * @return the user's session that has not been invalidated (it may have timed out)
      */
     Optional<DeviceSession> findCurrent(String userId);
 
     /**
+     * {@return the session whose current token it is, of any state}
+     *
      * @param tokenHash hex SHA-256 of a token
-     * @return the session whose current token it is, of any state
      */
     Optional<DeviceSession> findByTokenHash(String tokenHash);
 
     /**
+     * {@return the session, of any state}
+     *
      * @param sessionId a session id
-     * @return the session, of any state
      */
     Optional<DeviceSession> findById(String sessionId);
 
@@ -63,10 +66,11 @@ public interface SessionRepository {
     boolean touch(String sessionId, Instant now, Instant staleBefore);
 
     /**
+     * {@return false if it was already invalidated}
+     *
      * @param sessionId the session
      * @param reason    why it ends
      * @param now       the change's instant
-     * @return false if it was already invalidated
      */
     boolean invalidate(String sessionId, InvalidationReason reason, Instant now);
 }

@@ -86,7 +86,7 @@ public final class SessionService {
         this.signatures = new EventSignatures(b.settings.signingSecret());
     }
 
-    /** @return a builder; {@code store} and settings with a signing secret are required */
+    /** {@return a builder; {@code store} and settings with a signing secret are required} */
     public static Builder builder() {
         return new Builder();
     }
@@ -324,7 +324,7 @@ public final class SessionService {
         }
     }
 
-    /** @return the signatures helper holding this service's secret */
+    /** {@return the signatures helper holding this service's secret} */
     public EventSignatures signatures() {
         return signatures;
     }
@@ -353,8 +353,9 @@ public final class SessionService {
     }
 
     /**
+     * {@return its hex SHA-256, as stored}
+     *
      * @param token a token
-     * @return its hex SHA-256, as stored
      */
     static String hash(String token) {
         try {
@@ -380,8 +381,9 @@ public final class SessionService {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param store where credentials, sessions and batches live
-         * @return this builder
          */
         public Builder store(FleetgateStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -389,8 +391,9 @@ public final class SessionService {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param clock the source of every instant
-         * @return this builder
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -398,8 +401,9 @@ public final class SessionService {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param settings timeouts, lockout, hashing and the signing secret
-         * @return this builder
          */
         public Builder settings(FleetgateSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -418,7 +422,8 @@ public final class SessionService {
         }
 
         /**
-         * @return the service
+         * {@return the service}
+         *
          * @throws IllegalArgumentException naming {@code FLEETGATE_SIGNING_SECRET} if it is not set
          */
         public SessionService build() {

@@ -11,8 +11,9 @@ final class Usernames {
     }
 
     /**
+     * {@return the comparison key: trimmed, lower-cased}
+     *
      * @param username as submitted
-     * @return the comparison key: trimmed, lower-cased
      * @throws FleetgateException {@code INVALID_REQUEST} if missing, blank or over 64 characters, or
      *                            if the key holds control characters or unpaired surrogates (as
      *                            {@link Ids#require}: text the stores cannot keep as given)

@@ -66,7 +66,7 @@ public final class SupervisorService {
         this.clock = b.clock;
     }
 
-    /** @return a builder; {@code store} is required */
+    /** {@return a builder; {@code store} is required} */
     public static Builder builder() {
         return new Builder();
     }
@@ -235,8 +235,9 @@ public final class SupervisorService {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param store where everything lives
-         * @return this builder
          */
         public Builder store(FleetgateStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -244,8 +245,9 @@ public final class SupervisorService {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param clock the source of every instant
-         * @return this builder
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -253,15 +255,16 @@ public final class SupervisorService {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param settings the settings the execution rules use
-         * @return this builder
          */
         public Builder settings(FleetgateSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
-        /** @return the service */
+        /** {@return the service} */
         public SupervisorService build() {
             Objects.requireNonNull(store, "store");
             return new SupervisorService(this);

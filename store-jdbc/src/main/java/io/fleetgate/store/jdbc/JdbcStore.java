@@ -97,7 +97,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         return builder().postgres(jdbcUrl, user, password).build();
     }
 
-    /** @return a builder */
+    /** {@return a builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -144,12 +144,12 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         return tx.exclusively(keys, body);
     }
 
-    /** @return the database kind */
+    /** {@return the database kind} */
     public Dialect dialect() {
         return dialect;
     }
 
-    /** @return the data source in use (the host's, or the store's own pool) */
+    /** {@return the data source in use (the host's, or the store's own pool)} */
     public DataSource dataSource() {
         return dataSource;
     }
@@ -165,7 +165,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         return migrations.status();
     }
 
-    /** @return which migrations the database has */
+    /** {@return which migrations the database has} */
     public MigrationStatus migrationStatus() {
         return migrations.status();
     }
@@ -217,8 +217,9 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param durability SQLite's {@code synchronous} level; {@link SqliteDurability#FULL} by default
-         * @return this builder
          */
         public Builder sqliteDurability(SqliteDurability durability) {
             this.durability = Objects.requireNonNull(durability, "durability");
@@ -241,8 +242,9 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param size the most connections the store's own pool opens, 1 to 200 (default 10)
-         * @return this builder
          * @throws IllegalArgumentException naming {@code poolSize} when out of range
          */
         public Builder poolSize(int size) {
@@ -254,8 +256,9 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param migrate whether {@link #build()} applies pending migrations (default true)
-         * @return this builder
          */
         public Builder migrate(boolean migrate) {
             this.migrate = migrate;
@@ -263,8 +266,9 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param clock the source of the store's own timestamps (migration history)
-         * @return this builder
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -272,7 +276,8 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         }
 
         /**
-         * @return the store, migrated unless disabled
+         * {@return the store, migrated unless disabled}
+         *
          * @throws IllegalStateException if not exactly one of data source, SQLite file and
          *                               PostgreSQL URL was given, or migration fails
          */

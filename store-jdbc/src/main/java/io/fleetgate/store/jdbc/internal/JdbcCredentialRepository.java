@@ -43,7 +43,11 @@ public final class JdbcCredentialRepository implements CredentialRepository {
     private final String recordFailure;
     private final String clearAttempts;
 
-    /** @param tx the database */
+    /**
+     * Creates the repository on the store's runner.
+     *
+     * @param tx the database
+     */
     public JdbcCredentialRepository(Tx tx) {
         this.tx = tx;
         this.d = tx.dialect();

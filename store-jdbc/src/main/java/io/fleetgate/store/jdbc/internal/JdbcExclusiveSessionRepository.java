@@ -40,7 +40,11 @@ public final class JdbcExclusiveSessionRepository implements ExclusiveSessionRep
     private final String finish;
     private final String expireDue;
 
-    /** @param tx the database */
+    /**
+     * Creates the repository on the store's runner.
+     *
+     * @param tx the database
+     */
     public JdbcExclusiveSessionRepository(Tx tx) {
         this.tx = tx;
         this.d = tx.dialect();

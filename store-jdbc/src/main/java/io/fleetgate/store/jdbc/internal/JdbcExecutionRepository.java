@@ -107,7 +107,11 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
     private final String findQuarantinedItem;
     private final String insertReview;
 
-    /** @param tx the database */
+    /**
+     * Creates the repository on the store's runner.
+     *
+     * @param tx the database
+     */
     public JdbcExecutionRepository(Tx tx) {
         this.tx = tx;
         this.d = tx.dialect();

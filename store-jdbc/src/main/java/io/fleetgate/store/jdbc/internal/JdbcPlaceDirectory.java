@@ -24,7 +24,11 @@ public final class JdbcPlaceDirectory implements PlaceDirectory {
     private final String findMerchant;
     private final String findMerchantByPlace;
 
-    /** @param tx the database */
+    /**
+     * Creates the directory on the store's runner.
+     *
+     * @param tx the database
+     */
     public JdbcPlaceDirectory(Tx tx) {
         this.tx = tx;
         SqlDialect d = tx.dialect();

@@ -42,7 +42,11 @@ public final class JdbcSessionRepository implements SessionRepository {
     private final String rotateToken;
     private final String touch;
 
-    /** @param tx the database */
+    /**
+     * Creates the repository on the store's runner.
+     *
+     * @param tx the database
+     */
     public JdbcSessionRepository(Tx tx) {
         this.tx = tx;
         this.d = tx.dialect();

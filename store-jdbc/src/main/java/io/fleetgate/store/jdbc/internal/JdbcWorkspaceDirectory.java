@@ -30,7 +30,11 @@ public final class JdbcWorkspaceDirectory implements WorkspaceDirectory {
     private final String findMemberships;
     private final String findMembers;
 
-    /** @param tx the database */
+    /**
+     * Creates the directory on the store's runner.
+     *
+     * @param tx the database
+     */
     public JdbcWorkspaceDirectory(Tx tx) {
         this.tx = tx;
         SqlDialect d = tx.dialect();

@@ -44,6 +44,8 @@ public final class MigrationRunner {
     private final Clock clock;
 
     /**
+     * Creates the runner for one database.
+     *
      * @param jdbi    the database
      * @param dialect its dialect
      * @param clock   the source of {@code applied_at}
@@ -114,9 +116,7 @@ public final class MigrationRunner {
         return true;
     }
 
-    /**
-     * @return what is applied and what is pending; creates the history table if missing
-     */
+    /** {@return what is applied and what is pending; creates the history table if missing} */
     public MigrationStatus status() {
         bootstrap();
         Map<Integer, String> recorded = recorded();
@@ -217,8 +217,9 @@ public final class MigrationRunner {
     }
 
     /**
+     * {@return the hex SHA-256 of its UTF-8 bytes with line endings normalised to {@code \n}}
+     *
      * @param text a file's text
-     * @return the hex SHA-256 of its UTF-8 bytes with line endings normalised to {@code \n}
      */
     static String sha256(String text) {
         try {

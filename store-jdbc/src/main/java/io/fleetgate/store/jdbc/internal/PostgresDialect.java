@@ -49,8 +49,9 @@ public final class PostgresDialect extends SqlDialect {
     }
 
     /**
+     * {@return the settings the policies read for it}
+     *
      * @param principal the acting principal
-     * @return the settings the policies read for it
      */
     public static AccessSettings settings(Principal principal) {
         if (principal instanceof Principal.Driver d) {

@@ -35,6 +35,8 @@ public final class RowBatch<T> {
     @FunctionalInterface
     public interface Binder<T> {
         /**
+         * Binds one parameter of one row.
+         *
          * @param statement the statement
          * @param position  the 1-based parameter index
          * @param row       the row
@@ -44,6 +46,8 @@ public final class RowBatch<T> {
     }
 
     /**
+     * Prepares the batch of a statement with named parameters.
+     *
      * @param namedSql SQL with {@code :name} parameters (no {@code ?} placeholders)
      * @param byName   a binder for each parameter name
      * @throws IllegalStateException if the names and binders do not match one to one
@@ -92,6 +96,8 @@ public final class RowBatch<T> {
     }
 
     /**
+     * Binds a nullable double.
+     *
      * @param statement a statement
      * @param position  the parameter
      * @param value     a double or {@code null}
@@ -106,6 +112,8 @@ public final class RowBatch<T> {
     }
 
     /**
+     * Binds a nullable integer.
+     *
      * @param statement a statement
      * @param position  the parameter
      * @param value     an integer or {@code null}

@@ -18,17 +18,18 @@ import java.time.Instant;
  */
 public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
 
-    /** @return the public name of this dialect */
+    /** {@return the public name of this dialect} */
     public abstract Dialect dialect();
 
-    /** @return the folder and file-suffix name: {@code postgres} or {@code sqlite} */
+    /** {@return the folder and file-suffix name: {@code postgres} or {@code sqlite}} */
     public final String folder() {
         return dialect().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**
+     * {@return a Jdbi argument binding it as this database stores instants}
+     *
      * @param instant a UTC instant (microsecond precision), or {@code null}
-     * @return a Jdbi argument binding it as this database stores instants
      */
     public final Argument instant(Instant instant) {
         return (position, statement, ctx) -> setInstant(statement, position, instant);
@@ -45,16 +46,18 @@ public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
     public abstract void setInstant(PreparedStatement statement, int position, Instant instant) throws SQLException;
 
     /**
+     * {@return the instant stored there, or {@code null}}
+     *
      * @param rs     a result set on a row
      * @param column the column
-     * @return the instant stored there, or {@code null}
      * @throws SQLException if the driver fails
      */
     public abstract Instant instant(ResultSet rs, String column) throws SQLException;
 
     /**
+     * {@return a Jdbi argument binding it as this database stores JSON}
+     *
      * @param json JSON text (fleetgate's canonical encoding), or {@code null}
-     * @return a Jdbi argument binding it as this database stores JSON
      */
     public final Argument json(String json) {
         return (position, statement, ctx) -> setJson(statement, position, json);
@@ -71,30 +74,34 @@ public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
     public abstract void setJson(PreparedStatement statement, int position, String json) throws SQLException;
 
     /**
+     * {@return the value stored there in fleetgate's canonical encoding ({@code Json.write}), or {@code
+     * null}: the same text on every database, whatever the database did to it}
+     *
      * @param rs     a result set on a row
      * @param column a JSON column
-     * @return the value stored there in fleetgate's canonical encoding ({@code Json.write}), or
-     *         {@code null}: the same text on every database, whatever the database did to it
      * @throws SQLException if the driver fails
      */
     public abstract String json(ResultSet rs, String column) throws SQLException;
 
     /**
+     * {@return whether it is a unique-constraint violation (and nothing else)}
+     *
      * @param e an error from the driver
-     * @return whether it is a unique-constraint violation (and nothing else)
      */
     public abstract boolean isUniqueViolation(SQLException e);
 
     /**
+     * {@return whether the transaction lost a race (serialization failure, deadlock, lock busy) and may be
+     * retried from the start}
+     *
      * @param e an error from the driver
-     * @return whether the transaction lost a race (serialization failure, deadlock, lock busy)
-     *         and may be retried from the start
      */
     public abstract boolean isRetryable(SQLException e);
 
     /**
+     * {@return whether the database cannot be reached or is shutting down}
+     *
      * @param e an error from the driver
-     * @return whether the database cannot be reached or is shutting down
      */
     public boolean isUnavailable(SQLException e) {
         String state = e.getSQLState();
@@ -137,8 +144,9 @@ public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
     }
 
     /**
+     * {@return its implementation}
+     *
      * @param dialect the public name
-     * @return its implementation
      */
     public static SqlDialect of(Dialect dialect) {
         return dialect == Dialect.POSTGRES ? new PostgresDialect() : new SqliteDialect();

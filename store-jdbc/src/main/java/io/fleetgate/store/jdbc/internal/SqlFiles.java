@@ -18,9 +18,10 @@ public final class SqlFiles {
     }
 
     /**
+     * {@return the statement text}
+     *
      * @param dialect the database
      * @param name    {@code group/name}, e.g. {@code exclusive/insert}
-     * @return the statement text
      * @throws IllegalStateException if neither the override nor the shared file exists
      */
     public static String statement(SqlDialect dialect, String name) {
@@ -42,8 +43,9 @@ public final class SqlFiles {
     }
 
     /**
+     * {@return its UTF-8 text, or {@code null} if there is no such resource}
+     *
      * @param path an absolute resource path
-     * @return its UTF-8 text, or {@code null} if there is no such resource
      */
     public static String read(String path) {
         try (InputStream in = SqlFiles.class.getResourceAsStream(path)) {

@@ -17,8 +17,9 @@ public final class SqlScript {
     }
 
     /**
+     * {@return its statements, without the terminating semicolons}
+     *
      * @param script the file's text
-     * @return its statements, without the terminating semicolons
      */
     public static List<String> split(String script) {
         List<String> out = new ArrayList<>();

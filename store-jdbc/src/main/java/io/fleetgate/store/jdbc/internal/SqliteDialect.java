@@ -50,8 +50,9 @@ public final class SqliteDialect extends SqlDialect {
     }
 
     /**
+     * {@return microseconds since the epoch, truncating any finer part}
+     *
      * @param instant an instant
-     * @return microseconds since the epoch, truncating any finer part
      */
     public static long toMicros(Instant instant) {
         return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);

@@ -51,6 +51,8 @@ public final class Tx {
     private final ThreadLocal<Handle> bound = new ThreadLocal<>();
 
     /**
+     * Creates the runner for one database.
+     *
      * @param jdbi    the database
      * @param dialect its dialect
      */
@@ -59,7 +61,7 @@ public final class Tx {
         this.dialect = dialect;
     }
 
-    /** @return the dialect of the database */
+    /** {@return the dialect of the database} */
     public SqlDialect dialect() {
         return dialect;
     }
