@@ -1,5 +1,7 @@
 package io.fleetgate.examples.bench;
 
+import io.fleetgate.testing.TestPostgres;
+
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -22,15 +24,10 @@ class PostgresBenchTest {
 
     @Test
     void runWhenDatabaseBenchmarksOnPostgresThenOneResultLinePerBenchmarkAndThreadCount() throws Exception {
-        String url = System.getProperty("fleetgate.test.pg.url", "");
-        if (url.isBlank()) {
-            throw new IllegalStateException("PostgreSQL tests need a server. Run scripts/test (it provisions a "
-                    + "throwaway one), or pass -Dfleetgate.test.pg.url=jdbc:postgresql://HOST:PORT/DB "
-                    + "-Dfleetgate.test.pg.user=U -Dfleetgate.test.pg.password=P to mvn.");
-        }
+        String url = TestPostgres.url();
         List<String> args = new ArrayList<>(List.of("--only", "activate,active,complete,sync", "--db", url));
-        String user = System.getProperty("fleetgate.test.pg.user");
-        String password = System.getProperty("fleetgate.test.pg.password");
+        String user = TestPostgres.user();
+        String password = TestPostgres.password();
         if (user != null && !user.isEmpty()) {
             args.addAll(List.of("--db-user", user));
         }

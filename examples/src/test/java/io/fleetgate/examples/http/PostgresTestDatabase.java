@@ -1,5 +1,7 @@
 package io.fleetgate.examples.http;
 
+import io.fleetgate.testing.TestPostgres;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -20,18 +22,11 @@ final class PostgresTestDatabase implements TestDatabase {
     private boolean created;
 
     static String url() {
-        String url = System.getProperty("fleetgate.test.pg.url", "");
-        if (url.isBlank()) {
-            throw new IllegalStateException("PostgreSQL tests need a server. Run scripts/test (it provisions a "
-                    + "throwaway one), or pass -Dfleetgate.test.pg.url=jdbc:postgresql://HOST:PORT/DB "
-                    + "-Dfleetgate.test.pg.user=U -Dfleetgate.test.pg.password=P to mvn.");
-        }
-        return url;
+        return TestPostgres.url();
     }
 
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(url(), System.getProperty("fleetgate.test.pg.user"),
-                System.getProperty("fleetgate.test.pg.password"));
+        return DriverManager.getConnection(TestPostgres.url(), TestPostgres.user(), TestPostgres.password());
     }
 
     private static void execute(String sql) {

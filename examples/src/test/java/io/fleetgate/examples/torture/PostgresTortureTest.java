@@ -1,5 +1,7 @@
 package io.fleetgate.examples.torture;
 
+import io.fleetgate.testing.TestPostgres;
+
 import io.fleetgate.examples.http.RunningHost;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,21 +37,15 @@ class PostgresTortureTest {
     Path dir;
 
     private static String server() {
-        String url = System.getProperty("fleetgate.test.pg.url", "");
-        if (url.isBlank()) {
-            throw new IllegalStateException("PostgreSQL tests need a server. Run scripts/test (it provisions a "
-                    + "throwaway one), or pass -Dfleetgate.test.pg.url=jdbc:postgresql://HOST:PORT/DB "
-                    + "-Dfleetgate.test.pg.user=U -Dfleetgate.test.pg.password=P to mvn.");
-        }
-        return url;
+        return TestPostgres.url();
     }
 
     private static String user() {
-        return System.getProperty("fleetgate.test.pg.user");
+        return TestPostgres.user();
     }
 
     private static String password() {
-        return System.getProperty("fleetgate.test.pg.password");
+        return TestPostgres.password();
     }
 
     private static void execute(String sql) throws SQLException {

@@ -2,6 +2,7 @@ package io.fleetgate.store.jdbc;
 
 import io.fleetgate.FleetgateStore;
 import io.fleetgate.testing.StoreFixture;
+import io.fleetgate.testing.TestPostgres;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -34,21 +35,15 @@ final class PostgresFixture implements StoreFixture {
     }
 
     static String url() {
-        String url = System.getProperty("fleetgate.test.pg.url", "");
-        if (url.isBlank()) {
-            throw new IllegalStateException("PostgreSQL tests need a server. Run scripts/test (it provisions a "
-                    + "throwaway one), or pass -Dfleetgate.test.pg.url=jdbc:postgresql://HOST:PORT/DB "
-                    + "-Dfleetgate.test.pg.user=U -Dfleetgate.test.pg.password=P to mvn.");
-        }
-        return url;
+        return TestPostgres.url();
     }
 
     static String user() {
-        return System.getProperty("fleetgate.test.pg.user");
+        return TestPostgres.user();
     }
 
     static String password() {
-        return System.getProperty("fleetgate.test.pg.password");
+        return TestPostgres.password();
     }
 
     /**
