@@ -97,7 +97,7 @@ final class JsonIo {
         } catch (NumberFormatException e) {
             // Jackson reads a number's exponent into an int: 1e-99999999999999999999 fails outside its
             // JsonProcessingException, while the number is being made into a BigDecimal
-            throw FleetgateException.invalid("body", "is not valid JSON: a number's exponent is out of range");
+            throw outOfRangeExponent();
         } catch (IOException e) {
             throw FleetgateException.invalid("body", "cannot be read");
         }
@@ -131,6 +131,8 @@ final class JsonIo {
     private static void requireUnicode(JsonNode node) {
         if (node.isTextual()) {
             requireUnicode(node.textValue());
+        } else if (node.isBigDecimal()) {
+            requireSaneExponent(node.decimalValue());
         } else if (node.isContainerNode()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
                 requireUnicode(e.getKey());
@@ -140,6 +142,23 @@ final class JsonIo {
                 node.forEach(JsonIo::requireUnicode);
             }
         }
+    }
+
+    /**
+     * Whether {@code 1.5E+2147483648} parses at all depends on the JDK (17 refuses the exponent, 25
+     * keeps it as a scale of -2147483647), so numbers with an exponent beyond ±10^9 are malformed
+     * here on every JDK, like those whose exponent does not fit an int at all. Smaller absurd
+     * exponents parse and are refused by the field that reads them.
+     */
+    private static void requireSaneExponent(java.math.BigDecimal number) {
+        long exponent = (long) number.precision() - number.scale() - 1;
+        if (number.signum() != 0 && Math.abs(exponent) > 1_000_000_000L) {
+            throw outOfRangeExponent();
+        }
+    }
+
+    private static FleetgateException outOfRangeExponent() {
+        return FleetgateException.invalid("body", "is not valid JSON: a number's exponent is out of range");
     }
 
     private static void requireUnicode(String text) {

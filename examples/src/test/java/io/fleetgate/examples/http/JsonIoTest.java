@@ -85,7 +85,8 @@ class JsonIoTest {
 
     @Test
     void parseObjectWhenAnExponentDoesNotFitThenInvalidRequest() {
-        for (String number : List.of("-1e-99999999999999999999", "1e99999999999999999999", "1.5E+2147483648")) {
+        for (String number : List.of("-1e-99999999999999999999", "1e99999999999999999999", "1.5E+2147483648",
+                "1e1000000001", "-2.5e-1000000002")) {
             assertThatThrownBy(() -> JsonIo.parseObject(("{\"lat\":" + number + "}").getBytes(StandardCharsets.UTF_8)))
                     .as(number)
                     .isInstanceOfSatisfying(FleetgateException.class, e -> {
