@@ -106,6 +106,18 @@ class LostConnectionTest {
     }
 
     @Test
+    void exclusivelyWhenConnectionLostUnderTheLockThenTheBodyRunsAgainOnAnother() {
+        String id = UUID.randomUUID().toString();
+        faults.arm(Fault.LOSE_ON_WRITE, 2);
+        List<EventOutcome> out = store.exclusively(List.of("batch:b_1"), () -> services.execution().sync(
+                Principal.driver("e_1"), List.of(DriverEventRequest.of(id, "b_1", DriverEventType.DELAY_REPORTED,
+                        load.clock().instant().minusSeconds(60)))));
+        assertThat(faults.injected()).isEqualTo(2);
+        assertThat(out).extracting(EventOutcome::result).containsExactly(EventOutcome.Result.ACCEPTED);
+        assertThat(count("SELECT count(*) FROM driver_events WHERE event_id = '" + id + "'")).isEqualTo(1);
+    }
+
+    @Test
     void syncWhenConnectionLostAfterCommitThenAcceptedOnceAndBatchMovedOnce() {
         long versionBefore = count("SELECT version FROM delivery_batches WHERE id = 'b_0'");
         String id = UUID.randomUUID().toString();
@@ -154,7 +166,9 @@ class LostConnectionTest {
         /** lose the connection when a statement is prepared inside a transaction */
         LOSE_ON_STATEMENT,
         /** lose the connection when any statement is prepared */
-        LOSE_ON_ANY_STATEMENT
+        LOSE_ON_ANY_STATEMENT,
+        /** lose the connection when an INSERT or UPDATE is prepared inside a transaction */
+        LOSE_ON_WRITE
     }
 
     /** Wraps a DataSource so that its connections fail as armed, stage after stage, then behave. */
@@ -195,7 +209,13 @@ class LostConnectionTest {
         }
 
         private Connection connection(Connection real) {
+            // After a loss mid-transaction everything but close fails, and not always saying why
+            // (PostgreSQL's driver can report the aborted transaction rather than the connection).
+            boolean[] dead = {false};
             return proxy(Connection.class, (self, m, args) -> {
+                if (dead[0] && !m.getName().equals("close") && !m.getName().equals("isClosed")) {
+                    throw new SQLException("current transaction is aborted (injected)", "25P02");
+                }
                 switch (m.getName()) {
                     case "commit" -> {
                         if (fire(Fault.LOSE_AFTER_COMMIT)) {
@@ -208,7 +228,19 @@ class LostConnectionTest {
                         }
                     }
                     case "prepareStatement" -> {
-                        if ((!real.getAutoCommit() && fire(Fault.LOSE_ON_STATEMENT)) || fire(Fault.LOSE_ON_ANY_STATEMENT)) {
+                        if (!real.getAutoCommit() && fire(Fault.LOSE_ON_STATEMENT)) {
+                            real.rollback();
+                            dead[0] = true;
+                            throw lost();
+                        }
+                        if (fire(Fault.LOSE_ON_ANY_STATEMENT)) {
+                            throw lost();
+                        }
+                        String sql = String.valueOf(args[0]).strip().toUpperCase(java.util.Locale.ROOT);
+                        if (!real.getAutoCommit() && (sql.startsWith("INSERT") || sql.startsWith("UPDATE"))
+                                && fire(Fault.LOSE_ON_WRITE)) {
+                            real.rollback();
+                            dead[0] = true;
                             throw lost();
                         }
                     }

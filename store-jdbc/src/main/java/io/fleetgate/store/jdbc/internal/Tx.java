@@ -223,7 +223,12 @@ public final class Tx {
         try {
             result = work.withHandle(h);
         } catch (RuntimeException e) {
-            h.rollbackToSavepoint(name);
+            try {
+                h.rollbackToSavepoint(name);
+            } catch (RuntimeException rollbackFailed) {
+                // the connection is gone: the whole transaction is lost, and e says why
+                e.addSuppressed(rollbackFailed);
+            }
             throw e;
         }
         h.releaseSavepoint(name);
