@@ -52,7 +52,8 @@ final class JsonIo {
 
     /**
      * Reads a body of at most {@link #MAX_BODY_BYTES}: refused up front by its declared length,
-     * else after reading at most one byte more than the cap (the rest is never read).
+     * else after reading at most one byte more than the cap (the rest is not kept here; see
+     * {@code Router} for what happens to it).
      *
      * @param in            the body
      * @param contentLength the {@code Content-Length} header, or {@code null}

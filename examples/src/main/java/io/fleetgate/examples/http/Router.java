@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,9 @@ import java.util.Set;
  * server starts; afterwards the router is read-only and thread-safe.
  */
 final class Router implements HttpHandler {
+    /** How much of a refused oversized body is read and discarded before answering 413. */
+    static final long DRAIN_LIMIT = 16L << 20;
+
     private static final Logger LOG = LoggerFactory.getLogger("io.fleetgate.examples.http");
 
     /** Answers one request. */
@@ -82,6 +86,9 @@ final class Router implements HttpHandler {
                 if (response.body() instanceof Map<?, ?> body) {
                     error = String.valueOf(body.get("error"));
                 }
+            }
+            if (response.status() == 413) {
+                drainRequestBody(exchange);
             }
             status = send(exchange, response);
         } catch (IOException clientGone) {
@@ -152,6 +159,21 @@ final class Router implements HttpHandler {
     private static String[] split(String path) {
         String p = path.startsWith("/") ? path.substring(1) : path;
         return p.split("/", -1);
+    }
+
+    /**
+     * Reads and discards what is left of a refused oversized body, up to {@link #DRAIN_LIMIT}, before
+     * answering. A client that is still sending gets to read the answer: closing a connection with
+     * unread input resets it, and the reset can destroy the answer on its way. Nothing is kept; a
+     * body longer still is cut off when the connection closes.
+     */
+    private static void drainRequestBody(HttpExchange exchange) throws IOException {
+        byte[] sink = new byte[64 * 1024];
+        InputStream in = exchange.getRequestBody();
+        long drained = 0;
+        for (int n; drained < DRAIN_LIMIT && (n = in.read(sink)) > 0; ) {
+            drained += n;
+        }
     }
 
     /** @return the status sent: the response's, or 500 if its body could not be written */

@@ -25,6 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * check that no response was a 5xx. Thread-safe.
  */
 final class Api {
+    private volatile boolean bodyDelivered;
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -140,6 +142,14 @@ final class Api {
      *         without answering
      * @throws IOException if the connection cannot be made
      */
+    /**
+     * {@return whether the last {@link #raw} request's whole body was written before the server
+     * closed the connection}
+     */
+    boolean bodyDelivered() {
+        return bodyDelivered;
+    }
+
     String raw(String method, String target, List<String> headers, byte[] body, boolean chunked) throws IOException {
         StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1\r\nConnection: close\r\n");
@@ -153,6 +163,7 @@ final class Api {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
+            bodyDelivered = false;
             writer = new Thread(() -> {
                 try {
                     out.write(head.toString().getBytes(StandardCharsets.UTF_8));
@@ -160,8 +171,9 @@ final class Api {
                         writeBody(out, body, chunked);
                     }
                     out.flush();
+                    bodyDelivered = true;
                 } catch (IOException closedByServer) {
-                    // expected when the server refuses the body: it stops reading after the cap
+                    bodyDelivered = false; // the server closed before taking it all: see bodyDelivered()
                 }
             });
             writer.start();
