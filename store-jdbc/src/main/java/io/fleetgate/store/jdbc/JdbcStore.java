@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Objects;
@@ -188,6 +189,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         private String user;
         private String password;
         private int poolSize = 10;
+        private Duration connectionTimeout = Duration.ofSeconds(10);
         private boolean migrate = true;
         private Clock clock = Clock.systemUTC();
 
@@ -252,6 +254,23 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                 throw new IllegalArgumentException("poolSize must be between 1 and 200, got " + size);
             }
             this.poolSize = size;
+            return this;
+        }
+
+        /**
+         * How long a call waits for a connection from the store's own pool before it is answered
+         * {@code STORE_UNAVAILABLE}: while the database is down, every call waits this long.
+         *
+         * @param timeout 250 ms to 10 minutes (default 10 s)
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code connectionTimeout} when out of range
+         */
+        public Builder connectionTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "connectionTimeout");
+            if (timeout.compareTo(Duration.ofMillis(250)) < 0 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("connectionTimeout must be between 250 ms and 10 minutes, got " + timeout);
+            }
+            this.connectionTimeout = timeout;
             return this;
         }
 
@@ -321,6 +340,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
             c.setDriverClassName("org.sqlite.JDBC");
             c.setJdbcUrl("jdbc:sqlite:" + sqliteFile.toAbsolutePath());
             c.setMaximumPoolSize(poolSize);
+            c.setConnectionTimeout(connectionTimeout.toMillis());
             // Pragmas go in as driver properties: sqlite-jdbc applies each on every new connection.
             c.addDataSourceProperty("journal_mode", "WAL");
             c.addDataSourceProperty("synchronous", durability.name());
@@ -338,7 +358,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
             c.setUsername(user);
             c.setPassword(password);
             c.setMaximumPoolSize(poolSize);
-            c.setConnectionTimeout(10_000);
+            c.setConnectionTimeout(connectionTimeout.toMillis());
             return new HikariDataSource(c);
         }
 

@@ -224,6 +224,18 @@ abstract class MigrationContract {
     }
 
     @Test
+    void buildWhenConnectionTimeoutGivenThenOwnPoolUsesItAndOutOfRangeIsRefusedByName() {
+        JdbcStore store = track(emptyDatabase().connectionTimeout(java.time.Duration.ofMillis(1_500)).build());
+        assertThat(((HikariDataSource) store.dataSource()).getConnectionTimeout()).isEqualTo(1_500);
+        assertThat(((HikariDataSource) track(emptyDatabase().build()).dataSource()).getConnectionTimeout())
+                .isEqualTo(10_000);
+        for (java.time.Duration wrong : List.of(java.time.Duration.ofMillis(249), java.time.Duration.ofMinutes(11))) {
+            assertThatThrownBy(() -> JdbcStore.builder().connectionTimeout(wrong))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectionTimeout");
+        }
+    }
+
+    @Test
     void callWhenDatabaseUnreachableThenStoreUnavailable() {
         HikariDataSource host = track(hostPool());
         JdbcStore store = track(JdbcStore.builder().dataSource(host).build());
