@@ -1,6 +1,7 @@
 package io.fleetgate.execution;
 
 import io.fleetgate.internal.AccessContext;
+import io.fleetgate.internal.Contention;
 import io.fleetgate.ErrorCode;
 import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
@@ -73,8 +74,6 @@ public final class DriverExecutionService {
     private static final Logger LOG = LoggerFactory.getLogger(DriverExecutionService.class);
     private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
     private static final int ATTEMPTS = 16;
-    /** Lost races after which a sync waits in line ({@link FleetgateStore#exclusively}). */
-    private static final int OPTIMISTIC_ATTEMPTS = 3;
 
     private final FleetgateStore store;
     private final ExecutionRepository repo;
@@ -192,7 +191,7 @@ public final class DriverExecutionService {
                             .addKeyValue("actor_id", principal.userId()).log();
                     return changed.get();
                 }
-                backOff(attempt);
+                Contention.pause(attempt);
             }
             throw busy();
         }
@@ -250,23 +249,13 @@ public final class DriverExecutionService {
             // Ids the store found taken by events this principal cannot see (row-level security):
             // refused as conflicts when the call is decided again.
             Set<String> hiddenIds = new java.util.HashSet<>();
-            // Optimistic first: decide in memory, commit if no batch moved meanwhile. A call that
-            // lost that race a few times (many devices syncing one batch at once, from any
-            // instance) decides again holding its batches' locks, where no other locked call can
-            // overtake it.
-            List<String> keys = events.stream().map(e -> "batch:" + e.batchId()).distinct().toList();
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                SyncPlan committed = attempt < OPTIMISTIC_ATTEMPTS ? trySync(principal, events, now, hiddenIds)
-                        : store.exclusively(keys, () -> trySync(principal, events, now, hiddenIds));
-                if (committed != null) {
-                    committed.log();
-                    return committed.outcomes;
-                }
-                if (attempt < OPTIMISTIC_ATTEMPTS) {
-                    backOff(attempt);
-                }
-            }
-            throw busy();
+            // Decided in memory and committed only if no batch moved meanwhile; a call that keeps
+            // losing (many devices syncing one batch at once, from any instance) waits in line.
+            SyncPlan committed = Contention.decide(store,
+                    () -> events.stream().map(e -> "batch:" + e.batchId()).distinct().toList(),
+                    () -> trySync(principal, events, now, hiddenIds), "the batch");
+            committed.log();
+            return committed.outcomes;
         }
     }
 
@@ -385,17 +374,6 @@ public final class DriverExecutionService {
         }
         if (!(principal instanceof Principal.System)) {
             throw FleetgateException.forbidden("only a supervisor of the workspace may manage its batches");
-        }
-    }
-
-    /** Another instance changed a batch between our read and our commit: wait a little, jittered. */
-    private static void backOff(int attempt) {
-        long max = Math.min(100, 2L << attempt);
-        try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(max + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FleetgateException(ErrorCode.STORE_UNAVAILABLE, "interrupted while retrying", Map.of(), e);
         }
     }
 

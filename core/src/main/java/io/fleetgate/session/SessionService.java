@@ -1,6 +1,7 @@
 package io.fleetgate.session;
 
 import io.fleetgate.internal.AccessContext;
+import io.fleetgate.internal.Contention;
 import io.fleetgate.ErrorCode;
 import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
@@ -59,8 +60,6 @@ public final class SessionService {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String WRONG = "wrong username or PIN";
     private static final int ATTEMPTS = 16;
-    /** Lost races after which a login waits in line ({@link FleetgateStore#exclusively}). */
-    private static final int OPTIMISTIC_ATTEMPTS = 2;
 
     private final FleetgateStore store;
     private final CredentialRepository credentials;
@@ -147,18 +146,11 @@ public final class SessionService {
         }
     }
 
-    // Optimistic first: read the current session, then replace it only if it is still current.
-    // A login that lost that race twice (many logins of one user at once, from any instance)
-    // decides again under the user's lock, where no other locked login can overtake it.
+    // Read the current session, then replace it only if it is still current; a login that keeps
+    // losing (many logins of one user at once, from any instance) waits in line for the user.
     private LoginResult open(String userId, String deviceId, Instant now) {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            LoginResult opened = attempt < OPTIMISTIC_ATTEMPTS ? tryOpen(userId, deviceId, now)
-                    : store.exclusively(List.of("user:" + userId), () -> tryOpen(userId, deviceId, now));
-            if (opened != null) {
-                return opened;
-            }
-        }
-        throw new FleetgateException(ErrorCode.STORE_UNAVAILABLE, "logins for " + userId + " kept racing; retry");
+        return Contention.decide(store, () -> List.of("user:" + userId), () -> tryOpen(userId, deviceId, now),
+                "the sessions of " + userId);
     }
 
     /** One attempt: the new session, or {@code null} if another login changed the current one first. */

@@ -144,15 +144,16 @@ final class RawJdbc {
                     begin(c, DRIVER_ROLE, driverId, "");
                     tx = true;
                 }
-                SessionRow created = null;
-                try (PreparedStatement ps = c.prepareStatement(INSERT_SESSION)) {
+                ChargerRow at = charger;
+                String merchantPlace = merchantPlaceId;
+                SessionRow created = oneSession(c, INSERT_SESSION, ps -> {
                     Instant expires = now.plus(durationMicros, ChronoUnit.MICROS);
                     ps.setString(1, sessionId);
                     ps.setString(2, driverId);
                     ps.setString(3, merchantId);
-                    ps.setString(4, merchantPlaceId);
-                    ps.setString(5, charger.id());
-                    ps.setString(6, charger.placeId());
+                    ps.setString(4, merchantPlace);
+                    ps.setString(5, at.id());
+                    ps.setString(6, at.placeId());
                     ps.setString(7, null);
                     setInstant(ps, 8, now);
                     setInstant(ps, 9, expires);
@@ -162,12 +163,7 @@ final class RawJdbc {
                     ps.setDouble(13, lng);
                     setDouble(ps, 14, accuracyM);
                     ps.setDouble(15, distance);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            created = session(rs);
-                        }
-                    }
-                }
+                });
                 return end(c, tx, created);
             } catch (SQLException | RuntimeException e) {
                 rollback(c, tx);
@@ -178,57 +174,19 @@ final class RawJdbc {
 
     /** @return the driver's ACTIVE session, or {@code null} */
     SessionRow findActive(String driverId) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            boolean tx = accessContext;
-            if (tx) {
-                begin(c, DRIVER_ROLE, driverId, "");
-            }
-            try {
-                SessionRow found = null;
-                try (PreparedStatement ps = c.prepareStatement(FIND_ACTIVE)) {
-                    ps.setString(1, driverId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            found = session(rs);
-                        }
-                    }
-                }
-                return end(c, tx, found);
-            } catch (SQLException | RuntimeException e) {
-                rollback(c, tx);
-                throw e;
-            }
-        }
+        return unit(accessContext, DRIVER_ROLE, driverId, c -> oneSession(c, FIND_ACTIVE, ps -> ps.setString(1, driverId)));
     }
 
     /** @return the session after the compare-and-set, or {@code null} if it was not ACTIVE */
     SessionRow complete(String sessionId, String driverId, Instant now) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            boolean tx = accessContext;
-            if (tx) {
-                begin(c, DRIVER_ROLE, driverId, "");
-            }
-            try {
-                SessionRow done = null;
-                try (PreparedStatement ps = c.prepareStatement(COMPLETE)) {
-                    setInstant(ps, 1, now);
-                    setInstant(ps, 2, now);
-                    setInstant(ps, 3, now);
-                    setInstant(ps, 4, now);
-                    ps.setString(5, sessionId);
-                    ps.setString(6, driverId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            done = session(rs);
-                        }
-                    }
-                }
-                return end(c, tx, done);
-            } catch (SQLException | RuntimeException e) {
-                rollback(c, tx);
-                throw e;
-            }
-        }
+        return unit(accessContext, DRIVER_ROLE, driverId, c -> oneSession(c, COMPLETE, ps -> {
+            setInstant(ps, 1, now);
+            setInstant(ps, 2, now);
+            setInstant(ps, 3, now);
+            setInstant(ps, 4, now);
+            ps.setString(5, sessionId);
+            ps.setString(6, driverId);
+        }));
     }
 
     /** One event row of the log, as the baseline inserts it. */
@@ -249,65 +207,57 @@ final class RawJdbc {
      * @throws IllegalStateException if the batch moved on or an event id was taken
      */
     void sync(BatchRow batch, List<EventRow> events) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            begin(c, DRIVER_ROLE, batch.driverId(), "");
-            try {
-                try (PreparedStatement ps = c.prepareStatement(UPDATE_BATCH)) {
-                    ps.setString(1, batch.driverId());
-                    ps.setString(2, batch.status());
-                    setInt(ps, 3, batch.currentStopIndex());
-                    setInstant(ps, 4, batch.actualStartTime());
-                    setInstant(ps, 5, batch.actualEndTime());
-                    setJson(ps, 6, "{}");
-                    setJson(ps, 7, batch.visitedStops());
-                    ps.setLong(8, batch.version());
-                    setInstant(ps, 9, batch.updatedAt());
-                    ps.setString(10, batch.id());
-                    ps.setString(11, batch.workspaceId());
-                    ps.setLong(12, batch.expectedVersion());
-                    if (ps.executeUpdate() != 1) {
-                        throw new IllegalStateException("batch " + batch.id() + " moved on");
-                    }
+        unit(true, DRIVER_ROLE, batch.driverId(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(UPDATE_BATCH)) {
+                ps.setString(1, batch.driverId());
+                ps.setString(2, batch.status());
+                setInt(ps, 3, batch.currentStopIndex());
+                setInstant(ps, 4, batch.actualStartTime());
+                setInstant(ps, 5, batch.actualEndTime());
+                setJson(ps, 6, "{}");
+                setJson(ps, 7, batch.visitedStops());
+                ps.setLong(8, batch.version());
+                setInstant(ps, 9, batch.updatedAt());
+                ps.setString(10, batch.id());
+                ps.setString(11, batch.workspaceId());
+                ps.setLong(12, batch.expectedVersion());
+                if (ps.executeUpdate() != 1) {
+                    throw new IllegalStateException("batch " + batch.id() + " moved on");
                 }
-                try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
-                    for (EventRow e : events) {
-                        ps.setString(1, e.eventId());
-                        ps.setString(2, e.batchId());
-                        ps.setString(3, e.workspaceId());
-                        ps.setString(4, e.driverId());
-                        ps.setString(5, e.driverId());
-                        ps.setString(6, null);
-                        ps.setString(7, e.type());
-                        ps.setString(8, e.previousStatus());
-                        ps.setString(9, e.status());
-                        ps.setLong(10, e.batchVersion());
-                        setInstant(ps, 11, e.recordedAt());
-                        setInstant(ps, 12, e.syncedAt());
-                        setDouble(ps, 13, e.lat());
-                        setDouble(ps, 14, e.lng());
-                        setDouble(ps, 15, e.accuracyM());
-                        setInt(ps, 16, e.stopIndex());
-                        setJson(ps, 17, "{}");
-                        ps.setString(18, null);
-                        ps.setString(19, e.contentHash());
-                        ps.setBoolean(20, false);
-                        setJson(ps, 21, "[]");
-                        ps.addBatch();
-                    }
-                    for (int count : ps.executeBatch()) {
-                        if (count == 0) {
-                            throw new IllegalStateException("an event id of batch " + batch.id() + " was taken");
-                        }
-                    }
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
-        }
+            try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
+                for (EventRow e : events) {
+                    ps.setString(1, e.eventId());
+                    ps.setString(2, e.batchId());
+                    ps.setString(3, e.workspaceId());
+                    ps.setString(4, e.driverId());
+                    ps.setString(5, e.driverId());
+                    ps.setString(6, null);
+                    ps.setString(7, e.type());
+                    ps.setString(8, e.previousStatus());
+                    ps.setString(9, e.status());
+                    ps.setLong(10, e.batchVersion());
+                    setInstant(ps, 11, e.recordedAt());
+                    setInstant(ps, 12, e.syncedAt());
+                    setDouble(ps, 13, e.lat());
+                    setDouble(ps, 14, e.lng());
+                    setDouble(ps, 15, e.accuracyM());
+                    setInt(ps, 16, e.stopIndex());
+                    setJson(ps, 17, "{}");
+                    ps.setString(18, null);
+                    ps.setString(19, e.contentHash());
+                    ps.setBoolean(20, false);
+                    setJson(ps, 21, "[]");
+                    ps.addBatch();
+                }
+                for (int count : ps.executeBatch()) {
+                    if (count == 0) {
+                        throw new IllegalStateException("an event id of batch " + batch.id() + " was taken");
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     /**
@@ -316,8 +266,7 @@ final class RawJdbc {
      * @param rows the sessions
      */
     void insertSessions(List<SessionRow> rows) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            begin(c, SYSTEM_ROLE, "system", "");
+        unit(true, SYSTEM_ROLE, "system", c -> {
             try (PreparedStatement ps = c.prepareStatement(INSERT_SESSION.replace(" RETURNING *", ""))) {
                 for (SessionRow s : rows) {
                     ps.setString(1, s.id());
@@ -338,12 +287,45 @@ final class RawJdbc {
                     ps.addBatch();
                 }
                 ps.executeBatch();
-                c.commit();
+            }
+            return null;
+        });
+    }
+
+    /** Statements run on one connection. */
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Binds a statement's parameters. */
+    private interface Binds {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on one connection: in a transaction bound to the caller when {@code tx}
+     * (committed after it, rolled back on failure), else in auto-commit.
+     */
+    private <T> T unit(boolean tx, String role, String userId, Work<T> work) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            if (tx) {
+                begin(c, role, userId, "");
+            }
+            try {
+                return end(c, tx, work.run(c));
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                rollback(c, tx);
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** @return the one session row {@code sql} returns, or {@code null} */
+    private SessionRow oneSession(Connection c, String sql, Binds binds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binds.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? session(rs) : null;
             }
         }
     }

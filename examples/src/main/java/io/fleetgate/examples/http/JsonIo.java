@@ -108,7 +108,7 @@ final class JsonIo {
         if (!node.isObject()) {
             throw FleetgateException.invalid("body", "must be a JSON object");
         }
-        requireUnicode(node);
+        requireWellFormedValues(node);
         return (ObjectNode) node;
     }
 
@@ -129,7 +129,8 @@ final class JsonIo {
      * JSON's {@code \\uD800} escapes can spell half a surrogate pair, which no store and no JSON
      * writer can carry: such a body is refused as a whole.
      */
-    private static void requireUnicode(JsonNode node) {
+    /** Every string valid Unicode, every decimal's exponent within reason, all the way down. */
+    private static void requireWellFormedValues(JsonNode node) {
         if (node.isTextual()) {
             requireUnicode(node.textValue());
         } else if (node.isBigDecimal()) {
@@ -137,10 +138,10 @@ final class JsonIo {
         } else if (node.isContainerNode()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
                 requireUnicode(e.getKey());
-                requireUnicode(e.getValue());
+                requireWellFormedValues(e.getValue());
             }
             if (node.isArray()) {
-                node.forEach(JsonIo::requireUnicode);
+                node.forEach(JsonIo::requireWellFormedValues);
             }
         }
     }

@@ -181,15 +181,16 @@ public final class Tx {
                 if (!lost) {
                     throw e;
                 }
-                if (inTransaction && committing[0]) {
+                if (committing[0]) {
                     // the outcome is unknown: look for the unit's write where it can tell
-                    T found = verify == null ? null : check(verify);
-                    if (found != null) {
-                        return found;
-                    }
                     if (verify == null) {
                         throw unavailable("the connection was lost while committing; the change may have been applied", e);
                     }
+                    T found = check(verify);
+                    if (found != null) {
+                        return found;
+                    }
+                    // not there: nothing was applied, so the unit runs again
                 } else if (!inTransaction || e instanceof ConnectionException || attempt > RERUNS_AFTER_LOST_CONNECTION) {
                     // an auto-committed statement may have been applied; no connection to be had
                     // (the database is down) or lost again and again: say so at once
