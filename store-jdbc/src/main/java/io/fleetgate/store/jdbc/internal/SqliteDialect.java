@@ -58,9 +58,21 @@ public final class SqliteDialect extends SqlDialect {
         return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Also the append-only tables' insert triggers (V9), which refuse a row whose unique key is
+     * taken before SQLite's own check could (so that {@code INSERT OR REPLACE} cannot replace it):
+     * a trigger's abort whose message says {@code UNIQUE constraint failed}.
+     */
     @Override
     public boolean isUniqueViolation(SQLException e) {
-        return e instanceof SQLiteException s && s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE;
+        if (!(e instanceof SQLiteException s)) {
+            return false;
+        }
+        return s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
+                || s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_TRIGGER
+                && String.valueOf(s.getMessage()).contains("(UNIQUE constraint failed)");
     }
 
     @Override

@@ -1,0 +1,16 @@
+-- fleetgate V9: the append-only tables hold against every write form. Nothing to do on PostgreSQL.
+--
+-- On SQLite this migration closes a gap: INSERT OR REPLACE and REPLACE delete the row they
+-- replace without firing a delete trigger. PostgreSQL has no such form. Every way it has to
+-- change or remove an existing row fires V2's and V4's BEFORE UPDATE OR DELETE row triggers
+-- (fleetgate_refuse_change) on driver_events, quarantined_events and event_reviews:
+--   * INSERT … ON CONFLICT … DO UPDATE runs its update as an UPDATE of the existing row, so the
+--     BEFORE UPDATE trigger refuses it, whichever unique key is the conflict target;
+--   * MERGE … WHEN MATCHED THEN UPDATE / DELETE fires the row triggers the same way;
+--   * TRUNCATE is refused by the BEFORE TRUNCATE statement triggers.
+-- Row-level security (V5) refuses these statements first for every bound principal (no UPDATE or
+-- DELETE policy on these tables). PostgresAppendOnlyTest tries each form, with and without the
+-- policies.
+--
+-- The file exists so that both dialects have the same list of versions and history rows; it holds
+-- no statement.

@@ -1,0 +1,9 @@
+-- fleetgate U9: undoes V9__append_only_every_write_form.sql. Nothing to do on PostgreSQL.
+--
+-- V9 holds no statement on PostgreSQL (its append-only triggers already cover every write form),
+-- so there is nothing to reverse. With fleetgate's runner, undoing V9 means only deleting its
+-- history row:
+--   DELETE FROM fleetgate_schema_history WHERE version = 9;
+-- (with Flyway, follow Flyway's rules for its own history; see docs/migrations.md).
+--
+-- The file exists so that both dialects have the same list of undo scripts; it holds no statement.

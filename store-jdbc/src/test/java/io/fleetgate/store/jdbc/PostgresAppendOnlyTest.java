@@ -1,0 +1,46 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.testing.StoreFixture;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+class PostgresAppendOnlyTest extends AppendOnlyContract {
+    @Override
+    protected StoreFixture newFixture() {
+        return new PostgresFixture();
+    }
+
+    @Override
+    protected List<Foreign> foreignConnections() {
+        PostgresFixture pg = (PostgresFixture) fixture();
+        return List.of(
+                new Foreign("the system principal under row-level security", () -> {
+                    Connection c = open(pg);
+                    try (PreparedStatement st = c.prepareStatement("SELECT set_config('fleetgate.role', 'system', true), "
+                            + "set_config('fleetgate.user_id', 'system', true), set_config('fleetgate.workspace_id', '', true)")) {
+                        st.executeQuery().close();
+                    }
+                    return c;
+                }, true),
+                new Foreign("the tables' owner with row-level security not forced", () -> {
+                    Connection c = open(pg);
+                    try (Statement st = c.createStatement()) {
+                        for (String table : List.of("driver_events", "quarantined_events", "event_reviews")) {
+                            st.execute("ALTER TABLE " + table + " NO FORCE ROW LEVEL SECURITY");
+                        }
+                    }
+                    return c;
+                }, false));
+    }
+
+    private static Connection open(PostgresFixture pg) throws SQLException {
+        Connection c = DriverManager.getConnection(pg.schemaUrl(), PostgresFixture.user(), PostgresFixture.password());
+        c.setAutoCommit(false);
+        return c;
+    }
+}
