@@ -17,6 +17,7 @@ import io.fleetgate.store.jdbc.internal.JdbcSessionRepository;
 import io.fleetgate.store.jdbc.internal.JdbcWorkspaceDirectory;
 import io.fleetgate.store.jdbc.internal.MigrationRunner;
 import io.fleetgate.store.jdbc.internal.SqlDialect;
+import io.fleetgate.store.jdbc.internal.SqliteFiles;
 import io.fleetgate.store.jdbc.internal.Tx;
 import org.jdbi.v3.core.Jdbi;
 
@@ -77,7 +78,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     }
 
     /**
-     * A store on an SQLite file (created if missing), with its own pool, migrated.
+     * A store on an SQLite file (created if missing, with mode {@code 0600}), with its own pool, migrated.
      *
      * @param file the database file
      * @return the store; close it when done
@@ -208,7 +209,11 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         }
 
         /**
-         * Builds an SQLite pool on a file.
+         * Builds an SQLite pool on a file. A missing file is created readable and writable by its
+         * owner only ({@code 0600}), before SQLite opens it; SQLite gives its {@code -wal} and
+         * {@code -shm} files the same mode. An existing file keeps its mode, with a warning logged
+         * if its group or others may read or write it. (On a file system without POSIX
+         * permissions a warning says the mode could not be set.)
          *
          * @param file the database file, created if missing
          * @return this builder
@@ -309,6 +314,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
             DataSource ds = dataSource;
             Dialect d;
             if (sqliteFile != null) {
+                SqliteFiles.prepare(sqliteFile);
                 ds = pool = sqlitePool();
                 d = Dialect.SQLITE;
             } else if (url != null) {
