@@ -1,5 +1,6 @@
 package io.fleetgate.access;
 
+import io.fleetgate.internal.LogValues;
 import io.fleetgate.internal.AccessContext;
 import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateStore;
@@ -47,7 +48,8 @@ public final class AccessService {
                 throw FleetgateException.forbidden("only the system creates workspaces");
             }
             directory.upsertWorkspace(Objects.requireNonNull(workspace, "workspace"));
-            LOG.atInfo().setMessage("workspace_upserted").addKeyValue("workspace_id", workspace.id()).log();
+            LOG.atInfo().setMessage("workspace_upserted").addKeyValue("workspace_id", LogValues.text(workspace.id()))
+                    .log();
             return workspace;
         }
     }
@@ -68,9 +70,9 @@ public final class AccessService {
                 throw FleetgateException.notFound("workspace", m.workspaceId());
             }
             directory.upsertMembership(m);
-            LOG.atInfo().setMessage("member_added").addKeyValue("user_id", m.userId())
-                    .addKeyValue("workspace_id", m.workspaceId()).addKeyValue("role", m.role().name())
-                    .addKeyValue("actor_id", principal.userId()).log();
+            LOG.atInfo().setMessage("member_added").addKeyValue("user_id", LogValues.text(m.userId()))
+                    .addKeyValue("workspace_id", LogValues.text(m.workspaceId())).addKeyValue("role", m.role().name())
+                    .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
         }
     }
 
@@ -89,9 +91,9 @@ public final class AccessService {
             Ids.require("workspace_id", workspaceId);
             requireManager(principal, workspaceId);
             boolean removed = directory.removeMembership(userId, workspaceId);
-            LOG.atInfo().setMessage("member_removed").addKeyValue("user_id", userId)
-                    .addKeyValue("workspace_id", workspaceId).addKeyValue("removed", removed)
-                    .addKeyValue("actor_id", principal.userId()).log();
+            LOG.atInfo().setMessage("member_removed").addKeyValue("user_id", LogValues.text(userId))
+                    .addKeyValue("workspace_id", LogValues.text(workspaceId)).addKeyValue("removed", removed)
+                    .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
             return removed;
         }
     }

@@ -1,5 +1,6 @@
 package io.fleetgate.exclusive;
 
+import io.fleetgate.internal.LogValues;
 import io.fleetgate.internal.AccessContext;
 import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
@@ -82,11 +83,13 @@ public final class ExclusiveSessionService {
                 return activate(driver, request);
             } catch (FleetgateException e) {
                 LoggingEventBuilder event = LOG.atInfo().setMessage("exclusive_activation_blocked")
-                        .addKeyValue("driver_id", principal == null ? null : principal.userId())
-                        .addKeyValue("charger_id", request.chargerId())
-                        .addKeyValue("merchant_id", request.merchantId())
+                        .addKeyValue("driver_id", principal == null ? null : LogValues.text(principal.userId()))
+                        .addKeyValue("charger_id", LogValues.text(request.chargerId()))
+                        .addKeyValue("merchant_id", LogValues.text(request.merchantId()))
                         .addKeyValue("reason", e.code().name());
-                e.details().forEach((k, v) -> event.addKeyValue(k, v instanceof ExclusiveSession s ? s.id() : v));
+                e.details().forEach((k, v) -> event.addKeyValue(LogValues.text(k), v instanceof ExclusiveSession s
+                        ? LogValues.text(s.id()) : v instanceof Number || v instanceof Boolean || v == null
+                        ? v : LogValues.text(String.valueOf(v))));
                 event.log();
                 throw e;
             }
@@ -128,10 +131,10 @@ public final class ExclusiveSessionService {
         }
         ExclusiveSession created = outcome.created();
         LOG.atInfo().setMessage("exclusive_activated")
-                .addKeyValue("driver_id", created.driverId())
-                .addKeyValue("exclusive_session_id", created.id())
-                .addKeyValue("charger_id", created.chargerId())
-                .addKeyValue("merchant_id", created.merchantId())
+                .addKeyValue("driver_id", LogValues.text(created.driverId()))
+                .addKeyValue("exclusive_session_id", LogValues.text(created.id()))
+                .addKeyValue("charger_id", LogValues.text(created.chargerId()))
+                .addKeyValue("merchant_id", LogValues.text(created.merchantId()))
                 .addKeyValue("distance_m", created.activationDistanceToChargerM())
                 .addKeyValue("accuracy_m", created.activationAccuracyM())
                 .addKeyValue("expires_at", created.expiresAt())
@@ -191,10 +194,10 @@ public final class ExclusiveSessionService {
         FinishOutcome outcome = sessions.finish(sessionId, driver.userId(), target, now());
         if (outcome instanceof FinishOutcome.Finished f) {
             LOG.atInfo().setMessage(eventName)
-                    .addKeyValue("driver_id", driver.userId())
-                    .addKeyValue("exclusive_session_id", sessionId)
-                    .addKeyValue("charger_id", f.session().chargerId())
-                    .addKeyValue("merchant_id", f.session().merchantId())
+                    .addKeyValue("driver_id", LogValues.text(driver.userId()))
+                    .addKeyValue("exclusive_session_id", LogValues.text(sessionId))
+                    .addKeyValue("charger_id", LogValues.text(f.session().chargerId()))
+                    .addKeyValue("merchant_id", LogValues.text(f.session().merchantId()))
                     .log();
             return f.session();
         }
@@ -278,8 +281,8 @@ public final class ExclusiveSessionService {
 
     private static void logExpired(ExclusiveSession s) {
         LOG.atInfo().setMessage("exclusive_expired")
-                .addKeyValue("driver_id", s.driverId())
-                .addKeyValue("exclusive_session_id", s.id())
+                .addKeyValue("driver_id", LogValues.text(s.driverId()))
+                .addKeyValue("exclusive_session_id", LogValues.text(s.id()))
                 .addKeyValue("expires_at", s.expiresAt())
                 .log();
     }

@@ -1,5 +1,6 @@
 package io.fleetgate.execution;
 
+import io.fleetgate.internal.LogValues;
 import io.fleetgate.internal.AccessContext;
 import io.fleetgate.internal.Contention;
 import io.fleetgate.ErrorCode;
@@ -151,9 +152,11 @@ public final class DriverExecutionService {
                 }
                 throw FleetgateException.invalid("id", "already names a different batch");
             }
-            LOG.atInfo().setMessage("batch_created").addKeyValue("batch_id", batch.id())
-                    .addKeyValue("workspace_id", batch.workspaceId()).addKeyValue("driver_id", batch.driverId())
-                    .addKeyValue("stops", stops.size()).addKeyValue("actor_id", principal.userId()).log();
+            LOG.atInfo().setMessage("batch_created").addKeyValue("batch_id", LogValues.text(batch.id()))
+                    .addKeyValue("workspace_id", LogValues.text(batch.workspaceId()))
+                    .addKeyValue("driver_id", LogValues.text(batch.driverId()))
+                    .addKeyValue("stops", stops.size()).addKeyValue("actor_id", LogValues.text(principal.userId()))
+                    .log();
             return batch;
         }
     }
@@ -186,9 +189,10 @@ public final class DriverExecutionService {
                 }
                 Optional<Batch> changed = repo.assignDriver(batchId, driverId, b.version(), now());
                 if (changed.isPresent()) {
-                    LOG.atInfo().setMessage("batch_assigned").addKeyValue("batch_id", batchId)
-                            .addKeyValue("driver_id", driverId).addKeyValue("previous_driver_id", b.driverId())
-                            .addKeyValue("actor_id", principal.userId()).log();
+                    LOG.atInfo().setMessage("batch_assigned").addKeyValue("batch_id", LogValues.text(batchId))
+                            .addKeyValue("driver_id", LogValues.text(driverId))
+                            .addKeyValue("previous_driver_id", LogValues.text(b.driverId()))
+                            .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
                     return changed.get();
                 }
                 Contention.pause(attempt);
@@ -796,18 +800,25 @@ public final class DriverExecutionService {
                 switch (o.result()) {
                     case ACCEPTED -> {
                         DriverEvent e = accepted.get(a++);
-                        LOG.atInfo().setMessage("driver_event_accepted").addKeyValue("event_id", e.eventId())
-                                .addKeyValue("batch_id", e.batchId()).addKeyValue("driver_id", e.driverId())
-                                .addKeyValue("actor_id", e.actorId()).addKeyValue("event_type", e.type().name())
+                        LOG.atInfo().setMessage("driver_event_accepted")
+                                .addKeyValue("event_id", LogValues.text(e.eventId()))
+                                .addKeyValue("batch_id", LogValues.text(e.batchId()))
+                                .addKeyValue("driver_id", LogValues.text(e.driverId()))
+                                .addKeyValue("actor_id", LogValues.text(e.actorId()))
+                                .addKeyValue("event_type", e.type().name())
                                 .addKeyValue("from", e.previousStatus().name()).addKeyValue("to", e.status().name())
                                 .addKeyValue("flagged_for_review", e.flaggedForReview())
-                                .addKeyValue("flag_reasons", e.flagReasons()).log();
+                                .addKeyValue("flag_reasons", e.flagReasons().stream().map(LogValues::text).toList())
+                                .log();
                     }
                     case DUPLICATE -> LOG.atInfo().setMessage("driver_event_duplicate")
-                            .addKeyValue("event_id", o.eventId()).addKeyValue("actor_id", principal.userId()).log();
+                            .addKeyValue("event_id", LogValues.text(o.eventId()))
+                            .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
                     case REJECTED -> LOG.atInfo().setMessage("driver_event_rejected")
-                            .addKeyValue("event_id", o.eventId()).addKeyValue("actor_id", principal.userId())
-                            .addKeyValue("reason", o.error().name()).addKeyValue("message", o.message()).log();
+                            .addKeyValue("event_id", LogValues.text(o.eventId()))
+                            .addKeyValue("actor_id", LogValues.text(principal.userId()))
+                            .addKeyValue("reason", o.error().name())
+                            .addKeyValue("message", LogValues.text(o.message())).log();
                 }
             }
         }

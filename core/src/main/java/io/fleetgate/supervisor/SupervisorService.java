@@ -1,5 +1,6 @@
 package io.fleetgate.supervisor;
 
+import io.fleetgate.internal.LogValues;
 import io.fleetgate.internal.AccessContext;
 import io.fleetgate.ErrorCode;
 import io.fleetgate.FleetgateException;
@@ -153,9 +154,10 @@ public final class SupervisorService {
             if (!execution.insertReview(record)) {
                 throw FleetgateException.invalid("event_id", "was already reviewed");
             }
-            LOG.atInfo().setMessage("review_recorded").addKeyValue("item_id", item.id())
-                    .addKeyValue("quarantined", item.isQuarantined()).addKeyValue("workspace_id", s.workspaceId())
-                    .addKeyValue("reviewer_id", s.userId()).log();
+            LOG.atInfo().setMessage("review_recorded").addKeyValue("item_id", LogValues.text(item.id()))
+                    .addKeyValue("quarantined", item.isQuarantined())
+                    .addKeyValue("workspace_id", LogValues.text(s.workspaceId()))
+                    .addKeyValue("reviewer_id", LogValues.text(s.userId())).log();
             return record;
         }
     }

@@ -16,7 +16,9 @@ import io.fleetgate.FleetgateSettings;
 import io.fleetgate.FleetgateStore;
 import io.fleetgate.Principal;
 import io.fleetgate.geo.Coordinate;
+import io.fleetgate.internal.LogValues;
 import io.fleetgate.testing.CapturedLogs;
+import io.fleetgate.testing.LogSafety;
 import io.fleetgate.testing.StoreContract;
 import io.fleetgate.testing.TestClock;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -491,6 +493,33 @@ public abstract class ExclusiveSessionServiceContract extends StoreContract {
                 .singleElement().satisfies(e -> assertThat(e.fields()).containsEntry("exclusive_session_id", s.id()));
         assertThat(CapturedLogs.forDriver("exclusive_canceled", dan.userId()))
                 .singleElement().satisfies(e -> assertThat(e.fields()).containsEntry("exclusive_session_id", t.id()));
+    }
+
+    @Test
+    void logWhenClientValuesHoldLineBreaksControlsAndNonCharactersThenEveryLoggedValueIsEscaped() {
+        String chargerId = "ch_" + LogSafety.HOSTILE_ID;
+        String merchantId = "m_" + LogSafety.HOSTILE_ID;
+        store().places().upsertCharger(new Charger(chargerId, "gp_" + chargerId, CHARGER_AT));
+        store().places().upsertMerchant(new Merchant(merchantId, "gp_" + merchantId, "Hostile\r\nTacos"));
+        Principal.Driver hostile = Principal.driver("d_" + LogSafety.HOSTILE_ID);
+        int mark = CapturedLogs.count();
+
+        ExclusiveSession s = service.activate(hostile, ActivateRequest.of(merchantId, chargerId, NEAR.lat(), NEAR.lng()));
+        service.complete(hostile, s.id());
+        assertCode(() -> service.activate(hostile, ActivateRequest.of(merchantId, LogSafety.HOSTILE_TEXT, NEAR.lat(),
+                NEAR.lng())), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> service.activate(hostile, ActivateRequest.of(LogSafety.HOSTILE_TEXT, chargerId, NEAR.lat(),
+                NEAR.lng())), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> service.activate(hostile, ActivateRequest.of(merchantId, "ch_nope_" + LogSafety.HOSTILE_ID,
+                NEAR.lat(), NEAR.lng())), ErrorCode.NOT_FOUND);
+
+        List<CapturedLogs.Event> logged = CapturedLogs.since(mark);
+        assertThat(logged).extracting(CapturedLogs.Event::name)
+                .contains("exclusive_activated", "exclusive_completed", "exclusive_activation_blocked");
+        LogSafety.assertPlain(logged);
+        assertThat(logged).filteredOn(e -> e.name().equals("exclusive_activated")).singleElement().satisfies(e -> assertThat(e.fields())
+                .containsEntry("charger_id", LogValues.text(chargerId)).containsEntry("merchant_id", LogValues.text(merchantId))
+                .containsEntry("driver_id", LogValues.text(hostile.userId())));
     }
 
     // --- concurrency ------------------------------------------------------------------------

@@ -17,7 +17,9 @@ import io.fleetgate.execution.EventOutcome;
 import io.fleetgate.execution.EventPage;
 import io.fleetgate.execution.QuarantinedEvent;
 import io.fleetgate.execution.Stop;
+import io.fleetgate.internal.LogValues;
 import io.fleetgate.testing.CapturedLogs;
+import io.fleetgate.testing.LogSafety;
 import io.fleetgate.testing.StoreContract;
 import io.fleetgate.testing.TestClock;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -587,6 +589,35 @@ public abstract class ExecutionServiceContract extends StoreContract {
                 .singleElement().satisfies(e -> assertThat(e.fields())
                         .containsEntry("batch_id", "b_1").containsEntry("from", "INACTIVE")
                         .containsEntry("to", "EN_ROUTE").containsEntry("flagged_for_review", false));
+    }
+
+    @Test
+    void logWhenClientValuesHoldLineBreaksControlsAndNonCharactersThenEveryLoggedValueIsEscaped() {
+        String batchId = "b_" + LogSafety.HOSTILE_ID;
+        String driverId = "d_" + LogSafety.HOSTILE_ID;
+        Principal.Driver hostile = Principal.driver(driverId);
+        int mark = CapturedLogs.count();
+
+        service.createBatch(sam, new CreateBatchRequest(batchId, "ws_1", null, STOPS, null));
+        service.assignDriver(sam, batchId, driverId);
+        DriverEventRequest start = DriverEventRequest.of("ev_" + LogSafety.HOSTILE_ID, batchId, ROUTE_STARTED,
+                clock.instant().minusSeconds(60));
+        assertThat(service.record(hostile, start).result()).isEqualTo(EventOutcome.Result.ACCEPTED);
+        assertThat(service.record(hostile, start).result()).isEqualTo(EventOutcome.Result.DUPLICATE);
+        assertThat(service.record(hostile, DriverEventRequest.of(LogSafety.HOSTILE_TEXT, batchId, ROUTE_COMPLETED,
+                clock.instant().minusSeconds(50))).result()).isEqualTo(EventOutcome.Result.REJECTED);
+        assertThat(service.record(hostile, DriverEventRequest.of(UUID.randomUUID().toString(),
+                "b_nope_" + LogSafety.HOSTILE_ID, ROUTE_STARTED, clock.instant().minusSeconds(40))).result())
+                .isEqualTo(EventOutcome.Result.REJECTED);
+
+        List<CapturedLogs.Event> logged = CapturedLogs.since(mark);
+        assertThat(logged).extracting(CapturedLogs.Event::name).contains("batch_created", "batch_assigned",
+                "driver_event_accepted", "driver_event_duplicate", "driver_event_rejected");
+        LogSafety.assertPlain(logged);
+        assertThat(logged).filteredOn(e -> e.name().equals("driver_event_accepted")).singleElement().satisfies(e -> assertThat(e.fields())
+                        .containsEntry("event_id", LogValues.text(start.eventId()))
+                        .containsEntry("batch_id", LogValues.text(batchId))
+                        .containsEntry("driver_id", LogValues.text(driverId)));
     }
 
     // --- replay and races -------------------------------------------------------------------

@@ -30,7 +30,9 @@ import io.fleetgate.session.SessionService;
 import io.fleetgate.supervisor.DriverBoardRow;
 import io.fleetgate.supervisor.ReviewPage;
 import io.fleetgate.supervisor.SupervisorService;
+import io.fleetgate.internal.LogValues;
 import io.fleetgate.testing.CapturedLogs;
+import io.fleetgate.testing.LogSafety;
 import io.fleetgate.testing.StoreContract;
 import io.fleetgate.testing.TestClock;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -313,6 +315,28 @@ public abstract class SupervisorServiceContract extends StoreContract {
         assertCode(() -> supervisor.reviewQueue(sam, 10, notIssued), ErrorCode.INVALID_REQUEST);
         assertCode(() -> supervisor.reviewQueue(sam, 10, ""), ErrorCode.INVALID_REQUEST);
         assertThat(supervisor.reviewQueue(sam, 1000, null).items()).hasSize(3);
+    }
+
+    // --- logs -------------------------------------------------------------------------------
+
+    @Test
+    void logWhenClientValuesHoldLineBreaksControlsAndNonCharactersThenEveryLoggedValueIsEscaped() {
+        seedQueue();
+        AccessService access = new AccessService(store());
+        String supervisorId = "s_" + LogSafety.HOSTILE_ID;
+        int mark = CapturedLogs.count();
+
+        access.upsertWorkspace(Principal.system(), new Workspace("ws_" + LogSafety.HOSTILE_ID, "Hostile"));
+        access.addMember(Principal.system(), new Membership(supervisorId, "ws_1", Role.SUPERVISOR));
+        supervisor.review(Principal.supervisor(supervisorId, "ws_1"), "e-far", "looked\r\nat it");
+        assertThat(access.removeMember(Principal.system(), "d_" + LogSafety.HOSTILE_ID, "ws_1")).isFalse();
+
+        List<CapturedLogs.Event> logged = CapturedLogs.since(mark);
+        assertThat(logged).extracting(CapturedLogs.Event::name)
+                .contains("workspace_upserted", "member_added", "review_recorded", "member_removed");
+        LogSafety.assertPlain(logged);
+        assertThat(logged).filteredOn(e -> e.name().equals("review_recorded")).singleElement()
+                .satisfies(e -> assertThat(e.fields()).containsEntry("reviewer_id", LogValues.text(supervisorId)));
     }
 
     // --- reviews ----------------------------------------------------------------------------

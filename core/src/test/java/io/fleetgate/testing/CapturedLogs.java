@@ -60,6 +60,23 @@ public final class CapturedLogs implements SLF4JServiceProvider {
         return named(name, e -> driverId.equals(e.fields().get("driver_id")));
     }
 
+    /** {@return how many events were captured so far; pass it to {@link #since} later} */
+    public static int count() {
+        synchronized (EVENTS) {
+            return EVENTS.size();
+        }
+    }
+
+    /**
+     * @param mark an earlier {@link #count()}
+     * @return the events captured since then, oldest first
+     */
+    public static List<Event> since(int mark) {
+        synchronized (EVENTS) {
+            return List.copyOf(EVENTS.subList(mark, EVENTS.size()));
+        }
+    }
+
     private static void record(Event e) {
         synchronized (EVENTS) {
             EVENTS.add(e);
