@@ -2,6 +2,9 @@ package io.fleetgate.examples;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
 import org.slf4j.event.Level;
@@ -27,11 +30,15 @@ import java.util.List;
  * <p>Values are written with Jackson's generator: numbers as JSON numbers (a non-finite double
  * as a string), booleans as booleans, {@code null} as null, instants as ISO-8601 strings, anything
  * else as its {@code toString()}. A throwable becomes an {@code error} field with its class and
- * message. Thread-safe: it holds only its name.
+ * message. Every string, field names included, is escaped so that a line holds no character a
+ * reader could take for a line break or choke on: besides JSON's own escapes (C0 controls,
+ * quote, backslash), DEL, C1 controls, U+2028, U+2029 and the non-characters (U+FDD0–U+FDEF,
+ * U+FFFE, U+FFFF) are written as {@code \}{@code uXXXX}, so the line parses back to exactly what was
+ * logged. Thread-safe: it holds only its name.
  */
 final class JsonLinesLogger extends AbstractLogger implements LoggingEventAware {
     private static final long serialVersionUID = 1L;
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = new JsonFactory().setCharacterEscapes(new LineSafeEscapes());
 
     /** @param name the logger's name */
     JsonLinesLogger(String name) {
@@ -161,5 +168,28 @@ final class JsonLinesLogger extends AbstractLogger implements LoggingEventAware 
     @Override
     public boolean isErrorEnabled(Marker marker) {
         return isErrorEnabled();
+    }
+
+    /** JSON's standard escapes plus the characters that break lines or readers (see the class comment). */
+    private static final class LineSafeEscapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii;
+
+        LineSafeEscapes() {
+            ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+            ascii[0x7f] = CharacterEscapes.ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            boolean escaped = (ch >= 0x80 && ch <= 0x9f) || ch == 0x2028 || ch == 0x2029
+                    || (ch >= 0xfdd0 && ch <= 0xfdef) || ch == 0xfffe || ch == 0xffff;
+            return escaped ? new SerializedString(String.format("\\u%04x", ch)) : null;
+        }
     }
 }

@@ -113,6 +113,27 @@ class JsonLinesTest {
         assertThat(lines()).hasSize(1).first().asString().contains("fleetgate detail");
     }
 
+    @Test
+    void fluentCallWhenValuesHoldLineBreaksControlsAndNonCharactersThenOneLineOfPlainTextThatParsesBack()
+            throws Exception {
+        String hostile = "ev\r\n{\"level\":\"ERROR\"}\u0000\u007f\u0085\u009b\u2028\u2029\ufdd0\ufffe\uffff\\end";
+        Logger log = LoggerFactory.getLogger("io.fleetgate.execution.Test");
+
+        log.atInfo().setMessage("driver_event_rejected").addKeyValue("event_id", hostile)
+                .addKeyValue(hostile, "as a key").log();
+        log.info("classic {}", hostile);
+
+        List<String> lines = lines();
+        assertThat(lines).hasSize(2);
+        for (String line : lines) {
+            assertThat(line.chars()).as(line).allSatisfy(c -> assertThat(c).isBetween(0x20, 0x7e));
+        }
+        JsonNode json = MAPPER.readTree(lines.get(0));
+        assertThat(json.get("event_id").asText()).isEqualTo(hostile);
+        assertThat(json.get(hostile).asText()).isEqualTo("as a key");
+        assertThat(MAPPER.readTree(lines.get(1)).get("event").asText()).isEqualTo("classic " + hostile);
+    }
+
     private List<String> lines() {
         String text = captured.toString(StandardCharsets.UTF_8);
         return text.isEmpty() ? List.of() : List.of(text.split("\\R"));
