@@ -296,6 +296,35 @@ abstract class HostLimitsContract {
                 "pin", HttpApiContract.MIA_PIN, "device_id", "laptop")).status()).isEqualTo(200);
     }
 
+    // --- what Jetty refuses itself ------------------------------------------------------------------
+
+    @Test
+    void requestWhenJettyRefusesItThenTheContractEnvelope() throws Exception {
+        start(HttpApiContract.LIMITS);
+
+        String tooLarge = api.raw("GET", "/v1/exclusive/active", List.of("X-Padding: " + "p".repeat(20_000)), null,
+                false);
+        String badEscape = api.getRaw("/v1/driver/batches/%ZZ", null);
+        String badHeader = api.raw("GET", "/v1/exclusive/active", List.of("Not a header line"), null, false);
+        String nul = api.getRaw("/v1/driver/batches/%00", null);
+
+        assertEnvelope(tooLarge, 431, "HEADERS_TOO_LARGE");
+        assertEnvelope(badEscape, 400, "INVALID_REQUEST");
+        assertEnvelope(badHeader, 400, "INVALID_REQUEST");
+        assertEnvelope(nul, 404, "NOT_FOUND");
+        assertThat(api.get("/v1/exclusive/active", null).status()).as("still serving").isEqualTo(401);
+    }
+
+    private static void assertEnvelope(String raw, int status, String code) throws IOException {
+        assertThat(raw).startsWith("HTTP/1.1 " + status);
+        int end = raw.indexOf("\r\n\r\n");
+        assertThat(raw.substring(0, end).toLowerCase(java.util.Locale.ROOT))
+                .contains("content-type: application/json");
+        JsonNode body = Api.JSON.readTree(raw.substring(end + 4));
+        assertThat(body.get("error").asText()).isEqualTo(code);
+        assertThat(body.get("message").asText()).isNotBlank().doesNotContain("Exception");
+    }
+
     // --- logs ----------------------------------------------------------------------------------------
 
     @Test
