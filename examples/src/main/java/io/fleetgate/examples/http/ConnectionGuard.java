@@ -38,11 +38,11 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
 
     private enum Phase { HEADERS, BODY, WORKING, IDLE }
 
-    /** What one connection is doing and until when it may. */
+    /** What one connection is doing and until when it may. Guarded by itself. */
     private static final class Tracked {
-        volatile Phase phase = Phase.HEADERS;
-        volatile long deadline;
-        volatile long bytesWhenIdle;
+        Phase phase = Phase.HEADERS;
+        long deadline;
+        long bytesWhenIdle;
 
         Tracked(long deadline) {
             this.deadline = deadline;
@@ -96,17 +96,21 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
     void answered(Connection connection) {
         Tracked t = open.get(connection);
         if (t != null) {
-            t.bytesWhenIdle = connection.getBytesIn();
-            t.deadline = System.nanoTime() + limits.idleTimeout().toNanos();
-            t.phase = Phase.IDLE;
+            synchronized (t) {
+                t.bytesWhenIdle = connection.getBytesIn();
+                t.deadline = System.nanoTime() + limits.idleTimeout().toNanos();
+                t.phase = Phase.IDLE;
+            }
         }
     }
 
     private void set(Connection connection, Phase phase, long deadline) {
         Tracked t = open.get(connection);
         if (t != null) {
-            t.deadline = deadline;
-            t.phase = phase;
+            synchronized (t) {
+                t.deadline = deadline;
+                t.phase = phase;
+            }
         }
     }
 
@@ -114,11 +118,15 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
         try {
             long now = System.nanoTime();
             open.forEach((connection, t) -> {
-                if (t.phase == Phase.IDLE && connection.getBytesIn() > t.bytesWhenIdle) {
-                    t.deadline = Math.min(t.deadline, now + limits.headerTimeout().toNanos());
-                    t.phase = Phase.HEADERS;
+                boolean expired;
+                synchronized (t) {
+                    if (t.phase == Phase.IDLE && connection.getBytesIn() > t.bytesWhenIdle) {
+                        t.deadline = Math.min(t.deadline, now + limits.headerTimeout().toNanos());
+                        t.phase = Phase.HEADERS;
+                    }
+                    expired = t.phase != Phase.WORKING && now - t.deadline > 0;
                 }
-                if (now - t.deadline > 0 && t.phase != Phase.WORKING) {
+                if (expired) {
                     timedOut.incrementAndGet();
                     open.remove(connection);
                     connection.getEndPoint().close();

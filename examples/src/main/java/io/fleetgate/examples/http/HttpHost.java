@@ -7,7 +7,6 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Here:
  * <ul>
  *   <li>Jetty's selector waits on every socket and parses what has arrived; no thread waits for a
- *       slow client. A small bounded pool ({@value #IO_THREADS} threads, a bounded queue) does
- *       that work.</li>
+ *       slow client. A small pool of at most {@value #IO_THREADS} threads does that
+ *       work.</li>
  *   <li>The body is read without blocking ({@link HostHandler}) before a request goes to one of
  *       the {@link HttpLimits#requestThreads()} request threads, which run the router and the
  *       store calls only.</li>
@@ -113,7 +112,7 @@ final class HttpHost implements AutoCloseable {
             }
             pool = requestThreads(limits);
             guard = new ConnectionGuard(limits);
-            server = new Server(ioThreads(limits));
+            server = new Server(ioThreads());
             ServerConnector connector = connector(server, options.port(), limits, guard);
             server.addConnector(connector);
             server.setErrorHandler(new JsonErrors());
@@ -134,9 +133,11 @@ final class HttpHost implements AutoCloseable {
         }
     }
 
-    private static QueuedThreadPool ioThreads(HttpLimits limits) {
-        QueuedThreadPool threads = new QueuedThreadPool(IO_THREADS, 2, 60_000, -1,
-                new BlockingArrayQueue<>(64, 64, limits.maxConnections() + 64), null);
+    private static QueuedThreadPool ioThreads() {
+        // At most IO_THREADS threads. Jetty's jobs are short (parse what arrived, hand over, write)
+        // and a lost one would strand its connection, so the queue is Jetty's unbounded default
+        // (Jetty warns against bounding it): what bounds it is the connection cap.
+        QueuedThreadPool threads = new QueuedThreadPool(IO_THREADS, 2);
         threads.setName("fleetgate-http-io");
         return threads;
     }
