@@ -1,11 +1,11 @@
 package io.fleetgate.examples.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import io.fleetgate.FleetgateException;
 import io.fleetgate.Principal;
 import io.fleetgate.session.DeviceSession;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +20,7 @@ import java.util.Map;
 final class Call {
     private static final String BEARER = "bearer ";
 
-    private final HttpExchange exchange;
+    private final Incoming request;
     private final Services services;
     private final Map<String, String> pathParams;
     private Map<String, String> query;
@@ -35,8 +35,8 @@ final class Call {
     record Caller(DeviceSession session, Principal principal) {
     }
 
-    Call(HttpExchange exchange, Services services, Map<String, String> pathParams) {
-        this.exchange = exchange;
+    Call(Incoming request, Services services, Map<String, String> pathParams) {
+        this.request = request;
         this.services = services;
         this.pathParams = pathParams;
     }
@@ -60,7 +60,7 @@ final class Call {
      */
     String query(String name) {
         if (query == null) {
-            query = parseQuery(exchange.getRequestURI().getRawQuery());
+            query = parseQuery(request.rawQuery());
         }
         return query.get(name);
     }
@@ -101,8 +101,10 @@ final class Call {
     ObjectNode body() {
         byte[] bytes;
         try {
-            bytes = JsonIo.readCapped(exchange.getRequestBody(),
-                    exchange.getRequestHeaders().getFirst("Content-Length"));
+            if (request.bodyFailure() != null) {
+                throw request.bodyFailure();
+            }
+            bytes = JsonIo.readCapped(new ByteArrayInputStream(request.body()), request.header("Content-Length"));
         } catch (IOException e) {
             throw FleetgateException.invalid("body", "could not be read (" + e.getMessage() + ")");
         }
@@ -113,7 +115,7 @@ final class Call {
      * @return the bearer token, or {@code null} when the request has none
      */
     String bearerToken() {
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        String header = request.header("Authorization");
         if (header == null || header.length() < BEARER.length()
                 || !header.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
             return null;
@@ -135,6 +137,14 @@ final class Call {
             caller = new Caller(session, principal);
         }
         return caller;
+    }
+
+    /**
+     * @return the client's IP address (e.g. {@code 127.0.0.1}), an opaque source key for limits
+     *         that count per source
+     */
+    String clientAddress() {
+        return request.clientAddress();
     }
 
     /** @return the caller's principal, authenticating first */

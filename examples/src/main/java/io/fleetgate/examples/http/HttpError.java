@@ -10,6 +10,7 @@ final class HttpError extends RuntimeException {
 
     private final int status;
     private final String code;
+    private final String allow;
 
     /**
      * @param status  the HTTP status
@@ -17,9 +18,19 @@ final class HttpError extends RuntimeException {
      * @param message the {@code message} field
      */
     HttpError(int status, String code, String message) {
+        this(status, code, message, null);
+    }
+
+    private HttpError(int status, String code, String message, String allow) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+        this.allow = allow;
+    }
+
+    /** @return the {@code Allow} header of a 405, else {@code null} */
+    String allow() {
+        return allow;
     }
 
     /** @return the HTTP status */
@@ -37,7 +48,7 @@ final class HttpError extends RuntimeException {
     }
 
     static HttpError methodNotAllowed(String method, String allowed) {
-        return new HttpError(405, "METHOD_NOT_ALLOWED", method + " is not allowed here; use " + allowed);
+        return new HttpError(405, "METHOD_NOT_ALLOWED", method + " is not allowed here; use " + allowed, allowed);
     }
 
     static HttpError payloadTooLarge(long max) {

@@ -1,52 +1,87 @@
 package io.fleetgate.examples.http;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fleetgate.FleetgateSettings;
 import io.fleetgate.store.jdbc.JdbcStore;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A running HTTP host: the store named by the options, the library services on it, the fixtures
- * loaded, and the JDK's HTTP server on 127.0.0.1 with a bounded pool of
- * {@value #THREADS} request threads.
+ * loaded, and an embedded Jetty 12 server (core API, no servlets) on 127.0.0.1.
+ *
+ * <p><b>Why Jetty, and how slow clients are kept out.</b> The JDK's {@code com.sun.net.httpserver}
+ * reads a request's line, headers and body on the thread that runs its handler, has no read
+ * timeout of its own and only process-wide {@code sun.net.httpserver.*} knobs: sixteen clients
+ * that send slowly, or nothing, held all sixteen request threads and every other request waited.
+ * Here:
+ * <ul>
+ *   <li>Jetty's selector waits on every socket and parses what has arrived; no thread waits for a
+ *       slow client. A small pool of at most {@value #IO_THREADS} threads does that
+ *       work.</li>
+ *   <li>The body is read without blocking ({@link HostHandler}) before a request goes to one of
+ *       the {@link HttpLimits#requestThreads()} request threads, which run the router and the
+ *       store calls only.</li>
+ *   <li>{@link ConnectionGuard}: deadlines for the headers, the whole body and an idle
+ *       keep-alive connection (a byte a second does not extend them), and the connection cap.
+ *       Request headers are capped at {@value #MAX_HEADER_BYTES} bytes (431 beyond).</li>
+ *   <li>{@link RateLimiter}: a token bucket per bearer token (or client address), 429 with
+ *       {@code Retry-After}.</li>
+ * </ul>
+ * The answers are those of {@code docs/http-api.md}; errors Jetty answers itself (a malformed
+ * request line, headers over the cap) use the same JSON envelope ({@link JsonErrors}).
  *
  * <p>The settings come from the environment map the command gives {@link #settings} (never from
  * {@code System.getenv()} here). Without {@code FLEETGATE_SIGNING_SECRET} a random 32-byte secret
  * is made, with a warning: signing keys handed out then do not verify after a restart or on
- * another instance. Thread-safe; {@link #close()} stops the server and closes the
- * store.
+ * another instance. Without {@code FLEETGATE_PIN_PEPPER} it warns too. Thread-safe;
+ * {@link #close()} stops the server and closes the store.
  */
 final class HttpHost implements AutoCloseable {
-    /** Request threads. */
-    static final int THREADS = 16;
+    /** Jetty's threads: the acceptor, the selector and parsing, non-blocking reads and writes. */
+    static final int IO_THREADS = 8;
+    /** The largest request line plus headers accepted. */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.fleetgate.examples.http");
 
     private final JdbcStore store;
     private final Services services;
     private final Router router;
-    private final HttpServer server;
+    private final Server server;
+    private final ServerConnector connector;
     private final ExecutorService pool;
+    private final ConnectionGuard guard;
 
-    private HttpHost(JdbcStore store, Services services, Router router, HttpServer server, ExecutorService pool) {
+    private HttpHost(JdbcStore store, Services services, Router router, Server server, ServerConnector connector,
+                     ExecutorService pool, ConnectionGuard guard) {
         this.store = store;
         this.services = services;
         this.router = router;
         this.server = server;
+        this.connector = connector;
         this.pool = pool;
+        this.guard = guard;
     }
 
     /**
@@ -63,26 +98,73 @@ final class HttpHost implements AutoCloseable {
     static HttpHost start(ServeOptions options, FleetgateSettings settings, Clock clock) {
         JdbcStore store = open(options);
         ExecutorService pool = null;
+        ConnectionGuard guard = null;
+        Server server = null;
         try {
             Services services = Services.on(store, settings, clock);
             if (options.fixtures() != null) {
                 Fixtures.load(options.fixtures(), store, services);
             }
+            HttpLimits limits = options.limits();
             Router router = router(services);
-            HttpServer server = HttpServer.create(
-                    new InetSocketAddress(InetAddress.getByName("127.0.0.1"), options.port()), 64);
-            server.createContext("/", router);
-            pool = Executors.newFixedThreadPool(THREADS, threads());
-            server.setExecutor(pool);
+            if (limits.rateLimited()) {
+                router.limitedBy(new RateLimiter(clock, limits));
+            }
+            pool = requestThreads(limits);
+            guard = new ConnectionGuard(limits);
+            server = new Server(ioThreads());
+            ServerConnector connector = connector(server, options.port(), limits, guard);
+            server.addConnector(connector);
+            server.setErrorHandler(new JsonErrors());
+            server.setHandler(new HostHandler(router, pool, guard));
             server.start();
-            return new HttpHost(store, services, router, server, pool);
-        } catch (IOException e) {
-            close(store, pool);
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + options.port() + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            close(store, pool);
-            throw e;
+            return new HttpHost(store, services, router, server, connector, pool, guard);
+        } catch (Exception e) {
+            stop(server);
+            close(store, pool, guard);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot listen on 127.0.0.1:" + options.port() + ": " + e.getMessage(),
+                        io);
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("the HTTP server did not start: " + e.getMessage(), e);
         }
+    }
+
+    private static QueuedThreadPool ioThreads() {
+        // At most IO_THREADS threads. Jetty's jobs are short (parse what arrived, hand over, write)
+        // and a lost one would strand its connection, so the queue is Jetty's unbounded default
+        // (Jetty warns against bounding it): what bounds it is the connection cap.
+        QueuedThreadPool threads = new QueuedThreadPool(IO_THREADS, 2);
+        threads.setName("fleetgate-http-io");
+        return threads;
+    }
+
+    private static ServerConnector connector(Server server, int port, HttpLimits limits, ConnectionGuard guard) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        // The router matches raw segments and decodes them itself (as with the JDK server): let
+        // every well-formed target reach it rather than refusing "ambiguous" ones up front.
+        http.setUriCompliance(UriCompliance.UNSAFE);
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        connector.setAcceptQueueSize(128);
+        // Jetty's own per-read idle timeout, a backstop behind the guard's deadlines
+        connector.setIdleTimeout(Math.max(limits.idleTimeout().toMillis(),
+                Math.max(limits.headerTimeout().toMillis(), limits.bodyTimeout().toMillis())));
+        connector.addBean(guard);
+        return connector;
+    }
+
+    private static ExecutorService requestThreads(HttpLimits limits) {
+        // One request at a time per connection, so the queue never holds more than the cap.
+        return new ThreadPoolExecutor(limits.requestThreads(), limits.requestThreads(), 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(limits.maxConnections() + limits.requestThreads()), threads());
     }
 
     /**
@@ -92,6 +174,7 @@ final class HttpHost implements AutoCloseable {
     static Router router(Services services) {
         Router router = new Router(services);
         AuthApi.register(router);
+        router.keyByAddress("POST", "/v1/auth/login");
         ExclusiveApi.register(router);
         DriverApi.register(router);
         SupervisorApi.register(router);
@@ -100,12 +183,16 @@ final class HttpHost implements AutoCloseable {
 
     /**
      * @param env the environment
-     * @param err where the warning goes
+     * @param err where the warnings go
      * @return the settings, with a random signing secret when the environment has none
      * @throws IllegalArgumentException naming the invalid setting
      */
     static FleetgateSettings settings(Map<String, String> env, PrintStream err) {
         FleetgateSettings settings = FleetgateSettings.fromEnv(env);
+        if (settings.pinPepper() == null) {
+            err.println("warning: " + FleetgateSettings.PIN_PEPPER + " is not set; PIN hashes are not peppered, so "
+                    + "a copy of the database is enough to guess PINs offline");
+        }
         if (settings.signingSecret() != null) {
             return settings;
         }
@@ -136,7 +223,12 @@ final class HttpHost implements AutoCloseable {
 
     /** @return the port the server listens on */
     int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
+    }
+
+    /** @return the connections' deadlines and cap, for tests */
+    ConnectionGuard guard() {
+        return guard;
     }
 
     /** @return the endpoints served, as {@code METHOD /pattern} */
@@ -160,11 +252,22 @@ final class HttpHost implements AutoCloseable {
      */
     @Override
     public void close() {
-        close(store, pool);
-        server.stop(0);
+        close(store, pool, guard);
+        stop(server);
     }
 
-    private static void close(JdbcStore store, ExecutorService pool) {
+    private static void stop(Server server) {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.atWarn().setMessage("http_stop_failed").setCause(e).log();
+        }
+    }
+
+    private static void close(JdbcStore store, ExecutorService pool, ConnectionGuard guard) {
         if (pool != null) {
             pool.shutdown();
             try {
@@ -172,6 +275,9 @@ final class HttpHost implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (guard != null) {
+            guard.close();
         }
         store.close();
     }

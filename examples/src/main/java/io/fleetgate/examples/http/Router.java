@@ -1,17 +1,16 @@
 package io.fleetgate.examples.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.fleetgate.internal.LogValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +19,22 @@ import java.util.Set;
 /**
  * Dispatches requests to handlers by method and path, answers every failure as JSON, and logs one
  * line per request ({@code http_request} with method, path, status and duration) under the
- * logger {@code io.fleetgate.examples.http}.
+ * logger {@code io.fleetgate.examples.http}; the method and path, which the client chose, are
+ * logged escaped ({@link LogValues#text}).
  *
  * <p>Patterns are literal segments and {@code {name}} placeholders matching one non-empty
  * segment. A path no pattern matches is 404 {@code NOT_FOUND}; a path matched with another method
- * is 405 {@code METHOD_NOT_ALLOWED} with an {@code Allow} header. Routes are added before the
+ * is 405 {@code METHOD_NOT_ALLOWED} with an {@code Allow} header; a path that is not properly
+ * percent-encoded is 400 {@code INVALID_REQUEST}.
+ *
+ * <p>With a {@link RateLimiter}, {@link #admit} takes one request from the caller's bucket before
+ * anything else happens (before the body is read, before the token is checked): the caller is
+ * the bearer token's hash, or the client address for a route {@linkplain #keyByAddress keyed by
+ * address} (login: a made-up token must not buy a fresh bucket) and for requests without a token.
+ * An empty bucket is 429 {@code RATE_LIMITED} with {@code Retry-After}. Routes are added before the
  * server starts; afterwards the router is read-only and thread-safe.
  */
-final class Router implements HttpHandler {
+final class Router {
     /** How much of a refused oversized body is read and discarded before answering 413. */
     static final long DRAIN_LIMIT = 16L << 20;
 
@@ -43,8 +50,10 @@ final class Router implements HttpHandler {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    private final Set<String> byAddress = new HashSet<>();
     private final Services services;
     private final ErrorMapper errors;
+    private RateLimiter limiter;
 
     Router(Services services) {
         this.services = services;
@@ -62,50 +71,126 @@ final class Router implements HttpHandler {
         return this;
     }
 
+    /**
+     * Counts a route's requests per client address rather than per token (a route that takes no
+     * token, such as login).
+     *
+     * @param method  the HTTP method
+     * @param pattern the route's pattern, as added
+     * @return this router
+     */
+    Router keyByAddress(String method, String pattern) {
+        byAddress.add(method + " " + pattern);
+        return this;
+    }
+
+    /**
+     * @param limiter the rate limiter, or {@code null} for none
+     * @return this router
+     */
+    Router limitedBy(RateLimiter limiter) {
+        this.limiter = limiter;
+        return this;
+    }
+
     /** @return each route as {@code METHOD /pattern}, in the order added */
     List<String> routes() {
         return routes.stream().map(r -> r.method() + " /" + String.join("/", r.segments())).toList();
     }
 
-    @Override
-    public void handle(HttpExchange exchange) {
-        long started = System.nanoTime();
-        String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getRawPath();
-        int status = 500;
-        String error = null;
+    /**
+     * Takes the request from its caller's bucket.
+     *
+     * @param in the request (its body need not be read yet)
+     * @return {@code null} when it may go ahead, else the 429 answer
+     */
+    Response admit(Incoming in) {
+        if (limiter == null) {
+            return null;
+        }
+        String token = new Call(in, services, Map.of()).bearerToken();
+        String key = token == null || token.isEmpty() || keyedByAddress(in.method(), in.rawPath())
+                ? RateLimiter.addressKey(in.clientAddress()) : RateLimiter.tokenKey(token);
+        long wait = limiter.take(key);
+        if (wait == 0) {
+            return null;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", "RATE_LIMITED");
+        body.put("message", "too many requests; retry after " + wait + " s");
+        body.put("retry_after_s", wait);
+        return new Response(429, body, Map.of("Retry-After", Long.toString(wait)));
+    }
+
+    private boolean keyedByAddress(String method, String rawPath) {
+        String[] segments = split(rawPath);
+        for (Route route : routes) {
+            if (route.method().equals(method) && match(route.segments(), segments) != null
+                    && byAddress.contains(route.method() + " /" + String.join("/", route.segments()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Answers one request whose body has been read; never throws.
+     *
+     * @param in the request
+     * @return the answer: the handler's, or the error it maps to
+     */
+    Response handle(Incoming in) {
         try {
-            Response response;
-            try {
-                response = dispatch(exchange, method, path);
-            } catch (Throwable failure) {
-                if (failure instanceof VirtualMachineError fatal && !(fatal instanceof StackOverflowError)) {
-                    throw fatal;
-                }
-                response = errors.toResponse(failure);
-                if (response.body() instanceof Map<?, ?> body) {
-                    error = String.valueOf(body.get("error"));
-                }
+            return dispatch(in);
+        } catch (Throwable failure) {
+            if (failure instanceof VirtualMachineError fatal && !(fatal instanceof StackOverflowError)) {
+                throw fatal;
             }
-            if (response.status() == 413) {
-                drainRequestBody(exchange);
+            Response response = errors.toResponse(failure);
+            if (failure instanceof HttpError e && e.allow() != null) {
+                Map<String, String> headers = new LinkedHashMap<>(response.headers());
+                headers.put("Allow", e.allow());
+                response = new Response(response.status(), response.body(), headers);
             }
-            status = send(exchange, response);
-        } catch (IOException clientGone) {
-            LOG.atDebug().setMessage("http_client_gone").addKeyValue("path", path).log();
-        } finally {
-            exchange.close();
-            LOG.atInfo().setMessage("http_request")
-                    .addKeyValue("method", method)
-                    .addKeyValue("path", path)
-                    .addKeyValue("status", status)
-                    .addKeyValue("error", error)
-                    .addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000.0)
-                    .log();
+            return response;
         }
     }
 
-    private Response dispatch(HttpExchange exchange, String method, String rawPath) throws IOException {
+    /**
+     * Logs the {@code http_request} line.
+     *
+     * @param in      the request
+     * @param status  the status sent (500 when none could be)
+     * @param error   the {@code error} code sent, or {@code null}
+     * @param started {@link System#nanoTime()} when the request arrived
+     */
+    static void log(Incoming in, int status, String error, long started) {
+        LOG.atInfo().setMessage("http_request")
+                .addKeyValue("method", LogValues.text(in.method()))
+                .addKeyValue("path", LogValues.text(in.rawPath()))
+                .addKeyValue("status", status)
+                .addKeyValue("error", error)
+                .addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000.0)
+                .log();
+    }
+
+    /**
+     * @param response an answer
+     * @return its {@code error} code, or {@code null} when it is not an error
+     */
+    static String errorOf(Response response) {
+        if (response.status() >= 400 && response.body() instanceof Map<?, ?> body && body.get("error") != null) {
+            return String.valueOf(body.get("error"));
+        }
+        return null;
+    }
+
+    private Response dispatch(Incoming in) throws IOException {
+        String method = in.method();
+        String rawPath = in.rawPath();
+        if (!wellEncoded(rawPath)) {
+            throw new HttpError(400, "INVALID_REQUEST", "the path is not properly percent-encoded");
+        }
         String[] segments = split(rawPath);
         Set<String> allowed = new LinkedHashSet<>();
         for (Route route : routes) {
@@ -114,16 +199,14 @@ final class Router implements HttpHandler {
                 continue;
             }
             if (route.method().equals(method)) {
-                return route.handler().handle(new Call(exchange, services, params));
+                return route.handler().handle(new Call(in, services, params));
             }
             allowed.add(route.method());
         }
         if (allowed.isEmpty()) {
             throw HttpError.notFound(rawPath);
         }
-        String allow = String.join(", ", allowed);
-        exchange.getResponseHeaders().set("Allow", allow);
-        throw HttpError.methodNotAllowed(method, allow);
+        throw HttpError.methodNotAllowed(method, String.join(", ", allowed));
     }
 
     private static Map<String, String> match(String[] pattern, String[] path) {
@@ -161,47 +244,14 @@ final class Router implements HttpHandler {
         return p.split("/", -1);
     }
 
-    /**
-     * Reads and discards what is left of a refused oversized body, up to {@link #DRAIN_LIMIT}, before
-     * answering. A client that is still sending gets to read the answer: closing a connection with
-     * unread input resets it, and the reset can destroy the answer on its way. Nothing is kept; a
-     * body longer still is cut off when the connection closes.
-     */
-    private static void drainRequestBody(HttpExchange exchange) throws IOException {
-        byte[] sink = new byte[64 * 1024];
-        InputStream in = exchange.getRequestBody();
-        long drained = 0;
-        for (int n; drained < DRAIN_LIMIT && (n = in.read(sink)) > 0; ) {
-            drained += n;
-        }
-    }
-
-    /** @return the status sent: the response's, or 500 if its body could not be written */
-    private static int send(HttpExchange exchange, Response response) throws IOException {
-        response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        if (response.body() == null) {
-            exchange.sendResponseHeaders(response.status(), -1);
-            return response.status();
-        }
-        byte[] bytes;
-        try {
-            bytes = JsonIo.write(response.body());
-        } catch (RuntimeException unwritable) {
-            LOG.atError().setMessage("http_internal_error").setCause(unwritable).log();
-            bytes = "{\"error\":\"INTERNAL\",\"message\":\"internal error; the failure was logged\"}"
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-            exchange.sendResponseHeaders(500, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+    /** Whether every {@code %} starts a two-digit hex escape. */
+    private static boolean wellEncoded(String raw) {
+        for (int i = raw.indexOf('%'); i >= 0; i = raw.indexOf('%', i + 1)) {
+            if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0
+                    || Character.digit(raw.charAt(i + 2), 16) < 0) {
+                return false;
             }
-            return 500;
         }
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(response.status(), bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-        return response.status();
+        return true;
     }
 }

@@ -19,7 +19,8 @@ public final class ServeCommand {
 
     /**
      * @param args the options after {@code serve}
-     * @param env  the environment, e.g. {@code System.getenv()}
+     * @param env  the environment, e.g. {@code System.getenv()}: the library's settings and the
+     *             host's {@code HTTP_…} limits
      * @param out  where the listening line goes
      * @param err  where warnings and the one-line failure go
      * @return 0 once serving; 2 for invalid options or settings; 1 if the host could not start
@@ -27,7 +28,7 @@ public final class ServeCommand {
     public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
         ServeOptions options;
         try {
-            options = ServeOptions.parse(args);
+            options = ServeOptions.parse(args, env);
         } catch (IllegalArgumentException e) {
             err.println("serve: " + oneLine(e.getMessage()));
             return 2;

@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * torture verify  --name NAME --base URL --db … --ledger FILE [--load TEXT] [--faults TEXT]
  * torture outage  --name NAME --base URL --db … [--seconds S] [--min-ops N] [--faults TEXT]
  *                 [--expect-outage] [--terminate]
+ * torture slow-client --base URL [--size N] [--seconds S]   N slow connections (default 300) for S s
+ *                                                           (default 40) while normal requests are timed
  * </pre>
  *
  * <p>Every step but {@code load} prints one line
@@ -54,6 +56,7 @@ public final class Torture {
               verify   --name NAME --base URL --db JDBC_URL --ledger FILE [--load TEXT] [--faults TEXT]
               outage   --name NAME --base URL --db JDBC_URL [--seconds S] [--min-ops N] [--faults TEXT]
                        [--expect-outage] [--terminate]
+              slow-client --base URL [--size N] [--seconds S]
               every step with --db also takes --db-user U --db-password P
             """;
     /** What {@code outage} prints once its drivers are logged in and the load begins: the script's cue. */
@@ -100,6 +103,8 @@ public final class Torture {
                     yield null;
                 }
                 case "verify" -> verify(client, db(o), o);
+                case "slow-client" -> SlowClients.run(client, o.get("--base"), size(o, 300),
+                        Integer.parseInt(o.getOrDefault("--seconds", "40")));
                 default -> outage(client, db(o), o, out);
             };
             if (outcome == null) {
@@ -114,7 +119,8 @@ public final class Torture {
     }
 
     static Map<String, String> parse(List<String> args) {
-        if (args.isEmpty() || !List.of("race-activate", "race-login", "race-events", "load", "verify", "outage")
+        if (args.isEmpty() || !List.of("race-activate", "race-login", "race-events", "load", "verify", "outage",
+                        "slow-client")
                 .contains(args.get(0))) {
             throw new IllegalArgumentException(args.isEmpty() ? "no step given" : "unknown step " + args.get(0));
         }
@@ -130,7 +136,7 @@ public final class Torture {
             }
         }
         List<String> needed = new ArrayList<>(List.of("--base"));
-        if (!args.get(0).equals("load")) {
+        if (!List.of("load", "slow-client").contains(args.get(0))) {
             needed.add("--db");
         }
         if (List.of("load", "verify").contains(args.get(0))) {

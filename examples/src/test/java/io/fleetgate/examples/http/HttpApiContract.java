@@ -61,6 +61,13 @@ abstract class HttpApiContract {
                 "stops": [{"lat": 30.27, "lng": -97.74, "radius_m": 100}]}]}
             """;
 
+    /**
+     * The limits of the end-to-end suites: the defaults, but a rate-limit bucket no suite empties.
+     * The server clock stands still in them, so no bucket ever refills; the rate limit has its own
+     * tests ({@link HostLimitsContract}).
+     */
+    static final HttpLimits LIMITS = HttpLimits.DEFAULTS.withRate(HttpLimits.DEFAULTS.ratePerSecond(), 1_000_000);
+
     @TempDir
     Path dir;
 
@@ -110,7 +117,8 @@ abstract class HttpApiContract {
      * @return a host on a free port with the test settings ({@link #env()})
      */
     static HttpHost startHost(ServeOptions db, Path fixtures, Clock clock) {
-        ServeOptions options = new ServeOptions(0, db.dbUrl(), db.dbUser(), db.dbPassword(), fixtures);
+        ServeOptions options = new ServeOptions(0, db.dbUrl(), db.dbUser(), db.dbPassword(), fixtures)
+                .withLimits(LIMITS);
         return HttpHost.start(options, HttpHost.settings(env(), System.err), clock);
     }
 

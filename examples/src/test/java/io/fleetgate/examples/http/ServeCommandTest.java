@@ -15,6 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ServeCommandTest {
+    /** A PIN pepper (base64 of 24 bytes), so tests that count warnings see only the one they are about. */
+    static final String PEPPER = "cGVwcGVyLWZvci10aGUtc2VydmUtdGVzdHM=";
+
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -79,7 +82,8 @@ class ServeCommandTest {
         Files.writeString(fixtures, "{\"users\": [{\"id\": \"d_1\", \"username\": \"ana\", \"pin\": \"12\","
                 + " \"role\": \"DRIVER\", \"workspace_id\": \"ws_1\"}]}");
 
-        int status = run(Map.of("FLEETGATE_SIGNING_SECRET", HttpApiContract.SIGNING_SECRET),
+        int status = run(Map.of("FLEETGATE_SIGNING_SECRET", HttpApiContract.SIGNING_SECRET,
+                        "FLEETGATE_PIN_PEPPER", PEPPER),
                 "--port", "0", "--db", "jdbc:sqlite:" + dir.resolve("x.db"), "--fixtures", fixtures.toString());
 
         assertThat(status).isEqualTo(1);
@@ -91,11 +95,50 @@ class ServeCommandTest {
     void settingsWhenNoSigningSecretThenRandomOneAndAWarning() {
         PrintStream warnings = new PrintStream(err, true, StandardCharsets.UTF_8);
 
-        var a = HttpHost.settings(Map.of(), warnings);
-        var b = HttpHost.settings(Map.of(), warnings);
+        var a = HttpHost.settings(Map.of("FLEETGATE_PIN_PEPPER", PEPPER), warnings);
+        var b = HttpHost.settings(Map.of("FLEETGATE_PIN_PEPPER", PEPPER), warnings);
 
         assertThat(a.signingSecret()).hasSize(32).isNotEqualTo(b.signingSecret());
         assertThat(err().lines()).hasSize(2).allMatch(l -> l.startsWith("warning: FLEETGATE_SIGNING_SECRET"));
+    }
+
+    @Test
+    void settingsWhenNoPinPepperThenAWarningAndWhenSetThenNone() {
+        PrintStream warnings = new PrintStream(err, true, StandardCharsets.UTF_8);
+
+        HttpHost.settings(Map.of("FLEETGATE_SIGNING_SECRET", HttpApiContract.SIGNING_SECRET), warnings);
+
+        assertThat(err().lines()).singleElement().asString().startsWith("warning: FLEETGATE_PIN_PEPPER is not set");
+        err.reset();
+        var peppered = HttpHost.settings(Map.of("FLEETGATE_SIGNING_SECRET", HttpApiContract.SIGNING_SECRET,
+                "FLEETGATE_PIN_PEPPER", PEPPER), warnings);
+        assertThat(peppered.pinPepper()).isNotNull();
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void parseWhenLimitsGivenThenFlagsWinOverSettingsAndTheRestKeepDefaults() {
+        ServeOptions o = ServeOptions.parse(List.of("--header-timeout-s", "0.5", "--rate-limit-burst", "7"),
+                Map.of("HTTP_HEADER_TIMEOUT_S", "9", "HTTP_MAX_CONNECTIONS", "300", "HTTP_RATE_LIMIT_PER_S", "0"));
+
+        assertThat(o.limits().headerTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(o.limits().rateBurst()).isEqualTo(7);
+        assertThat(o.limits().maxConnections()).isEqualTo(300);
+        assertThat(o.limits().rateLimited()).isFalse();
+        assertThat(o.limits().bodyTimeout()).isEqualTo(HttpLimits.DEFAULTS.bodyTimeout());
+        assertThat(ServeOptions.parse(List.of()).limits()).isEqualTo(HttpLimits.DEFAULTS);
+    }
+
+    @Test
+    void parseWhenALimitIsInvalidThenOneLineNamingIt() {
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--max-connections", "0")))
+                .hasMessageContaining("HTTP_MAX_CONNECTIONS");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--idle-timeout-s", "soon")))
+                .hasMessageContaining("HTTP_IDLE_TIMEOUT_S");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of(), Map.of("HTTP_BODY_TIMEOUT_S", "-1")))
+                .hasMessageContaining("HTTP_BODY_TIMEOUT_S");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of(), Map.of("HTTP_RATE_LIMIT_PER_S", "-2")))
+                .hasMessageContaining("HTTP_RATE_LIMIT_PER_S");
     }
 
     @Test
