@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 abstract class UndoContract {
     /** The migration files the store ships, in order. */
     static final List<String> FILES = List.of("V1__exclusive_sessions.sql", "V2__driver_execution.sql",
-            "V3__credentials_and_sessions.sql", "V4__memberships_and_reviews.sql", "V5__row_level_security.sql");
+            "V3__credentials_and_sessions.sql", "V4__memberships_and_reviews.sql", "V5__row_level_security.sql",
+            "V6__login_attempts.sql");
 
     private final EmptyDatabases databases = new EmptyDatabases(dialect());
 
