@@ -46,6 +46,15 @@ final class Call {
     }
 
     /**
+     * {@return the client's address (without port), the opaque source key the login limit counts
+     * failures per; never taken from a header, which the client could choose}
+     */
+    String clientAddress() {
+        java.net.InetSocketAddress remote = exchange.getRemoteAddress();
+        return remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
+    }
+
+    /**
      * @param name a parameter of the route's pattern, e.g. {@code id}
      * @return its decoded value
      */
