@@ -52,11 +52,19 @@ import java.util.UUID;
  * {@code SESSION_IDLE_TIMEOUT_MIN}, or older than {@code SESSION_MAX_AGE_H}; activity is written at
  * most once a minute per session, so polling does not turn reads into writes.
  *
- * <p>Wrong PINs are counted per submitted username, known or not, in the store (shared by every
- * host instance); {@code LOGIN_MAX_ATTEMPTS} of them within {@code LOGIN_LOCKOUT_MIN} lock the name
- * for that long ({@code TOO_MANY_ATTEMPTS} with {@code retry_after_s}). An unknown username costs
- * the same PIN hash as a known one and gets the same answer as a wrong PIN. Instances are
- * immutable and thread-safe.
+ * <p>Every login attempt is reserved in the store (shared by every host instance) in one atomic
+ * step BEFORE its PIN is hashed: per submitted username, known or not, and per source when the
+ * host names one ({@link LoginRequest#source()}). {@code LOGIN_MAX_ATTEMPTS} attempts on a name
+ * within {@code LOGIN_LOCKOUT_MIN} lock it ({@code LOGIN_SOURCE_MAX_ATTEMPTS} a source), so however
+ * many arrive at once at most the limit is ever evaluated; while locked even the right PIN is
+ * refused unevaluated ({@code TOO_MANY_ATTEMPTS} with {@code retry_after_s} and {@code reason}).
+ * Each new lock of a name or source lasts twice the last, up to {@code LOGIN_LOCKOUT_MAX_MIN}; a
+ * successful login clears the name's count and locks, and gives the source's attempt back. PIN
+ * hashing runs on at most {@code LOGIN_HASH_CONCURRENCY} callers' threads at once, with at most
+ * {@code LOGIN_HASH_QUEUE} waiting; a login beyond that is refused at once, writing nothing
+ * ({@code reason} {@code login_busy}). An unknown username costs the same PIN hash as a known one
+ * and gets the same answer as a wrong PIN; an ended token the same answer as an unknown one.
+ * Instances are immutable and thread-safe.
  */
 public final class SessionService {
     private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);

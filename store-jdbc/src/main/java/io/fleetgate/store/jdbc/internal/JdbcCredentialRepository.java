@@ -156,6 +156,8 @@ public final class JdbcCredentialRepository implements CredentialRepository {
      * {@inheritDoc}
      *
      * <p>One {@code INSERT … ON CONFLICT DO UPDATE … RETURNING} statement; see the class comment.
+     * Like every single-statement change here it runs as {@link Tx#read} does (auto-commit on
+     * SQLite, one principal-bound transaction on PostgreSQL): the statement is atomic by itself.
      */
     @Override
     public Reservation reserveAttempt(AttemptSubject subject, String key, Instant now, int maxAttempts,
@@ -164,7 +166,7 @@ public final class JdbcCredentialRepository implements CredentialRepository {
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(lockEnd, "lockEnd");
-        return tx.write(h -> h.createQuery(reserveAttempt.get(subject))
+        return tx.read(h -> h.createQuery(reserveAttempt.get(subject))
                 .bind("key", key)
                 .bind("now", d.instant(now))
                 .bind("window_start", d.instant(now.minus(window)))
@@ -176,19 +178,19 @@ public final class JdbcCredentialRepository implements CredentialRepository {
 
     @Override
     public void extendLock(AttemptSubject subject, String key, int lockCount, Instant lockedUntil) {
-        tx.write(h -> h.createUpdate(extendLock.get(subject)).bind("key", key).bind("lock_count", lockCount)
+        tx.read(h -> h.createUpdate(extendLock.get(subject)).bind("key", key).bind("lock_count", lockCount)
                 .bind("locked_until", d.instant(lockedUntil)).execute());
     }
 
     @Override
     public void releaseAttempt(AttemptSubject subject, String key, Instant firstAttemptAt) {
-        tx.write(h -> h.createUpdate(releaseAttempt.get(subject)).bind("key", key)
+        tx.read(h -> h.createUpdate(releaseAttempt.get(subject)).bind("key", key)
                 .bind("first_failed_at", d.instant(firstAttemptAt)).execute());
     }
 
     @Override
     public void clearAttempts(String usernameKey) {
-        tx.write(h -> h.createUpdate(clearAttempts).bind("username_key", usernameKey).execute());
+        tx.read(h -> h.createUpdate(clearAttempts).bind("username_key", usernameKey).execute());
     }
 
     /**
