@@ -25,6 +25,10 @@ import java.util.function.Function;
  * <tr><td>{@code SESSION_MAX_AGE_H}</td><td>12</td><td>a device session ends this long after login (a shift)</td></tr>
  * <tr><td>{@code LOGIN_MAX_ATTEMPTS}</td><td>5</td><td>wrong PINs for one username that lock it</td></tr>
  * <tr><td>{@code LOGIN_LOCKOUT_MIN}</td><td>15</td><td>how long a lock lasts, and the window failures are counted in</td></tr>
+ * <tr><td>{@code LOGIN_LOCKOUT_MAX_MIN}</td><td>1440</td><td>the longest lock: each new lock of a name or source doubles the last, up to this</td></tr>
+ * <tr><td>{@code LOGIN_SOURCE_MAX_ATTEMPTS}</td><td>30</td><td>wrong PINs from one source (client address) within the window that lock the source, whatever the usernames</td></tr>
+ * <tr><td>{@code LOGIN_HASH_CONCURRENCY}</td><td>processors - 1 (at least 1)</td><td>PIN hashes computed at once by one service instance</td></tr>
+ * <tr><td>{@code LOGIN_HASH_QUEUE}</td><td>8</td><td>logins that may wait for a hashing slot; beyond it a login is refused at once ({@code TOO_MANY_ATTEMPTS}, reason {@code login_busy})</td></tr>
  * <tr><td>{@code PIN_HASH_ITERATIONS}</td><td>600000</td><td>PBKDF2-HMAC-SHA256 iterations for new PIN hashes</td></tr>
  * <tr><td>{@code FLEETGATE_PIN_PEPPER}</td><td>none</td><td>base64 secret (16+ bytes) mixed into PIN hashes; keep it outside the database</td></tr>
  * <tr><td>{@code FLEETGATE_SIGNING_SECRET}</td><td>none</td><td>base64 secret (32+ bytes) from which each session's event-signing key is derived; required for logins</td></tr>
@@ -49,6 +53,14 @@ public final class FleetgateSettings {
     public static final String LOGIN_MAX_ATTEMPTS = "LOGIN_MAX_ATTEMPTS";
     /** Name of the lockout length. */
     public static final String LOGIN_LOCKOUT_MIN = "LOGIN_LOCKOUT_MIN";
+    /** Name of the longest (progressive) lock. */
+    public static final String LOGIN_LOCKOUT_MAX_MIN = "LOGIN_LOCKOUT_MAX_MIN";
+    /** Name of the failed-login limit per source. */
+    public static final String LOGIN_SOURCE_MAX_ATTEMPTS = "LOGIN_SOURCE_MAX_ATTEMPTS";
+    /** Name of the number of PIN hashes computed at once. */
+    public static final String LOGIN_HASH_CONCURRENCY = "LOGIN_HASH_CONCURRENCY";
+    /** Name of the number of logins that may wait for a hashing slot. */
+    public static final String LOGIN_HASH_QUEUE = "LOGIN_HASH_QUEUE";
     /** Name of the PIN hashing work factor. */
     public static final String PIN_HASH_ITERATIONS = "PIN_HASH_ITERATIONS";
     /** Name of the PIN pepper secret. */
@@ -70,6 +82,10 @@ public final class FleetgateSettings {
     private final Duration sessionMaxAge;
     private final int loginMaxAttempts;
     private final Duration loginLockout;
+    private final Duration loginLockoutMax;
+    private final int loginSourceMaxAttempts;
+    private final int loginHashConcurrency;
+    private final int loginHashQueue;
     private final int pinHashIterations;
     private final byte[] pinPepper;
     private final byte[] signingSecret;
@@ -79,6 +95,10 @@ public final class FleetgateSettings {
         this.sessionMaxAge = b.sessionMaxAge;
         this.loginMaxAttempts = b.loginMaxAttempts;
         this.loginLockout = b.loginLockout;
+        this.loginLockoutMax = b.loginLockoutMax;
+        this.loginSourceMaxAttempts = b.loginSourceMaxAttempts;
+        this.loginHashConcurrency = b.loginHashConcurrency;
+        this.loginHashQueue = b.loginHashQueue;
         this.pinHashIterations = b.pinHashIterations;
         this.pinPepper = b.pinPepper;
         this.signingSecret = b.signingSecret;
@@ -119,6 +139,10 @@ public final class FleetgateSettings {
         read(env, SESSION_MAX_AGE_H, Long::parseLong, h -> b.sessionMaxAge(Duration.ofHours(h)));
         read(env, LOGIN_MAX_ATTEMPTS, Integer::parseInt, b::loginMaxAttempts);
         read(env, LOGIN_LOCKOUT_MIN, Long::parseLong, m -> b.loginLockout(Duration.ofMinutes(m)));
+        read(env, LOGIN_LOCKOUT_MAX_MIN, Long::parseLong, m -> b.loginLockoutMax(Duration.ofMinutes(m)));
+        read(env, LOGIN_SOURCE_MAX_ATTEMPTS, Integer::parseInt, b::loginSourceMaxAttempts);
+        read(env, LOGIN_HASH_CONCURRENCY, Integer::parseInt, b::loginHashConcurrency);
+        read(env, LOGIN_HASH_QUEUE, Integer::parseInt, b::loginHashQueue);
         read(env, PIN_HASH_ITERATIONS, Integer::parseInt, b::pinHashIterations);
         readSecret(env, PIN_PEPPER, b::pinPepper);
         readSecret(env, SIGNING_SECRET, b::signingSecret);
@@ -194,6 +218,26 @@ public final class FleetgateSettings {
         return loginLockout;
     }
 
+    /** {@return the longest lock; each new lock doubles the last up to this (never shorter than {@link #loginLockout()})} */
+    public Duration loginLockoutMax() {
+        return loginLockoutMax.compareTo(loginLockout) < 0 ? loginLockout : loginLockoutMax;
+    }
+
+    /** {@return wrong PINs from one source within the window that lock the source} */
+    public int loginSourceMaxAttempts() {
+        return loginSourceMaxAttempts;
+    }
+
+    /** {@return PIN hashes one service instance computes at once} */
+    public int loginHashConcurrency() {
+        return loginHashConcurrency;
+    }
+
+    /** {@return logins that may wait for a hashing slot before further ones are refused at once} */
+    public int loginHashQueue() {
+        return loginHashQueue;
+    }
+
     /** {@return PBKDF2 iterations for new PIN hashes} */
     public int pinHashIterations() {
         return pinHashIterations;
@@ -230,6 +274,10 @@ public final class FleetgateSettings {
                 + ", " + SESSION_MAX_AGE_H + "=" + sessionMaxAge.toHours()
                 + ", " + LOGIN_MAX_ATTEMPTS + "=" + loginMaxAttempts
                 + ", " + LOGIN_LOCKOUT_MIN + "=" + loginLockout.toMinutes()
+                + ", " + LOGIN_LOCKOUT_MAX_MIN + "=" + loginLockoutMax().toMinutes()
+                + ", " + LOGIN_SOURCE_MAX_ATTEMPTS + "=" + loginSourceMaxAttempts
+                + ", " + LOGIN_HASH_CONCURRENCY + "=" + loginHashConcurrency
+                + ", " + LOGIN_HASH_QUEUE + "=" + loginHashQueue
                 + ", " + PIN_HASH_ITERATIONS + "=" + pinHashIterations
                 + ", " + PIN_PEPPER + "=" + (pinPepper == null ? "unset" : "set")
                 + ", " + SIGNING_SECRET + "=" + (signingSecret == null ? "unset" : "set") + "}";
@@ -246,6 +294,10 @@ public final class FleetgateSettings {
         private Duration sessionMaxAge = Duration.ofHours(12);
         private int loginMaxAttempts = 5;
         private Duration loginLockout = Duration.ofMinutes(15);
+        private Duration loginLockoutMax = Duration.ofDays(1);
+        private int loginSourceMaxAttempts = 30;
+        private int loginHashConcurrency = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        private int loginHashQueue = 8;
         private int pinHashIterations = 600_000;
         private byte[] pinPepper;
         private byte[] signingSecret;
@@ -297,6 +349,59 @@ public final class FleetgateSettings {
          */
         public Builder loginLockout(Duration lockout) {
             this.loginLockout = between(LOGIN_LOCKOUT_MIN, lockout, Duration.ofMinutes(1), Duration.ofDays(1));
+            return this;
+        }
+
+        /**
+         * {@return this builder}
+         *
+         * @param longest one minute to 30 days; a value below {@code LOGIN_LOCKOUT_MIN} means locks do not grow
+         * @throws IllegalArgumentException naming {@code LOGIN_LOCKOUT_MAX_MIN} if out of range
+         */
+        public Builder loginLockoutMax(Duration longest) {
+            this.loginLockoutMax = between(LOGIN_LOCKOUT_MAX_MIN, longest, Duration.ofMinutes(1), Duration.ofDays(30));
+            return this;
+        }
+
+        /**
+         * {@return this builder}
+         *
+         * @param attempts 1 to 10,000
+         * @throws IllegalArgumentException naming {@code LOGIN_SOURCE_MAX_ATTEMPTS} if out of range
+         */
+        public Builder loginSourceMaxAttempts(int attempts) {
+            if (attempts < 1 || attempts > 10_000) {
+                throw new IllegalArgumentException(LOGIN_SOURCE_MAX_ATTEMPTS + " must be between 1 and 10000");
+            }
+            this.loginSourceMaxAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * {@return this builder}
+         *
+         * @param hashes 1 to 1,024
+         * @throws IllegalArgumentException naming {@code LOGIN_HASH_CONCURRENCY} if out of range
+         */
+        public Builder loginHashConcurrency(int hashes) {
+            if (hashes < 1 || hashes > 1_024) {
+                throw new IllegalArgumentException(LOGIN_HASH_CONCURRENCY + " must be between 1 and 1024");
+            }
+            this.loginHashConcurrency = hashes;
+            return this;
+        }
+
+        /**
+         * {@return this builder}
+         *
+         * @param waiting 0 to 10,000 (0: a login that finds every slot taken is refused at once)
+         * @throws IllegalArgumentException naming {@code LOGIN_HASH_QUEUE} if out of range
+         */
+        public Builder loginHashQueue(int waiting) {
+            if (waiting < 0 || waiting > 10_000) {
+                throw new IllegalArgumentException(LOGIN_HASH_QUEUE + " must be between 0 and 10000");
+            }
+            this.loginHashQueue = waiting;
             return this;
         }
 

@@ -203,7 +203,10 @@ class FleetgateSettingsTest {
         assertThat(FleetgateSettings.defaults().toString())
                 .isEqualTo("FleetgateSettings{CHARGER_RADIUS_M=150.0, EXCLUSIVE_DURATION_MIN=60, MAX_ACCURACY_M=100.0, "
                         + "EVENT_FUTURE_TOLERANCE_S=300, MAX_SPEED_KMH=200.0, SESSION_IDLE_TIMEOUT_MIN=30, "
-                        + "SESSION_MAX_AGE_H=12, LOGIN_MAX_ATTEMPTS=5, LOGIN_LOCKOUT_MIN=15, PIN_HASH_ITERATIONS=600000, "
+                        + "SESSION_MAX_AGE_H=12, LOGIN_MAX_ATTEMPTS=5, LOGIN_LOCKOUT_MIN=15, "
+                        + "LOGIN_LOCKOUT_MAX_MIN=1440, LOGIN_SOURCE_MAX_ATTEMPTS=30, LOGIN_HASH_CONCURRENCY="
+                        + Math.max(1, Runtime.getRuntime().availableProcessors() - 1) + ", LOGIN_HASH_QUEUE=8, "
+                        + "PIN_HASH_ITERATIONS=600000, "
                         + "FLEETGATE_PIN_PEPPER=unset, FLEETGATE_SIGNING_SECRET=unset}");
     }
 
@@ -221,7 +224,13 @@ class FleetgateSettingsTest {
         FleetgateSettings s = FleetgateSettings.fromEnv(Map.of("SESSION_IDLE_TIMEOUT_MIN", "10",
                 "SESSION_MAX_AGE_H", "8", "LOGIN_MAX_ATTEMPTS", "3", "LOGIN_LOCKOUT_MIN", "5",
                 "PIN_HASH_ITERATIONS", "310000",
-                "FLEETGATE_SIGNING_SECRET", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="));
+                "FLEETGATE_SIGNING_SECRET", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                "LOGIN_LOCKOUT_MAX_MIN", "120", "LOGIN_SOURCE_MAX_ATTEMPTS", "7", "LOGIN_HASH_CONCURRENCY", "3",
+                "LOGIN_HASH_QUEUE", "0"));
+        assertThat(s.loginLockoutMax()).isEqualTo(java.time.Duration.ofMinutes(120));
+        assertThat(s.loginSourceMaxAttempts()).isEqualTo(7);
+        assertThat(s.loginHashConcurrency()).isEqualTo(3);
+        assertThat(s.loginHashQueue()).isEqualTo(0);
         assertThat(s.sessionIdleTimeout()).isEqualTo(java.time.Duration.ofMinutes(10));
         assertThat(s.sessionMaxAge()).isEqualTo(java.time.Duration.ofHours(8));
         assertThat(s.loginMaxAttempts()).isEqualTo(3);
@@ -234,6 +243,7 @@ class FleetgateSettingsTest {
     @ParameterizedTest
     @ValueSource(strings = {"SESSION_IDLE_TIMEOUT_MIN=0", "SESSION_MAX_AGE_H=0", "SESSION_MAX_AGE_H=721",
             "LOGIN_MAX_ATTEMPTS=0", "LOGIN_MAX_ATTEMPTS=x", "LOGIN_LOCKOUT_MIN=0", "PIN_HASH_ITERATIONS=999",
+            "LOGIN_LOCKOUT_MAX_MIN=0", "LOGIN_SOURCE_MAX_ATTEMPTS=0", "LOGIN_HASH_CONCURRENCY=0", "LOGIN_HASH_QUEUE=-1",
             "FLEETGATE_SIGNING_SECRET=c2hvcnQ=", "FLEETGATE_SIGNING_SECRET=%%%", "FLEETGATE_PIN_PEPPER=c2hvcnQ="})
     void fromEnvWhenSessionSettingInvalidThenIllegalArgumentNamingIt(String entry) {
         String name = entry.substring(0, entry.indexOf('='));

@@ -1,14 +1,18 @@
 package io.fleetgate.memory;
 
+import io.fleetgate.session.AttemptSubject;
 import io.fleetgate.session.CredentialRepository;
 import io.fleetgate.session.DeviceSession;
 import io.fleetgate.session.InvalidationReason;
 import io.fleetgate.session.LoginAttempts;
+import io.fleetgate.session.SecurityAuditEntry;
 import io.fleetgate.session.SessionRepository;
 import io.fleetgate.session.UserCredential;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -18,6 +22,8 @@ final class InMemorySessions implements CredentialRepository, SessionRepository 
     private final Object lock;
     private final Map<String, UserCredential> users = new TreeMap<>();
     private final Map<String, LoginAttempts> attempts = new TreeMap<>();
+    private final Map<String, LoginAttempts> sourceAttempts = new TreeMap<>();
+    private final List<SecurityAuditEntry> audit = new ArrayList<>();
     private final Map<String, DeviceSession> sessions = new TreeMap<>();
 
     InMemorySessions(Object lock) {
@@ -63,24 +69,53 @@ final class InMemorySessions implements CredentialRepository, SessionRepository 
     }
 
     @Override
-    public Optional<LoginAttempts> findAttempts(String usernameKey) {
+    public Optional<LoginAttempts> findAttempts(AttemptSubject subject, String key) {
         synchronized (lock) {
-            return Optional.ofNullable(attempts.get(usernameKey));
+            return Optional.ofNullable(attemptsOf(subject).get(key));
         }
     }
 
     @Override
-    public LoginAttempts recordFailure(String usernameKey, Instant now, int maxAttempts, Duration lockout) {
+    public Reservation reserveAttempt(AttemptSubject subject, String key, Instant now, int maxAttempts,
+                                      Duration window, Instant lockEnd) {
         synchronized (lock) {
-            LoginAttempts old = attempts.get(usernameKey);
-            boolean fresh = old == null || !now.isBefore(old.firstFailedAt().plus(lockout))
-                    || (old.lockedUntil() != null && !now.isBefore(old.lockedUntil()));
+            Map<String, LoginAttempts> map = attemptsOf(subject);
+            LoginAttempts old = map.get(key);
+            if (old != null && old.lockedAt(now)) {
+                return new Reservation(false, old);
+            }
+            boolean fresh = old == null || !now.isBefore(old.firstFailedAt().plus(window))
+                    || old.lockedUntil() != null;
             int count = fresh ? 1 : old.failedCount() + 1;
             Instant first = fresh ? now : old.firstFailedAt();
-            Instant lockedUntil = count >= maxAttempts ? now.plus(lockout) : null;
-            LoginAttempts next = new LoginAttempts(usernameKey, count, first, lockedUntil);
-            attempts.put(usernameKey, next);
-            return next;
+            int locks = old == null ? 0 : old.lockCount();
+            boolean locking = count >= maxAttempts;
+            LoginAttempts next = new LoginAttempts(key, count, first, locking ? lockEnd : null,
+                    locking ? locks + 1 : locks);
+            map.put(key, next);
+            return new Reservation(true, next);
+        }
+    }
+
+    @Override
+    public void extendLock(AttemptSubject subject, String key, int lockCount, Instant lockedUntil) {
+        synchronized (lock) {
+            Map<String, LoginAttempts> map = attemptsOf(subject);
+            LoginAttempts a = map.get(key);
+            if (a != null && a.lockCount() == lockCount && a.lockedUntil() != null && a.lockedUntil().isBefore(lockedUntil)) {
+                map.put(key, new LoginAttempts(key, a.failedCount(), a.firstFailedAt(), lockedUntil, a.lockCount()));
+            }
+        }
+    }
+
+    @Override
+    public void releaseAttempt(AttemptSubject subject, String key, Instant firstAttemptAt) {
+        synchronized (lock) {
+            Map<String, LoginAttempts> map = attemptsOf(subject);
+            LoginAttempts a = map.get(key);
+            if (a != null && a.firstFailedAt().equals(firstAttemptAt) && a.failedCount() > 0) {
+                map.put(key, new LoginAttempts(key, a.failedCount() - 1, a.firstFailedAt(), a.lockedUntil(), a.lockCount()));
+            }
         }
     }
 
@@ -89,6 +124,25 @@ final class InMemorySessions implements CredentialRepository, SessionRepository 
         synchronized (lock) {
             attempts.remove(usernameKey);
         }
+    }
+
+    @Override
+    public void unlock(String usernameKey, List<SecurityAuditEntry> entries) {
+        synchronized (lock) {
+            attempts.remove(usernameKey);
+            audit.addAll(entries);
+        }
+    }
+
+    @Override
+    public List<SecurityAuditEntry> findSecurityAudit(String workspaceId) {
+        synchronized (lock) {
+            return audit.stream().filter(e -> e.workspaceId().equals(workspaceId)).toList();
+        }
+    }
+
+    private Map<String, LoginAttempts> attemptsOf(AttemptSubject subject) {
+        return subject == AttemptSubject.USERNAME ? attempts : sourceAttempts;
     }
 
     @Override
@@ -179,7 +233,7 @@ final class InMemorySessions implements CredentialRepository, SessionRepository 
 
     String dump() {
         synchronized (lock) {
-            return users.values().stream().map(u -> u + "#" + u.pinHash()).toList() + "\n" + attempts + "\n" + sessions.values().stream()
+            return users.values().stream().map(u -> u + "#" + u.pinHash()).toList() + "\n" + attempts + "\n" + sourceAttempts + "\n" + audit + "\n" + sessions.values().stream()
                     .map(s -> s + "#" + s.tokenHash() + "@" + s.lastActiveAt()).toList();
         }
     }

@@ -6,13 +6,17 @@ import io.fleetgate.FleetgateSettings;
 import io.fleetgate.FleetgateStore;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
+import io.fleetgate.internal.LogValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Usernames and PINs (seed 004, next step 1): enrol a user, set or reset a PIN, unlock a username
@@ -71,8 +75,9 @@ public final class CredentialService {
                 }
                 throw FleetgateException.invalid(existing == null ? "username" : "user_id", "is already enrolled");
             }
-            LOG.atInfo().setMessage("user_enrolled").addKeyValue("user_id", user.userId())
-                    .addKeyValue("username", user.username()).addKeyValue("actor_id", principal.userId()).log();
+            LOG.atInfo().setMessage("user_enrolled").addKeyValue("user_id", LogValues.text(user.userId()))
+                    .addKeyValue("username", LogValues.digest(user.usernameKey()))
+                    .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
             return user;
         }
     }
@@ -81,10 +86,11 @@ public final class CredentialService {
      * Sets a new PIN, and unlocks the username.
      *
      * @param principal the user themselves (a driver), a supervisor of a workspace the user
-     *                  belongs to, or the system
+     *                  belongs to as a driver or member, or the system
      * @param userId    the user
      * @param pin       the new PIN
-     * @throws FleetgateException {@code FORBIDDEN} for another user's PIN; {@code NOT_FOUND};
+     * @throws FleetgateException {@code FORBIDDEN} for another user's PIN, or another supervisor's;
+     *                            {@code NOT_FOUND} for an unknown user or one outside the supervisor's workspace;
      *                            {@code INVALID_REQUEST} for a bad PIN
      */
     public void setPin(Principal principal, String userId, String pin) {
@@ -96,34 +102,74 @@ public final class CredentialService {
                 requireManager(principal);
             }
             checkPin(pin);
-            if (principal instanceof Principal.Supervisor s && directory.findMemberships(userId).stream()
-                    .noneMatch(m -> m.workspaceId().equals(s.workspaceId()))) {
-                throw FleetgateException.notFound("user", userId);
+            if (principal instanceof Principal.Supervisor s) {
+                SessionService.requireManagedBy(directory, s, userId, "user");
             }
             UserCredential user = credentials.findByUserId(userId)
                     .orElseThrow(() -> FleetgateException.notFound("user", userId));
             credentials.updatePinHash(userId, hasher.hash(pin), now());
             credentials.clearAttempts(user.usernameKey());
-            LOG.atInfo().setMessage("pin_set").addKeyValue("user_id", userId)
-                    .addKeyValue("actor_id", principal.userId()).log();
+            LOG.atInfo().setMessage("pin_set").addKeyValue("user_id", LogValues.text(userId))
+                    .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
         }
     }
 
     /**
-     * Forgets the wrong PINs counted for a username, lifting a lock.
+     * Forgets the wrong PINs counted for a username, lifting a lock; the next lock is again the
+     * shortest. Audited: each workspace the user belongs to gets a {@link SecurityAuditEntry}
+     * ({@code login_unlocked}), written in the same transaction, which its supervisors can read with
+     * {@link #securityAudit}; the unlock is also logged.
      *
-     * @param principal a supervisor or the system
-     * @param username  the username (known or not: attempts are counted for any submitted name)
-     * @throws FleetgateException {@code FORBIDDEN} for drivers and members
+     * @param principal a supervisor of a workspace the user belongs to as a driver or member, or
+     *                  the system (which may also unlock a username nobody has)
+     * @param username  the username
+     * @throws FleetgateException {@code FORBIDDEN} for drivers and members, and for a supervisor
+     *                            unlocking another supervisor; {@code NOT_FOUND} for a supervisor
+     *                            naming a username no user of their workspace has
      */
     public void unlock(Principal principal, String username) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
             requireManager(principal);
             String key = Usernames.key(username);
-            credentials.clearAttempts(key);
-            LOG.atInfo().setMessage("login_unlocked").addKeyValue("username", key)
-                    .addKeyValue("actor_id", principal.userId()).log();
+            Optional<UserCredential> user = credentials.findByUsernameKey(key);
+            Instant now = now();
+            List<SecurityAuditEntry> audit;
+            if (principal instanceof Principal.Supervisor s) {
+                UserCredential u = user.orElseThrow(() -> FleetgateException.notFound("user", key));
+                SessionService.requireManagedBy(directory, s, u.userId(), "user");
+                audit = List.of(unlocked(s.workspaceId(), s.userId(), u.userId(), now));
+            } else {
+                audit = user.map(u -> directory.findMemberships(u.userId()).stream()
+                        .map(m -> unlocked(m.workspaceId(), principal.userId(), u.userId(), now)).toList())
+                        .orElse(List.of());
+            }
+            credentials.unlock(key, audit);
+            LOG.atWarn().setMessage("login_unlocked").addKeyValue("username", LogValues.digest(key))
+                    .addKeyValue("user_id", user.map(u -> LogValues.text(u.userId())).orElse(null))
+                    .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
         }
+    }
+
+    /**
+     * {@return the workspace's security audit (for instance who lifted which login lock), oldest first}
+     *
+     * @param principal a supervisor of the workspace, or the system
+     * @param workspaceId the workspace
+     * @throws FleetgateException {@code FORBIDDEN} for drivers, members and supervisors of other workspaces
+     */
+    public List<SecurityAuditEntry> securityAudit(Principal principal, String workspaceId) {
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            requireManager(principal);
+            Ids.require("workspace_id", workspaceId);
+            if (principal instanceof Principal.Supervisor s && !s.workspaceId().equals(workspaceId)) {
+                throw FleetgateException.forbidden("a supervisor reads the security audit of their own workspace only");
+            }
+            return credentials.findSecurityAudit(workspaceId);
+        }
+    }
+
+    private static SecurityAuditEntry unlocked(String workspaceId, String actorId, String userId, Instant now) {
+        return new SecurityAuditEntry(UUID.randomUUID().toString(), workspaceId, actorId, "login_unlocked", userId, now);
     }
 
     static void checkPin(String pin) {

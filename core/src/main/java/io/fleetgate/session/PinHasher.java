@@ -34,6 +34,7 @@ public final class PinHasher {
     private final int iterations;
     private final byte[] pepper;
     private final String dummyHash;
+    private final Runnable onDerive;
 
     /**
      * Creates a hasher with a cost and an optional pepper.
@@ -43,6 +44,10 @@ public final class PinHasher {
      * @throws IllegalArgumentException for fewer than 1,000 iterations or a pepper under 16 bytes
      */
     public PinHasher(int iterations, byte[] pepper) {
+        this(iterations, pepper, null);
+    }
+
+    private PinHasher(int iterations, byte[] pepper, Runnable onDerive) {
         if (iterations < 1_000) {
             throw new IllegalArgumentException("PIN_HASH_ITERATIONS must be at least 1000");
         }
@@ -52,6 +57,7 @@ public final class PinHasher {
         this.iterations = iterations;
         this.pepper = pepper == null ? null : pepper.clone();
         this.dummyHash = hash("000000");
+        this.onDerive = onDerive; // after the dummy hash: only derivations asked for later are observed
     }
 
     /**
@@ -61,6 +67,19 @@ public final class PinHasher {
      */
     public static PinHasher forTestsOnlyWeak() {
         return new PinHasher(1_000, null);
+    }
+
+    /**
+     * A hasher for tests only, as {@link #forTestsOnlyWeak()}, that runs {@code onEveryHash} on
+     * the calling thread before each PBKDF2 derivation (a hash, a verification or a dummy
+     * verification), so that a test can count how many PINs were really evaluated, or hold one
+     * evaluation in progress. Never use it in production.
+     *
+     * @param onEveryHash called once per derivation
+     * @return the hasher
+     */
+    public static PinHasher forTestsOnlyWeak(Runnable onEveryHash) {
+        return new PinHasher(1_000, null, Objects.requireNonNull(onEveryHash, "onEveryHash"));
     }
 
     /** {@return the iteration count new hashes use} */
@@ -116,6 +135,9 @@ public final class PinHasher {
     }
 
     private byte[] derive(String pin, byte[] salt, int rounds, boolean peppered) {
+        if (onDerive != null) {
+            onDerive.run();
+        }
         try {
             char[] secret = peppered ? keyed(pin) : pin.toCharArray();
             PBEKeySpec spec = new PBEKeySpec(secret, salt, rounds, 256);

@@ -14,10 +14,14 @@ import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverExecutionService;
 import io.fleetgate.execution.DriverStatus;
 import io.fleetgate.execution.ExecutionRepository;
+import io.fleetgate.internal.LogValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -48,17 +52,26 @@ import java.util.UUID;
  * {@code SESSION_IDLE_TIMEOUT_MIN}, or older than {@code SESSION_MAX_AGE_H}; activity is written at
  * most once a minute per session, so polling does not turn reads into writes.
  *
- * <p>Wrong PINs are counted per submitted username, known or not, in the store (shared by every
- * host instance); {@code LOGIN_MAX_ATTEMPTS} of them within {@code LOGIN_LOCKOUT_MIN} lock the name
- * for that long ({@code TOO_MANY_ATTEMPTS} with {@code retry_after_s}). An unknown username costs
- * the same PIN hash as a known one and gets the same answer as a wrong PIN. Instances are
- * immutable and thread-safe.
+ * <p>Every login attempt is reserved in the store (shared by every host instance) in one atomic
+ * step BEFORE its PIN is hashed: per submitted username, known or not, and per source when the
+ * host names one ({@link LoginRequest#source()}). {@code LOGIN_MAX_ATTEMPTS} attempts on a name
+ * within {@code LOGIN_LOCKOUT_MIN} lock it ({@code LOGIN_SOURCE_MAX_ATTEMPTS} a source), so however
+ * many arrive at once at most the limit is ever evaluated; while locked even the right PIN is
+ * refused unevaluated ({@code TOO_MANY_ATTEMPTS} with {@code retry_after_s} and {@code reason}).
+ * Each new lock of a name or source lasts twice the last, up to {@code LOGIN_LOCKOUT_MAX_MIN}; a
+ * successful login clears the name's count and locks, and gives the source's attempt back. PIN
+ * hashing runs on at most {@code LOGIN_HASH_CONCURRENCY} callers' threads at once, with at most
+ * {@code LOGIN_HASH_QUEUE} waiting; a login beyond that is refused at once, writing nothing
+ * ({@code reason} {@code login_busy}). An unknown username costs the same PIN hash as a known one
+ * and gets the same answer as a wrong PIN; an ended token the same answer as an unknown one.
+ * Instances are immutable and thread-safe.
  */
 public final class SessionService {
     private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
     private static final Duration ACTIVITY_RESOLUTION = Duration.ofMinutes(1);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String WRONG = "wrong username or PIN";
+    private static final String UNKNOWN_TOKEN = "unknown or ended token";
     private static final int ATTEMPTS = 16;
 
     private final FleetgateStore store;
@@ -71,6 +84,8 @@ public final class SessionService {
     private final FleetgateSettings settings;
     private final PinHasher hasher;
     private final EventSignatures signatures;
+    private final HashingLimit hashing;
+    private final byte[] sourceSecret;
 
     private SessionService(Builder b) {
         this.store = b.store;
@@ -83,6 +98,12 @@ public final class SessionService {
         this.settings = b.settings;
         this.hasher = b.hasher != null ? b.hasher : new PinHasher(b.settings.pinHashIterations(), b.settings.pinPepper());
         this.signatures = new EventSignatures(b.settings.signingSecret());
+        this.hashing = new HashingLimit(b.settings.loginHashConcurrency(), b.settings.loginHashQueue());
+        this.sourceSecret = signatures.keyFor("login-source").getBytes(StandardCharsets.US_ASCII);
+        if (b.settings.pinPepper() == null) {
+            LOG.atWarn().setMessage("pin_pepper_missing").addKeyValue("setting", FleetgateSettings.PIN_PEPPER)
+                    .addKeyValue("consequence", "a stolen credentials table allows an offline search of every PIN").log();
+        }
     }
 
     /** {@return a builder; {@code store} and settings with a signing secret are required} */
@@ -111,38 +132,111 @@ public final class SessionService {
             if (request.pin() == null) {
                 throw FleetgateException.invalid("pin", "is required");
             }
-            Instant now = now();
-            Optional<LoginAttempts> attempts = credentials.findAttempts(key);
-            if (attempts.isPresent() && attempts.get().lockedAt(now)) {
-                throw locked(key, attempts.get(), now);
+            String source = request.source() == null || request.source().isEmpty() ? null : request.source();
+            return hashing.run(() -> attempt(key, source, request));
+        }
+    }
+
+    /**
+     * One login holding a hashing slot: reserve the attempt (per source, then per username), and
+     * only then evaluate the PIN. A refused reservation writes nothing (the source's reservation is
+     * given back when the username is locked); a failed PIN stays counted; a right one clears the
+     * username's count and gives the source's attempt back.
+     */
+    private LoginResult attempt(String key, String source, LoginRequest request) {
+        Instant now = now();
+        String sourceKey = source == null ? null : sourceKey(source);
+        CredentialRepository.Reservation bySource = null;
+        if (sourceKey != null) {
+            bySource = reserve(AttemptSubject.SOURCE, sourceKey, LogValues.digest(source), now,
+                    settings.loginSourceMaxAttempts());
+            if (!bySource.granted()) {
+                throw locked(AttemptSubject.SOURCE, LogValues.digest(source), bySource.attempts(), now);
             }
-            Optional<UserCredential> user = credentials.findByUsernameKey(key);
-            PinHasher.Verification check;
-            if (user.isPresent()) {
-                check = hasher.verify(request.pin(), user.get().pinHash());
-            } else {
-                hasher.dummyVerify(request.pin());
-                check = new PinHasher.Verification(false, false);
+        }
+        CredentialRepository.Reservation byName = reserve(AttemptSubject.USERNAME, key, LogValues.digest(key), now,
+                settings.loginMaxAttempts());
+        if (!byName.granted()) {
+            if (bySource != null) {
+                credentials.releaseAttempt(AttemptSubject.SOURCE, sourceKey, bySource.attempts().firstFailedAt());
             }
-            if (!check.matches()) {
-                LoginAttempts after = credentials.recordFailure(key, now, settings.loginMaxAttempts(), settings.loginLockout());
-                LOG.atInfo().setMessage("login_failed").addKeyValue("username", key)
-                        .addKeyValue("failed_count", after.failedCount())
-                        .addKeyValue("locked_until", after.lockedUntil()).log();
-                throw new FleetgateException(ErrorCode.UNAUTHENTICATED, WRONG);
-            }
-            UserCredential u = user.get();
-            if (attempts.isPresent()) {
-                credentials.clearAttempts(key);
-            }
-            if (check.needsRehash()) {
-                credentials.updatePinHash(u.userId(), hasher.hash(request.pin()), now);
-            }
-            LoginResult result = open(u.userId(), request.deviceId(), now);
-            activateAssignedBatches(u.userId(), result.session().id(), now);
-            LOG.atInfo().setMessage("login_succeeded").addKeyValue("user_id", u.userId())
-                    .addKeyValue("session_id", result.session().id()).addKeyValue("device_id", request.deviceId()).log();
-            return result;
+            throw locked(AttemptSubject.USERNAME, LogValues.digest(key), byName.attempts(), now);
+        }
+        Optional<UserCredential> user = credentials.findByUsernameKey(key);
+        PinHasher.Verification check;
+        if (user.isPresent()) {
+            check = hasher.verify(request.pin(), user.get().pinHash());
+        } else {
+            hasher.dummyVerify(request.pin());
+            check = new PinHasher.Verification(false, false);
+        }
+        if (!check.matches()) {
+            LoginAttempts after = byName.attempts();
+            LOG.atInfo().setMessage("login_failed").addKeyValue("username", LogValues.digest(key))
+                    .addKeyValue("source", LogValues.digest(source))
+                    .addKeyValue("failed_count", after.failedCount())
+                    .addKeyValue("locked_until", after.lockedUntil()).log();
+            throw new FleetgateException(ErrorCode.UNAUTHENTICATED, WRONG);
+        }
+        UserCredential u = user.get();
+        credentials.clearAttempts(key);
+        if (bySource != null) {
+            credentials.releaseAttempt(AttemptSubject.SOURCE, sourceKey, bySource.attempts().firstFailedAt());
+        }
+        if (check.needsRehash()) {
+            credentials.updatePinHash(u.userId(), hasher.hash(request.pin()), now);
+        }
+        LoginResult result = open(u.userId(), request.deviceId(), now);
+        activateAssignedBatches(u.userId(), result.session().id(), now);
+        LOG.atInfo().setMessage("login_succeeded").addKeyValue("user_id", LogValues.text(u.userId()))
+                .addKeyValue("session_id", result.session().id())
+                .addKeyValue("device_id", LogValues.digest(request.deviceId())).log();
+        return result;
+    }
+
+    /**
+     * Reserves one attempt; when this reservation locks the subject, the lock is made progressive
+     * (the {@code n}th lock since the last success or unlock lasts {@code 2^(n-1)} times
+     * {@code LOGIN_LOCKOUT_MIN}, at most {@code LOGIN_LOCKOUT_MAX_MIN}) and logged.
+     */
+    private CredentialRepository.Reservation reserve(AttemptSubject subject, String key, String logged, Instant now,
+                                                     int max) {
+        Duration base = settings.loginLockout();
+        CredentialRepository.Reservation r = credentials.reserveAttempt(subject, key, now, max, base, now.plus(base));
+        LoginAttempts a = r.attempts();
+        if (!r.granted() || a.lockedUntil() == null) {
+            return r;
+        }
+        Duration length = lockLength(a.lockCount());
+        if (length.compareTo(base) > 0) {
+            credentials.extendLock(subject, key, a.lockCount(), now.plus(length));
+            a = new LoginAttempts(a.usernameKey(), a.failedCount(), a.firstFailedAt(), now.plus(length), a.lockCount());
+            r = new CredentialRepository.Reservation(true, a);
+        }
+        LOG.atWarn().setMessage("login_lock_set").addKeyValue("subject", subject.name().toLowerCase(java.util.Locale.ROOT))
+                .addKeyValue(subject == AttemptSubject.USERNAME ? "username" : "source", logged)
+                .addKeyValue("lock_count", a.lockCount()).addKeyValue("locked_until", a.lockedUntil()).log();
+        return r;
+    }
+
+    /** {@return how long the {@code n}th lock lasts: the lockout doubled per earlier lock, capped} */
+    private Duration lockLength(int lockCount) {
+        Duration cap = settings.loginLockoutMax();
+        Duration length = settings.loginLockout();
+        for (int i = 1; i < lockCount && length.compareTo(cap) < 0; i++) {
+            length = length.multipliedBy(2);
+        }
+        return length.compareTo(cap) > 0 ? cap : length;
+    }
+
+    /** {@return the stored key of a source: a keyed hash, so the store never holds client addresses} */
+    private String sourceKey(String source) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(sourceSecret, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
         }
     }
 
@@ -167,8 +261,8 @@ public final class SessionService {
                 return null;
             }
             if (unusable == null && !execution.findInProgressBatches(userId).isEmpty()) {
-                LOG.atInfo().setMessage("login_blocked").addKeyValue("user_id", userId)
-                        .addKeyValue("device_id", deviceId).addKeyValue("session_id", c.id()).log();
+                LOG.atInfo().setMessage("login_blocked").addKeyValue("user_id", LogValues.text(userId))
+                        .addKeyValue("device_id", LogValues.digest(deviceId)).addKeyValue("session_id", c.id()).log();
                 throw new FleetgateException(ErrorCode.SESSION_BLOCKED, "driver " + userId
                         + " is on a route; a supervisor must end the session on the other device first",
                         Map.of("session_id", c.id()), null);
@@ -223,19 +317,19 @@ public final class SessionService {
             throw unauthenticated("a bearer token is required");
         }
         String presented = hash(token);
-        DeviceSession s = sessions.findByTokenHash(presented).orElseThrow(() -> unauthenticated("unknown token"));
+        DeviceSession s = sessions.findByTokenHash(presented).orElseThrow(() -> unauthenticated(UNKNOWN_TOKEN));
         if (!MessageDigest.isEqual(s.tokenHash().getBytes(StandardCharsets.US_ASCII),
                 presented.getBytes(StandardCharsets.US_ASCII))) {
-            throw unauthenticated("unknown token");
+            throw unauthenticated(UNKNOWN_TOKEN);
         }
         Instant now = now();
         InvalidationReason unusable = s.unusableAt(now, settings.sessionIdleTimeout());
         if (unusable != null) {
             if (s.invalidatedAt() == null && sessions.invalidate(s.id(), unusable, now)) {
                 LOG.atInfo().setMessage("session_ended").addKeyValue("session_id", s.id())
-                        .addKeyValue("user_id", s.userId()).addKeyValue("reason", unusable.name()).log();
+                        .addKeyValue("user_id", LogValues.text(s.userId())).addKeyValue("reason", unusable.name()).log();
             }
-            throw unauthenticated("the session has ended (" + unusable + ")");
+            throw unauthenticated(UNKNOWN_TOKEN); // an ended token answers exactly as an unknown one
         }
         if (!s.lastActiveAt().isAfter(now.minus(ACTIVITY_RESOLUTION))) {
             sessions.touch(s.id(), now, now.minus(ACTIVITY_RESOLUTION));
@@ -257,10 +351,10 @@ public final class SessionService {
         DeviceSession s = authenticate(token);
         String next = newToken();
         if (!sessions.rotateToken(s.id(), s.tokenHash(), hash(next), now())) {
-            throw unauthenticated("the token was replaced meanwhile");
+            throw unauthenticated(UNKNOWN_TOKEN);
         }
         LOG.atInfo().setMessage("token_rotated").addKeyValue("session_id", s.id())
-                .addKeyValue("user_id", s.userId()).log();
+                .addKeyValue("user_id", LogValues.text(s.userId())).log();
         return new LoginResult(next, sessions.findById(s.id()).orElseThrow(), signatures.keyFor(s.id()));
     }
 
@@ -274,7 +368,7 @@ public final class SessionService {
         DeviceSession s = authenticate(token);
         if (sessions.invalidate(s.id(), InvalidationReason.LOGOUT, now())) {
             LOG.atInfo().setMessage("session_ended").addKeyValue("session_id", s.id())
-                    .addKeyValue("user_id", s.userId()).addKeyValue("reason", InvalidationReason.LOGOUT.name()).log();
+                    .addKeyValue("user_id", LogValues.text(s.userId())).addKeyValue("reason", InvalidationReason.LOGOUT.name()).log();
         }
     }
 
@@ -282,10 +376,16 @@ public final class SessionService {
      * Ends a user's current session, for instance so that a driver on route can log in on a new
      * device.
      *
+     * <p>A supervisor may end the sessions of the drivers and members of their own workspace
+     * only: not of users outside it ({@code NOT_FOUND}, as an unknown user), and not of another
+     * supervisor, even of the same workspace ({@code FORBIDDEN}): supervisors end their own
+     * sessions by logging out, and the system (an operator) may end anyone's.
+     *
      * @param principal a supervisor of a workspace the user belongs to, or the system
      * @param userId    the user
      * @return the ended session, or empty if the user had none
-     * @throws FleetgateException {@code FORBIDDEN} for drivers and members; {@code NOT_FOUND} for a
+     * @throws FleetgateException {@code FORBIDDEN} for drivers and members, and for a supervisor
+     *                            ending another supervisor's session; {@code NOT_FOUND} for a
      *                            user outside the supervisor's workspace
      */
     public Optional<DeviceSession> invalidateCurrent(Principal principal, String userId) {
@@ -295,9 +395,8 @@ public final class SessionService {
                 throw FleetgateException.forbidden("only a supervisor may end another user's session");
             }
             Ids.require("driver_id", userId);
-            if (principal instanceof Principal.Supervisor s && directory.findMemberships(userId).stream()
-                    .noneMatch(m -> m.workspaceId().equals(s.workspaceId()))) {
-                throw FleetgateException.notFound("driver", userId);
+            if (principal instanceof Principal.Supervisor s) {
+                requireManagedBy(directory, s, userId, "driver");
             }
             Instant now = now();
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -307,8 +406,8 @@ public final class SessionService {
                 }
                 if (sessions.invalidate(current.get().id(), InvalidationReason.SUPERVISOR, now)) {
                     LOG.atInfo().setMessage("session_ended").addKeyValue("session_id", current.get().id())
-                            .addKeyValue("user_id", userId).addKeyValue("reason", InvalidationReason.SUPERVISOR.name())
-                            .addKeyValue("actor_id", principal.userId()).log();
+                            .addKeyValue("user_id", LogValues.text(userId)).addKeyValue("reason", InvalidationReason.SUPERVISOR.name())
+                            .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
                     return sessions.findById(current.get().id());
                 }
             }
@@ -321,11 +420,36 @@ public final class SessionService {
         return signatures;
     }
 
-    private FleetgateException locked(String key, LoginAttempts a, Instant now) {
+    private static FleetgateException locked(AttemptSubject subject, String logged, LoginAttempts a, Instant now) {
         long retry = Math.max(1, Duration.between(now, a.lockedUntil()).toSeconds());
-        LOG.atInfo().setMessage("login_locked").addKeyValue("username", key).addKeyValue("retry_after_s", retry).log();
+        String reason = subject == AttemptSubject.USERNAME ? "username_locked" : "source_locked";
+        LOG.atInfo().setMessage("login_locked").addKeyValue("reason", reason)
+                .addKeyValue(subject == AttemptSubject.USERNAME ? "username" : "source", logged)
+                .addKeyValue("retry_after_s", retry).log();
         return new FleetgateException(ErrorCode.TOO_MANY_ATTEMPTS,
-                "too many wrong PINs; retry after " + retry + " s", Map.of("retry_after_s", retry), null);
+                subject == AttemptSubject.USERNAME ? "too many wrong PINs; retry after " + retry + " s"
+                        : "too many wrong PINs from this source; retry after " + retry + " s",
+                Map.of("retry_after_s", retry, "reason", reason), null);
+    }
+
+    /**
+     * Checks that a supervisor manages a user: a driver or member of the supervisor's workspace.
+     *
+     * @param directory the memberships
+     * @param s         the supervisor
+     * @param userId    the user acted on
+     * @param what      how the user is named in a {@code NOT_FOUND}
+     * @throws FleetgateException {@code NOT_FOUND} for a user outside the workspace;
+     *                            {@code FORBIDDEN} for a supervisor of it
+     */
+    static void requireManagedBy(io.fleetgate.access.WorkspaceDirectory directory, Principal.Supervisor s,
+                                 String userId, String what) {
+        io.fleetgate.access.Membership m = directory.findMemberships(userId).stream()
+                .filter(x -> x.workspaceId().equals(s.workspaceId())).findFirst()
+                .orElseThrow(() -> FleetgateException.notFound(what, userId));
+        if (m.role() == io.fleetgate.access.Role.SUPERVISOR && !m.userId().equals(s.userId())) {
+            throw FleetgateException.forbidden("a supervisor's credentials and sessions are managed by the system");
+        }
     }
 
     private static FleetgateException unauthenticated(String why) {

@@ -159,7 +159,7 @@ public abstract class AccessMatrixContract extends StoreContract {
                         f, f, a, Expect.ALLOW_EMPTY, a),
                 new Operation("sessions.invalidateCurrent", (w, p) -> w.sessions.invalidateCurrent(p, "d_ana"), f, f, a, n, f),
                 new Operation("credentials.setPin", (w, p) -> w.credentials.setPin(p, "d_ana", "777777"), a, f, a, n, f),
-                new Operation("credentials.unlock", (w, p) -> w.credentials.unlock(p, "ana"), f, f, a, a, f),
+                new Operation("credentials.unlock", (w, p) -> w.credentials.unlock(p, "ana"), f, f, a, n, f),
                 new Operation("access.addMember", (w, p) -> w.access.addMember(p,
                         new Membership("d_new", "ws_1", Role.DRIVER)), f, f, a, n, f),
                 new Operation("access.removeMember", (w, p) -> w.access.removeMember(p, "d_ben", "ws_1"), f, f, a, n, f),

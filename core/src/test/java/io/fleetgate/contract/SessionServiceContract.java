@@ -147,6 +147,8 @@ public abstract class SessionServiceContract extends StoreContract {
 
     @Test
     void unlockWhenSupervisorThenLockLiftedAndDriverMayNot() {
+        store().workspaces().upsertWorkspace(new Workspace("ws_1", "North"));
+        store().workspaces().upsertMembership(new Membership("d_ana", "ws_1", Role.DRIVER));
         for (int i = 0; i < 5; i++) {
             assertCode(() -> sessions.login(SYSTEM, new LoginRequest("ana", "111111", "p")), ErrorCode.UNAUTHENTICATED);
         }
@@ -301,6 +303,11 @@ public abstract class SessionServiceContract extends StoreContract {
 
     @Test
     void loginWhen32DevicesRaceOnTwoInstancesThenAllSucceedAndExactlyOneCurrentSession() throws Exception {
+        // Every attempt is reserved before its PIN is hashed, so more than LOGIN_MAX_ATTEMPTS logins
+        // of one user at once would be refused (see LoginHardeningContract); this race is about
+        // the sessions, so the limit is raised above the number of logins.
+        settings = FleetgateSettings.builder().signingSecret(SECRET).loginMaxAttempts(64).loginHashConcurrency(32).build();
+        sessions = sessionsOn(store());
         SessionService two = sessionsOn(fixture().secondInstance());
         // Logins that keep losing the race wait in line for the user (FleetgateStore.exclusively)
         // instead of giving up with STORE_UNAVAILABLE.

@@ -29,7 +29,7 @@ final class AuthApi {
     static Response login(Call call) throws IOException {
         ObjectNode body = call.body();
         LoginRequest request = new LoginRequest(JsonIo.requiredText(body, "username"),
-                JsonIo.requiredText(body, "pin"), JsonIo.requiredText(body, "device_id"));
+                JsonIo.requiredText(body, "pin"), JsonIo.requiredText(body, "device_id"), call.clientAddress());
         LoginResult result = call.services().sessions().login(Principal.system(), request);
         return Response.ok(loginBody(call.services(), result));
     }

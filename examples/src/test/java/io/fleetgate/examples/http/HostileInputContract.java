@@ -49,7 +49,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p><b>What refusals may write</b>, and so is left out of the before/after comparison:
  * <ul>
  *   <li>{@code login_attempts}: wrong PINs are counted per submitted username, known or not
- *       (HTTP.md, 429 {@code TOO_MANY_ATTEMPTS}; README/docs: {@code LOGIN_MAX_ATTEMPTS}).</li>
+ *       (HTTP.md, 429 {@code TOO_MANY_ATTEMPTS}; README/docs: {@code LOGIN_MAX_ATTEMPTS}), and in
+ *       {@code login_source_attempts} per client address ({@code LOGIN_SOURCE_MAX_ATTEMPTS}).</li>
  *   <li>{@code quarantined_events}: events of a sync the host could read but the library refused
  *       are kept for review (HTTP.md, review queue: "quarantined (refused) offline events";
  *       docs/http-api.md: "Rejected events the host could read into an event are kept in the
@@ -112,7 +113,7 @@ abstract class HostileInputContract {
             "EVENT_ID_CONFLICT", "BAD_SIGNATURE");
 
     /** Tables the comparison leaves out (see the class comment). */
-    static final Set<String> WRITTEN_BY_REFUSALS = Set.of("login_attempts", "quarantined_events");
+    static final Set<String> WRITTEN_BY_REFUSALS = Set.of("login_attempts", "login_source_attempts", "quarantined_events");
 
     @TempDir
     Path dir;

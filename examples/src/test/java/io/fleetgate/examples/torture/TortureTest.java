@@ -27,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TortureTest {
     /** The settings every torture host runs with (scripts/torture exports the same). */
     static final Map<String, String> ENV = Map.of("PIN_HASH_ITERATIONS", "1000",
-            "FLEETGATE_SIGNING_SECRET", "dG9ydHVyZS10ZXN0LXNlY3JldC1vZi0zMi1ieXRlcy4uLi4=");
+            "FLEETGATE_SIGNING_SECRET", "dG9ydHVyZS10ZXN0LXNlY3JldC1vZi0zMi1ieXRlcy4uLi4=",
+            "LOGIN_MAX_ATTEMPTS", "100", "LOGIN_SOURCE_MAX_ATTEMPTS", "10000", "LOGIN_HASH_CONCURRENCY", "16",
+            "LOGIN_HASH_QUEUE", "1000");
     static final Path FIXTURES = Path.of("fixtures/torture.json");
 
     @TempDir

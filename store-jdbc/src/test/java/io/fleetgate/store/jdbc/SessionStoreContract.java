@@ -4,6 +4,7 @@ import io.fleetgate.FleetgateSettings;
 import io.fleetgate.FleetgateStore;
 import io.fleetgate.Principal;
 import io.fleetgate.memory.InMemoryStore;
+import io.fleetgate.session.AttemptSubject;
 import io.fleetgate.session.CredentialRepository;
 import io.fleetgate.session.CredentialService;
 import io.fleetgate.session.DeviceSession;
@@ -128,76 +129,114 @@ abstract class SessionStoreContract extends StoreContract {
         assertThat(ana.updatedAt()).isEqualTo(later);
     }
 
+    private CredentialRepository.Reservation reserve(CredentialRepository repo, AttemptSubject subject, String key,
+                                                     Instant now, int max) {
+        return repo.reserveAttempt(subject, key, now, max, LOCKOUT, now.plus(LOCKOUT));
+    }
+
     @Test
-    void recordFailureWhenScriptedThenSameAnswersAsInMemoryStore() {
+    void reserveAttemptWhenScriptedThenSameAnswersAsInMemoryStore() {
         CredentialRepository reference = new InMemoryStore().credentials();
-        // {seconds since T0, maxAttempts}: within the window, past the window, a lock, its end.
+        // {seconds since T0, maxAttempts}: within the window, past the window, a lock, during it, its end.
         long[][] script = {{0, 3}, {10, 3}, {899, 3}, {900, 3}, {901, 3}, {1000, 3}, {1001, 3}, {1100, 3},
                 {1901, 3}, {1902, 3}, {1903, 1}, {2803, 1}, {2804, 5}, {5000, 5}};
-        for (long[] step : script) {
-            Instant now = T0.plusSeconds(step[0]);
-            LoginAttempts expected = reference.recordFailure("ana", now, (int) step[1], LOCKOUT);
-            LoginAttempts actual = credentials.recordFailure("ana", now, (int) step[1], LOCKOUT);
-            assertThat(actual).as("at +%d s", step[0]).isEqualTo(expected);
-            assertThat(credentials.findAttempts("ana")).contains(expected);
+        for (AttemptSubject subject : AttemptSubject.values()) {
+            String key = subject == AttemptSubject.USERNAME ? "ana" : "a".repeat(64);
+            for (long[] step : script) {
+                Instant now = T0.plusSeconds(step[0]);
+                CredentialRepository.Reservation expected = reserve(reference, subject, key, now, (int) step[1]);
+                CredentialRepository.Reservation actual = reserve(credentials, subject, key, now, (int) step[1]);
+                assertThat(actual).as("%s at +%d s", subject, step[0]).isEqualTo(expected);
+                assertThat(credentials.findAttempts(subject, key)).contains(expected.attempts());
+            }
+            assertThat(credentials.findAttempts(subject, "nobody")).isEmpty();
         }
-        assertThat(credentials.findAttempts("nobody")).isEmpty();
     }
 
     @Test
-    void recordFailureWhenLimitReachedThenLockedUntilNowPlusLockoutAndLockEndRestartsCount() {
+    void reserveAttemptWhenLimitReachedThenLockedRefusedUnchangedAndLockEndRestartsCount() {
         for (int i = 1; i <= 4; i++) {
-            assertThat(credentials.recordFailure("ana", T0.plusSeconds(i), 5, LOCKOUT).lockedUntil()).isNull();
+            CredentialRepository.Reservation r = reserve(credentials, AttemptSubject.USERNAME, "ana", T0.plusSeconds(i), 5);
+            assertThat(r.granted()).isTrue();
+            assertThat(r.attempts().lockedUntil()).isNull();
         }
-        LoginAttempts locked = credentials.recordFailure("ana", T0.plusSeconds(5), 5, LOCKOUT);
-        assertThat(locked).isEqualTo(new LoginAttempts("ana", 5, T0.plusSeconds(1), T0.plusSeconds(5).plus(LOCKOUT)));
+        CredentialRepository.Reservation locking = reserve(credentials, AttemptSubject.USERNAME, "ana", T0.plusSeconds(5), 5);
+        assertThat(locking).isEqualTo(new CredentialRepository.Reservation(true,
+                new LoginAttempts("ana", 5, T0.plusSeconds(1), T0.plusSeconds(5).plus(LOCKOUT), 1)));
 
-        LoginAttempts during = credentials.recordFailure("ana", T0.plusSeconds(6), 5, LOCKOUT);
-        assertThat(during).isEqualTo(new LoginAttempts("ana", 6, T0.plusSeconds(1), T0.plusSeconds(6).plus(LOCKOUT)));
+        CredentialRepository.Reservation during = reserve(credentials, AttemptSubject.USERNAME, "ana", T0.plusSeconds(6), 5);
+        assertThat(during).isEqualTo(new CredentialRepository.Reservation(false, locking.attempts()));
 
-        Instant afterLock = T0.plusSeconds(6).plus(LOCKOUT);
-        assertThat(credentials.recordFailure("ana", afterLock, 5, LOCKOUT))
-                .isEqualTo(new LoginAttempts("ana", 1, afterLock, null));
+        credentials.extendLock(AttemptSubject.USERNAME, "ana", 1, T0.plusSeconds(5).plus(LOCKOUT.multipliedBy(2)));
+        credentials.extendLock(AttemptSubject.USERNAME, "ana", 1, T0.plusSeconds(7)); // never shortens
+        credentials.extendLock(AttemptSubject.USERNAME, "ana", 2, T0.plusSeconds(99_999)); // not this lock
+        Instant lockEnd = T0.plusSeconds(5).plus(LOCKOUT.multipliedBy(2));
+        assertThat(credentials.findAttempts(AttemptSubject.USERNAME, "ana").orElseThrow().lockedUntil()).isEqualTo(lockEnd);
+
+        CredentialRepository.Reservation after = reserve(credentials, AttemptSubject.USERNAME, "ana", lockEnd, 5);
+        assertThat(after).isEqualTo(new CredentialRepository.Reservation(true, new LoginAttempts("ana", 1, lockEnd, null, 1)));
 
         credentials.clearAttempts("ana");
-        assertThat(credentials.findAttempts("ana")).isEmpty();
+        assertThat(credentials.findAttempts(AttemptSubject.USERNAME, "ana")).isEmpty();
         credentials.clearAttempts("ana");
     }
 
     @Test
-    void recordFailureWhen20ThreadsOnTwoInstancesThenEveryFailureCounted() throws Exception {
-        LoginAttempts unlocked = failConcurrently("ana", 100);
-        assertThat(unlocked).isEqualTo(new LoginAttempts("ana", 20, T0, null));
-
-        LoginAttempts locked = failConcurrently("ghost", 5);
-        assertThat(locked).isEqualTo(new LoginAttempts("ghost", 20, T0, T0.plus(LOCKOUT)));
+    void releaseAttemptWhenSameWindowThenCountDropsAndLockStays() {
+        String key = "b".repeat(64);
+        CredentialRepository.Reservation first = reserve(credentials, AttemptSubject.SOURCE, key, T0, 2);
+        credentials.releaseAttempt(AttemptSubject.SOURCE, key, first.attempts().firstFailedAt());
+        assertThat(credentials.findAttempts(AttemptSubject.SOURCE, key).orElseThrow().failedCount()).isZero();
+        credentials.releaseAttempt(AttemptSubject.SOURCE, key, first.attempts().firstFailedAt());
+        assertThat(credentials.findAttempts(AttemptSubject.SOURCE, key).orElseThrow().failedCount()).isZero();
+        reserve(credentials, AttemptSubject.SOURCE, key, T0.plusSeconds(1), 2);
+        CredentialRepository.Reservation locking = reserve(credentials, AttemptSubject.SOURCE, key, T0.plusSeconds(2), 2);
+        assertThat(locking.attempts().lockedUntil()).isEqualTo(T0.plusSeconds(2).plus(LOCKOUT));
+        credentials.releaseAttempt(AttemptSubject.SOURCE, key, T0.plusSeconds(1)); // another window: nothing
+        credentials.releaseAttempt(AttemptSubject.SOURCE, key, T0);
+        assertThat(credentials.findAttempts(AttemptSubject.SOURCE, key).orElseThrow())
+                .isEqualTo(new LoginAttempts(key, 1, T0, T0.plusSeconds(2).plus(LOCKOUT), 1));
     }
 
-    private LoginAttempts failConcurrently(String key, int maxAttempts) throws Exception {
+    @Test
+    void reserveAttemptWhen20ThreadsOnTwoInstancesThenExactlyTheLimitGranted() throws Exception {
+        assertThat(reserveConcurrently(AttemptSubject.USERNAME, "ana", 100))
+                .isEqualTo(new LoginAttempts("ana", 20, T0, null, 0));
+        assertThat(reserveConcurrently(AttemptSubject.USERNAME, "ghost", 5))
+                .isEqualTo(new LoginAttempts("ghost", 5, T0, T0.plus(LOCKOUT), 1));
+        String source = "c".repeat(64);
+        assertThat(reserveConcurrently(AttemptSubject.SOURCE, source, 7))
+                .isEqualTo(new LoginAttempts(source, 7, T0, T0.plus(LOCKOUT), 1));
+    }
+
+    private LoginAttempts reserveConcurrently(AttemptSubject subject, String key, int maxAttempts) throws Exception {
         FleetgateStore two = fixture().secondInstance();
         int n = 20;
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
-            List<Future<LoginAttempts>> results = new ArrayList<>();
+            List<Future<CredentialRepository.Reservation>> results = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 CredentialRepository repo = i % 2 == 0 ? credentials : two.credentials();
                 results.add(pool.submit(() -> {
                     go.await();
-                    return repo.recordFailure(key, T0, maxAttempts, LOCKOUT);
+                    return reserve(repo, subject, key, T0, maxAttempts);
                 }));
             }
             go.countDown();
-            List<Integer> counts = new ArrayList<>();
-            for (Future<LoginAttempts> f : results) {
-                counts.add(f.get(60, TimeUnit.SECONDS).failedCount());
+            List<Integer> granted = new ArrayList<>();
+            for (Future<CredentialRepository.Reservation> f : results) {
+                CredentialRepository.Reservation r = f.get(60, TimeUnit.SECONDS);
+                if (r.granted()) {
+                    granted.add(r.attempts().failedCount());
+                }
             }
-            assertThat(counts).as("each failure saw its own count").doesNotHaveDuplicates()
-                    .allMatch(c -> c >= 1 && c <= n);
+            assertThat(granted).as("each granted attempt saw its own count").doesNotHaveDuplicates()
+                    .hasSize(Math.min(n, maxAttempts)).allMatch(c -> c >= 1 && c <= maxAttempts);
         } finally {
             pool.shutdownNow();
         }
-        return credentials.findAttempts(key).orElseThrow();
+        return credentials.findAttempts(subject, key).orElseThrow();
     }
 
     // --- sessions -----------------------------------------------------------------------------

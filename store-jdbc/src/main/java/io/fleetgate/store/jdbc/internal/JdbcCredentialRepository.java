@@ -1,12 +1,17 @@
 package io.fleetgate.store.jdbc.internal;
 
+import io.fleetgate.session.AttemptSubject;
 import io.fleetgate.session.CredentialRepository;
 import io.fleetgate.session.LoginAttempts;
+import io.fleetgate.session.SecurityAuditEntry;
 import io.fleetgate.session.UserCredential;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,13 +19,16 @@ import java.util.Optional;
  * {@link CredentialRepository} on a JDBC database: tables {@code user_credentials} and
  * {@code login_attempts}.
  *
- * <p>Counting a failed login is one atomic statement, {@code INSERT … ON CONFLICT (username_key)
- * DO UPDATE SET … RETURNING *}: the database locks the row while it applies the rule (a count whose
- * window has passed, or whose lock has ended, restarts at 1; reaching the limit sets the lock), so
- * failures arriving at once on any number of host instances are all counted and none is lost to a
- * read-modify-write race. The instants the rule compares with ({@code now - lockout},
- * {@code now + lockout}) are computed here and bound as parameters, which keeps the SQL free of
- * interval arithmetic and identical on PostgreSQL and SQLite.
+ * <p>Reserving a login attempt (per username in {@code login_attempts}, per source in
+ * {@code login_source_attempts}) is one atomic statement, {@code INSERT … ON CONFLICT DO UPDATE
+ * SET … RETURNING}: the database locks the row while it applies the rule (refuse, changing
+ * nothing, while locked; otherwise count, restarting a lapsed count at 1, and lock on reaching the
+ * limit) and the returned {@code granted} column says whether this statement counted. So
+ * reservations arriving at once on any number of host instances are serialised by the row lock,
+ * and at most the limit is granted per window. The instants the rule compares with
+ * ({@code now - window}, the lock's end) are computed here and bound as parameters, which keeps
+ * the SQL free of interval arithmetic and identical on PostgreSQL and SQLite; a progressive lock
+ * is then lengthened by a second, conditional {@code UPDATE} ({@link #extendLock}).
  *
  * <p>Enrolment is one statement, {@code INSERT … ON CONFLICT (user_id) DO NOTHING}: a taken user
  * id returns no row, and a taken username key is a unique violation (SQLSTATE 23505, SQLite's
@@ -35,13 +43,18 @@ public final class JdbcCredentialRepository implements CredentialRepository {
     private final SqlDialect d;
     private final RowMapper<UserCredential> userMapper;
     private final RowMapper<LoginAttempts> attemptsMapper;
+    private final RowMapper<SecurityAuditEntry> auditMapper;
     private final String insertUser;
     private final String findByUsernameKey;
     private final String findByUserId;
     private final String updatePinHash;
-    private final String findAttempts;
-    private final String recordFailure;
+    private final Map<AttemptSubject, String> findAttempts = new EnumMap<>(AttemptSubject.class);
+    private final Map<AttemptSubject, String> reserveAttempt = new EnumMap<>(AttemptSubject.class);
+    private final Map<AttemptSubject, String> extendLock = new EnumMap<>(AttemptSubject.class);
+    private final Map<AttemptSubject, String> releaseAttempt = new EnumMap<>(AttemptSubject.class);
     private final String clearAttempts;
+    private final String insertAudit;
+    private final String findAudit;
 
     /**
      * Creates the repository on the store's runner.
@@ -59,17 +72,33 @@ public final class JdbcCredentialRepository implements CredentialRepository {
                 d.instant(rs, "created_at"),
                 d.instant(rs, "updated_at"));
         this.attemptsMapper = (rs, ctx) -> new LoginAttempts(
-                rs.getString("username_key"),
+                rs.getString("subject_key"),
                 rs.getInt("failed_count"),
                 d.instant(rs, "first_failed_at"),
-                d.instant(rs, "locked_until"));
+                d.instant(rs, "locked_until"),
+                rs.getInt("lock_count"));
+        this.auditMapper = (rs, ctx) -> new SecurityAuditEntry(
+                rs.getString("id"),
+                rs.getString("workspace_id"),
+                rs.getString("actor_id"),
+                rs.getString("action"),
+                rs.getString("user_id"),
+                d.instant(rs, "at"));
         this.insertUser = SqlFiles.statement(d, "credentials/insert_user");
         this.findByUsernameKey = SqlFiles.statement(d, "credentials/find_by_username_key");
         this.findByUserId = SqlFiles.statement(d, "credentials/find_by_user_id");
         this.updatePinHash = SqlFiles.statement(d, "credentials/update_pin_hash");
-        this.findAttempts = SqlFiles.statement(d, "credentials/find_attempts");
-        this.recordFailure = SqlFiles.statement(d, "credentials/record_failure");
+        this.findAttempts.put(AttemptSubject.USERNAME, SqlFiles.statement(d, "credentials/find_attempts"));
+        this.findAttempts.put(AttemptSubject.SOURCE, SqlFiles.statement(d, "credentials/find_source_attempts"));
+        this.reserveAttempt.put(AttemptSubject.USERNAME, SqlFiles.statement(d, "credentials/reserve_attempt"));
+        this.reserveAttempt.put(AttemptSubject.SOURCE, SqlFiles.statement(d, "credentials/reserve_source_attempt"));
+        this.extendLock.put(AttemptSubject.USERNAME, SqlFiles.statement(d, "credentials/extend_lock"));
+        this.extendLock.put(AttemptSubject.SOURCE, SqlFiles.statement(d, "credentials/extend_source_lock"));
+        this.releaseAttempt.put(AttemptSubject.USERNAME, SqlFiles.statement(d, "credentials/release_attempt"));
+        this.releaseAttempt.put(AttemptSubject.SOURCE, SqlFiles.statement(d, "credentials/release_source_attempt"));
         this.clearAttempts = SqlFiles.statement(d, "credentials/clear_attempts");
+        this.insertAudit = SqlFiles.statement(d, "credentials/insert_security_audit");
+        this.findAudit = SqlFiles.statement(d, "credentials/find_security_audit");
     }
 
     /**
@@ -119,33 +148,76 @@ public final class JdbcCredentialRepository implements CredentialRepository {
     }
 
     @Override
-    public Optional<LoginAttempts> findAttempts(String usernameKey) {
-        return tx.read(h -> h.createQuery(findAttempts).bind("username_key", usernameKey)
-                .map(attemptsMapper).findOne());
+    public Optional<LoginAttempts> findAttempts(AttemptSubject subject, String key) {
+        return tx.read(h -> h.createQuery(findAttempts.get(subject)).bind("key", key).map(attemptsMapper).findOne());
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>One {@code INSERT … ON CONFLICT DO UPDATE} statement; see the class comment.
+     * <p>One {@code INSERT … ON CONFLICT DO UPDATE … RETURNING} statement; see the class comment.
+     * Like every single-statement change here it runs as {@link Tx#read} does (auto-commit on
+     * SQLite, one principal-bound transaction on PostgreSQL): the statement is atomic by itself.
      */
     @Override
-    public LoginAttempts recordFailure(String usernameKey, Instant now, int maxAttempts, Duration lockout) {
-        Objects.requireNonNull(usernameKey, "usernameKey");
+    public Reservation reserveAttempt(AttemptSubject subject, String key, Instant now, int maxAttempts,
+                                      Duration window, Instant lockEnd) {
+        Objects.requireNonNull(key, "key");
         Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(lockout, "lockout");
-        return tx.read(h -> h.createQuery(recordFailure)
-                .bind("username_key", usernameKey)
+        Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(lockEnd, "lockEnd");
+        return tx.read(h -> h.createQuery(reserveAttempt.get(subject))
+                .bind("key", key)
                 .bind("now", d.instant(now))
-                .bind("window_start", d.instant(now.minus(lockout)))
-                .bind("lock_end", d.instant(now.plus(lockout)))
+                .bind("window_start", d.instant(now.minus(window)))
+                .bind("lock_end", d.instant(lockEnd))
                 .bind("max_attempts", maxAttempts)
-                .map(attemptsMapper)
+                .map((rs, ctx) -> new Reservation(rs.getInt("granted") == 1, attemptsMapper.map(rs, ctx)))
                 .one());
+    }
+
+    @Override
+    public void extendLock(AttemptSubject subject, String key, int lockCount, Instant lockedUntil) {
+        tx.read(h -> h.createUpdate(extendLock.get(subject)).bind("key", key).bind("lock_count", lockCount)
+                .bind("locked_until", d.instant(lockedUntil)).execute());
+    }
+
+    @Override
+    public void releaseAttempt(AttemptSubject subject, String key, Instant firstAttemptAt) {
+        tx.read(h -> h.createUpdate(releaseAttempt.get(subject)).bind("key", key)
+                .bind("first_failed_at", d.instant(firstAttemptAt)).execute());
     }
 
     @Override
     public void clearAttempts(String usernameKey) {
         tx.read(h -> h.createUpdate(clearAttempts).bind("username_key", usernameKey).execute());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One transaction: the delete and the audit rows commit together or not at all.
+     */
+    @Override
+    public void unlock(String usernameKey, List<SecurityAuditEntry> audit) {
+        tx.write(h -> {
+            h.createUpdate(clearAttempts).bind("username_key", usernameKey).execute();
+            for (SecurityAuditEntry e : audit) {
+                h.createUpdate(insertAudit)
+                        .bind("id", e.id())
+                        .bind("workspace_id", e.workspaceId())
+                        .bind("actor_id", e.actorId())
+                        .bind("action", e.action())
+                        .bind("user_id", e.userId())
+                        .bind("at", d.instant(e.at()))
+                        .execute();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<SecurityAuditEntry> findSecurityAudit(String workspaceId) {
+        return tx.read(h -> h.createQuery(findAudit).bind("workspace_id", workspaceId).map(auditMapper).list());
     }
 }

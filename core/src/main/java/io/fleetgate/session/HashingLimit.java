@@ -1,0 +1,63 @@
+package io.fleetgate.session;
+
+import io.fleetgate.ErrorCode;
+import io.fleetgate.FleetgateException;
+
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Bounds the PIN hashing one service instance does at once ({@code LOGIN_HASH_CONCURRENCY}) on
+ * the caller's thread: a login takes a slot, or waits for one if fewer than
+ * {@code LOGIN_HASH_QUEUE} logins are already waiting, or is refused at once
+ * ({@code TOO_MANY_ATTEMPTS} with reason {@code login_busy} and {@code retry_after_s} 1). No
+ * thread of its own, so nothing to shut down. Thread-safe.
+ */
+final class HashingLimit {
+    private final Semaphore slots;
+    private final int queue;
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    HashingLimit(int concurrency, int queue) {
+        this.slots = new Semaphore(concurrency, true);
+        this.queue = queue;
+    }
+
+    /**
+     * {@return what {@code work} returns, computed while holding a slot}
+     *
+     * @param work the login's hashing and everything it decides with it
+     * @param <T>  its result
+     * @throws FleetgateException {@code TOO_MANY_ATTEMPTS} (reason {@code login_busy}) when every
+     *                            slot is taken and the queue is full
+     */
+    <T> T run(Supplier<T> work) {
+        if (!slots.tryAcquire()) {
+            if (waiting.incrementAndGet() > queue) {
+                waiting.decrementAndGet();
+                throw busy();
+            }
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw busy();
+            } finally {
+                waiting.decrementAndGet();
+            }
+        }
+        try {
+            return work.get();
+        } finally {
+            slots.release();
+        }
+    }
+
+    private static FleetgateException busy() {
+        return new FleetgateException(ErrorCode.TOO_MANY_ATTEMPTS,
+                "the server is busy checking other logins; retry after 1 s",
+                Map.of("retry_after_s", 1L, "reason", "login_busy"), null);
+    }
+}

@@ -1,0 +1,11 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.contract.LoginHardeningContract;
+import io.fleetgate.testing.StoreFixture;
+
+class SqliteLoginHardeningTest extends LoginHardeningContract {
+    @Override
+    protected StoreFixture newFixture() {
+        return new SqliteFixture();
+    }
+}
