@@ -68,7 +68,7 @@ abstract class MigrationContract {
         assertThat(status.pending()).isEmpty();
         assertThat(status.applied()).containsExactly("V1__exclusive_sessions.sql", "V2__driver_execution.sql",
                 "V3__credentials_and_sessions.sql", "V4__memberships_and_reviews.sql",
-                "V5__row_level_security.sql");
+                "V5__row_level_security.sql", "V7__event_ids_per_sender.sql");
         String file = "/io/fleetgate/store/jdbc/migration/" + dialect().name().toLowerCase() + "/V1__exclusive_sessions.sql";
         String expected;
         try (var in = getClass().getResourceAsStream(file)) {
@@ -86,12 +86,12 @@ abstract class MigrationContract {
         assertThat(store.migrationStatus().pending())
                 .containsExactly("V1__exclusive_sessions.sql", "V2__driver_execution.sql",
                         "V3__credentials_and_sessions.sql", "V4__memberships_and_reviews.sql",
-                        "V5__row_level_security.sql");
+                        "V5__row_level_security.sql", "V7__event_ids_per_sender.sql");
 
         MigrationStatus after = store.migrate();
 
         assertThat(after.pending()).isEmpty();
-        assertThat(store.migrate().applied()).hasSize(5);
+        assertThat(store.migrate().applied()).hasSize(UndoContract.FILES.size());
     }
 
     @Test
@@ -115,7 +115,8 @@ abstract class MigrationContract {
             pool.shutdownNow();
         }
         JdbcStore any = track(emptyDatabase().build());
-        assertThat(query(any.dataSource(), "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("5");
+        assertThat(query(any.dataSource(), "SELECT COUNT(*) FROM fleetgate_schema_history"))
+                .isEqualTo(String.valueOf(UndoContract.FILES.size()));
         assertThat(any.migrationStatus().pending()).isEmpty();
     }
 
@@ -175,8 +176,8 @@ abstract class MigrationContract {
         MigrationStatus status = store.migrationStatus();
         assertThat(status.applied()).containsExactly("V1__exclusive_sessions.sql", "V2__driver_execution.sql",
                 "V3__credentials_and_sessions.sql");
-        assertThat(status.pending()).containsExactly("V4__memberships_and_reviews.sql", "V5__row_level_security.sql");
-        assertThat(EmptyDatabases.runner(store).migrate()).containsExactly(4, 5);
+        assertThat(status.pending()).containsExactly("V4__memberships_and_reviews.sql", "V5__row_level_security.sql", "V7__event_ids_per_sender.sql");
+        assertThat(EmptyDatabases.runner(store).migrate()).containsExactly(4, 5, 7);
         assertThat(store.migrationStatus().pending()).isEmpty();
     }
 
@@ -210,7 +211,8 @@ abstract class MigrationContract {
         store.close();
 
         assertThat(host.isClosed()).isFalse();
-        assertThat(query(host, "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("5");
+        assertThat(query(host, "SELECT COUNT(*) FROM fleetgate_schema_history"))
+                .isEqualTo(String.valueOf(UndoContract.FILES.size()));
     }
 
     @Test
