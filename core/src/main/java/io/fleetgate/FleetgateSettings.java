@@ -20,6 +20,8 @@ import java.util.function.Function;
  * <tr><td>{@code EXCLUSIVE_DURATION_MIN}</td><td>60</td><td>how long an exclusive session lasts</td></tr>
  * <tr><td>{@code MAX_ACCURACY_M}</td><td>100</td><td>the worst GPS accuracy accepted for activation</td></tr>
  * <tr><td>{@code EVENT_FUTURE_TOLERANCE_S}</td><td>300</td><td>how far ahead of the server clock an event's {@code recorded_at} may be</td></tr>
+ * <tr><td>{@code EVENT_MAX_OFFLINE_AGE_H}</td><td>168</td><td>events recorded longer ago than this (7 days) are quarantined, not applied</td></tr>
+ * <tr><td>{@code EVENT_SESSION_SKEW_S}</td><td>120</td><td>how far outside its session's lifetime a signed event's {@code recorded_at} may lie (device clock skew)</td></tr>
  * <tr><td>{@code MAX_SPEED_KMH}</td><td>200</td><td>speed between a driver's located events above which they are flagged (route hijack)</td></tr>
  * <tr><td>{@code SESSION_IDLE_TIMEOUT_MIN}</td><td>30</td><td>a device session ends after this long without an authenticated call</td></tr>
  * <tr><td>{@code SESSION_MAX_AGE_H}</td><td>12</td><td>a device session ends this long after login (a shift)</td></tr>
@@ -43,6 +45,10 @@ public final class FleetgateSettings {
     public static final String MAX_ACCURACY_M = "MAX_ACCURACY_M";
     /** Name of the future tolerance for event timestamps. */
     public static final String EVENT_FUTURE_TOLERANCE_S = "EVENT_FUTURE_TOLERANCE_S";
+    /** Name of the longest time between an event's {@code recorded_at} and its sync. */
+    public static final String EVENT_MAX_OFFLINE_AGE_H = "EVENT_MAX_OFFLINE_AGE_H";
+    /** Name of the clock skew allowed around a session's lifetime for signed events. */
+    public static final String EVENT_SESSION_SKEW_S = "EVENT_SESSION_SKEW_S";
     /** Name of the implausible-speed threshold. */
     public static final String MAX_SPEED_KMH = "MAX_SPEED_KMH";
     /** Name of the session idle timeout. */
@@ -78,6 +84,8 @@ public final class FleetgateSettings {
     private final double maxAccuracyM;
     private final Duration eventFutureTolerance;
     private final double maxSpeedKmh;
+    private final Duration eventMaxOfflineAge;
+    private final Duration eventSessionSkew;
     private final Duration sessionIdleTimeout;
     private final Duration sessionMaxAge;
     private final int loginMaxAttempts;
@@ -107,7 +115,10 @@ public final class FleetgateSettings {
         this.maxAccuracyM = b.maxAccuracyM;
         this.eventFutureTolerance = b.eventFutureTolerance;
         this.maxSpeedKmh = b.maxSpeedKmh;
+        this.eventMaxOfflineAge = b.eventMaxOfflineAge;
+        this.eventSessionSkew = b.eventSessionSkew;
     }
+
 
     /** {@return the defaults} */
     public static FleetgateSettings defaults() {
@@ -135,6 +146,8 @@ public final class FleetgateSettings {
         read(env, MAX_ACCURACY_M, Double::parseDouble, b::maxAccuracyMeters);
         read(env, EVENT_FUTURE_TOLERANCE_S, Long::parseLong, s -> b.eventFutureTolerance(Duration.ofSeconds(s)));
         read(env, MAX_SPEED_KMH, Double::parseDouble, b::maxSpeedKmh);
+        read(env, EVENT_MAX_OFFLINE_AGE_H, Long::parseLong, h -> b.eventMaxOfflineAge(Duration.ofHours(h)));
+        read(env, EVENT_SESSION_SKEW_S, Long::parseLong, sk -> b.eventSessionSkew(Duration.ofSeconds(sk)));
         read(env, SESSION_IDLE_TIMEOUT_MIN, Long::parseLong, m -> b.sessionIdleTimeout(Duration.ofMinutes(m)));
         read(env, SESSION_MAX_AGE_H, Long::parseLong, h -> b.sessionMaxAge(Duration.ofHours(h)));
         read(env, LOGIN_MAX_ATTEMPTS, Integer::parseInt, b::loginMaxAttempts);
@@ -258,6 +271,17 @@ public final class FleetgateSettings {
         return eventFutureTolerance;
     }
 
+    /** {@return how long after its {@code recorded_at} an event may still be applied; older ones are quarantined} */
+    public Duration eventMaxOfflineAge() {
+        return eventMaxOfflineAge;
+    }
+
+    /** {@return how far outside its session's lifetime a signed event's {@code recorded_at} may lie} */
+    public Duration eventSessionSkew() {
+        return eventSessionSkew;
+    }
+
+
     /** {@return the speed between a driver's located events above which they are flagged, km/h} */
     public double maxSpeedKmh() {
         return maxSpeedKmh;
@@ -270,6 +294,8 @@ public final class FleetgateSettings {
                 + ", " + MAX_ACCURACY_M + "=" + maxAccuracyM
                 + ", " + EVENT_FUTURE_TOLERANCE_S + "=" + eventFutureTolerance.toSeconds()
                 + ", " + MAX_SPEED_KMH + "=" + maxSpeedKmh
+                + ", " + EVENT_MAX_OFFLINE_AGE_H + "=" + eventMaxOfflineAge.toHours()
+                + ", " + EVENT_SESSION_SKEW_S + "=" + eventSessionSkew.toSeconds()
                 + ", " + SESSION_IDLE_TIMEOUT_MIN + "=" + sessionIdleTimeout.toMinutes()
                 + ", " + SESSION_MAX_AGE_H + "=" + sessionMaxAge.toHours()
                 + ", " + LOGIN_MAX_ATTEMPTS + "=" + loginMaxAttempts
@@ -290,6 +316,8 @@ public final class FleetgateSettings {
         private double maxAccuracyM = 100;
         private Duration eventFutureTolerance = Duration.ofMinutes(5);
         private double maxSpeedKmh = 200;
+        private Duration eventMaxOfflineAge = Duration.ofDays(7);
+        private Duration eventSessionSkew = Duration.ofMinutes(2);
         private Duration sessionIdleTimeout = Duration.ofMinutes(30);
         private Duration sessionMaxAge = Duration.ofHours(12);
         private int loginMaxAttempts = 5;
@@ -454,6 +482,37 @@ public final class FleetgateSettings {
             }
             return value;
         }
+
+        /**
+         * {@return this builder}
+         *
+         * @param age one hour to 365 days
+         * @throws IllegalArgumentException naming {@code EVENT_MAX_OFFLINE_AGE_H} if out of range
+         */
+        public Builder eventMaxOfflineAge(Duration age) {
+            Objects.requireNonNull(age, EVENT_MAX_OFFLINE_AGE_H);
+            if (age.compareTo(Duration.ofHours(1)) < 0 || age.compareTo(Duration.ofDays(365)) > 0) {
+                throw new IllegalArgumentException(EVENT_MAX_OFFLINE_AGE_H + " must be between 1 and 8760");
+            }
+            this.eventMaxOfflineAge = age;
+            return this;
+        }
+
+        /**
+         * {@return this builder}
+         *
+         * @param skew 0 to one hour
+         * @throws IllegalArgumentException naming {@code EVENT_SESSION_SKEW_S} if out of range
+         */
+        public Builder eventSessionSkew(Duration skew) {
+            Objects.requireNonNull(skew, EVENT_SESSION_SKEW_S);
+            if (skew.isNegative() || skew.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException(EVENT_SESSION_SKEW_S + " must be between 0 and 3600");
+            }
+            this.eventSessionSkew = skew;
+            return this;
+        }
+
 
         /**
          * {@return this builder}

@@ -202,7 +202,7 @@ class FleetgateSettingsTest {
     void toStringWhenDefaultsThenListsEachSettingByName() {
         assertThat(FleetgateSettings.defaults().toString())
                 .isEqualTo("FleetgateSettings{CHARGER_RADIUS_M=150.0, EXCLUSIVE_DURATION_MIN=60, MAX_ACCURACY_M=100.0, "
-                        + "EVENT_FUTURE_TOLERANCE_S=300, MAX_SPEED_KMH=200.0, SESSION_IDLE_TIMEOUT_MIN=30, "
+                        + "EVENT_FUTURE_TOLERANCE_S=300, MAX_SPEED_KMH=200.0, EVENT_MAX_OFFLINE_AGE_H=168, EVENT_SESSION_SKEW_S=120, SESSION_IDLE_TIMEOUT_MIN=30, "
                         + "SESSION_MAX_AGE_H=12, LOGIN_MAX_ATTEMPTS=5, LOGIN_LOCKOUT_MIN=15, "
                         + "LOGIN_LOCKOUT_MAX_MIN=1440, LOGIN_SOURCE_MAX_ATTEMPTS=30, LOGIN_HASH_CONCURRENCY="
                         + Math.max(1, Runtime.getRuntime().availableProcessors() - 1) + ", LOGIN_HASH_QUEUE=8, "

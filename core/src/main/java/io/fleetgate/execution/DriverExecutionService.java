@@ -15,6 +15,7 @@ import io.fleetgate.geo.Coordinate;
 import io.fleetgate.geo.Geo;
 import io.fleetgate.internal.Cursor;
 import io.fleetgate.internal.Json;
+import io.fleetgate.internal.LogValues;
 import io.fleetgate.session.DeviceSession;
 import io.fleetgate.session.EventSignatures;
 import io.fleetgate.session.SessionRepository;
@@ -22,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -42,10 +44,19 @@ import java.util.Set;
  * always gives its stored status, even with many host instances racing. A {@link #sync} of up to
  * {@value #MAX_EVENTS_PER_CALL} events is decided in memory in the order given (a refused event
  * does not stop the ones after it) and committed in one transaction; if another instance changed
- * a batch meanwhile, the whole call is decided again on fresh data. Event ids are client-made:
- * an id already in the log with the same content is reported {@code DUPLICATE} and changes nothing,
- * so a phone may resend freely; with different content it is refused ({@code EVENT_ID_CONFLICT}).
- * Refused events are kept in the quarantine with their reason, apart from the log.
+ * a batch meanwhile, the whole call is decided again on fresh data.
+ *
+ * <p>Each event goes through ordered stages ({@code SyncPlan.apply}): parse, authorize, dedupe,
+ * verify, decide, flag, persist; a stage never sees an event an earlier one refused. Authorization
+ * comes before anything else reads the sender's events: an event naming a batch the sender may not
+ * see is answered exactly as one naming an unknown batch ({@code NOT_FOUND}) and writes nothing.
+ * Event ids are client-made and unique per workspace and sender: the sender's own id again with
+ * the same content is {@code DUPLICATE} and changes nothing, so a phone may resend freely; with
+ * different content it is refused ({@code EVENT_ID_CONFLICT}); another sender's use of the same id
+ * is invisible. The sender's own refused events (on a batch they may see) are kept in the
+ * quarantine of that batch's workspace with their reason, apart from the log. An unsigned event may
+ * name only the sender's current session; an event recorded longer ago than
+ * {@code EVENT_MAX_OFFLINE_AGE_H} is quarantined ({@code INVALID_REQUEST}).
  *
  * <p>Accepted events are flagged for review, never refused, when an arrival or a proof is outside
  * its stop's geofence (GPS accuracy counts in the driver's favour here, never for access), when an
@@ -53,7 +64,8 @@ import java.util.Set;
  * speed above {@code MAX_SPEED_KMH} (route hijack detection).
  *
  * <p>Events recorded offline may be signed ({@link EventSignatures}): an event carrying a
- * signature must name the sender's session and verify under that session's key, and a workspace
+ * signature must name the sender's session and verify under that session's key, with its
+ * {@code recorded_at} within the session's lifetime (give or take {@code EVENT_SESSION_SKEW_S}), and a workspace
  * may require every event a driver sends to be signed. A bad or missing required signature is refused
  * ({@code BAD_SIGNATURE}) and quarantined like any refusal.
  *
@@ -241,6 +253,28 @@ public final class DriverExecutionService {
      *                            {@code STORE_UNAVAILABLE} if the store fails or stays contended
      */
     public List<EventOutcome> sync(Principal principal, List<DriverEventRequest> events) {
+        return sync(principal, events, true);
+    }
+
+    /**
+     * Records one event that the caller's own request makes (a supervisor's override, say), rather
+     * than one a phone sends: a refusal is the answer to the request, so it is thrown and nothing at
+     * all is written (no quarantine record). The same stages decide as in {@link #sync}.
+     *
+     * @param principal who sends it
+     * @param event     the event
+     * @return its outcome, {@code ACCEPTED} or {@code DUPLICATE}
+     * @throws FleetgateException the refusal with its code, message and details (for an invalid
+     *                            transition {@code from} and {@code event_type}); nothing written
+     */
+    public EventOutcome recordOrRefuse(Principal principal, DriverEventRequest event) {
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            Objects.requireNonNull(event, "event");
+            return sync(principal, List.of(event), false).get(0);
+        }
+    }
+
+    private List<EventOutcome> sync(Principal principal, List<DriverEventRequest> events, boolean keepRefusals) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
             Objects.requireNonNull(principal, "principal");
             if (events == null || events.stream().anyMatch(Objects::isNull)) {
@@ -257,19 +291,27 @@ public final class DriverExecutionService {
             // losing (many devices syncing one batch at once, from any instance) waits in line.
             SyncPlan committed = Contention.decide(store,
                     () -> events.stream().map(e -> "batch:" + e.batchId()).distinct().toList(),
-                    () -> trySync(principal, events, now, hiddenIds), "the batch");
+                    () -> trySync(principal, events, now, hiddenIds, keepRefusals), "the batch");
             committed.log();
             return committed.outcomes;
         }
     }
 
     /** One decision and commit: the committed plan, or {@code null} if a batch moved meanwhile. */
-    private SyncPlan trySync(Principal principal, List<DriverEventRequest> events, Instant now, Set<String> hiddenIds) {
+    private SyncPlan trySync(Principal principal, List<DriverEventRequest> events, Instant now, Set<String> hiddenIds,
+                             boolean keepRefusals) {
         while (true) {
             SyncPlan plan = new SyncPlan(principal, now, hiddenIds);
             plan.prefetch(events);
             for (DriverEventRequest e : events) {
                 plan.apply(e);
+            }
+            if (!keepRefusals) {
+                FleetgateException refused = plan.firstRefusal();
+                if (refused != null) {
+                    plan.log();
+                    throw refused; // before the commit: nothing written
+                }
             }
             try {
                 return repo.commit(plan.changes(), plan.accepted, plan.quarantined) ? plan : null;
@@ -412,14 +454,17 @@ public final class DriverExecutionService {
         private final Set<String> hiddenIds;
         private final Map<String, Batch> batches = new java.util.HashMap<>();
         private final Map<String, Long> readVersions = new java.util.HashMap<>();
-        private final Map<String, String> knownHashes = new java.util.HashMap<>();
+        /** The sender's own event ids by workspace: id to content hash. */
+        private final Map<String, Map<String, String>> knownHashes = new java.util.HashMap<>();
         private final Map<String, Optional<DriverEvent>> lastLocated = new java.util.HashMap<>();
         private final Map<String, List<String>> storedOnRoute = new java.util.HashMap<>();
         private final Map<String, DeviceSession> sessionsById = new java.util.HashMap<>();
         private final Map<String, Optional<Workspace>> workspacesById = new java.util.HashMap<>();
+        private Optional<DeviceSession> currentSession;
         final List<DriverEvent> accepted = new ArrayList<>();
         final List<QuarantinedEvent> quarantined = new ArrayList<>();
         final List<EventOutcome> outcomes = new ArrayList<>();
+        private final List<FleetgateException> refusals = new ArrayList<>();
 
         SyncPlan(Principal principal, Instant now, Set<String> hiddenIds) {
             this.principal = principal;
@@ -427,7 +472,12 @@ public final class DriverExecutionService {
             this.hiddenIds = hiddenIds;
         }
 
-        /** Reads the call's known event ids and batches in one query each, rather than one per event. */
+        /**
+         * Reads the call's batches in one query, then the sender's own known event ids in the
+         * workspaces of the batches the sender may act on (one query per workspace, usually one),
+         * rather than one read per event. Nothing of a batch the sender may not see is read beyond
+         * the batch row itself.
+         */
         void prefetch(List<DriverEventRequest> events) {
             Set<String> eventIds = new java.util.HashSet<>();
             Set<String> batchIds = new java.util.HashSet<>();
@@ -441,9 +491,6 @@ public final class DriverExecutionService {
                     batchIds.add(batchId);
                 }
             }
-            if (!eventIds.isEmpty()) {
-                knownHashes.putAll(repo.findEventHashes(eventIds));
-            }
             if (!batchIds.isEmpty()) {
                 Map<String, Batch> found = repo.findBatches(batchIds);
                 for (String id : batchIds) {
@@ -454,120 +501,230 @@ public final class DriverExecutionService {
                     }
                 }
             }
+            if (!eventIds.isEmpty()) {
+                Set<String> workspaceIds = new java.util.TreeSet<>();
+                for (Batch b : batches.values()) {
+                    if (b != null && visible(b)) {
+                        workspaceIds.add(b.workspaceId());
+                    }
+                }
+                for (String ws : workspaceIds) {
+                    knownHashes.put(ws, new java.util.HashMap<>(repo.findEventHashes(ws, principal.userId(), eventIds)));
+                }
+            }
         }
 
+        /**
+         * The sync pipeline for one event, in order: parse, authorize, dedupe, verify, decide, flag,
+         * persist. A stage that refuses the event answers it (and files it, see {@link #refuse}) and
+         * returns {@code null} or {@code false}; no later stage sees it.
+         */
         void apply(DriverEventRequest raw) {
-            DriverEventRequest e;
-            String canonical;
-            String hash;
+            Parsed p = parse(raw);
+            if (p == null) {
+                return;
+            }
+            Batch b = authorize(p.event());
+            if (b == null) {
+                return;
+            }
+            if (dedupe(p, b)) {
+                return;
+            }
+            if (!verify(p, b)) {
+                return;
+            }
+            DriverStateMachine.Decision d = decide(p.event(), b);
+            if (d == null) {
+                return;
+            }
+            persist(p, b, d, flag(p.event(), b));
+        }
+
+        /** An event that passed {@link #parse}: normalised, with its canonical encoding and hash. */
+        private record Parsed(DriverEventRequest event, String canonical, String hash) {
+        }
+
+        /**
+         * Stage 1, parse: fields, ranges and the encoding, without reading the store. A refused
+         * event is quarantined only if its batch id names a batch the sender may see.
+         */
+        private Parsed parse(DriverEventRequest raw) {
             try {
-                e = validate(raw);
-                canonical = canonical(e);
-                hash = EventEncoding.sha256(canonical);
+                DriverEventRequest e = validate(raw);
+                String canonical = canonical(e);
+                return new Parsed(e, canonical, EventEncoding.sha256(canonical));
             } catch (FleetgateException ex) {
-                // The batch (when its id is well-formed and the sender may see it) files the
-                // refusal under its workspace, so the workspace's supervisors see it everywhere;
-                // on PostgreSQL row-level security hides a record without one from them.
-                refuse(raw, batch(validId(raw.batchId())), ex);
-                return;
+                Batch b = batch(validId(raw.batchId()));
+                refuse(raw, b != null && visible(b) ? b : null, ex);
+                return null;
             }
-            // Every valid event id was looked up in prefetch; ids accepted earlier in this call are added on accept.
-            String known = knownHashes.get(e.eventId());
-            if (known == null && hiddenIds.contains(e.eventId())) {
-                known = ""; // taken by an event the sender cannot see: never the same content
-            }
-            if (known != null) {
-                if (known.equals(hash)) {
-                    Batch b = batch(e.batchId());
-                    outcomes.add(new EventOutcome(e.eventId(), EventOutcome.Result.DUPLICATE,
-                            b == null ? null : b.status(), false, List.of(), null, null));
-                } else {
-                    refuse(e, batch(e.batchId()), new FleetgateException(ErrorCode.EVENT_ID_CONFLICT,
-                            "event " + e.eventId() + " was already recorded with different content"));
-                }
-                return;
-            }
+        }
+
+        /**
+         * Stage 2, authorize: the batch exists and the sender may act on it. A batch the sender may
+         * not see is answered exactly as an unknown one ({@code NOT_FOUND}) and leaves no row
+         * anywhere; a visible batch the sender's role may not act on ({@code FORBIDDEN}) is
+         * quarantined in the batch's workspace.
+         */
+        private Batch authorize(DriverEventRequest e) {
             Batch b = batch(e.batchId());
+            if (b == null || !visible(b)) {
+                refuse(e, null, FleetgateException.notFound("batch", e.batchId()));
+                return null;
+            }
             try {
-                if (b == null) {
-                    throw FleetgateException.notFound("batch", e.batchId());
+                if (principal instanceof Principal.Driver
+                        && (e.type() == DriverEventType.SUPERVISOR_OVERRIDE || e.type() == DriverEventType.DRIVER_LOGGED_IN)) {
+                    throw FleetgateException.forbidden("a driver may not record " + e.type());
                 }
-                accept(e, canonical, hash, b);
+                if (principal instanceof Principal.Supervisor && e.type() != DriverEventType.SUPERVISOR_OVERRIDE) {
+                    throw FleetgateException.forbidden("a supervisor records only SUPERVISOR_OVERRIDE");
+                }
+                if (principal instanceof Principal.Member) {
+                    throw FleetgateException.forbidden("a workspace member may only read");
+                }
             } catch (FleetgateException ex) {
                 refuse(e, b, ex);
+                return null;
+            }
+            return b;
+        }
+
+        /**
+         * Stage 3, dedupe, against the sender's own events only (event ids are unique per workspace
+         * and sender): the same content again is {@code DUPLICATE} with the batch's status, other
+         * content under the id is {@code EVENT_ID_CONFLICT}. Another sender's use of the id is a
+         * different event and is never seen here. {@return whether the event was answered}
+         */
+        private boolean dedupe(Parsed p, Batch b) {
+            DriverEventRequest e = p.event();
+            String known = knownHashes.getOrDefault(b.workspaceId(), Map.of()).get(e.eventId());
+            if (known == null && hiddenIds.contains(e.eventId())) {
+                known = ""; // taken by an event the store hid from the sender: never the same content
+            }
+            if (known == null) {
+                return false;
+            }
+            if (known.equals(p.hash())) {
+                outcomes.add(new EventOutcome(e.eventId(), EventOutcome.Result.DUPLICATE, b.status(), false, List.of(),
+                        null, null));
+                refusals.add(null);
+            } else {
+                refuse(e, b, new FleetgateException(ErrorCode.EVENT_ID_CONFLICT,
+                        "event " + e.eventId() + " was already recorded with different content"));
+            }
+            return true;
+        }
+
+        /**
+         * Stage 4, verify: the event is not older than the offline limit, names only a session it
+         * may name, and its signature (if any, or if the workspace requires one) verifies within
+         * the session's lifetime. {@return whether it passed}
+         */
+        private boolean verify(Parsed p, Batch b) {
+            DriverEventRequest e = p.event();
+            try {
+                Duration maxAge = settings.eventMaxOfflineAge();
+                if (e.recordedAt().isBefore(now.minus(maxAge))) {
+                    throw FleetgateException.invalid("recorded_at", "is more than " + maxAge.toHours()
+                            + " h before the server clock (" + FleetgateSettings.EVENT_MAX_OFFLINE_AGE_H
+                            + "); kept for review, not applied");
+                }
+                checkSignature(e, p.canonical(), b);
+                return true;
+            } catch (FleetgateException ex) {
+                refuse(e, b, ex);
+                return false;
             }
         }
 
-        private void accept(DriverEventRequest e, String canonical, String hash, Batch b) {
-            checkSender(e, b);
-            checkSignature(e, canonical, b);
-            DriverStateMachine.Decision d = machine.decide(b.status(), e.type(), e.targetStatus());
-            if (!d.allowed()) {
-                throw new InvalidTransitionException(d);
-            }
-            Integer stop = e.stopIndex();
-            if (stop != null && stop >= b.stops().size()) {
-                throw FleetgateException.invalid("stop_index", "names no stop of batch " + b.id()
-                        + " (it has " + b.stops().size() + ")");
-            }
-            if (e.type() == DriverEventType.ARRIVED_AT_STOP) {
-                if (stop == null) {
-                    throw FleetgateException.invalid("stop_index", "is required for ARRIVED_AT_STOP");
+        /**
+         * Stage 5, decide: the state machine, the stop rules and the one-batch-on-route rule.
+         * {@return the decision, or {@code null} if refused}
+         */
+        private DriverStateMachine.Decision decide(DriverEventRequest e, Batch b) {
+            try {
+                DriverStateMachine.Decision d = machine.decide(b.status(), e.type(), e.targetStatus());
+                if (!d.allowed()) {
+                    throw new InvalidTransitionException(d);
                 }
-                if (b.visitedStops().contains(stop)) {
-                    throw new FleetgateException(ErrorCode.INVALID_TRANSITION, "stop " + stop
-                            + " was already visited; only a supervisor override can return to it",
-                            Map.of("from", b.status().name(), "event_type", e.type().name()), null);
+                Integer stop = e.stopIndex();
+                if (stop != null && stop >= b.stops().size()) {
+                    throw FleetgateException.invalid("stop_index", "names no stop of batch " + b.id()
+                            + " (it has " + b.stops().size() + ")");
                 }
+                if (e.type() == DriverEventType.ARRIVED_AT_STOP) {
+                    if (stop == null) {
+                        throw FleetgateException.invalid("stop_index", "is required for ARRIVED_AT_STOP");
+                    }
+                    if (b.visitedStops().contains(stop)) {
+                        throw new FleetgateException(ErrorCode.INVALID_TRANSITION, "stop " + stop
+                                + " was already visited; only a supervisor override can return to it",
+                                Map.of("from", b.status().name(), "event_type", e.type().name()), null);
+                    }
+                }
+                String driverId = b.driverId();
+                if (!b.status().onRoute() && d.to().onRoute() && driverId != null) {
+                    String other = otherBatchOnRoute(driverId, b.id());
+                    if (other != null) {
+                        throw new FleetgateException(ErrorCode.INVALID_TRANSITION, "driver " + driverId
+                                + " already has batch " + other + " on route",
+                                Map.of("from", b.status().name(), "event_type", e.type().name()), null);
+                    }
+                }
+                return d;
+            } catch (FleetgateException ex) {
+                refuse(e, b, ex);
+                return null;
             }
+        }
+
+        // Stage 6, flag: see flags(…) below.
+        private List<String> flag(DriverEventRequest e, Batch b) {
+            return flags(e, b, b.driverId());
+        }
+
+        /** Stage 7, persist: the event joins the call's accepted events, its batch moves on. */
+        private void persist(Parsed p, Batch b, DriverStateMachine.Decision d, List<String> flags) {
+            DriverEventRequest e = p.event();
             String driverId = b.driverId();
-            if (!b.status().onRoute() && d.to().onRoute() && driverId != null) {
-                String other = otherBatchOnRoute(driverId, b.id());
-                if (other != null) {
-                    throw new FleetgateException(ErrorCode.INVALID_TRANSITION, "driver " + driverId
-                            + " already has batch " + other + " on route",
-                            Map.of("from", b.status().name(), "event_type", e.type().name()), null);
-                }
-            }
-            List<String> flags = flags(e, b, driverId);
             Batch after = next(b, e, d.to());
             DriverEvent stored = new DriverEvent(e.eventId(), b.id(), b.workspaceId(), driverId,
                     principal.userId(), e.sessionId(), e.type(), b.status(), d.to(), after.version(),
-                    e.recordedAt(), now, e.lat(), e.lng(), e.accuracyM(), stop,
-                    e.payload() == null ? Map.of() : e.payload(), e.reason(), hash, !flags.isEmpty(), flags);
+                    e.recordedAt(), now, e.lat(), e.lng(), e.accuracyM(), e.stopIndex(),
+                    e.payload() == null ? Map.of() : e.payload(), e.reason(), p.hash(), !flags.isEmpty(), flags);
             batches.put(b.id(), after);
-            knownHashes.put(e.eventId(), hash);
+            knownHashes.computeIfAbsent(b.workspaceId(), ws -> new java.util.HashMap<>()).put(e.eventId(), p.hash());
             accepted.add(stored);
             if (stored.located() && driverId != null && driverId.equals(principal.userId())) {
                 Optional<DriverEvent> prev = lastLocated.get(driverId);
-                if (prev.isEmpty() || !stored.recordedAt().isBefore(prev.get().recordedAt())) {
+                if (prev == null || prev.isEmpty() || !stored.recordedAt().isBefore(prev.get().recordedAt())) {
                     lastLocated.put(driverId, Optional.of(stored));
                 }
             }
             outcomes.add(new EventOutcome(e.eventId(), EventOutcome.Result.ACCEPTED, d.to(), !flags.isEmpty(),
                     flags, null, null));
+            refusals.add(null);
         }
 
-        private void checkSender(DriverEventRequest e, Batch b) {
-            if (principal instanceof Principal.Driver dr) {
-                if (!dr.userId().equals(b.driverId())) {
-                    // Unassigned batches are invisible to a driver (and to PostgreSQL's row-level
-                    // security), so this is "not found", as for reads.
-                    throw FleetgateException.notFound("batch", b.id());
-                }
-                if (e.type() == DriverEventType.SUPERVISOR_OVERRIDE || e.type() == DriverEventType.DRIVER_LOGGED_IN) {
-                    throw FleetgateException.forbidden("a driver may not record " + e.type());
-                }
-            } else if (principal instanceof Principal.Supervisor s) {
-                if (!s.workspaceId().equals(b.workspaceId())) {
-                    throw FleetgateException.notFound("batch", b.id());
-                }
-                if (e.type() != DriverEventType.SUPERVISOR_OVERRIDE) {
-                    throw FleetgateException.forbidden("a supervisor records only SUPERVISOR_OVERRIDE");
-                }
-            } else if (principal instanceof Principal.Member) {
-                throw FleetgateException.forbidden("a workspace member may only read");
+        /** {@return whether the sender may see the batch: the rule of {@link #readable}} */
+        private boolean visible(Batch b) {
+            if (principal instanceof Principal.Driver d) {
+                return d.userId().equals(b.driverId());
             }
+            if (principal instanceof Principal.Supervisor s) {
+                return s.workspaceId().equals(b.workspaceId());
+            }
+            if (principal instanceof Principal.Member m) {
+                return m.workspaceId().equals(b.workspaceId());
+            }
+            return principal instanceof Principal.System;
+        }
+
+        /** {@return the first refusal of the call, or {@code null}} */
+        FleetgateException firstRefusal() {
+            return refusals.stream().filter(Objects::nonNull).findFirst().orElse(null);
         }
 
         /** The encoding, or a refusal for values validation let through but the encoding cannot hold. */
@@ -579,6 +736,14 @@ public final class DriverExecutionService {
             }
         }
 
+        /** The sender's current session, read once per call and only if an event needs it. */
+        private Optional<DeviceSession> currentSession() {
+            if (currentSession == null) {
+                currentSession = deviceSessions.findCurrent(principal.userId());
+            }
+            return currentSession;
+        }
+
         private void checkSignature(DriverEventRequest e, String canonical, Batch b) {
             // The requirement protects what devices send; the library's own events and supervisors'
             // authenticated calls are not signed.
@@ -587,6 +752,14 @@ public final class DriverExecutionService {
             if (e.signature() == null) {
                 if (required) {
                     throw badSignature("workspace " + b.workspaceId() + " requires signed events");
+                }
+                // Unsigned, an event may name only the sender's current session: nothing else
+                // proves it was recorded under another one. The system's own events (a login's
+                // DRIVER_LOGGED_IN) name the session they open.
+                if (e.sessionId() != null && !(principal instanceof Principal.System)
+                        && !currentSession().map(DeviceSession::id).filter(e.sessionId()::equals).isPresent()) {
+                    throw badSignature("an unsigned event may name only the sender's current session; "
+                            + "an event recorded under an earlier session must be signed with it");
                 }
                 return;
             }
@@ -604,6 +777,15 @@ public final class DriverExecutionService {
             }
             if (!signatures.verify(e.sessionId(), canonical, e.signature())) {
                 throw badSignature("the signature does not match the event");
+            }
+            // The key proves the event was made on the session's device, so only while the session
+            // lived: an ended session's key signs nothing after its end.
+            Duration skew = settings.eventSessionSkew();
+            Instant end = session.invalidatedAt() == null || session.invalidatedAt().isAfter(session.expiresAt())
+                    ? session.expiresAt() : session.invalidatedAt();
+            if (e.recordedAt().isBefore(session.createdAt().minus(skew)) || e.recordedAt().isAfter(end.plus(skew))) {
+                throw badSignature("recorded_at lies outside the lifetime of session " + e.sessionId()
+                        + " (" + session.createdAt() + " to " + end + ", give or take " + skew.toSeconds() + " s)");
             }
         }
 
@@ -770,17 +952,23 @@ public final class DriverExecutionService {
             return batches.get(batchId);
         }
 
+        /**
+         * Answers a refused event. {@code b} is the event's batch when the sender may see it: the
+         * refusal is then quarantined in that batch's workspace, so nothing a phone sends about its
+         * own work is lost. With {@code b == null} (an unknown batch, or one the sender may not see)
+         * nothing is written: a sender cannot leave traces in a workspace they do not belong to.
+         */
         private void refuse(DriverEventRequest e, Batch b, FleetgateException why) {
-            String content = EventEncoding.lenient(e);
-            boolean knownBatch = b != null && !(principal instanceof Principal.Supervisor s
-                    && !s.workspaceId().equals(b.workspaceId()));
-            // Only well-formed ids go into columns; whatever was sent is in the content.
-            quarantined.add(new QuarantinedEvent(java.util.UUID.randomUUID().toString(), validId(e.eventId()),
-                    validId(e.batchId()), knownBatch ? b.workspaceId() : null, principal.userId(),
-                    validId(e.sessionId()), content, EventEncoding.sha256(content), why.code(),
-                    why.getMessage(), now));
+            if (b != null) {
+                String content = EventEncoding.lenient(e);
+                // Only well-formed ids go into columns; whatever was sent is in the content.
+                quarantined.add(new QuarantinedEvent(java.util.UUID.randomUUID().toString(), validId(e.eventId()),
+                        b.id(), b.workspaceId(), principal.userId(), validId(e.sessionId()), content,
+                        EventEncoding.sha256(content), why.code(), why.getMessage(), now));
+            }
             outcomes.add(new EventOutcome(e.eventId(), EventOutcome.Result.REJECTED, null, false, List.of(),
                     why.code(), why.getMessage()));
+            refusals.add(why);
         }
 
         List<ExecutionRepository.BatchChange> changes() {

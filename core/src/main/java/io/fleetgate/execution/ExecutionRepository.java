@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * Storage of delivery batches, the append-only event log and the quarantine. The service decides;
  * the repository commits atomically and conditionally, and enforces in the database itself that
- * events are never updated or deleted, that event ids are unique, that a batch's log has one event
+ * events are never updated or deleted, that event ids are unique per workspace and sender, that a batch's log has one event
  * per version, and that a driver has at most one batch on route. Methods never read a clock.
  * Implementations are thread-safe.
  */
@@ -57,11 +57,17 @@ public interface ExecutionRepository {
     List<String> findInProgressBatches(String driverId);
 
     /**
-     * {@return the content hash of each one already in the log}
+     * {@return the content hash of each one the sender already has in the log, by event id}
      *
-     * @param eventIds client event ids
+     * <p>Event ids are unique per workspace and sender ({@link DriverEvent#actorId()}), not
+     * globally: another sender's event with the same id is a different event and is never
+     * returned.
+     *
+     * @param workspaceId the workspace of the events' batches
+     * @param actorId     the sender
+     * @param eventIds    client event ids
      */
-    Map<String, String> findEventHashes(Collection<String> eventIds);
+    Map<String, String> findEventHashes(String workspaceId, String actorId, Collection<String> eventIds);
 
     /**
      * {@return the driver's located event with the latest {@code recorded_at}, if any}
@@ -72,7 +78,7 @@ public interface ExecutionRepository {
 
     /**
      * Commits the outcome of a sync, all or nothing: each batch change only if the batch is still
-     * at its expected version, each event only if its id is new, each quarantined record.
+     * at its expected version, each event only if its id is new for its workspace and sender, each quarantined record.
      *
      * @param changes     batches after their events, with the version each was read at
      * @param events      accepted events, in order

@@ -85,11 +85,11 @@ final class InMemoryExecution implements ExecutionRepository {
     }
 
     @Override
-    public Map<String, String> findEventHashes(Collection<String> eventIds) {
+    public Map<String, String> findEventHashes(String workspaceId, String actorId, Collection<String> eventIds) {
         synchronized (lock) {
             Map<String, String> out = new HashMap<>();
             for (String id : eventIds) {
-                DriverEvent e = events.get(id);
+                DriverEvent e = events.get(key(workspaceId, actorId, id));
                 if (e != null) {
                     out.put(id, e.contentHash());
                 }
@@ -112,7 +112,7 @@ final class InMemoryExecution implements ExecutionRepository {
         synchronized (lock) {
             Set<String> newIds = new HashSet<>();
             for (DriverEvent e : accepted) {
-                if (events.containsKey(e.eventId()) || !newIds.add(e.eventId())) {
+                if (events.containsKey(key(e)) || !newIds.add(key(e))) {
                     return false;
                 }
             }
@@ -131,7 +131,7 @@ final class InMemoryExecution implements ExecutionRepository {
                 }
             }
             batches.putAll(after);
-            accepted.forEach(e -> events.put(e.eventId(), e));
+            accepted.forEach(e -> events.put(key(e), e));
             for (QuarantinedEvent q : refused) {
                 boolean seen = quarantine.values().stream().anyMatch(old -> q.contentHash().equals(old.contentHash())
                         && java.util.Objects.equals(q.eventId(), old.eventId()));
@@ -141,6 +141,15 @@ final class InMemoryExecution implements ExecutionRepository {
             }
             return true;
         }
+    }
+
+    /** Event ids are unique per workspace and sender (V7 on the JDBC stores). */
+    private static String key(String workspaceId, String actorId, String eventId) {
+        return workspaceId + '\u0000' + actorId + '\u0000' + eventId;
+    }
+
+    private static String key(DriverEvent e) {
+        return key(e.workspaceId(), e.actorId(), e.eventId());
     }
 
     @Override

@@ -17,7 +17,6 @@ import io.fleetgate.execution.DriverEventRequest;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverExecutionService;
 import io.fleetgate.execution.DriverStatus;
-import io.fleetgate.execution.EventOutcome;
 import io.fleetgate.execution.ExecutionRepository;
 import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
@@ -171,7 +170,9 @@ public final class SupervisorService {
      * @param reason    why (required)
      * @return the batch after the override
      * @throws FleetgateException {@code FORBIDDEN} for anyone but a supervisor; {@code NOT_FOUND};
-     *                            {@code INVALID_REQUEST} for a missing target or reason
+     *                            {@code INVALID_REQUEST} for a missing target or reason;
+     *                            {@code INVALID_TRANSITION} with details {@code from} and
+     *                            {@code event_type}. A refused override writes nothing at all.
      */
     public Batch override(Principal principal, String batchId, DriverStatus target, String reason) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -180,11 +181,10 @@ public final class SupervisorService {
             if (target == null) {
                 throw FleetgateException.invalid("target_status", "is required");
             }
-            EventOutcome outcome = events.record(principal, DriverEventRequest.of(UUID.randomUUID().toString(), batchId,
+            // A refusal is this request's answer, thrown with its details (from, event_type); it
+            // writes nothing, not even a quarantine record: only what phones send is quarantined.
+            events.recordOrRefuse(principal, DriverEventRequest.of(UUID.randomUUID().toString(), batchId,
                     DriverEventType.SUPERVISOR_OVERRIDE, now()).override(target, reason));
-            if (outcome.result() != EventOutcome.Result.ACCEPTED) {
-                throw new FleetgateException(outcome.error(), outcome.message());
-            }
             return events.batch(principal, batchId);
         }
     }

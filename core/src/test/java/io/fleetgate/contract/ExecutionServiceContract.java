@@ -248,16 +248,76 @@ public abstract class ExecutionServiceContract extends StoreContract {
         assertThat(b1().actualEndTime()).isEqualTo(done.recordedAt());
     }
 
-    @Test
-    void eventWhenDriverNotAssignedThenNotFoundAndQuarantined() {
-        assertRejected(ben, event(ROUTE_STARTED), ErrorCode.NOT_FOUND);
+    /**
+     * Asserts the event is refused exactly as one naming an unknown batch is (same code, same
+     * message with the batch id swapped) and that nothing at all was written.
+     */
+    protected void assertAnsweredAsUnknown(Principal who, DriverEventRequest e) {
+        String snapshot = fixture().snapshot();
+        EventOutcome o = service.record(who, e);
+        DriverEventRequest unknown = new DriverEventRequest(e.eventId(), "b_404", e.type(), e.recordedAt(),
+                e.sessionId(), e.lat(), e.lng(), e.accuracyM(), e.stopIndex(), e.payload(), e.targetStatus(),
+                e.reason(), e.signature());
+        EventOutcome u = service.record(who, unknown);
+        assertThat(o.result()).as(String.valueOf(o)).isEqualTo(EventOutcome.Result.REJECTED);
+        assertThat(o.error()).isEqualTo(ErrorCode.NOT_FOUND).isEqualTo(u.error());
+        assertThat(o.status()).isNull();
+        assertThat(o.message().replace(e.batchId(), "b_404")).isEqualTo(u.message());
+        assertThat(fixture().snapshot()).as("no row anywhere").isEqualTo(snapshot);
     }
 
     @Test
-    void eventWhenBatchUnknownThenNotFoundAndKeptInQuarantine() {
+    void eventWhenBatchNotVisibleToSenderThenAnsweredAsUnknownAndNothingWritten() {
+        service.createBatch(otherSupervisor, new CreateBatchRequest("b_9", "ws_2", "d_ben", STOPS, Map.of()));
+        Principal.Member outsider = Principal.member("u_out", "ws_2");
+
+        assertAnsweredAsUnknown(ben, event(ROUTE_STARTED));
+        assertAnsweredAsUnknown(ben, event(ARRIVED_AT_STOP)); // would be an invalid transition
+        assertAnsweredAsUnknown(otherSupervisor, event(SUPERVISOR_OVERRIDE).override(DriverStatus.SUSPENDED, "x"));
+        assertAnsweredAsUnknown(outsider, event(ROUTE_STARTED));
+        assertAnsweredAsUnknown(ana, DriverEventRequest.of("e-9", "b_9", ROUTE_STARTED, clock.instant()));
+        assertAnsweredAsUnknown(sam, DriverEventRequest.of("e-9", "b_9", SUPERVISOR_OVERRIDE, clock.instant())
+                .override(DriverStatus.SUSPENDED, "x"));
+
+        // A whole call of them (the most one request takes) leaves nothing in either workspace.
+        String before = fixture().snapshot();
+        List<EventOutcome> flood = service.sync(ben, IntStream.range(0, DriverExecutionService.MAX_EVENTS_PER_CALL)
+                .mapToObj(i -> DriverEventRequest.of("f-" + i, "b_1", ARRIVED_AT_STOP, clock.instant().minusSeconds(i)))
+                .toList());
+        assertThat(flood).allSatisfy(o -> assertThat(o.error()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThat(fixture().snapshot()).isEqualTo(before);
+        assertThat(service.quarantined(sam, "b_1")).isEmpty();
+    }
+
+    @Test
+    void eventWhenMalformedAndBatchNotVisibleThenNothingWrittenElseQuarantinedInBatchWorkspace() {
+        DriverEventRequest noType = new DriverEventRequest("e-m", "b_1", null, clock.instant(),
+                null, null, null, null, null, null, null, null);
+        String before = fixture().snapshot();
+        EventOutcome foreign = service.record(ben, noType);
+        assertThat(foreign.error()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(fixture().snapshot()).isEqualTo(before);
+
+        EventOutcome own = service.record(ana, noType);
+        assertThat(own.error()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(service.quarantined(sam, "b_1")).singleElement()
+                .satisfies(q -> assertThat(q.workspaceId()).isEqualTo("ws_1"))
+                .satisfies(q -> assertThat(q.senderId()).isEqualTo("d_ana"));
+    }
+
+    @Test
+    void eventWhenBatchUnknownThenNotFoundAndNothingWritten() {
+        String before = fixture().snapshot();
         EventOutcome o = service.record(ana, DriverEventRequest.of("e-x", "b_404", ROUTE_STARTED, clock.instant()));
         assertThat(o.error()).isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(fixture().snapshot()).contains("e-x");
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void eventWhenOwnRefusedThenQuarantinedInSendersOwnWorkspace() {
+        assertRejected(ana, arrival(0), ErrorCode.INVALID_TRANSITION);
+        assertThat(service.quarantined(sam, "b_1")).singleElement()
+                .satisfies(q -> assertThat(q.workspaceId()).isEqualTo("ws_1"));
     }
 
     // --- a whole route ----------------------------------------------------------------------
@@ -319,7 +379,7 @@ public abstract class ExecutionServiceContract extends StoreContract {
         assertRejected(sam, event(SUPERVISOR_OVERRIDE), ErrorCode.INVALID_REQUEST);
         assertRejected(sam, event(ROUTE_CANCELLED), ErrorCode.FORBIDDEN);
         assertRejected(mia, event(SUPERVISOR_OVERRIDE).override(DriverStatus.EN_ROUTE, "x"), ErrorCode.FORBIDDEN);
-        assertRejected(otherSupervisor, event(SUPERVISOR_OVERRIDE).override(DriverStatus.EN_ROUTE, "x"), ErrorCode.NOT_FOUND);
+        assertAnsweredAsUnknown(otherSupervisor, event(SUPERVISOR_OVERRIDE).override(DriverStatus.EN_ROUTE, "x"));
 
         accepted(sam, event(SUPERVISOR_OVERRIDE).override(DriverStatus.EN_ROUTE, "checked"));
         DriverEvent logged = service.log(sam, "b_1").get(1);
@@ -399,29 +459,69 @@ public abstract class ExecutionServiceContract extends StoreContract {
     }
 
     @Test
-    void syncWhenEventIdTakenByAnotherDriversEventThenConflictQuarantinedAndTheirEventUntouched() {
+    void syncWhenAnotherDriverUsesTheSameEventIdThenBothAcceptedAndNeitherSeesTheOther() {
         service.createBatch(sam, new CreateBatchRequest("b_ben", "ws_1", "d_ben", STOPS, Map.of()));
         DriverEventRequest bens = DriverEventRequest.of("ev-shared", "b_ben", ROUTE_STARTED,
                 clock.instant().minusSeconds(60));
         accepted(ben, bens);
         Batch bensBatch = service.batch(sam, "b_ben");
         List<DriverEvent> bensLog = service.log(sam, "b_ben");
-        DriverEventRequest proof = event(PROOF_CAPTURED);
 
+        // ana cannot probe the id (no conflict) and ben's earlier use did not squat it for her.
         List<EventOutcome> outcomes = service.sync(ana, List.of(
-                DriverEventRequest.of("ev-shared", "b_1", ROUTE_STARTED, clock.instant().minusSeconds(30)), proof));
+                DriverEventRequest.of("ev-shared", "b_1", ROUTE_STARTED, clock.instant().minusSeconds(30))));
 
-        assertThat(outcomes.get(0).result()).as(String.valueOf(outcomes.get(0))).isEqualTo(EventOutcome.Result.REJECTED);
-        assertThat(outcomes.get(0).error()).isEqualTo(ErrorCode.EVENT_ID_CONFLICT);
-        assertThat(outcomes.get(1).result()).as("the rest of the call is applied").isEqualTo(EventOutcome.Result.ACCEPTED);
-        assertThat(service.log(ana, "b_1")).extracting(DriverEvent::eventId).containsExactly(proof.eventId());
-        assertThat(b1().status()).isEqualTo(DriverStatus.INACTIVE);
-        assertThat(service.quarantined(sam, "b_1")).singleElement()
-                .satisfies(q -> assertThat(q.errorCode()).isEqualTo(ErrorCode.EVENT_ID_CONFLICT))
-                .satisfies(q -> assertThat(q.senderId()).isEqualTo("d_ana"));
+        assertThat(outcomes.get(0).result()).as(String.valueOf(outcomes.get(0))).isEqualTo(EventOutcome.Result.ACCEPTED);
+        assertThat(service.log(ana, "b_1")).extracting(DriverEvent::eventId).containsExactly("ev-shared");
+        assertThat(b1().status()).isEqualTo(DriverStatus.EN_ROUTE);
+        assertThat(service.quarantined(sam, "b_1")).isEmpty();
         assertThat(service.batch(sam, "b_ben")).isEqualTo(bensBatch);
         assertThat(service.log(sam, "b_ben")).isEqualTo(bensLog);
-        assertCode(() -> service.log(ana, "b_ben"), ErrorCode.NOT_FOUND);
+        // and each one's resend is still their own duplicate
+        assertThat(service.record(ben, bens).result()).isEqualTo(EventOutcome.Result.DUPLICATE);
+        assertThat(service.record(ana, DriverEventRequest.of("ev-shared", "b_1", ROUTE_STARTED,
+                clock.instant().minusSeconds(30))).result()).isEqualTo(EventOutcome.Result.DUPLICATE);
+    }
+
+    @Test
+    void syncWhenAnotherDriversEventReplayedThenNeverDuplicateNeverAStatusAndNothingWritten() {
+        service.createBatch(sam, new CreateBatchRequest("b_ben", "ws_1", "d_ben", STOPS, Map.of()));
+        DriverEventRequest bens = DriverEventRequest.of("ev-ben", "b_ben", ROUTE_STARTED, clock.instant().minusSeconds(60));
+        accepted(ben, bens);
+
+        assertAnsweredAsUnknown(ana, bens);
+        assertAnsweredAsUnknown(otherSupervisor, bens);
+        EventOutcome again = service.record(ana, bens);
+        assertThat(again.result()).isEqualTo(EventOutcome.Result.REJECTED);
+        assertThat(again.status()).isNull();
+    }
+
+    @Test
+    void syncWhenEventOlderThanMaxOfflineAgeThenQuarantinedWithReasonButAnAcceptedOneResentIsStillDuplicate() {
+        DriverEventRequest start = DriverEventRequest.of("e-old", "b_1", ROUTE_STARTED, clock.instant().minus(Duration.ofDays(6)));
+        accepted(ana, start);
+        clock.advance(Duration.ofDays(2));
+
+        assertThat(service.record(ana, start).result()).isEqualTo(EventOutcome.Result.DUPLICATE);
+        DriverEventRequest stale = DriverEventRequest.of("e-stale", "b_1", DELAY_REPORTED,
+                clock.instant().minus(Duration.ofDays(7)).minusSeconds(1));
+        assertRejected(ana, stale, ErrorCode.INVALID_REQUEST);
+        assertThat(service.quarantined(sam, "b_1")).singleElement()
+                .satisfies(q -> assertThat(q.reason()).contains("EVENT_MAX_OFFLINE_AGE_H"));
+        accepted(ana, DriverEventRequest.of("e-fresh", "b_1", DELAY_REPORTED,
+                clock.instant().minus(Duration.ofDays(7)).plusSeconds(1)));
+    }
+
+    @Test
+    void syncWhenMaxOfflineAgeSetShorterThenOlderEventsQuarantined() {
+        DriverExecutionService strict = DriverExecutionService.builder().store(store()).clock(clock)
+                .settings(io.fleetgate.FleetgateSettings.builder().eventMaxOfflineAge(Duration.ofHours(1)).build()).build();
+        EventOutcome o = strict.record(ana, DriverEventRequest.of("e-2h", "b_1", ROUTE_STARTED,
+                clock.instant().minus(Duration.ofHours(2))));
+        assertThat(o.error()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(o.message()).contains("recorded_at");
+        assertThat(strict.record(ana, DriverEventRequest.of("e-30m", "b_1", ROUTE_STARTED,
+                clock.instant().minus(Duration.ofMinutes(30)))).result()).isEqualTo(EventOutcome.Result.ACCEPTED);
     }
 
     @Test
@@ -783,7 +883,7 @@ public abstract class ExecutionServiceContract extends StoreContract {
                 if (!acceptedById.isEmpty() && r.nextInt(8) == 0) {
                     List<DriverEventRequest> done = new ArrayList<>(acceptedById.values());
                     DriverEventRequest old = done.get(r.nextInt(done.size()));
-                    call.add(r.nextBoolean() ? old // the same content again: a duplicate
+                    call.add(r.nextBoolean() ? old // the same content again: a duplicate (if the same sender)
                             : DriverEventRequest.of(old.eventId(), "b_1", plain[r.nextInt(plain.length)],
                                     clock.instant().minusSeconds(sent)).payload(Map.of("forged", sent))); // a conflict
                     continue;
@@ -805,7 +905,7 @@ public abstract class ExecutionServiceContract extends StoreContract {
                 DriverEventRequest e = call.get(k);
                 EventOutcome o = outcomes.get(k);
                 String c = "seed " + seed + ", " + who.userId() + " sent " + e + " from " + model + " → " + o;
-                DriverEventRequest earlier = acceptedById.get(e.eventId());
+                DriverEventRequest earlier = acceptedById.get(who.userId() + "/" + e.eventId());
                 if (earlier != null && earlier.equals(e)) {
                     assertThat(o.result()).as(c).isEqualTo(EventOutcome.Result.DUPLICATE);
                     assertThat(o.status()).as(c).isEqualTo(model);
@@ -814,7 +914,10 @@ public abstract class ExecutionServiceContract extends StoreContract {
                 }
                 if (earlier != null) {
                     assertThat(o.result()).as(c).isEqualTo(EventOutcome.Result.REJECTED);
-                    assertThat(o.error()).as(c).isEqualTo(ErrorCode.EVENT_ID_CONFLICT);
+                    // authorization comes first: a type the sender's role may not record is FORBIDDEN
+                    boolean forbidden = who == sam ? e.type() != SUPERVISOR_OVERRIDE
+                            : e.type() == SUPERVISOR_OVERRIDE || e.type() == DriverEventType.DRIVER_LOGGED_IN;
+                    assertThat(o.error()).as(c).isEqualTo(forbidden ? ErrorCode.FORBIDDEN : ErrorCode.EVENT_ID_CONFLICT);
                     refused.add(e);
                     continue;
                 }
@@ -823,7 +926,7 @@ public abstract class ExecutionServiceContract extends StoreContract {
                     assertThat(d.allowed()).as(c + ": the table refuses it").isTrue();
                     assertThat(o.status()).as(c).isEqualTo(d.to());
                     model = d.to();
-                    acceptedById.put(e.eventId(), e);
+                    acceptedById.put(who.userId() + "/" + e.eventId(), e);
                 } else {
                     assertThat(o.result()).as(c).isEqualTo(EventOutcome.Result.REJECTED);
                     assertThat(o.error()).as(c).isIn(ErrorCode.INVALID_TRANSITION, ErrorCode.INVALID_REQUEST,
@@ -840,17 +943,21 @@ public abstract class ExecutionServiceContract extends StoreContract {
         String c = "seed " + seed;
         assertThat(replay(log)).as(c).isEqualTo(stored.status()).isEqualTo(model);
         assertThat(stored.version()).as(c).isEqualTo(log.size());
-        assertThat(log).as(c).extracting(DriverEvent::eventId).containsExactlyElementsOf(acceptedById.keySet());
+        assertThat(log).as(c).extracting(l -> l.actorId() + "/" + l.eventId())
+                .containsExactlyElementsOf(acceptedById.keySet());
         for (int i = 0; i < log.size(); i++) {
             DriverEventRequest e = new ArrayList<>(acceptedById.values()).get(i);
             assertThat(log.get(i).type()).as(c).isEqualTo(e.type());
             assertThat(log.get(i).recordedAt()).as(c).isEqualTo(e.recordedAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
         }
         assertThat(refused).as(c + ": no refused event is in the log")
-                .noneMatch(e -> !acceptedById.containsKey(e.eventId()) && log.stream().anyMatch(l -> l.eventId().equals(e.eventId())));
+                .noneMatch(e -> acceptedById.values().stream().noneMatch(a -> a == e)
+                        && log.stream().anyMatch(l -> l.eventId().equals(e.eventId()) && l.type() == e.type()
+                        && l.recordedAt().equals(e.recordedAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS))));
         assertThat(service.quarantined(sam, "b_1")).as(c + ": every refused event is quarantined")
                 .extracting(QuarantinedEvent::eventId)
-                .containsExactlyInAnyOrderElementsOf(refused.stream().map(DriverEventRequest::eventId).toList());
+                // as sets: the same refused content under one id is kept once, whoever resent it
+                .hasSameElementsAs(refused.stream().map(DriverEventRequest::eventId).toList());
         assertThat(refused).as(c).isNotEmpty();
         assertThat(duplicates).as(c).isPositive();
         assertThat(log).as(c).hasSizeGreaterThan(5);

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -399,6 +400,65 @@ public abstract class SessionServiceContract extends StoreContract {
         assertThat(execution.record(Principal.driver("d_ana"), e).error()).isEqualTo(ErrorCode.BAD_SIGNATURE);
         assertThat(execution.record(Principal.driver("d_ana"), DriverEventRequest.of("e-2", "b_1",
                 DriverEventType.ROUTE_STARTED, clock.instant())).result()).isEqualTo(EventOutcome.Result.ACCEPTED);
+    }
+
+    @Test
+    void syncWhenUnsignedEventNamesASessionOtherThanTheSendersCurrentOneThenBadSignatureAndNothingApplied() {
+        DriverExecutionService execution = signedWorkspace(false);
+        credentials.enrol(SYSTEM, new EnrolRequest("d_ben", "ben", "135790"));
+        LoginResult bens = sessions.login(SYSTEM, new LoginRequest("ben", "135790", "phone-b"));
+        LoginResult old = login("phone-1");
+        sessions.logout(old.token());
+        LoginResult current = login("phone-2");
+        Principal.Driver ana = Principal.driver("d_ana");
+
+        EventOutcome others = execution.record(ana, DriverEventRequest.of("e-1", "b_1", DriverEventType.ROUTE_STARTED,
+                clock.instant()).session(bens.session().id()));
+        EventOutcome ended = execution.record(ana, DriverEventRequest.of("e-2", "b_1", DriverEventType.ROUTE_STARTED,
+                clock.instant()).session(old.session().id()));
+        EventOutcome made = execution.record(ana, DriverEventRequest.of("e-3", "b_1", DriverEventType.ROUTE_STARTED,
+                clock.instant()).session("no-such-session"));
+
+        assertThat(List.of(others, ended, made)).extracting(EventOutcome::error).containsOnly(ErrorCode.BAD_SIGNATURE);
+        assertThat(others.message()).isEqualTo(made.message()); // another's session reads as a made-up one
+        assertThat(execution.log(ana, "b_1")).noneMatch(e -> e.actorId().equals("d_ana"));
+        assertThat(execution.quarantined(SYSTEM, "b_1")).hasSize(3);
+        assertThat(execution.record(ana, DriverEventRequest.of("e-4", "b_1", DriverEventType.ROUTE_STARTED,
+                clock.instant()).session(current.session().id())).result()).isEqualTo(EventOutcome.Result.ACCEPTED);
+        assertThat(execution.record(ana, DriverEventRequest.of("e-5", "b_1", DriverEventType.DELAY_REPORTED,
+                clock.instant())).result()).isEqualTo(EventOutcome.Result.ACCEPTED);
+    }
+
+    @Test
+    void syncWhenSignedEventRecordedOutsideItsSessionsLifetimeThenBadSignatureWithinSkewAccepted() {
+        DriverExecutionService execution = signedWorkspace(false);
+        Instant t0 = clock.instant();
+        LoginResult r = login("phone-1");
+        clock.advance(Duration.ofMinutes(10));
+        sessions.logout(r.token()); // the session ends at t0 + 10 min
+        clock.advance(Duration.ofMinutes(20));
+        Principal.Driver ana = Principal.driver("d_ana");
+        java.util.function.Function<Instant, EventOutcome> proofAt = at -> execution.record(ana, signed(
+                DriverEventRequest.of("p-" + at, "b_1", DriverEventType.PROOF_CAPTURED, at)
+                        .session(r.session().id()), r.signingKey()));
+
+        EventOutcome during = proofAt.apply(t0.plus(Duration.ofMinutes(5)));
+        EventOutcome justAfterEnd = proofAt.apply(t0.plus(Duration.ofMinutes(11))); // within the 2 min skew
+        EventOutcome afterEnd = proofAt.apply(t0.plus(Duration.ofMinutes(15)));
+        EventOutcome beforeLogin = proofAt.apply(t0.minus(Duration.ofMinutes(3)));
+
+        assertThat(during.result()).isEqualTo(EventOutcome.Result.ACCEPTED);
+        assertThat(justAfterEnd.result()).isEqualTo(EventOutcome.Result.ACCEPTED);
+        assertThat(List.of(afterEnd, beforeLogin)).extracting(EventOutcome::error).containsOnly(ErrorCode.BAD_SIGNATURE);
+        assertThat(afterEnd.message()).contains("lifetime");
+        assertThat(execution.log(ana, "b_1")).filteredOn(e -> e.actorId().equals("d_ana")).hasSize(2);
+
+        DriverExecutionService noSkew = DriverExecutionService.builder().store(store()).clock(clock)
+                .settings(FleetgateSettings.builder().signingSecret(SECRET).eventSessionSkew(Duration.ZERO).build())
+                .build();
+        assertThat(noSkew.record(ana, signed(DriverEventRequest.of("p-skew", "b_1", DriverEventType.PROOF_CAPTURED,
+                t0.plus(Duration.ofMinutes(11))).session(r.session().id()), r.signingKey())).error())
+                .isEqualTo(ErrorCode.BAD_SIGNATURE);
     }
 
     @Test

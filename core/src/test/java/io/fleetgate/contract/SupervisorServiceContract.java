@@ -511,6 +511,29 @@ public abstract class SupervisorServiceContract extends StoreContract {
         assertThat(execution.log(sam, "b_1")).isEmpty();
     }
 
+    @Test
+    void overrideWhenRefusedForAnyReasonThenNothingWrittenAnywhere() {
+        accepted(ana, event("e-start", "b_1", ROUTE_STARTED));
+        execution.createBatch(sam, new io.fleetgate.execution.CreateBatchRequest("b_x", "ws_1", "d_ana", STOPS,
+                java.util.Map.of()));
+        String before = fixture().snapshot();
+
+        // ana already has b_1 on route: putting b_x on route too is refused
+        assertThatThrownBy(() -> supervisor.override(sam, "b_x", DriverStatus.EN_ROUTE, "go"))
+                .isInstanceOfSatisfying(FleetgateException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_TRANSITION);
+                    assertThat(e.details()).containsEntry("from", "INACTIVE")
+                            .containsEntry("event_type", "SUPERVISOR_OVERRIDE");
+                });
+        assertCode(() -> supervisor.override(oz, "b_1", DriverStatus.SUSPENDED, "why"), ErrorCode.NOT_FOUND);
+        assertCode(() -> supervisor.override(sam, "b_404", DriverStatus.SUSPENDED, "why"), ErrorCode.NOT_FOUND);
+        assertCode(() -> supervisor.override(mia, "b_1", DriverStatus.SUSPENDED, "why"), ErrorCode.FORBIDDEN);
+        assertCode(() -> supervisor.override(sam, "b_1", DriverStatus.SUSPENDED, "x".repeat(501)), ErrorCode.INVALID_REQUEST);
+
+        assertThat(fixture().snapshot()).as("no quarantine row, no event, no batch change").isEqualTo(before);
+        assertThat(execution.quarantined(sam, "b_1")).isEmpty();
+    }
+
     // --- timeline ---------------------------------------------------------------------------
 
     @Test

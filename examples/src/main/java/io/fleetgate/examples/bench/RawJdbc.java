@@ -60,7 +60,7 @@ final class RawJdbc {
             + " actor_id, session_id, event_type, previous_status, driver_status, batch_version, recorded_at,"
             + " synced_at, lat, lng, accuracy_m, stop_index, payload, reason, content_hash, flagged_for_review,"
             + " flag_reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (event_id) DO NOTHING";
+            + " ON CONFLICT (workspace_id, actor_id, event_id) DO NOTHING";
 
     /** The role name bound for a driver. */
     static final String DRIVER_ROLE = "driver";

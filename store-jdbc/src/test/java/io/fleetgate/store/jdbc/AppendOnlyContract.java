@@ -101,7 +101,7 @@ abstract class AppendOnlyContract extends StoreContract {
     @Test
     void databaseWhenDriverEventOverwrittenByAnyWriteFormThenRefusedOrUnchanged() throws Exception {
         assertEveryFormRefusedOrUnchanged("driver_events", "reason", "event_id = 'ev_1'", List.of(
-                new Variant("the primary key", List.of("event_id"), ""),
+                new Variant("(workspace_id, actor_id, event_id)", List.of("workspace_id", "actor_id", "event_id"), ""),
                 new Variant("(batch_id, batch_version)", List.of("batch_id", "batch_version"),
                         "event_id = 'ev_forged'")));
     }

@@ -201,8 +201,9 @@ abstract class ExecutionStoreContract extends StoreContract {
         assertThat(repo.findEvents("b_1", null, null, 10)).containsExactly(e1, e2);
         assertThat(repo.findQuarantined("b_1")).containsExactly(q1, q2);
         assertThat(repo.findQuarantined("b_unknown")).containsExactly(q3);
-        assertThat(repo.findEventHashes(List.of("ev_1", "ev_2", "ev_nope")))
+        assertThat(repo.findEventHashes(e1.workspaceId(), "d_ana", List.of("ev_1", "ev_2", "ev_nope")))
                 .isEqualTo(Map.of("ev_1", e1.contentHash(), "ev_2", e2.contentHash()));
+        assertThat(repo.findEventHashes(e1.workspaceId(), "d_ben", List.of("ev_1", "ev_2"))).as("another sender's").isEmpty();
         assertThat(repo.findLastLocatedEvent("d_ana")).contains(e2);
         assertThat(repo.findLastLocatedEvent("d_ben")).isEmpty();
         assertThat(repo.findInProgressBatches("d_ana")).containsExactly("b_1");
@@ -248,11 +249,11 @@ abstract class ExecutionStoreContract extends StoreContract {
         repo.commit(List.of(new BatchChange(b1, 0)),
                 List.of(event("ev_1", b1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0.plusSeconds(1))),
                 List.of());
-        repo.insertBatch(newBatch("b_2", "d_ben"));
+        repo.insertBatch(newBatch("b_2", "d_ana"));
         String before = fixture().snapshot();
 
         Batch b2 = step(b1, DriverStatus.EN_ROUTE, null, T0.plusSeconds(2));
-        Batch other = step(newBatch("b_2", "d_ben"), DriverStatus.ACTIVE, null, T0.plusSeconds(2));
+        Batch other = step(newBatch("b_2", "d_ana"), DriverStatus.ACTIVE, null, T0.plusSeconds(2));
         boolean committed = repo.commit(List.of(new BatchChange(b2, 1), new BatchChange(other, 0)),
                 List.of(event("ev_2", b2, DriverEventType.ROUTE_STARTED, DriverStatus.ACTIVE, T0.plusSeconds(2)),
                         event("ev_1", other, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0.plusSeconds(2))),
@@ -260,6 +261,26 @@ abstract class ExecutionStoreContract extends StoreContract {
 
         assertThat(committed).isFalse();
         assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void commitWhenAnotherSenderHasTheSameEventIdThenTrueAndEachSendersEventKept() {
+        Batch a0 = newBatch("b_1", "d_ana");
+        Batch o0 = newBatch("b_2", "d_ben");
+        repo.insertBatch(a0);
+        repo.insertBatch(o0);
+        Batch o1 = step(o0, DriverStatus.ACTIVE, null, T0.plusSeconds(1));
+        DriverEvent bens = event("ev_1", o1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0.plusSeconds(1));
+        assertThat(repo.commit(List.of(new BatchChange(o1, 0)), List.of(bens), List.of())).isTrue();
+
+        Batch a1 = step(a0, DriverStatus.ACTIVE, null, T0.plusSeconds(2));
+        DriverEvent anas = event("ev_1", a1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0.plusSeconds(2));
+
+        assertThat(repo.commit(List.of(new BatchChange(a1, 0)), List.of(anas), List.of())).isTrue();
+        assertThat(repo.findLog("b_1")).containsExactly(anas);
+        assertThat(repo.findLog("b_2")).containsExactly(bens);
+        assertThat(repo.findEventHashes(WS, "d_ana", List.of("ev_1"))).containsExactly(Map.entry("ev_1", anas.contentHash()));
+        assertThat(repo.findEventHashes(WS, "d_ben", List.of("ev_1"))).containsExactly(Map.entry("ev_1", bens.contentHash()));
     }
 
     @Test
@@ -468,10 +489,10 @@ abstract class ExecutionStoreContract extends StoreContract {
             asked.add("ev_" + i);
         }
 
-        Map<String, String> hashes = repo.findEventHashes(asked);
+        Map<String, String> hashes = repo.findEventHashes(b.workspaceId(), "d_ana", asked);
 
         assertThat(hashes).hasSize(30).containsEntry("ev_1160", events.get(29).contentHash());
-        assertThat(repo.findEventHashes(List.of())).isEmpty();
+        assertThat(repo.findEventHashes(b.workspaceId(), "d_ana", List.of())).isEmpty();
     }
 
     @Test
@@ -523,7 +544,7 @@ abstract class ExecutionStoreContract extends StoreContract {
         assertThat(repo.findBatches(List.of(batchId))).containsEntry(batchId, b1);
         assertThat(repo.findLog(batchId)).containsExactly(e);
         assertThat(repo.findEvents(batchId, T0.minusSeconds(1), "", 5)).containsExactly(e);
-        assertThat(repo.findEventHashes(List.of(eventId))).containsEntry(eventId, "hash'x");
+        assertThat(repo.findEventHashes(ws, "sup_ß", List.of(eventId))).containsEntry(eventId, "hash'x");
         assertThat(repo.findQuarantined(batchId)).containsExactly(q);
         assertThat(repo.findInProgressBatches(driver)).isEmpty();
     }

@@ -45,9 +45,9 @@ import java.util.function.Function;
  *       the batch on since the caller read it. Changes that take a batch off the route (or leave
  *       it off) run before those that put one on it, so that a driver handing over from one batch
  *       to another within one commit never trips the one-on-route index half-way;</li>
- *   <li>the accepted events are appended with {@code INSERT … ON CONFLICT (event_id) DO NOTHING}
- *       (JDBC batches of up to {@value #CHUNK}). A row count of 0 means the event id is already in
- *       the log. Drivers that do not report a batch's row counts (PostgreSQL with
+ *   <li>the accepted events are appended with {@code INSERT … ON CONFLICT (workspace_id, actor_id,
+ *       event_id) DO NOTHING} (JDBC batches of up to {@value #CHUNK}). A row count of 0 means the
+ *       sender already has that event id in the workspace (ids are unique per sender, V7). Drivers that do not report a batch's row counts (PostgreSQL with
  *       {@code reWriteBatchedInserts}) are checked with one query per chunk instead;</li>
  *   <li>the refused events are kept with {@code INSERT … ON CONFLICT DO NOTHING} on the quarantine's
  *       {@code (content_hash, event_id)} index: the same refused event resent is kept once, which
@@ -293,21 +293,30 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
 
     // --- events -----------------------------------------------------------------------------
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One query per {@value #CHUNK} ids, on the {@code (workspace_id, actor_id, event_id)}
+     * unique index.
+     */
     @Override
-    public Map<String, String> findEventHashes(Collection<String> eventIds) {
+    public Map<String, String> findEventHashes(String workspaceId, String actorId, Collection<String> eventIds) {
         List<String> ids = List.copyOf(new LinkedHashSet<>(eventIds));
         if (ids.isEmpty()) {
             return new HashMap<>();
         }
-        return tx.read(h -> {
-            Map<String, String> out = new HashMap<>();
-            for (List<String> chunk : chunks(ids)) {
-                h.createQuery(findEventHashes).bindList("ids", chunk)
-                        .map((rs, ctx) -> Map.entry(rs.getString("event_id"), rs.getString("content_hash")))
-                        .forEach(e -> out.put(e.getKey(), e.getValue()));
-            }
-            return out;
-        });
+        return tx.read(h -> ownHashes(h, workspaceId, actorId, ids));
+    }
+
+    private Map<String, String> ownHashes(Handle h, String workspaceId, String actorId, List<String> ids) {
+        Map<String, String> out = new HashMap<>();
+        for (List<String> chunk : chunks(ids)) {
+            h.createQuery(findEventHashes).bind("workspace_id", workspaceId).bind("actor_id", actorId)
+                    .bindList("ids", chunk)
+                    .map((rs, ctx) -> Map.entry(rs.getString("event_id"), rs.getString("content_hash")))
+                    .forEach(e -> out.put(e.getKey(), e.getValue()));
+        }
+        return out;
     }
 
     @Override
@@ -338,10 +347,9 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
                 appendEvents(h, events);
                 keepQuarantined(h, quarantined);
                 return true;
-            }, events.isEmpty() ? null : h -> h.createQuery(findEventHashes)
-                    .bindList("ids", List.of(events.get(0).eventId()))
-                    .map((rs, ctx) -> rs.getString("content_hash"))
-                    .findFirst().filter(events.get(0).contentHash()::equals).map(hash -> Boolean.TRUE).orElse(null));
+            }, events.isEmpty() ? null : h -> Optional.ofNullable(ownHashes(h, events.get(0).workspaceId(),
+                            events.get(0).actorId(), List.of(events.get(0).eventId())).get(events.get(0).eventId()))
+                    .filter(events.get(0).contentHash()::equals).map(hash -> Boolean.TRUE).orElse(null));
         } catch (Tx.Undo lost) {
             return false;
         } catch (FleetgateException e) {
@@ -380,11 +388,11 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
     private void appendEvents(Handle h, List<DriverEvent> events) {
         for (List<DriverEvent> chunk : chunks(events)) {
             boolean unknown = false;
-            List<String> taken = new ArrayList<>();
+            List<DriverEvent> taken = new ArrayList<>();
             int[] counts = insertEvent.execute(h, chunk);
             for (int i = 0; i < counts.length; i++) {
                 if (counts[i] == 0) {
-                    taken.add(chunk.get(i).eventId());
+                    taken.add(chunk.get(i));
                 }
                 unknown |= counts[i] == Statement.SUCCESS_NO_INFO;
             }
@@ -405,11 +413,14 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
      * the insert's arbiter index saw it regardless, and that is all this reports (the row stays
      * unread). Within the transaction, so READ COMMITTED shows rows committed meanwhile.
      */
-    private RuntimeException takenBy(Handle h, List<String> taken) {
+    private RuntimeException takenBy(Handle h, List<DriverEvent> taken) {
         java.util.Set<String> visible = new java.util.HashSet<>();
-        h.createQuery(findEventHashes).bindList("ids", taken).map((rs, ctx) -> rs.getString("event_id"))
-                .forEach(visible::add);
-        List<String> hidden = taken.stream().filter(id -> !visible.contains(id)).toList();
+        for (DriverEvent e : taken) {
+            if (ownHashes(h, e.workspaceId(), e.actorId(), List.of(e.eventId())).containsKey(e.eventId())) {
+                visible.add(e.eventId());
+            }
+        }
+        List<String> hidden = taken.stream().map(DriverEvent::eventId).filter(id -> !visible.contains(id)).toList();
         if (hidden.isEmpty()) {
             return Tx.Undo.INSTANCE;
         }
@@ -424,15 +435,17 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
      * was there before (the compare-and-set above makes our versions new), so the id was taken.
      */
     private void requireAppended(Handle h, List<DriverEvent> chunk) {
-        Map<String, Map.Entry<String, Long>> found = new HashMap<>();
-        h.createQuery(findInsertedEvents).bindList("ids", chunk.stream().map(DriverEvent::eventId).toList())
-                .map((rs, ctx) -> Map.entry(rs.getString("event_id"),
-                        Map.entry(rs.getString("batch_id"), rs.getLong("batch_version"))))
-                .forEach(e -> found.put(e.getKey(), e.getValue()));
-        List<String> taken = new ArrayList<>();
+        java.util.Set<List<Object>> found = new java.util.HashSet<>();
+        // Every event of one commit has the same sender (one call's principal).
+        h.createQuery(findInsertedEvents).bind("actor_id", chunk.get(0).actorId())
+                .bindList("ids", chunk.stream().map(DriverEvent::eventId).toList())
+                .map((rs, ctx) -> List.<Object>of(rs.getString("event_id"), rs.getString("batch_id"),
+                        rs.getLong("batch_version")))
+                .forEach(found::add);
+        List<DriverEvent> taken = new ArrayList<>();
         for (DriverEvent e : chunk) {
-            if (!Map.entry(e.batchId(), e.batchVersion()).equals(found.get(e.eventId()))) {
-                taken.add(e.eventId());
+            if (!found.contains(List.<Object>of(e.eventId(), e.batchId(), e.batchVersion()))) {
+                taken.add(e);
             }
         }
         if (!taken.isEmpty()) {
@@ -664,9 +677,9 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
                     .map((rs, ctx) -> new QueueKey(rs.getBoolean("quarantined"), rs.getString("item_id"),
                             d.instant(rs, "at")))
                     .list();
-            Map<String, DriverEvent> events = rowsById(h, findQueueEvents,
+            Map<String, DriverEvent> events = rowsById(h, findQueueEvents, workspaceId,
                     keys.stream().filter(k -> !k.quarantined()).map(QueueKey::id).toList(), event, DriverEvent::eventId);
-            Map<String, QuarantinedEvent> refused = rowsById(h, findQueueQuarantined,
+            Map<String, QuarantinedEvent> refused = rowsById(h, findQueueQuarantined, null,
                     keys.stream().filter(QueueKey::quarantined).map(QueueKey::id).toList(), quarantinedEvent,
                     QuarantinedEvent::id);
             List<ReviewItem> out = new ArrayList<>(keys.size());
@@ -683,11 +696,16 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
         });
     }
 
-    private static <T> Map<String, T> rowsById(Handle h, String sql, List<String> ids, RowMapper<T> mapper,
-                                               Function<T, String> idOf) {
+    private static <T> Map<String, T> rowsById(Handle h, String sql, String workspaceId, List<String> ids,
+                                               RowMapper<T> mapper, Function<T, String> idOf) {
         Map<String, T> out = new HashMap<>();
         for (List<String> chunk : chunks(ids)) {
-            h.createQuery(sql).bindList("ids", chunk).map(mapper).forEach(row -> out.put(idOf.apply(row), row));
+            Query q = h.createQuery(sql).bindList("ids", chunk);
+            if (workspaceId != null) {
+                q.bind("workspace_id", workspaceId);
+            }
+            // putIfAbsent: two senders' flagged events with one id are one item (the first read)
+            q.map(mapper).forEach(row -> out.putIfAbsent(idOf.apply(row), row));
         }
         return out;
     }

@@ -11,7 +11,7 @@
 -- A BEFORE INSERT trigger fires for every form of INSERT before SQLite looks for conflicts, so it
 -- sees the row that would be replaced while it is still there:
 --   * a row already holding the key the library's own idempotent inserts name in their
---     ON CONFLICT … DO NOTHING (driver_events.event_id; quarantined_events (content_hash,
+--     ON CONFLICT … DO NOTHING (driver_events (workspace_id, actor_id, event_id), V7; quarantined_events (content_hash,
 --     event_id); event_reviews (workspace_id, item_id)): RAISE(IGNORE) — the new row is dropped
 --     and nothing changes, exactly what DO NOTHING does, so the library's resent events,
 --     duplicates and second reviews keep answering as before (row count 0), and an
@@ -30,7 +30,9 @@
 
 CREATE TRIGGER IF NOT EXISTS driver_events_no_replace BEFORE INSERT ON driver_events
 BEGIN
-    SELECT RAISE(IGNORE) WHERE EXISTS (SELECT 1 FROM driver_events WHERE event_id = NEW.event_id);
+    SELECT RAISE(IGNORE) WHERE EXISTS (SELECT 1 FROM driver_events
+                                       WHERE workspace_id = NEW.workspace_id AND actor_id = NEW.actor_id
+                                         AND event_id = NEW.event_id);
     SELECT RAISE(ABORT,
         'driver_events is append-only: an event with this (batch_id, batch_version) is kept, never replaced (UNIQUE constraint failed)')
     WHERE EXISTS (SELECT 1 FROM driver_events

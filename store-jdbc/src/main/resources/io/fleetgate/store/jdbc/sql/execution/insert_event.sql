@@ -1,5 +1,5 @@
--- Appends an accepted event; an event id already in the log is left alone (0 rows: the whole
--- commit is rolled back).
+-- Appends an accepted event; an event id the sender already has in the workspace is left alone
+-- (0 rows: the whole commit is rolled back).
 INSERT INTO driver_events (
     event_id, batch_id, workspace_id, driver_id, actor_id, session_id, event_type, previous_status,
     driver_status, batch_version, recorded_at, synced_at, lat, lng, accuracy_m, stop_index, payload,
@@ -8,4 +8,4 @@ VALUES (
     :event_id, :batch_id, :workspace_id, :driver_id, :actor_id, :session_id, :event_type, :previous_status,
     :driver_status, :batch_version, :recorded_at, :synced_at, :lat, :lng, :accuracy_m, :stop_index, :payload,
     :reason, :content_hash, :flagged_for_review, :flag_reasons)
-ON CONFLICT (event_id) DO NOTHING
+ON CONFLICT (workspace_id, actor_id, event_id) DO NOTHING
