@@ -19,6 +19,7 @@ import java.util.function.Function;
  * <tr><td>{@code CHARGER_RADIUS_M}</td><td>150</td><td>how close to a charger a driver must be to activate</td></tr>
  * <tr><td>{@code EXCLUSIVE_DURATION_MIN}</td><td>60</td><td>how long an exclusive session lasts</td></tr>
  * <tr><td>{@code MAX_ACCURACY_M}</td><td>100</td><td>the worst GPS accuracy accepted for activation</td></tr>
+ * <tr><td>{@code UNKNOWN_ACCURACY}</td><td>assume_cap</td><td>an activation without {@code accuracy_m}: {@code assume_cap} takes it as exactly {@code MAX_ACCURACY_M} (accepted; the original contract made the field optional), {@code refuse} answers {@code ACCURACY_TOO_LOW}; see {@link UnknownAccuracy}</td></tr>
  * <tr><td>{@code EVENT_FUTURE_TOLERANCE_S}</td><td>300</td><td>how far ahead of the server clock an event's {@code recorded_at} may be</td></tr>
  * <tr><td>{@code EVENT_MAX_OFFLINE_AGE_H}</td><td>168</td><td>events recorded longer ago than this (7 days) are quarantined, not applied</td></tr>
  * <tr><td>{@code EVENT_SESSION_SKEW_S}</td><td>120</td><td>how far outside its session's lifetime a signed event's {@code recorded_at} may lie (device clock skew)</td></tr>
@@ -43,6 +44,8 @@ public final class FleetgateSettings {
     public static final String EXCLUSIVE_DURATION_MIN = "EXCLUSIVE_DURATION_MIN";
     /** Name of the accuracy cap setting. */
     public static final String MAX_ACCURACY_M = "MAX_ACCURACY_M";
+    /** Name of the rule for an activation that reports no accuracy. */
+    public static final String UNKNOWN_ACCURACY = "UNKNOWN_ACCURACY";
     /** Name of the future tolerance for event timestamps. */
     public static final String EVENT_FUTURE_TOLERANCE_S = "EVENT_FUTURE_TOLERANCE_S";
     /** Name of the longest time between an event's {@code recorded_at} and its sync. */
@@ -82,6 +85,7 @@ public final class FleetgateSettings {
     private final double chargerRadiusM;
     private final Duration exclusiveDuration;
     private final double maxAccuracyM;
+    private final UnknownAccuracy unknownAccuracy;
     private final Duration eventFutureTolerance;
     private final double maxSpeedKmh;
     private final Duration eventMaxOfflineAge;
@@ -113,6 +117,7 @@ public final class FleetgateSettings {
         this.chargerRadiusM = b.chargerRadiusM;
         this.exclusiveDuration = b.exclusiveDuration;
         this.maxAccuracyM = b.maxAccuracyM;
+        this.unknownAccuracy = b.unknownAccuracy;
         this.eventFutureTolerance = b.eventFutureTolerance;
         this.maxSpeedKmh = b.maxSpeedKmh;
         this.eventMaxOfflineAge = b.eventMaxOfflineAge;
@@ -144,6 +149,7 @@ public final class FleetgateSettings {
         read(env, CHARGER_RADIUS_M, Double::parseDouble, b::chargerRadiusMeters);
         read(env, EXCLUSIVE_DURATION_MIN, Long::parseLong, m -> b.exclusiveDuration(Duration.ofMinutes(m)));
         read(env, MAX_ACCURACY_M, Double::parseDouble, b::maxAccuracyMeters);
+        read(env, UNKNOWN_ACCURACY, t -> t, t -> b.unknownAccuracy(UnknownAccuracy.parse(t)));
         read(env, EVENT_FUTURE_TOLERANCE_S, Long::parseLong, s -> b.eventFutureTolerance(Duration.ofSeconds(s)));
         read(env, MAX_SPEED_KMH, Double::parseDouble, b::maxSpeedKmh);
         read(env, EVENT_MAX_OFFLINE_AGE_H, Long::parseLong, h -> b.eventMaxOfflineAge(Duration.ofHours(h)));
@@ -209,6 +215,11 @@ public final class FleetgateSettings {
     /** {@return the worst reported GPS accuracy accepted for activation, metres} */
     public double maxAccuracyM() {
         return maxAccuracyM;
+    }
+
+    /** {@return what an activation without a reported accuracy gets} */
+    public UnknownAccuracy unknownAccuracy() {
+        return unknownAccuracy;
     }
 
     /** {@return how long a device session may go without an authenticated call} */
@@ -292,6 +303,7 @@ public final class FleetgateSettings {
         return "FleetgateSettings{" + CHARGER_RADIUS_M + "=" + chargerRadiusM
                 + ", " + EXCLUSIVE_DURATION_MIN + "=" + exclusiveDuration.toMinutes()
                 + ", " + MAX_ACCURACY_M + "=" + maxAccuracyM
+                + ", " + UNKNOWN_ACCURACY + "=" + unknownAccuracy.setting()
                 + ", " + EVENT_FUTURE_TOLERANCE_S + "=" + eventFutureTolerance.toSeconds()
                 + ", " + MAX_SPEED_KMH + "=" + maxSpeedKmh
                 + ", " + EVENT_MAX_OFFLINE_AGE_H + "=" + eventMaxOfflineAge.toHours()
@@ -314,6 +326,7 @@ public final class FleetgateSettings {
         private double chargerRadiusM = 150;
         private Duration exclusiveDuration = Duration.ofMinutes(60);
         private double maxAccuracyM = 100;
+        private UnknownAccuracy unknownAccuracy = UnknownAccuracy.ASSUME_CAP;
         private Duration eventFutureTolerance = Duration.ofMinutes(5);
         private double maxSpeedKmh = 200;
         private Duration eventMaxOfflineAge = Duration.ofDays(7);
@@ -581,6 +594,16 @@ public final class FleetgateSettings {
             return this;
         }
 
+        /**
+         * {@return this builder}
+         *
+         * @param rule what an activation without {@code accuracy_m} gets ({@code UNKNOWN_ACCURACY})
+         */
+        public Builder unknownAccuracy(UnknownAccuracy rule) {
+            this.unknownAccuracy = Objects.requireNonNull(rule, UNKNOWN_ACCURACY);
+            return this;
+        }
+
         /** {@return the settings} */
         public FleetgateSettings build() {
             return new FleetgateSettings(this);
@@ -591,6 +614,36 @@ public final class FleetgateSettings {
                 throw new IllegalArgumentException(name + " must be a positive number");
             }
             return value;
+        }
+    }
+
+    /**
+     * What an activation that reports no GPS accuracy gets ({@code UNKNOWN_ACCURACY}). Review flags
+     * on route events are not affected: an event without accuracy never gets the benefit of the
+     * doubt there (its point alone is checked against the fence).
+     */
+    public enum UnknownAccuracy {
+        /**
+         * Taken as exactly {@code MAX_ACCURACY_M}: the accuracy check passes and the radius check
+         * uses the point alone. The default, because the seed's contract makes {@code accuracy_m}
+         * optional and existing clients omit it.
+         */
+        ASSUME_CAP,
+        /** Refused with {@code ACCURACY_TOO_LOW}: for hosts whose phones always report accuracy. */
+        REFUSE;
+
+        /** {@return the setting's text, e.g. {@code assume_cap}} */
+        public String setting() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static UnknownAccuracy parse(String text) {
+            for (UnknownAccuracy u : values()) {
+                if (u.setting().equals(text.toLowerCase(java.util.Locale.ROOT))) {
+                    return u;
+                }
+            }
+            throw new IllegalArgumentException(UNKNOWN_ACCURACY + " must be assume_cap or refuse");
         }
     }
 }

@@ -113,6 +113,16 @@ class FleetgateSettingsTest {
                 .hasMessageContaining("'" + value + "'");
     }
 
+    @Test
+    void fromEnvWhenUnknownAccuracyGivenThenReadInAnyCaseAndInvalidNamed() {
+        assertThat(FleetgateSettings.defaults().unknownAccuracy()).isEqualTo(FleetgateSettings.UnknownAccuracy.ASSUME_CAP);
+        assertThat(FleetgateSettings.fromEnv(Map.of("UNKNOWN_ACCURACY", " Refuse ")).unknownAccuracy())
+                .isEqualTo(FleetgateSettings.UnknownAccuracy.REFUSE);
+        assertThatThrownBy(() -> FleetgateSettings.fromEnv(Map.of("UNKNOWN_ACCURACY", "ignore")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("UNKNOWN_ACCURACY").hasMessageContaining("'ignore'");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"abc", "0", "-5", "NaN", "", "Infinity", "-Infinity", "  ", "0.0", "-0", "1e400"})
     void fromEnvWhenMaxAccuracyInvalidThenIllegalArgumentNamingIt(String value) {
@@ -201,7 +211,7 @@ class FleetgateSettingsTest {
     @Test
     void toStringWhenDefaultsThenListsEachSettingByName() {
         assertThat(FleetgateSettings.defaults().toString())
-                .isEqualTo("FleetgateSettings{CHARGER_RADIUS_M=150.0, EXCLUSIVE_DURATION_MIN=60, MAX_ACCURACY_M=100.0, "
+                .isEqualTo("FleetgateSettings{CHARGER_RADIUS_M=150.0, EXCLUSIVE_DURATION_MIN=60, MAX_ACCURACY_M=100.0, UNKNOWN_ACCURACY=assume_cap, "
                         + "EVENT_FUTURE_TOLERANCE_S=300, MAX_SPEED_KMH=200.0, EVENT_MAX_OFFLINE_AGE_H=168, EVENT_SESSION_SKEW_S=120, SESSION_IDLE_TIMEOUT_MIN=30, "
                         + "SESSION_MAX_AGE_H=12, LOGIN_MAX_ATTEMPTS=5, LOGIN_LOCKOUT_MIN=15, "
                         + "LOGIN_LOCKOUT_MAX_MIN=1440, LOGIN_SOURCE_MAX_ATTEMPTS=30, LOGIN_HASH_CONCURRENCY="

@@ -111,6 +111,11 @@ public final class ExclusiveSessionService {
                 .orElseThrow(() -> FleetgateException.notFound("charger", request.chargerId()));
         Merchant merchant = findMerchant(request);
 
+        if (accuracy == null && settings.unknownAccuracy() == FleetgateSettings.UnknownAccuracy.REFUSE) {
+            throw new AccuracyTooLowException(settings.maxAccuracyM());
+        }
+        // Under ASSUME_CAP an unknown accuracy is exactly the cap: it passes here, and the radius
+        // check below uses the point alone, as for any accuracy (accuracy never widens access).
         if (accuracy != null && accuracy > settings.maxAccuracyM()) {
             throw new AccuracyTooLowException(accuracy, settings.maxAccuracyM());
         }

@@ -78,6 +78,10 @@ public abstract class ExclusiveSessionServiceContract extends StoreContract {
         return ActivateRequest.of("m_123", "ch_456", NEAR.lat(), NEAR.lng()).withAccuracy(12.5);
     }
 
+    private static ActivateRequest nearWithoutAccuracy() {
+        return ActivateRequest.of("m_123", "ch_456", NEAR.lat(), NEAR.lng());
+    }
+
     // --- activation -------------------------------------------------------------------------
 
     @Test
@@ -222,6 +226,28 @@ public abstract class ExclusiveSessionServiceContract extends StoreContract {
         assertCode(() -> service.activate(ana, ActivateRequest.of("m_123", "ch_456", FAR.lat(), FAR.lng())),
                 ErrorCode.OUTSIDE_RADIUS);
         assertCode(() -> service.activate(ana, near()), ErrorCode.ACTIVE_SESSION_EXISTS);
+    }
+
+    @Test
+    void activateWhenAccuracyUnknownThenByDefaultTakenAsTheCapAndAccepted() {
+        ExclusiveSession s = service.activate(ana, nearWithoutAccuracy());
+        assertThat(s.status()).isEqualTo(ExclusiveSessionStatus.ACTIVE);
+        assertThat(s.activationAccuracyM()).as("what was reported is stored: nothing").isNull();
+    }
+
+    @Test
+    void activateWhenAccuracyUnknownAndSettingRefusesThenAccuracyTooLowAndNothingWritten() {
+        ExclusiveSessionService strict = ExclusiveSessionService.builder().store(store()).clock(clock)
+                .settings(FleetgateSettings.fromEnv(java.util.Map.of("UNKNOWN_ACCURACY", "refuse"))).build();
+        String before = fixture().snapshot();
+        assertThatThrownBy(() -> strict.activate(ana, nearWithoutAccuracy()))
+                .isInstanceOfSatisfying(FleetgateException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.ACCURACY_TOO_LOW);
+                    assertThat(e.details()).containsEntry("max_accuracy_m", 100.0).doesNotContainKey("accuracy_m");
+                    assertThat(e.getMessage()).contains("unknown");
+                });
+        assertThat(fixture().snapshot()).isEqualTo(before);
+        assertThat(strict.activate(ana, near().withAccuracy(100.0)).status()).isEqualTo(ExclusiveSessionStatus.ACTIVE);
     }
 
     @Test
