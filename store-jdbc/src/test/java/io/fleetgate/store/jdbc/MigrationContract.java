@@ -35,6 +35,14 @@ abstract class MigrationContract {
     /** @return a builder aimed at a new, empty database (the same one on every call in a test) */
     protected abstract JdbcStore.Builder emptyDatabase();
 
+    /**
+     * @param host a host's pool ({@link #hostPool()})
+     * @return a builder for a store on it
+     */
+    protected JdbcStore.Builder onHostPool(HikariDataSource host) {
+        return JdbcStore.builder().dataSource(host);
+    }
+
     /** @return a pool on the test's database that the test owns (a "host's" DataSource) */
     protected abstract HikariDataSource hostPool();
 
@@ -68,7 +76,7 @@ abstract class MigrationContract {
         assertThat(status.pending()).isEmpty();
         assertThat(status.applied()).containsExactly("V1__exclusive_sessions.sql", "V2__driver_execution.sql",
                 "V3__credentials_and_sessions.sql", "V4__memberships_and_reviews.sql",
-                "V5__row_level_security.sql");
+                "V5__row_level_security.sql", "V8__database_roles.sql");
         String file = "/io/fleetgate/store/jdbc/migration/" + dialect().name().toLowerCase() + "/V1__exclusive_sessions.sql";
         String expected;
         try (var in = getClass().getResourceAsStream(file)) {
@@ -86,12 +94,12 @@ abstract class MigrationContract {
         assertThat(store.migrationStatus().pending())
                 .containsExactly("V1__exclusive_sessions.sql", "V2__driver_execution.sql",
                         "V3__credentials_and_sessions.sql", "V4__memberships_and_reviews.sql",
-                        "V5__row_level_security.sql");
+                        "V5__row_level_security.sql", "V8__database_roles.sql");
 
         MigrationStatus after = store.migrate();
 
         assertThat(after.pending()).isEmpty();
-        assertThat(store.migrate().applied()).hasSize(5);
+        assertThat(store.migrate().applied()).hasSize(6);
     }
 
     @Test
@@ -115,7 +123,7 @@ abstract class MigrationContract {
             pool.shutdownNow();
         }
         JdbcStore any = track(emptyDatabase().build());
-        assertThat(query(any.dataSource(), "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("5");
+        assertThat(query(any.dataSource(), "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("6");
         assertThat(any.migrationStatus().pending()).isEmpty();
     }
 
@@ -167,7 +175,7 @@ abstract class MigrationContract {
     }
 
     @Test
-    void statusWhenMigratedToThreeThenThreeAppliedAndTwoPendingUntilMigrate() {
+    void statusWhenMigratedToThreeThenThreeAppliedAndTheRestPendingUntilMigrate() {
         JdbcStore store = track(emptyDatabase().migrate(false).build());
 
         assertThat(EmptyDatabases.runner(store).migrate(3)).containsExactly(1, 2, 3);
@@ -175,8 +183,9 @@ abstract class MigrationContract {
         MigrationStatus status = store.migrationStatus();
         assertThat(status.applied()).containsExactly("V1__exclusive_sessions.sql", "V2__driver_execution.sql",
                 "V3__credentials_and_sessions.sql");
-        assertThat(status.pending()).containsExactly("V4__memberships_and_reviews.sql", "V5__row_level_security.sql");
-        assertThat(EmptyDatabases.runner(store).migrate()).containsExactly(4, 5);
+        assertThat(status.pending()).containsExactly("V4__memberships_and_reviews.sql", "V5__row_level_security.sql",
+                "V8__database_roles.sql");
+        assertThat(EmptyDatabases.runner(store).migrate()).containsExactly(4, 5, 8);
         assertThat(store.migrationStatus().pending()).isEmpty();
     }
 
@@ -204,13 +213,13 @@ abstract class MigrationContract {
     @Test
     void closeWhenHostDataSourceGivenThenDialectDetectedAndPoolLeftOpen() throws Exception {
         HikariDataSource host = track(hostPool());
-        JdbcStore store = JdbcStore.builder().dataSource(host).build();
+        JdbcStore store = onHostPool(host).build();
         assertThat(store.dialect()).isEqualTo(dialect());
 
         store.close();
 
         assertThat(host.isClosed()).isFalse();
-        assertThat(query(host, "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("5");
+        assertThat(query(host, "SELECT COUNT(*) FROM fleetgate_schema_history")).isEqualTo("6");
     }
 
     @Test
@@ -238,7 +247,7 @@ abstract class MigrationContract {
     @Test
     void callWhenDatabaseUnreachableThenStoreUnavailable() {
         HikariDataSource host = track(hostPool());
-        JdbcStore store = track(JdbcStore.builder().dataSource(host).build());
+        JdbcStore store = track(onHostPool(host).build());
         ExclusiveSessionService service = ExclusiveSessionService.builder().store(store).build();
         host.close();
 

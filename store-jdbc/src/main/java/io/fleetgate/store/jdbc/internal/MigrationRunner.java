@@ -35,7 +35,8 @@ import java.util.TreeMap;
 public final class MigrationRunner {
     /** The migrations, in order. File {@code V<version>__<name>.sql} in the dialect's folder. */
     static final List<String> MIGRATIONS = List.of("V1__exclusive_sessions", "V2__driver_execution",
-            "V3__credentials_and_sessions", "V4__memberships_and_reviews", "V5__row_level_security");
+            "V3__credentials_and_sessions", "V4__memberships_and_reviews", "V5__row_level_security",
+            "V8__database_roles");
 
     private static final String HISTORY = "fleetgate_schema_history";
 
