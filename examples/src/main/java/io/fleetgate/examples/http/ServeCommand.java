@@ -27,7 +27,7 @@ public final class ServeCommand {
     public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
         ServeOptions options;
         try {
-            options = ServeOptions.parse(args);
+            options = ServeOptions.parse(args, env);
         } catch (IllegalArgumentException e) {
             err.println("serve: " + oneLine(e.getMessage()));
             return 2;

@@ -2,19 +2,34 @@ package io.fleetgate.examples.http;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code serve} command line: {@code --port N} (default 8080; 0 picks a free port),
  * {@code --db JDBC_URL} (default {@code jdbc:sqlite:fleetgate.db}), {@code --db-user U},
- * {@code --db-password P}, {@code --fixtures FILE}. Immutable.
+ * {@code --db-password P}, {@code --db-owner-user O}, {@code --db-owner-password OP},
+ * {@code --fixtures FILE}. Immutable.
  *
- * @param port       the port on 127.0.0.1, 0 to 65535
- * @param dbUrl      {@code jdbc:sqlite:PATH} or {@code jdbc:postgresql:…}
- * @param dbUser     the PostgreSQL role, or {@code null}
- * @param dbPassword its password, or {@code null}
- * @param fixtures   the fixtures file to load at start, or {@code null}
+ * <p>On PostgreSQL {@code --db-user} is the role the store runs as (owns nothing, member of
+ * {@code fleetgate_runtime}) and {@code --db-owner-user} the schema's owner, which migrates and
+ * holds the context key; the password of either may come from the environment instead
+ * ({@value #DB_PASSWORD_ENV}, {@value #DB_OWNER_PASSWORD_ENV}), so it is not on the command line.
+ * Without an owner the store would run as the owner, which it refuses.
+ *
+ * @param port            the port on 127.0.0.1, 0 to 65535
+ * @param dbUrl           {@code jdbc:sqlite:PATH} or {@code jdbc:postgresql:…}
+ * @param dbUser          the PostgreSQL role the store runs as, or {@code null}
+ * @param dbPassword      its password, or {@code null}
+ * @param fixtures        the fixtures file to load at start, or {@code null}
+ * @param dbOwnerUser     the PostgreSQL schema's owner, or {@code null}
+ * @param dbOwnerPassword its password, or {@code null}
  */
-record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Path fixtures) {
+record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Path fixtures, String dbOwnerUser,
+                    String dbOwnerPassword) {
+    /** The environment variable {@code --db-password} defaults to. */
+    static final String DB_PASSWORD_ENV = "FLEETGATE_DB_PASSWORD";
+    /** The environment variable {@code --db-owner-password} defaults to. */
+    static final String DB_OWNER_PASSWORD_ENV = "FLEETGATE_DB_OWNER_PASSWORD";
     static final int DEFAULT_PORT = 8080;
     static final String DEFAULT_DB = "jdbc:sqlite:fleetgate.db";
     static final String SQLITE = "jdbc:sqlite:";
@@ -36,6 +51,19 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
         }
     }
 
+    /**
+     * Options without a PostgreSQL owner (SQLite, or a PostgreSQL role that is not the owner).
+     *
+     * @param port       the port
+     * @param dbUrl      the database
+     * @param dbUser     the role the store runs as, or {@code null}
+     * @param dbPassword its password, or {@code null}
+     * @param fixtures   the fixtures file, or {@code null}
+     */
+    ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Path fixtures) {
+        this(port, dbUrl, dbUser, dbPassword, fixtures, null, null);
+    }
+
     /** @return the SQLite file for a {@code jdbc:sqlite:} URL, else {@code null} */
     Path sqliteFile() {
         return dbUrl.startsWith(SQLITE) ? Path.of(dbUrl.substring(SQLITE.length())) : null;
@@ -48,16 +76,31 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
      *                                  value or an invalid one
      */
     static ServeOptions parse(List<String> args) {
+        return parse(args, Map.of());
+    }
+
+    /**
+     * @param args the options after {@code serve}
+     * @param env  the environment, for the passwords not given as options
+     * @return the options
+     * @throws IllegalArgumentException with a one-line message for an unknown option, a missing
+     *                                  value or an invalid one
+     */
+    static ServeOptions parse(List<String> args, Map<String, String> env) {
         int port = DEFAULT_PORT;
         String db = DEFAULT_DB;
         String user = null;
         String password = null;
         Path fixtures = null;
+        String ownerUser = null;
+        String ownerPassword = null;
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
-            if (!List.of("--port", "--db", "--db-user", "--db-password", "--fixtures").contains(option)) {
+            if (!List.of("--port", "--db", "--db-user", "--db-password", "--fixtures", "--db-owner-user",
+                    "--db-owner-password").contains(option)) {
                 throw new IllegalArgumentException("unknown option '" + option
-                        + "'; options: --port N, --db JDBC_URL, --db-user U, --db-password P, --fixtures FILE");
+                        + "'; options: --port N, --db JDBC_URL, --db-user U, --db-password P, --fixtures FILE, "
+                        + "--db-owner-user O, --db-owner-password OP");
             }
             if (i + 1 >= args.size()) {
                 throw new IllegalArgumentException(option + " needs a value");
@@ -74,9 +117,17 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
                 case "--db" -> db = value;
                 case "--db-user" -> user = value;
                 case "--db-password" -> password = value;
+                case "--db-owner-user" -> ownerUser = value;
+                case "--db-owner-password" -> ownerPassword = value;
                 default -> fixtures = Path.of(value);
             }
         }
-        return new ServeOptions(port, db, user, password, fixtures);
+        if (password == null && user != null) {
+            password = env.get(DB_PASSWORD_ENV);
+        }
+        if (ownerPassword == null && ownerUser != null) {
+            ownerPassword = env.get(DB_OWNER_PASSWORD_ENV);
+        }
+        return new ServeOptions(port, db, user, password, fixtures, ownerUser, ownerPassword);
     }
 }
