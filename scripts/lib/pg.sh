@@ -1,9 +1,13 @@
 # Throwaway PostgreSQL for scripts/test and scripts/torture. Source it; it defines functions only.
 #
 #   provision_pg        starts a new cluster on a free 127.0.0.1 port in a temp dir, with roles
-#                       fleetgate (owner of database fleetgate, not a superuser) and
-#                       fleetgate_reader (owns nothing); sets PG_URL, PG_USER, PG_PASSWORD,
-#                       PG_READER_USER, PG_READER_PASSWORD, PG_PORT, PG_BIN, PG_DIR
+#                       fleetgate (owner of database fleetgate, not a superuser: it migrates),
+#                       fleetgate_runtime (NOLOGIN group role migration V8 grants the library's
+#                       DML to), fleetgate_app (the login the store runs as: owns nothing, member
+#                       of fleetgate_runtime) and fleetgate_reader (owns nothing, no grants);
+#                       sets PG_URL, PG_USER, PG_PASSWORD (the owner), PG_RUNTIME_USER,
+#                       PG_RUNTIME_PASSWORD, PG_READER_USER, PG_READER_PASSWORD, PG_PORT, PG_BIN,
+#                       PG_DIR
 #   pg_stop [mode]      stops it (default mode: fast)    pg_start   starts it again
 #   pg_remove           stops it at once and deletes it; prints the log tail if $1 is non-zero
 #   pg_psql ARGS...     psql as the postgres superuser on database fleetgate
@@ -77,17 +81,26 @@ provision_pg() {
     || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
   pg_start
 
-  # The tests must connect as an ordinary role: row-level security is not
-  # enforced for superusers or BYPASSRLS roles.
+  # The tests must connect as ordinary roles: row-level security is not enforced for
+  # superusers or BYPASSRLS roles, and the store refuses to run as the owner. The owner is made a
+  # member of fleetgate_app (never the other way round) so that it may terminate the runtime
+  # role's backends (scripts/torture's pg-terminate); the store checks the other direction.
   "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
     -c "CREATE ROLE fleetgate LOGIN PASSWORD 'fleetgate' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" \
     -c "CREATE DATABASE fleetgate OWNER fleetgate" \
+    -c "CREATE ROLE fleetgate_runtime NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" \
+    -c "CREATE ROLE fleetgate_app LOGIN PASSWORD 'fleetgate_app' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" \
+    -c "GRANT fleetgate_runtime TO fleetgate_app" \
+    -c "GRANT fleetgate_app TO fleetgate" \
     -c "CREATE ROLE fleetgate_reader LOGIN PASSWORD 'fleetgate_reader' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" \
     || die "could not create roles/database fleetgate"
 
   PG_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/fleetgate"
   PG_USER=fleetgate
   PG_PASSWORD=fleetgate
+  # The store's runtime role: owns nothing; migration V8 grants fleetgate_runtime what it needs.
+  PG_RUNTIME_USER=fleetgate_app
+  PG_RUNTIME_PASSWORD=fleetgate_app
   # Owns nothing; the row-level security tests grant it SELECT on their schema.
   PG_READER_USER=fleetgate_reader
   PG_READER_PASSWORD=fleetgate_reader

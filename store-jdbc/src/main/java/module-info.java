@@ -18,6 +18,7 @@ module io.fleetgate.store.jdbc {
     // Undo scripts, one per migration, for an operator to run by hand (never run by the store).
     opens io.fleetgate.store.jdbc.undo.postgres;
     opens io.fleetgate.store.jdbc.undo.sqlite;
+    opens io.fleetgate.store.jdbc.sql.context;
     opens io.fleetgate.store.jdbc.sql.credentials;
     opens io.fleetgate.store.jdbc.sql.exclusive;
     opens io.fleetgate.store.jdbc.sql.execution;

@@ -2,9 +2,10 @@ package io.fleetgate.testing;
 
 /**
  * The PostgreSQL server the {@code Postgres*Test} classes use, from the system properties
- * {@code fleetgate.test.pg.url}, {@code .user} and {@code .password} (scripts/test provisions a
- * throwaway server and passes them). Without a URL every use fails, saying how to give one:
- * PostgreSQL tests never skip.
+ * {@code fleetgate.test.pg.url}, {@code .user} and {@code .password} (the schema owner, which
+ * migrates) and {@code .runtime.user} and {@code .runtime.password} (the role the stores run as: owns
+ * nothing, member of {@code fleetgate_runtime}); scripts/test provisions a throwaway server and
+ * passes them. Without them every use fails, saying how to give them: PostgreSQL tests never skip.
  */
 public final class TestPostgres {
     private TestPostgres() {
@@ -21,7 +22,7 @@ public final class TestPostgres {
         return url;
     }
 
-    /** {@return the login role, or {@code null}} */
+    /** {@return the owner's login role, or {@code null}} */
     public static String user() {
         return System.getProperty("fleetgate.test.pg.user");
     }
@@ -29,5 +30,28 @@ public final class TestPostgres {
     /** {@return its password, or {@code null}} */
     public static String password() {
         return System.getProperty("fleetgate.test.pg.password");
+    }
+
+    /**
+     * {@return the login role the stores run as}
+     *
+     * @throws IllegalStateException if none was given
+     */
+    public static String runtimeUser() {
+        String user = System.getProperty("fleetgate.test.pg.runtime.user", "");
+        if (user.isBlank()) {
+            throw new IllegalStateException("PostgreSQL tests need a runtime login role that owns nothing and is a "
+                    + "member of the NOLOGIN role fleetgate_runtime. scripts/test creates one (fleetgate_app) on the "
+                    + "server it provisions; with your own server create them (CREATE ROLE fleetgate_runtime NOLOGIN; "
+                    + "CREATE ROLE fleetgate_app LOGIN PASSWORD '…'; GRANT fleetgate_runtime TO fleetgate_app) and set "
+                    + "FLEETGATE_TEST_PG_RUNTIME_USER and FLEETGATE_TEST_PG_RUNTIME_PASSWORD (or pass "
+                    + "-Dfleetgate.test.pg.runtime.user=U -Dfleetgate.test.pg.runtime.password=P to mvn).");
+        }
+        return user;
+    }
+
+    /** {@return the runtime role's password, or {@code null}} */
+    public static String runtimePassword() {
+        return System.getProperty("fleetgate.test.pg.runtime.password");
     }
 }

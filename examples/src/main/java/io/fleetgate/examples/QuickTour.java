@@ -32,7 +32,7 @@ public final class QuickTour {
     public static String run(Path file, Map<String, String> env) {
         StringBuilder out = new StringBuilder();
         // --- README tour: begin ---
-        try (JdbcStore store = JdbcStore.sqlite(file)) {                  // or JdbcStore.postgres(url, user, pw)
+        try (JdbcStore store = JdbcStore.sqlite(file)) {                  // or builder().postgres(url).owner(…).runtime(…)
             store.places().upsertCharger(new Charger("ch_456", "gp_ch_456", Coordinate.of(30.2672, -97.7431)));
             store.places().upsertMerchant(new Merchant("m_123", "gp_m_123", "Taco Stop"));
 

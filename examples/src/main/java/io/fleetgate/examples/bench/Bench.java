@@ -15,7 +15,8 @@ import java.util.function.Predicate;
  * rules engine and geo code cost against the libraries a user would otherwise pick.
  *
  * <pre>
- * java -jar fleetgate-examples.jar bench [--quick] [--db JDBC_URL --db-user U --db-password P]
+ * java -jar fleetgate-examples.jar bench [--quick] [--db JDBC_URL --db-user U --db-password P
+ *                                        [--db-owner-user O --db-owner-password OP]]
  *                                        [--gc] [--only NAME,…] [--access-context auto|on|off]
  * </pre>
  *
@@ -33,8 +34,12 @@ public final class Bench {
               --quick                  short rounds (under 2 minutes on SQLite)
               --db JDBC_URL            run the database benchmarks on PostgreSQL instead of SQLite
                                        (a new schema is created and dropped)
-              --db-user USER           PostgreSQL role (with --db)
+              --db-user USER           PostgreSQL role the store runs as (with --db)
               --db-password PASSWORD   its password (with --db)
+              --db-owner-user OWNER    the role that owns the database's schemas: it creates,
+                                       migrates and drops the run's schema (without it, --db-user
+                                       does, and the store runs as that owner)
+              --db-owner-password PW   its password
               --gc                     report JMH allocation per operation (always on without --quick)
               --only NAME,...          run only these benchmarks (activate, active, complete, sync,
                                        statemachine, haversine, geofence, or a full RESULT name)
@@ -46,8 +51,8 @@ public final class Bench {
     }
 
     /** Parsed command line. */
-    record Options(boolean quick, String dbUrl, String dbUser, String dbPassword, boolean gc, List<String> only,
-                   Boolean accessContext, boolean help) {
+    record Options(boolean quick, String dbUrl, String dbUser, String dbPassword, String dbOwnerUser,
+                   String dbOwnerPassword, boolean gc, List<String> only, Boolean accessContext, boolean help) {
 
         static Options parse(List<String> args) {
             boolean quick = false;
@@ -56,6 +61,8 @@ public final class Bench {
             String url = null;
             String user = null;
             String password = null;
+            String ownerUser = null;
+            String ownerPassword = null;
             List<String> only = List.of();
             Boolean context = null;
             for (int i = 0; i < args.size(); i++) {
@@ -67,6 +74,8 @@ public final class Bench {
                     case "--db" -> url = value(args, ++i, a);
                     case "--db-user" -> user = value(args, ++i, a);
                     case "--db-password" -> password = value(args, ++i, a);
+                    case "--db-owner-user" -> ownerUser = value(args, ++i, a);
+                    case "--db-owner-password" -> ownerPassword = value(args, ++i, a);
                     case "--only" -> only = List.of(value(args, ++i, a).split(","));
                     case "--access-context" -> context = switch (value(args, ++i, a)) {
                         case "auto" -> null;
@@ -77,10 +86,10 @@ public final class Bench {
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            if (url == null && (user != null || password != null)) {
-                throw new IllegalArgumentException("--db-user and --db-password need --db");
+            if (url == null && (user != null || password != null || ownerUser != null || ownerPassword != null)) {
+                throw new IllegalArgumentException("--db-user, --db-password, --db-owner-user and --db-owner-password need --db");
             }
-            return new Options(quick, url, user, password, gc || !quick, only, context, help);
+            return new Options(quick, url, user, password, ownerUser, ownerPassword, gc || !quick, only, context, help);
         }
 
         private static String value(List<String> args, int i, String option) {
@@ -139,7 +148,9 @@ public final class Bench {
             Predicate<String> selected = o::selected;
             if (DbSuite.NAMES.stream().anyMatch(selected)) {
                 try (BenchStore db = o.dbUrl() == null ? BenchStore.sqlite()
-                        : BenchStore.postgres(o.dbUrl(), o.dbUser(), o.dbPassword())) {
+                        : (o.dbOwnerUser() == null
+                        ? BenchStore.postgres(o.dbUrl(), o.dbUser(), o.dbPassword(), null, null)
+                        : BenchStore.postgres(o.dbUrl(), o.dbOwnerUser(), o.dbOwnerPassword(), o.dbUser(), o.dbPassword()))) {
                     results.addAll(DbSuite.run(db, plan, selected, o.accessContext(), err));
                 }
             }

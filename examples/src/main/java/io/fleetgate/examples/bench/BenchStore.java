@@ -2,6 +2,7 @@ package io.fleetgate.examples.bench;
 
 import io.fleetgate.store.jdbc.Dialect;
 import io.fleetgate.store.jdbc.JdbcStore;
+import io.fleetgate.store.jdbc.PostgresContextKey;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +18,9 @@ import java.util.stream.Stream;
 /**
  * The database a benchmark run uses, and nothing else: a new SQLite file in a temp directory, or a
  * new schema on the PostgreSQL server given (via {@code currentSchema}). {@link #close()} removes
- * it, so a run leaves nothing behind.
+ * it, so a run leaves nothing behind. On PostgreSQL the owner creates, migrates and drops the
+ * schema, and the store runs as the runtime role, as a deployment would (without a runtime role
+ * the store runs as the owner, with {@code allowPrivilegedRuntime}).
  */
 final class BenchStore implements AutoCloseable {
     /** The pool size of the store; both arms share the pool. */
@@ -29,6 +32,7 @@ final class BenchStore implements AutoCloseable {
     private final String pgUser;
     private final String pgPassword;
     private final String pgSchema;
+    private volatile PostgresContextKey contextKey;
 
     private BenchStore(JdbcStore store, Path tempDir, String pgUrl, String pgUser, String pgPassword, String pgSchema) {
         this.store = store;
@@ -55,21 +59,28 @@ final class BenchStore implements AutoCloseable {
     }
 
     /**
-     * @param url      the server's JDBC URL
-     * @param user     the role
-     * @param password its password
+     * @param url             the server's JDBC URL
+     * @param owner           the role that owns the database's schemas (it creates, migrates and drops one)
+     * @param ownerPassword   its password
+     * @param runtime         the role the store runs as (member of {@code fleetgate_runtime}), or
+     *                        {@code null} to run as the owner
+     * @param runtimePassword its password
      * @return a store on a new schema of that database, migrated
      * @throws SQLException if the schema cannot be created
      */
-    static BenchStore postgres(String url, String user, String password) throws SQLException {
+    static BenchStore postgres(String url, String owner, String ownerPassword, String runtime, String runtimePassword)
+            throws SQLException {
         String schema = "fleetgate_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        execute(url, user, password, "CREATE SCHEMA " + schema);
+        execute(url, owner, ownerPassword, "CREATE SCHEMA " + schema);
         try {
             String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-            JdbcStore store = JdbcStore.builder().postgres(schemaUrl, user, password).poolSize(POOL_SIZE).build();
-            return new BenchStore(store, null, url, user, password, schema);
+            JdbcStore.Builder builder = JdbcStore.builder().postgres(schemaUrl).owner(owner, ownerPassword);
+            builder = runtime == null ? builder.runtime(owner, ownerPassword).allowPrivilegedRuntime(true)
+                    : builder.runtime(runtime, runtimePassword);
+            JdbcStore store = builder.poolSize(POOL_SIZE).build();
+            return new BenchStore(store, null, url, owner, ownerPassword, schema);
         } catch (RuntimeException e) {
-            execute(url, user, password, "DROP SCHEMA " + schema + " CASCADE");
+            execute(url, owner, ownerPassword, "DROP SCHEMA " + schema + " CASCADE");
             throw e;
         }
     }
@@ -87,6 +98,28 @@ final class BenchStore implements AutoCloseable {
     /** @return whether the database is PostgreSQL */
     boolean postgres() {
         return store.dialect() == Dialect.POSTGRES;
+    }
+
+    /**
+     * @return a new connection to the PostgreSQL schema as its owner; close it
+     * @throws SQLException if it cannot be opened
+     */
+    Connection ownerConnection() throws SQLException {
+        return DriverManager.getConnection(pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + pgSchema,
+                pgUser, pgPassword);
+    }
+
+    /**
+     * @return the PostgreSQL schema's context key, read once as the owner (for the baseline)
+     * @throws SQLException if it cannot be read
+     */
+    PostgresContextKey contextKey() throws SQLException {
+        if (contextKey == null) {
+            try (Connection c = ownerConnection()) {
+                contextKey = PostgresContextKey.read(c);
+            }
+        }
+        return contextKey;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.fleetgate.examples.bench;
 
+import io.fleetgate.Principal;
+import io.fleetgate.store.jdbc.PostgresContextKey;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,13 +36,12 @@ import java.util.List;
  *
  * <p><b>Access context.</b> When {@code accessContext} is on (PostgreSQL with row-level security),
  * every unit is a transaction whose first statement is the one the store runs to bind the caller:
- * {@code SELECT set_config('fleetgate.role', ?, true), set_config('fleetgate.user_id', ?, true),
- * set_config('fleetgate.workspace_id', ?, true)}; reads then run in a transaction too. Off, reads
- * run in auto-commit. Thread-safe.
+ * {@code SELECT set_config('fleetgate.context', ?, true)} with the principal and its HMAC under the
+ * schema's context key ({@link PostgresContextKey#bind}, migration V8), computed per transaction as
+ * the store computes it; reads then run in a transaction too. Off, reads run in auto-commit.
+ * Thread-safe.
  */
 final class RawJdbc {
-    static final String CONTEXT = "SELECT set_config('fleetgate.role', ?, true), set_config('fleetgate.user_id', ?, true),"
-            + " set_config('fleetgate.workspace_id', ?, true)";
     static final String FIND_CHARGER = "SELECT id, place_id, lat, lng FROM chargers WHERE id = ?";
     static final String FIND_MERCHANT = "SELECT id, place_id, name FROM merchants WHERE id = ?";
     static final String INSERT_SESSION = "INSERT INTO exclusive_sessions (id, driver_id, merchant_id,"
@@ -70,13 +72,19 @@ final class RawJdbc {
     private final DataSource ds;
     private final boolean postgres;
     private final boolean accessContext;
+    private final PostgresContextKey key;
 
     /**
      * @param ds            the store's pool
      * @param postgres      whether it is PostgreSQL
      * @param accessContext whether each unit binds the caller first (see the class comment)
+     * @param key           the schema's context key, when {@code accessContext}
      */
-    RawJdbc(DataSource ds, boolean postgres, boolean accessContext) {
+    RawJdbc(DataSource ds, boolean postgres, boolean accessContext, PostgresContextKey key) {
+        if (accessContext && key == null) {
+            throw new IllegalArgumentException("the access context needs the schema's context key");
+        }
+        this.key = key;
         this.ds = ds;
         this.postgres = postgres;
         this.accessContext = accessContext;
@@ -334,12 +342,8 @@ final class RawJdbc {
     private void begin(Connection c, String role, String userId, String workspaceId) throws SQLException {
         c.setAutoCommit(false);
         if (accessContext) {
-            try (PreparedStatement ps = c.prepareStatement(CONTEXT)) {
-                ps.setString(1, role);
-                ps.setString(2, userId);
-                ps.setString(3, workspaceId);
-                ps.executeQuery().close();
-            }
+            Principal principal = SYSTEM_ROLE.equals(role) ? Principal.system() : Principal.driver(userId);
+            key.bind(c, principal, Instant.now());
         }
     }
 

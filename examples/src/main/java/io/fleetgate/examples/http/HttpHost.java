@@ -209,7 +209,11 @@ final class HttpHost implements AutoCloseable {
         if (options.sqliteFile() != null) {
             return JdbcStore.sqlite(options.sqliteFile());
         }
-        return JdbcStore.postgres(options.dbUrl(), options.dbUser(), options.dbPassword());
+        JdbcStore.Builder postgres = JdbcStore.builder().postgres(options.dbUrl()).runtime(options.dbUser(), options.dbPassword());
+        if (options.dbOwnerUser() != null) {
+            postgres.owner(options.dbOwnerUser(), options.dbOwnerPassword());
+        }
+        return postgres.build();
     }
 
     private static ThreadFactory threads() {

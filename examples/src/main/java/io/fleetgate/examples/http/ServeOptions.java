@@ -8,18 +8,32 @@ import java.util.Map;
 /**
  * The {@code serve} command line: {@code --port N} (default 8080; 0 picks a free port),
  * {@code --db JDBC_URL} (default {@code jdbc:sqlite:fleetgate.db}), {@code --db-user U},
- * {@code --db-password P}, {@code --fixtures FILE}; and the connection and rate limits of
- * {@link HttpLimits} ({@code --header-timeout-s S} and the others, each also an {@code HTTP_…}
- * environment setting; a flag wins over the setting). Immutable.
+ * {@code --db-password P}, {@code --db-owner-user O}, {@code --db-owner-password OP},
+ * {@code --fixtures FILE}; and the connection and rate limits of {@link HttpLimits}
+ * ({@code --header-timeout-s S} and the others, each also an {@code HTTP_…} environment setting; a
+ * flag wins over the setting). Immutable.
  *
- * @param port       the port on 127.0.0.1, 0 to 65535
- * @param dbUrl      {@code jdbc:sqlite:PATH} or {@code jdbc:postgresql:…}
- * @param dbUser     the PostgreSQL role, or {@code null}
- * @param dbPassword its password, or {@code null}
- * @param fixtures   the fixtures file to load at start, or {@code null}
- * @param limits     the connection and rate limits
+ * <p>On PostgreSQL {@code --db-user} is the role the store runs as (owns nothing, member of
+ * {@code fleetgate_runtime}) and {@code --db-owner-user} the schema's owner, which migrates and
+ * holds the context key; the password of either may come from the environment instead
+ * ({@value #DB_PASSWORD_ENV}, {@value #DB_OWNER_PASSWORD_ENV}), so it is not on the command line.
+ * Without an owner the store would run as the owner, which it refuses.
+ *
+ * @param port            the port on 127.0.0.1, 0 to 65535
+ * @param dbUrl           {@code jdbc:sqlite:PATH} or {@code jdbc:postgresql:…}
+ * @param dbUser          the PostgreSQL role the store runs as, or {@code null}
+ * @param dbPassword      its password, or {@code null}
+ * @param fixtures        the fixtures file to load at start, or {@code null}
+ * @param dbOwnerUser     the PostgreSQL schema's owner, or {@code null}
+ * @param dbOwnerPassword its password, or {@code null}
+ * @param limits          the connection and rate limits
  */
-record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Path fixtures, HttpLimits limits) {
+record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Path fixtures, String dbOwnerUser,
+                    String dbOwnerPassword, HttpLimits limits) {
+    /** The environment variable {@code --db-password} defaults to. */
+    static final String DB_PASSWORD_ENV = "FLEETGATE_DB_PASSWORD";
+    /** The environment variable {@code --db-owner-password} defaults to. */
+    static final String DB_OWNER_PASSWORD_ENV = "FLEETGATE_DB_OWNER_PASSWORD";
     static final int DEFAULT_PORT = 8080;
     static final String DEFAULT_DB = "jdbc:sqlite:fleetgate.db";
     static final String SQLITE = "jdbc:sqlite:";
@@ -45,16 +59,33 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
     }
 
     /**
-     * Options with the default {@link HttpLimits}.
+     * Options without a PostgreSQL owner (SQLite, or a PostgreSQL role that is not the owner), with
+     * the default {@link HttpLimits}.
      *
      * @param port       the port on 127.0.0.1, 0 to 65535
      * @param dbUrl      {@code jdbc:sqlite:PATH} or {@code jdbc:postgresql:…}
-     * @param dbUser     the PostgreSQL role, or {@code null}
+     * @param dbUser     the role the store runs as, or {@code null}
      * @param dbPassword its password, or {@code null}
      * @param fixtures   the fixtures file to load at start, or {@code null}
      */
     ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Path fixtures) {
-        this(port, dbUrl, dbUser, dbPassword, fixtures, HttpLimits.DEFAULTS);
+        this(port, dbUrl, dbUser, dbPassword, fixtures, null, null, HttpLimits.DEFAULTS);
+    }
+
+    /**
+     * Options with a PostgreSQL owner and the default {@link HttpLimits}.
+     *
+     * @param port            the port on 127.0.0.1, 0 to 65535
+     * @param dbUrl           {@code jdbc:postgresql:…} (or {@code jdbc:sqlite:PATH})
+     * @param dbUser          the role the store runs as, or {@code null}
+     * @param dbPassword      its password, or {@code null}
+     * @param fixtures        the fixtures file to load at start, or {@code null}
+     * @param dbOwnerUser     the schema's owner, or {@code null}
+     * @param dbOwnerPassword its password, or {@code null}
+     */
+    ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Path fixtures, String dbOwnerUser,
+                 String dbOwnerPassword) {
+        this(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, HttpLimits.DEFAULTS);
     }
 
     /**
@@ -62,7 +93,7 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
      * @return these options with those limits
      */
     ServeOptions withLimits(HttpLimits limits) {
-        return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, limits);
+        return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits);
     }
 
     /** @return the SQLite file for a {@code jdbc:sqlite:} URL, else {@code null} */
@@ -82,7 +113,8 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
 
     /**
      * @param args the options after {@code serve}
-     * @param env  the environment, for the {@code HTTP_…} limits the flags do not set
+     * @param env  the environment, for the {@code HTTP_…} limits the flags do not set and the
+     *             passwords not given as options
      * @return the options
      * @throws IllegalArgumentException with a one-line message for an unknown option, a missing
      *                                  value or an invalid one
@@ -99,12 +131,15 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
         String user = null;
         String password = null;
         Path fixtures = null;
+        String ownerUser = null;
+        String ownerPassword = null;
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
-            if (!List.of("--port", "--db", "--db-user", "--db-password", "--fixtures").contains(option)
-                    && !HttpLimits.FLAGS.containsKey(option)) {
+            if (!List.of("--port", "--db", "--db-user", "--db-password", "--fixtures", "--db-owner-user",
+                    "--db-owner-password").contains(option) && !HttpLimits.FLAGS.containsKey(option)) {
                 throw new IllegalArgumentException("unknown option '" + option
                         + "'; options: --port N, --db JDBC_URL, --db-user U, --db-password P, --fixtures FILE, "
+                        + "--db-owner-user O, --db-owner-password OP, "
                         + String.join(" N, ", HttpLimits.FLAG_NAMES) + " N");
             }
             if (i + 1 >= args.size()) {
@@ -123,9 +158,17 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
                 case "--db-user" -> user = value;
                 case "--db-password" -> password = value;
                 case "--fixtures" -> fixtures = Path.of(value);
+                case "--db-owner-user" -> ownerUser = value;
+                case "--db-owner-password" -> ownerPassword = value;
                 default -> limits.put(HttpLimits.FLAGS.get(option), value);
             }
         }
-        return new ServeOptions(port, db, user, password, fixtures, HttpLimits.from(limits));
+        if (password == null && user != null) {
+            password = env.get(DB_PASSWORD_ENV);
+        }
+        if (ownerPassword == null && ownerUser != null) {
+            ownerPassword = env.get(DB_OWNER_PASSWORD_ENV);
+        }
+        return new ServeOptions(port, db, user, password, fixtures, ownerUser, ownerPassword, HttpLimits.from(limits));
     }
 }

@@ -1,14 +1,18 @@
 package io.fleetgate.examples.torture;
 
+import io.fleetgate.Principal;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverStateMachine;
 import io.fleetgate.execution.DriverStatus;
+
+import io.fleetgate.store.jdbc.PostgresContextKey;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,13 +29,15 @@ import java.util.Set;
  */
 final class Invariants {
     private static final DriverStateMachine MACHINE = DriverStateMachine.standard();
-    private static final String SYSTEM = "SELECT set_config('fleetgate.role', ?, true),"
-            + " set_config('fleetgate.user_id', ?, true), set_config('fleetgate.workspace_id', ?, true)";
 
     private Invariants() {
     }
 
-    /** Where the database is; user and password may be {@code null} (SQLite). */
+    /**
+     * Where the database is; user and password may be {@code null} (SQLite). On PostgreSQL the
+     * user is the schema's owner: only it can read the context key that binds a transaction to the
+     * system principal (migration V8).
+     */
     record Db(String url, String user, String password) {
         boolean postgres() {
             return url.startsWith("jdbc:postgresql:");
@@ -53,12 +59,7 @@ final class Invariants {
             c.setAutoCommit(false);
             try {
                 if (db.postgres()) {
-                    try (PreparedStatement st = c.prepareStatement(SYSTEM)) {
-                        st.setString(1, "system");
-                        st.setString(2, "system");
-                        st.setString(3, "");
-                        st.execute();
-                    }
+                    PostgresContextKey.read(c).bind(c, Principal.system(), Clock.systemUTC().instant());
                 }
                 return read.apply(c);
             } finally {

@@ -45,7 +45,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code outage} prints {@code LOAD started} when its load begins, so the script injects its
  * fault into the load and not into the set-up.
  * {@code outage --terminate} injects its own fault: it terminates the host's PostgreSQL backends
- * ({@code pg_terminate_backend}, allowed for backends of the same role) every 50 to 400 ms.
+ * ({@code pg_terminate_backend}, allowed for backends of a role the {@code --db-user} is a member of:
+ * itself, and the host's runtime role where the DBA granted it, as scripts/lib/pg.sh does) every 50
+ * to 400 ms.
  */
 public final class Torture {
     static final String USAGE = """
@@ -252,7 +254,7 @@ public final class Torture {
                                   AtomicInteger rounds) {
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
              PreparedStatement st = c.prepareStatement("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))"
-                     + " FROM pg_stat_activity WHERE usename = current_user AND datname = current_database()"
+                     + " FROM pg_stat_activity WHERE pg_has_role(current_user, usesysid, 'MEMBER') AND datname = current_database()"
                      + " AND pid <> pg_backend_pid()")) {
             while (running.get()) {
                 Client.pause(ThreadLocalRandom.current().nextLong(50, 400));

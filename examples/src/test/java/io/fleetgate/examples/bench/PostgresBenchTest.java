@@ -28,11 +28,12 @@ class PostgresBenchTest {
         List<String> args = new ArrayList<>(List.of("--only", "activate,active,complete,sync", "--db", url));
         String user = TestPostgres.user();
         String password = TestPostgres.password();
-        if (user != null && !user.isEmpty()) {
-            args.addAll(List.of("--db-user", user));
+        args.addAll(List.of("--db-user", TestPostgres.runtimeUser(), "--db-owner-user", user));
+        if (TestPostgres.runtimePassword() != null && !TestPostgres.runtimePassword().isEmpty()) {
+            args.addAll(List.of("--db-password", TestPostgres.runtimePassword()));
         }
         if (password != null && !password.isEmpty()) {
-            args.addAll(List.of("--db-password", password));
+            args.addAll(List.of("--db-owner-password", password));
         }
 
         long schemasBefore = benchSchemas(url, user, password);

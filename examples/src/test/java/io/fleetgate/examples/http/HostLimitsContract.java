@@ -54,7 +54,8 @@ abstract class HostLimitsContract {
     private void start(HttpLimits limits) {
         db = newDatabase();
         ServeOptions o = db.options();
-        host = HttpHost.start(new ServeOptions(0, o.dbUrl(), o.dbUser(), o.dbPassword(), HttpApiContract.DEMO, limits),
+        host = HttpHost.start(new ServeOptions(0, o.dbUrl(), o.dbUser(), o.dbPassword(), HttpApiContract.DEMO, o.dbOwnerUser(),
+                        o.dbOwnerPassword(), limits),
                 HttpHost.settings(HttpApiContract.env(), new PrintStream(OutputStream.nullOutputStream())), clock);
         api = new Api(host.port());
     }

@@ -117,8 +117,8 @@ abstract class HttpApiContract {
      * @return a host on a free port with the test settings ({@link #env()})
      */
     static HttpHost startHost(ServeOptions db, Path fixtures, Clock clock) {
-        ServeOptions options = new ServeOptions(0, db.dbUrl(), db.dbUser(), db.dbPassword(), fixtures)
-                .withLimits(LIMITS);
+        ServeOptions options = new ServeOptions(0, db.dbUrl(), db.dbUser(), db.dbPassword(), fixtures, db.dbOwnerUser(),
+                db.dbOwnerPassword()).withLimits(LIMITS);
         return HttpHost.start(options, HttpHost.settings(env(), System.err), clock);
     }
 

@@ -13,9 +13,10 @@ import java.util.UUID;
 
 /**
  * A fresh schema on the PostgreSQL server given by the system properties
- * {@code fleetgate.test.pg.url}, {@code .user} and {@code .password} (scripts/test provisions one),
- * created on first use. Without them every use fails saying how to provide a server: a suite on
- * it is never skipped.
+ * {@code fleetgate.test.pg.url}, {@code .user} and {@code .password} (the owner) and
+ * {@code .runtime.user}, {@code .runtime.password} (the role the host's store runs as);
+ * scripts/test provisions them. Created on first use. Without them every use fails saying how to
+ * provide a server: a suite on it is never skipped.
  */
 final class PostgresTestDatabase implements TestDatabase {
     private final String schema = "http_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
@@ -45,7 +46,7 @@ final class PostgresTestDatabase implements TestDatabase {
         }
         String url = url();
         return new ServeOptions(0, url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                System.getProperty("fleetgate.test.pg.user"), System.getProperty("fleetgate.test.pg.password"), null);
+                TestPostgres.runtimeUser(), TestPostgres.runtimePassword(), null, TestPostgres.user(), TestPostgres.password());
     }
 
     @Override

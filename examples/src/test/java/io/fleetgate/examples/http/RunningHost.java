@@ -27,8 +27,23 @@ public final class RunningHost implements AutoCloseable {
      * @return the running host
      */
     public static RunningHost start(String dbUrl, String user, String password, Path fixtures, Map<String, String> env) {
+        return start(dbUrl, user, password, null, null, fixtures, env);
+    }
+
+    /**
+     * @param dbUrl         {@code jdbc:postgresql:…}
+     * @param user          the role the store runs as
+     * @param password      its password
+     * @param ownerUser     the schema's owner (migrates, holds the context key)
+     * @param ownerPassword its password
+     * @param fixtures      fixtures to load, or {@code null}
+     * @param env           the settings, as the environment would give them
+     * @return the running host
+     */
+    public static RunningHost start(String dbUrl, String user, String password, String ownerUser, String ownerPassword,
+                                    Path fixtures, Map<String, String> env) {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        return new RunningHost(HttpHost.start(new ServeOptions(0, dbUrl, user, password, fixtures),
+        return new RunningHost(HttpHost.start(new ServeOptions(0, dbUrl, user, password, fixtures, ownerUser, ownerPassword),
                 HttpHost.settings(env, quiet), Clock.systemUTC()));
     }
 

@@ -50,6 +50,20 @@ class ServeCommandTest {
     }
 
     @Test
+    void parseWhenOwnerGivenThenKeptAndPasswordsMayComeFromTheEnvironment() {
+        ServeOptions o = ServeOptions.parse(List.of("--db", "jdbc:postgresql://h/db", "--db-user", "app",
+                "--db-owner-user", "own", "--db-owner-password", "op"), Map.of());
+        assertThat(o).isEqualTo(new ServeOptions(8080, "jdbc:postgresql://h/db", "app", null, null, "own", "op"));
+
+        ServeOptions fromEnv = ServeOptions.parse(List.of("--db", "jdbc:postgresql://h/db", "--db-user", "app",
+                "--db-owner-user", "own"), Map.of(ServeOptions.DB_PASSWORD_ENV, "ap", ServeOptions.DB_OWNER_PASSWORD_ENV, "op"));
+        assertThat(fromEnv).isEqualTo(new ServeOptions(8080, "jdbc:postgresql://h/db", "app", "ap", null, "own", "op"));
+        ServeOptions flagsWin = ServeOptions.parse(List.of("--db", "jdbc:postgresql://h/db", "--db-user", "app",
+                "--db-password", "flag"), Map.of(ServeOptions.DB_PASSWORD_ENV, "env"));
+        assertThat(flagsWin.dbPassword()).isEqualTo("flag");
+    }
+
+    @Test
     void parseWhenInvalidThenOneLineMessage() {
         assertThatThrownBy(() -> ServeOptions.parse(List.of("--port", "x"))).hasMessageContaining("--port");
         assertThatThrownBy(() -> ServeOptions.parse(List.of("--port", "70000"))).hasMessageContaining("65535");

@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The torture steps on PostgreSQL with tiny sizes, two hosts in this JVM on a fresh schema of the
  * server given by the system properties {@code fleetgate.test.pg.url}, {@code .user} and
- * {@code .password} (scripts/test provisions one); the invariants are read under row-level
- * security as the system. Without a server every test fails saying how to give one: never
+ * {@code .password} (the owner), {@code .runtime.user} and {@code .runtime.password} (the role the
+ * hosts run as); scripts/test provisions them. The invariants are read under row-level security as
+ * the system, over an owner connection (which holds the context key). Without a server every test fails saying how to give one: never
  * skipped. ({@code outage --terminate} is not run here: it terminates every other backend of the
  * role on the database, so it belongs to scripts/torture's own cluster.)
  */
@@ -65,7 +66,8 @@ class PostgresTortureTest {
     }
 
     private RunningHost host(Path fixtures) throws SQLException {
-        return RunningHost.start(db(), user(), password(), fixtures, ENV);
+        return RunningHost.start(db(), TestPostgres.runtimeUser(), TestPostgres.runtimePassword(), user(), password(),
+                fixtures, ENV);
     }
 
     private List<String> dbArgs() throws SQLException {

@@ -16,6 +16,8 @@ import io.fleetgate.store.jdbc.internal.JdbcPlaceDirectory;
 import io.fleetgate.store.jdbc.internal.JdbcSessionRepository;
 import io.fleetgate.store.jdbc.internal.JdbcWorkspaceDirectory;
 import io.fleetgate.store.jdbc.internal.MigrationRunner;
+import io.fleetgate.store.jdbc.internal.PostgresDialect;
+import io.fleetgate.store.jdbc.internal.SqlFiles;
 import io.fleetgate.store.jdbc.internal.SqlDialect;
 import io.fleetgate.store.jdbc.internal.SqliteFiles;
 import io.fleetgate.store.jdbc.internal.Tx;
@@ -24,6 +26,8 @@ import org.jdbi.v3.core.Jdbi;
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,9 +40,25 @@ import java.util.function.Supplier;
  * A {@link FleetgateStore} on PostgreSQL or SQLite.
  *
  * <p>Give it a host's {@link DataSource} (the store never closes it), or let it build a HikariCP
- * pool with {@link #sqlite(Path)} / {@link #postgres(String, String, String)} (closed by
- * {@link #close()}). On build it applies its migrations unless told not to; several instances may
- * start at once.
+ * pool with {@link #sqlite(Path)} / {@link Builder#postgres(String)} (closed by {@link #close()}).
+ * On build it applies its migrations unless told not to; several instances may start at once.
+ *
+ * <p><b>PostgreSQL: two roles.</b> The migrations run as the schema's owner
+ * ({@link Builder#owner(String, String)} or {@link Builder#ownerDataSource(DataSource)}); the store
+ * runs as a role that owns nothing and was granted the group role {@code fleetgate_runtime}
+ * (migration V8 grants it exactly the DML the library runs). Over the owner's connection the store
+ * also reads, once, the context key that makes each transaction's principal unforgeable
+ * ({@link PostgresContextKey}), and keeps it in memory only. It refuses to run as the owner, a
+ * member of it, a superuser or a {@code BYPASSRLS} role unless told
+ * {@link Builder#allowPrivilegedRuntime(boolean) allowPrivilegedRuntime(true)}: such a role can
+ * read the key or lift row-level security, so the database would no longer bind it.
+ *
+ * <pre>{@code
+ * JdbcStore store = JdbcStore.builder().postgres("jdbc:postgresql://db:5432/fleetgate")
+ *         .owner("fleetgate", ownerPassword)          // migrates, and reads the context key
+ *         .runtime("fleetgate_app", runtimePassword)  // member of fleetgate_runtime
+ *         .build();
+ * }</pre>
  *
  * <p>SQLite pools are set up for several writer threads: WAL journal, {@code busy_timeout=5000},
  * foreign keys on, and IMMEDIATE transactions (a read-then-write transaction that starts DEFERRED
@@ -51,6 +71,9 @@ import java.util.function.Supplier;
 public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
+    private final DataSource ownerDataSource;
+    private final HikariDataSource ownedOwnerPool;
+    private volatile PostgresContextKey contextKey;
     private final Dialect dialect;
     private final MigrationRunner migrations;
     private final Tx tx;
@@ -61,14 +84,17 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final CredentialRepository credentials;
     private final SessionRepository sessions;
 
-    private JdbcStore(Builder b, DataSource dataSource, HikariDataSource ownedPool, Dialect dialect) {
+    private JdbcStore(Builder b, DataSource dataSource, HikariDataSource ownedPool, DataSource ownerDataSource,
+                      HikariDataSource ownedOwnerPool, Dialect dialect) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
+        this.ownerDataSource = ownerDataSource;
+        this.ownedOwnerPool = ownedOwnerPool;
         this.dialect = dialect;
-        SqlDialect sql = SqlDialect.of(dialect);
-        Jdbi jdbi = Jdbi.create(dataSource);
-        this.tx = new Tx(jdbi, sql);
-        this.migrations = new MigrationRunner(jdbi, sql, b.clock);
+        SqlDialect sql = dialect == Dialect.POSTGRES
+                ? new PostgresDialect(this::contextKey, b.contextClock) : SqlDialect.of(dialect);
+        this.tx = new Tx(Jdbi.create(dataSource), sql);
+        this.migrations = new MigrationRunner(Jdbi.create(ownerDataSource), SqlDialect.of(dialect), b.clock);
         this.places = new JdbcPlaceDirectory(tx);
         this.exclusiveSessions = new JdbcExclusiveSessionRepository(tx);
         this.workspaces = new JdbcWorkspaceDirectory(tx);
@@ -88,13 +114,20 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     }
 
     /**
-     * A store on PostgreSQL, with its own pool, migrated.
+     * A store on PostgreSQL that connects as one role for migrations and at run time: that role is
+     * the owner, so since migration V8 this is refused (the store will not run as the owner; see
+     * {@link Builder#allowPrivilegedRuntime(boolean)}). Use
+     * {@code builder().postgres(url).owner(…).runtime(…)}.
      *
      * @param jdbcUrl  e.g. {@code jdbc:postgresql://127.0.0.1:5432/fleetgate}
      * @param user     the role to connect as
      * @param password its password
-     * @return the store; close it when done
+     * @return never: build fails unless {@code user} is neither the owner nor privileged, and then
+     *         it fails because no one can migrate or read the context key
+     * @deprecated one role cannot both own the schema and be bound by its row-level security; give
+     *             both credentials to the {@link #builder()}
      */
+    @Deprecated(since = "0.9")
     public static JdbcStore postgres(String jdbcUrl, String user, String password) {
         return builder().postgres(jdbcUrl, user, password).build();
     }
@@ -157,7 +190,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     }
 
     /**
-     * Applies pending migrations (done on build unless disabled).
+     * Applies pending migrations (done on build unless disabled), as the owner on PostgreSQL.
      *
      * @return the file names now applied and pending
      * @throws IllegalStateException if an applied migration file changed since
@@ -172,11 +205,76 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         return migrations.status();
     }
 
-    /** Closes the pool if the store built it; a host's data source is left open. */
+    /** Closes the pools the store built; a host's data sources are left open. */
     @Override
     public void close() {
         if (ownedPool != null) {
             ownedPool.close();
+        }
+        if (ownedOwnerPool != null) {
+            ownedOwnerPool.close();
+        }
+    }
+
+    /** The context key, read over the owner's connection the first time it is needed, then kept. */
+    private PostgresContextKey contextKey() {
+        PostgresContextKey key = contextKey;
+        if (key == null) {
+            synchronized (this) {
+                key = contextKey;
+                if (key == null) {
+                    try (Connection c = ownerDataSource.getConnection()) {
+                        key = PostgresContextKey.read(c);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException("cannot read the context key (migration V8) over the owner's "
+                                + "connection: " + e.getMessage(), e);
+                    }
+                    contextKey = key;
+                }
+            }
+        }
+        return key;
+    }
+
+    /**
+     * Refuses a runtime role the database would not bind (unless allowed), or one without the
+     * library's grants; runs before anything is read or written.
+     */
+    private void checkRuntimeRole(boolean allowPrivileged) {
+        String owner;
+        try (Connection c = ownerDataSource.getConnection();
+             PreparedStatement st = c.prepareStatement(SqlFiles.statement(SqlDialect.of(dialect), "context/current_user"));
+             ResultSet rs = st.executeQuery()) {
+            rs.next();
+            owner = rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect as the owner: " + e.getMessage(), e);
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement(SqlFiles.statement(SqlDialect.of(dialect), "context/runtime_role"))) {
+            st.setString(1, owner);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                String runtime = rs.getString("runtime");
+                String why = rs.getBoolean("superuser") ? "is a superuser"
+                        : rs.getBoolean("bypass_rls") ? "has BYPASSRLS"
+                        : rs.getBoolean("owner_member") ? (runtime.equals(owner) ? "is the owner of the schema"
+                        : "is a member of the schema's owner " + owner) : null;
+                if (why != null && !allowPrivileged) {
+                    throw new IllegalStateException("the store's runtime role " + runtime + " " + why
+                            + ": row-level security would not bind it (it can read the context key, or lift the "
+                            + "policies). Run as a role that owns nothing and is a member of fleetgate_runtime "
+                            + "(builder().postgres(url).owner(ownerUser, ownerPassword).runtime(user, password)), "
+                            + "or accept that with allowPrivilegedRuntime(true)");
+                }
+                if (why == null && !rs.getBoolean("runtime_member")) {
+                    throw new IllegalStateException("the store's runtime role " + runtime + " is not a member of "
+                            + "fleetgate_runtime, which migration V8 grants the library's DML to: as the DBA, "
+                            + "CREATE ROLE fleetgate_runtime NOLOGIN (if missing) and GRANT fleetgate_runtime TO " + runtime);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect as the runtime role: " + e.getMessage(), e);
         }
     }
 
@@ -189,6 +287,12 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         private String url;
         private String user;
         private String password;
+        private String ownerUser;
+        private String ownerPassword;
+        private boolean ownerGiven;
+        private DataSource ownerDataSource;
+        private boolean allowPrivilegedRuntime;
+        private Clock contextClock = Clock.systemUTC();
         private int poolSize = 10;
         private Duration connectionTimeout = Duration.ofSeconds(10);
         private boolean migrate = true;
@@ -234,17 +338,97 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         }
 
         /**
-         * Builds a PostgreSQL pool.
+         * Builds PostgreSQL pools on this URL: one as the {@linkplain #runtime runtime role}, and a
+         * small one as the {@linkplain #owner owner}.
+         *
+         * @param jdbcUrl the JDBC URL
+         * @return this builder
+         */
+        public Builder postgres(String jdbcUrl) {
+            this.url = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            return this;
+        }
+
+        /**
+         * As {@link #postgres(String)} with {@link #runtime(String, String)}. Without
+         * {@link #owner(String, String)} this role also migrates and reads the context key, that
+         * is, it is the owner: refused unless {@link #allowPrivilegedRuntime(boolean)}.
          *
          * @param jdbcUrl  the JDBC URL
-         * @param user     the role
+         * @param user     the runtime role
          * @param password its password (may be {@code null} for trust authentication)
          * @return this builder
          */
         public Builder postgres(String jdbcUrl, String user, String password) {
-            this.url = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            return postgres(jdbcUrl).runtime(user, password);
+        }
+
+        /**
+         * The role the store runs as on PostgreSQL: one that owns nothing, is neither superuser
+         * nor {@code BYPASSRLS}, and is a member of {@code fleetgate_runtime}.
+         *
+         * @param user     the login role
+         * @param password its password (may be {@code null} for trust authentication)
+         * @return this builder
+         */
+        public Builder runtime(String user, String password) {
             this.user = user;
             this.password = password;
+            return this;
+        }
+
+        /**
+         * The schema's owner on PostgreSQL, for the store's own pool ({@link #postgres(String)}):
+         * the store runs the migrations and reads the context key over it (a pool of at most two
+         * connections, opened when needed), never a service call.
+         *
+         * @param user     the owner
+         * @param password its password (may be {@code null} for trust authentication)
+         * @return this builder
+         */
+        public Builder owner(String user, String password) {
+            this.ownerUser = user;
+            this.ownerPassword = password;
+            this.ownerGiven = true;
+            return this;
+        }
+
+        /**
+         * The schema's owner on PostgreSQL, for a host's {@link #dataSource(DataSource)}: used as
+         * {@link #owner(String, String)} is, and never closed by the store.
+         *
+         * @param dataSource connections as the owner
+         * @return this builder
+         */
+        public Builder ownerDataSource(DataSource dataSource) {
+            this.ownerDataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /**
+         * Lets the store run on PostgreSQL as a role row-level security does not bind: the owner
+         * (or a member of it: also when no owner is given, the runtime role migrates and so is the
+         * owner), a superuser, or a {@code BYPASSRLS} role. Such a role can read the context key
+         * or lift the policies, so the database no longer limits what a statement on the
+         * library's connection sees: only the library's own checks remain.
+         *
+         * @param allow whether to accept it (default false: build fails, naming this flag)
+         * @return this builder
+         */
+        public Builder allowPrivilegedRuntime(boolean allow) {
+            this.allowPrivilegedRuntime = allow;
+            return this;
+        }
+
+        /**
+         * {@return this builder}
+         *
+         * @param clock the source of each PostgreSQL transaction's issued-at instant (default the
+         *              system clock); the database accepts a context issued within 60 seconds of
+         *              its own clock only, so this must be a real clock outside tests of that
+         */
+        public Builder contextClock(Clock clock) {
+            this.contextClock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
@@ -310,28 +494,53 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
             if (given != 1) {
                 throw new IllegalStateException("give exactly one of dataSource, sqlite(file) and postgres(url, …)");
             }
-            HikariDataSource pool = null;
-            DataSource ds = dataSource;
-            Dialect d;
-            if (sqliteFile != null) {
-                SqliteFiles.prepare(sqliteFile);
-                ds = pool = sqlitePool();
-                d = Dialect.SQLITE;
-            } else if (url != null) {
-                ds = pool = postgresPool();
-                d = Dialect.POSTGRES;
-            } else {
-                d = detect(ds);
+            if (ownerGiven && url == null) {
+                throw new IllegalStateException("owner(user, password) goes with postgres(url); with a dataSource, "
+                        + "give ownerDataSource(…)");
             }
+            if (ownerDataSource != null && dataSource == null) {
+                throw new IllegalStateException("ownerDataSource(…) goes with dataSource(…); with postgres(url), "
+                        + "give owner(user, password)");
+            }
+            HikariDataSource pool = null;
+            HikariDataSource ownerPool = null;
+            DataSource ds = dataSource;
+            DataSource owner = ownerDataSource;
+            Dialect d;
             try {
-                JdbcStore store = new JdbcStore(this, ds, pool, d);
+                if (sqliteFile != null) {
+                    SqliteFiles.prepare(sqliteFile);
+                    ds = pool = sqlitePool();
+                    d = Dialect.SQLITE;
+                } else if (url != null) {
+                    ds = pool = postgresPool("fleetgate-postgres", user, password, poolSize);
+                    if (ownerGiven) {
+                        owner = ownerPool = postgresPool("fleetgate-postgres-owner", ownerUser, ownerPassword, 2);
+                    }
+                    d = Dialect.POSTGRES;
+                } else {
+                    d = detect(ds);
+                }
+                if (d == Dialect.SQLITE && owner != null) {
+                    throw new IllegalStateException("an owner is for PostgreSQL; SQLite has no roles");
+                }
+                JdbcStore store = new JdbcStore(this, ds, pool, owner == null ? ds : owner, ownerPool, d);
+                if (d == Dialect.POSTGRES) {
+                    store.checkRuntimeRole(allowPrivilegedRuntime);
+                }
                 if (migrate) {
                     store.migrations.migrate();
+                    if (d == Dialect.POSTGRES) {
+                        store.contextKey();
+                    }
                 }
                 return store;
             } catch (RuntimeException e) {
                 if (pool != null) {
                     pool.close();
+                }
+                if (ownerPool != null) {
+                    ownerPool.close();
                 }
                 throw e;
             }
@@ -356,14 +565,17 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
             return new HikariDataSource(c);
         }
 
-        private HikariDataSource postgresPool() {
+        private HikariDataSource postgresPool(String name, String role, String rolePassword, int size) {
             HikariConfig c = new HikariConfig();
-            c.setPoolName("fleetgate-postgres");
+            c.setPoolName(name);
             c.setDriverClassName("org.postgresql.Driver");
             c.setJdbcUrl(url);
-            c.setUsername(user);
-            c.setPassword(password);
-            c.setMaximumPoolSize(poolSize);
+            c.setUsername(role);
+            c.setPassword(rolePassword);
+            c.setMaximumPoolSize(size);
+            if (name.endsWith("-owner")) {
+                c.setMinimumIdle(0);   // migrations and one read of the key: no connection kept idle
+            }
             c.setConnectionTimeout(connectionTimeout.toMillis());
             return new HikariDataSource(c);
         }

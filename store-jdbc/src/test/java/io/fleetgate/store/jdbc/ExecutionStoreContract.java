@@ -628,8 +628,10 @@ abstract class ExecutionStoreContract extends StoreContract {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
 
+        DataSource owner = jdbc().dialect() == Dialect.POSTGRES
+                ? ((PostgresFixture) fixture()).ownerDataSource() : jdbc().dataSource();
         for (String statement : SqlScript.split(text)) {
-            execute(jdbc().dataSource(), statement);
+            execute(owner, statement);
         }
 
         assertThat(fixture().snapshot()).isEqualTo(before);
@@ -648,21 +650,16 @@ abstract class ExecutionStoreContract extends StoreContract {
     /**
      * The statement fails because a trigger refused it, not for any other reason.
      *
-     * <p>On PostgreSQL two layers refuse an UPDATE or DELETE, and each is shown on its own. Row-level
-     * security (V5) has no UPDATE or DELETE policy on the append-only tables, so for every role it
-     * binds, the system principal included, the statement matches no row and changes nothing
-     * (row triggers then have no row to fire for). With the policies lifted for the tables' owner
-     * (in a transaction that is rolled back), the statement reaches the rows and the append-only
-     * trigger refuses it. TRUNCATE is not subject to row-level security: the trigger refuses it
-     * under the system principal.
+     * <p>On PostgreSQL three layers refuse it, each shown on its own
+     * ({@link PostgresFixture#assertAppendOnly}): the runtime role has no UPDATE, DELETE or
+     * TRUNCATE privilege (V8); for the owner, row-level security (V5) has no UPDATE or DELETE policy
+     * on the append-only tables, so the statement matches no row; with the policies lifted for the
+     * owner (in a transaction that is rolled back), the append-only trigger refuses it, as it
+     * refuses the owner's TRUNCATE.
      */
     private void assertRefused(DataSource ds, String sql) throws SQLException {
-        if (jdbc().dialect() == Dialect.POSTGRES && !sql.startsWith("TRUNCATE")) {
-            int changed = PostgresFixture.asSystem(ds, c -> update(c, sql));
-            assertThat(changed).as("rows %s changes under row-level security", sql).isZero();
-            assertThatThrownBy(() -> PostgresFixture.withoutForcedRowSecurity(ds,
-                    List.of("driver_events", "quarantined_events"), c -> update(c, sql)))
-                    .as(sql).isInstanceOf(SQLException.class).hasMessageContaining("is append-only");
+        if (jdbc().dialect() == Dialect.POSTGRES) {
+            PostgresFixture.assertAppendOnly(fixture(), List.of("driver_events", "quarantined_events"), sql);
             return;
         }
         assertThatThrownBy(() -> execute(ds, sql)).as(sql).isInstanceOf(SQLException.class)

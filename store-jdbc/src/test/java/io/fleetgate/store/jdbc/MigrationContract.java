@@ -35,6 +35,14 @@ abstract class MigrationContract {
     /** @return a builder aimed at a new, empty database (the same one on every call in a test) */
     protected abstract JdbcStore.Builder emptyDatabase();
 
+    /**
+     * @param host a host's pool ({@link #hostPool()})
+     * @return a builder for a store on it
+     */
+    protected JdbcStore.Builder onHostPool(HikariDataSource host) {
+        return JdbcStore.builder().dataSource(host);
+    }
+
     /** @return a pool on the test's database that the test owns (a "host's" DataSource) */
     protected abstract HikariDataSource hostPool();
 
@@ -163,7 +171,7 @@ abstract class MigrationContract {
     }
 
     @Test
-    void statusWhenMigratedToThreeThenThreeAppliedAndTwoPendingUntilMigrate() {
+    void statusWhenMigratedToThreeThenThreeAppliedAndTheRestPendingUntilMigrate() {
         JdbcStore store = track(emptyDatabase().migrate(false).build());
 
         assertThat(EmptyDatabases.runner(store).migrate(3)).containsExactly(1, 2, 3);
@@ -201,7 +209,7 @@ abstract class MigrationContract {
     @Test
     void closeWhenHostDataSourceGivenThenDialectDetectedAndPoolLeftOpen() throws Exception {
         HikariDataSource host = track(hostPool());
-        JdbcStore store = JdbcStore.builder().dataSource(host).build();
+        JdbcStore store = onHostPool(host).build();
         assertThat(store.dialect()).isEqualTo(dialect());
 
         store.close();
@@ -236,7 +244,7 @@ abstract class MigrationContract {
     @Test
     void callWhenDatabaseUnreachableThenStoreUnavailable() {
         HikariDataSource host = track(hostPool());
-        JdbcStore store = track(JdbcStore.builder().dataSource(host).build());
+        JdbcStore store = track(onHostPool(host).build());
         ExclusiveSessionService service = ExclusiveSessionService.builder().store(store).build();
         host.close();
 

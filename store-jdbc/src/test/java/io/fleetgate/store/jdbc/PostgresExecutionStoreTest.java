@@ -23,7 +23,8 @@ class PostgresExecutionStoreTest extends ExecutionStoreContract {
         PostgresFixture pg = (PostgresFixture) fixture();
         // With reWriteBatchedInserts the driver reports SUCCESS_NO_INFO instead of row counts.
         try (JdbcStore rewriting = JdbcStore.builder()
-                .postgres(pg.schemaUrl() + "&reWriteBatchedInserts=true", PostgresFixture.user(), PostgresFixture.password())
+                .postgres(pg.schemaUrl() + "&reWriteBatchedInserts=true").owner(PostgresFixture.user(), PostgresFixture.password())
+                .runtime(PostgresFixture.runtimeUser(), PostgresFixture.runtimePassword())
                 .poolSize(2).build()) {
             ExecutionRepository r = rewriting.execution();
             Batch b0 = newBatch("b_1", "d_ana");

@@ -52,8 +52,9 @@ class PostgresFaultTest {
     }
 
     private JdbcStore open() {
-        JdbcStore s = JdbcStore.builder().postgres(fixture.schemaUrl() + "&ApplicationName=" + app,
-                PostgresFixture.user(), PostgresFixture.password()).poolSize(4).build();
+        JdbcStore s = JdbcStore.builder().postgres(fixture.schemaUrl() + "&ApplicationName=" + app)
+                .owner(PostgresFixture.user(), PostgresFixture.password())
+                .runtime(PostgresFixture.runtimeUser(), PostgresFixture.runtimePassword()).poolSize(4).build();
         stores.add(s);
         return s;
     }
@@ -124,10 +125,11 @@ class PostgresFaultTest {
 
     /** Terminates one of the test's own backends every few milliseconds until told to stop. */
     private void kill(Random r, AtomicBoolean stop, Map<String, Integer> kills) throws SQLException, InterruptedException {
-        try (Connection admin = DriverManager.getConnection(PostgresFixture.url(), PostgresFixture.user(),
-                PostgresFixture.password());
-             PreparedStatement find = admin.prepareStatement(
-                     "SELECT pid, state FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid()");
+        // As the stores' runtime role, which may terminate its own backends (those of the stores' pools).
+        try (Connection admin = DriverManager.getConnection(PostgresFixture.url(), PostgresFixture.runtimeUser(),
+                PostgresFixture.runtimePassword());
+             PreparedStatement find = admin.prepareStatement("SELECT pid, state FROM pg_stat_activity "
+                     + "WHERE application_name = ? AND usename = current_user AND pid <> pg_backend_pid()");
              PreparedStatement terminate = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
             find.setString(1, app);
             while (!stop.get()) {

@@ -1,28 +1,33 @@
 package io.fleetgate.store.jdbc;
 
 import io.fleetgate.FleetgateStore;
+import io.fleetgate.Principal;
 import io.fleetgate.testing.StoreFixture;
 import io.fleetgate.testing.TestPostgres;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * A fresh PostgreSQL schema per test on the server given by the system properties
- * {@code fleetgate.test.pg.url}, {@code .user} and {@code .password} (scripts/test provisions
- * one). Without them the test fails, saying how to provide a server: PostgreSQL tests never skip.
+ * {@code fleetgate.test.pg.url}, {@code .user}, {@code .password} (the owner, which migrates) and
+ * {@code .runtime.user}, {@code .runtime.password} (the role the stores run as); scripts/test
+ * provisions them. Without them the test fails, saying how to provide them: PostgreSQL tests never
+ * skip.
  *
- * <p>The tables holding drivers' data have row-level security (migration V5): a raw statement on
- * a connection that set no principal sees none of their rows. Tests that read or write them with
- * plain JDBC do it through {@link #asSystem}, which acts as the library's system principal for
- * one transaction.
+ * <p>The tables holding drivers' data have row-level security (migrations V5 and V8): a raw
+ * statement on a connection that set no verified principal sees none of their rows. Tests that
+ * read or write them with plain JDBC do it through {@link #asSystem}, which acts as the library's
+ * system principal for one transaction, with a context signed by the schema's key (read over an
+ * owner connection, as the store does).
  */
 final class PostgresFixture implements StoreFixture {
     private final String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
@@ -44,6 +49,56 @@ final class PostgresFixture implements StoreFixture {
 
     static String password() {
         return TestPostgres.password();
+    }
+
+    static String runtimeUser() {
+        return TestPostgres.runtimeUser();
+    }
+
+    static String runtimePassword() {
+        return TestPostgres.runtimePassword();
+    }
+
+    /**
+     * Reads the key anew each time: undoing V8 and applying it again makes a new one.
+     *
+     * @param c a connection on a schema (any role)
+     * @return the key of its current schema, read as the owner; {@code null} when the schema has no
+     *         migration V8 yet
+     * @throws SQLException if it cannot be read
+     */
+    static PostgresContextKey key(Connection c) throws SQLException {
+        String schema;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_schema()")) {
+            rs.next();
+            schema = rs.getString(1);
+        }
+        String base = url();
+        try (Connection owner = DriverManager.getConnection(base + (base.contains("?") ? "&" : "?")
+                + "currentSchema=" + schema, user(), password())) {
+            return PostgresContextKey.read(owner);
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * @param role        {@code system}, {@code driver}, {@code supervisor} or {@code member}
+     * @param userId      the acting user
+     * @param workspaceId the workspace, or {@code ""}
+     * @return that principal
+     */
+    static Principal principal(String role, String userId, String workspaceId) {
+        return switch (role) {
+            case "system" -> Principal.system();
+            case "driver" -> Principal.driver(userId);
+            case "supervisor" -> Principal.supervisor(userId, workspaceId);
+            case "member" -> new Principal.Member(userId, workspaceId);
+            default -> throw new IllegalArgumentException("no such role " + role);
+        };
     }
 
     /**
@@ -81,8 +136,8 @@ final class PostgresFixture implements StoreFixture {
 
     /**
      * Runs raw JDBC work as the library's system principal. On PostgreSQL: in one transaction that
-     * first sets {@code fleetgate.role = 'system'} with {@code set_config(…, true)}, so the
-     * row-level security policies let it see and change every row, and nothing is left on the
+     * first sets a signed {@code fleetgate.context} naming the system with {@code set_config(…, true)},
+     * so the row-level security policies let it see and change every row, and nothing is left on the
      * (pooled) connection afterwards; a failure rolls it back and is rethrown. On another
      * database (SQLite: no row-level security): on the connection as it comes, in auto-commit mode.
      *
@@ -102,7 +157,7 @@ final class PostgresFixture implements StoreFixture {
     }
 
     /**
-     * Runs work in one transaction of {@code c} that first sets the settings the row-level
+     * Runs work in one transaction of {@code c} that first sets the signed context the row-level
      * security policies read, as the store does; commits on success, rolls back on failure.
      *
      * @param c           a PostgreSQL connection
@@ -121,12 +176,18 @@ final class PostgresFixture implements StoreFixture {
         c.setAutoCommit(false);
         try {
             if (role != null) {
-                try (PreparedStatement st = c.prepareStatement("SELECT set_config('fleetgate.role', ?, true), "
-                        + "set_config('fleetgate.user_id', ?, true), set_config('fleetgate.workspace_id', ?, true)")) {
-                    st.setString(1, role);
-                    st.setString(2, userId);
-                    st.setString(3, workspaceId);
-                    st.executeQuery().close();
+                PostgresContextKey key = key(c);
+                if (key != null) {
+                    key.bind(c, principal(role, userId, workspaceId), Instant.now());
+                } else {
+                    // a schema between V5 and V8: its policies still read V5's three settings
+                    try (var st = c.prepareStatement("SELECT set_config('fleetgate.role', ?, true), "
+                            + "set_config('fleetgate.user_id', ?, true), set_config('fleetgate.workspace_id', ?, true)")) {
+                        st.setString(1, role);
+                        st.setString(2, userId);
+                        st.setString(3, workspaceId);
+                        st.executeQuery().close();
+                    }
                 }
             }
             T result = work.run(c);
@@ -144,9 +205,10 @@ final class PostgresFixture implements StoreFixture {
      * Runs work as the tables' owner with row-level security not forced on {@code tables}, in one
      * transaction that is always rolled back (so the {@code ALTER TABLE}s never persist). The
      * owner is then not bound by the policies: what is left to refuse a statement is the schema
-     * itself (constraints, triggers).
+     * itself (constraints, triggers). (The runtime role the store runs as may not do this: see
+     * PostgresCompromisedConnectionTest.)
      *
-     * @param ds     the store's database, reached as the tables' owner
+     * @param ds     the schema, reached as the tables' owner ({@link #ownerDataSource()})
      * @param tables the tables to lift row-level security from
      * @param work   the work
      * @param <T>    its result
@@ -169,6 +231,44 @@ final class PostgresFixture implements StoreFixture {
         }
     }
 
+    /**
+     * Asserts that a hand-made change to an append-only table is refused on PostgreSQL by every
+     * layer in turn: the runtime role the store runs as has no UPDATE, DELETE or TRUNCATE on it
+     * (migration V8); the owner, bound by row-level security, changes no row (no UPDATE or DELETE
+     * policy); and with the policies lifted for the owner (rolled back) the append-only trigger
+     * refuses the statement, as it refuses the owner's TRUNCATE.
+     *
+     * @param fixture the PostgreSQL fixture
+     * @param tables  the tables to lift row-level security from
+     * @param sql     an UPDATE, DELETE or TRUNCATE
+     * @throws SQLException if something else fails
+     */
+    static void assertAppendOnly(StoreFixture fixture, List<String> tables, String sql) throws SQLException {
+        PostgresFixture pg = (PostgresFixture) fixture;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> asSystem(pg.store().dataSource(), c -> update(c, sql)))
+                .as("the runtime role: %s", sql)
+                .isInstanceOfSatisfying(SQLException.class, e -> org.assertj.core.api.Assertions.assertThat(e.getSQLState())
+                        .isEqualTo("42501"))
+                .hasMessageContaining("permission denied for table");
+        DataSource owner = pg.ownerDataSource();
+        if (sql.startsWith("TRUNCATE")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> asSystem(owner, c -> update(c, sql)))
+                    .as("the owner: %s", sql).isInstanceOf(SQLException.class).hasMessageContaining("is append-only");
+            return;
+        }
+        int changed = asSystem(owner, c -> update(c, sql));
+        org.assertj.core.api.Assertions.assertThat(changed)
+                .as("rows %s changes for the owner under row-level security", sql).isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> withoutForcedRowSecurity(owner, tables, c -> update(c, sql)))
+                .as(sql).isInstanceOf(SQLException.class).hasMessageContaining("is append-only");
+    }
+
+    private static int update(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            return st.executeUpdate(sql);
+        }
+    }
+
     static boolean isPostgres(Connection c) throws SQLException {
         return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
     }
@@ -183,7 +283,17 @@ final class PostgresFixture implements StoreFixture {
     }
 
     JdbcStore open() {
-        return JdbcStore.builder().postgres(schemaUrl(), user(), password()).poolSize(20).build();
+        return builder().poolSize(20).build();
+    }
+
+    /** @return a builder for a store on this schema: migrating as the owner, running as the runtime role */
+    JdbcStore.Builder builder() {
+        return JdbcStore.builder().postgres(schemaUrl()).owner(user(), password()).runtime(runtimeUser(), runtimePassword());
+    }
+
+    /** @return connections to this schema as its owner (each one opened anew) */
+    DataSource ownerDataSource() {
+        return new OwnerDataSource(schemaUrl());
     }
 
     static void execute(String sql) {
@@ -217,5 +327,51 @@ final class PostgresFixture implements StoreFixture {
         others.forEach(JdbcStore::close);
         store.close();
         execute("DROP SCHEMA " + schema + " CASCADE");
+    }
+
+    /** Connections as the owner from DriverManager; enough for a test's few raw statements. */
+    private record OwnerDataSource(String url) implements DataSource {
+        @Override
+        public Connection getConnection() throws SQLException {
+            return DriverManager.getConnection(url, user(), password());
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return DriverManager.getConnection(url, username, password);
+        }
+
+        @Override
+        public java.io.PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(java.io.PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() {
+            return java.util.logging.Logger.getGlobal();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
+        }
     }
 }

@@ -18,9 +18,16 @@ class PostgresMigrationTest extends MigrationContract {
         return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
+    /** Migration tests act on the schema as its owner (raw DDL, the history table), so the store runs as it. */
     @Override
     protected JdbcStore.Builder emptyDatabase() {
-        return JdbcStore.builder().postgres(url(), PostgresFixture.user(), PostgresFixture.password());
+        return JdbcStore.builder().postgres(url(), PostgresFixture.user(), PostgresFixture.password())
+                .allowPrivilegedRuntime(true);
+    }
+
+    @Override
+    protected JdbcStore.Builder onHostPool(HikariDataSource host) {
+        return JdbcStore.builder().dataSource(host).allowPrivilegedRuntime(true);
     }
 
     @Override

@@ -48,8 +48,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Row-level security on PostgreSQL (migration V5): the database itself keeps each principal to
- * its rows, under the library's checks, and a connection that names no principal sees nothing.
+ * Row-level security on PostgreSQL (migrations V5 and V8): the database itself keeps each principal
+ * to its rows, under the library's checks, and a connection that names no verified principal sees
+ * nothing. The store runs as the runtime role (owns nothing); the contexts these tests set are
+ * signed with the schema's key as the store signs them ({@link PostgresFixture#inTransaction}).
+ * What a connection without the key can try, and how each attempt fails, is in
+ * {@link PostgresCompromisedConnectionTest}.
  *
  * <p>The world: workspaces ws_1 and ws_2; driver ana (ws_1) with batch b_1; driver ben with b_2
  * in ws_1 and b_3 in ws_2. Both logged in (a device session each; the login appended a
@@ -117,11 +121,11 @@ class PostgresRowLevelSecurityTest {
         try (Connection c = store.dataSource().getConnection()) {
             assertThat(c.getAutoCommit()).isTrue();
             assertThat(counts(c)).allSatisfy((table, n) -> assertThat(n).as(table).isZero());
-            // Also inside a transaction that set nothing, and in one that set empty values.
+            // Also inside a transaction that set nothing, and in one that set an empty context.
             Map<String, Long> nothingSet = PostgresFixture.inTransaction(c, null, null, null,
                     PostgresRowLevelSecurityTest::counts);
             assertThat(nothingSet).allSatisfy((table, n) -> assertThat(n).as(table).isZero());
-            Map<String, Long> emptySet = PostgresFixture.inTransaction(c, "", "", "", PostgresRowLevelSecurityTest::counts);
+            Map<String, Long> emptySet = withRawContext(c, "", PostgresRowLevelSecurityTest::counts);
             assertThat(emptySet).allSatisfy((table, n) -> assertThat(n).as(table).isZero());
         }
     }
@@ -136,16 +140,14 @@ class PostgresRowLevelSecurityTest {
             assertThat(asAna).containsEntry("driver_events", 2L).containsEntry("delivery_batches", 1L)
                     .containsEntry("exclusive_sessions", 1L).containsEntry("driver_sessions", 1L);
 
-            assertThat(setting(c, "fleetgate.role")).isEmpty();
-            assertThat(setting(c, "fleetgate.user_id")).isEmpty();
+            assertThat(setting(c, PostgresContextKey.SETTING)).isEmpty();
             assertThat(counts(c)).allSatisfy((table, n) -> assertThat(n).as(table).isZero());
         }
     }
 
     @Test
     void storeWhenItsOnlyConnectionServedADriverThenTheNextRawUseOfItSeesNothing() throws SQLException {
-        try (JdbcStore single = JdbcStore.builder()
-                .postgres(pg.schemaUrl(), PostgresFixture.user(), PostgresFixture.password()).poolSize(1).build()) {
+        try (JdbcStore single = pg.builder().poolSize(1).build()) {
             DriverExecutionService service = DriverExecutionService.builder().store(single).build();
             long before = backendPid(single.dataSource());
 
@@ -154,7 +156,7 @@ class PostgresRowLevelSecurityTest {
 
             try (Connection c = single.dataSource().getConnection()) {
                 assertThat(backendPid(c)).as("the pool's one connection").isEqualTo(before);
-                assertThat(setting(c, "fleetgate.role")).isEmpty();
+                assertThat(setting(c, PostgresContextKey.SETTING)).isEmpty();
                 assertThat(counts(c)).allSatisfy((table, n) -> assertThat(n).as(table).isZero());
             }
         }
@@ -162,11 +164,17 @@ class PostgresRowLevelSecurityTest {
 
     // --- (c) a role that owns nothing, bound without FORCE -------------------------------------
 
+    /**
+     * A role granted SELECT sees, under a context signed with the key, exactly that principal's
+     * rows; under V5's settings (which it can set: role 'system' once showed it everything) or no
+     * context, nothing.
+     */
     @Test
     void readerRoleWhenSelectingUnderEachPrincipalThenSeesOnlyThatPrincipalsRows() throws SQLException {
         String reader = PostgresFixture.readerUser();
         PostgresFixture.execute("GRANT USAGE ON SCHEMA " + pg.schema() + " TO " + reader);
         PostgresFixture.execute("GRANT SELECT ON ALL TABLES IN SCHEMA " + pg.schema() + " TO " + reader);
+        PostgresFixture.execute("REVOKE SELECT ON " + pg.schema() + ".fleetgate_context_key FROM " + reader);
 
         try (Connection c = DriverManager.getConnection(pg.schemaUrl(), reader, PostgresFixture.readerPassword())) {
             assertThat(role(c)).containsEntry("rolsuper", false).containsEntry("rolbypassrls", false);
@@ -190,6 +198,9 @@ class PostgresRowLevelSecurityTest {
             assertThat(asMemberOfWs2).containsExactly(List.of("ws_2", "b_3"));
 
             assertThat(query(c, "SELECT * FROM driver_events")).isEmpty();
+            List<List<String>> v5System = withRawSettings(c, Map.of("fleetgate.role", "system",
+                    "fleetgate.user_id", "system"), x -> query(x, "SELECT * FROM driver_events"));
+            assertThat(v5System).as("V5's settings are no longer believed").isEmpty();
             List<List<String>> nothingSet = PostgresFixture.inTransaction(c, null, null, null,
                     x -> query(x, "SELECT * FROM driver_events"));
             assertThat(nothingSet).isEmpty();
@@ -234,9 +245,13 @@ class PostgresRowLevelSecurityTest {
     // --- (e) the roles are bound ----------------------------------------------------------------
 
     @Test
-    void storeRoleWhenInspectedThenNotSuperuserNorBypassRlsAndEveryDriverTableForced() throws SQLException {
+    void storeRoleWhenInspectedThenNotSuperuserNorBypassRlsNorOwnerAndEveryDriverTableForced() throws SQLException {
         try (Connection c = store.dataSource().getConnection()) {
             assertThat(role(c)).containsEntry("rolsuper", false).containsEntry("rolbypassrls", false);
+            assertThat(query(c, "SELECT current_user, pg_has_role(current_user, '" + PostgresFixture.user() + "', 'MEMBER')"))
+                    .containsExactly(List.of(PostgresFixture.runtimeUser(), "f"));
+            assertThat(query(c, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = current_schema()"))
+                    .containsExactly(List.of(PostgresFixture.user()));
             List<List<String>> tables = query(c, "SELECT relname, relrowsecurity::text, relforcerowsecurity::text "
                     + "FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r' ORDER BY relname");
             List<String> bound = new ArrayList<>();
@@ -249,36 +264,45 @@ class PostgresRowLevelSecurityTest {
                     "driver_sessions", "event_reviews", "exclusive_sessions", "login_attempts", "quarantined_events",
                     "user_credentials", "login_source_attempts", "security_audit");
             assertThat(open).containsExactlyInAnyOrder("chargers", "merchants", "workspaces", "workspace_members",
-                    "fleetgate_schema_history", "fleetgate_schema_lock");
+                    "fleetgate_schema_history", "fleetgate_schema_lock", "fleetgate_context_key");
         }
     }
 
+    /** V5 and V8 run again, as the owner (V5 puts back its functions and policies, V8 its own). */
     @Test
-    void migrationWhenRowLevelSecurityFileRunAgainThenNothingFailsOrChanges() throws Exception {
+    void migrationWhenRowLevelSecurityFilesRunAgainThenNothingFailsOrChanges() throws Exception {
         String before = pg.snapshot();
+        String catalogue = SchemaCatalogue.of(store.dataSource());
         String policies = "SELECT tablename || '.' || policyname || ' ' || cmd || ' ' || COALESCE(qual, '') || ' | '"
                 + " || COALESCE(with_check, '') FROM pg_policies WHERE schemaname = current_schema() ORDER BY 1";
         List<List<String>> policiesBefore;
         try (Connection c = store.dataSource().getConnection()) {
             policiesBefore = query(c, policies);
         }
-        assertThat(policiesBefore).hasSize(24); // V5's 21 and V6's 3
-        String text;
-        try (var in = getClass().getResourceAsStream("/io/fleetgate/store/jdbc/migration/postgres/V5__row_level_security.sql")) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(policiesBefore).hasSize(24); // V5's 21 (V8 replaces them) and V6's 3
+        String text = "";
+        for (String file : List.of("V5__row_level_security.sql", "V8__database_roles.sql")) {
+            try (var in = getClass().getResourceAsStream("/io/fleetgate/store/jdbc/migration/postgres/" + file)) {
+                text += new String(in.readAllBytes(), StandardCharsets.UTF_8) + "\n";
+            }
         }
+        String script = text;
 
         // As the migration runner does: the owner, no principal, one transaction.
-        try (Connection c = store.dataSource().getConnection()) {
+        try (Connection c = pg.ownerDataSource().getConnection()) {
             PostgresFixture.inTransaction(c, null, null, null, x -> {
-                for (String statement : io.fleetgate.store.jdbc.internal.SqlScript.split(text)) {
+                for (String statement : io.fleetgate.store.jdbc.internal.SqlScript.split(script)) {
                     update(x, statement);
                 }
                 return null;
             });
+        }
+        try (Connection c = store.dataSource().getConnection()) {
             assertThat(query(c, policies)).isEqualTo(policiesBefore);
         }
+        assertThat(SchemaCatalogue.of(store.dataSource())).isEqualTo(catalogue);
         assertThat(pg.snapshot()).isEqualTo(before);
+        assertThat(execution.batch(Principal.driver("d_ana"), "b_1").id()).as("the key did not change").isEqualTo("b_1");
     }
 
     // --- through the services -----------------------------------------------------------------
@@ -313,6 +337,25 @@ class PostgresRowLevelSecurityTest {
         try (Connection c = ds.getConnection()) {
             return PostgresFixture.inTransaction(c, role, user, workspace, work);
         }
+    }
+
+    /** Runs work in one transaction that first sets {@code fleetgate.context} to exactly {@code value}. */
+    static <T> T withRawContext(Connection c, String value, SqlWork<T> work) throws SQLException {
+        return withRawSettings(c, Map.of(PostgresContextKey.SETTING, value), work);
+    }
+
+    /** Runs work in one transaction that first sets each setting with {@code set_config(…, true)}. */
+    static <T> T withRawSettings(Connection c, Map<String, String> settings, SqlWork<T> work) throws SQLException {
+        return PostgresFixture.inTransaction(c, null, null, null, x -> {
+            for (Map.Entry<String, String> e : settings.entrySet()) {
+                try (PreparedStatement st = x.prepareStatement("SELECT set_config(?, ?, true)")) {
+                    st.setString(1, e.getKey());
+                    st.setString(2, e.getValue());
+                    st.executeQuery().close();
+                }
+            }
+            return work.run(x);
+        });
     }
 
     private static int asAna(DataSource ds, String sql) throws SQLException {

@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  * their row-level security flags, columns (type, nullability, default, identity, collation),
  * indexes ({@code pg_indexes.indexdef}), constraints ({@code pg_get_constraintdef}), triggers
  * ({@code pg_get_triggerdef}), functions ({@code pg_get_functiondef}) and policies
- * ({@code pg_policies}). The schema's name is removed from every definition, so the same objects
- * in two schemas render the same.
+ * ({@code pg_policies}), and privileges on the schema, its relations and its functions. The
+ * schema's name is removed from every definition (or, where it is named, as in a pinned
+ * {@code search_path}, replaced by {@code <schema>}), so the same objects in two schemas render
+ * the same.
  *
  * <p>SQLite: every {@code sqlite_master} entry (type, name, table, its SQL with whitespace runs
  * folded to one space), {@code pragma table_xinfo} of each table, {@code pragma index_xinfo} of
@@ -92,8 +94,29 @@ final class SchemaCatalogue {
         add(lines, "policy", rows(c, """
                 SELECT tablename, policyname, permissive, roles::text, cmd, qual, with_check
                 FROM pg_policies WHERE schemaname = current_schema()"""));
+        // Privileges (migration V8's grants to fleetgate_runtime, its REVOKEs from PUBLIC): on the
+        // schema, its tables and sequences, and its functions, to roles other than the owner (whose
+        // privileges are implicit); defaults (a NULL acl) spelt out, so that privileges granted and
+        // revoked again read as never granted, and a function's EXECUTE for PUBLIC shows.
+        add(lines, "privilege", rows(c, """
+                SELECT '-', n.nspname, pg_get_userbyid(a.grantee), a.privilege_type
+                FROM pg_namespace n, aclexplode(COALESCE(n.nspacl, acldefault('n', n.nspowner))) a
+                WHERE n.nspname = current_schema() AND a.grantee <> n.nspowner
+                UNION ALL
+                SELECT c.relname, '-', pg_get_userbyid(a.grantee), a.privilege_type
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+                     aclexplode(COALESCE(c.relacl, acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner))) a
+                WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND a.grantee <> c.relowner
+                UNION ALL
+                SELECT p.proname, pg_get_function_identity_arguments(p.oid), pg_get_userbyid(a.grantee), a.privilege_type
+                FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace,
+                     aclexplode(COALESCE(p.proacl, acldefault('f', p.proowner))) a
+                WHERE n.nspname = current_schema() AND a.grantee <> p.proowner"""));
         Pattern qualifier = Pattern.compile("\"?" + Pattern.quote(schema) + "\"?\\.");
-        return render(lines.stream().map(l -> qualifier.matcher(l).replaceAll("")).toList());
+        // V8 pins its functions' search_path to the schema by name: SET search_path TO 'pg_catalog', 'S', …
+        Pattern named = Pattern.compile("'" + Pattern.quote(schema) + "'|\\b" + Pattern.quote(schema) + "\\b");
+        return render(lines.stream().map(l -> named.matcher(qualifier.matcher(l).replaceAll("")).replaceAll("<schema>"))
+                .toList());
     }
 
     private static String sqlite(Connection c) throws SQLException {

@@ -3,16 +3,19 @@ package io.fleetgate.store.jdbc.internal;
 import io.fleetgate.Principal;
 import io.fleetgate.internal.Json;
 import io.fleetgate.store.jdbc.Dialect;
+import io.fleetgate.store.jdbc.PostgresContextKey;
 import org.jdbi.v3.core.Handle;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * PostgreSQL: instants as {@code timestamptz}, JSON as {@code jsonb}, errors by SQLSTATE.
@@ -22,24 +25,48 @@ import java.util.Set;
  * ({@code Json.write}), so that it is the text that was written, as on SQLite.
  *
  * <p><b>Row-level security.</b> Migration V5 enables and forces row-level security on the tables
- * holding drivers' data, with policies that read three transaction-local settings:
- * {@code fleetgate.role}, {@code fleetgate.user_id} and {@code fleetgate.workspace_id}. Every unit
- * of work, reads included, therefore runs in a transaction whose first statement sets them for
- * the acting principal ({@link #bindPrincipal}) with {@code set_config(…, true)}: they vanish at
+ * holding drivers' data; since V8 its policies read the acting principal from one
+ * transaction-local setting, {@code fleetgate.context}, and believe it only when it carries a MAC
+ * under the schema's context key ({@link PostgresContextKey}) and was issued within a minute. Every
+ * unit of work, reads included, therefore runs in a transaction whose first statement sets it for
+ * the acting principal ({@link #bindPrincipal}) with {@code set_config(…, true)}: it vanishes at
  * commit or rollback, so a pooled connection handed to anyone else carries no one's identity and,
- * without settings, the policies let it see nothing. {@link #settings(Principal)} is the one place
- * that maps a principal to those settings.
+ * without it, the policies let it see nothing. {@link #settings(Principal)} is the one place that
+ * maps a principal to the role, user and workspace the context names.
  */
 public final class PostgresDialect extends SqlDialect {
     private static final Set<String> RETRYABLE = Set.of("40001", "40P01");
     private static final Set<String> UNAVAILABLE = Set.of("57P01", "57P02", "57P03", "53300");
     /** A transaction-scoped advisory lock on a text key (64-bit hash; a collision only serialises more). */
     private static final String LOCK_KEY = "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(?, 0))) AS locked";
-    private static final String BIND_PRINCIPAL = "SELECT set_config('fleetgate.role', ?, true), "
-            + "set_config('fleetgate.user_id', ?, true), set_config('fleetgate.workspace_id', ?, true)";
+    private static final String BIND_PRINCIPAL = SqlFiles.statement(new PostgresDialect(), "context/bind");
+
+    private final Supplier<PostgresContextKey> key;
+    private final Clock clock;
 
     /**
-     * What the row-level security policies of migration V5 read for one principal.
+     * A dialect that cannot bind a principal ({@link #bindPrincipal} fails): for migrations and
+     * for reading and binding values.
+     */
+    public PostgresDialect() {
+        this(null, Clock.systemUTC());
+    }
+
+    /**
+     * A dialect that binds every transaction to its principal with the context key.
+     *
+     * @param key   the key, asked for on every bind (the store reads it once and keeps it)
+     * @param clock the source of each context's issued-at instant; it must agree with the
+     *              database's clock within a few seconds, or the policies show nothing
+     */
+    public PostgresDialect(Supplier<PostgresContextKey> key, Clock clock) {
+        this.key = key;
+        this.clock = clock;
+    }
+
+    /**
+     * What the row-level security policies read for one principal (through migration V8's
+     * verified context).
      *
      * @param role        {@code system}, {@code driver}, {@code supervisor} or {@code member}
      * @param userId      the acting user, {@code system} for the system
@@ -74,7 +101,6 @@ public final class PostgresDialect extends SqlDialect {
         return true;
     }
 
-    /** One statement, one round trip: the three settings, local to the current transaction. */
     @Override
     public void lockKeys(Handle handle, java.util.List<String> keys) {
         for (String key : keys) {
@@ -82,13 +108,15 @@ public final class PostgresDialect extends SqlDialect {
         }
     }
 
+    /** One statement, one round trip: the context, local to the current transaction. */
     @Override
     public void bindPrincipal(Handle handle, Principal principal) {
-        AccessSettings s = settings(principal);
+        if (key == null) {
+            throw new IllegalStateException("this PostgreSQL dialect has no context key, so it cannot bind a principal");
+        }
+        String context = key.get().context(principal, clock.instant());
         try (PreparedStatement st = handle.getConnection().prepareStatement(BIND_PRINCIPAL)) {
-            st.setString(1, s.role());
-            st.setString(2, s.userId());
-            st.setString(3, s.workspaceId());
+            st.setString(1, context);
             st.executeQuery().close();
         } catch (SQLException e) {
             throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);

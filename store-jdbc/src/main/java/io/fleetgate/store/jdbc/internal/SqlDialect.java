@@ -13,8 +13,8 @@ import java.time.Instant;
 /**
  * Everything that differs between the databases, in one place: how instants and JSON are bound
  * and read, what an error means, and how a transaction learns whom it acts for. The SQL text
- * itself differs only where a file has a dialect override. Implementations are stateless and
- * thread-safe.
+ * itself differs only where a file has a dialect override. Implementations are immutable (the
+ * PostgreSQL one holds the context key it binds principals with) and thread-safe.
  */
 public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
 
@@ -144,7 +144,9 @@ public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
     }
 
     /**
-     * {@return its implementation}
+     * {@return its implementation; on PostgreSQL one that can read and bind values but not bind a
+     * principal (that needs the context key: {@link PostgresDialect#PostgresDialect(java.util.function.Supplier,
+     * java.time.Clock)})}
      *
      * @param dialect the public name
      */

@@ -1,0 +1,11 @@
+-- fleetgate V8: separate database roles and an unforgeable principal. Nothing to do on SQLite.
+--
+-- On PostgreSQL this migration generates the context key, makes the policies read the principal
+-- only through SECURITY DEFINER functions that verify its MAC, and grants the runtime group role
+-- fleetgate_runtime the DML the library runs. SQLite has no roles, no server and no row-level
+-- security: whoever can open the file can read and write all of it, so there is no second role to
+-- separate and no principal to verify; the library's own checks are the only access control, and
+-- the file must be protected like the data it holds.
+--
+-- The file exists so that both dialects have the same list of versions and history rows; it holds
+-- no statement.

@@ -1,0 +1,2 @@
+-- The role a connection acts as.
+SELECT current_user

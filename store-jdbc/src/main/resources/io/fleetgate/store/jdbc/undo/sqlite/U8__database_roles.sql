@@ -1,0 +1,8 @@
+-- fleetgate U8: undoes V8__database_roles.sql. Nothing to do on SQLite.
+--
+-- V8 holds no statement on SQLite (no roles, no row-level security), so there is nothing to
+-- reverse. With fleetgate's runner, undoing V8 means only deleting its history row:
+--   DELETE FROM fleetgate_schema_history WHERE version = 8;
+-- (with Flyway, follow Flyway's rules for its own history; see docs/migrations.md).
+--
+-- The file exists so that both dialects have the same list of undo scripts; it holds no statement.
