@@ -4,7 +4,6 @@ import io.fleetgate.testing.StoreFixture;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -21,10 +20,8 @@ class PostgresAppendOnlyTest extends AppendOnlyContract {
         return List.of(
                 new Foreign("the system principal under row-level security", () -> {
                     Connection c = open(pg);
-                    try (PreparedStatement st = c.prepareStatement("SELECT set_config('fleetgate.role', 'system', true), "
-                            + "set_config('fleetgate.user_id', 'system', true), set_config('fleetgate.workspace_id', '', true)")) {
-                        st.executeQuery().close();
-                    }
+                    // the signed context the store itself sets (V8): this connection holds the key
+                    PostgresFixture.key(c).bind(c, io.fleetgate.Principal.system(), java.time.Instant.now());
                     return c;
                 }, true),
                 new Foreign("the tables' owner with row-level security not forced", () -> {

@@ -36,11 +36,22 @@ class PostgresSecurityAuditTest extends SecurityAuditStoreContract {
     }
 
     @Test
-    void auditRowWhenUpdatedOrDeletedAsSystemThenNoRowMatches() throws Exception {
+    void auditRowWhenUpdatedOrDeletedThenRuntimeRoleHasNoPrivilegeAndOwnerAsSystemMatchesNoRow() throws Exception {
         store().credentials().unlock("ana", List.of(entry("a1", "ws_1", "s_sam", T0)));
-        try (Connection c = jdbc().dataSource().getConnection()) {
-            for (String sql : List.of("UPDATE security_audit SET actor_id = 'x' WHERE id = 'a1'",
-                    "DELETE FROM security_audit WHERE id = 'a1'")) {
+        List<String> tamper = List.of("UPDATE security_audit SET actor_id = 'x' WHERE id = 'a1'",
+                "DELETE FROM security_audit WHERE id = 'a1'");
+        try (Connection c = jdbc().dataSource().getConnection()) { // the runtime role the store runs as
+            for (String sql : tamper) {
+                assertThatThrownBy(() -> PostgresFixture.inTransaction(c, "system", "system", "", x -> {
+                    try (java.sql.Statement st = x.createStatement()) {
+                        return st.executeUpdate(sql);
+                    }
+                })).as(sql).isInstanceOfSatisfying(java.sql.SQLException.class,
+                        e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+            }
+        }
+        try (Connection c = ((PostgresFixture) fixture()).ownerDataSource().getConnection()) { // the owner, bound by RLS
+            for (String sql : tamper) {
                 int changed = PostgresFixture.inTransaction(c, "system", "system", "", x -> {
                     try (java.sql.Statement st = x.createStatement()) {
                         return st.executeUpdate(sql);
