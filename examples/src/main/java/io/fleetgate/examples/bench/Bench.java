@@ -1,6 +1,7 @@
 package io.fleetgate.examples.bench;
 
 import io.fleetgate.examples.JsonLines;
+import io.fleetgate.examples.http.LoginFlood;
 import org.slf4j.event.Level;
 
 import java.io.PrintStream;
@@ -8,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -26,7 +28,8 @@ import java.util.function.Predicate;
  * baseline, {@link RawJdbc}, in alternating rounds); the rules-engine and geo benchmarks by JMH
  * ({@link JmhSuite}). Progress goes to standard error; standard output gets a table with medians
  * and spreads, then one line per benchmark:
- * {@code RESULT <name> <store> <threads> <ops_per_s> <baseline_ops_per_s> <ratio>}.
+ * {@code RESULT <name> <store> <threads> <ops_per_s> <baseline_ops_per_s> <ratio>}; and for
+ * {@code login-flood} ({@link LoginFlood}) one line of probe latencies idle and under a login flood.
  */
 public final class Bench {
     static final String USAGE = """
@@ -42,10 +45,15 @@ public final class Bench {
               --db-owner-password PW   its password
               --gc                     report JMH allocation per operation (always on without --quick)
               --only NAME,...          run only these benchmarks (activate, active, complete, sync,
-                                       statemachine, haversine, geofence, or a full RESULT name)
+                                       statemachine, haversine, geofence, login-flood, or a full
+                                       RESULT name); login-flood reads LOGIN_HASH_CONCURRENCY and
+                                       LOGIN_HASH_QUEUE from the environment
               --access-context MODE    auto (default): the baseline binds the caller per transaction
                                        on PostgreSQL when the schema has row-level security; on; off
             """;
+
+    /** The login flood's name in {@code --only} and its RESULT line. */
+    static final String LOGIN_FLOOD = "login-flood";
 
     private Bench() {
     }
@@ -128,7 +136,7 @@ public final class Bench {
             return 0;
         }
         run(o, o.quick() ? Plan.quick() : Plan.full(), o.quick() ? JmhSuite.JmhPlan.quick() : JmhSuite.JmhPlan.full(),
-                out, err);
+                o.quick() ? LoginFlood.Params.quick() : LoginFlood.Params.full(), System.getenv(), out, err);
         return 0;
     }
 
@@ -139,6 +147,16 @@ public final class Bench {
      */
     static List<Comparison> run(Options o, Plan plan, JmhSuite.JmhPlan jmh, PrintStream out, PrintStream err)
             throws Exception {
+        return run(o, plan, jmh, LoginFlood.Params.tiny(), Map.of(), out, err);
+    }
+
+    /**
+     * Runs the selected benchmarks and prints the table and RESULT lines, the login flood's last.
+     *
+     * @return the comparisons, in the order printed
+     */
+    static List<Comparison> run(Options o, Plan plan, JmhSuite.JmhPlan jmh, LoginFlood.Params flood,
+                                Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
         Level previous = JsonLines.level();
         JsonLines.setLevel(Level.WARN);
         long started = System.nanoTime();
@@ -157,6 +175,7 @@ public final class Bench {
             if (JmhSuite.PAIRS.stream().anyMatch(p -> selected.test(p.name()))) {
                 results.addAll(JmhSuite.run(jmh, o.gc(), selected, err));
             }
+            String floodLine = selected.test(LOGIN_FLOOD) ? LoginFlood.run(flood, env, err) : null;
             double seconds = (System.nanoTime() - started) / 1e9;
             out.printf(Locale.ROOT, "fleetgate bench (%s): %d cpus, Java %s, load average %.2f before, %.2f after, %.0f s%n",
                     o.quick() ? "quick" : "full", Runtime.getRuntime().availableProcessors(),
@@ -169,6 +188,9 @@ public final class Bench {
             printTable(results, out);
             for (Comparison c : results) {
                 out.println(c.resultLine());
+            }
+            if (floodLine != null) {
+                out.println(floodLine);
             }
             return results;
         } finally {

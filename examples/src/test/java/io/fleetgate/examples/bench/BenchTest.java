@@ -46,6 +46,28 @@ class BenchTest {
         assertThat(results).extracting(line -> line.split(" ")[1]).containsExactly("active", "active");
     }
 
+    static final Pattern FLOOD_RESULT = Pattern.compile("^RESULT login-flood sqlite 4 idle_median_ms=[0-9]+\\.[0-9]{3}"
+            + " idle_p95_ms=[0-9]+\\.[0-9]{3} flood_median_ms=[0-9]+\\.[0-9]{3} flood_p95_ms=[0-9]+\\.[0-9]{3}"
+            + " ratio=[0-9]+\\.[0-9]{3} logins_200=([0-9]+) logins_401=([0-9]+) logins_429_busy=([0-9]+)"
+            + " logins_other=0 hash_concurrency=1 hash_queue=0$");
+
+    @Test
+    void runWhenLoginFloodThenOneResultLineWithMediansAndEveryLoginAnswered() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Bench.run(Bench.Options.parse(List.of("--only", "login-flood")), Plan.tiny(), JmhSuite.JmhPlan.quick(),
+                io.fleetgate.examples.http.LoginFlood.Params.tiny(),
+                Map.of("LOGIN_HASH_CONCURRENCY", "1", "LOGIN_HASH_QUEUE", "0"),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        List<String> results = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("RESULT ")).toList();
+
+        assertThat(results).hasSize(1);
+        var m = FLOOD_RESULT.matcher(results.get(0));
+        assertThat(m.matches()).as(results.get(0)).isTrue();
+        long answered = Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)) + Long.parseLong(m.group(3));
+        assertThat(answered).as("flood logins answered 200, 401 or 429 login_busy").isGreaterThanOrEqualTo(2);
+    }
+
     @Test
     void runWhenUnknownOptionThenUsageAndExit2() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
