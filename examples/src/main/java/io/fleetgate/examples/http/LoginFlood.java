@@ -119,8 +119,8 @@ public final class LoginFlood {
         Files.writeString(fixtures, "{\"workspaces\": [{\"id\": \"ws_1\", \"name\": \"Flood\"}], \"users\": ["
                 + users + "]}");
         HttpLimits limits = HttpLimits.from(Map.of(HttpLimits.RATE_LIMIT_PER_S, "0"));
-        ServeOptions options = new ServeOptions(0, "jdbc:sqlite:" + dir.resolve("flood.db"), null, null, fixtures,
-                limits);
+        ServeOptions options = new ServeOptions(0, "jdbc:sqlite:" + dir.resolve("flood.db"), null, null, fixtures)
+                .withLimits(limits);
         log.printf(Locale.ROOT, "  login-flood: starting the host (%d PBKDF2 iterations, %s=%d, %s=%d, rate limit off)%n",
                 params.hashIterations(), FleetgateSettings.LOGIN_HASH_CONCURRENCY, settings.loginHashConcurrency(),
                 FleetgateSettings.LOGIN_HASH_QUEUE, settings.loginHashQueue());
