@@ -269,6 +269,27 @@ final class PostgresFixture implements StoreFixture {
         }
     }
 
+    /**
+     * @param c   a connection
+     * @param sql a query
+     * @return every row of its result, each column as text
+     * @throws SQLException if the query fails
+     */
+    static List<List<String>> rows(Connection c, String sql) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>(n);
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
     static boolean isPostgres(Connection c) throws SQLException {
         return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
     }

@@ -376,18 +376,7 @@ class PostgresRowLevelSecurityTest {
     }
 
     private static List<List<String>> query(Connection c, String sql) throws SQLException {
-        List<List<String>> rows = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>(n);
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
+        return PostgresFixture.rows(c, sql);
     }
 
     private static int update(Connection c, String sql) throws SQLException {
