@@ -142,6 +142,17 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
         return count.get();
     }
 
+    /** {@return connections whose request is being worked on (body read, not yet answered)} */
+    int workingConnections() {
+        int n = 0;
+        for (Tracked t : open.values()) {
+            synchronized (t) {
+                n += t.phase == Phase.WORKING ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
     /** {@return connections closed because they were over the cap, since start} */
     int refusedConnections() {
         return refused.get();

@@ -24,7 +24,7 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Order per request: the rate limit ({@link Router#admit}, before anything is read), then the
  * body (at most {@link JsonIo#MAX_BODY_BYTES} + 1 bytes; nothing when its declared length is over
- * the cap), then the handler on a request thread. A 413 answer first takes in and throws away what
+ * the cap), then the handler on a request thread, or for a login on a thread of the login lane. A 413 answer first takes in and throws away what
  * is left of the body, up to {@link Router#DRAIN_LIMIT} (see {@code requestWhenBodyOverOneMebibyteThen413}):
  * that happens here, again without blocking. Thread-safe.
  */
@@ -35,16 +35,20 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
 
     private final Router router;
     private final ExecutorService workers;
+    private final ExecutorService logins;
     private final ConnectionGuard guard;
 
     /**
      * @param router  what answers
      * @param workers the request threads
+     * @param logins  the login lane's threads: logins wait there for the PIN-hashing lane, so a
+     *                flood of them never holds a request thread another call needs
      * @param guard   the connections' deadlines
      */
-    HostHandler(Router router, ExecutorService workers, ConnectionGuard guard) {
+    HostHandler(Router router, ExecutorService workers, ExecutorService logins, ConnectionGuard guard) {
         this.router = router;
         this.workers = workers;
+        this.logins = logins;
         this.guard = guard;
     }
 
@@ -74,12 +78,15 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
                 name -> request.getHeaders().get(name), Request.getRemoteAddr(request), body, failure);
     }
 
-    /** On a request thread: the router, then (after a drain for a 413) the answer. */
+    /**
+     * On a request thread (a login on the login lane): the router, then (after a drain for a 413)
+     * the answer.
+     */
     private void dispatch(Request request, org.eclipse.jetty.server.Response response, Callback callback,
                           Incoming in, long started, long alreadyRead) {
         guard.working(request.getConnectionMetaData().getConnection());
         try {
-            workers.execute(() -> {
+            (router.isLogin(in) ? logins : workers).execute(() -> {
                 Response answer = router.handle(in);
                 if (answer.status() == 413) {
                     guard.bodyStarted(request.getConnectionMetaData().getConnection());

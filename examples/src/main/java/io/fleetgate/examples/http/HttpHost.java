@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       work.</li>
  *   <li>The body is read without blocking ({@link HostHandler}) before a request goes to one of
  *       the {@link HttpLimits#requestThreads()} request threads, which run the router and the
- *       store calls only.</li>
+ *       store calls only. Logins go to a lane of their own (the PIN-hashing lane's size plus two
+ *       threads), so logins waiting for a hash never hold a thread another call needs.</li>
  *   <li>{@link ConnectionGuard}: deadlines for the headers, the whole body and an idle
  *       keep-alive connection (a byte a second does not extend them), and the connection cap.
  *       Request headers are capped at {@value #MAX_HEADER_BYTES} bytes (431 beyond).</li>
@@ -71,16 +72,18 @@ final class HttpHost implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ExecutorService pool;
+    private final ExecutorService logins;
     private final ConnectionGuard guard;
 
     private HttpHost(JdbcStore store, Services services, Router router, Server server, ServerConnector connector,
-                     ExecutorService pool, ConnectionGuard guard) {
+                     ExecutorService pool, ExecutorService logins, ConnectionGuard guard) {
         this.store = store;
         this.services = services;
         this.router = router;
         this.server = server;
         this.connector = connector;
         this.pool = pool;
+        this.logins = logins;
         this.guard = guard;
     }
 
@@ -98,6 +101,7 @@ final class HttpHost implements AutoCloseable {
     static HttpHost start(ServeOptions options, FleetgateSettings settings, Clock clock) {
         JdbcStore store = open(options);
         ExecutorService pool = null;
+        ExecutorService logins = null;
         ConnectionGuard guard = null;
         Server server = null;
         try {
@@ -111,17 +115,18 @@ final class HttpHost implements AutoCloseable {
                 router.limitedBy(new RateLimiter(clock, limits));
             }
             pool = requestThreads(limits);
+            logins = loginLane(settings, limits);
             guard = new ConnectionGuard(limits);
             server = new Server(ioThreads());
             ServerConnector connector = connector(server, options.port(), limits, guard);
             server.addConnector(connector);
             server.setErrorHandler(new JsonErrors());
-            server.setHandler(new HostHandler(router, pool, guard));
+            server.setHandler(new HostHandler(router, pool, logins, guard));
             server.start();
-            return new HttpHost(store, services, router, server, connector, pool, guard);
+            return new HttpHost(store, services, router, server, connector, pool, logins, guard);
         } catch (Exception e) {
             stop(server);
-            close(store, pool, guard);
+            close(store, guard, pool, logins);
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("cannot listen on 127.0.0.1:" + options.port() + ": " + e.getMessage(),
                         io);
@@ -162,9 +167,22 @@ final class HttpHost implements AutoCloseable {
     }
 
     private static ExecutorService requestThreads(HttpLimits limits) {
+        return lane(limits.requestThreads(), limits, "fleetgate-http-");
+    }
+
+    /**
+     * The login lane: enough threads for every login the PIN-hashing lane admits (hashing, or
+     * waiting for a slot) plus two to answer the ones it refuses at once, so refusals never wait
+     * behind hashes and logins never hold a request thread.
+     */
+    private static ExecutorService loginLane(FleetgateSettings settings, HttpLimits limits) {
+        return lane(settings.loginHashConcurrency() + settings.loginHashQueue() + 2, limits, "fleetgate-login-");
+    }
+
+    private static ExecutorService lane(int threads, HttpLimits limits, String name) {
         // One request at a time per connection, so the queue never holds more than the cap.
-        return new ThreadPoolExecutor(limits.requestThreads(), limits.requestThreads(), 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(limits.maxConnections() + limits.requestThreads()), threads());
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(limits.maxConnections() + threads), threads(name));
     }
 
     /**
@@ -216,10 +234,10 @@ final class HttpHost implements AutoCloseable {
         return postgres.build();
     }
 
-    private static ThreadFactory threads() {
+    private static ThreadFactory threads(String name) {
         AtomicInteger n = new AtomicInteger();
         return task -> {
-            Thread t = new Thread(task, "fleetgate-http-" + n.incrementAndGet());
+            Thread t = new Thread(task, name + n.incrementAndGet());
             t.setDaemon(false);
             return t;
         };
@@ -256,7 +274,7 @@ final class HttpHost implements AutoCloseable {
      */
     @Override
     public void close() {
-        close(store, pool, guard);
+        close(store, guard, pool, logins);
         stop(server);
     }
 
@@ -271,11 +289,17 @@ final class HttpHost implements AutoCloseable {
         }
     }
 
-    private static void close(JdbcStore store, ExecutorService pool, ConnectionGuard guard) {
-        if (pool != null) {
-            pool.shutdown();
+    private static void close(JdbcStore store, ConnectionGuard guard, ExecutorService... lanes) {
+        for (ExecutorService lane : lanes) {
+            if (lane != null) {
+                lane.shutdown();
+            }
+        }
+        for (ExecutorService lane : lanes) {
             try {
-                pool.awaitTermination(5, TimeUnit.SECONDS);
+                if (lane != null) {
+                    lane.awaitTermination(5, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -122,6 +122,15 @@ final class Router {
         return new Response(429, body, Map.of("Retry-After", Long.toString(wait)));
     }
 
+    /**
+     * @param in a request
+     * @return whether it is a login (a route {@linkplain #keyByAddress keyed by address}), which the
+     *         host runs on a lane of its own
+     */
+    boolean isLogin(Incoming in) {
+        return keyedByAddress(in.method(), in.rawPath());
+    }
+
     private boolean keyedByAddress(String method, String rawPath) {
         String[] segments = split(rawPath);
         for (Route route : routes) {

@@ -52,11 +52,17 @@ abstract class HostLimitsContract {
     abstract TestDatabase newDatabase();
 
     private void start(HttpLimits limits) {
+        start(limits, HttpApiContract.DEMO, Map.of());
+    }
+
+    private void start(HttpLimits limits, Path fixtures, Map<String, String> settings) {
         db = newDatabase();
         ServeOptions o = db.options();
-        host = HttpHost.start(new ServeOptions(0, o.dbUrl(), o.dbUser(), o.dbPassword(), HttpApiContract.DEMO, o.dbOwnerUser(),
+        Map<String, String> env = new java.util.HashMap<>(HttpApiContract.env());
+        env.putAll(settings);
+        host = HttpHost.start(new ServeOptions(0, o.dbUrl(), o.dbUser(), o.dbPassword(), fixtures, o.dbOwnerUser(),
                         o.dbOwnerPassword(), limits),
-                HttpHost.settings(HttpApiContract.env(), new PrintStream(OutputStream.nullOutputStream())), clock);
+                HttpHost.settings(env, new PrintStream(OutputStream.nullOutputStream())), clock);
         api = new Api(host.port());
     }
 
@@ -226,6 +232,48 @@ abstract class HostLimitsContract {
             }
         }
         return got.toString(StandardCharsets.UTF_8);
+    }
+
+    // --- the login lane ----------------------------------------------------------------------------
+
+    @Test
+    void loginsWhenTheyFillTheHashingLaneThenOtherRequestsKeepTheirThreadAndOneMoreLoginIsRefusedAtOnce()
+            throws Exception {
+        // One request thread; a hashing lane of one slot and two waiting places; hashes slow enough
+        // (1.5M iterations, no fixtures to enrol) that no login can finish while the others are asked.
+        start(new HttpLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30), 100, 1, 0, 1),
+                null, Map.of(io.fleetgate.FleetgateSettings.PIN_HASH_ITERATIONS, "1500000",
+                        io.fleetgate.FleetgateSettings.LOGIN_HASH_CONCURRENCY, "1",
+                        io.fleetgate.FleetgateSettings.LOGIN_HASH_QUEUE, "2"));
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> logins = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            logins.add(client.sendAsync(loginRequest("nobody" + i), java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+        await("three logins are being worked on", () -> host.guard().workingConnections() == 3);
+
+        Api.Reply normal = api.get("/v1/exclusive/active", null);
+        java.net.http.HttpResponse<String> fourth = client.send(loginRequest("nobody3"),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        boolean anyLoginDone = logins.stream().anyMatch(java.util.concurrent.CompletableFuture::isDone);
+
+        assertThat(normal.status()).as("answered on the request thread, not behind the logins").isEqualTo(401);
+        assertThat(fourth.statusCode()).as(fourth.body()).isEqualTo(429);
+        assertThat(Api.JSON.readTree(fourth.body()).get("reason").asText()).isEqualTo("login_busy");
+        assertThat(fourth.headers().firstValue("Retry-After")).contains("1");
+        assertThat(anyLoginDone).as("both answers came while the three logins were still hashing or waiting")
+                .isFalse();
+        for (var login : logins) {
+            assertThat(login.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(401);
+        }
+    }
+
+    private java.net.http.HttpRequest loginRequest(String username) {
+        return java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + host.port()
+                        + "/v1/auth/login")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\": \"" + username
+                        + "\", \"pin\": \"000000\", \"device_id\": \"phone\"}"))
+                .build();
     }
 
     // --- the connection cap ------------------------------------------------------------------------
