@@ -48,6 +48,9 @@ public final class Bench {
                                        statemachine, haversine, geofence, login-flood, or a full
                                        RESULT name); login-flood reads LOGIN_HASH_CONCURRENCY and
                                        LOGIN_HASH_QUEUE from the environment
+              --flood-nice N           login-flood's attacker process priority: 19 (default, the
+                                       lowest: it stands in for machines of its own) to 0 (the
+                                       host's own priority)
               --access-context MODE    auto (default): the baseline binds the caller per transaction
                                        on PostgreSQL when the schema has row-level security; on; off
             """;
@@ -60,7 +63,8 @@ public final class Bench {
 
     /** Parsed command line. */
     record Options(boolean quick, String dbUrl, String dbUser, String dbPassword, String dbOwnerUser,
-                   String dbOwnerPassword, boolean gc, List<String> only, Boolean accessContext, boolean help) {
+                   String dbOwnerPassword, boolean gc, List<String> only, Boolean accessContext, Integer floodNice,
+                   boolean help) {
 
         static Options parse(List<String> args) {
             boolean quick = false;
@@ -73,6 +77,7 @@ public final class Bench {
             String ownerPassword = null;
             List<String> only = List.of();
             Boolean context = null;
+            Integer floodNice = null;
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
                 switch (a) {
@@ -85,6 +90,7 @@ public final class Bench {
                     case "--db-owner-user" -> ownerUser = value(args, ++i, a);
                     case "--db-owner-password" -> ownerPassword = value(args, ++i, a);
                     case "--only" -> only = List.of(value(args, ++i, a).split(","));
+                    case "--flood-nice" -> floodNice = niceness(value(args, ++i, a));
                     case "--access-context" -> context = switch (value(args, ++i, a)) {
                         case "auto" -> null;
                         case "on" -> Boolean.TRUE;
@@ -97,7 +103,15 @@ public final class Bench {
             if (url == null && (user != null || password != null || ownerUser != null || ownerPassword != null)) {
                 throw new IllegalArgumentException("--db-user, --db-password, --db-owner-user and --db-owner-password need --db");
             }
-            return new Options(quick, url, user, password, ownerUser, ownerPassword, gc || !quick, only, context, help);
+            return new Options(quick, url, user, password, ownerUser, ownerPassword, gc || !quick, only, context, floodNice,
+                    help);
+        }
+
+        private static int niceness(String value) {
+            if (!value.matches("1?[0-9]")) {
+                throw new IllegalArgumentException("--flood-nice takes a whole number from 0 to 19, got '" + value + "'");
+            }
+            return Integer.parseInt(value);
         }
 
         private static String value(List<String> args, int i, String option) {
@@ -135,8 +149,9 @@ public final class Bench {
             out.print(USAGE);
             return 0;
         }
+        LoginFlood.Params flood = o.quick() ? LoginFlood.Params.quick() : LoginFlood.Params.full();
         run(o, o.quick() ? Plan.quick() : Plan.full(), o.quick() ? JmhSuite.JmhPlan.quick() : JmhSuite.JmhPlan.full(),
-                o.quick() ? LoginFlood.Params.quick() : LoginFlood.Params.full(), System.getenv(), out, err);
+                o.floodNice() == null ? flood : flood.withNice(o.floodNice()), System.getenv(), out, err);
         return 0;
     }
 

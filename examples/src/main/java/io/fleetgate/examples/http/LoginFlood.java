@@ -17,8 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@code login-flood} benchmark: how much a flood of logins slows a normal authenticated
@@ -26,14 +24,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * (so that every login reaches the PIN-hashing lane) and the per-name and per-source lock limits at
  * their largest (a botnet with many addresses and names), enrols users with the given PBKDF2
  * iterations, and times one client's active-session poll ({@code GET /v1/exclusive/active}) in
- * rounds that alternate idle, flood, flood, idle, …; during a flood round {@code clients} threads
- * keep sending logins (right PINs, wrong PINs of enrolled names, wrong PINs of unknown names) and
- * retry at once whatever the answer. Not thread-safe; stateless between runs.
+ * rounds that alternate idle, flood, flood, idle, …; during a flood round the attacker
+ * ({@link LoginFloodClient}, a process of its own) keeps {@code clients} logins in flight (right
+ * PINs, wrong PINs of enrolled names, wrong PINs of unknown names), retrying at once whatever the
+ * answer.
+ *
+ * <p><b>Where the attacker runs.</b> A real flood comes from other machines: its own CPU is not
+ * the host's. On one machine the attacker's HTTP client costs more CPU than the host spends
+ * refusing it, so at equal priority the probe measures how the kernel shares two cores between
+ * the host and the attacker rather than what the host does. By default the attacker therefore
+ * runs at the lowest priority ({@code nice 19}): it still keeps every client's login in flight and
+ * the hashing lane full, but takes only CPU the host leaves. {@code --flood-nice 0} runs it at the
+ * host's priority. Not thread-safe; stateless between runs.
  */
 public final class LoginFlood {
-    private static final String PIN = "482193";
-    private static final String WRONG_PIN = "000000";
-    private static final int FLOOD_USERS = 4;
+    private static final String PIN = LoginFloodClient.PIN;
 
     /**
      * How the flood is measured.
@@ -43,28 +48,41 @@ public final class LoginFlood {
      * @param roundSeconds    how long a round times probes
      * @param clients         concurrent flood clients
      * @param hashIterations  PBKDF2 iterations of the enrolled PINs (the production default: 600,000)
+     * @param nice            the attacker process's niceness, 0 (the host's priority) to 19 (the lowest)
      */
-    public record Params(int warmupPairs, int measuredPairs, double roundSeconds, int clients, int hashIterations) {
-        /** @throws IllegalArgumentException without a measured pair or a client */
+    public record Params(int warmupPairs, int measuredPairs, double roundSeconds, int clients, int hashIterations,
+                         int nice) {
+        /** @throws IllegalArgumentException without a measured pair or a client, or for a niceness out of range */
         public Params {
             if (measuredPairs < 1 || clients < 1 || warmupPairs < 0) {
                 throw new IllegalArgumentException("need a measured pair and a client");
             }
+            if (nice < 0 || nice > 19) {
+                throw new IllegalArgumentException("--flood-nice must be between 0 and 19, got " + nice);
+            }
         }
 
-        /** {@return the full run: 1 warm-up pair, 4 measured pairs of 3 s rounds, 120 clients, 600,000 iterations} */
+        /** {@return the full run: 1 warm-up pair, 4 measured pairs of 3 s rounds, 120 clients, 600,000 iterations, nice 19} */
         public static Params full() {
-            return new Params(1, 4, 3.0, 120, 600_000);
+            return new Params(1, 4, 3.0, 120, 600_000, 19);
         }
 
-        /** {@return {@code --quick}: 1 warm-up pair, 3 measured pairs of 1.5 s rounds, 100 clients, 600,000 iterations} */
+        /** {@return {@code --quick}: 1 warm-up pair, 3 measured pairs of 1.5 s rounds, 100 clients, 600,000 iterations, nice 19} */
         public static Params quick() {
-            return new Params(1, 3, 1.5, 100, 600_000);
+            return new Params(1, 3, 1.5, 100, 600_000, 19);
         }
 
         /** {@return tiny sizes, for tests of the harness (numbers meaningless)} */
         public static Params tiny() {
-            return new Params(0, 1, 0.2, 4, 1_000);
+            return new Params(0, 1, 0.2, 4, 1_000, 19);
+        }
+
+        /**
+         * @param value the attacker's niceness
+         * @return these sizes with it
+         */
+        public Params withNice(int value) {
+            return new Params(warmupPairs, measuredPairs, roundSeconds, clients, hashIterations, value);
         }
     }
 
@@ -80,7 +98,7 @@ public final class LoginFlood {
      * @param log    where progress goes
      * @return {@code RESULT login-flood sqlite <clients> idle_median_ms=… idle_p95_ms=…
      *         flood_median_ms=… flood_p95_ms=… ratio=… logins_200=… logins_401=…
-     *         logins_429_busy=… logins_other=… hash_concurrency=… hash_queue=…}
+     *         logins_429_busy=… logins_429_locked=… logins_other=… hash_concurrency=… hash_queue=… flood_nice=…}
      * @throws Exception if the host cannot start or a probe is not answered 200
      */
     public static String run(Params params, Map<String, String> env, PrintStream log) throws Exception {
@@ -112,8 +130,9 @@ public final class LoginFlood {
         Path fixtures = dir.resolve("fixtures.json");
         StringBuilder users = new StringBuilder("{\"id\": \"d_probe\", \"username\": \"probe\", \"pin\": \"" + PIN
                 + "\", \"role\": \"DRIVER\", \"workspace_id\": \"ws_1\"}");
-        for (int i = 0; i < FLOOD_USERS; i++) {
-            users.append(", {\"id\": \"u_").append(i).append("\", \"username\": \"flood").append(i)
+        for (int i = 0; i < LoginFloodClient.BENCH_USERS.size(); i++) {
+            users.append(", {\"id\": \"u_").append(i).append("\", \"username\": \"")
+                    .append(LoginFloodClient.BENCH_USERS.get(i))
                     .append("\", \"pin\": \"").append(PIN).append("\", \"role\": \"MEMBER\", \"workspace_id\": \"ws_1\"}");
         }
         Files.writeString(fixtures, "{\"workspaces\": [{\"id\": \"ws_1\", \"name\": \"Flood\"}], \"users\": ["
@@ -121,14 +140,14 @@ public final class LoginFlood {
         HttpLimits limits = HttpLimits.from(Map.of(HttpLimits.RATE_LIMIT_PER_S, "0"));
         ServeOptions options = new ServeOptions(0, "jdbc:sqlite:" + dir.resolve("flood.db"), null, null, fixtures)
                 .withLimits(limits);
-        log.printf(Locale.ROOT, "  login-flood: starting the host (%d PBKDF2 iterations, %s=%d, %s=%d, rate limit off)%n",
-                params.hashIterations(), FleetgateSettings.LOGIN_HASH_CONCURRENCY, settings.loginHashConcurrency(),
-                FleetgateSettings.LOGIN_HASH_QUEUE, settings.loginHashQueue());
+        log.printf(Locale.ROOT, "  login-flood: starting the host (%d PBKDF2 iterations, %s=%d, %s=%d, rate limit off;"
+                        + " the attacker at nice %d)%n", params.hashIterations(), FleetgateSettings.LOGIN_HASH_CONCURRENCY, settings.loginHashConcurrency(),
+                FleetgateSettings.LOGIN_HASH_QUEUE, settings.loginHashQueue(), params.nice());
         try (HttpHost host = HttpHost.start(options, settings, Clock.systemUTC())) {
             String base = "http://127.0.0.1:" + host.port();
             HttpClient probeClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(10)).build();
-            HttpResponse<String> login = probeClient.send(login(base, "probe", PIN, "probe-phone"),
+            HttpResponse<String> login = probeClient.send(LoginFloodClient.login(base, "probe", PIN, "probe-phone"),
                     HttpResponse.BodyHandlers.ofString());
             if (login.statusCode() != 200) {
                 throw new IllegalStateException("the probe's login got " + login.statusCode() + ": " + login.body());
@@ -137,7 +156,7 @@ public final class LoginFlood {
                     .get("token").asText();
             HttpRequest poll = HttpRequest.newBuilder(URI.create(base + "/v1/exclusive/active"))
                     .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).GET().build();
-            try (Flood flood = new Flood(base, params.clients())) {
+            try (Flood flood = new Flood(base, params.clients(), params.nice())) {
                 List<Double> idle = new ArrayList<>();
                 List<Double> flooded = new ArrayList<>();
                 int pairs = params.warmupPairs() + params.measuredPairs();
@@ -165,10 +184,10 @@ public final class LoginFlood {
                 double floodMedian = percentile(flooded, 50);
                 return String.format(Locale.ROOT, "RESULT login-flood sqlite %d idle_median_ms=%.3f idle_p95_ms=%.3f"
                                 + " flood_median_ms=%.3f flood_p95_ms=%.3f ratio=%.3f logins_200=%d logins_401=%d"
-                                + " logins_429_busy=%d logins_other=%d hash_concurrency=%d hash_queue=%d",
+                                + " logins_429_busy=%d logins_429_locked=%d logins_other=%d hash_concurrency=%d hash_queue=%d flood_nice=%d",
                         params.clients(), idleMedian, percentile(idle, 95), floodMedian, percentile(flooded, 95),
-                        floodMedian / idleMedian, flood.ok.get(), flood.wrong.get(), flood.busy.get(),
-                        flood.other.get(), settings.loginHashConcurrency(), settings.loginHashQueue());
+                        floodMedian / idleMedian, flood.ok, flood.wrong, flood.busy, flood.locked, flood.other,
+                        settings.loginHashConcurrency(), settings.loginHashQueue(), params.nice());
             }
         }
     }
@@ -189,14 +208,6 @@ public final class LoginFlood {
         return samples;
     }
 
-    private static HttpRequest login(String base, String username, String pin, String device) {
-        return HttpRequest.newBuilder(URI.create(base + "/v1/auth/login")).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\": \"" + username + "\", \"pin\": \"" + pin
-                        + "\", \"device_id\": \"" + device + "\"}"))
-                .build();
-    }
-
     /**
      * @param samples values, not empty
      * @param p       0 to 100
@@ -211,103 +222,73 @@ public final class LoginFlood {
         return sorted.get(lo) + (sorted.get(hi) - sorted.get(lo)) * (rank - lo);
     }
 
-    /** The flood clients: threads that send logins while on, counting the answers. */
+    /**
+     * The attacker's process ({@link LoginFloodClient}), started at the given niceness, driven
+     * over its standard input and output.
+     */
     private static final class Flood implements AutoCloseable {
-        final AtomicLong ok = new AtomicLong();
-        final AtomicLong wrong = new AtomicLong();
-        final AtomicLong busy = new AtomicLong();
-        final AtomicLong other = new AtomicLong();
-        private final AtomicInteger inFlight = new AtomicInteger();
-        private final Object lock = new Object();
-        private final List<Thread> threads = new ArrayList<>();
-        private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
-        private boolean on;
-        private boolean closed;
+        long ok;
+        long wrong;
+        long busy;
+        long locked;
+        long other;
+        private final Process process;
+        private final PrintStream commands;
+        private final java.io.BufferedReader answers;
 
-        Flood(String base, int clients) {
-            for (int c = 0; c < clients; c++) {
-                int id = c;
-                Thread t = new Thread(() -> loop(base, id), "login-flood-" + c);
-                t.setDaemon(true);
-                threads.add(t);
-                t.start();
+        Flood(String base, int clients, int nice) throws java.io.IOException {
+            List<String> command = new ArrayList<>();
+            if (nice > 0) {
+                command.addAll(List.of("nice", "-n", Integer.toString(nice)));
+            }
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-cp", codeSource(), LoginFloodClient.class.getName(), base, Integer.toString(clients)));
+            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            commands = new PrintStream(process.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
+            answers = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        private static String codeSource() {
+            try {
+                return Path.of(LoginFloodClient.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                        .toString();
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException("cannot locate the flood client's classes", e);
             }
         }
 
-        private void loop(String base, int id) {
-            for (long k = 0; ; k++) {
-                synchronized (lock) {
-                    while (!on && !closed) {
-                        try {
-                            lock.wait();
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                    if (closed) {
-                        return;
-                    }
-                    inFlight.incrementAndGet();
-                }
-                try {
-                    String user = "flood" + ((id + k) % FLOOD_USERS);
-                    HttpRequest request = switch ((int) (k % 4)) {
-                        case 0 -> login(base, user, PIN, "flood-device-" + user);
-                        case 1 -> login(base, user, WRONG_PIN, "flood-device-" + user);
-                        default -> login(base, "nobody-" + id + "-" + k, WRONG_PIN, "flood-device-" + id);
-                    };
-                    HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        ok.incrementAndGet();
-                    } else if (r.statusCode() == 401) {
-                        wrong.incrementAndGet();
-                    } else if (r.statusCode() == 429 && r.body().contains("\"login_busy\"")) {
-                        busy.incrementAndGet();
-                    } else {
-                        other.incrementAndGet();
-                    }
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    other.incrementAndGet();
-                } finally {
-                    inFlight.decrementAndGet();
-                }
-            }
+        /** Lets the clients send; returns once half of them have a login in flight. */
+        void start() throws java.io.IOException {
+            ask("on");
         }
 
-        /** Lets the clients send, and waits until all of them have a login in flight or answered. */
-        void start() throws InterruptedException {
-            synchronized (lock) {
-                on = true;
-                lock.notifyAll();
-            }
-            long settle = System.nanoTime() + 2_000_000_000L;
-            while (inFlight.get() < threads.size() / 2 && System.nanoTime() < settle) {
-                Thread.sleep(5);
-            }
+        /** Stops the clients, waits until no login is in flight, and takes the counts. */
+        void stopAndDrain() throws java.io.IOException {
+            String[] counts = ask("off").split(" ");
+            ok = Long.parseLong(counts[1]);
+            wrong = Long.parseLong(counts[2]);
+            busy = Long.parseLong(counts[3]);
+            locked = Long.parseLong(counts[4]);
+            other = Long.parseLong(counts[5]);
         }
 
-        /** Stops the clients and waits until no login is in flight. */
-        void stopAndDrain() throws InterruptedException {
-            synchronized (lock) {
-                on = false;
+        private String ask(String command) throws java.io.IOException {
+            commands.println(command);
+            String answer = answers.readLine();
+            if (answer == null || !answer.startsWith(command)) {
+                throw new IllegalStateException("the flood client answered '" + answer + "' to " + command
+                        + (answer == null ? " (it exited)" : ""));
             }
-            while (inFlight.get() > 0) {
-                Thread.sleep(5);
-            }
+            return answer;
         }
 
         @Override
         public void close() throws InterruptedException {
-            synchronized (lock) {
-                on = false;
-                closed = true;
-                lock.notifyAll();
-            }
-            for (Thread t : threads) {
-                t.join(60_000);
+            commands.println("quit");
+            commands.close();
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
             }
         }
     }

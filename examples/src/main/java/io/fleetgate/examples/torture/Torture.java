@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *                 [--expect-outage] [--terminate]
  * torture slow-client --base URL [--size N] [--seconds S]   N slow connections (default 300) for S s
  *                                                           (default 40) while normal requests are timed
+ * torture login-flood --base URL [--size N] [--seconds S]   N logins in flight (default 120) for S s
+ *                                                           (default 30) while normal requests are timed
  * </pre>
  *
  * <p>Every step but {@code load} prints one line
@@ -59,6 +61,7 @@ public final class Torture {
               outage   --name NAME --base URL --db JDBC_URL [--seconds S] [--min-ops N] [--faults TEXT]
                        [--expect-outage] [--terminate]
               slow-client --base URL [--size N] [--seconds S]
+              login-flood --base URL [--size N] [--seconds S]
               every step with --db also takes --db-user U --db-password P
             """;
     /** What {@code outage} prints once its drivers are logged in and the load begins: the script's cue. */
@@ -107,6 +110,8 @@ public final class Torture {
                 case "verify" -> verify(client, db(o), o);
                 case "slow-client" -> SlowClients.run(client, o.get("--base"), size(o, 300),
                         Integer.parseInt(o.getOrDefault("--seconds", "40")));
+                case "login-flood" -> LoginFloods.run(client, o.get("--base"), size(o, 120),
+                        Integer.parseInt(o.getOrDefault("--seconds", "30")));
                 default -> outage(client, db(o), o, out);
             };
             if (outcome == null) {
@@ -122,7 +127,7 @@ public final class Torture {
 
     static Map<String, String> parse(List<String> args) {
         if (args.isEmpty() || !List.of("race-activate", "race-login", "race-events", "load", "verify", "outage",
-                        "slow-client")
+                        "slow-client", "login-flood")
                 .contains(args.get(0))) {
             throw new IllegalArgumentException(args.isEmpty() ? "no step given" : "unknown step " + args.get(0));
         }
@@ -138,7 +143,7 @@ public final class Torture {
             }
         }
         List<String> needed = new ArrayList<>(List.of("--base"));
-        if (!List.of("load", "slow-client").contains(args.get(0))) {
+        if (!List.of("load", "slow-client", "login-flood").contains(args.get(0))) {
             needed.add("--db");
         }
         if (List.of("load", "verify").contains(args.get(0))) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The harness itself, on SQLite with tiny sizes: that it runs every database benchmark on both
@@ -49,7 +50,7 @@ class BenchTest {
     static final Pattern FLOOD_RESULT = Pattern.compile("^RESULT login-flood sqlite 4 idle_median_ms=[0-9]+\\.[0-9]{3}"
             + " idle_p95_ms=[0-9]+\\.[0-9]{3} flood_median_ms=[0-9]+\\.[0-9]{3} flood_p95_ms=[0-9]+\\.[0-9]{3}"
             + " ratio=[0-9]+\\.[0-9]{3} logins_200=([0-9]+) logins_401=([0-9]+) logins_429_busy=([0-9]+)"
-            + " logins_other=0 hash_concurrency=1 hash_queue=0$");
+            + " logins_429_locked=0 logins_other=0 hash_concurrency=1 hash_queue=0 flood_nice=([0-9]+)$");
 
     @Test
     void runWhenLoginFloodThenOneResultLineWithMediansAndEveryLoginAnswered() throws Exception {
@@ -66,6 +67,17 @@ class BenchTest {
         assertThat(m.matches()).as(results.get(0)).isTrue();
         long answered = Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)) + Long.parseLong(m.group(3));
         assertThat(answered).as("flood logins answered 200, 401 or 429 login_busy").isGreaterThanOrEqualTo(2);
+        assertThat(m.group(4)).as("the attacker's niceness").isEqualTo("19");
+    }
+
+    @Test
+    void parseWhenFloodNiceThenKeptAndOutOfRangeRefused() {
+        assertThat(Bench.Options.parse(List.of("--flood-nice", "0")).floodNice()).isZero();
+        assertThat(Bench.Options.parse(List.of()).floodNice()).isNull();
+        for (String bad : List.of("20", "-1", "x", "")) {
+            assertThatThrownBy(() -> Bench.Options.parse(List.of("--flood-nice", bad)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--flood-nice");
+        }
     }
 
     @Test

@@ -110,4 +110,19 @@ class PostgresTortureTest {
         assertThat(verify.scenario()).startsWith("SCENARIO crash-test ok load=tiny faults=restart violations=0 ");
         assertThat(verify.status()).isZero();
     }
+
+    @Test
+    void loginFloodWhenTheHashingLaneIsSmallThenBusyRefusalsAndEveryNormalRequestServed() throws Exception {
+        java.util.Map<String, String> env = new java.util.HashMap<>(ENV);
+        env.putAll(java.util.Map.of("LOGIN_HASH_CONCURRENCY", "1", "LOGIN_HASH_QUEUE", "0"));
+        TortureTest.Step s;
+        try (RunningHost a = RunningHost.start(db(), TestPostgres.runtimeUser(), TestPostgres.runtimePassword(), user(),
+                password(), FIXTURES, env)) {
+            s = step(List.of("login-flood", "--base", a.baseUrl(), "--size", "8", "--seconds", "1"));
+        }
+
+        assertThat(s.scenario()).startsWith("SCENARIO login-flood ok load=8-logins-in-flight/1s faults=none violations=0 ")
+                .containsPattern(" logins_429_busy=[1-9][0-9]*");
+        assertThat(s.status()).isZero();
+    }
 }

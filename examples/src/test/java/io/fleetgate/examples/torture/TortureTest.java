@@ -29,7 +29,7 @@ class TortureTest {
     static final Map<String, String> ENV = Map.of("PIN_HASH_ITERATIONS", "1000",
             "FLEETGATE_SIGNING_SECRET", "dG9ydHVyZS10ZXN0LXNlY3JldC1vZi0zMi1ieXRlcy4uLi4=",
             "LOGIN_MAX_ATTEMPTS", "100", "LOGIN_SOURCE_MAX_ATTEMPTS", "10000", "LOGIN_HASH_CONCURRENCY", "16",
-            "LOGIN_HASH_QUEUE", "1000");
+            "LOGIN_HASH_QUEUE", "1000", "HTTP_RATE_LIMIT_PER_S", "0");
     static final Path FIXTURES = Path.of("fixtures/torture.json");
 
     @TempDir
@@ -195,6 +195,31 @@ class TortureTest {
         assertThat(violations).containsExactlyInAnyOrder(
                 "driver d_1 has more than one ACTIVE exclusive session",
                 "batch b_2 is COMPLETED v0 but its log replays to INACTIVE v0");
+    }
+
+    private Step loginFlood(Map<String, String> lane) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(ENV);
+        env.putAll(lane);
+        try (RunningHost a = RunningHost.start(db(), null, null, FIXTURES, env)) {
+            return step(List.of("login-flood", "--base", a.baseUrl(), "--size", "8", "--seconds", "1"));
+        }
+    }
+
+    @Test
+    void loginFloodWhenTheHashingLaneIsSmallThenBusyRefusalsAndEveryNormalRequestServed() throws Exception {
+        Step s = loginFlood(Map.of("LOGIN_HASH_CONCURRENCY", "1", "LOGIN_HASH_QUEUE", "0"));
+
+        assertThat(s.scenario()).startsWith("SCENARIO login-flood ok load=8-logins-in-flight/1s faults=none violations=0 ")
+                .containsPattern(" logins_429_busy=[1-9][0-9]*");
+        assertThat(s.status()).isZero();
+    }
+
+    @Test
+    void loginFloodWhenTheLaneNeverFillsThenViolation() throws Exception {
+        Step s = loginFlood(Map.of());
+
+        assertThat(s.scenario()).startsWith("SCENARIO login-flood VIOLATION ").contains(" logins_429_busy=0");
+        assertThat(s.status()).isEqualTo(1);
     }
 
     @Test
