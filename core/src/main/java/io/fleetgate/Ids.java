@@ -1,5 +1,8 @@
 package io.fleetgate;
 
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
+
 /**
  * Validation of the opaque text ids hosts choose: 1 to 64 characters, not blank, no control
  * characters, no unpaired surrogates (text a database cannot store as it was given, so two

@@ -1,5 +1,8 @@
 package io.fleetgate;
 
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
+
 import java.util.Objects;
 
 /**

@@ -1,9 +1,9 @@
 package io.fleetgate;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import io.fleetgate.testkit.TestFleetgates;
 
 import io.fleetgate.access.Workspace;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.execution.CreateBatchRequest;
 import io.fleetgate.execution.DriverEventRequest;
 import io.fleetgate.execution.DriverEventType;
@@ -12,12 +12,15 @@ import io.fleetgate.execution.EventOutcome;
 import io.fleetgate.execution.Stop;
 import io.fleetgate.internal.Cursor;
 import io.fleetgate.internal.Json;
-import io.fleetgate.memory.InMemoryStore;
 import io.fleetgate.session.CredentialService;
 import io.fleetgate.session.EnrolRequest;
-import io.fleetgate.session.PinHasher;
-import io.fleetgate.testing.RandomInputs;
-import io.fleetgate.testing.TestClock;
+import io.fleetgate.internal.PinHasher;
+import io.fleetgate.testing.InMemoryStore;
+import io.fleetgate.testkit.RandomInputs;
+import io.fleetgate.testkit.TestClock;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -28,8 +31,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.LongStream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Seeded property tests of every place core parses host- or device-supplied text: ids, usernames,
@@ -89,8 +93,7 @@ class InputPropertyTest {
     @MethodSource("seeds")
     void enrolWhenRandomUsernamesThenDocumentedRuleElseInvalidRequest(long seed) {
         Random r = new Random(seed);
-        CredentialService credentials = CredentialService.builder().store(new InMemoryStore())
-                .clock(TestClock.standard()).pinHasher(PinHasher.forTestsOnlyWeak()).build();
+        CredentialService credentials = TestFleetgates.on(new InMemoryStore(), TestClock.standard(), FleetgateSettings.defaults(), PinHasher.forTestsOnlyWeak()).credentials();
         for (int i = 0; i < CASES / 3; i++) {
             String username = RandomInputs.string(r);
             String c = "seed " + seed + " case " + i + ": " + RandomInputs.show(username);
@@ -230,7 +233,7 @@ class InputPropertyTest {
         TestClock clock = TestClock.standard();
         InMemoryStore store = new InMemoryStore();
         store.workspaces().upsertWorkspace(new Workspace("ws_1", "North depot"));
-        DriverExecutionService service = DriverExecutionService.builder().store(store).clock(clock).build();
+        DriverExecutionService service = TestFleetgates.on(store, clock, FleetgateSettings.defaults()).execution();
         service.createBatch(Principal.system(), new CreateBatchRequest("b_1", "ws_1", "d_ana",
                 List.of(Stop.of(30.27, -97.74, 100)), Map.of()));
         Principal ana = Principal.driver("d_ana");
@@ -274,7 +277,7 @@ class InputPropertyTest {
                 }
             }
         }
-        long kept = store.execution().findQuarantined("b_1").size();
+        long kept = store.reviews().findQuarantined("b_1").size();
         assertThat(kept).as("seed %d: refusals naming b_1 are quarantined", seed).isPositive().isLessThanOrEqualTo(refused);
     }
 }

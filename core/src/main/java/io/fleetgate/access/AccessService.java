@@ -1,11 +1,12 @@
 package io.fleetgate.access;
 
-import io.fleetgate.internal.LogValues;
-import io.fleetgate.internal.AccessContext;
-import io.fleetgate.FleetgateException;
-import io.fleetgate.FleetgateStore;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
+import io.fleetgate.error.FleetgateException;
+import io.fleetgate.internal.AccessContext;
+import io.fleetgate.internal.Context;
+import io.fleetgate.internal.LogValues;
+import io.fleetgate.spi.WorkspaceDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +27,12 @@ public final class AccessService {
     private final WorkspaceDirectory directory;
 
     /**
-     * Creates the service on a store.
+     * Made by {@link io.fleetgate.Fleetgate}, which hosts build; not for hosts to call.
      *
-     * @param store where workspaces and memberships live
+     * @param context what the services of one {@code Fleetgate} share
      */
-    public AccessService(FleetgateStore store) {
-        this.directory = Objects.requireNonNull(store, "store").workspaces();
+    public AccessService(Context context) {
+        this.directory = context.store().workspaces();
     }
 
     /**

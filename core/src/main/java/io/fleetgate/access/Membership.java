@@ -1,7 +1,7 @@
 package io.fleetgate.access;
 
-import io.fleetgate.FleetgateException;
 import io.fleetgate.Ids;
+import io.fleetgate.error.FleetgateException;
 
 /**
  * A user's role in one workspace; a user may belong to several. Immutable.

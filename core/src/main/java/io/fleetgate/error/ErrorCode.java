@@ -1,4 +1,4 @@
-package io.fleetgate;
+package io.fleetgate.error;
 
 /**
  * Every reason fleetgate refuses a call, as a stable machine-readable code.

@@ -1,4 +1,4 @@
-package io.fleetgate;
+package io.fleetgate.error;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -6,52 +6,53 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The one unchecked exception fleetgate throws for a refusal or a failure it can name.
+ * The root of every refusal or failure fleetgate names: one subtype per {@link ErrorCode}, each
+ * carrying its context as typed accessors (the distance and the radius, the existing session, the
+ * status and the event refused…).
  *
- * <p>It carries an {@link ErrorCode} and a map of details (snake_case keys, values that are
- * strings, numbers, booleans or library value types) that a host may show the caller, for example
- * {@code distance_m} and {@code radius_m} for {@link ErrorCode#OUTSIDE_RADIUS}. Subclasses exist
- * where a caller wants typed access to the context. Instances are immutable and thread-safe.
+ * <p>The family is sealed, so a host handles it exhaustively: on Java 17 with a {@code switch}
+ * expression over {@link #code()} (the compiler insists on every code), casting to the subtype the
+ * case names; on Java 21 and later with a pattern {@code switch} over the subtypes themselves.
+ * {@link #details()} gives the same facts as a map with snake_case keys, for hosts that answer in
+ * JSON.
+ *
+ * <pre>{@code
+ * int status = switch (e.code()) {
+ *     case OUTSIDE_RADIUS -> { OutsideRadiusException o = (OutsideRadiusException) e; … yield 403; }
+ *     …
+ * };
+ * }</pre>
+ *
+ * <p>Instances are immutable and thread-safe.
  */
-public class FleetgateException extends RuntimeException {
+public abstract sealed class FleetgateException extends RuntimeException
+        permits InvalidRequestException, UnauthenticatedException, ForbiddenException, NotFoundException,
+        AccuracyTooLowException, OutsideRadiusException, ActiveSessionExistsException, NotActiveException,
+        InvalidTransitionException, SessionBlockedException, TooManyAttemptsException, BadSignatureException,
+        EventIdConflictException, StoreUnavailableException {
     private static final long serialVersionUID = 1L;
 
     /** The refusal's code. */
-
     private final ErrorCode code;
     private final transient Map<String, Object> details;
 
-    /**
-     * Creates an exception with no details.
-     *
-     * @param code    the refusal's code
-     * @param message a human sentence
-     */
-    public FleetgateException(ErrorCode code, String message) {
-        this(code, message, Map.of(), null);
-    }
-
-    /**
-     * Creates an exception.
-     *
-     * @param code    the refusal's code
-     * @param message a human sentence
-     * @param details extra facts for the caller (copied; iteration order kept)
-     * @param cause   the underlying failure, or {@code null}
-     */
-    public FleetgateException(ErrorCode code, String message, Map<String, ?> details, Throwable cause) {
+    FleetgateException(ErrorCode code, String message, Map<String, ?> details, Throwable cause) {
         super(message, cause);
         this.code = Objects.requireNonNull(code, "code");
         this.details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
-    /** {@return the refusal's code} */
-    public ErrorCode code() {
+    /** {@return the refusal's code; each subtype has exactly one} */
+    public final ErrorCode code() {
         return code;
     }
 
-    /** {@return extra facts for the caller, in a stable order; never {@code null}} */
-    public Map<String, Object> details() {
+    /**
+     * {@return the typed accessors' facts as a map with snake_case keys, in a stable order, for
+     * hosts that answer in JSON; values are strings, numbers, booleans, lists of strings or library
+     * value types; never {@code null}}
+     */
+    public final Map<String, Object> details() {
         return details;
     }
 
@@ -60,11 +61,10 @@ public class FleetgateException extends RuntimeException {
      *
      * @param field   the request field, snake_case as a host would show it
      * @param problem what is wrong, e.g. "must not be blank"
-     * @return the exception, with detail {@code field}
+     * @return the exception
      */
-    public static FleetgateException invalid(String field, String problem) {
-        return new FleetgateException(ErrorCode.INVALID_REQUEST, field + " " + problem,
-                Map.of("field", field), null);
+    public static InvalidRequestException invalid(String field, String problem) {
+        return new InvalidRequestException(field, problem);
     }
 
     /**
@@ -74,8 +74,8 @@ public class FleetgateException extends RuntimeException {
      * @param id   the id the caller gave
      * @return the exception
      */
-    public static FleetgateException notFound(String what, String id) {
-        return new FleetgateException(ErrorCode.NOT_FOUND, what + " " + id + " not found");
+    public static NotFoundException notFound(String what, String id) {
+        return new NotFoundException(what, id);
     }
 
     /**
@@ -84,7 +84,7 @@ public class FleetgateException extends RuntimeException {
      * @param message a human sentence
      * @return the exception
      */
-    public static FleetgateException forbidden(String message) {
-        return new FleetgateException(ErrorCode.FORBIDDEN, message);
+    public static ForbiddenException forbidden(String message) {
+        return new ForbiddenException(message);
     }
 }

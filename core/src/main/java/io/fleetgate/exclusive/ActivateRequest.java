@@ -9,7 +9,7 @@ package io.fleetgate.exclusive;
  * @param chargerId       the charger the driver is at; required
  * @param lat             reported latitude, degrees
  * @param lng             reported longitude, degrees
- * @param accuracyM       reported GPS accuracy in metres, or {@code null} if the device gave none
+ * @param accuracyMeters       reported GPS accuracy in metres, or {@code null} if the device gave none
  * @param intentSessionId the host's intent session, or {@code null}
  */
 public record ActivateRequest(
@@ -18,7 +18,7 @@ public record ActivateRequest(
         String chargerId,
         double lat,
         double lng,
-        Double accuracyM,
+        Double accuracyMeters,
         String intentSessionId) {
 
     /**

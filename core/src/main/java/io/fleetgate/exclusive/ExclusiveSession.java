@@ -22,8 +22,8 @@ import java.time.Instant;
  * @param updatedAt                    when the row last changed
  * @param activationLat                latitude reported at activation
  * @param activationLng                longitude reported at activation
- * @param activationAccuracyM          accuracy reported at activation, or {@code null}
- * @param activationDistanceToChargerM computed distance to the charger at activation, metres
+ * @param activationAccuracyMeters          accuracy reported at activation, or {@code null}
+ * @param activationDistanceToChargerMeters computed distance to the charger at activation, metres
  */
 public record ExclusiveSession(
         String id,
@@ -41,8 +41,8 @@ public record ExclusiveSession(
         Instant updatedAt,
         double activationLat,
         double activationLng,
-        Double activationAccuracyM,
-        double activationDistanceToChargerM) {
+        Double activationAccuracyMeters,
+        double activationDistanceToChargerMeters) {
 
     /**
      * {@return seconds left before {@code expires_at}, rounded up (so 1 until the last instant), 0 once
@@ -77,7 +77,7 @@ public record ExclusiveSession(
         return new ExclusiveSession(id, driverId, merchantId, merchantPlaceId, chargerId, chargerPlaceId,
                 intentSessionId, newStatus, activatedAt, expiresAt,
                 newStatus == ExclusiveSessionStatus.COMPLETED ? now : completedAt,
-                createdAt, now, activationLat, activationLng, activationAccuracyM,
-                activationDistanceToChargerM);
+                createdAt, now, activationLat, activationLng, activationAccuracyMeters,
+                activationDistanceToChargerMeters);
     }
 }

@@ -1,23 +1,29 @@
 package io.fleetgate.exclusive;
 
-import io.fleetgate.internal.LogValues;
-import io.fleetgate.internal.AccessContext;
-import io.fleetgate.FleetgateException;
-import io.fleetgate.FleetgateSettings;
-import io.fleetgate.FleetgateStore;
+import io.fleetgate.ExclusiveSettings;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
+import io.fleetgate.error.AccuracyTooLowException;
+import io.fleetgate.error.ActiveSessionExistsException;
+import io.fleetgate.error.FleetgateException;
+import io.fleetgate.error.NotActiveException;
+import io.fleetgate.error.OutsideRadiusException;
 import io.fleetgate.geo.Coordinate;
 import io.fleetgate.geo.Geo;
 import io.fleetgate.geo.Geofence;
 import io.fleetgate.geo.GeofenceCheck;
+import io.fleetgate.internal.AccessContext;
+import io.fleetgate.internal.Context;
+import io.fleetgate.internal.LogValues;
+import io.fleetgate.spi.ActivationOutcome;
+import io.fleetgate.spi.ExclusiveSessionRepository;
+import io.fleetgate.spi.FinishOutcome;
+import io.fleetgate.spi.PlaceDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,19 +53,60 @@ public final class ExclusiveSessionService {
 
     private final PlaceDirectory places;
     private final ExclusiveSessionRepository sessions;
-    private final Clock clock;
-    private final FleetgateSettings settings;
+    private final Context context;
+    private final ExclusiveSettings settings;
 
-    private ExclusiveSessionService(Builder b) {
-        this.places = b.store.places();
-        this.sessions = b.store.exclusiveSessions();
-        this.clock = b.clock;
-        this.settings = b.settings;
+    /**
+     * Made by {@link io.fleetgate.Fleetgate}, which hosts build; not for hosts to call.
+     *
+     * @param context what the services of one {@code Fleetgate} share
+     */
+    public ExclusiveSessionService(Context context) {
+        this.places = context.store().places();
+        this.sessions = context.store().exclusiveSessions();
+        this.context = context;
+        this.settings = context.settings().exclusive();
     }
 
-    /** {@return a builder; {@code store} is required, the clock defaults to UTC system time} */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * Creates or updates a charger, the reference data activation checks the distance to.
+     *
+     * @param principal the system (reference data comes from the host's own catalogue)
+     * @param charger   the charger
+     * @throws io.fleetgate.error.ForbiddenException for anyone but the system
+     * @throws io.fleetgate.error.InvalidRequestException if its place id belongs to another charger
+     */
+    public void upsertCharger(Principal principal, Charger charger) {
+        requireSystem(principal, "manages chargers");
+        places.upsertCharger(Objects.requireNonNull(charger, "charger"));
+    }
+
+    /**
+     * Creates or updates a merchant, the place an exclusive session is for.
+     *
+     * @param principal the system (reference data comes from the host's own catalogue)
+     * @param merchant  the merchant
+     * @throws io.fleetgate.error.ForbiddenException for anyone but the system
+     * @throws io.fleetgate.error.InvalidRequestException if its place id belongs to another merchant
+     */
+    public void upsertMerchant(Principal principal, Merchant merchant) {
+        requireSystem(principal, "manages merchants");
+        places.upsertMerchant(Objects.requireNonNull(merchant, "merchant"));
+    }
+
+    /**
+     * {@return the merchant, if known} Reference data: any principal may read it.
+     *
+     * @param merchantId a merchant id
+     */
+    public Optional<Merchant> merchant(String merchantId) {
+        return places.findMerchant(Ids.require("merchant_id", merchantId));
+    }
+
+    private static void requireSystem(Principal principal, String what) {
+        if (!(Objects.requireNonNull(principal, "principal") instanceof Principal.System)) {
+            throw FleetgateException.forbidden("only the system " + what);
+        }
     }
 
     /**
@@ -105,30 +152,30 @@ public final class ExclusiveSessionService {
             throw FleetgateException.invalid("merchant_id", "or merchant_place_id is required");
         }
         Coordinate at = Coordinate.of(request.lat(), request.lng());
-        Double accuracy = Geo.checkAccuracy("accuracy_m", request.accuracyM());
+        Double accuracy = Geo.checkAccuracy("accuracy_m", request.accuracyMeters());
 
         Charger charger = places.findCharger(request.chargerId())
                 .orElseThrow(() -> FleetgateException.notFound("charger", request.chargerId()));
         Merchant merchant = findMerchant(request);
 
-        if (accuracy == null && settings.unknownAccuracy() == FleetgateSettings.UnknownAccuracy.REFUSE) {
-            throw new AccuracyTooLowException(settings.maxAccuracyM());
+        if (accuracy == null && settings.unknownAccuracy() == ExclusiveSettings.UnknownAccuracy.REFUSE) {
+            throw new AccuracyTooLowException(null, settings.maxAccuracyMeters());
         }
         // Under ASSUME_CAP an unknown accuracy is exactly the cap: it passes here, and the radius
         // check below uses the point alone, as for any accuracy (accuracy never widens access).
-        if (accuracy != null && accuracy > settings.maxAccuracyM()) {
-            throw new AccuracyTooLowException(accuracy, settings.maxAccuracyM());
+        if (accuracy != null && accuracy > settings.maxAccuracyMeters()) {
+            throw new AccuracyTooLowException(accuracy, settings.maxAccuracyMeters());
         }
-        GeofenceCheck fence = new Geofence(charger.location(), settings.chargerRadiusM()).check(at, accuracy);
+        GeofenceCheck fence = new Geofence(charger.location(), settings.chargerRadiusMeters()).check(at, accuracy);
         if (!fence.inside()) {
-            throw new OutsideRadiusException(fence.distanceM(), fence.radiusM());
+            throw new OutsideRadiusException(fence.distanceMeters(), fence.radiusMeters());
         }
 
-        Instant now = now();
+        Instant now = context.now();
         ExclusiveSession candidate = new ExclusiveSession(UUID.randomUUID().toString(), driver.userId(),
                 merchant.id(), merchant.placeId(), charger.id(), charger.placeId(), request.intentSessionId(),
-                ExclusiveSessionStatus.ACTIVE, now, now.plus(settings.exclusiveDuration()), null, now, now,
-                at.lat(), at.lng(), accuracy, fence.distanceM());
+                ExclusiveSessionStatus.ACTIVE, now, now.plus(settings.duration()), null, now, now,
+                at.lat(), at.lng(), accuracy, fence.distanceMeters());
         ActivationOutcome outcome = sessions.activate(candidate, now);
         outcome.expired().forEach(ExclusiveSessionService::logExpired);
         if (outcome.existing() != null) {
@@ -140,8 +187,8 @@ public final class ExclusiveSessionService {
                 .addKeyValue("exclusive_session_id", LogValues.text(created.id()))
                 .addKeyValue("charger_id", LogValues.text(created.chargerId()))
                 .addKeyValue("merchant_id", LogValues.text(created.merchantId()))
-                .addKeyValue("distance_m", created.activationDistanceToChargerM())
-                .addKeyValue("accuracy_m", created.activationAccuracyM())
+                .addKeyValue("distance_m", created.activationDistanceToChargerMeters())
+                .addKeyValue("accuracy_m", created.activationAccuracyMeters())
                 .addKeyValue("expires_at", created.expiresAt())
                 .log();
         return created;
@@ -196,7 +243,7 @@ public final class ExclusiveSessionService {
         String verb = target == ExclusiveSessionStatus.COMPLETED ? "complete" : "cancel";
         Principal.Driver driver = Principal.requireDriver(principal, verb + " an exclusive session");
         Ids.require("exclusive_session_id", sessionId);
-        FinishOutcome outcome = sessions.finish(sessionId, driver.userId(), target, now());
+        FinishOutcome outcome = sessions.finish(sessionId, driver.userId(), target, context.now());
         if (outcome instanceof FinishOutcome.Finished f) {
             LOG.atInfo().setMessage(eventName)
                     .addKeyValue("driver_id", LogValues.text(driver.userId()))
@@ -233,7 +280,7 @@ public final class ExclusiveSessionService {
             Optional<ExclusiveSession> active = sessions.findActive(driver.userId());
             if (active.isPresent()) {
                 ExclusiveSession s = active.get();
-                Instant now = now();
+                Instant now = context.now();
                 if (!s.isDueToExpire(now)) {
                     return active;
                 }
@@ -269,19 +316,10 @@ public final class ExclusiveSessionService {
             if (limit < 1 || limit > 10_000) {
                 throw FleetgateException.invalid("limit", "must be between 1 and 10000");
             }
-            List<ExclusiveSession> expired = sessions.expireDue(now(), limit);
+            List<ExclusiveSession> expired = sessions.expireDue(context.now(), limit);
             expired.forEach(ExclusiveSessionService::logExpired);
             return expired;
         }
-    }
-
-    /** {@return the settings in force} */
-    public FleetgateSettings settings() {
-        return settings;
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     private static void logExpired(ExclusiveSession s) {
@@ -291,55 +329,4 @@ public final class ExclusiveSessionService {
                 .addKeyValue("expires_at", s.expiresAt())
                 .log();
     }
-
-    /** Builds an {@link ExclusiveSessionService}; not thread-safe. */
-    public static final class Builder {
-        private FleetgateStore store;
-        private Clock clock = Clock.systemUTC();
-        private FleetgateSettings settings = FleetgateSettings.defaults();
-
-        private Builder() {
-        }
-
-        /**
-         * {@return this builder}
-         *
-         * @param store where sessions and places live
-         */
-        public Builder store(FleetgateStore store) {
-            this.store = Objects.requireNonNull(store, "store");
-            return this;
-        }
-
-        /**
-         * {@return this builder}
-         *
-         * @param clock the source of every instant the service uses
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * {@return this builder}
-         *
-         * @param settings radius, duration and accuracy cap
-         */
-        public Builder settings(FleetgateSettings settings) {
-            this.settings = Objects.requireNonNull(settings, "settings");
-            return this;
-        }
-
-        /**
-         * {@return the service}
-         *
-         * @throws NullPointerException naming {@code store} if it was not set
-         */
-        public ExclusiveSessionService build() {
-            Objects.requireNonNull(store, "store");
-            return new ExclusiveSessionService(this);
-        }
-    }
-
 }

@@ -1,7 +1,7 @@
 /**
  * Exclusive sessions at EV chargers (seed 000). Entry point:
  * {@link io.fleetgate.exclusive.ExclusiveSessionService}; storage contract:
- * {@link io.fleetgate.exclusive.ExclusiveSessionRepository} and
- * {@link io.fleetgate.exclusive.PlaceDirectory}.
+ * {@link io.fleetgate.spi.ExclusiveSessionRepository} and
+ * {@link io.fleetgate.spi.PlaceDirectory}.
  */
 package io.fleetgate.exclusive;

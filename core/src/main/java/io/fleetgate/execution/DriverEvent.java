@@ -22,7 +22,7 @@ import java.util.Map;
  * @param syncedAt         when the server accepted it
  * @param lat              latitude, or {@code null}
  * @param lng              longitude, or {@code null}
- * @param accuracyM        accuracy in metres, or {@code null}
+ * @param accuracyMeters        accuracy in metres, or {@code null}
  * @param stopIndex        the stop it concerns, or {@code null}
  * @param payload          free-form data (empty map when none)
  * @param reason           an override's reason, or {@code null}
@@ -45,7 +45,7 @@ public record DriverEvent(
         Instant syncedAt,
         Double lat,
         Double lng,
-        Double accuracyM,
+        Double accuracyMeters,
         Integer stopIndex,
         Map<String, Object> payload,
         String reason,
@@ -69,7 +69,7 @@ public record DriverEvent(
      * @param syncedAt when the server accepted it
      * @param lat latitude, or {@code null}
      * @param lng longitude, or {@code null}
-     * @param accuracyM accuracy in metres, or {@code null}
+     * @param accuracyMeters accuracy in metres, or {@code null}
      * @param stopIndex the stop it concerns, or {@code null}
      * @param payload free-form data (empty map when none)
      * @param reason an override's reason, or {@code null}

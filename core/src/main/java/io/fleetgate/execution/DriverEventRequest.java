@@ -16,7 +16,7 @@ import java.util.Map;
  * @param sessionId    the device session it was recorded under, or {@code null}
  * @param lat          latitude where it happened, or {@code null}
  * @param lng          longitude, or {@code null} (both or neither)
- * @param accuracyM    reported GPS accuracy in metres, or {@code null}
+ * @param accuracyMeters    reported GPS accuracy in metres, or {@code null}
  * @param stopIndex    the stop it concerns (required for ARRIVED_AT_STOP), or {@code null}
  * @param payload      free-form JSON-like data; its {@code metadata} object, if any, is merged
  *                     into the batch's execution metadata
@@ -34,7 +34,7 @@ public record DriverEventRequest(
         String sessionId,
         Double lat,
         Double lng,
-        Double accuracyM,
+        Double accuracyMeters,
         Integer stopIndex,
         Map<String, Object> payload,
         DriverStatus targetStatus,
@@ -51,16 +51,16 @@ public record DriverEventRequest(
      * @param sessionId    the session, or {@code null}
      * @param lat          latitude, or {@code null}
      * @param lng          longitude, or {@code null}
-     * @param accuracyM    accuracy, or {@code null}
+     * @param accuracyMeters    accuracy, or {@code null}
      * @param stopIndex    the stop, or {@code null}
      * @param payload      data, or {@code null}
      * @param targetStatus an override's target, or {@code null}
      * @param reason       an override's reason, or {@code null}
      */
     public DriverEventRequest(String eventId, String batchId, DriverEventType type, Instant recordedAt,
-                              String sessionId, Double lat, Double lng, Double accuracyM, Integer stopIndex,
+                              String sessionId, Double lat, Double lng, Double accuracyMeters, Integer stopIndex,
                               Map<String, Object> payload, DriverStatus targetStatus, String reason) {
-        this(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyM, stopIndex, payload, targetStatus,
+        this(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyMeters, stopIndex, payload, targetStatus,
                 reason, null);
     }
 
@@ -83,10 +83,10 @@ public record DriverEventRequest(
      *
      * @param lat       latitude
      * @param lng       longitude
-     * @param accuracyM accuracy in metres, or {@code null}
+     * @param accuracyMeters accuracy in metres, or {@code null}
      */
-    public DriverEventRequest at(double lat, double lng, Double accuracyM) {
-        return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyM, stopIndex,
+    public DriverEventRequest at(double lat, double lng, Double accuracyMeters) {
+        return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyMeters, stopIndex,
                 payload, targetStatus, reason, signature);
     }
 
@@ -96,7 +96,7 @@ public record DriverEventRequest(
      * @param index the stop index
      */
     public DriverEventRequest stop(int index) {
-        return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyM, index,
+        return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyMeters, index,
                 payload, targetStatus, reason, signature);
     }
 
@@ -106,7 +106,7 @@ public record DriverEventRequest(
      * @param data the payload
      */
     public DriverEventRequest payload(Map<String, Object> data) {
-        return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyM, stopIndex,
+        return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyMeters, stopIndex,
                 data, targetStatus, reason, signature);
     }
 
@@ -116,7 +116,7 @@ public record DriverEventRequest(
      * @param session the session id
      */
     public DriverEventRequest session(String session) {
-        return new DriverEventRequest(eventId, batchId, type, recordedAt, session, lat, lng, accuracyM, stopIndex,
+        return new DriverEventRequest(eventId, batchId, type, recordedAt, session, lat, lng, accuracyMeters, stopIndex,
                 payload, targetStatus, reason, signature);
     }
 
@@ -127,7 +127,7 @@ public record DriverEventRequest(
      * @param why    the reason
      */
     public DriverEventRequest override(DriverStatus target, String why) {
-        return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyM, stopIndex,
+        return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyMeters, stopIndex,
                 payload, target, why, signature);
     }
 
@@ -137,7 +137,7 @@ public record DriverEventRequest(
      * @param base64 the signature
      */
     public DriverEventRequest signed(String base64) {
-        return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyM, stopIndex,
+        return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyMeters, stopIndex,
                 payload, targetStatus, reason, base64);
     }
 }

@@ -1,28 +1,32 @@
 package io.fleetgate.execution;
 
-import io.fleetgate.internal.LogValues;
-import io.fleetgate.internal.AccessContext;
-import io.fleetgate.internal.Contention;
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
-import io.fleetgate.FleetgateStore;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
+import io.fleetgate.SyncSettings;
 import io.fleetgate.access.Workspace;
-import io.fleetgate.access.WorkspaceDirectory;
+import io.fleetgate.error.BadSignatureException;
+import io.fleetgate.error.EventIdConflictException;
+import io.fleetgate.error.FleetgateException;
+import io.fleetgate.error.InvalidTransitionException;
 import io.fleetgate.geo.Coordinate;
 import io.fleetgate.geo.Geo;
+import io.fleetgate.internal.AccessContext;
+import io.fleetgate.internal.Context;
 import io.fleetgate.internal.Cursor;
 import io.fleetgate.internal.Json;
 import io.fleetgate.internal.LogValues;
 import io.fleetgate.session.DeviceSession;
 import io.fleetgate.session.EventSignatures;
-import io.fleetgate.session.SessionRepository;
+import io.fleetgate.spi.BatchRepository;
+import io.fleetgate.spi.EventLog;
+import io.fleetgate.spi.ReviewQueue;
+import io.fleetgate.spi.SessionRepository;
+import io.fleetgate.spi.WorkspaceDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -33,6 +37,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The driver execution layer (seed 004): delivery batches moving through the
@@ -86,31 +91,32 @@ public final class DriverExecutionService {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverExecutionService.class);
     private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
-    private static final int ATTEMPTS = 16;
 
-    private final FleetgateStore store;
-    private final ExecutionRepository repo;
+    private final Context context;
+    private final BatchRepository batchRepo;
+    private final EventLog eventLog;
+    private final ReviewQueue reviews;
     private final WorkspaceDirectory workspaces;
     private final SessionRepository deviceSessions;
     private final EventSignatures signatures;
-    private final Clock clock;
-    private final FleetgateSettings settings;
+    private final SyncSettings settings;
     private final DriverStateMachine machine = DriverStateMachine.standard();
 
-    private DriverExecutionService(Builder b) {
-        this.store = b.store;
-        this.repo = b.store.execution();
-        this.workspaces = b.store.workspaces();
-        this.deviceSessions = b.store.sessions();
-        byte[] secret = b.settings.signingSecret();
-        this.signatures = secret == null ? null : new EventSignatures(secret);
-        this.clock = b.clock;
-        this.settings = b.settings;
-    }
-
-    /** {@return a builder; {@code store} is required, the clock defaults to UTC system time} */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * Made by {@link io.fleetgate.Fleetgate}, which hosts build; not for hosts to call.
+     *
+     * @param context what the services of one {@code Fleetgate} share
+     */
+    public DriverExecutionService(Context context) {
+        this.context = context;
+        this.batchRepo = context.store().batches();
+        this.eventLog = context.store().eventLog();
+        this.reviews = context.store().reviews();
+        this.workspaces = context.store().workspaces();
+        this.deviceSessions = context.store().sessions();
+        this.signatures = context.signatures();
+        this.settings = context.settings().sync();
+        context.onLogin(this::activateAssignedBatches);
     }
 
     // --- batches ----------------------------------------------------------------------------
@@ -145,11 +151,11 @@ public final class DriverExecutionService {
             if (workspaces.findWorkspace(request.workspaceId()).isEmpty()) {
                 throw FleetgateException.notFound("workspace", request.workspaceId());
             }
-            Instant now = now();
+            Instant now = context.now();
             Batch batch = new Batch(request.id(), request.workspaceId(), request.driverId(), DriverStatus.INACTIVE,
                     null, null, null, metadata, 0, stops, List.of(), now, now);
-            if (!repo.insertBatch(batch)) {
-                Batch existing = repo.findBatch(request.id()).orElse(null);
+            if (!batchRepo.insertBatch(batch)) {
+                Batch existing = batchRepo.findBatch(request.id()).orElse(null);
                 if (existing == null) { // taken by a batch the caller may not see
                     throw FleetgateException.invalid("id", "is already used");
                 }
@@ -191,25 +197,21 @@ public final class DriverExecutionService {
             if (!(principal instanceof Principal.Supervisor) && !(principal instanceof Principal.System)) {
                 throw FleetgateException.forbidden("only a supervisor of the workspace may manage its batches");
             }
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                Batch b = repo.findBatch(batchId).orElseThrow(() -> FleetgateException.notFound("batch", batchId));
+            return context.contention().retry(() -> {
+                Batch b = batchRepo.findBatch(batchId).orElseThrow(() -> FleetgateException.notFound("batch", batchId));
                 requireManager(principal, b.workspaceId());
                 if (b.status().onRoute()) {
-                    throw new FleetgateException(ErrorCode.INVALID_TRANSITION, "batch " + batchId + " is " + b.status()
-                            + "; override it off the route before reassigning it",
-                            Map.of("from", b.status().name(), "event_type", "ASSIGN_DRIVER"), null);
+                    throw InvalidTransitionException.reassignment(b.status(), "batch " + batchId + " is " + b.status()
+                            + "; override it off the route before reassigning it");
                 }
-                Optional<Batch> changed = repo.assignDriver(batchId, driverId, b.version(), now());
-                if (changed.isPresent()) {
-                    LOG.atInfo().setMessage("batch_assigned").addKeyValue("batch_id", LogValues.text(batchId))
-                            .addKeyValue("driver_id", LogValues.text(driverId))
-                            .addKeyValue("previous_driver_id", LogValues.text(b.driverId()))
-                            .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
-                    return changed.get();
-                }
-                Contention.pause(attempt);
-            }
-            throw busy();
+                Optional<Batch> changed = batchRepo.assignDriver(batchId, driverId, b.version(), context.now());
+                changed.ifPresent(after -> LOG.atInfo().setMessage("batch_assigned")
+                        .addKeyValue("batch_id", LogValues.text(batchId))
+                        .addKeyValue("driver_id", LogValues.text(driverId))
+                        .addKeyValue("previous_driver_id", LogValues.text(b.driverId()))
+                        .addKeyValue("actor_id", LogValues.text(principal.userId())).log());
+                return changed.orElse(null);
+            }, "the batch");
         }
     }
 
@@ -283,13 +285,13 @@ public final class DriverExecutionService {
             if (events.size() > MAX_EVENTS_PER_CALL) {
                 throw FleetgateException.invalid("events", "must hold at most " + MAX_EVENTS_PER_CALL + " events");
             }
-            Instant now = now();
+            Instant now = context.now();
             // Ids the store found taken by events this principal cannot see (row-level security):
             // refused as conflicts when the call is decided again.
             Set<String> hiddenIds = new java.util.HashSet<>();
             // Decided in memory and committed only if no batch moved meanwhile; a call that keeps
             // losing (many devices syncing one batch at once, from any instance) waits in line.
-            SyncPlan committed = Contention.decide(store,
+            SyncPlan committed = context.contention().decide(
                     () -> events.stream().map(e -> "batch:" + e.batchId()).distinct().toList(),
                     () -> trySync(principal, events, now, hiddenIds, keepRefusals), "the batch");
             committed.log();
@@ -314,11 +316,9 @@ public final class DriverExecutionService {
                 }
             }
             try {
-                return repo.commit(plan.changes(), plan.accepted, plan.quarantined) ? plan : null;
-            } catch (FleetgateException e) {
-                if (e.code() != ErrorCode.EVENT_ID_CONFLICT
-                        || !(e.details().get(ExecutionRepository.TAKEN_EVENT_IDS) instanceof List<?> taken)
-                        || taken.isEmpty() || !hiddenIds.addAll(taken.stream().map(String::valueOf).toList())) {
+                return eventLog.commit(plan.changes(), plan.accepted, plan.quarantined) ? plan : null;
+            } catch (EventIdConflictException e) {
+                if (e.eventIds().isEmpty() || !hiddenIds.addAll(e.eventIds())) {
                     throw e;
                 }
                 // nothing raced: decide again at once, refusing those ids (each round adds some)
@@ -344,7 +344,7 @@ public final class DriverExecutionService {
             }
             Cursor after = Cursor.decode(cursor);
             readable(principal, batchId);
-            List<DriverEvent> page = repo.findEvents(batchId, after == null ? null : after.at(),
+            List<DriverEvent> page = eventLog.findEvents(batchId, after == null ? null : after.at(),
                     after == null ? null : after.id(), limit + 1);
             String next = null;
             if (page.size() > limit) {
@@ -368,7 +368,7 @@ public final class DriverExecutionService {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
             Ids.require("batch_id", batchId);
             readable(principal, batchId);
-            return repo.findLog(batchId);
+            return eventLog.findLog(batchId);
         }
     }
 
@@ -386,14 +386,34 @@ public final class DriverExecutionService {
                 throw FleetgateException.forbidden("drivers cannot read the quarantine");
             }
             readable(principal, batchId);
-            return repo.findQuarantined(batchId);
+            return reviews.findQuarantined(batchId);
+        }
+    }
+
+    /**
+     * The seed's "INACTIVE → ACTIVE (login)": each INACTIVE batch assigned to the user moves to
+     * ACTIVE through a {@code DRIVER_LOGGED_IN} event, so the log still replays to the batch's
+     * status. The event id is derived from the session and batch, so a retried login adds nothing.
+     * Run by the session service after each login, through {@link Context#onLogin}.
+     */
+    private void activateAssignedBatches(String userId, String sessionId, Instant now) {
+        List<DriverEventRequest> logins = new ArrayList<>();
+        for (Batch b : batchRepo.findBatchesAssignedTo(userId)) {
+            if (b.status() == DriverStatus.INACTIVE) {
+                String eventId = UUID.nameUUIDFromBytes(("login:" + sessionId + ":" + b.id())
+                        .getBytes(StandardCharsets.UTF_8)).toString();
+                logins.add(DriverEventRequest.of(eventId, b.id(), DriverEventType.DRIVER_LOGGED_IN, now).session(sessionId));
+            }
+        }
+        if (!logins.isEmpty()) {
+            sync(Principal.system(), logins);
         }
     }
 
     // --- access -----------------------------------------------------------------------------
 
     private Batch readable(Principal principal, String batchId) {
-        Batch b = repo.findBatch(batchId).orElseThrow(() -> FleetgateException.notFound("batch", batchId));
+        Batch b = batchRepo.findBatch(batchId).orElseThrow(() -> FleetgateException.notFound("batch", batchId));
         boolean visible;
         if (principal instanceof Principal.Driver d) {
             visible = d.userId().equals(b.driverId());
@@ -421,15 +441,6 @@ public final class DriverExecutionService {
         if (!(principal instanceof Principal.System)) {
             throw FleetgateException.forbidden("only a supervisor of the workspace may manage its batches");
         }
-    }
-
-    private static FleetgateException busy() {
-        return new FleetgateException(ErrorCode.STORE_UNAVAILABLE,
-                "the batch kept changing under concurrent updates; retry");
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     private static Map<String, Object> metadata(String field, Map<String, Object> value) {
@@ -492,7 +503,7 @@ public final class DriverExecutionService {
                 }
             }
             if (!batchIds.isEmpty()) {
-                Map<String, Batch> found = repo.findBatches(batchIds);
+                Map<String, Batch> found = batchRepo.findBatches(batchIds);
                 for (String id : batchIds) {
                     Batch b = found.get(id);
                     batches.put(id, b);
@@ -509,7 +520,7 @@ public final class DriverExecutionService {
                     }
                 }
                 for (String ws : workspaceIds) {
-                    knownHashes.put(ws, new java.util.HashMap<>(repo.findEventHashes(ws, principal.userId(), eventIds)));
+                    knownHashes.put(ws, new java.util.HashMap<>(eventLog.findEventHashes(ws, principal.userId(), eventIds)));
                 }
             }
         }
@@ -611,7 +622,7 @@ public final class DriverExecutionService {
                         null, null));
                 refusals.add(null);
             } else {
-                refuse(e, b, new FleetgateException(ErrorCode.EVENT_ID_CONFLICT,
+                refuse(e, b, new EventIdConflictException(List.of(e.eventId()),
                         "event " + e.eventId() + " was already recorded with different content"));
             }
             return true;
@@ -625,7 +636,7 @@ public final class DriverExecutionService {
         private boolean verify(Parsed p, Batch b) {
             DriverEventRequest e = p.event();
             try {
-                Duration maxAge = settings.eventMaxOfflineAge();
+                Duration maxAge = settings.maxOfflineAge();
                 if (e.recordedAt().isBefore(now.minus(maxAge))) {
                     throw FleetgateException.invalid("recorded_at", "is more than " + maxAge.toHours()
                             + " h before the server clock (" + FleetgateSettings.EVENT_MAX_OFFLINE_AGE_H
@@ -659,18 +670,16 @@ public final class DriverExecutionService {
                         throw FleetgateException.invalid("stop_index", "is required for ARRIVED_AT_STOP");
                     }
                     if (b.visitedStops().contains(stop)) {
-                        throw new FleetgateException(ErrorCode.INVALID_TRANSITION, "stop " + stop
-                                + " was already visited; only a supervisor override can return to it",
-                                Map.of("from", b.status().name(), "event_type", e.type().name()), null);
+                        throw new InvalidTransitionException(b.status(), e.type(), "stop " + stop
+                                + " was already visited; only a supervisor override can return to it");
                     }
                 }
                 String driverId = b.driverId();
                 if (!b.status().onRoute() && d.to().onRoute() && driverId != null) {
                     String other = otherBatchOnRoute(driverId, b.id());
                     if (other != null) {
-                        throw new FleetgateException(ErrorCode.INVALID_TRANSITION, "driver " + driverId
-                                + " already has batch " + other + " on route",
-                                Map.of("from", b.status().name(), "event_type", e.type().name()), null);
+                        throw new InvalidTransitionException(b.status(), e.type(), "driver " + driverId
+                                + " already has batch " + other + " on route");
                     }
                 }
                 return d;
@@ -692,7 +701,7 @@ public final class DriverExecutionService {
             Batch after = next(b, e, d.to());
             DriverEvent stored = new DriverEvent(e.eventId(), b.id(), b.workspaceId(), driverId,
                     principal.userId(), e.sessionId(), e.type(), b.status(), d.to(), after.version(),
-                    e.recordedAt(), now, e.lat(), e.lng(), e.accuracyM(), e.stopIndex(),
+                    e.recordedAt(), now, e.lat(), e.lng(), e.accuracyMeters(), e.stopIndex(),
                     e.payload() == null ? Map.of() : e.payload(), e.reason(), p.hash(), !flags.isEmpty(), flags);
             batches.put(b.id(), after);
             knownHashes.computeIfAbsent(b.workspaceId(), ws -> new java.util.HashMap<>()).put(e.eventId(), p.hash());
@@ -780,7 +789,7 @@ public final class DriverExecutionService {
             }
             // The key proves the event was made on the session's device, so only while the session
             // lived: an ended session's key signs nothing after its end.
-            Duration skew = settings.eventSessionSkew();
+            Duration skew = settings.sessionSkew();
             Instant end = session.invalidatedAt() == null || session.invalidatedAt().isAfter(session.expiresAt())
                     ? session.expiresAt() : session.invalidatedAt();
             if (e.recordedAt().isBefore(session.createdAt().minus(skew)) || e.recordedAt().isAfter(end.plus(skew))) {
@@ -801,20 +810,20 @@ public final class DriverExecutionService {
                     flags.add("NO_LOCATION: " + e.type() + " without a location");
                 } else if (index != null) {
                     Stop stop = b.stops().get(index);
-                    var check = stop.fence().check(Coordinate.of(e.lat(), e.lng()), e.accuracyM());
+                    var check = stop.fence().check(Coordinate.of(e.lat(), e.lng()), e.accuracyMeters());
                     if (!check.plausiblyInside()) {
                         flags.add(String.format(java.util.Locale.ROOT,
                                 "OUTSIDE_GEOFENCE: %.0f m from stop %d (radius %.0f m)",
-                                check.distanceM(), index, stop.radiusM()));
+                                check.distanceMeters(), index, stop.radiusMeters()));
                     }
                 }
             }
             if (e.lat() != null && driverId != null && driverId.equals(principal.userId())) {
-                Optional<DriverEvent> prev = lastLocated.computeIfAbsent(driverId, repo::findLastLocatedEvent);
+                Optional<DriverEvent> prev = lastLocated.computeIfAbsent(driverId, eventLog::findLastLocatedEvent);
                 if (prev.isPresent()) {
                     DriverEvent p = prev.get();
                     double metres = Geo.haversineMeters(p.lat(), p.lng(), e.lat(), e.lng())
-                            - orZero(p.accuracyM()) - orZero(e.accuracyM());
+                            - orZero(p.accuracyMeters()) - orZero(e.accuracyMeters());
                     double seconds = Math.abs(ChronoUnit.MICROS.between(p.recordedAt(), e.recordedAt())) / 1e6;
                     if (metres > 0) {
                         double kmh = seconds == 0 ? Double.POSITIVE_INFINITY : metres / seconds * 3.6;
@@ -866,7 +875,7 @@ public final class DriverExecutionService {
         }
 
         private String otherBatchOnRoute(String driverId, String batchId) {
-            List<String> stored = storedOnRoute.computeIfAbsent(driverId, repo::findInProgressBatches);
+            List<String> stored = storedOnRoute.computeIfAbsent(driverId, batchRepo::findInProgressBatches);
             Set<String> candidates = new LinkedHashSet<>(stored);
             for (Batch touched : batches.values()) {
                 if (touched != null && driverId.equals(touched.driverId())) {
@@ -897,9 +906,9 @@ public final class DriverExecutionService {
             if (e.recordedAt().isBefore(EARLIEST)) {
                 throw FleetgateException.invalid("recorded_at", "must not be before " + EARLIEST);
             }
-            if (e.recordedAt().isAfter(now.plus(settings.eventFutureTolerance()))) {
+            if (e.recordedAt().isAfter(now.plus(settings.futureTolerance()))) {
                 throw FleetgateException.invalid("recorded_at", "is more than "
-                        + settings.eventFutureTolerance().toSeconds() + " s ahead of the server clock");
+                        + settings.futureTolerance().toSeconds() + " s ahead of the server clock");
             }
             Ids.optional("session_id", e.sessionId());
             if ((e.lat() == null) != (e.lng() == null)) {
@@ -908,7 +917,7 @@ public final class DriverExecutionService {
             if (e.lat() != null) {
                 Coordinate.of(e.lat(), e.lng());
             }
-            Geo.checkAccuracy("accuracy_m", e.accuracyM());
+            Geo.checkAccuracy("accuracy_m", e.accuracyMeters());
             if (e.stopIndex() != null && e.stopIndex() < 0) {
                 throw FleetgateException.invalid("stop_index", "must be 0 or more");
             }
@@ -936,7 +945,7 @@ public final class DriverExecutionService {
                 throw FleetgateException.invalid("signature", "must be a base64 HMAC-SHA256");
             }
             return new DriverEventRequest(e.eventId(), e.batchId(), e.type(), e.recordedAt().truncatedTo(ChronoUnit.MICROS),
-                    e.sessionId(), positiveZero(e.lat()), positiveZero(e.lng()), positiveZero(e.accuracyM()),
+                    e.sessionId(), positiveZero(e.lat()), positiveZero(e.lng()), positiveZero(e.accuracyMeters()),
                     e.stopIndex(), payload, e.targetStatus(), e.reason(), e.signature());
         }
 
@@ -945,7 +954,7 @@ public final class DriverExecutionService {
                 return null;
             }
             if (!batches.containsKey(batchId)) {
-                Optional<Batch> b = repo.findBatch(batchId);
+                Optional<Batch> b = batchRepo.findBatch(batchId);
                 batches.put(batchId, b.orElse(null));
                 b.ifPresent(found -> readVersions.put(batchId, found.version()));
             }
@@ -971,12 +980,12 @@ public final class DriverExecutionService {
             refusals.add(why);
         }
 
-        List<ExecutionRepository.BatchChange> changes() {
-            List<ExecutionRepository.BatchChange> out = new ArrayList<>();
+        List<EventLog.BatchChange> changes() {
+            List<EventLog.BatchChange> out = new ArrayList<>();
             for (Map.Entry<String, Long> read : readVersions.entrySet()) {
                 Batch b = batches.get(read.getKey());
                 if (b != null && b.version() != read.getValue()) {
-                    out.add(new ExecutionRepository.BatchChange(b, read.getValue()));
+                    out.add(new EventLog.BatchChange(b, read.getValue()));
                 }
             }
             return out;
@@ -1025,60 +1034,10 @@ public final class DriverExecutionService {
     }
 
     private static FleetgateException badSignature(String why) {
-        return new FleetgateException(ErrorCode.BAD_SIGNATURE, why);
+        return new BadSignatureException(why);
     }
 
     private static double orZero(Double d) {
         return d == null ? 0 : d;
-    }
-
-    /** Builds a {@link DriverExecutionService}; not thread-safe. */
-    public static final class Builder {
-        private FleetgateStore store;
-        private Clock clock = Clock.systemUTC();
-        private FleetgateSettings settings = FleetgateSettings.defaults();
-
-        private Builder() {
-        }
-
-        /**
-         * {@return this builder}
-         *
-         * @param store where batches and events live
-         */
-        public Builder store(FleetgateStore store) {
-            this.store = Objects.requireNonNull(store, "store");
-            return this;
-        }
-
-        /**
-         * {@return this builder}
-         *
-         * @param clock the source of every server-side instant
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * {@return this builder}
-         *
-         * @param settings future tolerance, speed threshold and the signing secret
-         */
-        public Builder settings(FleetgateSettings settings) {
-            this.settings = Objects.requireNonNull(settings, "settings");
-            return this;
-        }
-
-        /**
-         * {@return the service}
-         *
-         * @throws NullPointerException naming {@code store} if it was not set
-         */
-        public DriverExecutionService build() {
-            Objects.requireNonNull(store, "store");
-            return new DriverExecutionService(this);
-        }
     }
 }

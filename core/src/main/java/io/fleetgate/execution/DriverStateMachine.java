@@ -1,5 +1,16 @@
 package io.fleetgate.execution;
 
+import io.fleetgate.error.InvalidTransitionException;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
 import static io.fleetgate.execution.DriverEventType.ARRIVED_AT_STOP;
 import static io.fleetgate.execution.DriverEventType.DELAY_REPORTED;
 import static io.fleetgate.execution.DriverEventType.DEPARTED_STOP;
@@ -17,15 +28,6 @@ import static io.fleetgate.execution.DriverStatus.DELAYED;
 import static io.fleetgate.execution.DriverStatus.EN_ROUTE;
 import static io.fleetgate.execution.DriverStatus.INACTIVE;
 import static io.fleetgate.execution.DriverStatus.SUSPENDED;
-
-import java.util.Collections;
-import java.util.EnumMap;
-import java.util.EnumSet;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * Decides whether a {@link DriverEventType} is allowed from a {@link DriverStatus}, and which

@@ -87,7 +87,7 @@ public final class EventEncoding {
 
     private static Map<String, Object> fields(DriverEventRequest e, boolean lenient) {
         Map<String, Object> m = new TreeMap<>();
-        put(m, "accuracy_m", number(e.accuracyM(), lenient));
+        put(m, "accuracy_m", number(e.accuracyMeters(), lenient));
         put(m, "batch_id", e.batchId());
         put(m, "event_id", e.eventId());
         put(m, "event_type", e.type() == null ? null : e.type().name());

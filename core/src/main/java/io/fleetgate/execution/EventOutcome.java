@@ -1,6 +1,6 @@
 package io.fleetgate.execution;
 
-import io.fleetgate.ErrorCode;
+import io.fleetgate.error.ErrorCode;
 
 import java.util.List;
 

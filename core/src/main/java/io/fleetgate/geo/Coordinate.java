@@ -1,6 +1,6 @@
 package io.fleetgate.geo;
 
-import io.fleetgate.FleetgateException;
+import io.fleetgate.error.FleetgateException;
 
 /**
  * A point on the WGS-84 globe in decimal degrees; always valid once built. Immutable.

@@ -1,6 +1,6 @@
 package io.fleetgate.geo;
 
-import io.fleetgate.FleetgateException;
+import io.fleetgate.error.FleetgateException;
 
 /**
  * Great-circle distance on a sphere of the mean Earth radius. Stateless and thread-safe.

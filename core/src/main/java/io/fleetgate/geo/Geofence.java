@@ -1,6 +1,6 @@
 package io.fleetgate.geo;
 
-import io.fleetgate.FleetgateException;
+import io.fleetgate.error.FleetgateException;
 
 /**
  * A circle around a place. Immutable and thread-safe.
@@ -11,20 +11,20 @@ import io.fleetgate.FleetgateException;
  * circle touches the fence (used only to decide whether an accepted event needs a human review).
  *
  * @param center  the place
- * @param radiusM the radius in metres, greater than 0
+ * @param radiusMeters the radius in metres, greater than 0
  */
-public record Geofence(Coordinate center, double radiusM) {
+public record Geofence(Coordinate center, double radiusMeters) {
     /**
      * Checks and normalises the components.
      *
      * @param center the place
-     * @param radiusM the radius in metres, greater than 0
+     * @param radiusMeters the radius in metres, greater than 0
      */
     public Geofence {
         if (center == null) {
             throw FleetgateException.invalid("center", "is required");
         }
-        if (!(radiusM > 0) || Double.isInfinite(radiusM)) {
+        if (!(radiusMeters > 0) || Double.isInfinite(radiusMeters)) {
             throw FleetgateException.invalid("radius_m", "must be a positive number of metres");
         }
     }
@@ -33,10 +33,10 @@ public record Geofence(Coordinate center, double radiusM) {
      * {@return the distance and both verdicts}
      *
      * @param point     where the device says it is
-     * @param accuracyM the device's reported accuracy in metres, or {@code null} if unknown
+     * @param accuracyMeters the device's reported accuracy in metres, or {@code null} if unknown
      */
-    public GeofenceCheck check(Coordinate point, Double accuracyM) {
-        Geo.checkAccuracy("accuracy_m", accuracyM);
-        return new GeofenceCheck(Geo.distanceMeters(center, point), radiusM, accuracyM);
+    public GeofenceCheck check(Coordinate point, Double accuracyMeters) {
+        Geo.checkAccuracy("accuracy_m", accuracyMeters);
+        return new GeofenceCheck(Geo.distanceMeters(center, point), radiusMeters, accuracyMeters);
     }
 }

@@ -3,15 +3,15 @@ package io.fleetgate.geo;
 /**
  * The outcome of {@link Geofence#check}. Immutable.
  *
- * @param distanceM distance from the fence's centre to the reported point, metres
- * @param radiusM   the fence's radius, metres
- * @param accuracyM the reported accuracy, metres, or {@code null} if unknown
+ * @param distanceMeters distance from the fence's centre to the reported point, metres
+ * @param radiusMeters   the fence's radius, metres
+ * @param accuracyMeters the reported accuracy, metres, or {@code null} if unknown
  */
-public record GeofenceCheck(double distanceM, double radiusM, Double accuracyM) {
+public record GeofenceCheck(double distanceMeters, double radiusMeters, Double accuracyMeters) {
 
     /** {@return whether the reported point itself is inside the fence; the test for access} */
     public boolean inside() {
-        return distanceM <= radiusM;
+        return distanceMeters <= radiusMeters;
     }
 
     /**
@@ -19,6 +19,6 @@ public record GeofenceCheck(double distanceM, double radiusM, Double accuracyM) 
      * only, never for access}
      */
     public boolean plausiblyInside() {
-        return distanceM - (accuracyM == null ? 0 : accuracyM) <= radiusM;
+        return distanceMeters - (accuracyMeters == null ? 0 : accuracyMeters) <= radiusMeters;
     }
 }

@@ -1,7 +1,7 @@
 package io.fleetgate.internal;
 
-import io.fleetgate.FleetgateException;
 import io.fleetgate.Ids;
+import io.fleetgate.error.FleetgateException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

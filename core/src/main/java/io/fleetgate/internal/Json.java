@@ -1,6 +1,6 @@
 package io.fleetgate.internal;
 
-import io.fleetgate.FleetgateException;
+import io.fleetgate.error.FleetgateException;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,18 +1,17 @@
 package io.fleetgate.session;
 
-import io.fleetgate.internal.AccessContext;
-import io.fleetgate.FleetgateException;
-import io.fleetgate.FleetgateSettings;
-import io.fleetgate.FleetgateStore;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
+import io.fleetgate.error.FleetgateException;
+import io.fleetgate.internal.AccessContext;
+import io.fleetgate.internal.Context;
 import io.fleetgate.internal.LogValues;
+import io.fleetgate.internal.PinHasher;
+import io.fleetgate.spi.CredentialRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,21 +29,20 @@ public final class CredentialService {
     private static final Logger LOG = LoggerFactory.getLogger(CredentialService.class);
 
     private final CredentialRepository credentials;
-    private final io.fleetgate.access.WorkspaceDirectory directory;
-    private final Clock clock;
+    private final io.fleetgate.spi.WorkspaceDirectory directory;
+    private final Context context;
     private final PinHasher hasher;
 
-    private CredentialService(Builder b) {
-        this.credentials = b.store.credentials();
-        this.directory = b.store.workspaces();
-        this.clock = b.clock;
-        this.hasher = b.hasher != null ? b.hasher
-                : new PinHasher(b.settings.pinHashIterations(), b.settings.pinPepper());
-    }
-
-    /** {@return a builder; {@code store} is required} */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * Made by {@link io.fleetgate.Fleetgate}, which hosts build; not for hosts to call.
+     *
+     * @param context what the services of one {@code Fleetgate} share
+     */
+    public CredentialService(Context context) {
+        this.credentials = context.store().credentials();
+        this.directory = context.store().workspaces();
+        this.context = context;
+        this.hasher = context.hasher();
     }
 
     /**
@@ -64,7 +62,7 @@ public final class CredentialService {
             Ids.require("user_id", request.userId());
             String key = Usernames.key(request.username());
             checkPin(request.pin());
-            Instant now = now();
+            Instant now = context.now();
             UserCredential user = new UserCredential(request.userId(), request.username().strip(), key,
                     hasher.hash(request.pin()), now, now);
             if (!credentials.insertUser(user)) {
@@ -107,7 +105,7 @@ public final class CredentialService {
             }
             UserCredential user = credentials.findByUserId(userId)
                     .orElseThrow(() -> FleetgateException.notFound("user", userId));
-            credentials.updatePinHash(userId, hasher.hash(pin), now());
+            credentials.updatePinHash(userId, hasher.hash(pin), context.now());
             credentials.clearAttempts(user.usernameKey());
             LOG.atInfo().setMessage("pin_set").addKeyValue("user_id", LogValues.text(userId))
                     .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
@@ -132,7 +130,7 @@ public final class CredentialService {
             requireManager(principal);
             String key = Usernames.key(username);
             Optional<UserCredential> user = credentials.findByUsernameKey(key);
-            Instant now = now();
+            Instant now = context.now();
             List<SecurityAuditEntry> audit;
             if (principal instanceof Principal.Supervisor s) {
                 UserCredential u = user.orElseThrow(() -> FleetgateException.notFound("user", key));
@@ -182,68 +180,6 @@ public final class CredentialService {
         Objects.requireNonNull(principal, "principal");
         if (!(principal instanceof Principal.Supervisor) && !(principal instanceof Principal.System)) {
             throw FleetgateException.forbidden("only a supervisor manages credentials");
-        }
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    /** Builds a {@link CredentialService}; not thread-safe. */
-    public static final class Builder {
-        private FleetgateStore store;
-        private Clock clock = Clock.systemUTC();
-        private FleetgateSettings settings = FleetgateSettings.defaults();
-        private PinHasher hasher;
-
-        private Builder() {
-        }
-
-        /**
-         * {@return this builder}
-         *
-         * @param store where credentials live
-         */
-        public Builder store(FleetgateStore store) {
-            this.store = Objects.requireNonNull(store, "store");
-            return this;
-        }
-
-        /**
-         * {@return this builder}
-         *
-         * @param clock the source of timestamps
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * {@return this builder}
-         *
-         * @param settings PIN hashing work factor and pepper
-         */
-        public Builder settings(FleetgateSettings settings) {
-            this.settings = Objects.requireNonNull(settings, "settings");
-            return this;
-        }
-
-        /**
-         * Overrides the hasher the settings would build (tests use {@link PinHasher#forTestsOnlyWeak()}).
-         *
-         * @param hasher the hasher
-         * @return this builder
-         */
-        public Builder pinHasher(PinHasher hasher) {
-            this.hasher = Objects.requireNonNull(hasher, "hasher");
-            return this;
-        }
-
-        /** {@return the service} */
-        public CredentialService build() {
-            Objects.requireNonNull(store, "store");
-            return new CredentialService(this);
         }
     }
 }

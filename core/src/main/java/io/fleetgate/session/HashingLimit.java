@@ -1,9 +1,9 @@
 package io.fleetgate.session;
 
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
+import io.fleetgate.error.FleetgateException;
+import io.fleetgate.error.TooManyAttemptsException;
 
-import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -56,8 +56,7 @@ final class HashingLimit {
     }
 
     private static FleetgateException busy() {
-        return new FleetgateException(ErrorCode.TOO_MANY_ATTEMPTS,
-                "the server is busy checking other logins; retry after 1 s",
-                Map.of("retry_after_s", 1L, "reason", "login_busy"), null);
+        return new TooManyAttemptsException(TooManyAttemptsException.Reason.LOGIN_BUSY, Duration.ofSeconds(1),
+                "the server is busy checking other logins; retry after 1 s");
     }
 }

@@ -1,42 +1,39 @@
 package io.fleetgate.session;
 
-import io.fleetgate.internal.AccessContext;
-import io.fleetgate.internal.Contention;
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
-import io.fleetgate.FleetgateStore;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
-import io.fleetgate.execution.Batch;
-import io.fleetgate.execution.DriverEventRequest;
-import io.fleetgate.execution.DriverEventType;
-import io.fleetgate.execution.DriverExecutionService;
-import io.fleetgate.execution.DriverStatus;
-import io.fleetgate.execution.ExecutionRepository;
+import io.fleetgate.error.FleetgateException;
+import io.fleetgate.error.SessionBlockedException;
+import io.fleetgate.error.TooManyAttemptsException;
+import io.fleetgate.error.UnauthenticatedException;
+import io.fleetgate.internal.AccessContext;
+import io.fleetgate.internal.Context;
 import io.fleetgate.internal.LogValues;
+import io.fleetgate.internal.PinHasher;
+import io.fleetgate.spi.AttemptSubject;
+import io.fleetgate.spi.BatchRepository;
+import io.fleetgate.spi.CredentialRepository;
+import io.fleetgate.spi.LoginAttempts;
+import io.fleetgate.spi.SessionRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Device sessions (seed 004, next step 2 and future enhancements 1–3): login with username and PIN,
@@ -72,43 +69,34 @@ public final class SessionService {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String WRONG = "wrong username or PIN";
     private static final String UNKNOWN_TOKEN = "unknown or ended token";
-    private static final int ATTEMPTS = 16;
 
-    private final FleetgateStore store;
+    private final Context context;
     private final CredentialRepository credentials;
     private final SessionRepository sessions;
-    private final ExecutionRepository execution;
-    private final io.fleetgate.access.WorkspaceDirectory directory;
-    private final DriverExecutionService batches;
-    private final Clock clock;
+    private final BatchRepository execution;
+    private final io.fleetgate.spi.WorkspaceDirectory directory;
     private final FleetgateSettings settings;
     private final PinHasher hasher;
     private final EventSignatures signatures;
     private final HashingLimit hashing;
     private final byte[] sourceSecret;
 
-    private SessionService(Builder b) {
-        this.store = b.store;
-        this.credentials = b.store.credentials();
-        this.sessions = b.store.sessions();
-        this.execution = b.store.execution();
-        this.directory = b.store.workspaces();
-        this.batches = DriverExecutionService.builder().store(b.store).clock(b.clock).settings(b.settings).build();
-        this.clock = b.clock;
-        this.settings = b.settings;
-        this.hasher = b.hasher != null ? b.hasher : new PinHasher(b.settings.pinHashIterations(), b.settings.pinPepper());
-        this.signatures = new EventSignatures(b.settings.signingSecret());
-        this.hashing = new HashingLimit(b.settings.loginHashConcurrency(), b.settings.loginHashQueue());
+    /**
+     * Made by {@link io.fleetgate.Fleetgate}, which hosts build; not for hosts to call.
+     *
+     * @param context what the services of one {@code Fleetgate} share; with a signing secret
+     */
+    public SessionService(Context context) {
+        this.context = context;
+        this.credentials = context.store().credentials();
+        this.sessions = context.store().sessions();
+        this.execution = context.store().batches();
+        this.directory = context.store().workspaces();
+        this.settings = context.settings();
+        this.hasher = context.hasher();
+        this.signatures = Objects.requireNonNull(context.signatures(), "signing secret");
+        this.hashing = new HashingLimit(settings.login().hashConcurrency(), settings.login().hashQueue());
         this.sourceSecret = signatures.keyFor("login-source").getBytes(StandardCharsets.US_ASCII);
-        if (b.settings.pinPepper() == null) {
-            LOG.atWarn().setMessage("pin_pepper_missing").addKeyValue("setting", FleetgateSettings.PIN_PEPPER)
-                    .addKeyValue("consequence", "a stolen credentials table allows an offline search of every PIN").log();
-        }
-    }
-
-    /** {@return a builder; {@code store} and settings with a signing secret are required} */
-    public static Builder builder() {
-        return new Builder();
     }
 
     /**
@@ -144,18 +132,18 @@ public final class SessionService {
      * username's count and gives the source's attempt back.
      */
     private LoginResult attempt(String key, String source, LoginRequest request) {
-        Instant now = now();
+        Instant now = context.now();
         String sourceKey = source == null ? null : sourceKey(source);
         CredentialRepository.Reservation bySource = null;
         if (sourceKey != null) {
             bySource = reserve(AttemptSubject.SOURCE, sourceKey, LogValues.digest(source), now,
-                    settings.loginSourceMaxAttempts());
+                    settings.login().sourceMaxAttempts());
             if (!bySource.granted()) {
                 throw locked(AttemptSubject.SOURCE, LogValues.digest(source), bySource.attempts(), now);
             }
         }
         CredentialRepository.Reservation byName = reserve(AttemptSubject.USERNAME, key, LogValues.digest(key), now,
-                settings.loginMaxAttempts());
+                settings.login().maxAttempts());
         if (!byName.granted()) {
             if (bySource != null) {
                 credentials.releaseAttempt(AttemptSubject.SOURCE, sourceKey, bySource.attempts().firstFailedAt());
@@ -176,7 +164,7 @@ public final class SessionService {
                     .addKeyValue("source", LogValues.digest(source))
                     .addKeyValue("failed_count", after.failedCount())
                     .addKeyValue("locked_until", after.lockedUntil()).log();
-            throw new FleetgateException(ErrorCode.UNAUTHENTICATED, WRONG);
+            throw new UnauthenticatedException(WRONG);
         }
         UserCredential u = user.get();
         credentials.clearAttempts(key);
@@ -187,7 +175,7 @@ public final class SessionService {
             credentials.updatePinHash(u.userId(), hasher.hash(request.pin()), now);
         }
         LoginResult result = open(u.userId(), request.deviceId(), now);
-        activateAssignedBatches(u.userId(), result.session().id(), now);
+        context.loggedIn(u.userId(), result.session().id(), now);
         LOG.atInfo().setMessage("login_succeeded").addKeyValue("user_id", LogValues.text(u.userId()))
                 .addKeyValue("session_id", result.session().id())
                 .addKeyValue("device_id", LogValues.digest(request.deviceId())).log();
@@ -201,7 +189,7 @@ public final class SessionService {
      */
     private CredentialRepository.Reservation reserve(AttemptSubject subject, String key, String logged, Instant now,
                                                      int max) {
-        Duration base = settings.loginLockout();
+        Duration base = settings.login().lockout();
         CredentialRepository.Reservation r = credentials.reserveAttempt(subject, key, now, max, base, now.plus(base));
         LoginAttempts a = r.attempts();
         if (!r.granted() || a.lockedUntil() == null) {
@@ -221,8 +209,8 @@ public final class SessionService {
 
     /** {@return how long the {@code n}th lock lasts: the lockout doubled per earlier lock, capped} */
     private Duration lockLength(int lockCount) {
-        Duration cap = settings.loginLockoutMax();
-        Duration length = settings.loginLockout();
+        Duration cap = settings.login().lockoutMax();
+        Duration length = settings.login().lockout();
         for (int i = 1; i < lockCount && length.compareTo(cap) < 0; i++) {
             length = length.multipliedBy(2);
         }
@@ -243,7 +231,7 @@ public final class SessionService {
     // Read the current session, then replace it only if it is still current; a login that keeps
     // losing (many logins of one user at once, from any instance) waits in line for the user.
     private LoginResult open(String userId, String deviceId, Instant now) {
-        return Contention.decide(store, () -> List.of("user:" + userId), () -> tryOpen(userId, deviceId, now),
+        return context.contention().decide(() -> List.of("user:" + userId), () -> tryOpen(userId, deviceId, now),
                 "the sessions of " + userId);
     }
 
@@ -253,7 +241,7 @@ public final class SessionService {
         String token = newToken();
         if (current.isPresent()) {
             DeviceSession c = current.get();
-            InvalidationReason unusable = c.unusableAt(now, settings.sessionIdleTimeout());
+            InvalidationReason unusable = c.unusableAt(now, settings.sessions().idleTimeout());
             if (unusable == null && c.deviceId().equals(deviceId)) {
                 if (sessions.rotateToken(c.id(), c.tokenHash(), hash(token), now)) {
                     return new LoginResult(token, sessions.findById(c.id()).orElseThrow(), signatures.keyFor(c.id()));
@@ -263,9 +251,8 @@ public final class SessionService {
             if (unusable == null && !execution.findInProgressBatches(userId).isEmpty()) {
                 LOG.atInfo().setMessage("login_blocked").addKeyValue("user_id", LogValues.text(userId))
                         .addKeyValue("device_id", LogValues.digest(deviceId)).addKeyValue("session_id", c.id()).log();
-                throw new FleetgateException(ErrorCode.SESSION_BLOCKED, "driver " + userId
-                        + " is on a route; a supervisor must end the session on the other device first",
-                        Map.of("session_id", c.id()), null);
+                throw new SessionBlockedException(c.id(), "driver " + userId
+                        + " is on a route; a supervisor must end the session on the other device first");
             }
             DeviceSession next = newSession(userId, deviceId, token, now);
             if (sessions.replace(c.id(), unusable == null ? InvalidationReason.DEVICE_CHANGED : unusable, next, now)) {
@@ -280,28 +267,9 @@ public final class SessionService {
         return null;
     }
 
-    /**
-     * The seed's "INACTIVE → ACTIVE (login)": each INACTIVE batch assigned to the user moves to
-     * ACTIVE through a {@code DRIVER_LOGGED_IN} event, so the log still replays to the batch's
-     * status. The event id is derived from the session and batch, so a retried login adds nothing.
-     */
-    private void activateAssignedBatches(String userId, String sessionId, Instant now) {
-        List<DriverEventRequest> logins = new ArrayList<>();
-        for (Batch b : execution.findBatchesAssignedTo(userId)) {
-            if (b.status() == DriverStatus.INACTIVE) {
-                String eventId = UUID.nameUUIDFromBytes(("login:" + sessionId + ":" + b.id())
-                        .getBytes(StandardCharsets.UTF_8)).toString();
-                logins.add(DriverEventRequest.of(eventId, b.id(), DriverEventType.DRIVER_LOGGED_IN, now).session(sessionId));
-            }
-        }
-        if (!logins.isEmpty()) {
-            batches.sync(Principal.system(), logins);
-        }
-    }
-
     private DeviceSession newSession(String userId, String deviceId, String token, Instant now) {
         return new DeviceSession(UUID.randomUUID().toString(), userId, deviceId, hash(token), now, now,
-                now.plus(settings.sessionMaxAge()), null, null);
+                now.plus(settings.sessions().maxAge()), null, null);
     }
 
     /**
@@ -322,8 +290,8 @@ public final class SessionService {
                 presented.getBytes(StandardCharsets.US_ASCII))) {
             throw unauthenticated(UNKNOWN_TOKEN);
         }
-        Instant now = now();
-        InvalidationReason unusable = s.unusableAt(now, settings.sessionIdleTimeout());
+        Instant now = context.now();
+        InvalidationReason unusable = s.unusableAt(now, settings.sessions().idleTimeout());
         if (unusable != null) {
             if (s.invalidatedAt() == null && sessions.invalidate(s.id(), unusable, now)) {
                 LOG.atInfo().setMessage("session_ended").addKeyValue("session_id", s.id())
@@ -350,7 +318,7 @@ public final class SessionService {
     public LoginResult refresh(String token) {
         DeviceSession s = authenticate(token);
         String next = newToken();
-        if (!sessions.rotateToken(s.id(), s.tokenHash(), hash(next), now())) {
+        if (!sessions.rotateToken(s.id(), s.tokenHash(), hash(next), context.now())) {
             throw unauthenticated(UNKNOWN_TOKEN);
         }
         LOG.atInfo().setMessage("token_rotated").addKeyValue("session_id", s.id())
@@ -366,7 +334,7 @@ public final class SessionService {
      */
     public void logout(String token) {
         DeviceSession s = authenticate(token);
-        if (sessions.invalidate(s.id(), InvalidationReason.LOGOUT, now())) {
+        if (sessions.invalidate(s.id(), InvalidationReason.LOGOUT, context.now())) {
             LOG.atInfo().setMessage("session_ended").addKeyValue("session_id", s.id())
                     .addKeyValue("user_id", LogValues.text(s.userId())).addKeyValue("reason", InvalidationReason.LOGOUT.name()).log();
         }
@@ -398,20 +366,21 @@ public final class SessionService {
             if (principal instanceof Principal.Supervisor s) {
                 requireManagedBy(directory, s, userId, "driver");
             }
-            Instant now = now();
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Instant now = context.now();
+            return context.contention().retry(() -> {
                 Optional<DeviceSession> current = sessions.findCurrent(userId);
                 if (current.isEmpty()) {
-                    return Optional.empty();
+                    return Optional.<DeviceSession>empty();
                 }
-                if (sessions.invalidate(current.get().id(), InvalidationReason.SUPERVISOR, now)) {
-                    LOG.atInfo().setMessage("session_ended").addKeyValue("session_id", current.get().id())
-                            .addKeyValue("user_id", LogValues.text(userId)).addKeyValue("reason", InvalidationReason.SUPERVISOR.name())
-                            .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
-                    return sessions.findById(current.get().id());
+                if (!sessions.invalidate(current.get().id(), InvalidationReason.SUPERVISOR, now)) {
+                    return null; // replaced meanwhile: end the new one
                 }
-            }
-            throw new FleetgateException(ErrorCode.STORE_UNAVAILABLE, "sessions of " + userId + " kept changing; retry");
+                LOG.atInfo().setMessage("session_ended").addKeyValue("session_id", current.get().id())
+                        .addKeyValue("user_id", LogValues.text(userId))
+                        .addKeyValue("reason", InvalidationReason.SUPERVISOR.name())
+                        .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
+                return sessions.findById(current.get().id());
+            }, "the sessions of " + userId);
         }
     }
 
@@ -422,14 +391,14 @@ public final class SessionService {
 
     private static FleetgateException locked(AttemptSubject subject, String logged, LoginAttempts a, Instant now) {
         long retry = Math.max(1, Duration.between(now, a.lockedUntil()).toSeconds());
-        String reason = subject == AttemptSubject.USERNAME ? "username_locked" : "source_locked";
-        LOG.atInfo().setMessage("login_locked").addKeyValue("reason", reason)
+        TooManyAttemptsException.Reason reason = subject == AttemptSubject.USERNAME
+                ? TooManyAttemptsException.Reason.USERNAME_LOCKED : TooManyAttemptsException.Reason.SOURCE_LOCKED;
+        LOG.atInfo().setMessage("login_locked").addKeyValue("reason", reason.detail())
                 .addKeyValue(subject == AttemptSubject.USERNAME ? "username" : "source", logged)
                 .addKeyValue("retry_after_s", retry).log();
-        return new FleetgateException(ErrorCode.TOO_MANY_ATTEMPTS,
+        return new TooManyAttemptsException(reason, Duration.ofSeconds(retry),
                 subject == AttemptSubject.USERNAME ? "too many wrong PINs; retry after " + retry + " s"
-                        : "too many wrong PINs from this source; retry after " + retry + " s",
-                Map.of("retry_after_s", retry, "reason", reason), null);
+                        : "too many wrong PINs from this source; retry after " + retry + " s");
     }
 
     /**
@@ -442,7 +411,7 @@ public final class SessionService {
      * @throws FleetgateException {@code NOT_FOUND} for a user outside the workspace;
      *                            {@code FORBIDDEN} for a supervisor of it
      */
-    static void requireManagedBy(io.fleetgate.access.WorkspaceDirectory directory, Principal.Supervisor s,
+    static void requireManagedBy(io.fleetgate.spi.WorkspaceDirectory directory, Principal.Supervisor s,
                                  String userId, String what) {
         io.fleetgate.access.Membership m = directory.findMemberships(userId).stream()
                 .filter(x -> x.workspaceId().equals(s.workspaceId())).findFirst()
@@ -453,7 +422,7 @@ public final class SessionService {
     }
 
     private static FleetgateException unauthenticated(String why) {
-        return new FleetgateException(ErrorCode.UNAUTHENTICATED, why);
+        return new UnauthenticatedException(why);
     }
 
     private static void requireSystem(Principal principal, String action) {
@@ -479,72 +448,6 @@ public final class SessionService {
                     .digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    /** Builds a {@link SessionService}; not thread-safe. */
-    public static final class Builder {
-        private FleetgateStore store;
-        private Clock clock = Clock.systemUTC();
-        private FleetgateSettings settings = FleetgateSettings.defaults();
-        private PinHasher hasher;
-
-        private Builder() {
-        }
-
-        /**
-         * {@return this builder}
-         *
-         * @param store where credentials, sessions and batches live
-         */
-        public Builder store(FleetgateStore store) {
-            this.store = Objects.requireNonNull(store, "store");
-            return this;
-        }
-
-        /**
-         * {@return this builder}
-         *
-         * @param clock the source of every instant
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * {@return this builder}
-         *
-         * @param settings timeouts, lockout, hashing and the signing secret
-         */
-        public Builder settings(FleetgateSettings settings) {
-            this.settings = Objects.requireNonNull(settings, "settings");
-            return this;
-        }
-
-        /**
-         * Overrides the hasher the settings would build (tests use {@link PinHasher#forTestsOnlyWeak()}).
-         *
-         * @param hasher the hasher
-         * @return this builder
-         */
-        public Builder pinHasher(PinHasher hasher) {
-            this.hasher = Objects.requireNonNull(hasher, "hasher");
-            return this;
-        }
-
-        /**
-         * {@return the service}
-         *
-         * @throws IllegalArgumentException naming {@code FLEETGATE_SIGNING_SECRET} if it is not set
-         */
-        public SessionService build() {
-            Objects.requireNonNull(store, "store");
-            return new SessionService(this);
         }
     }
 }

@@ -8,7 +8,7 @@ import java.time.Instant;
  * @param userId      the host's user id
  * @param username    the username as enrolled
  * @param usernameKey the username as compared: trimmed and lower-cased
- * @param pinHash     the encoded PIN hash ({@link PinHasher})
+ * @param pinHash     the encoded PIN hash (PBKDF2, with its parameters)
  * @param createdAt   when enrolled
  * @param updatedAt   when the PIN last changed
  */

@@ -1,7 +1,7 @@
 package io.fleetgate.session;
 
-import io.fleetgate.FleetgateException;
 import io.fleetgate.Ids;
+import io.fleetgate.error.FleetgateException;
 
 import java.util.Locale;
 

@@ -1,38 +1,34 @@
 package io.fleetgate.supervisor;
 
-import io.fleetgate.internal.LogValues;
-import io.fleetgate.internal.AccessContext;
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
-import io.fleetgate.FleetgateSettings;
-import io.fleetgate.FleetgateStore;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
 import io.fleetgate.access.Membership;
 import io.fleetgate.access.Role;
-import io.fleetgate.access.WorkspaceDirectory;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.DriverEventRequest;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverExecutionService;
 import io.fleetgate.execution.DriverStatus;
-import io.fleetgate.execution.ExecutionRepository;
 import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
+import io.fleetgate.internal.AccessContext;
+import io.fleetgate.internal.Context;
 import io.fleetgate.internal.Cursor;
+import io.fleetgate.internal.LogValues;
 import io.fleetgate.session.DeviceSession;
-import io.fleetgate.session.SessionRepository;
+import io.fleetgate.spi.BatchRepository;
+import io.fleetgate.spi.ReviewQueue;
+import io.fleetgate.spi.SessionRepository;
+import io.fleetgate.spi.WorkspaceDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -52,23 +48,26 @@ public final class SupervisorService {
     /** The longest review note accepted. */
     public static final int MAX_NOTE_CHARS = 2000;
 
-    private final ExecutionRepository execution;
+    private final BatchRepository batches;
+    private final ReviewQueue reviews;
     private final WorkspaceDirectory directory;
     private final SessionRepository sessions;
     private final DriverExecutionService events;
-    private final Clock clock;
+    private final Context context;
 
-    private SupervisorService(Builder b) {
-        this.execution = b.store.execution();
-        this.directory = b.store.workspaces();
-        this.sessions = b.store.sessions();
-        this.events = DriverExecutionService.builder().store(b.store).clock(b.clock).settings(b.settings).build();
-        this.clock = b.clock;
-    }
-
-    /** {@return a builder; {@code store} is required} */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * Made by {@link io.fleetgate.Fleetgate}, which hosts build; not for hosts to call.
+     *
+     * @param context what the services of one {@code Fleetgate} share
+     * @param events  the execution service overrides go through
+     */
+    public SupervisorService(Context context, DriverExecutionService events) {
+        this.batches = context.store().batches();
+        this.reviews = context.store().reviews();
+        this.directory = context.store().workspaces();
+        this.sessions = context.store().sessions();
+        this.events = events;
+        this.context = context;
     }
 
     /**
@@ -82,7 +81,7 @@ public final class SupervisorService {
     public List<DriverBoardRow> statusBoard(Principal principal) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
             String ws = readerWorkspace(principal);
-            List<Batch> batches = execution.findBatchesInWorkspace(ws);
+            List<Batch> batches = this.batches.findBatchesInWorkspace(ws);
             List<DriverBoardRow> rows = new ArrayList<>();
             for (Membership m : directory.findMembers(ws)) {
                 if (m.role() != Role.DRIVER) {
@@ -115,7 +114,7 @@ public final class SupervisorService {
                 throw FleetgateException.invalid("limit", "must be between 1 and 1000");
             }
             Cursor after = Cursor.decode(cursor);
-            List<ReviewItem> items = execution.findReviewQueue(ws, after == null ? null : after.at(),
+            List<ReviewItem> items = reviews.findReviewQueue(ws, after == null ? null : after.at(),
                     after == null ? null : after.id(), limit + 1);
             String next = null;
             if (items.size() > limit) {
@@ -146,11 +145,11 @@ public final class SupervisorService {
             if (note == null || note.isBlank() || note.length() > MAX_NOTE_CHARS || note.indexOf('\u0000') >= 0) {
                 throw FleetgateException.invalid("note", "must be 1 to " + MAX_NOTE_CHARS + " characters");
             }
-            ReviewItem item = execution.findReviewItem(s.workspaceId(), itemId)
+            ReviewItem item = reviews.findReviewItem(s.workspaceId(), itemId)
                     .orElseThrow(() -> FleetgateException.notFound("review item", itemId));
             ReviewRecord record = new ReviewRecord(UUID.randomUUID().toString(), s.workspaceId(), item.id(),
-                    item.isQuarantined(), s.userId(), note, now());
-            if (!execution.insertReview(record)) {
+                    item.isQuarantined(), s.userId(), note, context.now());
+            if (!reviews.insertReview(record)) {
                 throw FleetgateException.invalid("event_id", "was already reviewed");
             }
             LOG.atInfo().setMessage("review_recorded").addKeyValue("item_id", LogValues.text(item.id()))
@@ -184,7 +183,7 @@ public final class SupervisorService {
             // A refusal is this request's answer, thrown with its details (from, event_type); it
             // writes nothing, not even a quarantine record: only what phones send is quarantined.
             events.recordOrRefuse(principal, DriverEventRequest.of(UUID.randomUUID().toString(), batchId,
-                    DriverEventType.SUPERVISOR_OVERRIDE, now()).override(target, reason));
+                    DriverEventType.SUPERVISOR_OVERRIDE, context.now()).override(target, reason));
             return events.batch(principal, batchId);
         }
     }
@@ -220,56 +219,6 @@ public final class SupervisorService {
         if (Objects.requireNonNull(principal, "principal") instanceof Principal.Supervisor s) {
             return s;
         }
-        throw new FleetgateException(ErrorCode.FORBIDDEN, "only a supervisor may do this", Map.of(), null);
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    /** Builds a {@link SupervisorService}; not thread-safe. */
-    public static final class Builder {
-        private FleetgateStore store;
-        private Clock clock = Clock.systemUTC();
-        private FleetgateSettings settings = FleetgateSettings.defaults();
-
-        private Builder() {
-        }
-
-        /**
-         * {@return this builder}
-         *
-         * @param store where everything lives
-         */
-        public Builder store(FleetgateStore store) {
-            this.store = Objects.requireNonNull(store, "store");
-            return this;
-        }
-
-        /**
-         * {@return this builder}
-         *
-         * @param clock the source of every instant
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * {@return this builder}
-         *
-         * @param settings the settings the execution rules use
-         */
-        public Builder settings(FleetgateSettings settings) {
-            this.settings = Objects.requireNonNull(settings, "settings");
-            return this;
-        }
-
-        /** {@return the service} */
-        public SupervisorService build() {
-            Objects.requireNonNull(store, "store");
-            return new SupervisorService(this);
-        }
+        throw FleetgateException.forbidden("only a supervisor may do this");
     }
 }

@@ -1,13 +1,14 @@
 package io.fleetgate.contract;
+import io.fleetgate.testkit.TestFleetgates;
 
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
 import io.fleetgate.Principal;
 import io.fleetgate.access.AccessService;
 import io.fleetgate.access.Membership;
 import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.exclusive.ActivateRequest;
 import io.fleetgate.exclusive.Charger;
 import io.fleetgate.exclusive.ExclusiveSessionService;
@@ -23,11 +24,11 @@ import io.fleetgate.geo.Coordinate;
 import io.fleetgate.session.CredentialService;
 import io.fleetgate.session.EnrolRequest;
 import io.fleetgate.session.LoginRequest;
-import io.fleetgate.session.PinHasher;
+import io.fleetgate.internal.PinHasher;
 import io.fleetgate.session.SessionService;
 import io.fleetgate.supervisor.SupervisorService;
-import io.fleetgate.testing.StoreContract;
-import io.fleetgate.testing.TestClock;
+import io.fleetgate.testkit.StoreContract;
+import io.fleetgate.testkit.TestClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -95,16 +96,14 @@ public abstract class AccessMatrixContract extends StoreContract {
     @BeforeEach
     void buildWorld() {
         TestClock clock = TestClock.standard();
-        FleetgateSettings settings = FleetgateSettings.builder()
-                .signingSecret("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)).build();
+        FleetgateSettings settings = FleetgateSettings.defaults().withSessions(s -> s.withSigningSecret("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)));
         World w = new World();
-        w.access = new AccessService(store());
-        w.exclusive = ExclusiveSessionService.builder().store(store()).clock(clock).build();
-        w.execution = DriverExecutionService.builder().store(store()).clock(clock).settings(settings).build();
-        w.supervisor = SupervisorService.builder().store(store()).clock(clock).settings(settings).build();
-        w.sessions = SessionService.builder().store(store()).clock(clock).settings(settings)
-                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
-        w.credentials = CredentialService.builder().store(store()).clock(clock).pinHasher(PinHasher.forTestsOnlyWeak()).build();
+        w.access = TestFleetgates.on(store(), java.time.Clock.systemUTC()).access();
+        w.exclusive = TestFleetgates.on(store(), clock, FleetgateSettings.defaults()).exclusive();
+        w.execution = TestFleetgates.on(store(), clock, settings).execution();
+        w.supervisor = TestFleetgates.on(store(), clock, settings).supervisor();
+        w.sessions = TestFleetgates.on(store(), clock, settings, PinHasher.forTestsOnlyWeak()).sessions();
+        w.credentials = TestFleetgates.on(store(), clock, FleetgateSettings.defaults(), PinHasher.forTestsOnlyWeak()).credentials();
         Principal system = Principal.system();
         w.access.upsertWorkspace(system, new Workspace("ws_1", "North"));
         w.access.upsertWorkspace(system, new Workspace("ws_2", "South"));
@@ -169,7 +168,18 @@ public abstract class AccessMatrixContract extends StoreContract {
 
     private static void refusedAsException(EventOutcome o) {
         if (o.result() == EventOutcome.Result.REJECTED) {
-            throw new FleetgateException(o.error(), o.message());
+            throw new RejectedEvent(o.error());
+        }
+    }
+
+    /** A sync's per-event refusal, thrown so that the matrix sees it like a refused call. */
+    private static final class RejectedEvent extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient ErrorCode code;
+
+        RejectedEvent(ErrorCode code) {
+            super(code.name(), null, false, false);
+            this.code = code;
         }
     }
 
@@ -198,6 +208,8 @@ public abstract class AccessMatrixContract extends StoreContract {
             operation.call().run(world, p);
         } catch (FleetgateException e) {
             refused = e.code();
+        } catch (RejectedEvent e) {
+            refused = e.code;
         }
         Map<Expect, ErrorCode> codes = Map.of(Expect.FORBIDDEN, ErrorCode.FORBIDDEN, Expect.NOT_FOUND, ErrorCode.NOT_FOUND);
         if (expected == Expect.ALLOW || expected == Expect.ALLOW_EMPTY) {

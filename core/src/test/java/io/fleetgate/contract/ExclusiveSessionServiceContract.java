@@ -1,26 +1,26 @@
 package io.fleetgate.contract;
+import io.fleetgate.testkit.TestFleetgates;
 
+import io.fleetgate.FleetgateSettings;
+import io.fleetgate.Principal;
+import io.fleetgate.error.ActiveSessionExistsException;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
+import io.fleetgate.error.NotActiveException;
+import io.fleetgate.error.OutsideRadiusException;
 import io.fleetgate.exclusive.ActivateRequest;
-import io.fleetgate.exclusive.ActiveSessionExistsException;
 import io.fleetgate.exclusive.Charger;
 import io.fleetgate.exclusive.ExclusiveSession;
 import io.fleetgate.exclusive.ExclusiveSessionService;
 import io.fleetgate.exclusive.ExclusiveSessionStatus;
 import io.fleetgate.exclusive.Merchant;
-import io.fleetgate.exclusive.NotActiveException;
-import io.fleetgate.exclusive.OutsideRadiusException;
-
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
-import io.fleetgate.FleetgateSettings;
-import io.fleetgate.FleetgateStore;
-import io.fleetgate.Principal;
 import io.fleetgate.geo.Coordinate;
 import io.fleetgate.internal.LogValues;
-import io.fleetgate.testing.CapturedLogs;
-import io.fleetgate.testing.LogSafety;
-import io.fleetgate.testing.StoreContract;
-import io.fleetgate.testing.TestClock;
+import io.fleetgate.spi.FleetgateStore;
+import io.fleetgate.testkit.CapturedLogs;
+import io.fleetgate.testkit.LogSafety;
+import io.fleetgate.testkit.StoreContract;
+import io.fleetgate.testkit.TestClock;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +71,7 @@ public abstract class ExclusiveSessionServiceContract extends StoreContract {
     }
 
     protected ExclusiveSessionService serviceOn(FleetgateStore s) {
-        return ExclusiveSessionService.builder().store(s).clock(clock).build();
+        return TestFleetgates.on(s, clock, FleetgateSettings.defaults()).exclusive();
     }
 
     protected static ActivateRequest near() {
@@ -100,8 +100,8 @@ public abstract class ExclusiveSessionServiceContract extends StoreContract {
         assertThat(s.completedAt()).isNull();
         assertThat(s.activationLat()).isEqualTo(NEAR.lat());
         assertThat(s.activationLng()).isEqualTo(NEAR.lng());
-        assertThat(s.activationAccuracyM()).isEqualTo(12.5);
-        assertThat(s.activationDistanceToChargerM()).isCloseTo(111.2, within(0.5));
+        assertThat(s.activationAccuracyMeters()).isEqualTo(12.5);
+        assertThat(s.activationDistanceToChargerMeters()).isCloseTo(111.2, within(0.5));
         assertThat(s.remainingSeconds(clock.instant())).isEqualTo(3600);
         assertThat(store().exclusiveSessions().findById(s.id())).contains(s);
     }
@@ -113,7 +113,7 @@ public abstract class ExclusiveSessionServiceContract extends StoreContract {
 
         assertThat(s.merchantId()).isEqualTo("m_123");
         assertThat(s.intentSessionId()).isEqualTo("intent-1");
-        assertThat(s.activationAccuracyM()).isNull();
+        assertThat(s.activationAccuracyMeters()).isNull();
         assertThat(store().exclusiveSessions().findById(s.id())).contains(s);
     }
 
@@ -124,8 +124,8 @@ public abstract class ExclusiveSessionServiceContract extends StoreContract {
         assertThatThrownBy(() -> service.activate(ana, ActivateRequest.of("m_123", "ch_456", FAR.lat(), FAR.lng())))
                 .isInstanceOfSatisfying(OutsideRadiusException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.OUTSIDE_RADIUS);
-                    assertThat(e.distanceM()).isCloseTo(222.4, within(0.5));
-                    assertThat(e.radiusM()).isEqualTo(150.0);
+                    assertThat(e.distanceMeters()).isCloseTo(222.4, within(0.5));
+                    assertThat(e.radiusMeters()).isEqualTo(150.0);
                     assertThat(e.details()).containsEntry("radius_m", 150.0).containsKey("distance_m");
                 });
         assertThat(fixture().snapshot()).isEqualTo(before);
@@ -232,13 +232,12 @@ public abstract class ExclusiveSessionServiceContract extends StoreContract {
     void activateWhenAccuracyUnknownThenByDefaultTakenAsTheCapAndAccepted() {
         ExclusiveSession s = service.activate(ana, nearWithoutAccuracy());
         assertThat(s.status()).isEqualTo(ExclusiveSessionStatus.ACTIVE);
-        assertThat(s.activationAccuracyM()).as("what was reported is stored: nothing").isNull();
+        assertThat(s.activationAccuracyMeters()).as("what was reported is stored: nothing").isNull();
     }
 
     @Test
     void activateWhenAccuracyUnknownAndSettingRefusesThenAccuracyTooLowAndNothingWritten() {
-        ExclusiveSessionService strict = ExclusiveSessionService.builder().store(store()).clock(clock)
-                .settings(FleetgateSettings.fromEnv(java.util.Map.of("UNKNOWN_ACCURACY", "refuse"))).build();
+        ExclusiveSessionService strict = TestFleetgates.on(store(), clock, FleetgateSettings.fromEnv(java.util.Map.of("UNKNOWN_ACCURACY", "refuse"))).exclusive();
         String before = fixture().snapshot();
         assertThatThrownBy(() -> strict.activate(ana, nearWithoutAccuracy()))
                 .isInstanceOfSatisfying(FleetgateException.class, e -> {
@@ -252,15 +251,12 @@ public abstract class ExclusiveSessionServiceContract extends StoreContract {
 
     @Test
     void activateWhenCustomRadiusAndDurationThenApplied() {
-        ExclusiveSessionService strict = ExclusiveSessionService.builder().store(store()).clock(clock)
-                .settings(FleetgateSettings.builder().chargerRadiusMeters(100)
-                        .exclusiveDuration(Duration.ofMinutes(5)).build())
-                .build();
+        ExclusiveSessionService strict = TestFleetgates.on(store(), clock, FleetgateSettings.defaults().withExclusive(e -> e.withChargerRadiusMeters(100)).withExclusive(e -> e.withDuration(Duration.ofMinutes(5)))).exclusive();
         assertCode(() -> strict.activate(ana, near()), ErrorCode.OUTSIDE_RADIUS);
         ExclusiveSession s = strict.activate(ana,
                 ActivateRequest.of("m_123", "ch_456", CHARGER_AT.lat(), CHARGER_AT.lng()));
         assertThat(s.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
-        assertThat(s.activationDistanceToChargerM()).isEqualTo(0.0);
+        assertThat(s.activationDistanceToChargerMeters()).isEqualTo(0.0);
     }
 
     @Test

@@ -1,10 +1,11 @@
 package io.fleetgate.contract;
+import io.fleetgate.FleetgateSettings;
+import io.fleetgate.testkit.TestFleetgates;
 
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
-import io.fleetgate.FleetgateStore;
 import io.fleetgate.Principal;
 import io.fleetgate.access.Workspace;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.CreateBatchRequest;
 import io.fleetgate.execution.DriverEvent;
@@ -18,10 +19,11 @@ import io.fleetgate.execution.EventPage;
 import io.fleetgate.execution.QuarantinedEvent;
 import io.fleetgate.execution.Stop;
 import io.fleetgate.internal.LogValues;
-import io.fleetgate.testing.CapturedLogs;
-import io.fleetgate.testing.LogSafety;
-import io.fleetgate.testing.StoreContract;
-import io.fleetgate.testing.TestClock;
+import io.fleetgate.spi.FleetgateStore;
+import io.fleetgate.testkit.CapturedLogs;
+import io.fleetgate.testkit.LogSafety;
+import io.fleetgate.testkit.StoreContract;
+import io.fleetgate.testkit.TestClock;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +88,7 @@ public abstract class ExecutionServiceContract extends StoreContract {
     }
 
     protected DriverExecutionService serviceOn(FleetgateStore s) {
-        return DriverExecutionService.builder().store(s).clock(clock).build();
+        return TestFleetgates.on(s, clock, FleetgateSettings.defaults()).execution();
     }
 
     /** A new event for batch b_1 recorded a second after the previous one. */
@@ -256,7 +258,7 @@ public abstract class ExecutionServiceContract extends StoreContract {
         String snapshot = fixture().snapshot();
         EventOutcome o = service.record(who, e);
         DriverEventRequest unknown = new DriverEventRequest(e.eventId(), "b_404", e.type(), e.recordedAt(),
-                e.sessionId(), e.lat(), e.lng(), e.accuracyM(), e.stopIndex(), e.payload(), e.targetStatus(),
+                e.sessionId(), e.lat(), e.lng(), e.accuracyMeters(), e.stopIndex(), e.payload(), e.targetStatus(),
                 e.reason(), e.signature());
         EventOutcome u = service.record(who, unknown);
         assertThat(o.result()).as(String.valueOf(o)).isEqualTo(EventOutcome.Result.REJECTED);
@@ -514,8 +516,7 @@ public abstract class ExecutionServiceContract extends StoreContract {
 
     @Test
     void syncWhenMaxOfflineAgeSetShorterThenOlderEventsQuarantined() {
-        DriverExecutionService strict = DriverExecutionService.builder().store(store()).clock(clock)
-                .settings(io.fleetgate.FleetgateSettings.builder().eventMaxOfflineAge(Duration.ofHours(1)).build()).build();
+        DriverExecutionService strict = TestFleetgates.on(store(), clock, FleetgateSettings.defaults().withSync(y -> y.withMaxOfflineAge(Duration.ofHours(1)))).execution();
         EventOutcome o = strict.record(ana, DriverEventRequest.of("e-2h", "b_1", ROUTE_STARTED,
                 clock.instant().minus(Duration.ofHours(2))));
         assertThat(o.error()).isEqualTo(ErrorCode.INVALID_REQUEST);

@@ -1,25 +1,26 @@
 package io.fleetgate.contract;
+import io.fleetgate.testkit.TestFleetgates;
 
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
-import io.fleetgate.FleetgateStore;
 import io.fleetgate.Principal;
 import io.fleetgate.access.Membership;
 import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.internal.LogValues;
-import io.fleetgate.session.AttemptSubject;
 import io.fleetgate.session.CredentialService;
 import io.fleetgate.session.EnrolRequest;
 import io.fleetgate.session.LoginRequest;
 import io.fleetgate.session.LoginResult;
-import io.fleetgate.session.PinHasher;
+import io.fleetgate.internal.PinHasher;
 import io.fleetgate.session.SecurityAuditEntry;
 import io.fleetgate.session.SessionService;
-import io.fleetgate.testing.CapturedLogs;
-import io.fleetgate.testing.StoreContract;
-import io.fleetgate.testing.TestClock;
+import io.fleetgate.spi.AttemptSubject;
+import io.fleetgate.spi.FleetgateStore;
+import io.fleetgate.testkit.CapturedLogs;
+import io.fleetgate.testkit.StoreContract;
+import io.fleetgate.testkit.TestClock;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,19 +81,20 @@ public abstract class LoginHardeningContract extends StoreContract {
         store().workspaces().upsertMembership(new Membership("d_ana", "ws_1", Role.DRIVER));
         store().workspaces().upsertMembership(new Membership("d_ben", "ws_2", Role.DRIVER));
         store().workspaces().upsertMembership(new Membership("s_sue", "ws_1", Role.SUPERVISOR));
-        credentials = CredentialService.builder().store(store()).clock(clock).pinHasher(PinHasher.forTestsOnlyWeak()).build();
+        credentials = TestFleetgates.on(store(), clock, FleetgateSettings.defaults(), PinHasher.forTestsOnlyWeak()).credentials();
         credentials.enrol(SYSTEM, new EnrolRequest("d_ana", "Ana", "482193"));
         credentials.enrol(SYSTEM, new EnrolRequest("d_ben", "Ben", "482193"));
         credentials.enrol(SYSTEM, new EnrolRequest("s_sue", "Sue", "482193"));
         evaluated.set(0);
     }
 
-    private FleetgateSettings.Builder settings() {
-        return FleetgateSettings.builder().signingSecret(SECRET).loginHashConcurrency(64).loginHashQueue(64);
+    private static FleetgateSettings settings() {
+        return FleetgateSettings.defaults().withSessions(s -> s.withSigningSecret(SECRET))
+                .withLogin(l -> l.withHashConcurrency(64).withHashQueue(64));
     }
 
     private SessionService service(FleetgateStore on, FleetgateSettings settings) {
-        return SessionService.builder().store(on).clock(clock).settings(settings).pinHasher(counting).build();
+        return TestFleetgates.on(on, clock, settings, counting).sessions();
     }
 
     private static LoginRequest wrong(String username) {
@@ -129,7 +131,7 @@ public abstract class LoginHardeningContract extends StoreContract {
 
     @Test
     void loginWhen30WrongPinsRaceOnTwoInstancesThenAtMostTheLimitEvaluatedAndRightPinThenRefused() throws Exception {
-        FleetgateSettings s = settings().build();
+        FleetgateSettings s = settings();
         SessionService one = service(store(), s);
         SessionService two = service(fixture().secondInstance(), s);
         int n = 30;
@@ -157,19 +159,19 @@ public abstract class LoginHardeningContract extends StoreContract {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(evaluated.get()).as("PINs evaluated").isEqualTo(s.loginMaxAttempts());
-        assertThat(codes).filteredOn(c -> c == ErrorCode.UNAUTHENTICATED).hasSize(s.loginMaxAttempts());
-        assertThat(codes).filteredOn(c -> c == ErrorCode.TOO_MANY_ATTEMPTS).hasSize(n - s.loginMaxAttempts());
+        assertThat(evaluated.get()).as("PINs evaluated").isEqualTo(s.login().maxAttempts());
+        assertThat(codes).filteredOn(c -> c == ErrorCode.UNAUTHENTICATED).hasSize(s.login().maxAttempts());
+        assertThat(codes).filteredOn(c -> c == ErrorCode.TOO_MANY_ATTEMPTS).hasSize(n - s.login().maxAttempts());
 
         assertLocked(() -> two.login(SYSTEM, right("ana")), "username_locked", 900L);
-        assertThat(evaluated.get()).as("the right PIN while locked is not even evaluated").isEqualTo(s.loginMaxAttempts());
+        assertThat(evaluated.get()).as("the right PIN while locked is not even evaluated").isEqualTo(s.login().maxAttempts());
     }
 
     // --- 2. lockout is not a free denial of service ------------------------------------------
 
     @Test
     void loginWhenLockedAgainThenEachLockDoublesUpToTheCapAndSuccessResets() {
-        SessionService svc = service(store(), settings().loginLockoutMax(Duration.ofMinutes(40)).build());
+        SessionService svc = service(store(), settings().withLogin(l -> l.withLockoutMax(Duration.ofMinutes(40))));
         long[] expected = {900, 1800, 2400, 2400};
         for (long lock : expected) {
             for (int i = 0; i < 5; i++) {
@@ -187,7 +189,7 @@ public abstract class LoginHardeningContract extends StoreContract {
 
     @Test
     void loginWhenOneSourceSpraysManyNamesThenTheSourceIsLockedAndOtherSourcesAreNot() {
-        SessionService svc = service(store(), settings().loginSourceMaxAttempts(3).build());
+        SessionService svc = service(store(), settings().withLogin(l -> l.withSourceMaxAttempts(3)));
         String stranger = "203.0.113.7";
         for (String name : List.of("ana", "ben", "sue")) {
             assertCode(() -> svc.login(SYSTEM, new LoginRequest(name, "111111", "p", stranger)), ErrorCode.UNAUTHENTICATED);
@@ -206,7 +208,7 @@ public abstract class LoginHardeningContract extends StoreContract {
 
     @Test
     void loginWhenSourceLogsInRightlyOrHitsALockedNameThenOnlyItsFailuresCount() {
-        SessionService svc = service(store(), settings().loginSourceMaxAttempts(2).build());
+        SessionService svc = service(store(), settings().withLogin(l -> l.withSourceMaxAttempts(2)));
         for (int i = 0; i < 5; i++) {
             assertCode(() -> svc.login(SYSTEM, wrong("ghost")), ErrorCode.UNAUTHENTICATED);
         }
@@ -224,7 +226,7 @@ public abstract class LoginHardeningContract extends StoreContract {
 
     @Test
     void unlockWhenSupervisorOfTheDriversWorkspaceThenLiftedAuditedAndLogged() {
-        SessionService svc = service(store(), settings().build());
+        SessionService svc = service(store(), settings());
         for (int i = 0; i < 5; i++) {
             assertCode(() -> svc.login(SYSTEM, wrong("ana")), ErrorCode.UNAUTHENTICATED);
         }
@@ -257,7 +259,7 @@ public abstract class LoginHardeningContract extends StoreContract {
 
     @Test
     void unlockWhenLockedTwiceThenNextLockIsTheShortestAgain() {
-        SessionService svc = service(store(), settings().build());
+        SessionService svc = service(store(), settings());
         for (int round = 0; round < 2; round++) {
             for (int i = 0; i < 5; i++) {
                 assertCode(() -> svc.login(SYSTEM, wrong("ana")), ErrorCode.UNAUTHENTICATED);
@@ -275,7 +277,7 @@ public abstract class LoginHardeningContract extends StoreContract {
 
     @Test
     void loginWhenEveryHashingSlotTakenAndNoQueueThenRefusedAtOnceWritingNothing() throws Exception {
-        SessionService svc = service(store(), settings().loginHashConcurrency(1).loginHashQueue(0).build());
+        SessionService svc = service(store(), settings().withLogin(l -> l.withHashConcurrency(1).withHashQueue(0)));
         hold.set(true);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
@@ -299,7 +301,7 @@ public abstract class LoginHardeningContract extends StoreContract {
 
     @Test
     void loginWhenFailedThenUsernameAndDeviceOnlyAsDigestAndNoRawClientValueInAnyField() {
-        SessionService svc = service(store(), settings().build());
+        SessionService svc = service(store(), settings());
         String forged = "mallory\nlogin_succeeded user_id=d_ana";
         assertCode(() -> svc.login(SYSTEM, new LoginRequest(forged.replace('\n', ' '), "111111", "dev\u2028ice")), ErrorCode.UNAUTHENTICATED);
         LoginResult ok = svc.login(SYSTEM, new LoginRequest("ana", "482193", "phone-\u2028x"));
@@ -325,7 +327,7 @@ public abstract class LoginHardeningContract extends StoreContract {
 
     @Test
     void authenticateWhenTokenEndedThenSameAnswerAsAnUnknownToken() {
-        SessionService svc = service(store(), settings().build());
+        SessionService svc = service(store(), settings());
         String unknown = refusal(() -> svc.authenticate("x".repeat(43))).getMessage();
         LoginResult loggedOut = svc.login(SYSTEM, right("ana"));
         svc.logout(loggedOut.token());
@@ -345,7 +347,7 @@ public abstract class LoginHardeningContract extends StoreContract {
 
     @Test
     void invalidateCurrentWhenSupervisorThenOnlyDriversAndMembersOfTheirWorkspace() {
-        SessionService svc = service(store(), settings().build());
+        SessionService svc = service(store(), settings());
         svc.login(SYSTEM, right("ana"));
         svc.login(SYSTEM, right("ben"));
         svc.login(SYSTEM, right("sue"));
@@ -360,13 +362,11 @@ public abstract class LoginHardeningContract extends StoreContract {
     }
 
     @Test
-    void buildWhenNoPepperThenOneWarningPerServiceAndNoneWithAPepper() {
+    void buildWhenNoPepperThenOneWarningPerFleetgateAndNoneWithAPepper() {
         int before = CapturedLogs.named("pin_pepper_missing", e -> true).size();
-        service(store(), settings().build());
+        service(store(), settings());
         assertThat(CapturedLogs.named("pin_pepper_missing", e -> true)).hasSize(before + 1);
-        SessionService.builder().store(store()).clock(clock)
-                .settings(settings().pinPepper("pepper-of-16-bytes!".getBytes(StandardCharsets.US_ASCII)).build())
-                .pinHasher(counting).build();
+        TestFleetgates.on(store(), clock, settings().withLogin(l -> l.withPinPepper("pepper-of-16-bytes!".getBytes(StandardCharsets.US_ASCII))), counting).sessions();
         assertThat(CapturedLogs.named("pin_pepper_missing", e -> true)).hasSize(before + 1);
     }
 }

@@ -1,13 +1,12 @@
 package io.fleetgate.contract;
 
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.exclusive.Charger;
 import io.fleetgate.exclusive.Merchant;
-import io.fleetgate.exclusive.PlaceDirectory;
-
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
 import io.fleetgate.geo.Coordinate;
-import io.fleetgate.testing.StoreContract;
+import io.fleetgate.spi.PlaceDirectory;
+import io.fleetgate.testkit.StoreContract;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

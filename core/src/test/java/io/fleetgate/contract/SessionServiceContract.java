@@ -1,13 +1,13 @@
 package io.fleetgate.contract;
+import io.fleetgate.testkit.TestFleetgates;
 
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
-import io.fleetgate.FleetgateStore;
 import io.fleetgate.Principal;
 import io.fleetgate.access.Membership;
 import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.execution.CreateBatchRequest;
 import io.fleetgate.execution.DriverEventRequest;
 import io.fleetgate.execution.DriverEventType;
@@ -22,10 +22,11 @@ import io.fleetgate.session.EventSignatures;
 import io.fleetgate.session.InvalidationReason;
 import io.fleetgate.session.LoginRequest;
 import io.fleetgate.session.LoginResult;
-import io.fleetgate.session.PinHasher;
+import io.fleetgate.internal.PinHasher;
 import io.fleetgate.session.SessionService;
-import io.fleetgate.testing.StoreContract;
-import io.fleetgate.testing.TestClock;
+import io.fleetgate.spi.FleetgateStore;
+import io.fleetgate.testkit.StoreContract;
+import io.fleetgate.testkit.TestClock;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,16 +61,14 @@ public abstract class SessionServiceContract extends StoreContract {
     @BeforeEach
     void enrolAna() {
         clock = TestClock.standard();
-        settings = FleetgateSettings.builder().signingSecret(SECRET).build();
+        settings = FleetgateSettings.defaults().withSessions(s -> s.withSigningSecret(SECRET));
         sessions = sessionsOn(store());
-        credentials = CredentialService.builder().store(store()).clock(clock)
-                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
+        credentials = TestFleetgates.on(store(), clock, FleetgateSettings.defaults(), PinHasher.forTestsOnlyWeak()).credentials();
         credentials.enrol(Principal.supervisor("s_sam", "ws_1"), new EnrolRequest("d_ana", "Ana", "482193"));
     }
 
     protected SessionService sessionsOn(FleetgateStore s) {
-        return SessionService.builder().store(s).clock(clock).settings(settings)
-                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
+        return TestFleetgates.on(s, clock, settings, PinHasher.forTestsOnlyWeak()).sessions();
     }
 
     protected LoginResult login(String device) {
@@ -200,7 +199,7 @@ public abstract class SessionServiceContract extends StoreContract {
         store().workspaces().upsertWorkspace(new Workspace("ws_1", "North"));
         store().workspaces().upsertWorkspace(new Workspace("ws_2", "South"));
         store().workspaces().upsertMembership(new Membership("d_ana", "ws_1", Role.DRIVER));
-        DriverExecutionService execution = DriverExecutionService.builder().store(store()).clock(clock).build();
+        DriverExecutionService execution = TestFleetgates.on(store(), clock, FleetgateSettings.defaults()).execution();
         execution.createBatch(SYSTEM, new CreateBatchRequest("b_1", "ws_1", "d_ana",
                 List.of(Stop.of(30.27, -97.74, 100)), null));
         LoginResult first = login("phone-1");
@@ -222,7 +221,7 @@ public abstract class SessionServiceContract extends StoreContract {
     @Test
     void loginWhenDriverHasInactiveBatchesThenEachBecomesActiveThroughAnEvent() {
         store().workspaces().upsertWorkspace(new Workspace("ws_1", "North"));
-        DriverExecutionService execution = DriverExecutionService.builder().store(store()).clock(clock).build();
+        DriverExecutionService execution = TestFleetgates.on(store(), clock, FleetgateSettings.defaults()).execution();
         execution.createBatch(SYSTEM, new CreateBatchRequest("b_1", "ws_1", "d_ana", List.of(Stop.of(1, 1, 50)), null));
         execution.createBatch(SYSTEM, new CreateBatchRequest("b_2", "ws_1", "d_ana", List.of(Stop.of(1, 1, 50)), null));
         execution.createBatch(SYSTEM, new CreateBatchRequest("b_3", "ws_1", "d_ben", List.of(Stop.of(1, 1, 50)), null));
@@ -307,7 +306,7 @@ public abstract class SessionServiceContract extends StoreContract {
         // Every attempt is reserved before its PIN is hashed, so more than LOGIN_MAX_ATTEMPTS logins
         // of one user at once would be refused (see LoginHardeningContract); this race is about
         // the sessions, so the limit is raised above the number of logins.
-        settings = FleetgateSettings.builder().signingSecret(SECRET).loginMaxAttempts(64).loginHashConcurrency(32).build();
+        settings = FleetgateSettings.defaults().withSessions(s -> s.withSigningSecret(SECRET)).withLogin(l -> l.withMaxAttempts(64)).withLogin(l -> l.withHashConcurrency(32));
         sessions = sessionsOn(store());
         SessionService two = sessionsOn(fixture().secondInstance());
         // Logins that keep losing the race wait in line for the user (FleetgateStore.exclusively)
@@ -345,8 +344,7 @@ public abstract class SessionServiceContract extends StoreContract {
 
     private DriverExecutionService signedWorkspace(boolean required) {
         store().workspaces().upsertWorkspace(new Workspace("ws_1", "North", required));
-        DriverExecutionService execution = DriverExecutionService.builder().store(store()).clock(clock)
-                .settings(settings).build();
+        DriverExecutionService execution = TestFleetgates.on(store(), clock, settings).execution();
         execution.createBatch(SYSTEM, new CreateBatchRequest("b_1", "ws_1", "d_ana",
                 List.of(Stop.of(30.27, -97.74, 100)), null));
         return execution;
@@ -453,9 +451,7 @@ public abstract class SessionServiceContract extends StoreContract {
         assertThat(afterEnd.message()).contains("lifetime");
         assertThat(execution.log(ana, "b_1")).filteredOn(e -> e.actorId().equals("d_ana")).hasSize(2);
 
-        DriverExecutionService noSkew = DriverExecutionService.builder().store(store()).clock(clock)
-                .settings(FleetgateSettings.builder().signingSecret(SECRET).eventSessionSkew(Duration.ZERO).build())
-                .build();
+        DriverExecutionService noSkew = TestFleetgates.on(store(), clock, FleetgateSettings.defaults().withSessions(s -> s.withSigningSecret(SECRET)).withSync(y -> y.withSessionSkew(Duration.ZERO))).execution();
         assertThat(noSkew.record(ana, signed(DriverEventRequest.of("p-skew", "b_1", DriverEventType.PROOF_CAPTURED,
                 t0.plus(Duration.ofMinutes(11))).session(r.session().id()), r.signingKey())).error())
                 .isEqualTo(ErrorCode.BAD_SIGNATURE);
@@ -465,7 +461,7 @@ public abstract class SessionServiceContract extends StoreContract {
     void syncWhenHostHasNoSigningSecretThenSignedEventsRefused() {
         signedWorkspace(false);
         LoginResult r = login("phone-1");
-        DriverExecutionService noSecret = DriverExecutionService.builder().store(store()).clock(clock).build();
+        DriverExecutionService noSecret = TestFleetgates.on(store(), clock, FleetgateSettings.defaults()).execution();
         DriverEventRequest e = signed(DriverEventRequest.of("e-1", "b_1", DriverEventType.ROUTE_STARTED,
                 clock.instant()).session(r.session().id()), r.signingKey());
         assertThat(noSecret.record(Principal.driver("d_ana"), e).error()).isEqualTo(ErrorCode.BAD_SIGNATURE);
@@ -497,8 +493,7 @@ public abstract class SessionServiceContract extends StoreContract {
 
     @Test
     void loginWhenHashWeakerThanSettingsThenRehashedOnSuccess() {
-        SessionService stronger = SessionService.builder().store(store()).clock(clock).settings(settings)
-                .pinHasher(new PinHasher(2_000, null)).build();
+        SessionService stronger = TestFleetgates.on(store(), clock, settings, new PinHasher(2_000, null)).sessions();
         assertThat(store().credentials().findByUserId("d_ana").orElseThrow().pinHash()).contains("$1000$");
 
         stronger.login(SYSTEM, new LoginRequest("ana", "482193", "p"));

@@ -1,14 +1,14 @@
 package io.fleetgate.contract;
+import io.fleetgate.testkit.TestFleetgates;
 
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
-import io.fleetgate.FleetgateStore;
 import io.fleetgate.Principal;
 import io.fleetgate.access.AccessService;
 import io.fleetgate.access.Membership;
 import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.CreateBatchRequest;
 import io.fleetgate.execution.DriverEvent;
@@ -21,20 +21,21 @@ import io.fleetgate.execution.QuarantinedEvent;
 import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
 import io.fleetgate.execution.Stop;
+import io.fleetgate.internal.LogValues;
 import io.fleetgate.session.CredentialService;
 import io.fleetgate.session.EnrolRequest;
 import io.fleetgate.session.LoginRequest;
 import io.fleetgate.session.LoginResult;
-import io.fleetgate.session.PinHasher;
+import io.fleetgate.internal.PinHasher;
 import io.fleetgate.session.SessionService;
+import io.fleetgate.spi.FleetgateStore;
 import io.fleetgate.supervisor.DriverBoardRow;
 import io.fleetgate.supervisor.ReviewPage;
 import io.fleetgate.supervisor.SupervisorService;
-import io.fleetgate.internal.LogValues;
-import io.fleetgate.testing.CapturedLogs;
-import io.fleetgate.testing.LogSafety;
-import io.fleetgate.testing.StoreContract;
-import io.fleetgate.testing.TestClock;
+import io.fleetgate.testkit.CapturedLogs;
+import io.fleetgate.testkit.LogSafety;
+import io.fleetgate.testkit.StoreContract;
+import io.fleetgate.testkit.TestClock;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,14 +95,11 @@ public abstract class SupervisorServiceContract extends StoreContract {
         clock = TestClock.standard();
         t0 = clock.instant();
         supervisor = supervisorOn(store());
-        execution = DriverExecutionService.builder().store(store()).clock(clock).build();
-        FleetgateSettings settings = FleetgateSettings.builder()
-                .signingSecret("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)).build();
-        sessions = SessionService.builder().store(store()).clock(clock).settings(settings)
-                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
-        credentials = CredentialService.builder().store(store()).clock(clock)
-                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
-        AccessService access = new AccessService(store());
+        execution = TestFleetgates.on(store(), clock, FleetgateSettings.defaults()).execution();
+        FleetgateSettings settings = FleetgateSettings.defaults().withSessions(s -> s.withSigningSecret("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)));
+        sessions = TestFleetgates.on(store(), clock, settings, PinHasher.forTestsOnlyWeak()).sessions();
+        credentials = TestFleetgates.on(store(), clock, FleetgateSettings.defaults(), PinHasher.forTestsOnlyWeak()).credentials();
+        AccessService access = TestFleetgates.on(store(), java.time.Clock.systemUTC()).access();
         Principal system = Principal.system();
         access.upsertWorkspace(system, new Workspace("ws_1", "North"));
         access.upsertWorkspace(system, new Workspace("ws_2", "South"));
@@ -117,7 +115,7 @@ public abstract class SupervisorServiceContract extends StoreContract {
     }
 
     protected SupervisorService supervisorOn(FleetgateStore s) {
-        return SupervisorService.builder().store(s).clock(clock).build();
+        return TestFleetgates.on(s, clock, FleetgateSettings.defaults()).supervisor();
     }
 
     /** Moves the clock to {@code minutes} after the start. */
@@ -220,7 +218,7 @@ public abstract class SupervisorServiceContract extends StoreContract {
 
     @Test
     void statusBoardWhenMemberRemovedOrMadeSupervisorThenNoLongerListed() {
-        AccessService access = new AccessService(store());
+        AccessService access = TestFleetgates.on(store(), java.time.Clock.systemUTC()).access();
         access.removeMember(sam, "d_dee", "ws_1");
         access.addMember(sam, new Membership("d_ben", "ws_1", Role.SUPERVISOR));
 
@@ -322,7 +320,7 @@ public abstract class SupervisorServiceContract extends StoreContract {
     @Test
     void logWhenClientValuesHoldLineBreaksControlsAndNonCharactersThenEveryLoggedValueIsEscaped() {
         seedQueue();
-        AccessService access = new AccessService(store());
+        AccessService access = TestFleetgates.on(store(), java.time.Clock.systemUTC()).access();
         String supervisorId = "s_" + LogSafety.HOSTILE_ID;
         int mark = CapturedLogs.count();
 

@@ -1,10 +1,7 @@
 package io.fleetgate.execution;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
-import io.fleetgate.ErrorCode;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.InvalidTransitionException;
 import io.fleetgate.execution.DriverStateMachine.Decision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +20,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class DriverStateMachineTest {
 
@@ -297,7 +298,8 @@ class DriverStateMachineTest {
         assertThat(e.details()).containsExactly(
                 Map.entry("from", "INACTIVE"), Map.entry("event_type", "ARRIVED_AT_STOP"));
         assertThat(e.from()).isEqualTo(DriverStatus.INACTIVE);
-        assertThat(e.eventType()).isEqualTo(DriverEventType.ARRIVED_AT_STOP);
+        assertThat(e.eventType()).contains(DriverEventType.ARRIVED_AT_STOP);
+        assertThat(e.action()).isEqualTo("ARRIVED_AT_STOP");
     }
 
     @Test

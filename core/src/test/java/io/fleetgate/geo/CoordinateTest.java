@@ -1,15 +1,16 @@
 package io.fleetgate.geo;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
-import java.util.stream.Stream;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class CoordinateTest {
 

@@ -1,15 +1,16 @@
 package io.fleetgate.geo;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
-
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
-import io.fleetgate.testing.RandomInputs;
-import java.util.Random;
-import java.util.stream.LongStream;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
+import io.fleetgate.testkit.RandomInputs;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Random;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Seeded property tests of {@link Geo#distanceMeters} and {@link Coordinate#of}: each seed draws

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,7 +27,7 @@ class GeofenceTest {
 
         GeofenceCheck check = fence.check(point, null);
 
-        assertThat(check.distanceM()).isEqualTo(distance);
+        assertThat(check.distanceMeters()).isEqualTo(distance);
         assertThat(check.inside()).isTrue();
         assertThat(check.plausiblyInside()).isTrue();
     }
@@ -50,7 +50,7 @@ class GeofenceTest {
 
         GeofenceCheck check = fence.check(north(150.1), 0.0);
 
-        assertThat(check.distanceM()).isCloseTo(150.1, within(1e-6));
+        assertThat(check.distanceMeters()).isCloseTo(150.1, within(1e-6));
         assertThat(check.inside()).isFalse();
         assertThat(check.plausiblyInside()).isFalse();
     }
@@ -61,9 +61,9 @@ class GeofenceTest {
 
         GeofenceCheck check = fence.check(north(20), 12.5);
 
-        assertThat(check.distanceM()).isCloseTo(20, within(1e-6));
-        assertThat(check.radiusM()).isEqualTo(150);
-        assertThat(check.accuracyM()).isEqualTo(12.5);
+        assertThat(check.distanceMeters()).isCloseTo(20, within(1e-6));
+        assertThat(check.radiusMeters()).isEqualTo(150);
+        assertThat(check.accuracyMeters()).isEqualTo(12.5);
         assertThat(check.inside()).isTrue();
         assertThat(check.plausiblyInside()).isTrue();
     }
@@ -72,7 +72,7 @@ class GeofenceTest {
     void checkWhenPointAtCentreThenDistanceZeroAndInside() {
         GeofenceCheck check = new Geofence(CHARGER, 0.001).check(CHARGER, null);
 
-        assertThat(check.distanceM()).isZero();
+        assertThat(check.distanceMeters()).isZero();
         assertThat(check.inside()).isTrue();
     }
 
@@ -82,7 +82,7 @@ class GeofenceTest {
 
         GeofenceCheck check = fence.check(north(200), 5_000.0);
 
-        assertThat(check.distanceM()).isCloseTo(200, within(1e-6));
+        assertThat(check.distanceMeters()).isCloseTo(200, within(1e-6));
         assertThat(check.inside()).as("accuracy must never grant access").isFalse();
         assertThat(check.plausiblyInside()).isTrue();
     }
@@ -196,7 +196,7 @@ class GeofenceTest {
 
     @Test
     void constructWhenRadiusTinyOrHugeButFiniteThenAccepted() {
-        assertThat(new Geofence(CHARGER, Double.MIN_VALUE).radiusM()).isEqualTo(Double.MIN_VALUE);
+        assertThat(new Geofence(CHARGER, Double.MIN_VALUE).radiusMeters()).isEqualTo(Double.MIN_VALUE);
         assertThat(new Geofence(CHARGER, Double.MAX_VALUE).check(Coordinate.of(-52, -166), null).inside()).isTrue();
     }
 }

@@ -1,5 +1,7 @@
 package io.fleetgate.examples;
 
+import io.fleetgate.Fleetgate;
+
 import io.fleetgate.store.jdbc.JdbcStore;
 import org.slf4j.event.Level;
 
@@ -65,7 +67,8 @@ public final class Demo {
     private static void tell(Path file, PrintStream out) {
         try (JdbcStore store = JdbcStore.sqlite(file)) {
             Narrator narrator = new Narrator(out);
-            Stage stage = new Stage(store, new DemoClock(START), narrator);
+            DemoClock clock = new DemoClock(START);
+            Stage stage = new Stage(Fleetgate.builder().store(store).clock(clock).build(), clock, narrator);
             boolean first = true;
             for (Chapter chapter : chapters(stage)) {
                 if (!first) {

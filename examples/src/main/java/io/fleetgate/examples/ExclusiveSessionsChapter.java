@@ -1,17 +1,17 @@
 package io.fleetgate.examples;
 
-import io.fleetgate.FleetgateException;
 import io.fleetgate.Principal;
-import io.fleetgate.exclusive.AccuracyTooLowException;
+import io.fleetgate.error.AccuracyTooLowException;
+import io.fleetgate.error.ActiveSessionExistsException;
+import io.fleetgate.error.FleetgateException;
+import io.fleetgate.error.NotActiveException;
+import io.fleetgate.error.OutsideRadiusException;
 import io.fleetgate.exclusive.ActivateRequest;
-import io.fleetgate.exclusive.ActiveSessionExistsException;
 import io.fleetgate.exclusive.Charger;
 import io.fleetgate.exclusive.ExclusiveSession;
 import io.fleetgate.exclusive.ExclusiveSessionService;
 import io.fleetgate.exclusive.ExclusiveSessionStatus;
 import io.fleetgate.exclusive.Merchant;
-import io.fleetgate.exclusive.NotActiveException;
-import io.fleetgate.exclusive.OutsideRadiusException;
 import io.fleetgate.geo.Coordinate;
 import io.fleetgate.geo.Geo;
 
@@ -41,10 +41,7 @@ final class ExclusiveSessionsChapter implements Chapter {
     ExclusiveSessionsChapter(Stage stage) {
         this.stage = stage;
         this.say = stage.narrator();
-        this.sessions = ExclusiveSessionService.builder()
-                .store(stage.store())
-                .clock(stage.clock())
-                .build();
+        this.sessions = stage.fleetgate().exclusive();
     }
 
     @Override
@@ -54,8 +51,8 @@ final class ExclusiveSessionsChapter implements Chapter {
 
     @Override
     public void tell() {
-        stage.store().places().upsertCharger(CHARGER);
-        stage.store().places().upsertMerchant(TACO_STOP);
+        sessions.upsertCharger(Principal.system(), CHARGER);
+        sessions.upsertMerchant(Principal.system(), TACO_STOP);
 
         String anas = activate("ana activates", ANA, 111, 8).orElseThrow().id();
         activate("ben activates", BEN, 222, 10);
@@ -76,14 +73,14 @@ final class ExclusiveSessionsChapter implements Chapter {
      * @return the session if one was activated
      */
     private Optional<ExclusiveSession> activate(String action, Principal.Driver driver, double metresNorth,
-                                                double accuracyM) {
+                                                double accuracyMeters) {
         Coordinate at = northOfCharger(metresNorth);
         ActivateRequest request = ActivateRequest.of(TACO_STOP.id(), CHARGER.id(), at.lat(), at.lng())
-                .withAccuracy(accuracyM);
+                .withAccuracy(accuracyMeters);
         try {
             ExclusiveSession s = sessions.activate(driver, request);
             say.step(s.status(), format("%s at %s for %s, %.0f m away; expires %s (%d s left)", action,
-                    s.chargerId(), merchantName(s), s.activationDistanceToChargerM(),
+                    s.chargerId(), merchantName(s), s.activationDistanceToChargerMeters(),
                     Narrator.time(s.expiresAt()), s.remainingSeconds(stage.clock().instant())));
             return Optional.of(s);
         } catch (FleetgateException e) {
@@ -94,7 +91,7 @@ final class ExclusiveSessionsChapter implements Chapter {
 
     private static String reason(FleetgateException e) {
         if (e instanceof OutsideRadiusException o) {
-            return format("%.0f m from %s, must be within %.0f m", o.distanceM(), CHARGER.id(), o.radiusM());
+            return format("%.0f m from %s, must be within %.0f m", o.distanceMeters(), CHARGER.id(), o.radiusMeters());
         }
         if (e instanceof AccuracyTooLowException) {
             return format("accuracy %.0f m, must be %.0f m or better",
@@ -145,7 +142,7 @@ final class ExclusiveSessionsChapter implements Chapter {
     }
 
     private String merchantName(ExclusiveSession s) {
-        return stage.store().places().findMerchant(s.merchantId()).map(Merchant::name).orElse(s.merchantId());
+        return sessions.merchant(s.merchantId()).map(Merchant::name).orElse(s.merchantId());
     }
 
     private static Coordinate northOfCharger(double metres) {

@@ -1,8 +1,9 @@
 package io.fleetgate.examples;
 
-import io.fleetgate.FleetgateException;
+import io.fleetgate.Fleetgate;
 import io.fleetgate.FleetgateSettings;
 import io.fleetgate.Principal;
+import io.fleetgate.error.ActiveSessionExistsException;
 import io.fleetgate.exclusive.ActivateRequest;
 import io.fleetgate.exclusive.Charger;
 import io.fleetgate.exclusive.ExclusiveSession;
@@ -33,14 +34,14 @@ public final class QuickTour {
         StringBuilder out = new StringBuilder();
         // --- README tour: begin ---
         try (JdbcStore store = JdbcStore.sqlite(file)) {                  // or builder().postgres(url).owner(…).runtime(…)
-            store.places().upsertCharger(new Charger("ch_456", "gp_ch_456", Coordinate.of(30.2672, -97.7431)));
-            store.places().upsertMerchant(new Merchant("m_123", "gp_m_123", "Taco Stop"));
-
-            ExclusiveSessionService exclusive = ExclusiveSessionService.builder()
+            Fleetgate fleetgate = Fleetgate.builder()                      // one per store; hands out every service
                     .store(store)
-                    .settings(FleetgateSettings.fromEnv(env))                 // CHARGER_RADIUS_M, EXCLUSIVE_DURATION_MIN, …
+                    .settings(FleetgateSettings.fromEnv(env))              // CHARGER_RADIUS_M, EXCLUSIVE_DURATION_MIN, …
                     .clock(Clock.systemUTC())
                     .build();
+            ExclusiveSessionService exclusive = fleetgate.exclusive();
+            exclusive.upsertCharger(Principal.system(), new Charger("ch_456", "gp_ch_456", Coordinate.of(30.2672, -97.7431)));
+            exclusive.upsertMerchant(Principal.system(), new Merchant("m_123", "gp_m_123", "Taco Stop"));
 
             Principal ana = Principal.driver("d_ana");                     // the host authenticated her
             ExclusiveSession s = exclusive.activate(ana, ActivateRequest.of("m_123", "ch_456", 30.2675, -97.7431));
@@ -48,8 +49,8 @@ public final class QuickTour {
 
             try {
                 exclusive.activate(ana, ActivateRequest.of("m_123", "ch_456", 30.2675, -97.7431));
-            } catch (FleetgateException e) {                               // one exception type, one code per refusal
-                out.append(e.code()).append(' ').append(e.details().keySet()).append('\n');
+            } catch (ActiveSessionExistsException e) {                     // sealed: one subtype per code, typed details
+                out.append(e.code()).append(' ').append(e.existing().id().equals(s.id())).append('\n');
             }
 
             out.append(exclusive.complete(ana, s.id()).status()).append('\n');

@@ -37,8 +37,8 @@ final class RouteChapter implements Chapter {
 
     RouteChapter(Stage stage) {
         this.stage = stage;
-        this.execution = DriverExecutionService.builder().store(stage.store()).clock(stage.clock()).build();
-        this.supervisor = SupervisorService.builder().store(stage.store()).clock(stage.clock()).build();
+        this.execution = stage.fleetgate().execution();
+        this.supervisor = stage.fleetgate().supervisor();
     }
 
     @Override
@@ -48,7 +48,7 @@ final class RouteChapter implements Chapter {
 
     @Override
     public void tell() {
-        AccessService access = new AccessService(stage.store());
+        AccessService access = stage.fleetgate().access();
         access.upsertWorkspace(SYSTEM, new Workspace("ws_north", "North depot"));
         access.addMember(SYSTEM, new Membership("cara", "ws_north", Role.DRIVER));
         access.addMember(SYSTEM, new Membership("sam", "ws_north", Role.SUPERVISOR));

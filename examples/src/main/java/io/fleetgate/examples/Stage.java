@@ -1,14 +1,15 @@
 package io.fleetgate.examples;
 
-import io.fleetgate.store.jdbc.JdbcStore;
+import io.fleetgate.Fleetgate;
 
 /**
- * What every demo chapter plays on: the store, the clock it may move, and the narrator.
- * Immutable holder; the objects it holds are shared by the chapters of one run.
+ * What every demo chapter plays on: the library (on the demo's SQLite store), the clock it may
+ * move, and the narrator. Immutable holder; the objects it holds are shared by the chapters of one
+ * run.
  *
- * @param store    the demo's SQLite store
- * @param clock    the clock every service is built with
- * @param narrator prints the story
+ * @param fleetgate the services, built once on the store and the clock
+ * @param clock     the clock the services read
+ * @param narrator  prints the story
  */
-record Stage(JdbcStore store, DemoClock clock, Narrator narrator) {
+record Stage(Fleetgate fleetgate, DemoClock clock, Narrator narrator) {
 }

@@ -16,7 +16,7 @@ class QuickTourTest {
     void tourWhenRunThenActivatesIsRefusedAndCompletes(@TempDir Path dir) {
         String out = QuickTour.run(dir.resolve("tour.db"), Map.of("EXCLUSIVE_DURATION_MIN", "30"));
 
-        assertThat(out.lines()).containsExactly("ACTIVE 1800 s", "ACTIVE_SESSION_EXISTS [exclusive_session]", "COMPLETED");
+        assertThat(out.lines()).containsExactly("ACTIVE 1800 s", "ACTIVE_SESSION_EXISTS true", "COMPLETED");
     }
 
     @Test

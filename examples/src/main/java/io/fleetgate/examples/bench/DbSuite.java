@@ -1,8 +1,8 @@
 package io.fleetgate.examples.bench;
 
+import io.fleetgate.Fleetgate;
 import io.fleetgate.FleetgateSettings;
 import io.fleetgate.Principal;
-import io.fleetgate.access.AccessService;
 import io.fleetgate.access.Workspace;
 import io.fleetgate.exclusive.ActivateRequest;
 import io.fleetgate.exclusive.Charger;
@@ -74,6 +74,7 @@ final class DbSuite {
     private final JdbcStore store;
     private final RawJdbc raw;
     private final FleetgateSettings settings;
+    private final Fleetgate fleetgate;
     private final ExclusiveSessionService exclusive;
     private final DriverExecutionService execution;
     private final List<Charger> chargers = new ArrayList<>();
@@ -84,9 +85,10 @@ final class DbSuite {
         this.db = db;
         this.store = db.store();
         this.raw = new RawJdbc(store.dataSource(), db.postgres(), accessContext, accessContext ? db.contextKey() : null);
-        this.settings = FleetgateSettings.builder().exclusiveDuration(Duration.ofHours(12)).build();
-        this.exclusive = ExclusiveSessionService.builder().store(store).settings(settings).build();
-        this.execution = DriverExecutionService.builder().store(store).settings(settings).build();
+        this.settings = FleetgateSettings.defaults().withExclusive(e -> e.withDuration(Duration.ofHours(12)));
+        this.fleetgate = Fleetgate.builder().store(store).settings(settings).build();
+        this.exclusive = fleetgate.exclusive();
+        this.execution = fleetgate.execution();
     }
 
     /**
@@ -148,13 +150,13 @@ final class DbSuite {
 
     /** Creates the workspace, chargers and merchants the benchmarks use. */
     void seed() {
-        new AccessService(store).upsertWorkspace(Principal.system(), new Workspace(WORKSPACE, "bench"));
+        fleetgate.access().upsertWorkspace(Principal.system(), new Workspace(WORKSPACE, "bench"));
         for (int i = 0; i < PLACES; i++) {
             Charger c = new Charger(String.format("chg-%03d", i), String.format("place-chg-%03d", i),
                     Coordinate.of(CITY_LAT + (random.nextDouble() - 0.5) * 0.2, CITY_LNG + (random.nextDouble() - 0.5) * 0.3));
             Merchant m = new Merchant(String.format("mer-%03d", i), String.format("place-mer-%03d", i), "Merchant " + i);
-            store.places().upsertCharger(c);
-            store.places().upsertMerchant(m);
+            exclusive.upsertCharger(Principal.system(), c);
+            exclusive.upsertMerchant(Principal.system(), m);
             chargers.add(c);
             merchants.add(m);
         }
@@ -199,7 +201,7 @@ final class DbSuite {
 
     /** A request for a new driver at a charger, about 30 m from it. */
     private record Activation(String driverId, String merchantId, String chargerId, double lat, double lng,
-                              Double accuracyM) {
+                              Double accuracyMeters) {
     }
 
     private Activation[] activations(int ops) {
@@ -221,7 +223,7 @@ final class DbSuite {
             for (int i = 0; i < ops; i++) {
                 drivers[i] = Principal.driver(a[i].driverId());
                 requests[i] = ActivateRequest.of(a[i].merchantId(), a[i].chargerId(), a[i].lat(), a[i].lng())
-                        .withAccuracy(a[i].accuracyM());
+                        .withAccuracy(a[i].accuracyMeters());
             }
             return t -> {
                 for (int i = Arm.from(ops, threads, t); i < Arm.to(ops, threads, t); i++) {
@@ -235,16 +237,16 @@ final class DbSuite {
     }
 
     private Arm activateBaseline() {
-        double radius = settings.chargerRadiusM();
-        double maxAccuracy = settings.maxAccuracyM();
-        long duration = settings.exclusiveDuration().toNanos() / 1000;
+        double radius = settings.exclusive().chargerRadiusMeters();
+        double maxAccuracy = settings.exclusive().maxAccuracyMeters();
+        long duration = settings.exclusive().duration().toNanos() / 1000;
         return (ops, threads) -> {
             Activation[] a = activations(ops);
             return t -> {
                 for (int i = Arm.from(ops, threads, t); i < Arm.to(ops, threads, t); i++) {
                     Activation r = a[i];
                     RawJdbc.SessionRow s = raw.activate(UUID.randomUUID().toString(), r.driverId(), r.merchantId(),
-                            r.chargerId(), r.lat(), r.lng(), r.accuracyM(), radius, maxAccuracy, duration, now());
+                            r.chargerId(), r.lat(), r.lng(), r.accuracyMeters(), radius, maxAccuracy, duration, now());
                     if (s == null || !"ACTIVE".equals(s.status())) {
                         throw new IllegalStateException("baseline activation refused for " + r.driverId());
                     }
@@ -259,7 +261,7 @@ final class DbSuite {
     private List<String> activeDrivers(int count) throws SQLException {
         List<RawJdbc.SessionRow> rows = new ArrayList<>(count);
         Instant now = now();
-        Instant expires = now.plus(settings.exclusiveDuration());
+        Instant expires = now.plus(settings.exclusive().duration());
         for (int i = 0; i < count; i++) {
             Charger c = chargers.get(random.nextInt(chargers.size()));
             Merchant m = merchants.get(random.nextInt(merchants.size()));
@@ -349,7 +351,7 @@ final class DbSuite {
     private List<String> activeDriversWithIds(int count) throws SQLException {
         List<RawJdbc.SessionRow> rows = new ArrayList<>(count);
         Instant now = now();
-        Instant expires = now.plus(settings.exclusiveDuration());
+        Instant expires = now.plus(settings.exclusive().duration());
         List<String> out = new ArrayList<>(2 * count);
         for (int i = 0; i < count; i++) {
             Charger c = chargers.get(random.nextInt(chargers.size()));
@@ -478,7 +480,7 @@ final class DbSuite {
                     visited.clear();
                 }
                 rows.add(new RawJdbc.EventRow(e.eventId(), r.batchId(), WORKSPACE, r.driverId(), e.type().name(),
-                        status.name(), to.name(), version, e.recordedAt(), syncedAt, e.lat(), e.lng(), e.accuracyM(),
+                        status.name(), to.name(), version, e.recordedAt(), syncedAt, e.lat(), e.lng(), e.accuracyMeters(),
                         e.stopIndex(), EventEncoding.sha256(EventEncoding.canonical(e))));
                 status = to;
             }

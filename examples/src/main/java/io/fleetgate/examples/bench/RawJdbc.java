@@ -99,7 +99,7 @@ final class RawJdbc {
     record SessionRow(String id, String driverId, String merchantId, String merchantPlaceId, String chargerId,
                       String chargerPlaceId, String intentSessionId, String status, Instant activatedAt,
                       Instant expiresAt, Instant completedAt, Instant createdAt, Instant updatedAt, double lat,
-                      double lng, Double accuracyM, double distanceM) {
+                      double lng, Double accuracyMeters, double distanceMeters) {
     }
 
     /** What activation needs to know about a charger. */
@@ -113,7 +113,7 @@ final class RawJdbc {
      *         far, accuracy too low, or the driver already has an ACTIVE session)
      */
     SessionRow activate(String sessionId, String driverId, String merchantId, String chargerId, double lat, double lng,
-                        Double accuracyM, double radiusM, double maxAccuracyM, long durationMicros, Instant now)
+                        Double accuracyMeters, double radiusMeters, double maxAccuracyMeters, long durationMicros, Instant now)
             throws SQLException {
         try (Connection c = ds.getConnection()) {
             boolean tx = postgres;
@@ -141,11 +141,11 @@ final class RawJdbc {
                         }
                     }
                 }
-                if (charger == null || !merchantFound || (accuracyM != null && accuracyM > maxAccuracyM)) {
+                if (charger == null || !merchantFound || (accuracyMeters != null && accuracyMeters > maxAccuracyMeters)) {
                     return end(c, tx, null);
                 }
                 double distance = haversineMeters(charger.lat(), charger.lng(), lat, lng);
-                if (distance > radiusM) {
+                if (distance > radiusMeters) {
                     return end(c, tx, null);
                 }
                 if (!tx) {
@@ -169,7 +169,7 @@ final class RawJdbc {
                     setInstant(ps, 11, now);
                     ps.setDouble(12, lat);
                     ps.setDouble(13, lng);
-                    setDouble(ps, 14, accuracyM);
+                    setDouble(ps, 14, accuracyMeters);
                     ps.setDouble(15, distance);
                 });
                 return end(c, tx, created);
@@ -200,7 +200,7 @@ final class RawJdbc {
     /** One event row of the log, as the baseline inserts it. */
     record EventRow(String eventId, String batchId, String workspaceId, String driverId, String type,
                     String previousStatus, String status, long batchVersion, Instant recordedAt, Instant syncedAt,
-                    Double lat, Double lng, Double accuracyM, Integer stopIndex, String contentHash) {
+                    Double lat, Double lng, Double accuracyMeters, Integer stopIndex, String contentHash) {
     }
 
     /** A batch as it is after a chunk of events, with the version it had before. */
@@ -249,7 +249,7 @@ final class RawJdbc {
                     setInstant(ps, 12, e.syncedAt());
                     setDouble(ps, 13, e.lat());
                     setDouble(ps, 14, e.lng());
-                    setDouble(ps, 15, e.accuracyM());
+                    setDouble(ps, 15, e.accuracyMeters());
                     setInt(ps, 16, e.stopIndex());
                     setJson(ps, 17, "{}");
                     ps.setString(18, null);
@@ -290,8 +290,8 @@ final class RawJdbc {
                     setInstant(ps, 11, s.updatedAt());
                     ps.setDouble(12, s.lat());
                     ps.setDouble(13, s.lng());
-                    setDouble(ps, 14, s.accuracyM());
-                    ps.setDouble(15, s.distanceM());
+                    setDouble(ps, 14, s.accuracyMeters());
+                    ps.setDouble(15, s.distanceMeters());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -364,12 +364,12 @@ final class RawJdbc {
 
     private SessionRow session(ResultSet rs) throws SQLException {
         double accuracy = rs.getDouble("activation_accuracy_m");
-        Double accuracyM = rs.wasNull() ? null : accuracy;
+        Double accuracyMeters = rs.wasNull() ? null : accuracy;
         return new SessionRow(rs.getString("id"), rs.getString("driver_id"), rs.getString("merchant_id"),
                 rs.getString("merchant_place_id"), rs.getString("charger_id"), rs.getString("charger_place_id"),
                 rs.getString("intent_session_id"), rs.getString("status"), instant(rs, "activated_at"),
                 instant(rs, "expires_at"), instant(rs, "completed_at"), instant(rs, "created_at"),
-                instant(rs, "updated_at"), rs.getDouble("activation_lat"), rs.getDouble("activation_lng"), accuracyM,
+                instant(rs, "updated_at"), rs.getDouble("activation_lat"), rs.getDouble("activation_lng"), accuracyMeters,
                 rs.getDouble("activation_distance_to_charger_m"));
     }
 

@@ -1,8 +1,8 @@
 package io.fleetgate.examples.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetgate.FleetgateException;
 import io.fleetgate.Principal;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.session.DeviceSession;
 
 import java.io.ByteArrayInputStream;

@@ -2,7 +2,7 @@ package io.fleetgate.examples.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetgate.FleetgateException;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.execution.DriverEventRequest;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverExecutionService;
@@ -11,9 +11,9 @@ import io.fleetgate.execution.EventOutcome;
 import io.fleetgate.execution.EventPage;
 
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

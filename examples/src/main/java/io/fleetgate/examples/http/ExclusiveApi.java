@@ -1,7 +1,7 @@
 package io.fleetgate.examples.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetgate.FleetgateException;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.exclusive.ActivateRequest;
 import io.fleetgate.exclusive.ExclusiveSession;
 

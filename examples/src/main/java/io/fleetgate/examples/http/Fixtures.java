@@ -2,13 +2,12 @@ package io.fleetgate.examples.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
-import io.fleetgate.FleetgateStore;
 import io.fleetgate.Principal;
 import io.fleetgate.access.Membership;
 import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.exclusive.Charger;
 import io.fleetgate.exclusive.Merchant;
 import io.fleetgate.execution.Batch;
@@ -42,11 +41,10 @@ final class Fixtures {
 
     /**
      * @param file     the fixtures file
-     * @param store    the store (for chargers and merchants, which have no service)
      * @param services the services
      * @throws IllegalArgumentException naming the file and the entry, when it cannot be read or loaded
      */
-    static void load(Path file, FleetgateStore store, Services services) {
+    static void load(Path file, Services services) {
         ObjectNode root;
         try {
             root = JsonIo.parseObject(Files.readAllBytes(file));
@@ -69,10 +67,10 @@ final class Fixtures {
                     JsonIo.requiredText(u, "pin")));
             services.access().addMember(system, new Membership(id, JsonIo.requiredText(u, "workspace_id"), role));
         });
-        each(file, root, "chargers", c -> store.places().upsertCharger(new Charger(JsonIo.requiredText(c, "id"),
+        each(file, root, "chargers", c -> services.exclusive().upsertCharger(system, new Charger(JsonIo.requiredText(c, "id"),
                 JsonIo.text(c, "place_id"),
                 Coordinate.of(JsonIo.requiredNumber(c, "lat"), JsonIo.requiredNumber(c, "lng")))));
-        each(file, root, "merchants", m -> store.places().upsertMerchant(new Merchant(JsonIo.requiredText(m, "id"),
+        each(file, root, "merchants", m -> services.exclusive().upsertMerchant(system, new Merchant(JsonIo.requiredText(m, "id"),
                 JsonIo.text(m, "place_id"), JsonIo.text(m, "name"))));
         each(file, root, "batches", b -> batch(b, services));
     }

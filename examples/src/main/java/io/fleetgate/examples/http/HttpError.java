@@ -2,7 +2,7 @@ package io.fleetgate.examples.http;
 
 /**
  * A refusal the host makes itself, for things the library never sees: an unknown path, a wrong
- * method, a body over the cap. Library refusals stay {@link io.fleetgate.FleetgateException}s.
+ * method, a body over the cap. Library refusals stay {@link io.fleetgate.error.FleetgateException}s.
  * Immutable.
  */
 final class HttpError extends RuntimeException {

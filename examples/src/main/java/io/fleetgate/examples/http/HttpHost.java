@@ -107,7 +107,7 @@ final class HttpHost implements AutoCloseable {
         try {
             Services services = Services.on(store, settings, clock);
             if (options.fixtures() != null) {
-                Fixtures.load(options.fixtures(), store, services);
+                Fixtures.load(options.fixtures(), services);
             }
             HttpLimits limits = options.limits();
             Router router = router(services);
@@ -176,7 +176,7 @@ final class HttpHost implements AutoCloseable {
      * behind hashes and logins never hold a request thread.
      */
     private static ExecutorService loginLane(FleetgateSettings settings, HttpLimits limits) {
-        return lane(settings.loginHashConcurrency() + settings.loginHashQueue() + 2, limits, "fleetgate-login-");
+        return lane(settings.login().hashConcurrency() + settings.login().hashQueue() + 2, limits, "fleetgate-login-");
     }
 
     private static ExecutorService lane(int threads, HttpLimits limits, String name) {
@@ -207,11 +207,11 @@ final class HttpHost implements AutoCloseable {
      */
     static FleetgateSettings settings(Map<String, String> env, PrintStream err) {
         FleetgateSettings settings = FleetgateSettings.fromEnv(env);
-        if (settings.pinPepper() == null) {
+        if (settings.login().pinPepper() == null) {
             err.println("warning: " + FleetgateSettings.PIN_PEPPER + " is not set; PIN hashes are not peppered, so "
                     + "a copy of the database is enough to guess PINs offline");
         }
-        if (settings.signingSecret() != null) {
+        if (settings.sessions().signingSecret() != null) {
             return settings;
         }
         byte[] secret = new byte[32];

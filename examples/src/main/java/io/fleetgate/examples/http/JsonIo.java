@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetgate.FleetgateException;
+import io.fleetgate.error.FleetgateException;
 
 import java.io.IOException;
 import java.io.InputStream;

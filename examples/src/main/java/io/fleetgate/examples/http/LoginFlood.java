@@ -141,8 +141,8 @@ public final class LoginFlood {
         ServeOptions options = new ServeOptions(0, "jdbc:sqlite:" + dir.resolve("flood.db"), null, null, fixtures)
                 .withLimits(limits);
         log.printf(Locale.ROOT, "  login-flood: starting the host (%d PBKDF2 iterations, %s=%d, %s=%d, rate limit off;"
-                        + " the attacker at nice %d)%n", params.hashIterations(), FleetgateSettings.LOGIN_HASH_CONCURRENCY, settings.loginHashConcurrency(),
-                FleetgateSettings.LOGIN_HASH_QUEUE, settings.loginHashQueue(), params.nice());
+                        + " the attacker at nice %d)%n", params.hashIterations(), FleetgateSettings.LOGIN_HASH_CONCURRENCY, settings.login().hashConcurrency(),
+                FleetgateSettings.LOGIN_HASH_QUEUE, settings.login().hashQueue(), params.nice());
         try (HttpHost host = HttpHost.start(options, settings, Clock.systemUTC())) {
             String base = "http://127.0.0.1:" + host.port();
             HttpClient probeClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -187,7 +187,7 @@ public final class LoginFlood {
                                 + " logins_429_busy=%d logins_429_locked=%d logins_other=%d hash_concurrency=%d hash_queue=%d flood_nice=%d",
                         params.clients(), idleMedian, percentile(idle, 95), floodMedian, percentile(flooded, 95),
                         floodMedian / idleMedian, flood.ok, flood.wrong, flood.busy, flood.locked, flood.other,
-                        settings.loginHashConcurrency(), settings.loginHashQueue(), params.nice());
+                        settings.login().hashConcurrency(), settings.login().hashQueue(), params.nice());
             }
         }
     }

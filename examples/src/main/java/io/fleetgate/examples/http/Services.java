@@ -1,32 +1,26 @@
 package io.fleetgate.examples.http;
 
+import io.fleetgate.Fleetgate;
 import io.fleetgate.FleetgateSettings;
-import io.fleetgate.FleetgateStore;
 import io.fleetgate.access.AccessService;
 import io.fleetgate.exclusive.ExclusiveSessionService;
 import io.fleetgate.execution.DriverExecutionService;
 import io.fleetgate.session.CredentialService;
 import io.fleetgate.session.SessionService;
+import io.fleetgate.spi.FleetgateStore;
 import io.fleetgate.supervisor.SupervisorService;
 
 import java.time.Clock;
 
 /**
- * The library services one host uses, all built on one store, clock and settings. Immutable;
- * the services are thread-safe and shared by every request.
+ * The library as one host uses it: one {@link Fleetgate} on one store, clock and settings, and
+ * the clock the host itself reads (a session's {@code remaining_seconds}). Immutable; the services
+ * are thread-safe and shared by every request.
  *
- * @param settings    the settings in force
- * @param clock       the server clock
- * @param access      workspaces, memberships and principals
- * @param credentials usernames and PINs (fixtures)
- * @param sessions    device sessions and tokens
- * @param exclusive   exclusive sessions
- * @param execution   batches and driver events
- * @param supervisor  board, review queue, overrides
+ * @param fleetgate the entry point every handler takes its service from
+ * @param clock     the server clock
  */
-record Services(FleetgateSettings settings, Clock clock, AccessService access, CredentialService credentials,
-                SessionService sessions, ExclusiveSessionService exclusive, DriverExecutionService execution,
-                SupervisorService supervisor) {
+record Services(Fleetgate fleetgate, Clock clock) {
 
     /**
      * @param store    the store
@@ -35,12 +29,41 @@ record Services(FleetgateSettings settings, Clock clock, AccessService access, C
      * @return the services
      */
     static Services on(FleetgateStore store, FleetgateSettings settings, Clock clock) {
-        return new Services(settings, clock,
-                new AccessService(store),
-                CredentialService.builder().store(store).settings(settings).clock(clock).build(),
-                SessionService.builder().store(store).settings(settings).clock(clock).build(),
-                ExclusiveSessionService.builder().store(store).settings(settings).clock(clock).build(),
-                DriverExecutionService.builder().store(store).settings(settings).clock(clock).build(),
-                SupervisorService.builder().store(store).settings(settings).clock(clock).build());
+        return new Services(Fleetgate.builder().store(store).settings(settings).clock(clock).build(), clock);
+    }
+
+    /** @return the settings in force */
+    FleetgateSettings settings() {
+        return fleetgate.settings();
+    }
+
+    /** @return workspaces, memberships and principals */
+    AccessService access() {
+        return fleetgate.access();
+    }
+
+    /** @return usernames and PINs (fixtures) */
+    CredentialService credentials() {
+        return fleetgate.credentials();
+    }
+
+    /** @return device sessions and tokens */
+    SessionService sessions() {
+        return fleetgate.sessions();
+    }
+
+    /** @return exclusive sessions */
+    ExclusiveSessionService exclusive() {
+        return fleetgate.exclusive();
+    }
+
+    /** @return batches and driver events */
+    DriverExecutionService execution() {
+        return fleetgate.execution();
+    }
+
+    /** @return board, review queue, overrides */
+    SupervisorService supervisor() {
+        return fleetgate.supervisor();
     }
 }

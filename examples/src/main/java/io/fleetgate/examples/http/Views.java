@@ -47,8 +47,8 @@ final class Views {
         m.put("remaining_seconds", s.remainingSeconds(now));
         m.put("activation_lat", s.activationLat());
         m.put("activation_lng", s.activationLng());
-        m.put("activation_accuracy_m", s.activationAccuracyM());
-        m.put("activation_distance_to_charger_m", s.activationDistanceToChargerM());
+        m.put("activation_accuracy_m", s.activationAccuracyMeters());
+        m.put("activation_distance_to_charger_m", s.activationDistanceToChargerMeters());
         return m;
     }
 
@@ -70,7 +70,7 @@ final class Views {
             Map<String, Object> stop = new LinkedHashMap<>();
             stop.put("lat", s.location().lat());
             stop.put("lng", s.location().lng());
-            stop.put("radius_m", s.radiusM());
+            stop.put("radius_m", s.radiusMeters());
             stops.add(stop);
         }
         m.put("stops", stops);
@@ -93,7 +93,7 @@ final class Views {
         m.put("synced_at", time(e.syncedAt()));
         m.put("lat", e.lat());
         m.put("lng", e.lng());
-        m.put("accuracy_m", e.accuracyM());
+        m.put("accuracy_m", e.accuracyMeters());
         m.put("stop_index", e.stopIndex());
         m.put("payload", e.payload());
         m.put("flagged_for_review", e.flaggedForReview());

@@ -7,3 +7,6 @@
  * statuses.
  */
 package io.fleetgate.examples.http;
+
+import io.fleetgate.error.ErrorCode;
+

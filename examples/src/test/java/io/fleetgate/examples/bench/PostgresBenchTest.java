@@ -1,6 +1,6 @@
 package io.fleetgate.examples.bench;
 
-import io.fleetgate.testing.TestPostgres;
+import io.fleetgate.testkit.TestPostgres;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,17 +1,32 @@
 package io.fleetgate.examples.http;
 
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
-import io.fleetgate.exclusive.ActiveSessionExistsException;
+import io.fleetgate.error.AccuracyTooLowException;
+import io.fleetgate.error.ActiveSessionExistsException;
+import io.fleetgate.error.BadSignatureException;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.EventIdConflictException;
+import io.fleetgate.error.FleetgateException;
+import io.fleetgate.error.ForbiddenException;
+import io.fleetgate.error.InvalidRequestException;
+import io.fleetgate.error.InvalidTransitionException;
+import io.fleetgate.error.NotActiveException;
+import io.fleetgate.error.NotFoundException;
+import io.fleetgate.error.OutsideRadiusException;
+import io.fleetgate.error.SessionBlockedException;
+import io.fleetgate.error.StoreUnavailableException;
+import io.fleetgate.error.TooManyAttemptsException;
+import io.fleetgate.error.UnauthenticatedException;
 import io.fleetgate.exclusive.ExclusiveSession;
 import io.fleetgate.exclusive.ExclusiveSessionStatus;
-import io.fleetgate.exclusive.OutsideRadiusException;
+import io.fleetgate.execution.DriverStatus;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,8 +35,23 @@ class ErrorMapperTest {
     private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
     private final ErrorMapper mapper = new ErrorMapper(Clock.fixed(NOW, ZoneOffset.UTC));
 
+    /** One refusal of each code, as the library throws them. */
+    static List<FleetgateException> oneOfEach() {
+        ExclusiveSession s = new ExclusiveSession("x1", "d_1", "m_123", null, "ch_456", null, null,
+                ExclusiveSessionStatus.EXPIRED, NOW.minusSeconds(60), NOW, null, NOW, NOW, 30.2672, -97.7431, null, 3.0);
+        return List.of(new InvalidRequestException("pin", "is required"), new UnauthenticatedException("who?"),
+                new ForbiddenException("no"), new NotFoundException("batch", "b_1"),
+                new AccuracyTooLowException(150.0, 100), new OutsideRadiusException(222.4, 150),
+                new ActiveSessionExistsException(s), new NotActiveException(s),
+                InvalidTransitionException.reassignment(DriverStatus.EN_ROUTE, "on route"),
+                new SessionBlockedException("sess_1", "on route"),
+                new TooManyAttemptsException(TooManyAttemptsException.Reason.LOGIN_BUSY, Duration.ofSeconds(1), "busy"),
+                new BadSignatureException("bad"), new EventIdConflictException(List.of("e1"), "taken"),
+                new StoreUnavailableException("down"));
+    }
+
     @Test
-    void statusWhenEveryCodeThenTheContractsTable() {
+    void toResponseWhenEveryCodeThenTheContractsStatusAndTheCodeInTheBody() {
         Map<ErrorCode, Integer> expected = new EnumMap<>(ErrorCode.class);
         expected.put(ErrorCode.INVALID_REQUEST, 400);
         expected.put(ErrorCode.UNAUTHENTICATED, 401);
@@ -38,8 +68,21 @@ class ErrorMapperTest {
         expected.put(ErrorCode.EVENT_ID_CONFLICT, 409);
         expected.put(ErrorCode.STORE_UNAVAILABLE, 503);
 
-        for (ErrorCode code : ErrorCode.values()) {
-            assertThat(ErrorMapper.status(code)).as(code.name()).isEqualTo(expected.get(code));
+        List<FleetgateException> all = oneOfEach();
+        assertThat(all).extracting(FleetgateException::code).containsExactlyInAnyOrder(ErrorCode.values());
+        for (FleetgateException e : all) {
+            Response r = mapper.toResponse(e);
+            assertThat(r.status()).as(e.code().name()).isEqualTo(expected.get(e.code()));
+            assertThat(body(r)).as(e.code().name()).containsEntry("error", e.code().name())
+                    .containsEntry("message", e.getMessage());
+        }
+    }
+
+    @Test
+    void toResponseWhenTypedDetailsThenTheSameKeysAsTheExceptionsDetails() {
+        for (FleetgateException e : oneOfEach()) {
+            Map<String, Object> body = body(mapper.toResponse(e));
+            assertThat(body.keySet()).as(e.code().name()).containsAll(e.details().keySet());
         }
     }
 
@@ -69,12 +112,12 @@ class ErrorMapperTest {
 
     @Test
     void toResponseWhenTooManyAttemptsThenRetryAfterHeader() {
-        Response r = mapper.toResponse(new FleetgateException(ErrorCode.TOO_MANY_ATTEMPTS, "locked",
-                Map.of("retry_after_s", 840L), null));
+        Response r = mapper.toResponse(new TooManyAttemptsException(TooManyAttemptsException.Reason.USERNAME_LOCKED,
+                Duration.ofSeconds(840), "locked"));
 
         assertThat(r.status()).isEqualTo(429);
         assertThat(r.headers()).containsEntry("Retry-After", "840");
-        assertThat(body(r)).containsEntry("retry_after_s", 840L);
+        assertThat(body(r)).containsEntry("retry_after_s", 840L).containsEntry("reason", "username_locked");
     }
 
     @Test

@@ -132,7 +132,7 @@ abstract class HostileInputContract {
         host = HttpApiContract.startWithFixtures(db.options(), dir, clock);
         Path eve = dir.resolve("eve.json");
         Files.writeString(eve, EXPIRING_USER);
-        Fixtures.load(eve, host.store(), host.services());
+        Fixtures.load(eve, host.services());
         api = new Api(host.port());
     }
 

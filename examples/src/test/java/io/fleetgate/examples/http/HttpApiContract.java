@@ -135,7 +135,7 @@ abstract class HttpApiContract {
         HttpHost started = startHost(db, DEMO, clock);
         Path extra = dir.resolve("extra.json");
         Files.writeString(extra, EXTRA_FIXTURES);
-        Fixtures.load(extra, started.store(), started.services());
+        Fixtures.load(extra, started.services());
         return started;
     }
 
@@ -969,7 +969,7 @@ abstract class HttpApiContract {
         String before = dumpTables();
 
         host = startHost(DEMO);
-        Fixtures.load(dir.resolve("extra.json"), host.store(), host.services());
+        Fixtures.load(dir.resolve("extra.json"), host.services());
         api = new Api(host.port());
 
         assertThat(dumpTables()).isEqualTo(before);

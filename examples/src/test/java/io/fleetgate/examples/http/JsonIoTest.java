@@ -1,7 +1,7 @@
 package io.fleetgate.examples.http;
 
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

@@ -1,6 +1,6 @@
 package io.fleetgate.examples.http;
 
-import io.fleetgate.testing.TestPostgres;
+import io.fleetgate.testkit.TestPostgres;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

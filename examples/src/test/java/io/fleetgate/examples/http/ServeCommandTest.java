@@ -112,7 +112,7 @@ class ServeCommandTest {
         var a = HttpHost.settings(Map.of("FLEETGATE_PIN_PEPPER", PEPPER), warnings);
         var b = HttpHost.settings(Map.of("FLEETGATE_PIN_PEPPER", PEPPER), warnings);
 
-        assertThat(a.signingSecret()).hasSize(32).isNotEqualTo(b.signingSecret());
+        assertThat(a.sessions().signingSecret()).hasSize(32).isNotEqualTo(b.sessions().signingSecret());
         assertThat(err().lines()).hasSize(2).allMatch(l -> l.startsWith("warning: FLEETGATE_SIGNING_SECRET"));
     }
 
@@ -126,7 +126,7 @@ class ServeCommandTest {
         err.reset();
         var peppered = HttpHost.settings(Map.of("FLEETGATE_SIGNING_SECRET", HttpApiContract.SIGNING_SECRET,
                 "FLEETGATE_PIN_PEPPER", PEPPER), warnings);
-        assertThat(peppered.pinPepper()).isNotNull();
+        assertThat(peppered.login().pinPepper()).isNotNull();
         assertThat(err()).isEmpty();
     }
 

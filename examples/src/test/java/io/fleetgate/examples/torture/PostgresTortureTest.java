@@ -1,6 +1,6 @@
 package io.fleetgate.examples.torture;
 
-import io.fleetgate.testing.TestPostgres;
+import io.fleetgate.testkit.TestPostgres;
 
 import io.fleetgate.examples.http.RunningHost;
 import org.junit.jupiter.api.AfterEach;

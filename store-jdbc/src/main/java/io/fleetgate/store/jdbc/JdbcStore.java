@@ -2,13 +2,15 @@ package io.fleetgate.store.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.fleetgate.FleetgateStore;
-import io.fleetgate.access.WorkspaceDirectory;
-import io.fleetgate.execution.ExecutionRepository;
-import io.fleetgate.exclusive.ExclusiveSessionRepository;
-import io.fleetgate.exclusive.PlaceDirectory;
-import io.fleetgate.session.CredentialRepository;
-import io.fleetgate.session.SessionRepository;
+import io.fleetgate.spi.BatchRepository;
+import io.fleetgate.spi.CredentialRepository;
+import io.fleetgate.spi.EventLog;
+import io.fleetgate.spi.ExclusiveSessionRepository;
+import io.fleetgate.spi.FleetgateStore;
+import io.fleetgate.spi.PlaceDirectory;
+import io.fleetgate.spi.ReviewQueue;
+import io.fleetgate.spi.SessionRepository;
+import io.fleetgate.spi.WorkspaceDirectory;
 import io.fleetgate.store.jdbc.internal.JdbcCredentialRepository;
 import io.fleetgate.store.jdbc.internal.JdbcExclusiveSessionRepository;
 import io.fleetgate.store.jdbc.internal.JdbcExecutionRepository;
@@ -17,13 +19,12 @@ import io.fleetgate.store.jdbc.internal.JdbcSessionRepository;
 import io.fleetgate.store.jdbc.internal.JdbcWorkspaceDirectory;
 import io.fleetgate.store.jdbc.internal.MigrationRunner;
 import io.fleetgate.store.jdbc.internal.PostgresDialect;
-import io.fleetgate.store.jdbc.internal.SqlFiles;
 import io.fleetgate.store.jdbc.internal.SqlDialect;
+import io.fleetgate.store.jdbc.internal.SqlFiles;
 import io.fleetgate.store.jdbc.internal.SqliteFiles;
 import io.fleetgate.store.jdbc.internal.Tx;
 import org.jdbi.v3.core.Jdbi;
 
-import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,6 +36,7 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 
 /**
  * A {@link FleetgateStore} on PostgreSQL or SQLite.
@@ -80,7 +82,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final PlaceDirectory places;
     private final ExclusiveSessionRepository exclusiveSessions;
     private final WorkspaceDirectory workspaces;
-    private final ExecutionRepository execution;
+    private final JdbcExecutionRepository execution;
     private final CredentialRepository credentials;
     private final SessionRepository sessions;
 
@@ -153,7 +155,17 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     }
 
     @Override
-    public ExecutionRepository execution() {
+    public BatchRepository batches() {
+        return execution;
+    }
+
+    @Override
+    public EventLog eventLog() {
+        return execution;
+    }
+
+    @Override
+    public ReviewQueue reviews() {
         return execution;
     }
 

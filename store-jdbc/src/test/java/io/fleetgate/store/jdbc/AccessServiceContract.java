@@ -1,21 +1,22 @@
 package io.fleetgate.store.jdbc;
+import io.fleetgate.testkit.TestFleetgates;
 
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
 import io.fleetgate.Principal;
 import io.fleetgate.access.AccessService;
 import io.fleetgate.access.Membership;
 import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
-import io.fleetgate.access.WorkspaceDirectory;
-import io.fleetgate.testing.StoreContract;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
+import io.fleetgate.spi.WorkspaceDirectory;
+import io.fleetgate.testkit.StoreContract;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.util.List;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,7 +35,7 @@ abstract class AccessServiceContract extends StoreContract {
 
     @BeforeEach
     void seedWorkspaces() {
-        access = new AccessService(store());
+        access = TestFleetgates.on(store(), java.time.Clock.systemUTC()).access();
         directory = store().workspaces();
         access.upsertWorkspace(system, new Workspace("ws_1", "North"));
         access.upsertWorkspace(system, new Workspace("ws_2", "South"));

@@ -4,12 +4,11 @@ import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverStatus;
-import io.fleetgate.execution.ExecutionRepository;
-import io.fleetgate.execution.ExecutionRepository.BatchChange;
 import io.fleetgate.execution.QuarantinedEvent;
 import io.fleetgate.execution.ReviewRecord;
+import io.fleetgate.spi.EventLog.BatchChange;
 import io.fleetgate.store.jdbc.internal.SqlDialect;
-import io.fleetgate.testing.StoreContract;
+import io.fleetgate.testkit.StoreContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * inserts still answer as before. On each database (thin subclasses).
  */
 abstract class AppendOnlyContract extends StoreContract {
-    private ExecutionRepository repo;
+    private ExecutionRepos repo;
     private QuarantinedEvent refusal;
     private ReviewRecord review;
 
@@ -79,19 +78,19 @@ abstract class AppendOnlyContract extends StoreContract {
     @BeforeEach
     void seed() {
         JdbcStore jdbc = (JdbcStore) store();
-        repo = jdbc.execution();
+        repo = ExecutionRepos.of(jdbc);
         jdbc.workspaces().upsertWorkspace(new io.fleetgate.access.Workspace(WS, "Depot North"));
         Batch b0 = newBatch("b_1", "d_ana");
-        repo.insertBatch(b0);
+        repo.batches().insertBatch(b0);
         Batch b1 = step(b0, DriverStatus.ACTIVE, null, T0);
         Batch b2 = step(b1, DriverStatus.EN_ROUTE, null, T0.plusSeconds(1));
         refusal = quarantined("ev_q", "b_1", WS, "{\"n\":1}", T0);
-        assertThat(repo.commit(List.of(new BatchChange(b2, 0)),
+        assertThat(repo.log().commit(List.of(new BatchChange(b2, 0)),
                 List.of(event("ev_1", b1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0),
                         event("ev_2", b2, DriverEventType.ROUTE_STARTED, DriverStatus.ACTIVE, T0.plusSeconds(1))),
                 List.of(refusal, quarantined("ev_q2", "b_1", WS, "{\"n\":2}", T0)))).isTrue();
         review = new ReviewRecord("r_1", WS, refusal.id(), true, "s_sam", "looked at it", T0.plusSeconds(60));
-        assertThat(repo.insertReview(review)).isTrue();
+        assertThat(repo.reviews().insertReview(review)).isTrue();
     }
 
     private boolean sqlite() {
@@ -129,27 +128,27 @@ abstract class AppendOnlyContract extends StoreContract {
     @Test
     void storeWhenIdempotentWritesRepeatedThenStillAnswerAsBeforeAndKeepOneRow() throws Exception {
         String before = fixture().snapshot();
-        Batch b2 = repo.findBatch("b_1").orElseThrow();
+        Batch b2 = repo.batches().findBatch("b_1").orElseThrow();
 
         // The same refused event resent is kept once, and the commit still succeeds.
-        assertThat(repo.commit(List.of(), List.of(), List.of(quarantined("ev_q", "b_1", WS, "{\"n\":1}", T0))))
+        assertThat(repo.log().commit(List.of(), List.of(), List.of(quarantined("ev_q", "b_1", WS, "{\"n\":1}", T0))))
                 .isTrue();
         // A second review of an item keeps the first.
-        assertThat(repo.insertReview(new ReviewRecord("r_2", WS, refusal.id(), true, "s_other", "again",
+        assertThat(repo.reviews().insertReview(new ReviewRecord("r_2", WS, refusal.id(), true, "s_other", "again",
                 T0.plusSeconds(90)))).isFalse();
         // An event id already in the log: the commit is refused as a whole, nothing written.
         Batch b3 = step(b2, DriverStatus.DELAYED, null, T0.plusSeconds(2));
-        assertThat(repo.commit(List.of(new BatchChange(b3, b2.version())),
+        assertThat(repo.log().commit(List.of(new BatchChange(b3, b2.version())),
                 List.of(event("ev_1", b3, DriverEventType.DELAY_REPORTED, DriverStatus.EN_ROUTE, T0.plusSeconds(2))),
                 List.of())).isFalse();
         assertThat(fixture().snapshot()).isEqualTo(before);
 
         // A new row is still appended.
-        assertThat(repo.commit(List.of(new BatchChange(b3, b2.version())),
+        assertThat(repo.log().commit(List.of(new BatchChange(b3, b2.version())),
                 List.of(event("ev_3", b3, DriverEventType.DELAY_REPORTED, DriverStatus.EN_ROUTE, T0.plusSeconds(2))),
                 List.of(quarantined("ev_q3", "b_1", WS, "{\"n\":3}", T0)))).isTrue();
-        assertThat(repo.findLog("b_1")).extracting(DriverEvent::eventId).containsExactly("ev_1", "ev_2", "ev_3");
-        assertThat(repo.findQuarantined("b_1")).hasSize(3);
+        assertThat(repo.log().findLog("b_1")).extracting(DriverEvent::eventId).containsExactly("ev_1", "ev_2", "ev_3");
+        assertThat(repo.reviews().findQuarantined("b_1")).hasSize(3);
     }
 
     @Test

@@ -1,24 +1,22 @@
 package io.fleetgate.store.jdbc;
 
-import io.fleetgate.ErrorCode;
 import io.fleetgate.access.Workspace;
+import io.fleetgate.error.ErrorCode;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverStatus;
 import io.fleetgate.execution.EventEncoding;
-import io.fleetgate.execution.ExecutionRepository;
-import io.fleetgate.execution.ExecutionRepository.BatchChange;
 import io.fleetgate.execution.QuarantinedEvent;
 import io.fleetgate.execution.Stop;
 import io.fleetgate.internal.Json;
+import io.fleetgate.spi.EventLog.BatchChange;
 import io.fleetgate.store.jdbc.internal.SqlDialect;
 import io.fleetgate.store.jdbc.internal.SqlScript;
-import io.fleetgate.testing.StoreContract;
+import io.fleetgate.testkit.StoreContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -38,12 +36,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@link ExecutionRepository} and {@link io.fleetgate.access.WorkspaceDirectory} of
+ * {@link io.fleetgate.spi.BatchRepository}, {@link io.fleetgate.spi.EventLog}, {@link io.fleetgate.spi.ReviewQueue} and {@link io.fleetgate.spi.WorkspaceDirectory} of
  * {@link JdbcStore}, tested directly (below the service) on each database by a thin subclass:
  * round trips, the all-or-nothing commit, and the invariants the database itself enforces.
  */
@@ -51,11 +50,11 @@ abstract class ExecutionStoreContract extends StoreContract {
     protected static final Instant T0 = Instant.parse("2026-11-22T10:00:00.123456Z");
     protected static final String WS = "ws_1";
 
-    protected ExecutionRepository repo;
+    protected ExecutionRepos repo;
 
     @BeforeEach
     void seedWorkspace() {
-        repo = store().execution();
+        repo = ExecutionRepos.of(store());
         store().workspaces().upsertWorkspace(new Workspace(WS, "Depot North"));
     }
 
@@ -88,10 +87,10 @@ abstract class ExecutionStoreContract extends StoreContract {
     void insertBatchWhenNewThenFoundEqualWithStopsInOrder() {
         Batch b = newBatch("b_1", "d_ana");
 
-        assertThat(repo.insertBatch(b)).isTrue();
+        assertThat(repo.batches().insertBatch(b)).isTrue();
 
-        assertThat(repo.findBatch("b_1")).contains(b);
-        assertThat(repo.findBatch("b_nope")).isEmpty();
+        assertThat(repo.batches().findBatch("b_1")).contains(b);
+        assertThat(repo.batches().findBatch("b_nope")).isEmpty();
     }
 
     @Test
@@ -102,21 +101,21 @@ abstract class ExecutionStoreContract extends StoreContract {
                 List.of(Stop.of(-33.8688, 151.2093, 0.5), Stop.of(90, -180, 1e6)), List.of(0, 1), T0,
                 T0.plusSeconds(120));
 
-        assertThat(repo.insertBatch(b)).isTrue();
+        assertThat(repo.batches().insertBatch(b)).isTrue();
 
-        assertThat(repo.findBatch("b_full")).contains(b);
+        assertThat(repo.batches().findBatch("b_full")).contains(b);
     }
 
     @Test
     void insertBatchWhenIdExistsThenFalseAndNothingWritten() {
-        repo.insertBatch(newBatch("b_1", "d_ana"));
+        repo.batches().insertBatch(newBatch("b_1", "d_ana"));
         String before = fixture().snapshot();
 
         Batch other = new Batch("b_1", WS, "d_ben", DriverStatus.INACTIVE, null, null, null, Map.of(), 0,
                 List.of(Stop.of(1, 1, 10), Stop.of(2, 2, 10), Stop.of(3, 3, 10), Stop.of(4, 4, 10)), List.of(),
                 T0, T0);
 
-        assertThat(repo.insertBatch(other)).isFalse();
+        assertThat(repo.batches().insertBatch(other)).isFalse();
         assertThat(fixture().snapshot()).isEqualTo(before);
     }
 
@@ -124,11 +123,11 @@ abstract class ExecutionStoreContract extends StoreContract {
     void findBatchesWhenSomeUnknownThenKnownOnesWithTheirStops() {
         Batch a = newBatch("b_a", "d_ana");
         Batch b = newBatch("b_b", null);
-        repo.insertBatch(a);
-        repo.insertBatch(b);
+        repo.batches().insertBatch(a);
+        repo.batches().insertBatch(b);
 
-        assertThat(repo.findBatches(List.of("b_a", "b_nope", "b_b", "b_a"))).isEqualTo(Map.of("b_a", a, "b_b", b));
-        assertThat(repo.findBatches(List.of())).isEmpty();
+        assertThat(repo.batches().findBatches(List.of("b_a", "b_nope", "b_b", "b_a"))).isEqualTo(Map.of("b_a", a, "b_b", b));
+        assertThat(repo.batches().findBatches(List.of())).isEmpty();
     }
 
     @Test
@@ -138,10 +137,10 @@ abstract class ExecutionStoreContract extends StoreContract {
             ids.add("b_" + i);
         }
         for (int i = 0; i < 1_100; i += 100) {
-            repo.insertBatch(newBatch("b_" + i, null));
+            repo.batches().insertBatch(newBatch("b_" + i, null));
         }
 
-        Map<String, Batch> found = repo.findBatches(ids);
+        Map<String, Batch> found = repo.batches().findBatches(ids);
 
         assertThat(found).hasSize(11).containsKeys("b_0", "b_500", "b_1000");
         assertThat(found.get("b_1000").stops()).hasSize(3);
@@ -149,31 +148,31 @@ abstract class ExecutionStoreContract extends StoreContract {
 
     @Test
     void assignDriverWhenVersionMatchesThenAssignedAndVersionBumped() {
-        repo.insertBatch(newBatch("b_1", null));
+        repo.batches().insertBatch(newBatch("b_1", null));
         Instant later = T0.plusSeconds(30);
 
-        Batch assigned = repo.assignDriver("b_1", "d_ana", 0, later).orElseThrow();
+        Batch assigned = repo.batches().assignDriver("b_1", "d_ana", 0, later).orElseThrow();
 
         assertThat(assigned.driverId()).isEqualTo("d_ana");
         assertThat(assigned.version()).isEqualTo(1);
         assertThat(assigned.updatedAt()).isEqualTo(later);
         assertThat(assigned.createdAt()).isEqualTo(T0);
         assertThat(assigned.stops()).hasSize(3);
-        assertThat(repo.findBatch("b_1")).contains(assigned);
+        assertThat(repo.batches().findBatch("b_1")).contains(assigned);
 
-        Batch unassigned = repo.assignDriver("b_1", null, 1, later.plusSeconds(1)).orElseThrow();
+        Batch unassigned = repo.batches().assignDriver("b_1", null, 1, later.plusSeconds(1)).orElseThrow();
         assertThat(unassigned.driverId()).isNull();
         assertThat(unassigned.version()).isEqualTo(2);
     }
 
     @Test
     void assignDriverWhenVersionMovedOnOrBatchUnknownThenEmptyAndNothingWritten() {
-        repo.insertBatch(newBatch("b_1", null));
-        repo.assignDriver("b_1", "d_ana", 0, T0);
+        repo.batches().insertBatch(newBatch("b_1", null));
+        repo.batches().assignDriver("b_1", "d_ana", 0, T0);
         String before = fixture().snapshot();
 
-        assertThat(repo.assignDriver("b_1", "d_ben", 0, T0.plusSeconds(1))).isEmpty();
-        assertThat(repo.assignDriver("b_nope", "d_ben", 0, T0.plusSeconds(1))).isEmpty();
+        assertThat(repo.batches().assignDriver("b_1", "d_ben", 0, T0.plusSeconds(1))).isEmpty();
+        assertThat(repo.batches().assignDriver("b_nope", "d_ben", 0, T0.plusSeconds(1))).isEmpty();
         assertThat(fixture().snapshot()).isEqualTo(before);
     }
 
@@ -182,7 +181,7 @@ abstract class ExecutionStoreContract extends StoreContract {
     @Test
     void commitWhenHappyPathThenBatchEventsAndQuarantineVisible() {
         Batch b0 = newBatch("b_1", "d_ana");
-        repo.insertBatch(b0);
+        repo.batches().insertBatch(b0);
         Batch b1 = step(b0, DriverStatus.EN_ROUTE, null, T0.plusSeconds(10));
         Batch b2 = new Batch(b0.id(), WS, "d_ana", DriverStatus.AT_STOP, 0, T0.plusSeconds(10), null,
                 canonical(Map.of("temp_c", new BigDecimal("4.5"), "seal", "ok")), 2, b0.stops(), List.of(0), b0.createdAt(),
@@ -194,36 +193,36 @@ abstract class ExecutionStoreContract extends StoreContract {
         QuarantinedEvent q2 = quarantined(null, "b_1", WS, "{\"batch_id\":\"b_1\"}", T0.plusSeconds(25));
         QuarantinedEvent q3 = quarantined("ev_x", "b_unknown", null, "{\"batch_id\":\"b_unknown\"}", T0.plusSeconds(25));
 
-        assertThat(repo.commit(List.of(new BatchChange(b2, 0)), List.of(e1, e2), List.of(q1, q2, q3))).isTrue();
+        assertThat(repo.log().commit(List.of(new BatchChange(b2, 0)), List.of(e1, e2), List.of(q1, q2, q3))).isTrue();
 
-        assertThat(repo.findBatch("b_1")).contains(b2);
-        assertThat(repo.findLog("b_1")).containsExactly(e1, e2);
-        assertThat(repo.findEvents("b_1", null, null, 10)).containsExactly(e1, e2);
-        assertThat(repo.findQuarantined("b_1")).containsExactly(q1, q2);
-        assertThat(repo.findQuarantined("b_unknown")).containsExactly(q3);
-        assertThat(repo.findEventHashes(e1.workspaceId(), "d_ana", List.of("ev_1", "ev_2", "ev_nope")))
+        assertThat(repo.batches().findBatch("b_1")).contains(b2);
+        assertThat(repo.log().findLog("b_1")).containsExactly(e1, e2);
+        assertThat(repo.log().findEvents("b_1", null, null, 10)).containsExactly(e1, e2);
+        assertThat(repo.reviews().findQuarantined("b_1")).containsExactly(q1, q2);
+        assertThat(repo.reviews().findQuarantined("b_unknown")).containsExactly(q3);
+        assertThat(repo.log().findEventHashes(e1.workspaceId(), "d_ana", List.of("ev_1", "ev_2", "ev_nope")))
                 .isEqualTo(Map.of("ev_1", e1.contentHash(), "ev_2", e2.contentHash()));
-        assertThat(repo.findEventHashes(e1.workspaceId(), "d_ben", List.of("ev_1", "ev_2"))).as("another sender's").isEmpty();
-        assertThat(repo.findLastLocatedEvent("d_ana")).contains(e2);
-        assertThat(repo.findLastLocatedEvent("d_ben")).isEmpty();
-        assertThat(repo.findInProgressBatches("d_ana")).containsExactly("b_1");
-        assertThat(repo.findInProgressBatches("d_ben")).isEmpty();
+        assertThat(repo.log().findEventHashes(e1.workspaceId(), "d_ben", List.of("ev_1", "ev_2"))).as("another sender's").isEmpty();
+        assertThat(repo.log().findLastLocatedEvent("d_ana")).contains(e2);
+        assertThat(repo.log().findLastLocatedEvent("d_ben")).isEmpty();
+        assertThat(repo.batches().findInProgressBatches("d_ana")).containsExactly("b_1");
+        assertThat(repo.batches().findInProgressBatches("d_ben")).isEmpty();
     }
 
     @Test
     void commitWhenNothingToDoThenTrue() {
-        assertThat(repo.commit(List.of(), List.of(), List.of())).isTrue();
+        assertThat(repo.log().commit(List.of(), List.of(), List.of())).isTrue();
     }
 
     @Test
     void commitWhenBatchVersionMovedOnThenFalseAndNothingWritten() {
         Batch b0 = newBatch("b_1", "d_ana");
-        repo.insertBatch(b0);
-        repo.assignDriver("b_1", "d_ana", 0, T0);
+        repo.batches().insertBatch(b0);
+        repo.batches().assignDriver("b_1", "d_ana", 0, T0);
         String before = fixture().snapshot();
         Batch b1 = step(b0, DriverStatus.EN_ROUTE, null, T0.plusSeconds(10));
 
-        boolean committed = repo.commit(List.of(new BatchChange(b1, 0)),
+        boolean committed = repo.log().commit(List.of(new BatchChange(b1, 0)),
                 List.of(event("ev_1", b1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE, T0.plusSeconds(10))),
                 List.of(quarantined("ev_q", "b_1", WS, "{}", T0)));
 
@@ -236,7 +235,7 @@ abstract class ExecutionStoreContract extends StoreContract {
         String before = fixture().snapshot();
         Batch ghost = step(newBatch("b_ghost", "d_ana"), DriverStatus.EN_ROUTE, null, T0);
 
-        assertThat(repo.commit(List.of(new BatchChange(ghost, 0)), List.of(),
+        assertThat(repo.log().commit(List.of(new BatchChange(ghost, 0)), List.of(),
                 List.of(quarantined("ev_q", "b_ghost", null, "{}", T0)))).isFalse();
         assertThat(fixture().snapshot()).isEqualTo(before);
     }
@@ -244,17 +243,17 @@ abstract class ExecutionStoreContract extends StoreContract {
     @Test
     void commitWhenEventIdAlreadyInLogThenFalseAndNothingWritten() {
         Batch b0 = newBatch("b_1", "d_ana");
-        repo.insertBatch(b0);
+        repo.batches().insertBatch(b0);
         Batch b1 = step(b0, DriverStatus.ACTIVE, null, T0.plusSeconds(1));
-        repo.commit(List.of(new BatchChange(b1, 0)),
+        repo.log().commit(List.of(new BatchChange(b1, 0)),
                 List.of(event("ev_1", b1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0.plusSeconds(1))),
                 List.of());
-        repo.insertBatch(newBatch("b_2", "d_ana"));
+        repo.batches().insertBatch(newBatch("b_2", "d_ana"));
         String before = fixture().snapshot();
 
         Batch b2 = step(b1, DriverStatus.EN_ROUTE, null, T0.plusSeconds(2));
         Batch other = step(newBatch("b_2", "d_ana"), DriverStatus.ACTIVE, null, T0.plusSeconds(2));
-        boolean committed = repo.commit(List.of(new BatchChange(b2, 1), new BatchChange(other, 0)),
+        boolean committed = repo.log().commit(List.of(new BatchChange(b2, 1), new BatchChange(other, 0)),
                 List.of(event("ev_2", b2, DriverEventType.ROUTE_STARTED, DriverStatus.ACTIVE, T0.plusSeconds(2)),
                         event("ev_1", other, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0.plusSeconds(2))),
                 List.of(quarantined("ev_q", "b_1", WS, "{}", T0)));
@@ -267,31 +266,31 @@ abstract class ExecutionStoreContract extends StoreContract {
     void commitWhenAnotherSenderHasTheSameEventIdThenTrueAndEachSendersEventKept() {
         Batch a0 = newBatch("b_1", "d_ana");
         Batch o0 = newBatch("b_2", "d_ben");
-        repo.insertBatch(a0);
-        repo.insertBatch(o0);
+        repo.batches().insertBatch(a0);
+        repo.batches().insertBatch(o0);
         Batch o1 = step(o0, DriverStatus.ACTIVE, null, T0.plusSeconds(1));
         DriverEvent bens = event("ev_1", o1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0.plusSeconds(1));
-        assertThat(repo.commit(List.of(new BatchChange(o1, 0)), List.of(bens), List.of())).isTrue();
+        assertThat(repo.log().commit(List.of(new BatchChange(o1, 0)), List.of(bens), List.of())).isTrue();
 
         Batch a1 = step(a0, DriverStatus.ACTIVE, null, T0.plusSeconds(2));
         DriverEvent anas = event("ev_1", a1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0.plusSeconds(2));
 
-        assertThat(repo.commit(List.of(new BatchChange(a1, 0)), List.of(anas), List.of())).isTrue();
-        assertThat(repo.findLog("b_1")).containsExactly(anas);
-        assertThat(repo.findLog("b_2")).containsExactly(bens);
-        assertThat(repo.findEventHashes(WS, "d_ana", List.of("ev_1"))).containsExactly(Map.entry("ev_1", anas.contentHash()));
-        assertThat(repo.findEventHashes(WS, "d_ben", List.of("ev_1"))).containsExactly(Map.entry("ev_1", bens.contentHash()));
+        assertThat(repo.log().commit(List.of(new BatchChange(a1, 0)), List.of(anas), List.of())).isTrue();
+        assertThat(repo.log().findLog("b_1")).containsExactly(anas);
+        assertThat(repo.log().findLog("b_2")).containsExactly(bens);
+        assertThat(repo.log().findEventHashes(WS, "d_ana", List.of("ev_1"))).containsExactly(Map.entry("ev_1", anas.contentHash()));
+        assertThat(repo.log().findEventHashes(WS, "d_ben", List.of("ev_1"))).containsExactly(Map.entry("ev_1", bens.contentHash()));
     }
 
     @Test
     void commitWhenSameEventIdTwiceInOneCommitThenFalseAndNothingWritten() {
         Batch b0 = newBatch("b_1", "d_ana");
-        repo.insertBatch(b0);
+        repo.batches().insertBatch(b0);
         String before = fixture().snapshot();
         Batch b1 = step(b0, DriverStatus.ACTIVE, null, T0);
         Batch b2 = step(b1, DriverStatus.EN_ROUTE, null, T0);
 
-        assertThat(repo.commit(List.of(new BatchChange(b2, 0)),
+        assertThat(repo.log().commit(List.of(new BatchChange(b2, 0)),
                 List.of(event("ev_1", b1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0),
                         event("ev_1", b2, DriverEventType.ROUTE_STARTED, DriverStatus.ACTIVE, T0)),
                 List.of())).isFalse();
@@ -301,14 +300,14 @@ abstract class ExecutionStoreContract extends StoreContract {
     @Test
     void commitWhenBatchVersionAlreadyLoggedThenFalseAndNothingWritten() {
         Batch b0 = newBatch("b_1", "d_ana");
-        repo.insertBatch(b0);
+        repo.batches().insertBatch(b0);
         Batch b1 = step(b0, DriverStatus.ACTIVE, null, T0);
-        repo.commit(List.of(new BatchChange(b1, 0)),
+        repo.log().commit(List.of(new BatchChange(b1, 0)),
                 List.of(event("ev_1", b1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0)), List.of());
         String before = fixture().snapshot();
 
         // Without a batch change nothing guards version 1 but the log's own unique constraint.
-        assertThat(repo.commit(List.of(),
+        assertThat(repo.log().commit(List.of(),
                 List.of(event("ev_other", b1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0)),
                 List.of())).isFalse();
         assertThat(fixture().snapshot()).isEqualTo(before);
@@ -318,63 +317,63 @@ abstract class ExecutionStoreContract extends StoreContract {
     void commitWhenDriverHasAnotherBatchOnRouteThenFalseAndNothingWritten() {
         Batch a0 = newBatch("b_a", "d_ana");
         Batch b0 = newBatch("b_b", "d_ana");
-        repo.insertBatch(a0);
-        repo.insertBatch(b0);
+        repo.batches().insertBatch(a0);
+        repo.batches().insertBatch(b0);
         Batch a1 = step(a0, DriverStatus.EN_ROUTE, null, T0);
-        assertThat(repo.commit(List.of(new BatchChange(a1, 0)),
+        assertThat(repo.log().commit(List.of(new BatchChange(a1, 0)),
                 List.of(event("ev_a1", a1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE, T0)), List.of()))
                 .isTrue();
         String before = fixture().snapshot();
 
         Batch b1 = step(b0, DriverStatus.EN_ROUTE, null, T0.plusSeconds(1));
-        assertThat(repo.commit(List.of(new BatchChange(b1, 0)),
+        assertThat(repo.log().commit(List.of(new BatchChange(b1, 0)),
                 List.of(event("ev_b1", b1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE, T0.plusSeconds(1))),
                 List.of())).isFalse();
         assertThat(fixture().snapshot()).isEqualTo(before);
-        assertThat(repo.findInProgressBatches("d_ana")).containsExactly("b_a");
+        assertThat(repo.batches().findInProgressBatches("d_ana")).containsExactly("b_a");
     }
 
     @Test
     void commitWhenOneCommitTakesDriverOffOneBatchAndOntoAnotherThenTrue() {
         Batch a0 = newBatch("b_a", "d_ana");
         Batch b0 = newBatch("b_b", "d_ana");
-        repo.insertBatch(a0);
-        repo.insertBatch(b0);
+        repo.batches().insertBatch(a0);
+        repo.batches().insertBatch(b0);
         Batch a1 = step(a0, DriverStatus.EN_ROUTE, null, T0);
-        repo.commit(List.of(new BatchChange(a1, 0)),
+        repo.log().commit(List.of(new BatchChange(a1, 0)),
                 List.of(event("ev_a1", a1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE, T0)), List.of());
 
         // Listed on-route first: the store must still apply the off-route change before it.
         Batch b1 = step(b0, DriverStatus.EN_ROUTE, null, T0.plusSeconds(2));
         Batch a2 = step(a1, DriverStatus.COMPLETED, null, T0.plusSeconds(1));
-        boolean committed = repo.commit(List.of(new BatchChange(b1, 0), new BatchChange(a2, 1)),
+        boolean committed = repo.log().commit(List.of(new BatchChange(b1, 0), new BatchChange(a2, 1)),
                 List.of(event("ev_a2", a2, DriverEventType.ROUTE_COMPLETED, DriverStatus.EN_ROUTE, T0.plusSeconds(1)),
                         event("ev_b1", b1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE, T0.plusSeconds(2))),
                 List.of());
 
         assertThat(committed).isTrue();
-        assertThat(repo.findInProgressBatches("d_ana")).containsExactly("b_b");
-        assertThat(repo.findBatch("b_a")).contains(a2);
+        assertThat(repo.batches().findInProgressBatches("d_ana")).containsExactly("b_b");
+        assertThat(repo.batches().findBatch("b_a")).contains(a2);
     }
 
     @Test
     void commitWhenTwoInstancesRaceForOneVersionThenExactlyOneWins() throws Exception {
         Batch b0 = newBatch("b_1", "d_ana");
-        repo.insertBatch(b0);
-        List<ExecutionRepository> repos = List.of(repo, fixture().secondInstance().execution(),
-                fixture().secondInstance().execution(), repo);
+        repo.batches().insertBatch(b0);
+        List<ExecutionRepos> repos = List.of(repo, ExecutionRepos.of(fixture().secondInstance()),
+                ExecutionRepos.of(fixture().secondInstance()), repo);
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(repos.size());
         List<Future<Boolean>> results = new ArrayList<>();
         try {
             for (int i = 0; i < repos.size(); i++) {
-                ExecutionRepository r = repos.get(i);
+                ExecutionRepos r = repos.get(i);
                 Batch b1 = step(b0, DriverStatus.EN_ROUTE, null, T0.plusSeconds(i));
                 DriverEvent e = event("ev_" + i, b1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE,
                         T0.plusSeconds(i));
                 results.add(pool.submit(() -> {
                     go.await();
-                    return r.commit(List.of(new BatchChange(b1, 0)), List.of(e), List.of());
+                    return r.log().commit(List.of(new BatchChange(b1, 0)), List.of(e), List.of());
                 }));
             }
             go.countDown();
@@ -386,13 +385,13 @@ abstract class ExecutionStoreContract extends StoreContract {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(repo.findLog("b_1")).hasSize(1);
-        assertThat(repo.findBatch("b_1").orElseThrow().version()).isEqualTo(1);
+        assertThat(repo.log().findLog("b_1")).hasSize(1);
+        assertThat(repo.batches().findBatch("b_1").orElseThrow().version()).isEqualTo(1);
     }
 
     @Test
     void commitWhenSameRefusedEventKeptTwiceThenStoredOnce() {
-        repo.insertBatch(newBatch("b_1", "d_ana"));
+        repo.batches().insertBatch(newBatch("b_1", "d_ana"));
         QuarantinedEvent first = quarantined("ev_bad", "b_1", WS, "{\"event_id\":\"ev_bad\"}", T0);
         QuarantinedEvent again = new QuarantinedEvent(UUID.randomUUID().toString(), "ev_bad", "b_1", WS, "d_ana",
                 null, first.content(), first.contentHash(), ErrorCode.INVALID_TRANSITION, "again", T0.plusSeconds(5));
@@ -403,10 +402,10 @@ abstract class ExecutionStoreContract extends StoreContract {
                 WS, "d_ana", null, first.content(), first.contentHash(), ErrorCode.INVALID_REQUEST, "other",
                 T0.plusSeconds(6));
 
-        assertThat(repo.commit(List.of(), List.of(), List.of(first, again, noId))).isTrue();
-        assertThat(repo.commit(List.of(), List.of(), List.of(again, noIdAgain, sameContentOtherId))).isTrue();
+        assertThat(repo.log().commit(List.of(), List.of(), List.of(first, again, noId))).isTrue();
+        assertThat(repo.log().commit(List.of(), List.of(), List.of(again, noIdAgain, sameContentOtherId))).isTrue();
 
-        assertThat(repo.findQuarantined("b_1")).containsExactly(first, noId, sameContentOtherId);
+        assertThat(repo.reviews().findQuarantined("b_1")).containsExactly(first, noId, sameContentOtherId);
     }
 
     // --- reads ------------------------------------------------------------------------------
@@ -414,7 +413,7 @@ abstract class ExecutionStoreContract extends StoreContract {
     @Test
     void findEventsWhenPagedWithCursorThenEveryEventOnceInRecordedThenIdOrder() {
         Batch b = newBatch("b_1", "d_ana");
-        repo.insertBatch(b);
+        repo.batches().insertBatch(b);
         // Ties on recorded_at, ids deliberately not in insertion order; "B" < "a" < "b" by code point.
         Instant t1 = T0.plusSeconds(1);
         Instant t2 = T0.plusSeconds(2);
@@ -427,32 +426,32 @@ abstract class ExecutionStoreContract extends StoreContract {
             events.add(event(ids[i], next, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE, at[i]));
             current = next;
         }
-        assertThat(repo.commit(List.of(new BatchChange(current, 0)), events, List.of())).isTrue();
+        assertThat(repo.log().commit(List.of(new BatchChange(current, 0)), events, List.of())).isTrue();
         List<DriverEvent> expected = events.stream()
                 .sorted(Comparator.comparing(DriverEvent::recordedAt).thenComparing(DriverEvent::eventId)).toList();
 
         List<DriverEvent> paged = new ArrayList<>();
-        List<DriverEvent> page = repo.findEvents("b_1", null, null, 2);
+        List<DriverEvent> page = repo.log().findEvents("b_1", null, null, 2);
         while (!page.isEmpty()) {
             assertThat(page.size()).isLessThanOrEqualTo(2);
             paged.addAll(page);
             DriverEvent last = page.get(page.size() - 1);
-            page = repo.findEvents("b_1", last.recordedAt(), last.eventId(), 2);
+            page = repo.log().findEvents("b_1", last.recordedAt(), last.eventId(), 2);
         }
 
         assertThat(paged).containsExactlyElementsOf(expected);
         assertThat(paged).extracting(DriverEvent::eventId)
                 .containsExactly("ev_c", "ev_B", "ev_a", "ev_b", "ev_é", "ev_A", "ev_z");
-        assertThat(repo.findLog("b_1")).containsExactlyElementsOf(events);
-        assertThat(repo.findEvents("b_1", t1, null, 10)).extracting(DriverEvent::eventId).containsExactly("ev_A", "ev_z");
-        assertThat(repo.findEvents("b_1", null, null, 0)).isEmpty();
-        assertThat(repo.findEvents("b_nope", null, null, 10)).isEmpty();
+        assertThat(repo.log().findLog("b_1")).containsExactlyElementsOf(events);
+        assertThat(repo.log().findEvents("b_1", t1, null, 10)).extracting(DriverEvent::eventId).containsExactly("ev_A", "ev_z");
+        assertThat(repo.log().findEvents("b_1", null, null, 0)).isEmpty();
+        assertThat(repo.log().findEvents("b_nope", null, null, 10)).isEmpty();
     }
 
     @Test
     void findLastLocatedEventWhenSeveralThenLatestRecordedLocatedOneOfThatDriver() {
         Batch b = newBatch("b_1", "d_ana");
-        repo.insertBatch(b);
+        repo.batches().insertBatch(b);
         Batch v1 = step(b, DriverStatus.INACTIVE, null, T0);
         Batch v2 = step(v1, DriverStatus.INACTIVE, null, T0);
         Batch v3 = step(v2, DriverStatus.INACTIVE, null, T0);
@@ -467,38 +466,38 @@ abstract class ExecutionStoreContract extends StoreContract {
                 T0.plusSeconds(9)), 2, 2, 3.0, null, List.of());
         DriverEvent unlocatedLater = event("ev_4", v4, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE,
                 T0.plusSeconds(60));
-        assertThat(repo.commit(List.of(new BatchChange(v4, 0)), List.of(tieHigh, old, tieLow, unlocatedLater),
+        assertThat(repo.log().commit(List.of(new BatchChange(v4, 0)), List.of(tieHigh, old, tieLow, unlocatedLater),
                 List.of())).isTrue();
 
-        assertThat(repo.findLastLocatedEvent("d_ana")).contains(tieHigh);
+        assertThat(repo.log().findLastLocatedEvent("d_ana")).contains(tieHigh);
     }
 
     @Test
     void findEventHashesWhenMoreIdsThanOneQueryTakesThenEveryKnownOne() {
         Batch b = newBatch("b_1", "d_ana");
-        repo.insertBatch(b);
+        repo.batches().insertBatch(b);
         List<DriverEvent> events = new ArrayList<>();
         Batch current = b;
         for (int i = 0; i < 30; i++) {
             current = step(current, DriverStatus.INACTIVE, null, T0);
             events.add(event("ev_" + (i * 40), current, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE, T0));
         }
-        assertThat(repo.commit(List.of(new BatchChange(current, 0)), events, List.of())).isTrue();
+        assertThat(repo.log().commit(List.of(new BatchChange(current, 0)), events, List.of())).isTrue();
         List<String> asked = new ArrayList<>();
         for (int i = 0; i < 1_300; i++) {
             asked.add("ev_" + i);
         }
 
-        Map<String, String> hashes = repo.findEventHashes(b.workspaceId(), "d_ana", asked);
+        Map<String, String> hashes = repo.log().findEventHashes(b.workspaceId(), "d_ana", asked);
 
         assertThat(hashes).hasSize(30).containsEntry("ev_1160", events.get(29).contentHash());
-        assertThat(repo.findEventHashes(b.workspaceId(), "d_ana", List.of())).isEmpty();
+        assertThat(repo.log().findEventHashes(b.workspaceId(), "d_ana", List.of())).isEmpty();
     }
 
     @Test
     void commitWhenManyEventsThenAllAppendedInOrder() {
         Batch b = newBatch("b_1", "d_ana");
-        repo.insertBatch(b);
+        repo.batches().insertBatch(b);
         List<DriverEvent> events = new ArrayList<>();
         Batch current = b;
         for (int i = 0; i < 1_234; i++) {
@@ -507,10 +506,10 @@ abstract class ExecutionStoreContract extends StoreContract {
                     DriverStatus.INACTIVE, T0.plusMillis(i)));
         }
 
-        assertThat(repo.commit(List.of(new BatchChange(current, 0)), events, List.of())).isTrue();
+        assertThat(repo.log().commit(List.of(new BatchChange(current, 0)), events, List.of())).isTrue();
 
-        assertThat(repo.findLog("b_1")).containsExactlyElementsOf(events);
-        assertThat(repo.findBatch("b_1")).contains(current);
+        assertThat(repo.log().findLog("b_1")).containsExactlyElementsOf(events);
+        assertThat(repo.batches().findBatch("b_1")).contains(current);
     }
 
     // --- values -----------------------------------------------------------------------------
@@ -527,7 +526,7 @@ abstract class ExecutionStoreContract extends StoreContract {
                 "nested", Map.of(":param", List.of("<ids>", "${x}", "?"))));
         Batch b0 = new Batch(batchId, ws, driver, DriverStatus.INACTIVE, null, null, null, metadata, 0,
                 List.of(Stop.of(1, 2, 3)), List.of(), T0, T0);
-        assertThat(repo.insertBatch(b0)).isTrue();
+        assertThat(repo.batches().insertBatch(b0)).isTrue();
         Batch b1 = step(b0, DriverStatus.ACTIVE, null, T0);
         DriverEvent e = new DriverEvent(eventId, batchId, ws, driver, "sup_ß", "sess_ñ", DriverEventType.SUPERVISOR_OVERRIDE,
                 DriverStatus.INACTIVE, DriverStatus.ACTIVE, 1, T0, T0, null, null, null, null, metadata,
@@ -537,16 +536,16 @@ abstract class ExecutionStoreContract extends StoreContract {
                 "sess_ñ", "{\"x\":\"'; DROP TABLE quarantined_events; --\"}", "h'", ErrorCode.INVALID_REQUEST,
                 "bad ' reason ☃", T0);
 
-        assertThat(repo.commit(List.of(new BatchChange(b1, 0)), List.of(e), List.of(q))).isTrue();
+        assertThat(repo.log().commit(List.of(new BatchChange(b1, 0)), List.of(e), List.of(q))).isTrue();
 
         assertThat(store().workspaces().findWorkspace(ws)).contains(new Workspace(ws, "Dépôt 'Nord' — ✓"));
-        assertThat(repo.findBatch(batchId)).contains(b1);
-        assertThat(repo.findBatches(List.of(batchId))).containsEntry(batchId, b1);
-        assertThat(repo.findLog(batchId)).containsExactly(e);
-        assertThat(repo.findEvents(batchId, T0.minusSeconds(1), "", 5)).containsExactly(e);
-        assertThat(repo.findEventHashes(ws, "sup_ß", List.of(eventId))).containsEntry(eventId, "hash'x");
-        assertThat(repo.findQuarantined(batchId)).containsExactly(q);
-        assertThat(repo.findInProgressBatches(driver)).isEmpty();
+        assertThat(repo.batches().findBatch(batchId)).contains(b1);
+        assertThat(repo.batches().findBatches(List.of(batchId))).containsEntry(batchId, b1);
+        assertThat(repo.log().findLog(batchId)).containsExactly(e);
+        assertThat(repo.log().findEvents(batchId, T0.minusSeconds(1), "", 5)).containsExactly(e);
+        assertThat(repo.log().findEventHashes(ws, "sup_ß", List.of(eventId))).containsEntry(eventId, "hash'x");
+        assertThat(repo.reviews().findQuarantined(batchId)).containsExactly(q);
+        assertThat(repo.batches().findInProgressBatches(driver)).isEmpty();
     }
 
     @Test
@@ -559,9 +558,9 @@ abstract class ExecutionStoreContract extends StoreContract {
         Batch b = new Batch("b_num", WS, null, DriverStatus.INACTIVE, null, null, null, metadata, 0,
                 List.of(Stop.of(0, 0, 1)), List.of(), T0, T0);
 
-        repo.insertBatch(b);
+        repo.batches().insertBatch(b);
 
-        Map<String, Object> read = repo.findBatch("b_num").orElseThrow().metadata();
+        Map<String, Object> read = repo.batches().findBatch("b_num").orElseThrow().metadata();
         assertThat(read).isEqualTo(Json.parseObject(Json.write(raw)));
         assertThat(Json.write(read)).isEqualTo(Json.write(raw));
     }
@@ -601,10 +600,10 @@ abstract class ExecutionStoreContract extends StoreContract {
 
     @Test
     void databaseWhenSecondBatchOfDriverPutOnRouteByHandThenUniqueIndexRefuses() throws Exception {
-        repo.insertBatch(newBatch("b_a", "d_ana"));
-        repo.insertBatch(newBatch("b_b", "d_ana"));
-        repo.insertBatch(newBatch("b_c", null));
-        repo.insertBatch(newBatch("b_d", null));
+        repo.batches().insertBatch(newBatch("b_a", "d_ana"));
+        repo.batches().insertBatch(newBatch("b_b", "d_ana"));
+        repo.batches().insertBatch(newBatch("b_c", null));
+        repo.batches().insertBatch(newBatch("b_d", null));
         DataSource ds = jdbc().dataSource();
         execute(ds, "UPDATE delivery_batches SET driver_status = 'DELAYED' WHERE id = 'b_a'");
         execute(ds, "UPDATE delivery_batches SET driver_status = 'COMPLETED' WHERE id = 'b_b'");
@@ -640,9 +639,9 @@ abstract class ExecutionStoreContract extends StoreContract {
 
     private void seedOneEventAndOneRefusal() {
         Batch b0 = newBatch("b_1", "d_ana");
-        repo.insertBatch(b0);
+        repo.batches().insertBatch(b0);
         Batch b1 = step(b0, DriverStatus.ACTIVE, null, T0);
-        assertThat(repo.commit(List.of(new BatchChange(b1, 0)),
+        assertThat(repo.log().commit(List.of(new BatchChange(b1, 0)),
                 List.of(event("ev_1", b1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0)),
                 List.of(quarantined("ev_q", "b_1", WS, "{}", T0)))).isTrue();
     }
@@ -705,11 +704,11 @@ abstract class ExecutionStoreContract extends StoreContract {
                 at.plusSeconds(1), null, null, null, null, Map.of(), null, hash, false, List.of());
     }
 
-    protected static DriverEvent located(DriverEvent e, double lat, double lng, Double accuracyM, Integer stopIndex,
+    protected static DriverEvent located(DriverEvent e, double lat, double lng, Double accuracyMeters, Integer stopIndex,
                                          List<String> flags) {
         return new DriverEvent(e.eventId(), e.batchId(), e.workspaceId(), e.driverId(), e.actorId(), e.sessionId(),
                 e.type(), e.previousStatus(), e.status(), e.batchVersion(), e.recordedAt(), e.syncedAt(), lat, lng,
-                accuracyM, stopIndex, canonical(Map.of("photo", "p.jpg", "weight_kg", new BigDecimal("12.5"))),
+                accuracyMeters, stopIndex, canonical(Map.of("photo", "p.jpg", "weight_kg", new BigDecimal("12.5"))),
                 null, e.contentHash(), !flags.isEmpty(), flags);
     }
 

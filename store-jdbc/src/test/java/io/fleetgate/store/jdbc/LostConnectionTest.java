@@ -1,20 +1,19 @@
 package io.fleetgate.store.jdbc;
 
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
 import io.fleetgate.Principal;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.exclusive.ActivateRequest;
 import io.fleetgate.exclusive.ExclusiveSession;
 import io.fleetgate.exclusive.ExclusiveSessionStatus;
-import io.fleetgate.session.LoginRequest;
 import io.fleetgate.execution.DriverEventRequest;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.EventOutcome;
+import io.fleetgate.session.LoginRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -24,6 +23,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,14 +1,15 @@
 package io.fleetgate.store.jdbc;
+import io.fleetgate.FleetgateSettings;
+import io.fleetgate.testkit.TestFleetgates;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
 import io.fleetgate.Principal;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.exclusive.ExclusiveSessionService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.SQLException;
@@ -21,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -245,7 +247,7 @@ abstract class MigrationContract {
     void callWhenDatabaseUnreachableThenStoreUnavailable() {
         HikariDataSource host = track(hostPool());
         JdbcStore store = track(onHostPool(host).build());
-        ExclusiveSessionService service = ExclusiveSessionService.builder().store(store).build();
+        ExclusiveSessionService service = TestFleetgates.on(store, java.time.Clock.systemUTC(), FleetgateSettings.defaults()).exclusive();
         host.close();
 
         assertThatThrownBy(() -> service.active(Principal.driver("d_1"), false))

@@ -1,13 +1,11 @@
 package io.fleetgate.store.jdbc;
+import io.fleetgate.testkit.TestFleetgates;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
-import io.fleetgate.FleetgateStore;
 import io.fleetgate.Principal;
 import io.fleetgate.access.Workspace;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.exclusive.ActivateRequest;
 import io.fleetgate.exclusive.Charger;
 import io.fleetgate.exclusive.ExclusiveSession;
@@ -27,9 +25,10 @@ import io.fleetgate.geo.Coordinate;
 import io.fleetgate.session.CredentialService;
 import io.fleetgate.session.EnrolRequest;
 import io.fleetgate.session.LoginRequest;
-import io.fleetgate.session.PinHasher;
 import io.fleetgate.session.SessionService;
-import io.fleetgate.testing.TestClock;
+import io.fleetgate.spi.FleetgateStore;
+import io.fleetgate.testkit.TestClock;
+
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,6 +44,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The mixed write load of the reliability tests (issue #8): exclusive-session activations,
@@ -114,8 +115,7 @@ final class MixedWorkload {
         store.places().upsertCharger(new Charger("ch_456", "gp_ch_456", CHARGER_AT));
         store.places().upsertMerchant(new Merchant("m_123", "gp_m_123", "Taco Stop"));
         store.workspaces().upsertWorkspace(new Workspace("ws_1", "North depot"));
-        CredentialService credentials = CredentialService.builder().store(store).clock(clock)
-                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
+        CredentialService credentials = TestFleetgates.on(store, clock, FleetgateSettings.defaults()).credentials();
         for (int u = 0; u < USERS; u++) {
             credentials.enrol(Principal.system(), new EnrolRequest("u_" + u, "user" + u, "482193"));
         }
@@ -130,12 +130,11 @@ final class MixedWorkload {
 
     /** @return the services on {@code store}, sharing this workload's clock */
     Instance instance(FleetgateStore store) {
-        FleetgateSettings settings = FleetgateSettings.builder().signingSecret(SECRET).build();
+        FleetgateSettings settings = FleetgateSettings.defaults().withSessions(s -> s.withSigningSecret(SECRET));
         return new Instance(
-                ExclusiveSessionService.builder().store(store).clock(clock).build(),
-                SessionService.builder().store(store).clock(clock).settings(settings)
-                        .pinHasher(PinHasher.forTestsOnlyWeak()).build(),
-                DriverExecutionService.builder().store(store).clock(clock).settings(settings).build());
+                TestFleetgates.on(store, clock, FleetgateSettings.defaults()).exclusive(),
+                TestFleetgates.on(store, clock, settings).sessions(),
+                TestFleetgates.on(store, clock, settings).execution());
     }
 
     /**

@@ -1,4 +1,5 @@
 package io.fleetgate.store.jdbc;
+import io.fleetgate.testkit.TestFleetgates;
 
 import io.fleetgate.FleetgateSettings;
 import io.fleetgate.Principal;
@@ -15,10 +16,9 @@ import io.fleetgate.execution.Stop;
 import io.fleetgate.session.CredentialService;
 import io.fleetgate.session.EnrolRequest;
 import io.fleetgate.session.LoginRequest;
-import io.fleetgate.session.PinHasher;
 import io.fleetgate.session.SessionService;
 import io.fleetgate.store.jdbc.PostgresFixture.SqlWork;
-import io.fleetgate.testing.TestClock;
+import io.fleetgate.testkit.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,27 +66,23 @@ class PostgresCompromisedConnectionTest {
         pg = new PostgresFixture();
         store = pg.store();
         TestClock clock = TestClock.standard();
-        FleetgateSettings settings = FleetgateSettings.builder()
-                .signingSecret("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)).build();
+        FleetgateSettings settings = FleetgateSettings.defaults().withSessions(s -> s.withSigningSecret("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)));
         Principal system = Principal.system();
-        AccessService access = new AccessService(store);
+        AccessService access = TestFleetgates.on(store, java.time.Clock.systemUTC()).access();
         access.upsertWorkspace(system, new Workspace("ws_1", "North"));
         access.upsertWorkspace(system, new Workspace("ws_2", "South"));
         access.addMember(system, new Membership("d_ana", "ws_1", Role.DRIVER));
         access.addMember(system, new Membership("d_ben", "ws_1", Role.DRIVER));
         access.addMember(system, new Membership("d_ben", "ws_2", Role.DRIVER));
-        DriverExecutionService execution = DriverExecutionService.builder().store(store).clock(clock)
-                .settings(settings).build();
+        DriverExecutionService execution = TestFleetgates.on(store, clock, settings).execution();
         List<Stop> stops = List.of(Stop.of(30.27, -97.74, 100));
         execution.createBatch(system, new CreateBatchRequest("b_1", "ws_1", "d_ana", stops, null));
         execution.createBatch(system, new CreateBatchRequest("b_2", "ws_1", "d_ben", stops, null));
         execution.createBatch(system, new CreateBatchRequest("b_3", "ws_2", "d_ben", stops, null));
-        CredentialService credentials = CredentialService.builder().store(store).clock(clock)
-                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
+        CredentialService credentials = TestFleetgates.on(store, clock, FleetgateSettings.defaults()).credentials();
         credentials.enrol(system, new EnrolRequest("d_ana", "ana", "482193"));
         credentials.enrol(system, new EnrolRequest("d_ben", "ben", "135790"));
-        SessionService sessions = SessionService.builder().store(store).clock(clock).settings(settings)
-                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
+        SessionService sessions = TestFleetgates.on(store, clock, settings).sessions();
         sessions.login(system, new LoginRequest("ana", "482193", "phone-a"));
         sessions.login(system, new LoginRequest("ben", "135790", "phone-b"));
         EventOutcome started = execution.record(Principal.driver("d_ana"), DriverEventRequest.of("e-start", "b_1",
@@ -159,9 +155,9 @@ class PostgresCompromisedConnectionTest {
     void storeWhenItsContextClockIsOutsideTheWindowThenTheDatabaseShowsItNothing() {
         try (JdbcStore late = pg.builder().poolSize(1)
                 .contextClock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-2))).build()) {
-            assertThat(late.execution().findBatch("b_1")).as("a context two minutes old").isEmpty();
+            assertThat(late.batches().findBatch("b_1")).as("a context two minutes old").isEmpty();
         }
-        assertThat(store.execution().findBatch("b_1")).as("the control: the store's own").isPresent();
+        assertThat(store.batches().findBatch("b_1")).as("the control: the store's own").isPresent();
     }
 
     @Test
@@ -277,7 +273,7 @@ class PostgresCompromisedConnectionTest {
 
         try (JdbcStore owner = JdbcStore.builder().postgres(pg.schemaUrl(), PostgresFixture.user(), PostgresFixture.password())
                 .allowPrivilegedRuntime(true).poolSize(1).build()) {
-            assertThat(owner.execution().findBatch("b_1")).as("told to: it runs (bound by FORCE, with the key)").isPresent();
+            assertThat(owner.batches().findBatch("b_1")).as("told to: it runs (bound by FORCE, with the key)").isPresent();
         }
     }
 
@@ -296,7 +292,7 @@ class PostgresCompromisedConnectionTest {
         try (JdbcStore runtime = pg.builder().poolSize(2).build();
              Connection c = runtime.dataSource().getConnection()) {
             assertThat(query(c, "SELECT current_user")).containsExactly(List.of(PostgresFixture.runtimeUser()));
-            assertThat(runtime.execution().findBatch("b_1")).isPresent();
+            assertThat(runtime.batches().findBatch("b_1")).isPresent();
         }
     }
 

@@ -1,8 +1,9 @@
 package io.fleetgate.store.jdbc;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import io.fleetgate.error.ErrorCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
-import io.fleetgate.ErrorCode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -20,8 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * PostgreSQL with its connections killed under load (issue #8): 4 threads run at least 75 mixed

@@ -1,20 +1,20 @@
 package io.fleetgate.store.jdbc;
 
-import io.fleetgate.FleetgateStore;
 import io.fleetgate.Principal;
-import io.fleetgate.testing.StoreFixture;
-import io.fleetgate.testing.TestPostgres;
+import io.fleetgate.spi.FleetgateStore;
+import io.fleetgate.testkit.StoreFixture;
+import io.fleetgate.testkit.TestPostgres;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /**
  * A fresh PostgreSQL schema per test on the server given by the system properties

@@ -1,13 +1,14 @@
 package io.fleetgate.store.jdbc;
+import io.fleetgate.testkit.TestFleetgates;
 
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
 import io.fleetgate.FleetgateSettings;
 import io.fleetgate.Principal;
 import io.fleetgate.access.AccessService;
 import io.fleetgate.access.Membership;
 import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.exclusive.ActivateRequest;
 import io.fleetgate.exclusive.Charger;
 import io.fleetgate.exclusive.ExclusiveSessionService;
@@ -23,15 +24,13 @@ import io.fleetgate.internal.AccessContext;
 import io.fleetgate.session.CredentialService;
 import io.fleetgate.session.EnrolRequest;
 import io.fleetgate.session.LoginRequest;
-import io.fleetgate.session.PinHasher;
 import io.fleetgate.session.SessionService;
 import io.fleetgate.store.jdbc.PostgresFixture.SqlWork;
-import io.fleetgate.testing.TestClock;
+import io.fleetgate.testkit.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -43,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -73,31 +73,28 @@ class PostgresRowLevelSecurityTest {
         pg = new PostgresFixture();
         store = pg.store();
         TestClock clock = TestClock.standard();
-        FleetgateSettings settings = FleetgateSettings.builder()
-                .signingSecret("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)).build();
+        FleetgateSettings settings = FleetgateSettings.defaults().withSessions(s -> s.withSigningSecret("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)));
         Principal system = Principal.system();
-        AccessService access = new AccessService(store);
+        AccessService access = TestFleetgates.on(store, java.time.Clock.systemUTC()).access();
         access.upsertWorkspace(system, new Workspace("ws_1", "North"));
         access.upsertWorkspace(system, new Workspace("ws_2", "South"));
         access.addMember(system, new Membership("d_ana", "ws_1", Role.DRIVER));
         access.addMember(system, new Membership("d_ben", "ws_1", Role.DRIVER));
         access.addMember(system, new Membership("d_ben", "ws_2", Role.DRIVER));
-        execution = DriverExecutionService.builder().store(store).clock(clock).settings(settings).build();
+        execution = TestFleetgates.on(store, clock, settings).execution();
         List<Stop> stops = List.of(Stop.of(30.27, -97.74, 100));
         execution.createBatch(system, new CreateBatchRequest("b_1", "ws_1", "d_ana", stops, null));
         execution.createBatch(system, new CreateBatchRequest("b_2", "ws_1", "d_ben", stops, null));
         execution.createBatch(system, new CreateBatchRequest("b_3", "ws_2", "d_ben", stops, null));
-        CredentialService credentials = CredentialService.builder().store(store).clock(clock)
-                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
+        CredentialService credentials = TestFleetgates.on(store, clock, FleetgateSettings.defaults()).credentials();
         credentials.enrol(system, new EnrolRequest("d_ana", "ana", "482193"));
         credentials.enrol(system, new EnrolRequest("d_ben", "ben", "135790"));
-        SessionService sessions = SessionService.builder().store(store).clock(clock).settings(settings)
-                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
+        SessionService sessions = TestFleetgates.on(store, clock, settings).sessions();
         sessions.login(system, new LoginRequest("ana", "482193", "phone-a"));
         sessions.login(system, new LoginRequest("ben", "135790", "phone-b"));
         store.places().upsertCharger(new Charger("ch_1", null, Coordinate.of(30.2672, -97.7431)));
         store.places().upsertMerchant(new Merchant("m_1", null, "Taco Stop"));
-        ExclusiveSessionService exclusive = ExclusiveSessionService.builder().store(store).clock(clock).build();
+        ExclusiveSessionService exclusive = TestFleetgates.on(store, clock, FleetgateSettings.defaults()).exclusive();
         exclusive.activate(Principal.driver("d_ana"), ActivateRequest.of("m_1", "ch_1", 30.2672, -97.7431));
         exclusive.activate(Principal.driver("d_ben"), ActivateRequest.of("m_1", "ch_1", 30.2672, -97.7431));
         EventOutcome started = execution.record(Principal.driver("d_ana"), DriverEventRequest.of("e-start", "b_1",
@@ -148,7 +145,7 @@ class PostgresRowLevelSecurityTest {
     @Test
     void storeWhenItsOnlyConnectionServedADriverThenTheNextRawUseOfItSeesNothing() throws SQLException {
         try (JdbcStore single = pg.builder().poolSize(1).build()) {
-            DriverExecutionService service = DriverExecutionService.builder().store(single).build();
+            DriverExecutionService service = TestFleetgates.on(single, java.time.Clock.systemUTC(), FleetgateSettings.defaults()).execution();
             long before = backendPid(single.dataSource());
 
             assertThat(service.log(Principal.driver("d_ana"), "b_1")).hasSize(2);
@@ -317,17 +314,17 @@ class PostgresRowLevelSecurityTest {
 
         // Beneath the library's check: the store binds each transaction to the call's principal.
         try (AccessContext.Scope scope = AccessContext.enter(otherSupervisor)) {
-            assertThat(store.execution().findBatch("b_1")).isEmpty();
-            assertThat(store.execution().findLog("b_1")).isEmpty();
-            assertThat(store.execution().findBatch("b_3")).isPresent();
+            assertThat(store.batches().findBatch("b_1")).isEmpty();
+            assertThat(store.eventLog().findLog("b_1")).isEmpty();
+            assertThat(store.batches().findBatch("b_3")).isPresent();
         }
         try (AccessContext.Scope scope = AccessContext.enter(Principal.driver("d_ben"))) {
-            assertThat(store.execution().findBatches(List.of("b_1", "b_2", "b_3"))).containsOnlyKeys("b_2", "b_3");
+            assertThat(store.batches().findBatches(List.of("b_1", "b_2", "b_3"))).containsOnlyKeys("b_2", "b_3");
             assertThat(store.sessions().findCurrent("d_ana")).isEmpty();
             assertThat(store.sessions().findCurrent("d_ben")).isPresent();
             assertThat(store.exclusiveSessions().findActive("d_ana")).isEmpty();
         }
-        assertThat(store.execution().findBatch("b_1")).as("no call in progress: the system").isPresent();
+        assertThat(store.batches().findBatch("b_1")).as("no call in progress: the system").isPresent();
     }
 
     // --- helpers ------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ package io.fleetgate.store.jdbc;
 
 import io.fleetgate.Principal;
 import io.fleetgate.internal.AccessContext;
-import io.fleetgate.testing.StoreFixture;
+import io.fleetgate.testkit.StoreFixture;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;

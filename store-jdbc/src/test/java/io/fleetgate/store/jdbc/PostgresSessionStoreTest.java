@@ -1,6 +1,6 @@
 package io.fleetgate.store.jdbc;
 
-import io.fleetgate.testing.StoreFixture;
+import io.fleetgate.testkit.StoreFixture;
 
 import java.sql.SQLException;
 

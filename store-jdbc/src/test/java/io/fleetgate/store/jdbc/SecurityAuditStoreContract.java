@@ -3,7 +3,7 @@ package io.fleetgate.store.jdbc;
 import io.fleetgate.Principal;
 import io.fleetgate.internal.AccessContext;
 import io.fleetgate.session.SecurityAuditEntry;
-import io.fleetgate.testing.StoreContract;
+import io.fleetgate.testkit.StoreContract;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;

@@ -1,29 +1,28 @@
 package io.fleetgate.store.jdbc;
+import io.fleetgate.testkit.TestFleetgates;
 
 import io.fleetgate.FleetgateSettings;
-import io.fleetgate.FleetgateStore;
 import io.fleetgate.Principal;
-import io.fleetgate.memory.InMemoryStore;
-import io.fleetgate.session.AttemptSubject;
-import io.fleetgate.session.CredentialRepository;
 import io.fleetgate.session.CredentialService;
 import io.fleetgate.session.DeviceSession;
 import io.fleetgate.session.EnrolRequest;
 import io.fleetgate.session.InvalidationReason;
-import io.fleetgate.session.LoginAttempts;
 import io.fleetgate.session.LoginRequest;
 import io.fleetgate.session.LoginResult;
-import io.fleetgate.session.PinHasher;
-import io.fleetgate.session.SessionRepository;
 import io.fleetgate.session.SessionService;
 import io.fleetgate.session.UserCredential;
+import io.fleetgate.spi.AttemptSubject;
+import io.fleetgate.spi.CredentialRepository;
+import io.fleetgate.spi.FleetgateStore;
+import io.fleetgate.spi.LoginAttempts;
+import io.fleetgate.spi.SessionRepository;
 import io.fleetgate.store.jdbc.internal.SqliteDialect;
-import io.fleetgate.testing.StoreContract;
-import io.fleetgate.testing.TestClock;
+import io.fleetgate.testing.InMemoryStore;
+import io.fleetgate.testkit.StoreContract;
+import io.fleetgate.testkit.TestClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -38,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -427,12 +427,10 @@ abstract class SessionStoreContract extends StoreContract {
     @Test
     void storeWhenLoggedInThroughServicesThenRawRowsHoldNoTokenNorPin() throws SQLException {
         TestClock clock = new TestClock(T0);
-        FleetgateSettings settings = FleetgateSettings.builder()
-                .signingSecret("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)).build();
-        CredentialService.builder().store(store()).clock(clock).pinHasher(PinHasher.forTestsOnlyWeak()).build()
+        FleetgateSettings settings = FleetgateSettings.defaults().withSessions(s -> s.withSigningSecret("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)));
+        TestFleetgates.on(store(), clock, FleetgateSettings.defaults()).credentials()
                 .enrol(Principal.system(), new EnrolRequest("d_cy", "Cy", "90817263"));
-        SessionService service = SessionService.builder().store(store()).clock(clock).settings(settings)
-                .pinHasher(PinHasher.forTestsOnlyWeak()).build();
+        SessionService service = TestFleetgates.on(store(), clock, settings).sessions();
         LoginResult r = service.login(Principal.system(), new LoginRequest("cy", "90817263", "phone-1"));
         LoginResult refreshed = service.refresh(r.token());
 

@@ -1,8 +1,9 @@
 package io.fleetgate.store.jdbc;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import io.fleetgate.error.ErrorCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
-import io.fleetgate.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * SQLite under contention (issue #8): 8 threads × 1,000 mixed writes on one database file through

@@ -1,7 +1,7 @@
 package io.fleetgate.store.jdbc;
 
 import io.fleetgate.contract.ExecutionServiceContract;
-import io.fleetgate.testing.StoreFixture;
+import io.fleetgate.testkit.StoreFixture;
 
 class SqliteExecutionServiceTest extends ExecutionServiceContract {
     @Override

@@ -2,7 +2,7 @@ package io.fleetgate.store.jdbc;
 
 import io.fleetgate.access.Workspace;
 import io.fleetgate.store.jdbc.internal.SqliteFiles;
-import io.fleetgate.testing.CapturedLogs;
+import io.fleetgate.testkit.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;

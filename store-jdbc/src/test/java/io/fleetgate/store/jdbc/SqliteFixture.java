@@ -1,7 +1,7 @@
 package io.fleetgate.store.jdbc;
 
-import io.fleetgate.FleetgateStore;
-import io.fleetgate.testing.StoreFixture;
+import io.fleetgate.spi.FleetgateStore;
+import io.fleetgate.testkit.StoreFixture;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

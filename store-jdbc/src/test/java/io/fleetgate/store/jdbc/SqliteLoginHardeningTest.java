@@ -1,7 +1,7 @@
 package io.fleetgate.store.jdbc;
 
 import io.fleetgate.contract.LoginHardeningContract;
-import io.fleetgate.testing.StoreFixture;
+import io.fleetgate.testkit.StoreFixture;
 
 class SqliteLoginHardeningTest extends LoginHardeningContract {
     @Override

@@ -7,18 +7,16 @@ import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverStatus;
-import io.fleetgate.execution.ExecutionRepository;
-import io.fleetgate.execution.ExecutionRepository.BatchChange;
 import io.fleetgate.execution.QuarantinedEvent;
 import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
 import io.fleetgate.execution.Stop;
+import io.fleetgate.spi.EventLog.BatchChange;
 import io.fleetgate.store.jdbc.internal.SqlScript;
-import io.fleetgate.testing.StoreContract;
+import io.fleetgate.testkit.StoreContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 import static io.fleetgate.store.jdbc.ExecutionStoreContract.event;
 import static io.fleetgate.store.jdbc.ExecutionStoreContract.execute;
@@ -39,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What the supervisor tools need of {@link ExecutionRepository} on {@link JdbcStore}, tested below
+ * What the supervisor tools need of {@link io.fleetgate.spi.BatchRepository}, {@link io.fleetgate.spi.EventLog}, {@link io.fleetgate.spi.ReviewQueue} on {@link JdbcStore}, tested below
  * the service on each database by a thin subclass: a workspace's and a driver's batches, the
  * review queue's keyset pages over flagged and quarantined events, review records, and the
  * database refusing to change a review record.
@@ -48,12 +47,12 @@ abstract class SupervisorStoreContract extends StoreContract {
     private static final Instant T0 = ExecutionStoreContract.T0;
     private static final String WS = ExecutionStoreContract.WS;
 
-    private ExecutionRepository repo;
+    private ExecutionRepos repo;
     private String southRefusalId;
 
     @BeforeEach
     void seedWorkspaces() {
-        repo = store().execution();
+        repo = ExecutionRepos.of(store());
         store().workspaces().upsertWorkspace(new Workspace(WS, "North"));
         store().workspaces().upsertWorkspace(new Workspace("ws_2", "South"));
     }
@@ -72,15 +71,15 @@ abstract class SupervisorStoreContract extends StoreContract {
         Batch south = new Batch("b_s", "ws_2", "d_ana", DriverStatus.INACTIVE, null, null, null, Map.of(), 0,
                 List.of(Stop.of(1, 2, 30)), List.of(), T0, T0);
         for (Batch b : List.of(a, upper, unassigned, south)) {
-            assertThat(repo.insertBatch(b)).isTrue();
+            assertThat(repo.batches().insertBatch(b)).isTrue();
         }
 
-        assertThat(repo.findBatchesInWorkspace(WS)).containsExactly(unassigned, upper, a);
-        assertThat(repo.findBatchesInWorkspace("ws_2")).containsExactly(south);
-        assertThat(repo.findBatchesInWorkspace("ws_404")).isEmpty();
-        assertThat(repo.findBatchesAssignedTo("d_ana")).containsExactly(a, south);
-        assertThat(repo.findBatchesAssignedTo("d_ben")).containsExactly(upper);
-        assertThat(repo.findBatchesAssignedTo("d_nobody")).isEmpty();
+        assertThat(repo.batches().findBatchesInWorkspace(WS)).containsExactly(unassigned, upper, a);
+        assertThat(repo.batches().findBatchesInWorkspace("ws_2")).containsExactly(south);
+        assertThat(repo.batches().findBatchesInWorkspace("ws_404")).isEmpty();
+        assertThat(repo.batches().findBatchesAssignedTo("d_ana")).containsExactly(a, south);
+        assertThat(repo.batches().findBatchesAssignedTo("d_ben")).containsExactly(upper);
+        assertThat(repo.batches().findBatchesAssignedTo("d_nobody")).isEmpty();
     }
 
     @Test
@@ -88,12 +87,12 @@ abstract class SupervisorStoreContract extends StoreContract {
         List<Batch> inserted = new ArrayList<>();
         for (int i = 0; i < 1_050; i++) {
             Batch b = newBatch(String.format("b_%04d", i), i % 2 == 0 ? "d_ana" : null);
-            repo.insertBatch(b);
+            repo.batches().insertBatch(b);
             inserted.add(b);
         }
 
-        assertThat(repo.findBatchesInWorkspace(WS)).containsExactlyElementsOf(inserted);
-        assertThat(repo.findBatchesAssignedTo("d_ana")).hasSize(525).allSatisfy(b -> assertThat(b.stops()).hasSize(3));
+        assertThat(repo.batches().findBatchesInWorkspace(WS)).containsExactlyElementsOf(inserted);
+        assertThat(repo.batches().findBatchesAssignedTo("d_ana")).hasSize(525).allSatisfy(b -> assertThat(b.stops()).hasSize(3));
     }
 
     // --- review queue -----------------------------------------------------------------------
@@ -109,8 +108,8 @@ abstract class SupervisorStoreContract extends StoreContract {
         Batch b0 = newBatch("b_1", "d_ana");
         Batch s0 = new Batch("b_s", "ws_2", "d_cy", DriverStatus.INACTIVE, null, null, null, Map.of(), 0,
                 List.of(Stop.of(1, 2, 30)), List.of(), T0, T0);
-        repo.insertBatch(b0);
-        repo.insertBatch(s0);
+        repo.batches().insertBatch(b0);
+        repo.batches().insertBatch(s0);
         Batch b1 = step(b0, DriverStatus.INACTIVE, null, T0);
         Batch b2 = step(b1, DriverStatus.INACTIVE, null, T0);
         Batch b3 = step(b2, DriverStatus.INACTIVE, null, T0);
@@ -128,7 +127,7 @@ abstract class SupervisorStoreContract extends StoreContract {
         QuarantinedEvent qz = withId(quarantined("ev_qz", "b_1", WS, "{\"n\":2}", T0.plusSeconds(3)), "qz");
         QuarantinedEvent qSouth = quarantined("ev_qs", "b_s", "ws_2", "{\"n\":3}", T0);
         QuarantinedEvent qNowhere = quarantined("ev_qn", "b_404", null, "{\"n\":4}", T0);
-        assertThat(repo.commit(List.of(new BatchChange(b4, 0), new BatchChange(s1, 0)),
+        assertThat(repo.log().commit(List.of(new BatchChange(b4, 0), new BatchChange(s1, 0)),
                 List.of(a, plain, c, upper, south), List.of(qA, qz, qSouth, qNowhere))).isTrue();
         southRefusalId = qSouth.id();
         // By arrival, then id by code point: "B" < "c" < "q".
@@ -145,52 +144,52 @@ abstract class SupervisorStoreContract extends StoreContract {
         List<ReviewItem> expected = seedQueue();
 
         List<ReviewItem> paged = new ArrayList<>();
-        List<ReviewItem> page = repo.findReviewQueue(WS, null, null, 2);
+        List<ReviewItem> page = repo.reviews().findReviewQueue(WS, null, null, 2);
         while (!page.isEmpty()) {
             assertThat(page.size()).isLessThanOrEqualTo(2);
             paged.addAll(page);
             ReviewItem last = page.get(page.size() - 1);
-            page = repo.findReviewQueue(WS, last.at(), last.id(), 2);
+            page = repo.reviews().findReviewQueue(WS, last.at(), last.id(), 2);
         }
 
         assertThat(paged).containsExactlyElementsOf(expected);
-        assertThat(repo.findReviewQueue(WS, null, null, 100)).containsExactlyElementsOf(expected);
-        assertThat(repo.findReviewQueue("ws_2", null, null, 100)).extracting(ReviewItem::id)
+        assertThat(repo.reviews().findReviewQueue(WS, null, null, 100)).containsExactlyElementsOf(expected);
+        assertThat(repo.reviews().findReviewQueue("ws_2", null, null, 100)).extracting(ReviewItem::id)
                 .containsExactly(southRefusalId, "ev_s");
-        assertThat(repo.findReviewQueue(WS, T0.plusSeconds(2), null, 100)).extracting(ReviewItem::id)
+        assertThat(repo.reviews().findReviewQueue(WS, T0.plusSeconds(2), null, 100)).extracting(ReviewItem::id)
                 .containsExactly("qz");
-        assertThat(repo.findReviewQueue(WS, null, null, 0)).isEmpty();
-        assertThat(repo.findReviewQueue("ws_404", null, null, 10)).isEmpty();
-        assertThatThrownBy(() -> repo.findReviewQueue(WS, null, null, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(repo.reviews().findReviewQueue(WS, null, null, 0)).isEmpty();
+        assertThat(repo.reviews().findReviewQueue("ws_404", null, null, 10)).isEmpty();
+        assertThatThrownBy(() -> repo.reviews().findReviewQueue(WS, null, null, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void findReviewQueueWhenItemsReviewedThenLeftOutButStillFoundAsItems() {
         List<ReviewItem> items = seedQueue();
 
-        assertThat(repo.insertReview(review(WS, "ev_B", false, "drift"))).isTrue();
-        assertThat(repo.insertReview(review(WS, "qA", true, "harmless"))).isTrue();
+        assertThat(repo.reviews().insertReview(review(WS, "ev_B", false, "drift"))).isTrue();
+        assertThat(repo.reviews().insertReview(review(WS, "qA", true, "harmless"))).isTrue();
 
-        assertThat(repo.findReviewQueue(WS, null, null, 100)).extracting(ReviewItem::id)
+        assertThat(repo.reviews().findReviewQueue(WS, null, null, 100)).extracting(ReviewItem::id)
                 .containsExactly("ev_a", "ev_c", "qz");
-        assertThat(repo.findReviewQueue(WS, T0.plusSeconds(1), "ev_a", 1)).extracting(ReviewItem::id)
+        assertThat(repo.reviews().findReviewQueue(WS, T0.plusSeconds(1), "ev_a", 1)).extracting(ReviewItem::id)
                 .containsExactly("ev_c");
-        assertThat(repo.findReviewItem(WS, "ev_B")).contains(items.get(1));
-        assertThat(repo.findReviewItem(WS, "qA")).contains(items.get(3));
-        assertThat(repo.findReviewItem(WS, "ev_a")).contains(items.get(0));
-        assertThat(repo.findReviewItem(WS, "ev_plain")).isEmpty();
-        assertThat(repo.findReviewItem("ws_2", "ev_a")).isEmpty();
-        assertThat(repo.findReviewItem(WS, "ev_s")).isEmpty();
-        assertThat(repo.findReviewItem(WS, "ev_nope")).isEmpty();
+        assertThat(repo.reviews().findReviewItem(WS, "ev_B")).contains(items.get(1));
+        assertThat(repo.reviews().findReviewItem(WS, "qA")).contains(items.get(3));
+        assertThat(repo.reviews().findReviewItem(WS, "ev_a")).contains(items.get(0));
+        assertThat(repo.reviews().findReviewItem(WS, "ev_plain")).isEmpty();
+        assertThat(repo.reviews().findReviewItem("ws_2", "ev_a")).isEmpty();
+        assertThat(repo.reviews().findReviewItem(WS, "ev_s")).isEmpty();
+        assertThat(repo.reviews().findReviewItem(WS, "ev_nope")).isEmpty();
     }
 
     @Test
     void insertReviewWhenItemAlreadyReviewedThenFalseAndNothingWritten() {
         seedQueue();
-        assertThat(repo.insertReview(review(WS, "ev_a", false, "first"))).isTrue();
+        assertThat(repo.reviews().insertReview(review(WS, "ev_a", false, "first"))).isTrue();
         String before = fixture().snapshot();
 
-        assertThat(repo.insertReview(review(WS, "ev_a", false, "second"))).isFalse();
+        assertThat(repo.reviews().insertReview(review(WS, "ev_a", false, "second"))).isFalse();
 
         assertThat(fixture().snapshot()).isEqualTo(before).contains("first").doesNotContain("second");
     }
@@ -200,7 +199,7 @@ abstract class SupervisorStoreContract extends StoreContract {
         seedQueue();
         String note = "it's \"fine\" — ✓ 🚚; DROP TABLE event_reviews; --\nline two";
 
-        assertThat(repo.insertReview(review(WS, "qz", true, note))).isTrue();
+        assertThat(repo.reviews().insertReview(review(WS, "qz", true, note))).isTrue();
 
         assertThat(MigrationContract.query(jdbc().dataSource(), "SELECT note FROM event_reviews WHERE item_id = 'qz'"))
                 .isEqualTo(note);
@@ -213,7 +212,7 @@ abstract class SupervisorStoreContract extends StoreContract {
     @Test
     void databaseWhenReviewRecordsChangedByHandThenRefused() throws Exception {
         seedQueue();
-        repo.insertReview(review(WS, "ev_a", false, "looked at it"));
+        repo.reviews().insertReview(review(WS, "ev_a", false, "looked at it"));
         DataSource ds = jdbc().dataSource();
         String before = fixture().snapshot();
 
@@ -231,7 +230,7 @@ abstract class SupervisorStoreContract extends StoreContract {
     @Test
     void migrationWhenMembershipsAndReviewsFileRunAgainThenNothingFailsOrChanges() throws Exception {
         seedQueue();
-        repo.insertReview(review(WS, "ev_a", false, "looked at it"));
+        repo.reviews().insertReview(review(WS, "ev_a", false, "looked at it"));
         store().workspaces().upsertMembership(new Membership("d_ana", WS, Role.DRIVER));
         String before = fixture().snapshot();
         String file = "/io/fleetgate/store/jdbc/migration/" + jdbc().dialect().name().toLowerCase(Locale.ROOT)
@@ -271,7 +270,7 @@ abstract class SupervisorStoreContract extends StoreContract {
     private static DriverEvent copy(DriverEvent e, Instant syncedAt, boolean flagged, List<String> reasons) {
         return new DriverEvent(e.eventId(), e.batchId(), e.workspaceId(), e.driverId(), e.actorId(), e.sessionId(),
                 e.type(), e.previousStatus(), e.status(), e.batchVersion(), e.recordedAt(), syncedAt, e.lat(),
-                e.lng(), e.accuracyM(), e.stopIndex(), e.payload(), e.reason(), e.contentHash(), flagged, reasons);
+                e.lng(), e.accuracyMeters(), e.stopIndex(), e.payload(), e.reason(), e.contentHash(), flagged, reasons);
     }
 
     private static QuarantinedEvent withId(QuarantinedEvent q, String id) {

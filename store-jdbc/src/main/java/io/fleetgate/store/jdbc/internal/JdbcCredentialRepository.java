@@ -1,10 +1,10 @@
 package io.fleetgate.store.jdbc.internal;
 
-import io.fleetgate.session.AttemptSubject;
-import io.fleetgate.session.CredentialRepository;
-import io.fleetgate.session.LoginAttempts;
 import io.fleetgate.session.SecurityAuditEntry;
 import io.fleetgate.session.UserCredential;
+import io.fleetgate.spi.AttemptSubject;
+import io.fleetgate.spi.CredentialRepository;
+import io.fleetgate.spi.LoginAttempts;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.time.Duration;

@@ -1,12 +1,11 @@
 package io.fleetgate.store.jdbc.internal;
 
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
-import io.fleetgate.exclusive.ActivationOutcome;
+import io.fleetgate.error.StoreUnavailableException;
 import io.fleetgate.exclusive.ExclusiveSession;
-import io.fleetgate.exclusive.ExclusiveSessionRepository;
 import io.fleetgate.exclusive.ExclusiveSessionStatus;
-import io.fleetgate.exclusive.FinishOutcome;
+import io.fleetgate.spi.ActivationOutcome;
+import io.fleetgate.spi.ExclusiveSessionRepository;
+import io.fleetgate.spi.FinishOutcome;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -94,7 +93,7 @@ public final class JdbcExclusiveSessionRepository implements ExclusiveSessionRep
                 }
                 expire(h, existing.get().id(), now).ifPresent(expired::add);
             }
-            throw new FleetgateException(ErrorCode.STORE_UNAVAILABLE,
+            throw new StoreUnavailableException(
                     "activation kept racing with other sessions of driver " + s.driverId() + "; retry");
         }, h -> h.createQuery(findById).bind("id", s.id()).map(mapper).findOne() // connection lost while committing
                 .map(created -> new ActivationOutcome(created, null, List.of())).orElse(null));
@@ -115,8 +114,8 @@ public final class JdbcExclusiveSessionRepository implements ExclusiveSessionRep
                 .bind("updated_at", d.instant(s.updatedAt()))
                 .bind("activation_lat", s.activationLat())
                 .bind("activation_lng", s.activationLng())
-                .bind("activation_accuracy_m", s.activationAccuracyM())
-                .bind("activation_distance_to_charger_m", s.activationDistanceToChargerM())
+                .bind("activation_accuracy_m", s.activationAccuracyMeters())
+                .bind("activation_distance_to_charger_m", s.activationDistanceToChargerMeters())
                 .map(mapper)
                 .findOne();
     }

@@ -1,17 +1,20 @@
 package io.fleetgate.store.jdbc.internal;
 
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.EventIdConflictException;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverStatus;
-import io.fleetgate.execution.ExecutionRepository;
 import io.fleetgate.execution.QuarantinedEvent;
 import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
 import io.fleetgate.execution.Stop;
 import io.fleetgate.internal.Json;
+import io.fleetgate.spi.BatchRepository;
+import io.fleetgate.spi.EventLog;
+import io.fleetgate.spi.ReviewQueue;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -35,7 +38,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * {@link ExecutionRepository} on a JDBC database: delivery batches with their stops, the
+ * {@link BatchRepository}, {@link EventLog} and {@link ReviewQueue} on a JDBC database: delivery batches with their stops, the
  * append-only event log and the quarantine.
  *
  * <p><b>Commit, all or nothing.</b> {@link #commit} runs in one transaction, in this order:
@@ -69,7 +72,7 @@ import java.util.function.Function;
  * as {@link Json#parseObject} gives them (sorted maps, {@link BigDecimal} numbers) on both
  * databases. Thread-safe.
  */
-public final class JdbcExecutionRepository implements ExecutionRepository {
+public final class JdbcExecutionRepository implements BatchRepository, EventLog, ReviewQueue {
     /** The most rows per JDBC batch and ids per {@code IN (…)} list. */
     static final int CHUNK = 500;
 
@@ -219,7 +222,7 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
                             .bind("stop_index", i)
                             .bind("lat", s.location().lat())
                             .bind("lng", s.location().lng())
-                            .bind("radius_m", s.radiusM())
+                            .bind("radius_m", s.radiusMeters())
                             .add();
                 }
                 stops.execute();
@@ -424,9 +427,8 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
         if (hidden.isEmpty()) {
             return Tx.Undo.INSTANCE;
         }
-        return new FleetgateException(ErrorCode.EVENT_ID_CONFLICT, "event ids " + hidden
-                + " were already recorded by events the caller cannot see",
-                Map.of(ExecutionRepository.TAKEN_EVENT_IDS, hidden), null);
+        return new EventIdConflictException(hidden, "event ids " + hidden
+                + " were already recorded by events the caller cannot see");
     }
 
     /**
@@ -536,7 +538,7 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
         b.put("synced_at", (st, i, e) -> d.setInstant(st, i, e.syncedAt()));
         b.put("lat", (st, i, e) -> RowBatch.setDouble(st, i, e.lat()));
         b.put("lng", (st, i, e) -> RowBatch.setDouble(st, i, e.lng()));
-        b.put("accuracy_m", (st, i, e) -> RowBatch.setDouble(st, i, e.accuracyM()));
+        b.put("accuracy_m", (st, i, e) -> RowBatch.setDouble(st, i, e.accuracyMeters()));
         b.put("stop_index", (st, i, e) -> RowBatch.setInt(st, i, e.stopIndex()));
         b.put("payload", (st, i, e) -> d.setJson(st, i, Json.write(e.payload())));
         b.put("reason", (st, i, e) -> st.setString(i, e.reason()));

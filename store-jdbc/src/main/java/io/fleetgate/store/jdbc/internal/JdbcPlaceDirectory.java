@@ -1,10 +1,10 @@
 package io.fleetgate.store.jdbc.internal;
 
-import io.fleetgate.FleetgateException;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.exclusive.Charger;
 import io.fleetgate.exclusive.Merchant;
-import io.fleetgate.exclusive.PlaceDirectory;
 import io.fleetgate.geo.Coordinate;
+import io.fleetgate.spi.PlaceDirectory;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.util.Objects;

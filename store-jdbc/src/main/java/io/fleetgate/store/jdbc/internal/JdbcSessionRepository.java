@@ -2,7 +2,7 @@ package io.fleetgate.store.jdbc.internal;
 
 import io.fleetgate.session.DeviceSession;
 import io.fleetgate.session.InvalidationReason;
-import io.fleetgate.session.SessionRepository;
+import io.fleetgate.spi.SessionRepository;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 

@@ -1,10 +1,10 @@
 package io.fleetgate.store.jdbc.internal;
 
-import io.fleetgate.FleetgateException;
 import io.fleetgate.access.Membership;
 import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
-import io.fleetgate.access.WorkspaceDirectory;
+import io.fleetgate.error.FleetgateException;
+import io.fleetgate.spi.WorkspaceDirectory;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.util.List;

@@ -1,16 +1,16 @@
 package io.fleetgate.store.jdbc.internal;
 
-import io.fleetgate.ErrorCode;
-import io.fleetgate.FleetgateException;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.error.FleetgateException;
+import io.fleetgate.error.StoreUnavailableException;
 import io.fleetgate.internal.AccessContext;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.ConnectionException;
 
 import java.sql.SQLException;
 import java.util.Collection;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -263,7 +263,7 @@ public final class Tx {
     }
 
     private static FleetgateException unavailable(String message, RuntimeException cause) {
-        return new FleetgateException(ErrorCode.STORE_UNAVAILABLE, message, Map.of(), cause);
+        return new StoreUnavailableException(message, cause);
     }
 
     private static SQLException sqlCause(Throwable e) {
@@ -281,7 +281,7 @@ public final class Tx {
             Thread.sleep(ThreadLocalRandom.current().nextLong(1, maxMillis + 1));
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            throw new FleetgateException(ErrorCode.STORE_UNAVAILABLE, "interrupted while retrying", Map.of(), ie);
+            throw new StoreUnavailableException("interrupted while retrying", ie);
         }
     }
 

@@ -1,0 +1,84 @@
+package io.fleetgate.spi;
+
+import io.fleetgate.error.EventIdConflictException;
+import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.DriverEvent;
+import io.fleetgate.execution.QuarantinedEvent;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The append-only event log: a sync's accepted events, their batches' new versions and its
+ * refused events (the quarantine) are committed together. The database itself refuses to update or
+ * delete an event, keeps event ids unique per workspace and sender, and gives a batch's log one
+ * event per version. Methods never read a clock. Implementations are thread-safe.
+ */
+public interface EventLog {
+
+    /**
+     * {@return the content hash of each one the sender already has in the log, by event id}
+     *
+     * <p>Event ids are unique per workspace and sender ({@link DriverEvent#actorId()}), not
+     * globally: another sender's event with the same id is a different event and is never
+     * returned.
+     *
+     * @param workspaceId the workspace of the events' batches
+     * @param actorId     the sender
+     * @param eventIds    client event ids
+     */
+    Map<String, String> findEventHashes(String workspaceId, String actorId, Collection<String> eventIds);
+
+    /**
+     * {@return the driver's located event with the latest {@code recorded_at}, if any}
+     *
+     * @param driverId a driver
+     */
+    Optional<DriverEvent> findLastLocatedEvent(String driverId);
+
+    /**
+     * Commits the outcome of a sync, all or nothing: each batch change only if the batch is still
+     * at its expected version, each event only if its id is new for its workspace and sender, each quarantined record.
+     *
+     * @param changes     batches after their events, with the version each was read at
+     * @param events      accepted events, in order
+     * @param quarantined refused events
+     * @return {@code true} if committed; {@code false} if a batch moved on, an event id was
+     *         taken or another batch of the driver went on route meanwhile (nothing written)
+     * @throws EventIdConflictException nothing written, when an event id is taken by an event the
+     *                                   acting principal cannot see (a store with row-level security
+     *                                   hides it from {@link #findEventHashes}), with those ids in
+     *                                   {@link EventIdConflictException#eventIds()}; a store where
+     *                                   every taken id is visible never throws it
+     */
+    boolean commit(List<BatchChange> changes, List<DriverEvent> events, List<QuarantinedEvent> quarantined);
+
+    /**
+     * {@return the batch's events ordered by {@code recorded_at}, then event id}
+     *
+     * @param batchId       a batch
+     * @param afterRecorded the cursor's {@code recorded_at}, or {@code null} for the first page
+     * @param afterEventId  the cursor's event id (ties on {@code recorded_at}), or {@code null}
+     * @param limit         the most to return
+     */
+    List<DriverEvent> findEvents(String batchId, Instant afterRecorded, String afterEventId, int limit);
+
+    /**
+     * {@return its whole log in the order it was applied (by batch version)}
+     *
+     * @param batchId a batch
+     */
+    List<DriverEvent> findLog(String batchId);
+
+    /**
+     * A batch as it is after a sync's events, with the version it was read at.
+     *
+     * @param batch           the batch after
+     * @param expectedVersion its version when read
+     */
+    record BatchChange(Batch batch, long expectedVersion) {
+    }
+}

@@ -1,0 +1,247 @@
+package io.fleetgate.testing;
+
+import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.DriverEvent;
+import io.fleetgate.execution.QuarantinedEvent;
+import io.fleetgate.execution.ReviewItem;
+import io.fleetgate.execution.ReviewRecord;
+import io.fleetgate.spi.BatchRepository;
+import io.fleetgate.spi.EventLog;
+import io.fleetgate.spi.ReviewQueue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** {@link BatchRepository}, {@link EventLog} and {@link ReviewQueue} in memory, serialised on the store's lock. */
+final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue {
+    private final Object lock;
+    private final Map<String, Batch> batches = new TreeMap<>();
+    private final Map<String, DriverEvent> events = new LinkedHashMap<>();
+    private final Map<String, QuarantinedEvent> quarantine = new LinkedHashMap<>();
+    private final Map<String, ReviewRecord> reviews = new LinkedHashMap<>();
+
+    InMemoryExecution(Object lock) {
+        this.lock = lock;
+    }
+
+    @Override
+    public boolean insertBatch(Batch batch) {
+        synchronized (lock) {
+            return batches.putIfAbsent(batch.id(), batch) == null;
+        }
+    }
+
+    @Override
+    public Optional<Batch> findBatch(String batchId) {
+        synchronized (lock) {
+            return Optional.ofNullable(batches.get(batchId));
+        }
+    }
+
+    @Override
+    public Map<String, Batch> findBatches(Collection<String> batchIds) {
+        synchronized (lock) {
+            Map<String, Batch> out = new HashMap<>();
+            for (String id : batchIds) {
+                Batch b = batches.get(id);
+                if (b != null) {
+                    out.put(id, b);
+                }
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Optional<Batch> assignDriver(String batchId, String driverId, long expectedVersion, Instant now) {
+        synchronized (lock) {
+            Batch b = batches.get(batchId);
+            if (b == null || b.version() != expectedVersion) {
+                return Optional.empty();
+            }
+            Batch changed = new Batch(b.id(), b.workspaceId(), driverId, b.status(), b.currentStopIndex(),
+                    b.actualStartTime(), b.actualEndTime(), b.metadata(), b.version() + 1, b.stops(),
+                    b.visitedStops(), b.createdAt(), now);
+            batches.put(batchId, changed);
+            return Optional.of(changed);
+        }
+    }
+
+    @Override
+    public List<String> findInProgressBatches(String driverId) {
+        synchronized (lock) {
+            return batches.values().stream()
+                    .filter(b -> driverId.equals(b.driverId()) && b.status().onRoute())
+                    .map(Batch::id).toList();
+        }
+    }
+
+    @Override
+    public Map<String, String> findEventHashes(String workspaceId, String actorId, Collection<String> eventIds) {
+        synchronized (lock) {
+            Map<String, String> out = new HashMap<>();
+            for (String id : eventIds) {
+                DriverEvent e = events.get(key(workspaceId, actorId, id));
+                if (e != null) {
+                    out.put(id, e.contentHash());
+                }
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Optional<DriverEvent> findLastLocatedEvent(String driverId) {
+        synchronized (lock) {
+            return events.values().stream()
+                    .filter(e -> driverId.equals(e.driverId()) && e.located())
+                    .max(Comparator.comparing(DriverEvent::recordedAt).thenComparing(DriverEvent::eventId));
+        }
+    }
+
+    @Override
+    public boolean commit(List<BatchChange> changes, List<DriverEvent> accepted, List<QuarantinedEvent> refused) {
+        synchronized (lock) {
+            Set<String> newIds = new HashSet<>();
+            for (DriverEvent e : accepted) {
+                if (events.containsKey(key(e)) || !newIds.add(key(e))) {
+                    return false;
+                }
+            }
+            Map<String, Batch> after = new HashMap<>(batches);
+            for (BatchChange c : changes) {
+                Batch current = batches.get(c.batch().id());
+                if (current == null || current.version() != c.expectedVersion()) {
+                    return false;
+                }
+                after.put(c.batch().id(), c.batch());
+            }
+            Map<String, Long> onRoute = new HashMap<>();
+            for (Batch b : after.values()) {
+                if (b.driverId() != null && b.status().onRoute() && onRoute.merge(b.driverId(), 1L, Long::sum) > 1) {
+                    return false;
+                }
+            }
+            batches.putAll(after);
+            accepted.forEach(e -> events.put(key(e), e));
+            for (QuarantinedEvent q : refused) {
+                boolean seen = quarantine.values().stream().anyMatch(old -> q.contentHash().equals(old.contentHash())
+                        && java.util.Objects.equals(q.eventId(), old.eventId()));
+                if (!seen) {
+                    quarantine.put(q.id(), q);
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Event ids are unique per workspace and sender (V7 on the JDBC stores). */
+    private static String key(String workspaceId, String actorId, String eventId) {
+        return workspaceId + '\u0000' + actorId + '\u0000' + eventId;
+    }
+
+    private static String key(DriverEvent e) {
+        return key(e.workspaceId(), e.actorId(), e.eventId());
+    }
+
+    @Override
+    public List<DriverEvent> findEvents(String batchId, Instant afterRecorded, String afterEventId, int limit) {
+        synchronized (lock) {
+            return events.values().stream()
+                    .filter(e -> e.batchId().equals(batchId))
+                    .filter(e -> afterRecorded == null || e.recordedAt().isAfter(afterRecorded)
+                            || (e.recordedAt().equals(afterRecorded) && e.eventId().compareTo(afterEventId) > 0))
+                    .sorted(Comparator.comparing(DriverEvent::recordedAt).thenComparing(DriverEvent::eventId))
+                    .limit(limit)
+                    .toList();
+        }
+    }
+
+    @Override
+    public List<DriverEvent> findLog(String batchId) {
+        synchronized (lock) {
+            return events.values().stream().filter(e -> e.batchId().equals(batchId))
+                    .sorted(Comparator.comparingLong(DriverEvent::batchVersion)).toList();
+        }
+    }
+
+    @Override
+    public List<QuarantinedEvent> findQuarantined(String batchId) {
+        synchronized (lock) {
+            return quarantine.values().stream().filter(q -> batchId.equals(q.batchId())).toList();
+        }
+    }
+
+    @Override
+    public List<Batch> findBatchesInWorkspace(String workspaceId) {
+        synchronized (lock) {
+            return batches.values().stream().filter(b -> b.workspaceId().equals(workspaceId)).toList();
+        }
+    }
+
+    @Override
+    public List<Batch> findBatchesAssignedTo(String driverId) {
+        synchronized (lock) {
+            return batches.values().stream().filter(b -> driverId.equals(b.driverId())).toList();
+        }
+    }
+
+    @Override
+    public List<ReviewItem> findReviewQueue(String workspaceId, Instant afterAt, String afterId, int limit) {
+        synchronized (lock) {
+            return items(workspaceId).stream()
+                    .filter(i -> !reviews.containsKey(i.id()))
+                    .filter(i -> afterAt == null || i.at().isAfter(afterAt)
+                            || (i.at().equals(afterAt) && i.id().compareTo(afterId) > 0))
+                    .sorted(Comparator.comparing(ReviewItem::at).thenComparing(ReviewItem::id))
+                    .limit(limit)
+                    .toList();
+        }
+    }
+
+    @Override
+    public Optional<ReviewItem> findReviewItem(String workspaceId, String itemId) {
+        synchronized (lock) {
+            return items(workspaceId).stream().filter(i -> i.id().equals(itemId)).findFirst();
+        }
+    }
+
+    private List<ReviewItem> items(String workspaceId) {
+        List<ReviewItem> out = new ArrayList<>();
+        for (DriverEvent e : events.values()) {
+            if (e.flaggedForReview() && e.workspaceId().equals(workspaceId)) {
+                out.add(new ReviewItem(e.eventId(), workspaceId, e.syncedAt(), e, null));
+            }
+        }
+        for (QuarantinedEvent q : quarantine.values()) {
+            if (workspaceId.equals(q.workspaceId())) {
+                out.add(new ReviewItem(q.id(), workspaceId, q.receivedAt(), null, q));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean insertReview(ReviewRecord review) {
+        synchronized (lock) {
+            return reviews.putIfAbsent(review.itemId(), review) == null;
+        }
+    }
+
+    String dump() {
+        synchronized (lock) {
+            return batches + "\n" + new ArrayList<>(events.values()) + "\n" + new ArrayList<>(quarantine.values())
+                    + "\n" + new ArrayList<>(reviews.values());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.fleetgate.testing;
+
+import io.fleetgate.spi.FleetgateStore;
+import io.fleetgate.testkit.StoreFixture;
+
+/** The in-memory store as a contract-test fixture; its "second instance" is the same store. */
+final class InMemoryFixture implements StoreFixture {
+    private final InMemoryStore store = new InMemoryStore();
+
+    @Override
+    public FleetgateStore store() {
+        return store;
+    }
+
+    @Override
+    public FleetgateStore secondInstance() {
+        return store;
+    }
+
+    @Override
+    public String snapshot() {
+        return store.dump();
+    }
+
+    @Override
+    public void close() {
+    }
+}
