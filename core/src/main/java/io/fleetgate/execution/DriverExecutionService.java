@@ -1,6 +1,5 @@
 package io.fleetgate.execution;
 
-import io.fleetgate.Ids;
 import io.fleetgate.Principal;
 import io.fleetgate.error.BadSignatureException;
 import io.fleetgate.error.EventIdConflictException;
@@ -12,12 +11,8 @@ import io.fleetgate.error.NotFoundException;
 import io.fleetgate.error.StoreUnavailableException;
 import io.fleetgate.internal.AccessContext;
 import io.fleetgate.internal.Context;
-import io.fleetgate.internal.Cursor;
 import io.fleetgate.internal.LogValues;
-import io.fleetgate.spi.BatchRepository;
 import io.fleetgate.spi.EventLog;
-import io.fleetgate.spi.ReviewQueue;
-import io.fleetgate.spi.WorkspaceDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -46,27 +39,26 @@ import java.util.UUID;
  *
  * <p>Each event goes through ordered stages, one type each ({@code SyncPipeline} shows the order):
  * parse, authorize, dedupe, verify, decide, flag, persist; a stage never sees an event an earlier
- * one refused. Authorization
- * comes before anything else reads the sender's events: an event naming a batch the sender may not
- * see is answered exactly as one naming an unknown batch ({@code NOT_FOUND}) and writes nothing.
- * Event ids are client-made and unique per workspace and sender: the sender's own id again with
- * the same content is {@code DUPLICATE} and changes nothing, so a phone may resend freely; with
- * different content it is refused ({@code EVENT_ID_CONFLICT}); another sender's use of the same id
- * is invisible. The sender's own refused events (on a batch they may see) are kept in the
- * quarantine of that batch's workspace with their reason, apart from the log. An unsigned event may
- * name only the sender's current session; an event recorded longer ago than
- * {@code EVENT_MAX_OFFLINE_AGE_H} is quarantined ({@code INVALID_REQUEST}).
+ * one refused. Authorization comes before anything else reads the sender's events: an event naming
+ * a batch the sender may not see is answered exactly as one naming an unknown batch
+ * ({@code NOT_FOUND}) and writes nothing. Event ids are client-made and unique per workspace and
+ * sender: the sender's own id again with the same content is {@code DUPLICATE} and changes nothing,
+ * so a phone may resend freely; with different content it is refused ({@code EVENT_ID_CONFLICT});
+ * another sender's use of the same id is invisible. The sender's own refused events (on a batch
+ * they may see) are kept in the quarantine of that batch's workspace with their reason, apart from
+ * the log. An unsigned event may name only the sender's current session; an event recorded longer
+ * ago than {@code EVENT_MAX_OFFLINE_AGE_H} is quarantined ({@code INVALID_REQUEST}).
  *
  * <p>Accepted events are flagged for review, never refused, when an arrival or a proof is outside
  * its stop's geofence (GPS accuracy counts in the driver's favour here, never for access), when an
  * event that needs a location has none, and when a driver's consecutive located events imply a
  * speed above {@code MAX_SPEED_KMH} (route hijack detection).
  *
- * <p>Events recorded offline may be signed ({@link EventSignatures}): an event carrying a
- * signature must name the sender's session and verify under that session's key, with its
- * {@code recorded_at} within the session's lifetime (give or take {@code EVENT_SESSION_SKEW_S}), and a workspace
- * may require every event a driver sends to be signed. A bad or missing required signature is refused
- * ({@code BAD_SIGNATURE}) and quarantined like any refusal.
+ * <p>Events recorded offline may be signed ({@link io.fleetgate.session.EventSignatures}): an event
+ * carrying a signature must name the sender's session and verify under that session's key, with its
+ * {@code recorded_at} within the session's lifetime (give or take {@code EVENT_SESSION_SKEW_S}), and
+ * a workspace may require every event a driver sends to be signed. A bad or missing required
+ * signature is refused ({@code BAD_SIGNATURE}) and quarantined like any refusal.
  *
  * <p>Who may do what: a driver records route events for batches assigned to them; a supervisor
  * records {@code SUPERVISOR_OVERRIDE}s, creates and assigns batches in their workspace; a member
@@ -86,10 +78,8 @@ public final class DriverExecutionService {
     private static final Logger LOG = LoggerFactory.getLogger(DriverExecutionService.class);
 
     private final Context context;
-    private final BatchRepository batchRepo;
     private final EventLog eventLog;
-    private final ReviewQueue reviews;
-    private final WorkspaceDirectory workspaces;
+    private final BatchAccess batches;
     private final SyncPipeline pipeline;
 
     /**
@@ -99,10 +89,8 @@ public final class DriverExecutionService {
      */
     public DriverExecutionService(Context context) {
         this.context = context;
-        this.batchRepo = context.store().batches();
         this.eventLog = context.store().eventLog();
-        this.reviews = context.store().reviews();
-        this.workspaces = context.store().workspaces();
+        this.batches = new BatchAccess(context);
         this.pipeline = new SyncPipeline(context);
         context.onLogin(this::activateAssignedBatches);
     }
@@ -116,54 +104,14 @@ public final class DriverExecutionService {
      * @param principal a supervisor of the workspace, or the system
      * @param request   the batch
      * @return the stored batch
-     * @throws FleetgateException {@code FORBIDDEN} for drivers and members; {@code NOT_FOUND} for
-     *                            an unknown workspace or another workspace's supervisor;
-     *                            {@code INVALID_REQUEST} for bad fields or an id already used by a
-     *                            different batch
+     * @throws ForbiddenException       for drivers and members
+     * @throws NotFoundException        for an unknown workspace, or another workspace's supervisor
+     * @throws InvalidRequestException  for bad fields, or an id already used by a different batch
+     * @throws StoreUnavailableException if the store fails
      */
     public Batch createBatch(Principal principal, CreateBatchRequest request) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            Objects.requireNonNull(request, "request");
-            Ids.require("id", request.id());
-            Ids.require("workspace_id", request.workspaceId());
-            Ids.optional("driver_id", request.driverId());
-            requireManager(principal, request.workspaceId());
-            List<Stop> stops = request.stops();
-            if (stops == null || stops.isEmpty() || stops.stream().anyMatch(Objects::isNull)) {
-                throw FleetgateException.invalid("stops", "must list at least one stop");
-            }
-            if (stops.size() > MAX_STOPS) {
-                throw FleetgateException.invalid("stops", "must list at most " + MAX_STOPS + " stops");
-            }
-            Map<String, Object> metadata = SyncParse.metadata("metadata", request.metadata());
-            if (workspaces.findWorkspace(request.workspaceId()).isEmpty()) {
-                throw FleetgateException.notFound("workspace", request.workspaceId());
-            }
-            Instant now = context.now();
-            Batch batch = new Batch(request.id(), request.workspaceId(), request.driverId(), DriverStatus.INACTIVE,
-                    null, null, null, metadata, 0, stops, List.of(), now, now);
-            if (!batchRepo.insertBatch(batch)) {
-                Batch existing = batchRepo.findBatch(request.id()).orElse(null);
-                if (existing == null) { // taken by a batch the caller may not see
-                    throw FleetgateException.invalid("id", "is already used");
-                }
-                if (existing.workspaceId().equals(batch.workspaceId())
-                        && Objects.equals(existing.driverId(), batch.driverId())
-                        && existing.stops().equals(batch.stops()) && existing.metadata().equals(batch.metadata())
-                        && existing.version() == 0) {
-                    return existing;
-                }
-                if (!existing.workspaceId().equals(batch.workspaceId()) && !(principal instanceof Principal.System)) {
-                    throw FleetgateException.invalid("id", "is already used");
-                }
-                throw FleetgateException.invalid("id", "already names a different batch");
-            }
-            LOG.atInfo().setMessage("batch_created").addKeyValue("batch_id", LogValues.text(batch.id()))
-                    .addKeyValue("workspace_id", LogValues.text(batch.workspaceId()))
-                    .addKeyValue("driver_id", LogValues.text(batch.driverId()))
-                    .addKeyValue("stops", stops.size()).addKeyValue("actor_id", LogValues.text(principal.userId()))
-                    .log();
-            return batch;
+            return batches.create(principal, request);
         }
     }
 
@@ -175,31 +123,15 @@ public final class DriverExecutionService {
      * @param batchId   the batch
      * @param driverId  the driver, or {@code null}
      * @return the batch after the change
-     * @throws FleetgateException {@code FORBIDDEN} for drivers and members; {@code NOT_FOUND};
-     *                            {@code INVALID_TRANSITION} while on route; {@code INVALID_REQUEST}
+     * @throws ForbiddenException         for drivers and members
+     * @throws NotFoundException          for an unknown batch, or one of another workspace
+     * @throws InvalidTransitionException while the batch is on route
+     * @throws InvalidRequestException    for a bad batch or driver id
+     * @throws StoreUnavailableException  if the store fails or the batch keeps changing
      */
     public Batch assignDriver(Principal principal, String batchId, String driverId) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            Ids.require("batch_id", batchId);
-            Ids.optional("driver_id", driverId);
-            if (!(principal instanceof Principal.Supervisor) && !(principal instanceof Principal.System)) {
-                throw FleetgateException.forbidden("only a supervisor of the workspace may manage its batches");
-            }
-            return context.contention().retry(() -> {
-                Batch b = batchRepo.findBatch(batchId).orElseThrow(() -> FleetgateException.notFound("batch", batchId));
-                requireManager(principal, b.workspaceId());
-                if (b.status().onRoute()) {
-                    throw InvalidTransitionException.reassignment(b.status(), "batch " + batchId + " is " + b.status()
-                            + "; override it off the route before reassigning it");
-                }
-                Optional<Batch> changed = batchRepo.assignDriver(batchId, driverId, b.version(), context.now());
-                changed.ifPresent(after -> LOG.atInfo().setMessage("batch_assigned")
-                        .addKeyValue("batch_id", LogValues.text(batchId))
-                        .addKeyValue("driver_id", LogValues.text(driverId))
-                        .addKeyValue("previous_driver_id", LogValues.text(b.driverId()))
-                        .addKeyValue("actor_id", LogValues.text(principal.userId())).log());
-                return changed.orElse(null);
-            }, "the batch");
+            return batches.assign(principal, batchId, driverId);
         }
     }
 
@@ -208,23 +140,27 @@ public final class DriverExecutionService {
      *
      * @param principal the batch's driver, a supervisor or member of its workspace, or the system
      * @param batchId   the batch
-     * @throws FleetgateException {@code NOT_FOUND} if unknown or not visible to the caller
+     * @throws NotFoundException         if unknown or not visible to the caller
+     * @throws InvalidRequestException   for a bad batch id
+     * @throws StoreUnavailableException if the store fails
      */
     public Batch batch(Principal principal, String batchId) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            Ids.require("batch_id", batchId);
-            return readable(principal, batchId);
+            return batches.batch(principal, batchId);
         }
     }
 
     // --- events -----------------------------------------------------------------------------
 
     /**
-     * Records one event; the same as a {@link #sync} of one.
+     * Records one event; the same as a {@link #sync} of one: a refused event is an outcome, not
+     * an exception.
      *
      * @param principal who sends it
      * @param event     the event
      * @return its outcome
+     * @throws StoreUnavailableException as {@link #sync}
+     * @throws EventIdConflictException  as {@link #sync}
      */
     public EventOutcome record(Principal principal, DriverEventRequest event) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -239,8 +175,12 @@ public final class DriverExecutionService {
      * @param principal who sends them (a driver for their batches, a supervisor for overrides)
      * @param events    up to {@value #MAX_EVENTS_PER_CALL} events
      * @return one outcome per event, in order
-     * @throws FleetgateException {@code INVALID_REQUEST} for a null or too long list;
-     *                            {@code STORE_UNAVAILABLE} if the store fails or stays contended
+     * @throws InvalidRequestException   for a null list, a null event or more than
+     *                                   {@value #MAX_EVENTS_PER_CALL} events; a refused event is an
+     *                                   outcome, not an exception
+     * @throws StoreUnavailableException if the store fails or a batch stays contended
+     * @throws EventIdConflictException  only if the store refuses an event id it does not name (a
+     *                                   store fault); otherwise a conflict is an outcome
      */
     public List<EventOutcome> sync(Principal principal, List<DriverEventRequest> events) {
         return sync(principal, events, true);
@@ -254,8 +194,15 @@ public final class DriverExecutionService {
      * @param principal who sends it
      * @param event     the event
      * @return its outcome, {@code ACCEPTED} or {@code DUPLICATE}
-     * @throws FleetgateException the refusal with its code, message and details (for an invalid
-     *                            transition {@code from} and {@code event_type}); nothing written
+     * @throws InvalidRequestException    for bad fields, an unknown stop, or an event older than
+     *                                    {@code EVENT_MAX_OFFLINE_AGE_H}
+     * @throws NotFoundException           for an unknown batch, or one the caller may not see
+     * @throws ForbiddenException          for an event the caller's role may not record
+     * @throws EventIdConflictException    for the caller's own event id with other content
+     * @throws BadSignatureException       for a bad, or missing but required, signature or session
+     * @throws InvalidTransitionException  when the state machine or the stop and route rules refuse
+     *                                    it, with details {@code from} and {@code event_type}
+     * @throws StoreUnavailableException   if the store fails or the batch stays contended
      */
     public EventOutcome recordOrRefuse(Principal principal, DriverEventRequest event) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -318,25 +265,13 @@ public final class DriverExecutionService {
      * @param limit     1 to 1000
      * @param cursor    {@link EventPage#next()} of the previous page, or {@code null}
      * @return the page
-     * @throws FleetgateException {@code NOT_FOUND}; {@code INVALID_REQUEST} for a bad limit or cursor
+     * @throws NotFoundException         for an unknown batch, or one the caller may not see
+     * @throws InvalidRequestException   for a bad batch id, limit or cursor
+     * @throws StoreUnavailableException if the store fails
      */
     public EventPage events(Principal principal, String batchId, int limit, String cursor) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            Ids.require("batch_id", batchId);
-            if (limit < 1 || limit > 1000) {
-                throw FleetgateException.invalid("limit", "must be between 1 and 1000");
-            }
-            Cursor after = Cursor.decode(cursor);
-            readable(principal, batchId);
-            List<DriverEvent> page = eventLog.findEvents(batchId, after == null ? null : after.at(),
-                    after == null ? null : after.id(), limit + 1);
-            String next = null;
-            if (page.size() > limit) {
-                page = page.subList(0, limit);
-                DriverEvent last = page.get(limit - 1);
-                next = new Cursor(last.recordedAt(), last.eventId()).encode();
-            }
-            return new EventPage(page, next);
+            return batches.events(principal, batchId, limit, cursor);
         }
     }
 
@@ -346,13 +281,13 @@ public final class DriverExecutionService {
      * @param principal the batch's driver, a supervisor or member of its workspace, or the system
      * @param batchId   the batch
      * @return the accepted events by batch version
-     * @throws FleetgateException {@code NOT_FOUND}
+     * @throws NotFoundException         for an unknown batch, or one the caller may not see
+     * @throws InvalidRequestException   for a bad batch id
+     * @throws StoreUnavailableException if the store fails
      */
     public List<DriverEvent> log(Principal principal, String batchId) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            Ids.require("batch_id", batchId);
-            readable(principal, batchId);
-            return eventLog.findLog(batchId);
+            return batches.log(principal, batchId);
         }
     }
 
@@ -361,16 +296,14 @@ public final class DriverExecutionService {
      *
      * @param principal a supervisor or member of the batch's workspace, or the system
      * @param batchId   the batch
-     * @throws FleetgateException {@code FORBIDDEN} for drivers; {@code NOT_FOUND}
+     * @throws ForbiddenException        for drivers
+     * @throws NotFoundException         for an unknown batch, or one the caller may not see
+     * @throws InvalidRequestException   for a bad batch id
+     * @throws StoreUnavailableException if the store fails
      */
     public List<QuarantinedEvent> quarantined(Principal principal, String batchId) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            Ids.require("batch_id", batchId);
-            if (principal instanceof Principal.Driver) {
-                throw FleetgateException.forbidden("drivers cannot read the quarantine");
-            }
-            readable(principal, batchId);
-            return reviews.findQuarantined(batchId);
+            return batches.quarantined(principal, batchId);
         }
     }
 
@@ -382,7 +315,7 @@ public final class DriverExecutionService {
      */
     private void activateAssignedBatches(String userId, String sessionId, Instant now) {
         List<DriverEventRequest> logins = new ArrayList<>();
-        for (Batch b : batchRepo.findBatchesAssignedTo(userId)) {
+        for (Batch b : context.store().batches().findBatchesAssignedTo(userId)) {
             if (b.status() == DriverStatus.INACTIVE) {
                 String eventId = UUID.nameUUIDFromBytes(("login:" + sessionId + ":" + b.id())
                         .getBytes(StandardCharsets.UTF_8)).toString();
@@ -421,29 +354,6 @@ public final class DriverExecutionService {
                         .addKeyValue("reason", o.error().name())
                         .addKeyValue("message", LogValues.text(o.message())).log();
             }
-        }
-    }
-
-    // --- access -----------------------------------------------------------------------------
-
-    private Batch readable(Principal principal, String batchId) {
-        Batch b = batchRepo.findBatch(batchId).orElseThrow(() -> FleetgateException.notFound("batch", batchId));
-        if (!SyncAuthorize.visible(principal, b)) {
-            throw FleetgateException.notFound("batch", batchId);
-        }
-        return b;
-    }
-
-    private static void requireManager(Principal principal, String workspaceId) {
-        Objects.requireNonNull(principal, "principal");
-        if (principal instanceof Principal.Supervisor s) {
-            if (!s.workspaceId().equals(workspaceId)) {
-                throw FleetgateException.notFound("workspace", workspaceId);
-            }
-            return;
-        }
-        if (!(principal instanceof Principal.System)) {
-            throw FleetgateException.forbidden("only a supervisor of the workspace may manage its batches");
         }
     }
 }

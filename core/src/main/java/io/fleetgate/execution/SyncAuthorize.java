@@ -4,11 +4,12 @@ import io.fleetgate.Principal;
 import io.fleetgate.error.FleetgateException;
 
 /**
- * Sync stage 2, authorize: the event's batch exists and the sender may act on it, checked before
- * anything reads the sender's events for it. Writes nothing but the answer to a refused event: a
- * batch the sender may not see is answered exactly as an unknown one ({@code NOT_FOUND}, same
- * message) and leaves no row anywhere; an event on a visible batch that the sender's role may not
- * record ({@code FORBIDDEN}) is quarantined in the batch's workspace.
+ * Sync stage 2, authorize: the event's batch exists and the sender may act on it (may see it, by
+ * {@link BatchAccess#visible}, the rule reads follow too, and their role may record the event),
+ * checked before anything reads the sender's events for it. Writes nothing but the answer to a
+ * refused event: a batch the sender may not see is answered exactly as an unknown one
+ * ({@code NOT_FOUND}, same message) and leaves no row anywhere; an event on a visible batch that
+ * the sender's role may not record ({@code FORBIDDEN}) is quarantined in the batch's workspace.
  *
  * <p>Stateless and thread-safe; one per service, shared by every call.
  */
@@ -37,26 +38,5 @@ final class SyncAuthorize {
             return null;
         }
         return b;
-    }
-
-    /**
-     * {@return whether the principal may see the batch} The one rule, for sync and for the
-     * service's reads: a driver sees the batches assigned to them, a supervisor or member those
-     * of their workspace, the system all.
-     *
-     * @param principal who asks
-     * @param b         the batch
-     */
-    static boolean visible(Principal principal, Batch b) {
-        if (principal instanceof Principal.Driver d) {
-            return d.userId().equals(b.driverId());
-        }
-        if (principal instanceof Principal.Supervisor s) {
-            return s.workspaceId().equals(b.workspaceId());
-        }
-        if (principal instanceof Principal.Member m) {
-            return m.workspaceId().equals(b.workspaceId());
-        }
-        return principal instanceof Principal.System;
     }
 }

@@ -118,9 +118,9 @@ final class SyncCall {
         return now;
     }
 
-    /** {@return whether the sender may see the batch: {@link SyncAuthorize#visible}} */
+    /** {@return whether the sender may see the batch: {@link BatchAccess#visible}} */
     boolean visible(Batch b) {
-        return SyncAuthorize.visible(principal, b);
+        return BatchAccess.visible(principal, b);
     }
 
     /** {@return the batch as the call has left it so far, read once; {@code null} if unknown or no id} */
