@@ -64,11 +64,11 @@ final class SyncPipeline {
 
     /** One event through the stages, in order; a stage that refuses it has answered it. */
     private void apply(SyncCall call, DriverEventRequest raw) {
-        SyncParse.Parsed p = parse.parse(call, raw);                       // fields, ranges, encoding
+        SyncParse.Parsed p = parse.parse(call, raw);                        // fields, ranges, encoding
         if (p == null) {
             return;
         }
-        Batch b = authorize.authorize(call, p.event());                    // the batch, and may the sender act on it
+        Batch b = authorize.authorize(call, p.event());                     // the batch, and may the sender act on it
         if (b == null) {
             return;
         }
@@ -78,11 +78,11 @@ final class SyncPipeline {
         if (!verify.passes(call, p, b)) {                                   // offline age, session, signature
             return;
         }
-        DriverStateMachine.Decision d = decide.decide(call, p.event(), b); // state machine, stops, one on route
+        DriverStateMachine.Decision d = decide.decide(call, p.event(), b);  // state machine, stops, one on route
         if (d == null) {
             return;
         }
-        List<String> flags = flag.flags(call, p.event(), b);               // geofence, location, speed
+        List<String> flags = flag.flags(call, p.event(), b);                // geofence, location, speed
         persist.persist(call, p, b, d, flags);                              // the event joins the call, the batch moves
     }
 }
