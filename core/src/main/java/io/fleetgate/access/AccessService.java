@@ -3,6 +3,10 @@ package io.fleetgate.access;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
 import io.fleetgate.error.FleetgateException;
+import io.fleetgate.error.ForbiddenException;
+import io.fleetgate.error.InvalidRequestException;
+import io.fleetgate.error.NotFoundException;
+import io.fleetgate.error.StoreUnavailableException;
 import io.fleetgate.internal.AccessContext;
 import io.fleetgate.internal.Context;
 import io.fleetgate.internal.LogValues;
@@ -41,7 +45,8 @@ public final class AccessService {
      * @param principal the system
      * @param workspace the workspace
      * @return the workspace
-     * @throws FleetgateException {@code FORBIDDEN} for anyone but the system
+     * @throws ForbiddenException        for anyone but the system
+     * @throws StoreUnavailableException if the store fails
      */
     public Workspace upsertWorkspace(Principal principal, Workspace workspace) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -60,8 +65,9 @@ public final class AccessService {
      *
      * @param principal the system or a supervisor of the workspace
      * @param m         the membership
-     * @throws FleetgateException {@code FORBIDDEN} for drivers and members; {@code NOT_FOUND} for an
-     *                            unknown workspace or another workspace's supervisor
+     * @throws ForbiddenException        for drivers and members
+     * @throws NotFoundException         for an unknown workspace, or another workspace's supervisor
+     * @throws StoreUnavailableException if the store fails
      */
     public void addMember(Principal principal, Membership m) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -84,7 +90,10 @@ public final class AccessService {
      * @param userId      the user
      * @param workspaceId the workspace
      * @return whether the user was a member
-     * @throws FleetgateException as {@link #addMember}
+     * @throws ForbiddenException        for drivers and members
+     * @throws NotFoundException         for another workspace's supervisor
+     * @throws InvalidRequestException   for a bad user or workspace id
+     * @throws StoreUnavailableException if the store fails
      */
     public boolean removeMember(Principal principal, String userId, String workspaceId) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -105,6 +114,8 @@ public final class AccessService {
      * @param principal the user themselves, a supervisor or member (their memberships in that
      *                  principal's workspace only), or the system (all)
      * @param userId    the user
+     * @throws InvalidRequestException   for a bad user id
+     * @throws StoreUnavailableException if the store fails
      */
     public List<Membership> memberships(Principal principal, String userId) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -125,9 +136,11 @@ public final class AccessService {
      * @param userId      the authenticated user
      * @param workspaceId the workspace they act in, or {@code null} when they belong to exactly one
      * @return a driver, supervisor or member principal
-     * @throws FleetgateException {@code FORBIDDEN} if the user belongs to no workspace (or not to
-     *                            the one named); {@code INVALID_REQUEST} if they belong to several
-     *                            and none was named
+     * @throws ForbiddenException        for anyone but the system, or if the user belongs to no
+     *                                   workspace (or not to the one named)
+     * @throws InvalidRequestException   for a bad id, or if the user belongs to several workspaces
+     *                                   and none was named
+     * @throws StoreUnavailableException if the store fails
      */
     public Principal principalFor(Principal principal, String userId, String workspaceId) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {

@@ -6,8 +6,12 @@ import io.fleetgate.Principal;
 import io.fleetgate.error.AccuracyTooLowException;
 import io.fleetgate.error.ActiveSessionExistsException;
 import io.fleetgate.error.FleetgateException;
+import io.fleetgate.error.ForbiddenException;
+import io.fleetgate.error.InvalidRequestException;
 import io.fleetgate.error.NotActiveException;
+import io.fleetgate.error.NotFoundException;
 import io.fleetgate.error.OutsideRadiusException;
+import io.fleetgate.error.StoreUnavailableException;
 import io.fleetgate.geo.Coordinate;
 import io.fleetgate.geo.Geo;
 import io.fleetgate.geo.Geofence;
@@ -73,8 +77,9 @@ public final class ExclusiveSessionService {
      *
      * @param principal the system (reference data comes from the host's own catalogue)
      * @param charger   the charger
-     * @throws io.fleetgate.error.ForbiddenException for anyone but the system
-     * @throws io.fleetgate.error.InvalidRequestException if its place id belongs to another charger
+     * @throws ForbiddenException        for anyone but the system
+     * @throws InvalidRequestException   if its place id belongs to another charger
+     * @throws StoreUnavailableException if the store fails
      */
     public void upsertCharger(Principal principal, Charger charger) {
         requireSystem(principal, "manages chargers");
@@ -86,8 +91,9 @@ public final class ExclusiveSessionService {
      *
      * @param principal the system (reference data comes from the host's own catalogue)
      * @param merchant  the merchant
-     * @throws io.fleetgate.error.ForbiddenException for anyone but the system
-     * @throws io.fleetgate.error.InvalidRequestException if its place id belongs to another merchant
+     * @throws ForbiddenException        for anyone but the system
+     * @throws InvalidRequestException   if its place id belongs to another merchant
+     * @throws StoreUnavailableException if the store fails
      */
     public void upsertMerchant(Principal principal, Merchant merchant) {
         requireSystem(principal, "manages merchants");
@@ -98,6 +104,8 @@ public final class ExclusiveSessionService {
      * {@return the merchant, if known} Reference data: any principal may read it.
      *
      * @param merchantId a merchant id
+     * @throws InvalidRequestException   for a bad id
+     * @throws StoreUnavailableException if the store fails
      */
     public Optional<Merchant> merchant(String merchantId) {
         return places.findMerchant(Ids.require("merchant_id", merchantId));
@@ -115,12 +123,16 @@ public final class ExclusiveSessionService {
      * @param principal the caller; must be a driver
      * @param request   what the driver sent
      * @return the new ACTIVE session, expiring after the configured duration
-     * @throws FleetgateException {@code FORBIDDEN} for a non-driver; {@code INVALID_REQUEST} for a
-     *                            missing charger id, no merchant id of either kind, or bad
-     *                            coordinates or accuracy; {@code NOT_FOUND} for an unknown charger
-     *                            or merchant; {@link AccuracyTooLowException};
-     *                            {@link OutsideRadiusException}; {@link ActiveSessionExistsException};
-     *                            {@code STORE_UNAVAILABLE}
+     * @throws ForbiddenException           for anyone but a driver
+     * @throws InvalidRequestException      for a missing charger id, no merchant id of either kind, a
+     *                                      bad id, coordinate or accuracy, or a merchant place id that
+     *                                      is not the merchant's
+     * @throws NotFoundException            for an unknown charger or merchant
+     * @throws AccuracyTooLowException      for an accuracy worse than {@code MAX_ACCURACY_M}, or an
+     *                                      unknown one under {@code UNKNOWN_ACCURACY=refuse}
+     * @throws OutsideRadiusException       farther than {@code CHARGER_RADIUS_M} from the charger
+     * @throws ActiveSessionExistsException if the driver already has an ACTIVE session
+     * @throws StoreUnavailableException    if the store fails
      */
     public ExclusiveSession activate(Principal principal, ActivateRequest request) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -143,7 +155,28 @@ public final class ExclusiveSessionService {
         }
     }
 
+    /**
+     * The activation's stages, in the order the refusals are checked; each refuses with its own
+     * code and only the last writes.
+     */
     private ExclusiveSession activate(Principal.Driver driver, ActivateRequest request) {
+        Fix fix = validate(request);                            // INVALID_REQUEST; reads nothing
+        Place place = locate(request);                          // NOT_FOUND: the charger, then the merchant
+        checkAccuracy(fix);                                     // ACCURACY_TOO_LOW
+        GeofenceCheck fence = checkFence(place.charger(), fix); // OUTSIDE_RADIUS
+        return commit(driver, request, place, fix, fence);      // ACTIVE_SESSION_EXISTS; the only write
+    }
+
+    /** Where the driver says they are: the point and the accuracy (metres, or {@code null} if unknown). */
+    private record Fix(Coordinate at, Double accuracy) {
+    }
+
+    /** The reference data an activation names. */
+    private record Place(Charger charger, Merchant merchant) {
+    }
+
+    /** Stage 1, validate: ids, a merchant of either kind, the coordinates and accuracy; reads nothing. */
+    private static Fix validate(ActivateRequest request) {
         Ids.require("charger_id", request.chargerId());
         Ids.optional("merchant_id", request.merchantId());
         Ids.optional("merchant_place_id", request.merchantPlaceId());
@@ -152,30 +185,62 @@ public final class ExclusiveSessionService {
             throw FleetgateException.invalid("merchant_id", "or merchant_place_id is required");
         }
         Coordinate at = Coordinate.of(request.lat(), request.lng());
-        Double accuracy = Geo.checkAccuracy("accuracy_m", request.accuracyMeters());
+        return new Fix(at, Geo.checkAccuracy("accuracy_m", request.accuracyMeters()));
+    }
 
+    /**
+     * Stage 2, locate: the charger, then the merchant (by id, with a matching place id if both are
+     * given, or by place id); reads reference data, writes nothing.
+     */
+    private Place locate(ActivateRequest request) {
         Charger charger = places.findCharger(request.chargerId())
                 .orElseThrow(() -> FleetgateException.notFound("charger", request.chargerId()));
-        Merchant merchant = findMerchant(request);
+        if (request.merchantId() != null) {
+            Merchant m = places.findMerchant(request.merchantId())
+                    .orElseThrow(() -> FleetgateException.notFound("merchant", request.merchantId()));
+            if (request.merchantPlaceId() != null && !request.merchantPlaceId().equals(m.placeId())) {
+                throw FleetgateException.invalid("merchant_place_id", "does not match merchant " + m.id());
+            }
+            return new Place(charger, m);
+        }
+        Merchant m = places.findMerchantByPlaceId(request.merchantPlaceId())
+                .orElseThrow(() -> FleetgateException.notFound("merchant place", request.merchantPlaceId()));
+        return new Place(charger, m);
+    }
 
-        if (accuracy == null && settings.unknownAccuracy() == ExclusiveSettings.UnknownAccuracy.REFUSE) {
+    /** Stage 3, accuracy: no worse than {@code MAX_ACCURACY_M}; unknown as {@code UNKNOWN_ACCURACY} says. */
+    private void checkAccuracy(Fix fix) {
+        if (fix.accuracy() == null && settings.unknownAccuracy() == ExclusiveSettings.UnknownAccuracy.REFUSE) {
             throw new AccuracyTooLowException(null, settings.maxAccuracyMeters());
         }
         // Under ASSUME_CAP an unknown accuracy is exactly the cap: it passes here, and the radius
         // check below uses the point alone, as for any accuracy (accuracy never widens access).
-        if (accuracy != null && accuracy > settings.maxAccuracyMeters()) {
-            throw new AccuracyTooLowException(accuracy, settings.maxAccuracyMeters());
+        if (fix.accuracy() != null && fix.accuracy() > settings.maxAccuracyMeters()) {
+            throw new AccuracyTooLowException(fix.accuracy(), settings.maxAccuracyMeters());
         }
-        GeofenceCheck fence = new Geofence(charger.location(), settings.chargerRadiusMeters()).check(at, accuracy);
+    }
+
+    /** Stage 4, fence: the point lies within {@code CHARGER_RADIUS_M} of the charger. */
+    private GeofenceCheck checkFence(Charger charger, Fix fix) {
+        GeofenceCheck fence = new Geofence(charger.location(), settings.chargerRadiusMeters())
+                .check(fix.at(), fix.accuracy());
         if (!fence.inside()) {
             throw new OutsideRadiusException(fence.distanceMeters(), fence.radiusMeters());
         }
+        return fence;
+    }
 
+    /**
+     * Stage 5, commit: the new ACTIVE session, unless the driver already has one (the store keeps
+     * one per driver, marking an expired one EXPIRED on the way); the only stage that writes.
+     */
+    private ExclusiveSession commit(Principal.Driver driver, ActivateRequest request, Place place, Fix fix,
+                                    GeofenceCheck fence) {
         Instant now = context.now();
         ExclusiveSession candidate = new ExclusiveSession(UUID.randomUUID().toString(), driver.userId(),
-                merchant.id(), merchant.placeId(), charger.id(), charger.placeId(), request.intentSessionId(),
-                ExclusiveSessionStatus.ACTIVE, now, now.plus(settings.duration()), null, now, now,
-                at.lat(), at.lng(), accuracy, fence.distanceMeters());
+                place.merchant().id(), place.merchant().placeId(), place.charger().id(), place.charger().placeId(),
+                request.intentSessionId(), ExclusiveSessionStatus.ACTIVE, now, now.plus(settings.duration()), null,
+                now, now, fix.at().lat(), fix.at().lng(), fix.accuracy(), fence.distanceMeters());
         ActivationOutcome outcome = sessions.activate(candidate, now);
         outcome.expired().forEach(ExclusiveSessionService::logExpired);
         if (outcome.existing() != null) {
@@ -194,29 +259,18 @@ public final class ExclusiveSessionService {
         return created;
     }
 
-    private Merchant findMerchant(ActivateRequest request) {
-        if (request.merchantId() != null) {
-            Merchant m = places.findMerchant(request.merchantId())
-                    .orElseThrow(() -> FleetgateException.notFound("merchant", request.merchantId()));
-            if (request.merchantPlaceId() != null && !request.merchantPlaceId().equals(m.placeId())) {
-                throw FleetgateException.invalid("merchant_place_id", "does not match merchant " + m.id());
-            }
-            return m;
-        }
-        return places.findMerchantByPlaceId(request.merchantPlaceId())
-                .orElseThrow(() -> FleetgateException.notFound("merchant place", request.merchantPlaceId()));
-    }
-
     /**
      * Completes the calling driver's ACTIVE session.
      *
      * @param principal the caller; must be the session's driver
      * @param sessionId the session
      * @return the session, now COMPLETED
-     * @throws FleetgateException {@code FORBIDDEN} for a non-driver; {@code INVALID_REQUEST} for a
-     *                            bad id; {@code NOT_FOUND} if unknown or another driver's;
-     *                            {@link NotActiveException} if it has ended, including when it is
-     *                            found past its expiry (it is then marked EXPIRED)
+     * @throws ForbiddenException        for anyone but a driver
+     * @throws InvalidRequestException   for a bad id
+     * @throws NotFoundException         if unknown or another driver's
+     * @throws NotActiveException        if it has ended, including when it is found past its expiry
+     *                                   (it is then marked EXPIRED)
+     * @throws StoreUnavailableException if the store fails
      */
     public ExclusiveSession complete(Principal principal, String sessionId) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -230,7 +284,12 @@ public final class ExclusiveSessionService {
      * @param principal the caller; must be the session's driver
      * @param sessionId the session
      * @return the session, now CANCELED
-     * @throws FleetgateException as {@link #complete}
+     * @throws ForbiddenException        for anyone but a driver
+     * @throws InvalidRequestException   for a bad id
+     * @throws NotFoundException         if unknown or another driver's
+     * @throws NotActiveException        if it has ended, including when it is found past its expiry
+     *                                   (it is then marked EXPIRED)
+     * @throws StoreUnavailableException if the store fails
      */
     public ExclusiveSession cancel(Principal principal, String sessionId) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -272,7 +331,8 @@ public final class ExclusiveSessionService {
      *                        session if it is EXPIRED (so a phone that slept learns why its offer
      *                        ended)
      * @return the session, or empty
-     * @throws FleetgateException {@code FORBIDDEN} for a non-driver
+     * @throws ForbiddenException        for anyone but a driver
+     * @throws StoreUnavailableException if the store fails
      */
     public Optional<ExclusiveSession> active(Principal principal, boolean includeExpired) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -305,8 +365,9 @@ public final class ExclusiveSessionService {
      * @param principal must be {@link Principal#system()}
      * @param limit     the most to change in this call, 1 to 10,000
      * @return the sessions marked EXPIRED
-     * @throws FleetgateException {@code FORBIDDEN} for any other principal; {@code INVALID_REQUEST}
-     *                            for a limit out of range
+     * @throws ForbiddenException        for anyone but the system
+     * @throws InvalidRequestException   for a limit out of range
+     * @throws StoreUnavailableException if the store fails
      */
     public List<ExclusiveSession> expireDue(Principal principal, int limit) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {

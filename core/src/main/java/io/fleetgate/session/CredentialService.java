@@ -3,6 +3,10 @@ package io.fleetgate.session;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
 import io.fleetgate.error.FleetgateException;
+import io.fleetgate.error.ForbiddenException;
+import io.fleetgate.error.InvalidRequestException;
+import io.fleetgate.error.NotFoundException;
+import io.fleetgate.error.StoreUnavailableException;
 import io.fleetgate.internal.AccessContext;
 import io.fleetgate.internal.Context;
 import io.fleetgate.internal.LogValues;
@@ -52,8 +56,10 @@ public final class CredentialService {
      * @param principal a supervisor or the system
      * @param request   the user
      * @return the stored credential (without the PIN)
-     * @throws FleetgateException {@code FORBIDDEN} for drivers and members; {@code INVALID_REQUEST}
-     *                            for a bad id, username or PIN, or a username or id already taken
+     * @throws ForbiddenException        for drivers and members
+     * @throws InvalidRequestException   for a bad id, username or PIN, or a username or id already
+     *                                   enrolled otherwise
+     * @throws StoreUnavailableException if the store fails
      */
     public UserCredential enrol(Principal principal, EnrolRequest request) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -87,9 +93,11 @@ public final class CredentialService {
      *                  belongs to as a driver or member, or the system
      * @param userId    the user
      * @param pin       the new PIN
-     * @throws FleetgateException {@code FORBIDDEN} for another user's PIN, or another supervisor's;
-     *                            {@code NOT_FOUND} for an unknown user or one outside the supervisor's workspace;
-     *                            {@code INVALID_REQUEST} for a bad PIN
+     * @throws ForbiddenException        for another user's PIN (drivers, members), or another
+     *                                   supervisor's
+     * @throws NotFoundException         for an unknown user, or one outside the supervisor's workspace
+     * @throws InvalidRequestException   for a bad user id or PIN
+     * @throws StoreUnavailableException if the store fails
      */
     public void setPin(Principal principal, String userId, String pin) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -121,9 +129,12 @@ public final class CredentialService {
      * @param principal a supervisor of a workspace the user belongs to as a driver or member, or
      *                  the system (which may also unlock a username nobody has)
      * @param username  the username
-     * @throws FleetgateException {@code FORBIDDEN} for drivers and members, and for a supervisor
-     *                            unlocking another supervisor; {@code NOT_FOUND} for a supervisor
-     *                            naming a username no user of their workspace has
+     * @throws ForbiddenException        for drivers and members, and for a supervisor unlocking
+     *                                   another supervisor
+     * @throws NotFoundException         for a supervisor naming a username no user of their
+     *                                   workspace has
+     * @throws InvalidRequestException   for a missing or malformed username
+     * @throws StoreUnavailableException if the store fails
      */
     public void unlock(Principal principal, String username) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -153,7 +164,9 @@ public final class CredentialService {
      *
      * @param principal a supervisor of the workspace, or the system
      * @param workspaceId the workspace
-     * @throws FleetgateException {@code FORBIDDEN} for drivers, members and supervisors of other workspaces
+     * @throws ForbiddenException        for drivers, members and supervisors of other workspaces
+     * @throws InvalidRequestException   for a bad workspace id
+     * @throws StoreUnavailableException if the store fails
      */
     public List<SecurityAuditEntry> securityAudit(Principal principal, String workspaceId) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {

@@ -9,11 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Bounds the PIN hashing one service instance does at once ({@code LOGIN_HASH_CONCURRENCY}) on
- * the caller's thread: a login takes a slot, or waits for one if fewer than
- * {@code LOGIN_HASH_QUEUE} logins are already waiting, or is refused at once
- * ({@code TOO_MANY_ATTEMPTS} with reason {@code login_busy} and {@code retry_after_s} 1). No
- * thread of its own, so nothing to shut down. Thread-safe.
+ * Login stage 1, admit (before anything reads or writes the store): bounds the PIN hashing one
+ * service instance does at once ({@code LOGIN_HASH_CONCURRENCY}) on the caller's thread: a login
+ * takes a slot, or waits for one if fewer than {@code LOGIN_HASH_QUEUE} logins are already waiting,
+ * or is refused at once ({@code TOO_MANY_ATTEMPTS} with reason {@code login_busy} and
+ * {@code retry_after_s} 1), writing nothing. No thread of its own, so nothing to shut down.
+ * Thread-safe.
  */
 final class HashingLimit {
     private final Semaphore slots;

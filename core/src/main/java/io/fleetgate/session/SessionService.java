@@ -4,14 +4,17 @@ import io.fleetgate.FleetgateSettings;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
 import io.fleetgate.error.FleetgateException;
+import io.fleetgate.error.ForbiddenException;
+import io.fleetgate.error.InvalidRequestException;
+import io.fleetgate.error.NotFoundException;
 import io.fleetgate.error.SessionBlockedException;
+import io.fleetgate.error.StoreUnavailableException;
 import io.fleetgate.error.TooManyAttemptsException;
 import io.fleetgate.error.UnauthenticatedException;
 import io.fleetgate.internal.AccessContext;
 import io.fleetgate.internal.Context;
 import io.fleetgate.internal.LogValues;
 import io.fleetgate.internal.PinHasher;
-import io.fleetgate.spi.AttemptSubject;
 import io.fleetgate.spi.BatchRepository;
 import io.fleetgate.spi.CredentialRepository;
 import io.fleetgate.spi.LoginAttempts;
@@ -20,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -32,8 +34,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Device sessions (seed 004, next step 2 and future enhancements 1–3): login with username and PIN,
@@ -79,7 +79,7 @@ public final class SessionService {
     private final PinHasher hasher;
     private final EventSignatures signatures;
     private final HashingLimit hashing;
-    private final byte[] sourceSecret;
+    private final LoginReservations reservations;
 
     /**
      * Made by {@link io.fleetgate.Fleetgate}, which hosts build; not for hosts to call.
@@ -96,7 +96,8 @@ public final class SessionService {
         this.hasher = context.hasher();
         this.signatures = Objects.requireNonNull(context.signatures(), "signing secret");
         this.hashing = new HashingLimit(settings.login().hashConcurrency(), settings.login().hashQueue());
-        this.sourceSecret = signatures.keyFor("login-source").getBytes(StandardCharsets.US_ASCII);
+        this.reservations = new LoginReservations(credentials, settings.login(),
+                signatures.keyFor("login-source").getBytes(StandardCharsets.US_ASCII));
     }
 
     /**
@@ -105,11 +106,15 @@ public final class SessionService {
      * @param principal must be {@link Principal#system()}: nobody is known yet
      * @param request   username, PIN and device
      * @return the token, the session and its signing key
-     * @throws FleetgateException {@code UNAUTHENTICATED} for a wrong username or PIN;
-     *                            {@code TOO_MANY_ATTEMPTS} while the username is locked;
-     *                            {@code SESSION_BLOCKED} for a new device while on route;
-     *                            {@code INVALID_REQUEST} for a missing field; {@code FORBIDDEN}
-     *                            for a principal other than the system
+     * @throws ForbiddenException        for a principal other than the system
+     * @throws InvalidRequestException   for a missing or malformed username, device id or PIN
+     * @throws TooManyAttemptsException  while the username or the source is locked (reason
+     *                                   {@code username_locked}, {@code source_locked}), or at once
+     *                                   when every hashing slot is taken and the queue is full
+     *                                   ({@code login_busy}); nothing is hashed
+     * @throws UnauthenticatedException  for a wrong username or PIN, alike
+     * @throws SessionBlockedException   for a new device while the driver is on route
+     * @throws StoreUnavailableException if the store fails or the user's logins keep racing
      */
     public LoginResult login(Principal principal, LoginRequest request) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -121,115 +126,57 @@ public final class SessionService {
                 throw FleetgateException.invalid("pin", "is required");
             }
             String source = request.source() == null || request.source().isEmpty() ? null : request.source();
-            return hashing.run(() -> attempt(key, source, request));
+            // The stages in order; each refuses with its own code, and nothing after a refusal runs.
+            return hashing.run(() -> {                                              // 1 admit: a hashing slot
+                Instant now = context.now();
+                var reserved = reservations.reserve(key, source, now);              // 2 reserve, before any hash
+                UserCredential user = verifyPin(reserved, request.pin(), now);      // 3 verify the PIN
+                LoginResult result = open(user.userId(), request.deviceId(), now);  // 4 open the session
+                context.loggedIn(user.userId(), result.session().id(), now);        // 5 after-login hook
+                LOG.atInfo().setMessage("login_succeeded").addKeyValue("user_id", LogValues.text(user.userId()))
+                        .addKeyValue("session_id", result.session().id())
+                        .addKeyValue("device_id", LogValues.digest(request.deviceId())).log();
+                return result;
+            });
         }
     }
 
     /**
-     * One login holding a hashing slot: reserve the attempt (per source, then per username), and
-     * only then evaluate the PIN. A refused reservation writes nothing (the source's reservation is
-     * given back when the username is locked); a failed PIN stays counted; a right one clears the
-     * username's count and gives the source's attempt back.
+     * Login stage 3, verify: the PIN against the user's hash, or against a dummy hash for an
+     * unknown name so both cost the same and get the same answer ({@code UNAUTHENTICATED}). A
+     * wrong PIN stays counted; a right one clears the name's count, gives the source's attempt back
+     * and rehashes the PIN if its parameters are outdated.
      */
-    private LoginResult attempt(String key, String source, LoginRequest request) {
-        Instant now = context.now();
-        String sourceKey = source == null ? null : sourceKey(source);
-        CredentialRepository.Reservation bySource = null;
-        if (sourceKey != null) {
-            bySource = reserve(AttemptSubject.SOURCE, sourceKey, LogValues.digest(source), now,
-                    settings.login().sourceMaxAttempts());
-            if (!bySource.granted()) {
-                throw locked(AttemptSubject.SOURCE, LogValues.digest(source), bySource.attempts(), now);
-            }
-        }
-        CredentialRepository.Reservation byName = reserve(AttemptSubject.USERNAME, key, LogValues.digest(key), now,
-                settings.login().maxAttempts());
-        if (!byName.granted()) {
-            if (bySource != null) {
-                credentials.releaseAttempt(AttemptSubject.SOURCE, sourceKey, bySource.attempts().firstFailedAt());
-            }
-            throw locked(AttemptSubject.USERNAME, LogValues.digest(key), byName.attempts(), now);
-        }
-        Optional<UserCredential> user = credentials.findByUsernameKey(key);
+    private UserCredential verifyPin(LoginReservations.Reserved reserved, String pin, Instant now) {
+        Optional<UserCredential> user = credentials.findByUsernameKey(reserved.key());
         PinHasher.Verification check;
         if (user.isPresent()) {
-            check = hasher.verify(request.pin(), user.get().pinHash());
+            check = hasher.verify(pin, user.get().pinHash());
         } else {
-            hasher.dummyVerify(request.pin());
+            hasher.dummyVerify(pin);
             check = new PinHasher.Verification(false, false);
         }
         if (!check.matches()) {
-            LoginAttempts after = byName.attempts();
-            LOG.atInfo().setMessage("login_failed").addKeyValue("username", LogValues.digest(key))
-                    .addKeyValue("source", LogValues.digest(source))
+            LoginAttempts after = reserved.byName().attempts();
+            LOG.atInfo().setMessage("login_failed").addKeyValue("username", LogValues.digest(reserved.key()))
+                    .addKeyValue("source", LogValues.digest(reserved.source()))
                     .addKeyValue("failed_count", after.failedCount())
                     .addKeyValue("locked_until", after.lockedUntil()).log();
             throw new UnauthenticatedException(WRONG);
         }
         UserCredential u = user.get();
-        credentials.clearAttempts(key);
-        if (bySource != null) {
-            credentials.releaseAttempt(AttemptSubject.SOURCE, sourceKey, bySource.attempts().firstFailedAt());
-        }
+        reservations.succeeded(reserved);
         if (check.needsRehash()) {
-            credentials.updatePinHash(u.userId(), hasher.hash(request.pin()), now);
+            credentials.updatePinHash(u.userId(), hasher.hash(pin), now);
         }
-        LoginResult result = open(u.userId(), request.deviceId(), now);
-        context.loggedIn(u.userId(), result.session().id(), now);
-        LOG.atInfo().setMessage("login_succeeded").addKeyValue("user_id", LogValues.text(u.userId()))
-                .addKeyValue("session_id", result.session().id())
-                .addKeyValue("device_id", LogValues.digest(request.deviceId())).log();
-        return result;
+        return u;
     }
 
     /**
-     * Reserves one attempt; when this reservation locks the subject, the lock is made progressive
-     * (the {@code n}th lock since the last success or unlock lasts {@code 2^(n-1)} times
-     * {@code LOGIN_LOCKOUT_MIN}, at most {@code LOGIN_LOCKOUT_MAX_MIN}) and logged.
+     * Login stage 4, open: the new session, or the current one's token rotated on the same device.
+     * Reads the current session, then replaces it only if it is still current; a login that keeps
+     * losing (many logins of one user at once, from any instance) waits in line for the user.
      */
-    private CredentialRepository.Reservation reserve(AttemptSubject subject, String key, String logged, Instant now,
-                                                     int max) {
-        Duration base = settings.login().lockout();
-        CredentialRepository.Reservation r = credentials.reserveAttempt(subject, key, now, max, base, now.plus(base));
-        LoginAttempts a = r.attempts();
-        if (!r.granted() || a.lockedUntil() == null) {
-            return r;
-        }
-        Duration length = lockLength(a.lockCount());
-        if (length.compareTo(base) > 0) {
-            credentials.extendLock(subject, key, a.lockCount(), now.plus(length));
-            a = new LoginAttempts(a.usernameKey(), a.failedCount(), a.firstFailedAt(), now.plus(length), a.lockCount());
-            r = new CredentialRepository.Reservation(true, a);
-        }
-        LOG.atWarn().setMessage("login_lock_set").addKeyValue("subject", subject.name().toLowerCase(java.util.Locale.ROOT))
-                .addKeyValue(subject == AttemptSubject.USERNAME ? "username" : "source", logged)
-                .addKeyValue("lock_count", a.lockCount()).addKeyValue("locked_until", a.lockedUntil()).log();
-        return r;
-    }
-
-    /** {@return how long the {@code n}th lock lasts: the lockout doubled per earlier lock, capped} */
-    private Duration lockLength(int lockCount) {
-        Duration cap = settings.login().lockoutMax();
-        Duration length = settings.login().lockout();
-        for (int i = 1; i < lockCount && length.compareTo(cap) < 0; i++) {
-            length = length.multipliedBy(2);
-        }
-        return length.compareTo(cap) > 0 ? cap : length;
-    }
-
-    /** {@return the stored key of a source: a keyed hash, so the store never holds client addresses} */
-    private String sourceKey(String source) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(sourceSecret, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(source.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
-        }
-    }
-
-    // Read the current session, then replace it only if it is still current; a login that keeps
-    // losing (many logins of one user at once, from any instance) waits in line for the user.
     private LoginResult open(String userId, String deviceId, Instant now) {
         return context.contention().decide(() -> List.of("user:" + userId), () -> tryOpen(userId, deviceId, now),
                 "the sessions of " + userId);
@@ -277,8 +224,9 @@ public final class SessionService {
      *
      * @param token the token as received
      * @return the session
-     * @throws FleetgateException {@code UNAUTHENTICATED} for a missing, unknown, rotated,
-     *                            invalidated, idle or expired token
+     * @throws UnauthenticatedException  for a missing, unknown, rotated, invalidated, idle or expired
+     *                                   token, alike
+     * @throws StoreUnavailableException if the store fails
      */
     public DeviceSession authenticate(String token) {
         if (token == null || token.isBlank() || token.length() > 200) {
@@ -313,7 +261,8 @@ public final class SessionService {
      *
      * @param token the current token
      * @return the new token and the session
-     * @throws FleetgateException {@code UNAUTHENTICATED} as {@link #authenticate}
+     * @throws UnauthenticatedException  as {@link #authenticate}, or if the token was rotated meanwhile
+     * @throws StoreUnavailableException if the store fails
      */
     public LoginResult refresh(String token) {
         DeviceSession s = authenticate(token);
@@ -330,7 +279,8 @@ public final class SessionService {
      * Ends the token's session.
      *
      * @param token the current token
-     * @throws FleetgateException {@code UNAUTHENTICATED} as {@link #authenticate}
+     * @throws UnauthenticatedException  as {@link #authenticate}
+     * @throws StoreUnavailableException if the store fails
      */
     public void logout(String token) {
         DeviceSession s = authenticate(token);
@@ -352,9 +302,11 @@ public final class SessionService {
      * @param principal a supervisor of a workspace the user belongs to, or the system
      * @param userId    the user
      * @return the ended session, or empty if the user had none
-     * @throws FleetgateException {@code FORBIDDEN} for drivers and members, and for a supervisor
-     *                            ending another supervisor's session; {@code NOT_FOUND} for a
-     *                            user outside the supervisor's workspace
+     * @throws ForbiddenException        for drivers and members, and for a supervisor ending
+     *                                   another supervisor's session
+     * @throws NotFoundException         for a user outside the supervisor's workspace
+     * @throws InvalidRequestException   for a bad user id
+     * @throws StoreUnavailableException if the store fails or the user's sessions keep changing
      */
     public Optional<DeviceSession> invalidateCurrent(Principal principal, String userId) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -389,18 +341,6 @@ public final class SessionService {
         return signatures;
     }
 
-    private static FleetgateException locked(AttemptSubject subject, String logged, LoginAttempts a, Instant now) {
-        long retry = Math.max(1, Duration.between(now, a.lockedUntil()).toSeconds());
-        TooManyAttemptsException.Reason reason = subject == AttemptSubject.USERNAME
-                ? TooManyAttemptsException.Reason.USERNAME_LOCKED : TooManyAttemptsException.Reason.SOURCE_LOCKED;
-        LOG.atInfo().setMessage("login_locked").addKeyValue("reason", reason.detail())
-                .addKeyValue(subject == AttemptSubject.USERNAME ? "username" : "source", logged)
-                .addKeyValue("retry_after_s", retry).log();
-        return new TooManyAttemptsException(reason, Duration.ofSeconds(retry),
-                subject == AttemptSubject.USERNAME ? "too many wrong PINs; retry after " + retry + " s"
-                        : "too many wrong PINs from this source; retry after " + retry + " s");
-    }
-
     /**
      * Checks that a supervisor manages a user: a driver or member of the supervisor's workspace.
      *
@@ -408,8 +348,8 @@ public final class SessionService {
      * @param s         the supervisor
      * @param userId    the user acted on
      * @param what      how the user is named in a {@code NOT_FOUND}
-     * @throws FleetgateException {@code NOT_FOUND} for a user outside the workspace;
-     *                            {@code FORBIDDEN} for a supervisor of it
+     * @throws NotFoundException  for a user outside the workspace
+     * @throws ForbiddenException for a supervisor of it
      */
     static void requireManagedBy(io.fleetgate.spi.WorkspaceDirectory directory, Principal.Supervisor s,
                                  String userId, String what) {

@@ -5,6 +5,11 @@ import io.fleetgate.Principal;
 import io.fleetgate.access.Membership;
 import io.fleetgate.access.Role;
 import io.fleetgate.error.FleetgateException;
+import io.fleetgate.error.ForbiddenException;
+import io.fleetgate.error.InvalidRequestException;
+import io.fleetgate.error.InvalidTransitionException;
+import io.fleetgate.error.NotFoundException;
+import io.fleetgate.error.StoreUnavailableException;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.DriverEventRequest;
@@ -75,8 +80,9 @@ public final class SupervisorService {
      *
      * @param principal a supervisor or member of the workspace
      * @return one row per driver member, by driver id
-     * @throws FleetgateException {@code FORBIDDEN} for drivers and the system (name a workspace
-     *                            by acting as its supervisor)
+     * @throws ForbiddenException        for drivers and the system (name a workspace by acting as
+     *                                   its supervisor)
+     * @throws StoreUnavailableException if the store fails
      */
     public List<DriverBoardRow> statusBoard(Principal principal) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -105,7 +111,9 @@ public final class SupervisorService {
      * @param limit     1 to 1000
      * @param cursor    {@link ReviewPage#next()} of the previous page, or {@code null}
      * @return the page
-     * @throws FleetgateException {@code FORBIDDEN}; {@code INVALID_REQUEST} for a bad limit or cursor
+     * @throws ForbiddenException        for drivers and the system
+     * @throws InvalidRequestException   for a bad limit or cursor
+     * @throws StoreUnavailableException if the store fails
      */
     public ReviewPage reviewQueue(Principal principal, int limit, String cursor) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -134,9 +142,10 @@ public final class SupervisorService {
      * @param itemId    an event id or quarantine record id from the queue
      * @param note      what the supervisor concluded (1 to {@value #MAX_NOTE_CHARS} characters)
      * @return the record
-     * @throws FleetgateException {@code FORBIDDEN} for members and drivers; {@code NOT_FOUND} for
-     *                            an item not in the workspace's queue; {@code INVALID_REQUEST} for a
-     *                            bad note or an item already reviewed
+     * @throws ForbiddenException        for anyone but a supervisor
+     * @throws NotFoundException         for an item not in the workspace's queue
+     * @throws InvalidRequestException   for a bad item id or note, or an item already reviewed
+     * @throws StoreUnavailableException if the store fails
      */
     public ReviewRecord review(Principal principal, String itemId, String note) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -168,10 +177,13 @@ public final class SupervisorService {
      * @param target    the status to move to
      * @param reason    why (required)
      * @return the batch after the override
-     * @throws FleetgateException {@code FORBIDDEN} for anyone but a supervisor; {@code NOT_FOUND};
-     *                            {@code INVALID_REQUEST} for a missing target or reason;
-     *                            {@code INVALID_TRANSITION} with details {@code from} and
-     *                            {@code event_type}. A refused override writes nothing at all.
+     * @throws ForbiddenException         for anyone but a supervisor
+     * @throws NotFoundException          for an unknown batch, or one of another workspace
+     * @throws InvalidRequestException    for a bad batch id, a missing target, or a missing or too
+     *                                    long reason
+     * @throws InvalidTransitionException when the state machine refuses it, with details {@code from}
+     *                                    and {@code event_type}
+     * @throws StoreUnavailableException  if the store fails or the batch stays contended
      */
     public Batch override(Principal principal, String batchId, DriverStatus target, String reason) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
@@ -194,8 +206,11 @@ public final class SupervisorService {
      * @param principal a supervisor or member of the batch's workspace
      * @param batchId   the batch
      * @return the timeline
-     * @throws FleetgateException {@code FORBIDDEN} for drivers (they read their own through
-     *                            {@link DriverExecutionService#log}); {@code NOT_FOUND}
+     * @throws ForbiddenException        for drivers (they read their own through
+     *                                   {@link DriverExecutionService#log}) and the system
+     * @throws NotFoundException         for an unknown batch, or one of another workspace
+     * @throws InvalidRequestException   for a bad batch id
+     * @throws StoreUnavailableException if the store fails
      */
     public List<DriverEvent> timeline(Principal principal, String batchId) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
