@@ -25,7 +25,7 @@ import java.util.TreeMap;
 /** {@link BatchRepository}, {@link EventLog} and {@link ReviewQueue} in memory, serialised on the store's lock. */
 final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue {
     private final Object lock;
-    private final Map<String, Batch> batches = new TreeMap<>();
+    private final Map<String, Batch> batches = new TreeMap<>(CodePoints.ORDER);
     private final Map<String, DriverEvent> events = new LinkedHashMap<>();
     /** {@link #version} of every logged event. */
     private final Set<String> loggedVersions = new HashSet<>();
@@ -107,7 +107,7 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
         synchronized (lock) {
             return events.values().stream()
                     .filter(e -> driverId.equals(e.driverId()) && e.located())
-                    .max(Comparator.comparing(DriverEvent::recordedAt).thenComparing(DriverEvent::eventId));
+                    .max(Comparator.comparing(DriverEvent::recordedAt).thenComparing(DriverEvent::eventId, CodePoints.ORDER));
         }
     }
 
@@ -172,7 +172,7 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
             return events.values().stream()
                     .filter(e -> e.batchId().equals(batchId))
                     .filter(e -> after(e.recordedAt(), e.eventId(), afterRecorded, afterEventId))
-                    .sorted(Comparator.comparing(DriverEvent::recordedAt).thenComparing(DriverEvent::eventId))
+                    .sorted(Comparator.comparing(DriverEvent::recordedAt).thenComparing(DriverEvent::eventId, CodePoints.ORDER))
                     .limit(limit)
                     .toList();
         }
@@ -187,7 +187,7 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
             return true;
         }
         int c = at.compareTo(afterAt);
-        return c > 0 || (c == 0 && afterId != null && id.compareTo(afterId) > 0);
+        return c > 0 || (c == 0 && afterId != null && CodePoints.compare(id, afterId) > 0);
     }
 
     @Override
@@ -201,7 +201,9 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
     @Override
     public List<QuarantinedEvent> findQuarantined(String batchId) {
         synchronized (lock) {
-            return quarantine.values().stream().filter(q -> batchId.equals(q.batchId())).toList();
+            // oldest first, ties in the order kept (ORDER BY received_at, seq on the databases); the sort is stable
+            return quarantine.values().stream().filter(q -> batchId.equals(q.batchId()))
+                    .sorted(Comparator.comparing(QuarantinedEvent::receivedAt)).toList();
         }
     }
 
@@ -223,9 +225,9 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
     public List<ReviewItem> findReviewQueue(String workspaceId, Instant afterAt, String afterId, int limit) {
         synchronized (lock) {
             return items(workspaceId).stream()
-                    .filter(i -> !reviews.containsKey(i.id()))
+                    .filter(i -> !reviews.containsKey(reviewKey(workspaceId, i.id())))
                     .filter(i -> after(i.at(), i.id(), afterAt, afterId))
-                    .sorted(Comparator.comparing(ReviewItem::at).thenComparing(ReviewItem::id))
+                    .sorted(Comparator.comparing(ReviewItem::at).thenComparing(ReviewItem::id, CodePoints.ORDER))
                     .limit(limit)
                     .toList();
         }
@@ -256,8 +258,13 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
     @Override
     public boolean insertReview(ReviewRecord review) {
         synchronized (lock) {
-            return reviews.putIfAbsent(review.itemId(), review) == null;
+            return reviews.putIfAbsent(reviewKey(review.workspaceId(), review.itemId()), review) == null;
         }
+    }
+
+    /** An item has one review per workspace (UNIQUE (workspace_id, item_id) on the JDBC stores). */
+    private static String reviewKey(String workspaceId, String itemId) {
+        return workspaceId + '\u0000' + itemId;
     }
 
     String dump() {

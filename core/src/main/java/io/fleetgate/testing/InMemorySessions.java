@@ -139,7 +139,8 @@ final class InMemorySessions implements CredentialRepository, SessionRepository 
     public List<SecurityAuditEntry> findSecurityAudit(String workspaceId) {
         synchronized (lock) {
             return audit.stream().filter(e -> e.workspaceId().equals(workspaceId))
-                    .sorted(Comparator.comparing(SecurityAuditEntry::at).thenComparing(SecurityAuditEntry::id)).toList();
+                    .sorted(Comparator.comparing(SecurityAuditEntry::at).thenComparing(SecurityAuditEntry::id, CodePoints.ORDER))
+                    .toList();
         }
     }
 
@@ -214,6 +215,9 @@ final class InMemorySessions implements CredentialRepository, SessionRepository 
             DeviceSession s = sessions.get(sessionId);
             if (s == null || s.invalidatedAt() != null || !s.tokenHash().equals(oldTokenHash)) {
                 return false;
+            }
+            if (!newTokenHash.equals(oldTokenHash) && findByTokenHash(newTokenHash).isPresent()) {
+                throw new IllegalStateException("token hash is taken by another session");
             }
             sessions.put(sessionId, new DeviceSession(s.id(), s.userId(), s.deviceId(), newTokenHash, s.createdAt(),
                     now, s.expiresAt(), null, null));

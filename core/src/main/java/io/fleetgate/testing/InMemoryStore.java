@@ -175,7 +175,7 @@ public final class InMemoryStore implements FleetgateStore {
         public List<Membership> findMemberships(String userId) {
             synchronized (lock) {
                 return memberships.values().stream().filter(m -> m.userId().equals(userId))
-                        .sorted(Comparator.comparing(Membership::workspaceId)).toList();
+                        .sorted(Comparator.comparing(Membership::workspaceId, CodePoints.ORDER)).toList();
             }
         }
 
@@ -183,7 +183,7 @@ public final class InMemoryStore implements FleetgateStore {
         public List<Membership> findMembers(String workspaceId) {
             synchronized (lock) {
                 return memberships.values().stream().filter(m -> m.workspaceId().equals(workspaceId))
-                        .sorted(Comparator.comparing(Membership::userId)).toList();
+                        .sorted(Comparator.comparing(Membership::userId, CodePoints.ORDER)).toList();
             }
         }
     }
@@ -289,7 +289,7 @@ public final class InMemoryStore implements FleetgateStore {
             synchronized (lock) {
                 return sessions.values().stream()
                         .filter(s -> s.driverId().equals(driverId))
-                        .max(Comparator.comparing(ExclusiveSession::activatedAt).thenComparing(ExclusiveSession::id));
+                        .max(Comparator.comparing(ExclusiveSession::activatedAt).thenComparing(ExclusiveSession::id, CodePoints.ORDER));
             }
         }
 

@@ -446,6 +446,40 @@ public abstract class ExecutionStoreContract extends StoreContract {
     }
 
     @Test
+    void findEventsWhenIdsBeyondTheBasicPlaneThenCodePointOrder() {
+        Batch b = newBatch("b_1", "d_ana");
+        repo.batches().insertBatch(b);
+        // By code point "z" (U+007A) < U+FFFD < U+1F69A; by UTF-16 unit the truck (D83D DE9A) sorts before U+FFFD.
+        String[] ids = {"ev_\uD83D\uDE9A", "ev_\uFFFD", "ev_z"};
+        List<DriverEvent> events = new ArrayList<>();
+        Batch current = b;
+        for (String id : ids) {
+            current = step(current, DriverStatus.INACTIVE, null, T0);
+            events.add(event(id, current, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE, T0));
+        }
+        assertThat(repo.log().commit(List.of(new BatchChange(current, 0)), events, List.of())).isTrue();
+
+        assertThat(repo.log().findEvents("b_1", null, null, 10)).extracting(DriverEvent::eventId)
+                .containsExactly("ev_z", "ev_\uFFFD", "ev_\uD83D\uDE9A");
+        assertThat(repo.log().findEvents("b_1", T0, "ev_\uFFFD", 10)).extracting(DriverEvent::eventId)
+                .containsExactly("ev_\uD83D\uDE9A");
+    }
+
+    @Test
+    void findQuarantinedWhenKeptOutOfArrivalOrderThenOldestFirstThenAsKept() {
+        repo.batches().insertBatch(newBatch("b_1", "d_ana"));
+        QuarantinedEvent late = quarantined("ev_late", "b_1", WS, "{\"n\":1}", T0.plusSeconds(5));
+        QuarantinedEvent early = quarantined("ev_early", "b_1", WS, "{\"n\":2}", T0);
+        QuarantinedEvent tie = quarantined("ev_tie", "b_1", WS, "{\"n\":3}", T0);
+
+        assertThat(repo.log().commit(List.of(), List.of(), List.of(late))).isTrue();
+        assertThat(repo.log().commit(List.of(), List.of(), List.of(early))).isTrue();
+        assertThat(repo.log().commit(List.of(), List.of(), List.of(tie))).isTrue();
+
+        assertThat(repo.reviews().findQuarantined("b_1")).containsExactly(early, tie, late);
+    }
+
+    @Test
     void findLastLocatedEventWhenSeveralThenLatestRecordedLocatedOneOfThatDriver() {
         Batch b = newBatch("b_1", "d_ana");
         repo.batches().insertBatch(b);

@@ -294,6 +294,27 @@ public abstract class SessionStoreContract extends StoreContract {
     }
 
     @Test
+    void replaceOrRotateTokenWhenTokenHashTakenThenRefusedAndNothingWritten() {
+        assertThat(credentials.insertUser(user("d_ben", "Ben"))).isTrue();
+        DeviceSession ana = session("s_1", "d_ana", "phone-1", T0);
+        DeviceSession ben = session("s_b", "d_ben", "phone-b", T0);
+        sessions.replace(null, null, ana, T0);
+        sessions.replace(null, null, ben, T0);
+        String before = fixture().snapshot();
+
+        DeviceSession reusing = new DeviceSession("s_2", "d_ana", "phone-2", ben.tokenHash(), T0, T0,
+                T0.plus(Duration.ofHours(1)), null, null);
+        assertThatThrownBy(() -> sessions.replace("s_1", InvalidationReason.DEVICE_CHANGED, reusing, T0))
+                .as("a new session with Ben's token hash").isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> sessions.rotateToken("s_1", ana.tokenHash(), ben.tokenHash(), T0.plusSeconds(1)))
+                .as("Ana's token rotated to Ben's hash").isInstanceOf(RuntimeException.class);
+
+        assertThat(fixture().snapshot()).isEqualTo(before);
+        assertThat(sessions.findByTokenHash(ben.tokenHash())).contains(ben);
+        assertThat(sessions.findCurrent("d_ana")).contains(ana);
+    }
+
+    @Test
     void replaceWhen16ThreadsOnTwoInstancesInsertFirstSessionThenExactlyOneWins() throws Exception {
         FleetgateStore two = fixture().secondInstance();
         int n = 16;

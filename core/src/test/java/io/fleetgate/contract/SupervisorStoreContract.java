@@ -173,6 +173,28 @@ public abstract class SupervisorStoreContract extends StoreContract {
     }
 
     @Test
+    void insertReviewWhenSameItemIdInAnotherWorkspaceThenEachWorkspaceReviewsItsOwn() {
+        seedQueue();
+        // Event ids are unique per workspace and sender only: ws_2 may hold a flagged ev_a of its own.
+        Batch s1 = repo.batches().findBatch("b_s").orElseThrow();
+        Batch s2 = step(s1, DriverStatus.INACTIVE, null, T0);
+        DriverEvent southA = flagged(event("ev_a", s2, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE, T0),
+                T0.plusSeconds(4));
+        assertThat(repo.log().commit(List.of(new BatchChange(s2, s1.version())), List.of(southA), List.of())).isTrue();
+
+        assertThat(repo.reviews().insertReview(review(WS, "ev_a", false, "north"))).isTrue();
+
+        assertThat(repo.reviews().findReviewQueue("ws_2", null, null, 100)).extracting(ReviewItem::id)
+                .containsExactly(southRefusalId, "ev_s", "ev_a");
+        assertThat(repo.reviews().insertReview(review("ws_2", "ev_a", false, "south"))).isTrue();
+        assertThat(repo.reviews().insertReview(review("ws_2", "ev_a", false, "again"))).isFalse();
+        assertThat(repo.reviews().findReviewQueue("ws_2", null, null, 100)).extracting(ReviewItem::id)
+                .containsExactly(southRefusalId, "ev_s");
+        assertThat(repo.reviews().findReviewQueue(WS, null, null, 100)).extracting(ReviewItem::id)
+                .containsExactly("ev_B", "ev_c", "qA", "qz");
+    }
+
+    @Test
     void insertReviewWhenItemAlreadyReviewedThenFalseAndNothingWritten() {
         seedQueue();
         assertThat(repo.reviews().insertReview(review(WS, "ev_a", false, "first"))).isTrue();
