@@ -25,8 +25,10 @@ import java.util.TreeMap;
 /** {@link BatchRepository}, {@link EventLog} and {@link ReviewQueue} in memory, serialised on the store's lock. */
 final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue {
     private final Object lock;
-    private final Map<String, Batch> batches = new TreeMap<>();
+    private final Map<String, Batch> batches = new TreeMap<>(CodePoints.ORDER);
     private final Map<String, DriverEvent> events = new LinkedHashMap<>();
+    /** {@link #version} of every logged event. */
+    private final Set<String> loggedVersions = new HashSet<>();
     private final Map<String, QuarantinedEvent> quarantine = new LinkedHashMap<>();
     private final Map<String, ReviewRecord> reviews = new LinkedHashMap<>();
 
@@ -105,7 +107,7 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
         synchronized (lock) {
             return events.values().stream()
                     .filter(e -> driverId.equals(e.driverId()) && e.located())
-                    .max(Comparator.comparing(DriverEvent::recordedAt).thenComparing(DriverEvent::eventId));
+                    .max(Comparator.comparing(DriverEvent::recordedAt).thenComparing(DriverEvent::eventId, CodePoints.ORDER));
         }
     }
 
@@ -113,8 +115,12 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
     public boolean commit(List<BatchChange> changes, List<DriverEvent> accepted, List<QuarantinedEvent> refused) {
         synchronized (lock) {
             Set<String> newIds = new HashSet<>();
+            Set<String> newVersions = new HashSet<>();
             for (DriverEvent e : accepted) {
                 if (events.containsKey(key(e)) || !newIds.add(key(e))) {
+                    return false;
+                }
+                if (loggedVersions.contains(version(e)) || !newVersions.add(version(e))) {
                     return false;
                 }
             }
@@ -134,6 +140,7 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
             }
             batches.putAll(after);
             accepted.forEach(e -> events.put(key(e), e));
+            loggedVersions.addAll(newVersions);
             for (QuarantinedEvent q : refused) {
                 boolean seen = quarantine.values().stream().anyMatch(old -> q.contentHash().equals(old.contentHash())
                         && java.util.Objects.equals(q.eventId(), old.eventId()));
@@ -150,6 +157,11 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
         return workspaceId + '\u0000' + actorId + '\u0000' + eventId;
     }
 
+    /** A batch's log has one event per version (UNIQUE (batch_id, batch_version) on the JDBC stores). */
+    private static String version(DriverEvent e) {
+        return e.batchId() + '\u0000' + e.batchVersion();
+    }
+
     private static String key(DriverEvent e) {
         return key(e.workspaceId(), e.actorId(), e.eventId());
     }
@@ -159,12 +171,23 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
         synchronized (lock) {
             return events.values().stream()
                     .filter(e -> e.batchId().equals(batchId))
-                    .filter(e -> afterRecorded == null || e.recordedAt().isAfter(afterRecorded)
-                            || (e.recordedAt().equals(afterRecorded) && e.eventId().compareTo(afterEventId) > 0))
-                    .sorted(Comparator.comparing(DriverEvent::recordedAt).thenComparing(DriverEvent::eventId))
+                    .filter(e -> after(e.recordedAt(), e.eventId(), afterRecorded, afterEventId))
+                    .sorted(Comparator.comparing(DriverEvent::recordedAt).thenComparing(DriverEvent::eventId, CodePoints.ORDER))
                     .limit(limit)
                     .toList();
         }
+    }
+
+    /**
+     * Keyset pagination as the databases compare row values: {@code (at, id) > (afterAt, afterId)};
+     * a cursor without an id ({@code NULL} in SQL) lets through only what is strictly later.
+     */
+    private static boolean after(Instant at, String id, Instant afterAt, String afterId) {
+        if (afterAt == null) {
+            return true;
+        }
+        int c = at.compareTo(afterAt);
+        return c > 0 || (c == 0 && afterId != null && CodePoints.compare(id, afterId) > 0);
     }
 
     @Override
@@ -178,7 +201,9 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
     @Override
     public List<QuarantinedEvent> findQuarantined(String batchId) {
         synchronized (lock) {
-            return quarantine.values().stream().filter(q -> batchId.equals(q.batchId())).toList();
+            // oldest first, ties in the order kept (ORDER BY received_at, seq on the databases); the sort is stable
+            return quarantine.values().stream().filter(q -> batchId.equals(q.batchId()))
+                    .sorted(Comparator.comparing(QuarantinedEvent::receivedAt)).toList();
         }
     }
 
@@ -200,10 +225,9 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
     public List<ReviewItem> findReviewQueue(String workspaceId, Instant afterAt, String afterId, int limit) {
         synchronized (lock) {
             return items(workspaceId).stream()
-                    .filter(i -> !reviews.containsKey(i.id()))
-                    .filter(i -> afterAt == null || i.at().isAfter(afterAt)
-                            || (i.at().equals(afterAt) && i.id().compareTo(afterId) > 0))
-                    .sorted(Comparator.comparing(ReviewItem::at).thenComparing(ReviewItem::id))
+                    .filter(i -> !reviews.containsKey(reviewKey(workspaceId, i.id())))
+                    .filter(i -> after(i.at(), i.id(), afterAt, afterId))
+                    .sorted(Comparator.comparing(ReviewItem::at).thenComparing(ReviewItem::id, CodePoints.ORDER))
                     .limit(limit)
                     .toList();
         }
@@ -234,8 +258,13 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
     @Override
     public boolean insertReview(ReviewRecord review) {
         synchronized (lock) {
-            return reviews.putIfAbsent(review.itemId(), review) == null;
+            return reviews.putIfAbsent(reviewKey(review.workspaceId(), review.itemId()), review) == null;
         }
+    }
+
+    /** An item has one review per workspace (UNIQUE (workspace_id, item_id) on the JDBC stores). */
+    private static String reviewKey(String workspaceId, String itemId) {
+        return workspaceId + '\u0000' + itemId;
     }
 
     String dump() {

@@ -12,6 +12,7 @@ import io.fleetgate.spi.SessionRepository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -137,7 +138,9 @@ final class InMemorySessions implements CredentialRepository, SessionRepository 
     @Override
     public List<SecurityAuditEntry> findSecurityAudit(String workspaceId) {
         synchronized (lock) {
-            return audit.stream().filter(e -> e.workspaceId().equals(workspaceId)).toList();
+            return audit.stream().filter(e -> e.workspaceId().equals(workspaceId))
+                    .sorted(Comparator.comparing(SecurityAuditEntry::at).thenComparing(SecurityAuditEntry::id, CodePoints.ORDER))
+                    .toList();
         }
     }
 
@@ -167,21 +170,39 @@ final class InMemorySessions implements CredentialRepository, SessionRepository 
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>All or nothing, as in the databases' one transaction: every condition is checked on the
+     * state after ending {@code currentId} before anything is written. Another current session of
+     * the user answers {@code false} (the databases' {@code ON CONFLICT … DO NOTHING}); a taken
+     * session id or token hash throws (a unique violation there).
+     *
+     * @throws IllegalStateException nothing written, when {@code next}'s id or token hash is taken
+     */
     @Override
     public boolean replace(String currentId, InvalidationReason reason, DeviceSession next, Instant now) {
         synchronized (lock) {
+            DeviceSession current = null;
             if (currentId != null) {
-                DeviceSession c = sessions.get(currentId);
-                if (c == null || c.invalidatedAt() != null) {
+                current = sessions.get(currentId);
+                if (current == null || current.invalidatedAt() != null) {
                     return false;
                 }
-                sessions.put(currentId, ended(c, reason, now));
             }
-            if (findCurrent(next.userId()).isPresent()) {
-                if (currentId != null) {
-                    throw new IllegalStateException("a second current session for " + next.userId());
-                }
+            boolean anotherCurrent = sessions.values().stream().anyMatch(s -> s.userId().equals(next.userId())
+                    && s.invalidatedAt() == null && !s.id().equals(currentId));
+            if (anotherCurrent) {
                 return false;
+            }
+            if (sessions.containsKey(next.id())) {
+                throw new IllegalStateException("session id " + next.id() + " is taken");
+            }
+            if (findByTokenHash(next.tokenHash()).isPresent()) {
+                throw new IllegalStateException("token hash of session " + next.id() + " is taken");
+            }
+            if (current != null) {
+                sessions.put(currentId, ended(current, reason, now));
             }
             sessions.put(next.id(), next);
             return true;
@@ -194,6 +215,9 @@ final class InMemorySessions implements CredentialRepository, SessionRepository 
             DeviceSession s = sessions.get(sessionId);
             if (s == null || s.invalidatedAt() != null || !s.tokenHash().equals(oldTokenHash)) {
                 return false;
+            }
+            if (!newTokenHash.equals(oldTokenHash) && findByTokenHash(newTokenHash).isPresent()) {
+                throw new IllegalStateException("token hash is taken by another session");
             }
             sessions.put(sessionId, new DeviceSession(s.id(), s.userId(), s.deviceId(), newTokenHash, s.createdAt(),
                     now, s.expiresAt(), null, null));

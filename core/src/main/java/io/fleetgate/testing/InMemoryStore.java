@@ -33,25 +33,61 @@ import java.util.function.Supplier;
 
 /**
  * A {@link FleetgateStore} in memory, for unit tests of hosts and of the library. It keeps the
- * same invariants as the database stores (one ACTIVE session per driver, unique place ids) by
- * serialising every call on one lock. Thread-safe; not durable.
+ * same invariants as the database stores (one ACTIVE session per driver, one current device
+ * session per user, one batch on route per driver, unique place ids, event ids unique per
+ * workspace and sender, all-or-nothing commits) by serialising every call on one lock, and it
+ * passes the same store contract tests as SQLite and PostgreSQL. Thread-safe; not durable.
  */
 public final class InMemoryStore implements FleetgateStore {
-    private final Object lock = new Object();
-    private final Map<String, Charger> chargers = new HashMap<>();
-    private final Map<String, Merchant> merchants = new HashMap<>();
-    private final Map<String, ExclusiveSession> sessions = new LinkedHashMap<>();
+    private final Data data;
+    private final Object lock;
+    private final Map<String, Charger> chargers;
+    private final Map<String, Merchant> merchants;
+    private final Map<String, ExclusiveSession> sessions;
+    private final Map<String, Workspace> workspaceMap;
+    private final Map<String, Membership> memberships;
+    private final InMemoryExecution execution;
+    private final InMemorySessions sessionStore;
 
     private final PlaceDirectory places = new Places();
     private final ExclusiveSessionRepository exclusive = new Exclusive();
-    private final Map<String, Workspace> workspaceMap = new HashMap<>();
-    private final Map<String, Membership> memberships = new java.util.TreeMap<>();
     private final WorkspaceDirectory workspaces = new Workspaces();
-    private final InMemoryExecution execution = new InMemoryExecution(lock);
-    private final InMemorySessions sessionStore = new InMemorySessions(lock);
 
     /** Creates an empty store. */
     public InMemoryStore() {
+        this(new Data());
+    }
+
+    private InMemoryStore(Data data) {
+        this.data = data;
+        this.lock = data.lock;
+        this.chargers = data.chargers;
+        this.merchants = data.merchants;
+        this.sessions = data.sessions;
+        this.workspaceMap = data.workspaceMap;
+        this.memberships = data.memberships;
+        this.execution = data.execution;
+        this.sessionStore = data.sessionStore;
+    }
+
+    /**
+     * {@return another store on this one's data, as a second host instance sees one database: what
+     * either writes the other reads, and both serialise on the same lock}
+     */
+    InMemoryStore anotherInstance() {
+        return new InMemoryStore(data);
+    }
+
+    /** Everything one data set holds, shared by every {@link InMemoryStore} on it. */
+    private static final class Data {
+        private final Object lock = new Object();
+        private final Map<String, Charger> chargers = new HashMap<>();
+        private final Map<String, Merchant> merchants = new HashMap<>();
+        private final Map<String, ExclusiveSession> sessions = new LinkedHashMap<>();
+        private final Map<String, Workspace> workspaceMap = new HashMap<>();
+        private final Map<String, Membership> memberships = new java.util.TreeMap<>();
+        private final InMemoryExecution execution = new InMemoryExecution(lock);
+        private final InMemorySessions sessionStore = new InMemorySessions(lock);
     }
 
     @Override
@@ -139,7 +175,7 @@ public final class InMemoryStore implements FleetgateStore {
         public List<Membership> findMemberships(String userId) {
             synchronized (lock) {
                 return memberships.values().stream().filter(m -> m.userId().equals(userId))
-                        .sorted(Comparator.comparing(Membership::workspaceId)).toList();
+                        .sorted(Comparator.comparing(Membership::workspaceId, CodePoints.ORDER)).toList();
             }
         }
 
@@ -147,7 +183,7 @@ public final class InMemoryStore implements FleetgateStore {
         public List<Membership> findMembers(String workspaceId) {
             synchronized (lock) {
                 return memberships.values().stream().filter(m -> m.workspaceId().equals(workspaceId))
-                        .sorted(Comparator.comparing(Membership::userId)).toList();
+                        .sorted(Comparator.comparing(Membership::userId, CodePoints.ORDER)).toList();
             }
         }
     }
@@ -253,7 +289,7 @@ public final class InMemoryStore implements FleetgateStore {
             synchronized (lock) {
                 return sessions.values().stream()
                         .filter(s -> s.driverId().equals(driverId))
-                        .max(Comparator.comparing(ExclusiveSession::activatedAt).thenComparing(ExclusiveSession::id));
+                        .max(Comparator.comparing(ExclusiveSession::activatedAt).thenComparing(ExclusiveSession::id, CodePoints.ORDER));
             }
         }
 

@@ -3,7 +3,10 @@ package io.fleetgate.testing;
 import io.fleetgate.spi.FleetgateStore;
 import io.fleetgate.testkit.StoreFixture;
 
-/** The in-memory store as a contract-test fixture; its "second instance" is the same store. */
+/**
+ * The in-memory store as a contract-test fixture; its "second instance" is another
+ * {@link InMemoryStore} on the same data ({@link InMemoryStore#anotherInstance()}).
+ */
 final class InMemoryFixture implements StoreFixture {
     private final InMemoryStore store = new InMemoryStore();
 
@@ -14,7 +17,7 @@ final class InMemoryFixture implements StoreFixture {
 
     @Override
     public FleetgateStore secondInstance() {
-        return store;
+        return store.anotherInstance();
     }
 
     @Override

@@ -12,8 +12,8 @@ public interface StoreFixture extends AutoCloseable {
     FleetgateStore store();
 
     /**
-     * @return another instance on the same database with its own connection pool (a second
-     *         "host instance"); the in-memory fixture returns the same store
+     * @return another instance on the same data (a second "host instance"): on a database one with
+     *         its own connection pool, in memory another store on the same data set
      */
     FleetgateStore secondInstance();
 

@@ -1,5 +1,6 @@
 package io.fleetgate.store.jdbc;
 
+import io.fleetgate.contract.ExecutionRepos;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.DriverEventType;
@@ -21,12 +22,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.fleetgate.store.jdbc.ExecutionStoreContract.T0;
-import static io.fleetgate.store.jdbc.ExecutionStoreContract.WS;
-import static io.fleetgate.store.jdbc.ExecutionStoreContract.event;
-import static io.fleetgate.store.jdbc.ExecutionStoreContract.newBatch;
-import static io.fleetgate.store.jdbc.ExecutionStoreContract.quarantined;
-import static io.fleetgate.store.jdbc.ExecutionStoreContract.step;
+import static io.fleetgate.contract.ExecutionStoreContract.T0;
+import static io.fleetgate.contract.ExecutionStoreContract.WS;
+import static io.fleetgate.contract.ExecutionStoreContract.event;
+import static io.fleetgate.contract.ExecutionStoreContract.newBatch;
+import static io.fleetgate.contract.ExecutionStoreContract.quarantined;
+import static io.fleetgate.contract.ExecutionStoreContract.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

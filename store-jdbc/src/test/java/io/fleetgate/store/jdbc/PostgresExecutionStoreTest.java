@@ -1,5 +1,6 @@
 package io.fleetgate.store.jdbc;
 
+import io.fleetgate.contract.ExecutionRepos;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverStatus;
@@ -11,7 +12,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class PostgresExecutionStoreTest extends ExecutionStoreContract {
+class PostgresExecutionStoreTest extends JdbcExecutionStoreContract {
     @Override
     protected StoreFixture newFixture() {
         return new PostgresFixture();

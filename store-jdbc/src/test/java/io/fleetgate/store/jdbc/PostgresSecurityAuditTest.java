@@ -12,7 +12,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class PostgresSecurityAuditTest extends SecurityAuditStoreContract {
+class PostgresSecurityAuditTest extends JdbcSecurityAuditContract {
     @Override
     protected StoreFixture newFixture() {
         return new PostgresFixture();

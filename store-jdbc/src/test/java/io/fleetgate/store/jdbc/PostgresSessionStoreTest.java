@@ -4,7 +4,7 @@ import io.fleetgate.testkit.StoreFixture;
 
 import java.sql.SQLException;
 
-class PostgresSessionStoreTest extends SessionStoreContract {
+class PostgresSessionStoreTest extends JdbcSessionStoreContract {
     @Override
     protected StoreFixture newFixture() {
         return new PostgresFixture();

@@ -2,7 +2,7 @@ package io.fleetgate.store.jdbc;
 
 import io.fleetgate.testkit.StoreFixture;
 
-class PostgresSupervisorStoreTest extends SupervisorStoreContract {
+class PostgresSupervisorStoreTest extends JdbcSupervisorStoreContract {
     @Override
     protected StoreFixture newFixture() {
         return new PostgresFixture();

@@ -2,7 +2,7 @@ package io.fleetgate.store.jdbc;
 
 import io.fleetgate.testkit.StoreFixture;
 
-class SqliteAccessServiceTest extends AccessServiceContract {
+class SqliteAccessServiceTest extends JdbcAccessServiceContract {
     @Override
     protected StoreFixture newFixture() {
         return new SqliteFixture();

@@ -2,7 +2,7 @@ package io.fleetgate.store.jdbc;
 
 import io.fleetgate.testkit.StoreFixture;
 
-class SqliteExecutionStoreTest extends ExecutionStoreContract {
+class SqliteExecutionStoreTest extends JdbcExecutionStoreContract {
     @Override
     protected StoreFixture newFixture() {
         return new SqliteFixture();

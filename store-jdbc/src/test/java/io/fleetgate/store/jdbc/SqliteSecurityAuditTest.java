@@ -6,7 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
-class SqliteSecurityAuditTest extends SecurityAuditStoreContract {
+class SqliteSecurityAuditTest extends JdbcSecurityAuditContract {
     @Override
     protected StoreFixture newFixture() {
         return new SqliteFixture();

@@ -6,7 +6,7 @@ import org.sqlite.SQLiteException;
 
 import java.sql.SQLException;
 
-class SqliteSessionStoreTest extends SessionStoreContract {
+class SqliteSessionStoreTest extends JdbcSessionStoreContract {
     @Override
     protected StoreFixture newFixture() {
         return new SqliteFixture();

@@ -2,7 +2,7 @@ package io.fleetgate.store.jdbc;
 
 import io.fleetgate.testkit.StoreFixture;
 
-class SqliteSupervisorStoreTest extends SupervisorStoreContract {
+class SqliteSupervisorStoreTest extends JdbcSupervisorStoreContract {
     @Override
     protected StoreFixture newFixture() {
         return new SqliteFixture();

@@ -1,7 +1,5 @@
-package io.fleetgate.store.jdbc;
+package io.fleetgate.contract;
 
-import io.fleetgate.access.Membership;
-import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
@@ -12,42 +10,37 @@ import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
 import io.fleetgate.execution.Stop;
 import io.fleetgate.spi.EventLog.BatchChange;
-import io.fleetgate.store.jdbc.internal.SqlScript;
 import io.fleetgate.testkit.StoreContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import javax.sql.DataSource;
 
-import static io.fleetgate.store.jdbc.ExecutionStoreContract.event;
-import static io.fleetgate.store.jdbc.ExecutionStoreContract.execute;
-import static io.fleetgate.store.jdbc.ExecutionStoreContract.newBatch;
-import static io.fleetgate.store.jdbc.ExecutionStoreContract.quarantined;
-import static io.fleetgate.store.jdbc.ExecutionStoreContract.step;
+import static io.fleetgate.contract.ExecutionStoreContract.event;
+import static io.fleetgate.contract.ExecutionStoreContract.newBatch;
+import static io.fleetgate.contract.ExecutionStoreContract.quarantined;
+import static io.fleetgate.contract.ExecutionStoreContract.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What the supervisor tools need of {@link io.fleetgate.spi.BatchRepository}, {@link io.fleetgate.spi.EventLog}, {@link io.fleetgate.spi.ReviewQueue} on {@link JdbcStore}, tested below
- * the service on each database by a thin subclass: a workspace's and a driver's batches, the
- * review queue's keyset pages over flagged and quarantined events, review records, and the
- * database refusing to change a review record.
+ * The store contract of what the supervisor tools need of {@link io.fleetgate.spi.BatchRepository},
+ * {@link io.fleetgate.spi.EventLog} and {@link io.fleetgate.spi.ReviewQueue}, tested below the
+ * service on every store by a thin subclass (in-memory, SQLite, PostgreSQL): a workspace's and a
+ * driver's batches, the review queue's keyset pages over flagged and quarantined events, and review
+ * records. The database refusing to change a review record is in store-jdbc's
+ * {@code JdbcSupervisorStoreContract}.
  */
-abstract class SupervisorStoreContract extends StoreContract {
+public abstract class SupervisorStoreContract extends StoreContract {
     private static final Instant T0 = ExecutionStoreContract.T0;
     private static final String WS = ExecutionStoreContract.WS;
 
-    private ExecutionRepos repo;
+    /** The execution repositories of {@link #store()}. */
+    protected ExecutionRepos repo;
     private String southRefusalId;
 
     @BeforeEach
@@ -55,10 +48,6 @@ abstract class SupervisorStoreContract extends StoreContract {
         repo = ExecutionRepos.of(store());
         store().workspaces().upsertWorkspace(new Workspace(WS, "North"));
         store().workspaces().upsertWorkspace(new Workspace("ws_2", "South"));
-    }
-
-    private JdbcStore jdbc() {
-        return (JdbcStore) store();
     }
 
     // --- batches ----------------------------------------------------------------------------
@@ -104,7 +93,7 @@ abstract class SupervisorStoreContract extends StoreContract {
      *
      * @return the ws_1 items in queue order
      */
-    private List<ReviewItem> seedQueue() {
+    protected final List<ReviewItem> seedQueue() {
         Batch b0 = newBatch("b_1", "d_ana");
         Batch s0 = new Batch("b_s", "ws_2", "d_cy", DriverStatus.INACTIVE, null, null, null, Map.of(), 0,
                 List.of(Stop.of(1, 2, 30)), List.of(), T0, T0);
@@ -184,6 +173,28 @@ abstract class SupervisorStoreContract extends StoreContract {
     }
 
     @Test
+    void insertReviewWhenSameItemIdInAnotherWorkspaceThenEachWorkspaceReviewsItsOwn() {
+        seedQueue();
+        // Event ids are unique per workspace and sender only: ws_2 may hold a flagged ev_a of its own.
+        Batch s1 = repo.batches().findBatch("b_s").orElseThrow();
+        Batch s2 = step(s1, DriverStatus.INACTIVE, null, T0);
+        DriverEvent southA = flagged(event("ev_a", s2, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE, T0),
+                T0.plusSeconds(4));
+        assertThat(repo.log().commit(List.of(new BatchChange(s2, s1.version())), List.of(southA), List.of())).isTrue();
+
+        assertThat(repo.reviews().insertReview(review(WS, "ev_a", false, "north"))).isTrue();
+
+        assertThat(repo.reviews().findReviewQueue("ws_2", null, null, 100)).extracting(ReviewItem::id)
+                .containsExactly(southRefusalId, "ev_s", "ev_a");
+        assertThat(repo.reviews().insertReview(review("ws_2", "ev_a", false, "south"))).isTrue();
+        assertThat(repo.reviews().insertReview(review("ws_2", "ev_a", false, "again"))).isFalse();
+        assertThat(repo.reviews().findReviewQueue("ws_2", null, null, 100)).extracting(ReviewItem::id)
+                .containsExactly(southRefusalId, "ev_s");
+        assertThat(repo.reviews().findReviewQueue(WS, null, null, 100)).extracting(ReviewItem::id)
+                .containsExactly("ev_B", "ev_c", "qA", "qz");
+    }
+
+    @Test
     void insertReviewWhenItemAlreadyReviewedThenFalseAndNothingWritten() {
         seedQueue();
         assertThat(repo.reviews().insertReview(review(WS, "ev_a", false, "first"))).isTrue();
@@ -194,65 +205,16 @@ abstract class SupervisorStoreContract extends StoreContract {
         assertThat(fixture().snapshot()).isEqualTo(before).contains("first").doesNotContain("second");
     }
 
-    @Test
-    void insertReviewWhenValuesHoldQuotesAndUnicodeThenStoredVerbatim() throws Exception {
-        seedQueue();
-        String note = "it's \"fine\" — ✓ 🚚; DROP TABLE event_reviews; --\nline two";
-
-        assertThat(repo.reviews().insertReview(review(WS, "qz", true, note))).isTrue();
-
-        assertThat(MigrationContract.query(jdbc().dataSource(), "SELECT note FROM event_reviews WHERE item_id = 'qz'"))
-                .isEqualTo(note);
-        assertThat(MigrationContract.query(jdbc().dataSource(),
-                "SELECT COUNT(*) FROM event_reviews WHERE quarantined")).isEqualTo("1");
-    }
-
-    // --- append-only ------------------------------------------------------------------------
-
-    @Test
-    void databaseWhenReviewRecordsChangedByHandThenRefused() throws Exception {
-        seedQueue();
-        repo.reviews().insertReview(review(WS, "ev_a", false, "looked at it"));
-        DataSource ds = jdbc().dataSource();
-        String before = fixture().snapshot();
-
-        assertRefused(ds, "UPDATE event_reviews SET note = 'tampered'");
-        assertRefused(ds, "UPDATE event_reviews SET reviewer_id = 's_other' WHERE item_id = 'ev_a'");
-        assertRefused(ds, "DELETE FROM event_reviews WHERE item_id = 'ev_a'");
-        assertRefused(ds, "DELETE FROM event_reviews");
-        if (jdbc().dialect() == Dialect.POSTGRES) {
-            assertRefused(ds, "TRUNCATE event_reviews");
-            assertRefused(ds, "TRUNCATE event_reviews CASCADE");
-        }
-        assertThat(fixture().snapshot()).isEqualTo(before);
-    }
-
-    @Test
-    void migrationWhenMembershipsAndReviewsFileRunAgainThenNothingFailsOrChanges() throws Exception {
-        seedQueue();
-        repo.reviews().insertReview(review(WS, "ev_a", false, "looked at it"));
-        store().workspaces().upsertMembership(new Membership("d_ana", WS, Role.DRIVER));
-        String before = fixture().snapshot();
-        String file = "/io/fleetgate/store/jdbc/migration/" + jdbc().dialect().name().toLowerCase(Locale.ROOT)
-                + "/V4__memberships_and_reviews.sql";
-        String text;
-        try (var in = getClass().getResourceAsStream(file)) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-
-        DataSource owner = jdbc().dialect() == Dialect.POSTGRES
-                ? ((PostgresFixture) fixture()).ownerDataSource() : jdbc().dataSource();
-        for (String statement : SqlScript.split(text)) {
-            execute(owner, statement);
-        }
-
-        assertThat(fixture().snapshot()).isEqualTo(before);
-        assertRefused(jdbc().dataSource(), "DELETE FROM event_reviews");
-    }
-
     // --- helpers ----------------------------------------------------------------------------
 
-    private static ReviewRecord review(String workspaceId, String itemId, boolean quarantined, String note) {
+    /**
+     * @param workspaceId the item's workspace
+     * @param itemId      an event id or quarantine record id
+     * @param quarantined whether the item is a quarantine record
+     * @param note        the reviewer's note
+     * @return supervisor s_sam's review of the item, a minute after {@code T0}
+     */
+    protected static ReviewRecord review(String workspaceId, String itemId, boolean quarantined, String note) {
         return new ReviewRecord(UUID.randomUUID().toString(), workspaceId, itemId, quarantined, "s_sam", note,
                 T0.plusSeconds(60));
     }
@@ -276,28 +238,5 @@ abstract class SupervisorStoreContract extends StoreContract {
     private static QuarantinedEvent withId(QuarantinedEvent q, String id) {
         return new QuarantinedEvent(id, q.eventId(), q.batchId(), q.workspaceId(), q.senderId(), q.sessionId(),
                 q.content(), q.contentHash(), q.errorCode(), q.reason(), q.receivedAt());
-    }
-
-    /**
-     * The statement fails because a trigger refused it, not for any other reason. On PostgreSQL
-     * it is first shown to be refused to the runtime role (no such privilege, V8), then to change
-     * no row for the owner under row-level security (V5 has no such policy on event_reviews), then,
-     * with the policies lifted for the owner in a rolled-back transaction, to be refused by the
-     * trigger; the owner's TRUNCATE is refused by the trigger directly
-     * ({@link PostgresFixture#assertAppendOnly}).
-     */
-    private void assertRefused(DataSource ds, String sql) throws SQLException {
-        if (jdbc().dialect() == Dialect.POSTGRES) {
-            PostgresFixture.assertAppendOnly(fixture(), List.of("event_reviews"), sql);
-            return;
-        }
-        assertThatThrownBy(() -> execute(ds, sql)).as(sql).isInstanceOf(SQLException.class)
-                .hasMessageContaining("is append-only");
-    }
-
-    private static int update(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            return st.executeUpdate(sql);
-        }
     }
 }

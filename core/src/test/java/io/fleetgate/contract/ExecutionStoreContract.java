@@ -1,4 +1,4 @@
-package io.fleetgate.store.jdbc;
+package io.fleetgate.contract;
 
 import io.fleetgate.access.Workspace;
 import io.fleetgate.error.ErrorCode;
@@ -11,23 +11,16 @@ import io.fleetgate.execution.QuarantinedEvent;
 import io.fleetgate.execution.Stop;
 import io.fleetgate.internal.Json;
 import io.fleetgate.spi.EventLog.BatchChange;
-import io.fleetgate.store.jdbc.internal.SqlDialect;
-import io.fleetgate.store.jdbc.internal.SqlScript;
 import io.fleetgate.testkit.StoreContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -36,30 +29,34 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@link io.fleetgate.spi.BatchRepository}, {@link io.fleetgate.spi.EventLog}, {@link io.fleetgate.spi.ReviewQueue} and {@link io.fleetgate.spi.WorkspaceDirectory} of
- * {@link JdbcStore}, tested directly (below the service) on each database by a thin subclass:
- * round trips, the all-or-nothing commit, and the invariants the database itself enforces.
+ * The store contract of {@link io.fleetgate.spi.BatchRepository}, {@link io.fleetgate.spi.EventLog},
+ * {@link io.fleetgate.spi.ReviewQueue} and {@link io.fleetgate.spi.WorkspaceDirectory}, tested
+ * directly (below the service) on every store by a thin subclass (in-memory, SQLite, PostgreSQL):
+ * round trips, the all-or-nothing commit, the invariants every store must keep (one batch on route
+ * per driver, one event per batch version, event ids unique per workspace and sender) and two
+ * instances racing on one data set. What only a database can show (its triggers refusing a
+ * hand-made change, a migration run again) is in store-jdbc's {@code JdbcExecutionStoreContract}.
+ *
+ * <p>The static builders ({@link #newBatch}, {@link #step}, {@link #event}, …) make the records
+ * the other store contracts use too.
  */
-abstract class ExecutionStoreContract extends StoreContract {
-    protected static final Instant T0 = Instant.parse("2026-11-22T10:00:00.123456Z");
-    protected static final String WS = "ws_1";
+public abstract class ExecutionStoreContract extends StoreContract {
+    /** The instant every record is built around (microsecond precision, as the databases keep). */
+    public static final Instant T0 = Instant.parse("2026-11-22T10:00:00.123456Z");
+    /** The workspace every test starts with. */
+    public static final String WS = "ws_1";
 
+    /** The execution repositories of {@link #store()}. */
     protected ExecutionRepos repo;
 
     @BeforeEach
     void seedWorkspace() {
         repo = ExecutionRepos.of(store());
         store().workspaces().upsertWorkspace(new Workspace(WS, "Depot North"));
-    }
-
-    protected final JdbcStore jdbc() {
-        return (JdbcStore) store();
     }
 
     // --- workspaces -------------------------------------------------------------------------
@@ -449,6 +446,40 @@ abstract class ExecutionStoreContract extends StoreContract {
     }
 
     @Test
+    void findEventsWhenIdsBeyondTheBasicPlaneThenCodePointOrder() {
+        Batch b = newBatch("b_1", "d_ana");
+        repo.batches().insertBatch(b);
+        // By code point "z" (U+007A) < U+FFFD < U+1F69A; by UTF-16 unit the truck (D83D DE9A) sorts before U+FFFD.
+        String[] ids = {"ev_\uD83D\uDE9A", "ev_\uFFFD", "ev_z"};
+        List<DriverEvent> events = new ArrayList<>();
+        Batch current = b;
+        for (String id : ids) {
+            current = step(current, DriverStatus.INACTIVE, null, T0);
+            events.add(event(id, current, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE, T0));
+        }
+        assertThat(repo.log().commit(List.of(new BatchChange(current, 0)), events, List.of())).isTrue();
+
+        assertThat(repo.log().findEvents("b_1", null, null, 10)).extracting(DriverEvent::eventId)
+                .containsExactly("ev_z", "ev_\uFFFD", "ev_\uD83D\uDE9A");
+        assertThat(repo.log().findEvents("b_1", T0, "ev_\uFFFD", 10)).extracting(DriverEvent::eventId)
+                .containsExactly("ev_\uD83D\uDE9A");
+    }
+
+    @Test
+    void findQuarantinedWhenKeptOutOfArrivalOrderThenOldestFirstThenAsKept() {
+        repo.batches().insertBatch(newBatch("b_1", "d_ana"));
+        QuarantinedEvent late = quarantined("ev_late", "b_1", WS, "{\"n\":1}", T0.plusSeconds(5));
+        QuarantinedEvent early = quarantined("ev_early", "b_1", WS, "{\"n\":2}", T0);
+        QuarantinedEvent tie = quarantined("ev_tie", "b_1", WS, "{\"n\":3}", T0);
+
+        assertThat(repo.log().commit(List.of(), List.of(), List.of(late))).isTrue();
+        assertThat(repo.log().commit(List.of(), List.of(), List.of(early))).isTrue();
+        assertThat(repo.log().commit(List.of(), List.of(), List.of(tie))).isTrue();
+
+        assertThat(repo.reviews().findQuarantined("b_1")).containsExactly(early, tie, late);
+    }
+
+    @Test
     void findLastLocatedEventWhenSeveralThenLatestRecordedLocatedOneOfThatDriver() {
         Batch b = newBatch("b_1", "d_ana");
         repo.batches().insertBatch(b);
@@ -565,163 +596,85 @@ abstract class ExecutionStoreContract extends StoreContract {
         assertThat(Json.write(read)).isEqualTo(Json.write(raw));
     }
 
-    // --- append-only ------------------------------------------------------------------------
-
-    @Test
-    void databaseWhenDriverEventsChangedByHandThenRefused() throws Exception {
-        seedOneEventAndOneRefusal();
-        DataSource ds = jdbc().dataSource();
-        String before = fixture().snapshot();
-
-        assertRefused(ds, "UPDATE driver_events SET reason = 'tampered'");
-        assertRefused(ds, "UPDATE driver_events SET driver_status = 'COMPLETED' WHERE event_id = 'ev_1'");
-        assertRefused(ds, "DELETE FROM driver_events WHERE event_id = 'ev_1'");
-        assertRefused(ds, "DELETE FROM driver_events");
-        if (jdbc().dialect() == Dialect.POSTGRES) {
-            assertRefused(ds, "TRUNCATE driver_events");
-            assertRefused(ds, "TRUNCATE driver_events CASCADE");
-        }
-        assertThat(fixture().snapshot()).isEqualTo(before);
-    }
-
-    @Test
-    void databaseWhenQuarantineChangedByHandThenRefused() throws Exception {
-        seedOneEventAndOneRefusal();
-        DataSource ds = jdbc().dataSource();
-        String before = fixture().snapshot();
-
-        assertRefused(ds, "UPDATE quarantined_events SET reason = 'tampered'");
-        assertRefused(ds, "DELETE FROM quarantined_events");
-        if (jdbc().dialect() == Dialect.POSTGRES) {
-            assertRefused(ds, "TRUNCATE quarantined_events");
-        }
-        assertThat(fixture().snapshot()).isEqualTo(before);
-    }
-
-    @Test
-    void databaseWhenSecondBatchOfDriverPutOnRouteByHandThenUniqueIndexRefuses() throws Exception {
-        repo.batches().insertBatch(newBatch("b_a", "d_ana"));
-        repo.batches().insertBatch(newBatch("b_b", "d_ana"));
-        repo.batches().insertBatch(newBatch("b_c", null));
-        repo.batches().insertBatch(newBatch("b_d", null));
-        DataSource ds = jdbc().dataSource();
-        execute(ds, "UPDATE delivery_batches SET driver_status = 'DELAYED' WHERE id = 'b_a'");
-        execute(ds, "UPDATE delivery_batches SET driver_status = 'COMPLETED' WHERE id = 'b_b'");
-        execute(ds, "UPDATE delivery_batches SET driver_status = 'EN_ROUTE' WHERE id IN ('b_c', 'b_d')");
-
-        SqlDialect dialect = SqlDialect.of(jdbc().dialect());
-        assertThatThrownBy(() -> execute(ds, "UPDATE delivery_batches SET driver_status = 'AT_STOP' WHERE id = 'b_b'"))
-                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(dialect.isUniqueViolation(e)).isTrue());
-        assertThatThrownBy(() -> execute(ds, "UPDATE delivery_batches SET driver_status = 'BOGUS' WHERE id = 'b_c'"))
-                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(dialect.isUniqueViolation(e)).isFalse());
-    }
-
-    @Test
-    void migrationWhenDriverExecutionFileRunAgainThenNothingFailsOrChanges() throws Exception {
-        seedOneEventAndOneRefusal();
-        String before = fixture().snapshot();
-        String file = "/io/fleetgate/store/jdbc/migration/" + jdbc().dialect().name().toLowerCase(Locale.ROOT)
-                + "/V2__driver_execution.sql";
-        String text;
-        try (var in = getClass().getResourceAsStream(file)) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-
-        DataSource owner = jdbc().dialect() == Dialect.POSTGRES
-                ? ((PostgresFixture) fixture()).ownerDataSource() : jdbc().dataSource();
-        for (String statement : SqlScript.split(text)) {
-            execute(owner, statement);
-        }
-
-        assertThat(fixture().snapshot()).isEqualTo(before);
-        assertRefused(jdbc().dataSource(), "DELETE FROM driver_events");
-    }
-
-    private void seedOneEventAndOneRefusal() {
-        Batch b0 = newBatch("b_1", "d_ana");
-        repo.batches().insertBatch(b0);
-        Batch b1 = step(b0, DriverStatus.ACTIVE, null, T0);
-        assertThat(repo.log().commit(List.of(new BatchChange(b1, 0)),
-                List.of(event("ev_1", b1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0)),
-                List.of(quarantined("ev_q", "b_1", WS, "{}", T0)))).isTrue();
-    }
-
-    /**
-     * The statement fails because a trigger refused it, not for any other reason.
-     *
-     * <p>On PostgreSQL three layers refuse it, each shown on its own
-     * ({@link PostgresFixture#assertAppendOnly}): the runtime role has no UPDATE, DELETE or
-     * TRUNCATE privilege (V8); for the owner, row-level security (V5) has no UPDATE or DELETE policy
-     * on the append-only tables, so the statement matches no row; with the policies lifted for the
-     * owner (in a transaction that is rolled back), the append-only trigger refuses it, as it
-     * refuses the owner's TRUNCATE.
-     */
-    private void assertRefused(DataSource ds, String sql) throws SQLException {
-        if (jdbc().dialect() == Dialect.POSTGRES) {
-            PostgresFixture.assertAppendOnly(fixture(), List.of("driver_events", "quarantined_events"), sql);
-            return;
-        }
-        assertThatThrownBy(() -> execute(ds, sql)).as(sql).isInstanceOf(SQLException.class)
-                .hasMessageContaining("is append-only");
-    }
-
-    private static int update(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            return st.executeUpdate(sql);
-        }
-    }
-
-    /** Runs a raw statement (on PostgreSQL as the system principal, which row-level security lets through). */
-    static void execute(DataSource ds, String sql) throws SQLException {
-        PostgresFixture.asSystem(ds, c -> {
-            try (Statement st = c.createStatement()) {
-                return st.execute(sql);
-            }
-        });
-    }
-
     // --- builders ---------------------------------------------------------------------------
 
-    /** A new INACTIVE batch at version 0 with three stops and a little metadata. */
-    protected static Batch newBatch(String id, String driverId) {
+    /**
+     * @param id       the batch id
+     * @param driverId its driver, or {@code null}
+     * @return a new INACTIVE batch in {@link #WS} at version 0 with three stops and a little metadata
+     */
+    public static Batch newBatch(String id, String driverId) {
         return new Batch(id, WS, driverId, DriverStatus.INACTIVE, null, null, null,
                 canonical(Map.of("route", "R-7", "pallets", new BigDecimal("3"))), 0,
                 List.of(Stop.of(30.2672, -97.7431, 100), Stop.of(30.2682, -97.7431, 50.5), Stop.of(30.27, -97.74, 75)),
                 List.of(), T0, T0);
     }
 
-    /** The batch one version on, in {@code status}. */
-    protected static Batch step(Batch b, DriverStatus status, Integer stop, Instant at) {
+    /**
+     * @param b      a batch
+     * @param status its next status
+     * @param stop   its current stop index, or {@code null}
+     * @param at     the instant of the change
+     * @return the batch one version on, in {@code status}
+     */
+    public static Batch step(Batch b, DriverStatus status, Integer stop, Instant at) {
         return new Batch(b.id(), b.workspaceId(), b.driverId(), status, stop, b.actualStartTime(), b.actualEndTime(),
                 b.metadata(), b.version() + 1, b.stops(), b.visitedStops(), b.createdAt(), at);
     }
 
-    /** The event that produced {@code after}. */
-    protected static DriverEvent event(String id, Batch after, DriverEventType type, DriverStatus from, Instant at) {
+    /**
+     * @param id    the event id
+     * @param after the batch after the event
+     * @param type  the event's type
+     * @param from  the status before it
+     * @param at    when it was recorded (synced a second later)
+     * @return the event that produced {@code after}, sent by its driver (or the system), unlocated
+     */
+    public static DriverEvent event(String id, Batch after, DriverEventType type, DriverStatus from, Instant at) {
         String hash = EventEncoding.sha256(id + "|" + type + "|" + at);
         return new DriverEvent(id, after.id(), after.workspaceId(), after.driverId(), after.driverId() == null
                 ? "system" : after.driverId(), "sess_1", type, from, after.status(), after.version(), at,
                 at.plusSeconds(1), null, null, null, null, Map.of(), null, hash, false, List.of());
     }
 
-    protected static DriverEvent located(DriverEvent e, double lat, double lng, Double accuracyMeters, Integer stopIndex,
-                                         List<String> flags) {
+    /**
+     * @param e              an event
+     * @param lat            its latitude
+     * @param lng            its longitude
+     * @param accuracyMeters its accuracy, or {@code null}
+     * @param stopIndex      its stop, or {@code null}
+     * @param flags          its review flags (flagged when not empty)
+     * @return the event with a location, a little payload and those flags
+     */
+    public static DriverEvent located(DriverEvent e, double lat, double lng, Double accuracyMeters, Integer stopIndex,
+                                      List<String> flags) {
         return new DriverEvent(e.eventId(), e.batchId(), e.workspaceId(), e.driverId(), e.actorId(), e.sessionId(),
                 e.type(), e.previousStatus(), e.status(), e.batchVersion(), e.recordedAt(), e.syncedAt(), lat, lng,
                 accuracyMeters, stopIndex, canonical(Map.of("photo", "p.jpg", "weight_kg", new BigDecimal("12.5"))),
                 null, e.contentHash(), !flags.isEmpty(), flags);
     }
 
-    protected static QuarantinedEvent quarantined(String eventId, String batchId, String workspaceId, String content,
-                                                  Instant at) {
+    /**
+     * @param eventId     the refused event's id, or {@code null}
+     * @param batchId     the batch it named
+     * @param workspaceId that batch's workspace, or {@code null} when unknown
+     * @param content     what was received
+     * @param at          when it was received
+     * @return a quarantine record of d_ana's refused event
+     */
+    public static QuarantinedEvent quarantined(String eventId, String batchId, String workspaceId, String content,
+                                               Instant at) {
         return new QuarantinedEvent(UUID.randomUUID().toString(), eventId, batchId, workspaceId, "d_ana", null,
                 content, EventEncoding.sha256(content), ErrorCode.INVALID_TRANSITION, "refused: " + content,
                 at.truncatedTo(ChronoUnit.MICROS));
     }
 
-    /** What the service stores: {@link Json#normalise}d values. */
+    /**
+     * @param value JSON-like values
+     * @return what the service stores: {@link Json#normalise}d values
+     */
     @SuppressWarnings("unchecked")
-    protected static Map<String, Object> canonical(Map<String, Object> value) {
+    public static Map<String, Object> canonical(Map<String, Object> value) {
         return (Map<String, Object>) Json.normalise("test", value);
     }
 }

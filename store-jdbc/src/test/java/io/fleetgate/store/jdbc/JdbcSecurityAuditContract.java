@@ -1,26 +1,22 @@
 package io.fleetgate.store.jdbc;
 
-import io.fleetgate.Principal;
-import io.fleetgate.internal.AccessContext;
-import io.fleetgate.session.SecurityAuditEntry;
-import io.fleetgate.testkit.StoreContract;
+import io.fleetgate.contract.SecurityAuditStoreContract;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The security audit table (V6) on each database (thin subclasses): rows are read per workspace,
- * and the database itself refuses to change or replace one.
+ * {@link SecurityAuditStoreContract} on {@link JdbcStore} (table {@code security_audit}, V6), plus
+ * what only a database can show: it refuses to change or replace a row by hand. On each database
+ * by a thin subclass.
  */
-abstract class SecurityAuditStoreContract extends StoreContract {
-    protected static final Instant T0 = Instant.parse("2026-11-22T10:00:00.123456Z");
+abstract class JdbcSecurityAuditContract extends SecurityAuditStoreContract {
 
     /**
      * Runs one statement as the database's most trusted application principal (the system on
@@ -39,22 +35,6 @@ abstract class SecurityAuditStoreContract extends StoreContract {
         return (JdbcStore) store();
     }
 
-    protected static SecurityAuditEntry entry(String id, String workspaceId, String actorId, Instant at) {
-        return new SecurityAuditEntry(id, workspaceId, actorId, "login_unlocked", "d_ana", at);
-    }
-
-    @Test
-    void unlockWhenAuditGivenThenRowsReadPerWorkspaceOldestFirst() {
-        store().credentials().unlock("ana", List.of(entry("a2", "ws_1", "s_sam", T0.plusSeconds(1)),
-                entry("b1", "ws_2", "system", T0)));
-        store().credentials().unlock("ana", List.of(entry("a1", "ws_1", "system", T0)));
-
-        assertThat(store().credentials().findSecurityAudit("ws_1")).extracting(SecurityAuditEntry::id)
-                .containsExactly("a1", "a2");
-        assertThat(store().credentials().findSecurityAudit("ws_1").get(1)).isEqualTo(entry("a2", "ws_1", "s_sam", T0.plusSeconds(1)));
-        assertThat(store().credentials().findSecurityAudit("ws_3")).isEmpty();
-    }
-
     @Test
     void auditRowWhenUpdatedDeletedOrReplacedByHandThenTheDatabaseRefuses() throws Exception {
         store().credentials().unlock("ana", List.of(entry("a1", "ws_1", "s_sam", T0)));
@@ -70,13 +50,5 @@ abstract class SecurityAuditStoreContract extends StoreContract {
         try (Statement st = c.createStatement()) {
             st.execute(sql);
         }
-    }
-
-    /**
-     * @param who a principal
-     * @return the scope binding the store's transactions to it
-     */
-    protected static AccessContext.Scope as(Principal who) {
-        return AccessContext.enter(who);
     }
 }

@@ -1,0 +1,143 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.contract.ExecutionStoreContract;
+import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.DriverEventType;
+import io.fleetgate.execution.DriverStatus;
+import io.fleetgate.spi.EventLog.BatchChange;
+import io.fleetgate.store.jdbc.internal.SqlDialect;
+import io.fleetgate.store.jdbc.internal.SqlScript;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import javax.sql.DataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link ExecutionStoreContract} on {@link JdbcStore}, plus what only a database can show: its
+ * append-only triggers refusing a hand-made change to the log and the quarantine, its partial
+ * unique index refusing a second batch on route, and the migration file applied again changing
+ * nothing. On each database by a thin subclass.
+ */
+abstract class JdbcExecutionStoreContract extends ExecutionStoreContract {
+
+    protected final JdbcStore jdbc() {
+        return (JdbcStore) store();
+    }
+
+    // --- append-only ------------------------------------------------------------------------
+
+    @Test
+    void databaseWhenDriverEventsChangedByHandThenRefused() throws Exception {
+        seedOneEventAndOneRefusal();
+        DataSource ds = jdbc().dataSource();
+        String before = fixture().snapshot();
+
+        assertRefused(ds, "UPDATE driver_events SET reason = 'tampered'");
+        assertRefused(ds, "UPDATE driver_events SET driver_status = 'COMPLETED' WHERE event_id = 'ev_1'");
+        assertRefused(ds, "DELETE FROM driver_events WHERE event_id = 'ev_1'");
+        assertRefused(ds, "DELETE FROM driver_events");
+        if (jdbc().dialect() == Dialect.POSTGRES) {
+            assertRefused(ds, "TRUNCATE driver_events");
+            assertRefused(ds, "TRUNCATE driver_events CASCADE");
+        }
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void databaseWhenQuarantineChangedByHandThenRefused() throws Exception {
+        seedOneEventAndOneRefusal();
+        DataSource ds = jdbc().dataSource();
+        String before = fixture().snapshot();
+
+        assertRefused(ds, "UPDATE quarantined_events SET reason = 'tampered'");
+        assertRefused(ds, "DELETE FROM quarantined_events");
+        if (jdbc().dialect() == Dialect.POSTGRES) {
+            assertRefused(ds, "TRUNCATE quarantined_events");
+        }
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void databaseWhenSecondBatchOfDriverPutOnRouteByHandThenUniqueIndexRefuses() throws Exception {
+        repo.batches().insertBatch(newBatch("b_a", "d_ana"));
+        repo.batches().insertBatch(newBatch("b_b", "d_ana"));
+        repo.batches().insertBatch(newBatch("b_c", null));
+        repo.batches().insertBatch(newBatch("b_d", null));
+        DataSource ds = jdbc().dataSource();
+        execute(ds, "UPDATE delivery_batches SET driver_status = 'DELAYED' WHERE id = 'b_a'");
+        execute(ds, "UPDATE delivery_batches SET driver_status = 'COMPLETED' WHERE id = 'b_b'");
+        execute(ds, "UPDATE delivery_batches SET driver_status = 'EN_ROUTE' WHERE id IN ('b_c', 'b_d')");
+
+        SqlDialect dialect = SqlDialect.of(jdbc().dialect());
+        assertThatThrownBy(() -> execute(ds, "UPDATE delivery_batches SET driver_status = 'AT_STOP' WHERE id = 'b_b'"))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(dialect.isUniqueViolation(e)).isTrue());
+        assertThatThrownBy(() -> execute(ds, "UPDATE delivery_batches SET driver_status = 'BOGUS' WHERE id = 'b_c'"))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(dialect.isUniqueViolation(e)).isFalse());
+    }
+
+    @Test
+    void migrationWhenDriverExecutionFileRunAgainThenNothingFailsOrChanges() throws Exception {
+        seedOneEventAndOneRefusal();
+        String before = fixture().snapshot();
+        String file = "/io/fleetgate/store/jdbc/migration/" + jdbc().dialect().name().toLowerCase(Locale.ROOT)
+                + "/V2__driver_execution.sql";
+        String text;
+        try (var in = getClass().getResourceAsStream(file)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        DataSource owner = jdbc().dialect() == Dialect.POSTGRES
+                ? ((PostgresFixture) fixture()).ownerDataSource() : jdbc().dataSource();
+        for (String statement : SqlScript.split(text)) {
+            execute(owner, statement);
+        }
+
+        assertThat(fixture().snapshot()).isEqualTo(before);
+        assertRefused(jdbc().dataSource(), "DELETE FROM driver_events");
+    }
+
+    private void seedOneEventAndOneRefusal() {
+        Batch b0 = newBatch("b_1", "d_ana");
+        repo.batches().insertBatch(b0);
+        Batch b1 = step(b0, DriverStatus.ACTIVE, null, T0);
+        assertThat(repo.log().commit(List.of(new BatchChange(b1, 0)),
+                List.of(event("ev_1", b1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0)),
+                List.of(quarantined("ev_q", "b_1", WS, "{}", T0)))).isTrue();
+    }
+
+    /**
+     * The statement fails because a trigger refused it, not for any other reason.
+     *
+     * <p>On PostgreSQL three layers refuse it, each shown on its own
+     * ({@link PostgresFixture#assertAppendOnly}): the runtime role has no UPDATE, DELETE or
+     * TRUNCATE privilege (V8); for the owner, row-level security (V5) has no UPDATE or DELETE policy
+     * on the append-only tables, so the statement matches no row; with the policies lifted for the
+     * owner (in a transaction that is rolled back), the append-only trigger refuses it, as it
+     * refuses the owner's TRUNCATE.
+     */
+    private void assertRefused(DataSource ds, String sql) throws SQLException {
+        if (jdbc().dialect() == Dialect.POSTGRES) {
+            PostgresFixture.assertAppendOnly(fixture(), List.of("driver_events", "quarantined_events"), sql);
+            return;
+        }
+        assertThatThrownBy(() -> execute(ds, sql)).as(sql).isInstanceOf(SQLException.class)
+                .hasMessageContaining("is append-only");
+    }
+
+
+    /** Runs a raw statement (on PostgreSQL as the system principal, which row-level security lets through). */
+    static void execute(DataSource ds, String sql) throws SQLException {
+        PostgresFixture.asSystem(ds, c -> {
+            try (Statement st = c.createStatement()) {
+                return st.execute(sql);
+            }
+        });
+    }
+}
