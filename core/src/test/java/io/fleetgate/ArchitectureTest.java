@@ -65,7 +65,7 @@ class ArchitectureTest {
                 .findFirst().orElseThrow();
 
         assertThat(service.packageName()).isEqualTo("io.fleetgate.execution");
-        assertThat(service.uses()).extracting(Use::name).contains("io.fleetgate.spi.BatchRepository", "io.fleetgate.Principal");
+        assertThat(service.uses()).extracting(Use::name).contains("io.fleetgate.spi.EventLog", "io.fleetgate.Principal");
     }
 
     // --- the checker, on made-up files --------------------------------------------------------
