@@ -13,7 +13,9 @@ import io.fleetgate.spi.SessionRepository;
 import io.fleetgate.spi.WorkspaceDirectory;
 import io.fleetgate.store.jdbc.internal.JdbcCredentialRepository;
 import io.fleetgate.store.jdbc.internal.JdbcExclusiveSessionRepository;
-import io.fleetgate.store.jdbc.internal.JdbcExecutionRepository;
+import io.fleetgate.store.jdbc.internal.JdbcBatchRepository;
+import io.fleetgate.store.jdbc.internal.JdbcEventLog;
+import io.fleetgate.store.jdbc.internal.JdbcReviewQueue;
 import io.fleetgate.store.jdbc.internal.JdbcPlaceDirectory;
 import io.fleetgate.store.jdbc.internal.JdbcSessionRepository;
 import io.fleetgate.store.jdbc.internal.JdbcWorkspaceDirectory;
@@ -23,6 +25,7 @@ import io.fleetgate.store.jdbc.internal.SqlDialect;
 import io.fleetgate.store.jdbc.internal.SqlFiles;
 import io.fleetgate.store.jdbc.internal.SqliteFiles;
 import io.fleetgate.store.jdbc.internal.Tx;
+import io.fleetgate.store.jdbc.internal.Values;
 import org.jdbi.v3.core.Jdbi;
 
 import java.nio.file.Path;
@@ -82,7 +85,9 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final PlaceDirectory places;
     private final ExclusiveSessionRepository exclusiveSessions;
     private final WorkspaceDirectory workspaces;
-    private final JdbcExecutionRepository execution;
+    private final BatchRepository batches;
+    private final EventLog eventLog;
+    private final ReviewQueue reviews;
     private final CredentialRepository credentials;
     private final SessionRepository sessions;
 
@@ -95,12 +100,14 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         this.dialect = dialect;
         SqlDialect sql = dialect == Dialect.POSTGRES
                 ? new PostgresDialect(this::contextKey, b.contextClock) : SqlDialect.of(dialect);
-        this.tx = new Tx(Jdbi.create(dataSource), sql);
+        this.tx = new Tx(Values.install(Jdbi.create(dataSource), sql), sql);
         this.migrations = new MigrationRunner(Jdbi.create(ownerDataSource), SqlDialect.of(dialect), b.clock);
         this.places = new JdbcPlaceDirectory(tx);
         this.exclusiveSessions = new JdbcExclusiveSessionRepository(tx);
         this.workspaces = new JdbcWorkspaceDirectory(tx);
-        this.execution = new JdbcExecutionRepository(tx);
+        this.batches = new JdbcBatchRepository(tx);
+        this.eventLog = new JdbcEventLog(tx);
+        this.reviews = new JdbcReviewQueue(tx);
         this.credentials = new JdbcCredentialRepository(tx);
         this.sessions = new JdbcSessionRepository(tx);
     }
@@ -156,17 +163,17 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
 
     @Override
     public BatchRepository batches() {
-        return execution;
+        return batches;
     }
 
     @Override
     public EventLog eventLog() {
-        return execution;
+        return eventLog;
     }
 
     @Override
     public ReviewQueue reviews() {
-        return execution;
+        return reviews;
     }
 
     @Override
