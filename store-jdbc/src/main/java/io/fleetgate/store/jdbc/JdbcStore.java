@@ -1,6 +1,5 @@
 package io.fleetgate.store.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fleetgate.spi.BatchRepository;
 import io.fleetgate.spi.CredentialRepository;
@@ -13,22 +12,24 @@ import io.fleetgate.spi.SessionRepository;
 import io.fleetgate.spi.WorkspaceDirectory;
 import io.fleetgate.store.jdbc.internal.JdbcCredentialRepository;
 import io.fleetgate.store.jdbc.internal.JdbcExclusiveSessionRepository;
-import io.fleetgate.store.jdbc.internal.JdbcExecutionRepository;
+import io.fleetgate.store.jdbc.internal.JdbcBatchRepository;
+import io.fleetgate.store.jdbc.internal.JdbcEventLog;
+import io.fleetgate.store.jdbc.internal.JdbcReviewQueue;
 import io.fleetgate.store.jdbc.internal.JdbcPlaceDirectory;
 import io.fleetgate.store.jdbc.internal.JdbcSessionRepository;
 import io.fleetgate.store.jdbc.internal.JdbcWorkspaceDirectory;
 import io.fleetgate.store.jdbc.internal.MigrationRunner;
+import io.fleetgate.store.jdbc.internal.Pools;
 import io.fleetgate.store.jdbc.internal.PostgresDialect;
+import io.fleetgate.store.jdbc.internal.PostgresRoles;
 import io.fleetgate.store.jdbc.internal.SqlDialect;
-import io.fleetgate.store.jdbc.internal.SqlFiles;
 import io.fleetgate.store.jdbc.internal.SqliteFiles;
 import io.fleetgate.store.jdbc.internal.Tx;
+import io.fleetgate.store.jdbc.internal.Values;
 import org.jdbi.v3.core.Jdbi;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,16 +74,17 @@ import javax.sql.DataSource;
 public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
-    private final DataSource ownerDataSource;
     private final HikariDataSource ownedOwnerPool;
-    private volatile PostgresContextKey contextKey;
+    private final PostgresRoles roles;
     private final Dialect dialect;
     private final MigrationRunner migrations;
     private final Tx tx;
     private final PlaceDirectory places;
     private final ExclusiveSessionRepository exclusiveSessions;
     private final WorkspaceDirectory workspaces;
-    private final JdbcExecutionRepository execution;
+    private final BatchRepository batches;
+    private final EventLog eventLog;
+    private final ReviewQueue reviews;
     private final CredentialRepository credentials;
     private final SessionRepository sessions;
 
@@ -90,17 +92,19 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                       HikariDataSource ownedOwnerPool, Dialect dialect) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
-        this.ownerDataSource = ownerDataSource;
         this.ownedOwnerPool = ownedOwnerPool;
         this.dialect = dialect;
+        this.roles = dialect == Dialect.POSTGRES ? new PostgresRoles(ownerDataSource, dataSource) : null;
         SqlDialect sql = dialect == Dialect.POSTGRES
-                ? new PostgresDialect(this::contextKey, b.contextClock) : SqlDialect.of(dialect);
-        this.tx = new Tx(Jdbi.create(dataSource), sql);
+                ? new PostgresDialect(roles::contextKey, b.contextClock) : SqlDialect.of(dialect);
+        this.tx = new Tx(Values.install(Jdbi.create(dataSource), sql), sql);
         this.migrations = new MigrationRunner(Jdbi.create(ownerDataSource), SqlDialect.of(dialect), b.clock);
         this.places = new JdbcPlaceDirectory(tx);
         this.exclusiveSessions = new JdbcExclusiveSessionRepository(tx);
         this.workspaces = new JdbcWorkspaceDirectory(tx);
-        this.execution = new JdbcExecutionRepository(tx);
+        this.batches = new JdbcBatchRepository(tx);
+        this.eventLog = new JdbcEventLog(tx);
+        this.reviews = new JdbcReviewQueue(tx);
         this.credentials = new JdbcCredentialRepository(tx);
         this.sessions = new JdbcSessionRepository(tx);
     }
@@ -156,17 +160,17 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
 
     @Override
     public BatchRepository batches() {
-        return execution;
+        return batches;
     }
 
     @Override
     public EventLog eventLog() {
-        return execution;
+        return eventLog;
     }
 
     @Override
     public ReviewQueue reviews() {
-        return execution;
+        return reviews;
     }
 
     @Override
@@ -220,74 +224,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     /** Closes the pools the store built; a host's data sources are left open. */
     @Override
     public void close() {
-        if (ownedPool != null) {
-            ownedPool.close();
-        }
-        if (ownedOwnerPool != null) {
-            ownedOwnerPool.close();
-        }
-    }
-
-    /** The context key, read over the owner's connection the first time it is needed, then kept. */
-    private PostgresContextKey contextKey() {
-        PostgresContextKey key = contextKey;
-        if (key == null) {
-            synchronized (this) {
-                key = contextKey;
-                if (key == null) {
-                    try (Connection c = ownerDataSource.getConnection()) {
-                        key = PostgresContextKey.read(c);
-                    } catch (SQLException e) {
-                        throw new IllegalStateException("cannot read the context key (migration V8) over the owner's "
-                                + "connection: " + e.getMessage(), e);
-                    }
-                    contextKey = key;
-                }
-            }
-        }
-        return key;
-    }
-
-    /**
-     * Refuses a runtime role the database would not bind (unless allowed), or one without the
-     * library's grants; runs before anything is read or written.
-     */
-    private void checkRuntimeRole(boolean allowPrivileged) {
-        String owner;
-        try (Connection c = ownerDataSource.getConnection();
-             PreparedStatement st = c.prepareStatement(SqlFiles.statement(SqlDialect.of(dialect), "context/current_user"));
-             ResultSet rs = st.executeQuery()) {
-            rs.next();
-            owner = rs.getString(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot connect as the owner: " + e.getMessage(), e);
-        }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement(SqlFiles.statement(SqlDialect.of(dialect), "context/runtime_role"))) {
-            st.setString(1, owner);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                String runtime = rs.getString("runtime");
-                String why = rs.getBoolean("superuser") ? "is a superuser"
-                        : rs.getBoolean("bypass_rls") ? "has BYPASSRLS"
-                        : rs.getBoolean("owner_member") ? (runtime.equals(owner) ? "is the owner of the schema"
-                        : "is a member of the schema's owner " + owner) : null;
-                if (why != null && !allowPrivileged) {
-                    throw new IllegalStateException("the store's runtime role " + runtime + " " + why
-                            + ": row-level security would not bind it (it can read the context key, or lift the "
-                            + "policies). Run as a role that owns nothing and is a member of fleetgate_runtime "
-                            + "(builder().postgres(url).owner(ownerUser, ownerPassword).runtime(user, password)), "
-                            + "or accept that with allowPrivilegedRuntime(true)");
-                }
-                if (why == null && !rs.getBoolean("runtime_member")) {
-                    throw new IllegalStateException("the store's runtime role " + runtime + " is not a member of "
-                            + "fleetgate_runtime, which migration V8 grants the library's DML to: as the DBA, "
-                            + "CREATE ROLE fleetgate_runtime NOLOGIN (if missing) and GRANT fleetgate_runtime TO " + runtime);
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot connect as the runtime role: " + e.getMessage(), e);
-        }
+        Pools.close(ownedPool, ownedOwnerPool);
     }
 
     /** Builds a {@link JdbcStore}; not thread-safe. */
@@ -522,12 +459,13 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
             try {
                 if (sqliteFile != null) {
                     SqliteFiles.prepare(sqliteFile);
-                    ds = pool = sqlitePool();
+                    ds = pool = Pools.sqlite(sqliteFile, durability.name(), poolSize, connectionTimeout);
                     d = Dialect.SQLITE;
                 } else if (url != null) {
-                    ds = pool = postgresPool("fleetgate-postgres", user, password, poolSize);
+                    ds = pool = Pools.postgres("fleetgate-postgres", url, user, password, poolSize, connectionTimeout, true);
                     if (ownerGiven) {
-                        owner = ownerPool = postgresPool("fleetgate-postgres-owner", ownerUser, ownerPassword, 2);
+                        owner = ownerPool = Pools.postgres("fleetgate-postgres-owner", url, ownerUser, ownerPassword, 2,
+                                connectionTimeout, false);
                     }
                     d = Dialect.POSTGRES;
                 } else {
@@ -538,58 +476,19 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                 }
                 JdbcStore store = new JdbcStore(this, ds, pool, owner == null ? ds : owner, ownerPool, d);
                 if (d == Dialect.POSTGRES) {
-                    store.checkRuntimeRole(allowPrivilegedRuntime);
+                    store.roles.checkRuntimeRole(allowPrivilegedRuntime);
                 }
                 if (migrate) {
                     store.migrations.migrate();
                     if (d == Dialect.POSTGRES) {
-                        store.contextKey();
+                        store.roles.contextKey();
                     }
                 }
                 return store;
             } catch (RuntimeException e) {
-                if (pool != null) {
-                    pool.close();
-                }
-                if (ownerPool != null) {
-                    ownerPool.close();
-                }
+                Pools.close(pool, ownerPool);
                 throw e;
             }
-        }
-
-        private HikariDataSource sqlitePool() {
-            HikariConfig c = new HikariConfig();
-            c.setPoolName("fleetgate-sqlite");
-            // Opening a connection switches the file to WAL, which needs a moment of exclusive access:
-            // when several stores open one file at once, keep trying for a while instead of failing.
-            c.setInitializationFailTimeout(10_000);
-            c.setDriverClassName("org.sqlite.JDBC");
-            c.setJdbcUrl("jdbc:sqlite:" + sqliteFile.toAbsolutePath());
-            c.setMaximumPoolSize(poolSize);
-            c.setConnectionTimeout(connectionTimeout.toMillis());
-            // Pragmas go in as driver properties: sqlite-jdbc applies each on every new connection.
-            c.addDataSourceProperty("journal_mode", "WAL");
-            c.addDataSourceProperty("synchronous", durability.name());
-            c.addDataSourceProperty("busy_timeout", "5000");
-            c.addDataSourceProperty("foreign_keys", "true");
-            c.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-            return new HikariDataSource(c);
-        }
-
-        private HikariDataSource postgresPool(String name, String role, String rolePassword, int size) {
-            HikariConfig c = new HikariConfig();
-            c.setPoolName(name);
-            c.setDriverClassName("org.postgresql.Driver");
-            c.setJdbcUrl(url);
-            c.setUsername(role);
-            c.setPassword(rolePassword);
-            c.setMaximumPoolSize(size);
-            if (name.endsWith("-owner")) {
-                c.setMinimumIdle(0);   // migrations and one read of the key: no connection kept idle
-            }
-            c.setConnectionTimeout(connectionTimeout.toMillis());
-            return new HikariDataSource(c);
         }
 
         private static Dialect detect(DataSource ds) {

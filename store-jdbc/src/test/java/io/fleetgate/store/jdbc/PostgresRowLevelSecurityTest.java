@@ -265,7 +265,10 @@ class PostgresRowLevelSecurityTest {
         }
     }
 
-    /** V5 and V8 run again, as the owner (V5 puts back its functions and policies, V8 its own). */
+    /**
+     * V5, V8 and V10 run again, as the owner (V5 puts back its functions and policies, V8 its own,
+     * V10 its function and the policies that call it).
+     */
     @Test
     void migrationWhenRowLevelSecurityFilesRunAgainThenNothingFailsOrChanges() throws Exception {
         String before = pg.snapshot();
@@ -276,9 +279,10 @@ class PostgresRowLevelSecurityTest {
         try (Connection c = store.dataSource().getConnection()) {
             policiesBefore = query(c, policies);
         }
-        assertThat(policiesBefore).hasSize(24); // V5's 21 (V8 replaces them) and V6's 3
+        assertThat(policiesBefore).hasSize(24); // V5's 21 (V8 replaces them, V10 four of them) and V6's 3
         String text = "";
-        for (String file : List.of("V5__row_level_security.sql", "V8__database_roles.sql")) {
+        for (String file : List.of("V5__row_level_security.sql", "V8__database_roles.sql",
+                "V10__workspace_member_function.sql")) {
             try (var in = getClass().getResourceAsStream("/io/fleetgate/store/jdbc/migration/postgres/" + file)) {
                 text += new String(in.readAllBytes(), StandardCharsets.UTF_8) + "\n";
             }

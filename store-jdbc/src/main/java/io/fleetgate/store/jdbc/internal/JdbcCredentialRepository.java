@@ -5,7 +5,6 @@ import io.fleetgate.session.UserCredential;
 import io.fleetgate.spi.AttemptSubject;
 import io.fleetgate.spi.CredentialRepository;
 import io.fleetgate.spi.LoginAttempts;
-import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -40,10 +39,6 @@ import java.util.Optional;
  */
 public final class JdbcCredentialRepository implements CredentialRepository {
     private final Tx tx;
-    private final SqlDialect d;
-    private final RowMapper<UserCredential> userMapper;
-    private final RowMapper<LoginAttempts> attemptsMapper;
-    private final RowMapper<SecurityAuditEntry> auditMapper;
     private final String insertUser;
     private final String findByUsernameKey;
     private final String findByUserId;
@@ -63,27 +58,7 @@ public final class JdbcCredentialRepository implements CredentialRepository {
      */
     public JdbcCredentialRepository(Tx tx) {
         this.tx = tx;
-        this.d = tx.dialect();
-        this.userMapper = (rs, ctx) -> new UserCredential(
-                rs.getString("user_id"),
-                rs.getString("username"),
-                rs.getString("username_key"),
-                rs.getString("pin_hash"),
-                d.instant(rs, "created_at"),
-                d.instant(rs, "updated_at"));
-        this.attemptsMapper = (rs, ctx) -> new LoginAttempts(
-                rs.getString("subject_key"),
-                rs.getInt("failed_count"),
-                d.instant(rs, "first_failed_at"),
-                d.instant(rs, "locked_until"),
-                rs.getInt("lock_count"));
-        this.auditMapper = (rs, ctx) -> new SecurityAuditEntry(
-                rs.getString("id"),
-                rs.getString("workspace_id"),
-                rs.getString("actor_id"),
-                rs.getString("action"),
-                rs.getString("user_id"),
-                d.instant(rs, "at"));
+        SqlDialect d = tx.dialect();
         this.insertUser = SqlFiles.statement(d, "credentials/insert_user");
         this.findByUsernameKey = SqlFiles.statement(d, "credentials/find_by_username_key");
         this.findByUserId = SqlFiles.statement(d, "credentials/find_by_user_id");
@@ -110,32 +85,25 @@ public final class JdbcCredentialRepository implements CredentialRepository {
     @Override
     public boolean insertUser(UserCredential user) {
         Objects.requireNonNull(user, "user");
-        try {
-            return tx.read(h -> h.createUpdate(insertUser)
-                    .bind("user_id", user.userId())
-                    .bind("username", user.username())
-                    .bind("username_key", user.usernameKey())
-                    .bind("pin_hash", user.pinHash())
-                    .bind("created_at", d.instant(user.createdAt()))
-                    .bind("updated_at", d.instant(user.updatedAt()))
-                    .execute() == 1);
-        } catch (RuntimeException e) {
-            if (tx.isUniqueViolation(e)) {
-                return false;
-            }
-            throw e;
-        }
+        return tx.unlessUniqueViolation(() -> tx.read(h -> h.createUpdate(insertUser)
+                .bind("user_id", user.userId())
+                .bind("username", user.username())
+                .bind("username_key", user.usernameKey())
+                .bind("pin_hash", user.pinHash())
+                .bind("created_at", user.createdAt())
+                .bind("updated_at", user.updatedAt())
+                .execute() == 1), () -> false);
     }
 
     @Override
     public Optional<UserCredential> findByUsernameKey(String usernameKey) {
         return tx.read(h -> h.createQuery(findByUsernameKey).bind("username_key", usernameKey)
-                .map(userMapper).findOne());
+                .mapTo(UserCredential.class).findOne());
     }
 
     @Override
     public Optional<UserCredential> findByUserId(String userId) {
-        return tx.read(h -> h.createQuery(findByUserId).bind("user_id", userId).map(userMapper).findOne());
+        return tx.read(h -> h.createQuery(findByUserId).bind("user_id", userId).mapTo(UserCredential.class).findOne());
     }
 
     @Override
@@ -143,13 +111,13 @@ public final class JdbcCredentialRepository implements CredentialRepository {
         return tx.read(h -> h.createUpdate(updatePinHash)
                 .bind("user_id", userId)
                 .bind("pin_hash", pinHash)
-                .bind("now", d.instant(now))
+                .bind("now", now)
                 .execute() == 1);
     }
 
     @Override
     public Optional<LoginAttempts> findAttempts(AttemptSubject subject, String key) {
-        return tx.read(h -> h.createQuery(findAttempts.get(subject)).bind("key", key).map(attemptsMapper).findOne());
+        return tx.read(h -> h.createQuery(findAttempts.get(subject)).bind("key", key).mapTo(LoginAttempts.class).findOne());
     }
 
     /**
@@ -168,24 +136,24 @@ public final class JdbcCredentialRepository implements CredentialRepository {
         Objects.requireNonNull(lockEnd, "lockEnd");
         return tx.read(h -> h.createQuery(reserveAttempt.get(subject))
                 .bind("key", key)
-                .bind("now", d.instant(now))
-                .bind("window_start", d.instant(now.minus(window)))
-                .bind("lock_end", d.instant(lockEnd))
+                .bind("now", now)
+                .bind("window_start", now.minus(window))
+                .bind("lock_end", lockEnd)
                 .bind("max_attempts", maxAttempts)
-                .map((rs, ctx) -> new Reservation(rs.getInt("granted") == 1, attemptsMapper.map(rs, ctx)))
+                .mapTo(Reservation.class)
                 .one());
     }
 
     @Override
     public void extendLock(AttemptSubject subject, String key, int lockCount, Instant lockedUntil) {
         tx.read(h -> h.createUpdate(extendLock.get(subject)).bind("key", key).bind("lock_count", lockCount)
-                .bind("locked_until", d.instant(lockedUntil)).execute());
+                .bind("locked_until", lockedUntil).execute());
     }
 
     @Override
     public void releaseAttempt(AttemptSubject subject, String key, Instant firstAttemptAt) {
         tx.read(h -> h.createUpdate(releaseAttempt.get(subject)).bind("key", key)
-                .bind("first_failed_at", d.instant(firstAttemptAt)).execute());
+                .bind("first_failed_at", firstAttemptAt).execute());
     }
 
     @Override
@@ -209,7 +177,7 @@ public final class JdbcCredentialRepository implements CredentialRepository {
                         .bind("actor_id", e.actorId())
                         .bind("action", e.action())
                         .bind("user_id", e.userId())
-                        .bind("at", d.instant(e.at()))
+                        .bind("at", e.at())
                         .execute();
             }
             return null;
@@ -218,6 +186,6 @@ public final class JdbcCredentialRepository implements CredentialRepository {
 
     @Override
     public List<SecurityAuditEntry> findSecurityAudit(String workspaceId) {
-        return tx.read(h -> h.createQuery(findAudit).bind("workspace_id", workspaceId).map(auditMapper).list());
+        return tx.read(h -> h.createQuery(findAudit).bind("workspace_id", workspaceId).mapTo(SecurityAuditEntry.class).list());
     }
 }

@@ -7,7 +7,6 @@ import io.fleetgate.spi.ActivationOutcome;
 import io.fleetgate.spi.ExclusiveSessionRepository;
 import io.fleetgate.spi.FinishOutcome;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,14 +21,13 @@ import java.util.Optional;
  * partial unique index decides races between instances. Only when it conflicts does the
  * transaction read the blocking session; if that one is past its expiry it is marked EXPIRED (a
  * partial-index predicate cannot use {@code now()}) and the insert is tried again. Completion is a
- * single compare-and-set {@code UPDATE … WHERE status = 'ACTIVE'}. Thread-safe.
+ * single compare-and-set {@code UPDATE … WHERE status = 'ACTIVE'}. Rows map through the store's
+ * registered row mappers ({@link Rows}). Thread-safe.
  */
 public final class JdbcExclusiveSessionRepository implements ExclusiveSessionRepository {
     private static final int ROUNDS = 4;
 
     private final Tx tx;
-    private final SqlDialect d;
-    private final RowMapper<ExclusiveSession> mapper;
     private final String insert;
     private final String findActive;
     private final String findLatest;
@@ -46,25 +44,7 @@ public final class JdbcExclusiveSessionRepository implements ExclusiveSessionRep
      */
     public JdbcExclusiveSessionRepository(Tx tx) {
         this.tx = tx;
-        this.d = tx.dialect();
-        this.mapper = (rs, ctx) -> new ExclusiveSession(
-                rs.getString("id"),
-                rs.getString("driver_id"),
-                rs.getString("merchant_id"),
-                rs.getString("merchant_place_id"),
-                rs.getString("charger_id"),
-                rs.getString("charger_place_id"),
-                rs.getString("intent_session_id"),
-                ExclusiveSessionStatus.valueOf(rs.getString("status")),
-                d.instant(rs, "activated_at"),
-                d.instant(rs, "expires_at"),
-                d.instant(rs, "completed_at"),
-                d.instant(rs, "created_at"),
-                d.instant(rs, "updated_at"),
-                rs.getDouble("activation_lat"),
-                rs.getDouble("activation_lng"),
-                SqlDialect.nullableDouble(rs, "activation_accuracy_m"),
-                rs.getDouble("activation_distance_to_charger_m"));
+        SqlDialect d = tx.dialect();
         this.insert = SqlFiles.statement(d, "exclusive/insert");
         this.findActive = SqlFiles.statement(d, "exclusive/find_active");
         this.findLatest = SqlFiles.statement(d, "exclusive/find_latest");
@@ -95,7 +75,7 @@ public final class JdbcExclusiveSessionRepository implements ExclusiveSessionRep
             }
             throw new StoreUnavailableException(
                     "activation kept racing with other sessions of driver " + s.driverId() + "; retry");
-        }, h -> h.createQuery(findById).bind("id", s.id()).map(mapper).findOne() // connection lost while committing
+        }, h -> h.createQuery(findById).bind("id", s.id()).mapTo(ExclusiveSession.class).findOne() // connection lost while committing
                 .map(created -> new ActivationOutcome(created, null, List.of())).orElse(null));
     }
 
@@ -108,24 +88,24 @@ public final class JdbcExclusiveSessionRepository implements ExclusiveSessionRep
                 .bind("charger_id", s.chargerId())
                 .bind("charger_place_id", s.chargerPlaceId())
                 .bind("intent_session_id", s.intentSessionId())
-                .bind("activated_at", d.instant(s.activatedAt()))
-                .bind("expires_at", d.instant(s.expiresAt()))
-                .bind("created_at", d.instant(s.createdAt()))
-                .bind("updated_at", d.instant(s.updatedAt()))
+                .bind("activated_at", s.activatedAt())
+                .bind("expires_at", s.expiresAt())
+                .bind("created_at", s.createdAt())
+                .bind("updated_at", s.updatedAt())
                 .bind("activation_lat", s.activationLat())
                 .bind("activation_lng", s.activationLng())
                 .bind("activation_accuracy_m", s.activationAccuracyMeters())
                 .bind("activation_distance_to_charger_m", s.activationDistanceToChargerMeters())
-                .map(mapper)
+                .mapTo(ExclusiveSession.class)
                 .findOne();
     }
 
     private Optional<ExclusiveSession> findActive(Handle h, String driverId) {
-        return h.createQuery(findActive).bind("driver_id", driverId).map(mapper).findOne();
+        return h.createQuery(findActive).bind("driver_id", driverId).mapTo(ExclusiveSession.class).findOne();
     }
 
     private Optional<ExclusiveSession> expire(Handle h, String id, Instant now) {
-        return h.createQuery(expire).bind("id", id).bind("now", d.instant(now)).map(mapper).findOne();
+        return h.createQuery(expire).bind("id", id).bind("now", now).mapTo(ExclusiveSession.class).findOne();
     }
 
     @Override
@@ -135,12 +115,12 @@ public final class JdbcExclusiveSessionRepository implements ExclusiveSessionRep
 
     @Override
     public Optional<ExclusiveSession> findLatest(String driverId) {
-        return tx.read(h -> h.createQuery(findLatest).bind("driver_id", driverId).map(mapper).findOne());
+        return tx.read(h -> h.createQuery(findLatest).bind("driver_id", driverId).mapTo(ExclusiveSession.class).findOne());
     }
 
     @Override
     public Optional<ExclusiveSession> findById(String sessionId) {
-        return tx.read(h -> h.createQuery(findById).bind("id", sessionId).map(mapper).findOne());
+        return tx.read(h -> h.createQuery(findById).bind("id", sessionId).mapTo(ExclusiveSession.class).findOne());
     }
 
     @Override
@@ -157,9 +137,9 @@ public final class JdbcExclusiveSessionRepository implements ExclusiveSessionRep
             Optional<ExclusiveSession> changed = h.createQuery(finish)
                     .bind("id", sessionId)
                     .bind("driver_id", driverId)
-                    .bind("target", target.name())
-                    .bind("now", d.instant(now))
-                    .map(mapper)
+                    .bind("target", target)
+                    .bind("now", now)
+                    .mapTo(ExclusiveSession.class)
                     .findOne();
             if (changed.isPresent()) {
                 ExclusiveSession s = changed.get();
@@ -167,7 +147,7 @@ public final class JdbcExclusiveSessionRepository implements ExclusiveSessionRep
                         ? new FinishOutcome.Expired(s) : new FinishOutcome.Finished(s);
             }
             return h.createQuery(findForDriver).bind("id", sessionId).bind("driver_id", driverId)
-                    .map(mapper).findOne()
+                    .mapTo(ExclusiveSession.class).findOne()
                     .<FinishOutcome>map(FinishOutcome.NotActive::new)
                     .orElseGet(FinishOutcome.NotFound::new);
         });
@@ -175,7 +155,7 @@ public final class JdbcExclusiveSessionRepository implements ExclusiveSessionRep
 
     @Override
     public List<ExclusiveSession> expireDue(Instant now, int limit) {
-        return tx.read(h -> h.createQuery(expireDue).bind("now", d.instant(now)).bind("limit", limit)
-                .map(mapper).list());
+        return tx.read(h -> h.createQuery(expireDue).bind("now", now).bind("limit", limit)
+                .mapTo(ExclusiveSession.class).list());
     }
 }

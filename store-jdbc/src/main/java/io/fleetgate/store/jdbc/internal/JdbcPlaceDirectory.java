@@ -3,20 +3,14 @@ package io.fleetgate.store.jdbc.internal;
 import io.fleetgate.error.FleetgateException;
 import io.fleetgate.exclusive.Charger;
 import io.fleetgate.exclusive.Merchant;
-import io.fleetgate.geo.Coordinate;
 import io.fleetgate.spi.PlaceDirectory;
-import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** {@link PlaceDirectory} on a JDBC database. Thread-safe. */
 public final class JdbcPlaceDirectory implements PlaceDirectory {
-    private static final RowMapper<Charger> CHARGER = (rs, ctx) -> new Charger(rs.getString("id"),
-            rs.getString("place_id"), Coordinate.of(rs.getDouble("lat"), rs.getDouble("lng")));
-    private static final RowMapper<Merchant> MERCHANT = (rs, ctx) -> new Merchant(rs.getString("id"),
-            rs.getString("place_id"), rs.getString("name"));
-
     private final Tx tx;
     private final String upsertCharger;
     private final String upsertMerchant;
@@ -60,31 +54,24 @@ public final class JdbcPlaceDirectory implements PlaceDirectory {
                 .execute()));
     }
 
-    private void upsert(String what, Runnable work) {
-        try {
-            work.run();
-        } catch (FleetgateException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            if (tx.isUniqueViolation(e)) {
-                throw FleetgateException.invalid("place_id", "already belongs to another " + what);
-            }
-            throw e;
-        }
+    private void upsert(String what, Supplier<Integer> work) {
+        tx.unlessUniqueViolation(work, () -> {
+            throw FleetgateException.invalid("place_id", "already belongs to another " + what);
+        });
     }
 
     @Override
     public Optional<Charger> findCharger(String id) {
-        return tx.readReference(h -> h.createQuery(findCharger).bind("id", id).map(CHARGER).findOne());
+        return tx.readReference(h -> h.createQuery(findCharger).bind("id", id).mapTo(Charger.class).findOne());
     }
 
     @Override
     public Optional<Merchant> findMerchant(String id) {
-        return tx.readReference(h -> h.createQuery(findMerchant).bind("id", id).map(MERCHANT).findOne());
+        return tx.readReference(h -> h.createQuery(findMerchant).bind("id", id).mapTo(Merchant.class).findOne());
     }
 
     @Override
     public Optional<Merchant> findMerchantByPlaceId(String placeId) {
-        return tx.readReference(h -> h.createQuery(findMerchantByPlace).bind("place_id", placeId).map(MERCHANT).findOne());
+        return tx.readReference(h -> h.createQuery(findMerchantByPlace).bind("place_id", placeId).mapTo(Merchant.class).findOne());
     }
 }

@@ -4,7 +4,6 @@ import io.fleetgate.session.DeviceSession;
 import io.fleetgate.session.InvalidationReason;
 import io.fleetgate.spi.SessionRepository;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -32,8 +31,6 @@ import java.util.Optional;
  */
 public final class JdbcSessionRepository implements SessionRepository {
     private final Tx tx;
-    private final SqlDialect d;
-    private final RowMapper<DeviceSession> mapper;
     private final String findCurrent;
     private final String findByTokenHash;
     private final String findById;
@@ -49,20 +46,7 @@ public final class JdbcSessionRepository implements SessionRepository {
      */
     public JdbcSessionRepository(Tx tx) {
         this.tx = tx;
-        this.d = tx.dialect();
-        this.mapper = (rs, ctx) -> {
-            String reason = rs.getString("invalidation_reason");
-            return new DeviceSession(
-                    rs.getString("id"),
-                    rs.getString("user_id"),
-                    rs.getString("device_id"),
-                    rs.getString("token_hash"),
-                    d.instant(rs, "created_at"),
-                    d.instant(rs, "last_active_at"),
-                    d.instant(rs, "expires_at"),
-                    d.instant(rs, "invalidated_at"),
-                    reason == null ? null : InvalidationReason.valueOf(reason));
-        };
+        SqlDialect d = tx.dialect();
         this.findCurrent = SqlFiles.statement(d, "sessions/find_current");
         this.findByTokenHash = SqlFiles.statement(d, "sessions/find_by_token_hash");
         this.findById = SqlFiles.statement(d, "sessions/find_by_id");
@@ -74,17 +58,17 @@ public final class JdbcSessionRepository implements SessionRepository {
 
     @Override
     public Optional<DeviceSession> findCurrent(String userId) {
-        return tx.read(h -> h.createQuery(findCurrent).bind("user_id", userId).map(mapper).findOne());
+        return tx.read(h -> h.createQuery(findCurrent).bind("user_id", userId).mapTo(DeviceSession.class).findOne());
     }
 
     @Override
     public Optional<DeviceSession> findByTokenHash(String tokenHash) {
-        return tx.read(h -> h.createQuery(findByTokenHash).bind("token_hash", tokenHash).map(mapper).findOne());
+        return tx.read(h -> h.createQuery(findByTokenHash).bind("token_hash", tokenHash).mapTo(DeviceSession.class).findOne());
     }
 
     @Override
     public Optional<DeviceSession> findById(String sessionId) {
-        return tx.read(h -> h.createQuery(findById).bind("id", sessionId).map(mapper).findOne());
+        return tx.read(h -> h.createQuery(findById).bind("id", sessionId).mapTo(DeviceSession.class).findOne());
     }
 
     /**
@@ -109,9 +93,9 @@ public final class JdbcSessionRepository implements SessionRepository {
                         .bind("user_id", next.userId())
                         .bind("device_id", next.deviceId())
                         .bind("token_hash", next.tokenHash())
-                        .bind("created_at", d.instant(next.createdAt()))
-                        .bind("last_active_at", d.instant(next.lastActiveAt()))
-                        .bind("expires_at", d.instant(next.expiresAt()))
+                        .bind("created_at", next.createdAt())
+                        .bind("last_active_at", next.lastActiveAt())
+                        .bind("expires_at", next.expiresAt())
                         .execute();
                 if (inserted == 0) {
                     throw Tx.Undo.INSTANCE;
@@ -129,7 +113,7 @@ public final class JdbcSessionRepository implements SessionRepository {
                 .bind("id", sessionId)
                 .bind("old_token_hash", oldTokenHash)
                 .bind("new_token_hash", newTokenHash)
-                .bind("now", d.instant(now))
+                .bind("now", now)
                 .execute() == 1);
     }
 
@@ -137,8 +121,8 @@ public final class JdbcSessionRepository implements SessionRepository {
     public boolean touch(String sessionId, Instant now, Instant staleBefore) {
         return tx.read(h -> h.createUpdate(touch)
                 .bind("id", sessionId)
-                .bind("now", d.instant(now))
-                .bind("stale_before", d.instant(staleBefore))
+                .bind("now", now)
+                .bind("stale_before", staleBefore)
                 .execute() == 1);
     }
 
@@ -151,8 +135,8 @@ public final class JdbcSessionRepository implements SessionRepository {
     private int invalidate(Handle h, String sessionId, InvalidationReason reason, Instant now) {
         return h.createUpdate(invalidate)
                 .bind("id", sessionId)
-                .bind("reason", reason.name())
-                .bind("now", d.instant(now))
+                .bind("reason", reason)
+                .bind("now", now)
                 .execute();
     }
 }

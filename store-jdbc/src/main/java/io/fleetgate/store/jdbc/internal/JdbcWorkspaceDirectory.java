@@ -1,11 +1,9 @@
 package io.fleetgate.store.jdbc.internal;
 
 import io.fleetgate.access.Membership;
-import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
 import io.fleetgate.error.FleetgateException;
 import io.fleetgate.spi.WorkspaceDirectory;
-import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.util.List;
 import java.util.Objects;
@@ -17,11 +15,6 @@ import java.util.Optional;
  * Every method runs a single statement through {@link Tx#read}. Thread-safe.
  */
 public final class JdbcWorkspaceDirectory implements WorkspaceDirectory {
-    private static final RowMapper<Workspace> WORKSPACE = (rs, ctx) -> new Workspace(rs.getString("id"),
-            rs.getString("name"), rs.getBoolean("require_signed_events"));
-    private static final RowMapper<Membership> MEMBERSHIP = (rs, ctx) -> new Membership(rs.getString("user_id"),
-            rs.getString("workspace_id"), Role.valueOf(rs.getString("role")));
-
     private final Tx tx;
     private final String upsert;
     private final String find;
@@ -58,7 +51,7 @@ public final class JdbcWorkspaceDirectory implements WorkspaceDirectory {
 
     @Override
     public Optional<Workspace> findWorkspace(String id) {
-        return tx.read(h -> h.createQuery(find).bind("id", id).map(WORKSPACE).findOne());
+        return tx.read(h -> h.createQuery(find).bind("id", id).mapTo(Workspace.class).findOne());
     }
 
     /**
@@ -76,7 +69,7 @@ public final class JdbcWorkspaceDirectory implements WorkspaceDirectory {
         int written = tx.read(h -> h.createUpdate(upsertMembership)
                 .bind("user_id", membership.userId())
                 .bind("workspace_id", membership.workspaceId())
-                .bind("role", membership.role().name())
+                .bind("role", membership.role())
                 .execute());
         if (written == 0) {
             throw FleetgateException.notFound("workspace", membership.workspaceId());
@@ -93,11 +86,11 @@ public final class JdbcWorkspaceDirectory implements WorkspaceDirectory {
 
     @Override
     public List<Membership> findMemberships(String userId) {
-        return tx.read(h -> h.createQuery(findMemberships).bind("user_id", userId).map(MEMBERSHIP).list());
+        return tx.read(h -> h.createQuery(findMemberships).bind("user_id", userId).mapTo(Membership.class).list());
     }
 
     @Override
     public List<Membership> findMembers(String workspaceId) {
-        return tx.read(h -> h.createQuery(findMembers).bind("workspace_id", workspaceId).map(MEMBERSHIP).list());
+        return tx.read(h -> h.createQuery(findMembers).bind("workspace_id", workspaceId).mapTo(Membership.class).list());
     }
 }

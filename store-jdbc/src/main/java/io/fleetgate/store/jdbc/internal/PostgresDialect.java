@@ -138,7 +138,7 @@ public final class PostgresDialect extends SqlDialect {
     }
 
     @Override
-    public Instant instant(ResultSet rs, String column) throws SQLException {
+    public Instant instant(ResultSet rs, int column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
@@ -154,7 +154,7 @@ public final class PostgresDialect extends SqlDialect {
     }
 
     @Override
-    public String json(ResultSet rs, String column) throws SQLException {
+    public String json(ResultSet rs, int column) throws SQLException {
         String stored = rs.getString(column);
         return stored == null ? null : Json.write(Json.parse(stored));
     }

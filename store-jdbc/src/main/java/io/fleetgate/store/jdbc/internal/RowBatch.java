@@ -5,7 +5,6 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,7 +16,8 @@ import java.util.Set;
  *
  * <p>The SQL keeps its {@code :name} parameters (it is read from the same {@code .sql} files as
  * every other statement); they are turned into positions once, here, and each is bound from the
- * row object by the {@link Binder} given for its name. A parameter without a binder, or a binder
+ * row object by the {@link Binder} given for its name ({@link Values#column}, {@link Values#json}:
+ * bound as the same values are bound through Jdbi). A parameter without a binder, or a binder
  * without a parameter, fails at construction. This skips Jdbi's per-row binding machinery, which
  * costs about as much as SQLite's own work for a 21-column insert. Immutable and thread-safe.
  *
@@ -92,38 +92,6 @@ public final class RowBatch<T> {
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException("batch of " + rows.size() + " failed: " + e.getMessage()
                     + "\n" + sql, e, null);
-        }
-    }
-
-    /**
-     * Binds a nullable double.
-     *
-     * @param statement a statement
-     * @param position  the parameter
-     * @param value     a double or {@code null}
-     * @throws SQLException if the driver fails
-     */
-    public static void setDouble(PreparedStatement statement, int position, Double value) throws SQLException {
-        if (value == null) {
-            statement.setNull(position, Types.DOUBLE);
-        } else {
-            statement.setDouble(position, value);
-        }
-    }
-
-    /**
-     * Binds a nullable integer.
-     *
-     * @param statement a statement
-     * @param position  the parameter
-     * @param value     an integer or {@code null}
-     * @throws SQLException if the driver fails
-     */
-    public static void setInt(PreparedStatement statement, int position, Integer value) throws SQLException {
-        if (value == null) {
-            statement.setNull(position, Types.INTEGER);
-        } else {
-            statement.setInt(position, value);
         }
     }
 

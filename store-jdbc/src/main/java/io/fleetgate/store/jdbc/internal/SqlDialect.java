@@ -12,7 +12,7 @@ import java.time.Instant;
 
 /**
  * Everything that differs between the databases, in one place: how instants and JSON are bound
- * and read, what an error means, and how a transaction learns whom it acts for. The SQL text
+ * and read ({@link Values} registers these on Jdbi), what an error means, and how a transaction learns whom it acts for. The SQL text
  * itself differs only where a file has a dialect override. Implementations are immutable (the
  * PostgreSQL one holds the context key it binds principals with) and thread-safe.
  */
@@ -49,22 +49,13 @@ public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
      * {@return the instant stored there, or {@code null}}
      *
      * @param rs     a result set on a row
-     * @param column the column
+     * @param column the 1-based column index
      * @throws SQLException if the driver fails
      */
-    public abstract Instant instant(ResultSet rs, String column) throws SQLException;
+    public abstract Instant instant(ResultSet rs, int column) throws SQLException;
 
     /**
-     * {@return a Jdbi argument binding it as this database stores JSON}
-     *
-     * @param json JSON text (fleetgate's canonical encoding), or {@code null}
-     */
-    public final Argument json(String json) {
-        return (position, statement, ctx) -> setJson(statement, position, json);
-    }
-
-    /**
-     * Binds JSON text on a plain JDBC statement, as {@link #json(String)} does through Jdbi.
+     * Binds JSON text on a plain JDBC statement.
      *
      * @param statement the statement
      * @param position  the 1-based parameter index
@@ -78,10 +69,10 @@ public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
      * null}: the same text on every database, whatever the database did to it}
      *
      * @param rs     a result set on a row
-     * @param column a JSON column
+     * @param column the 1-based index of a JSON column
      * @throws SQLException if the driver fails
      */
-    public abstract String json(ResultSet rs, String column) throws SQLException;
+    public abstract String json(ResultSet rs, int column) throws SQLException;
 
     /**
      * {@return whether it is a unique-constraint violation (and nothing else)}
@@ -152,31 +143,5 @@ public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
      */
     public static SqlDialect of(Dialect dialect) {
         return dialect == Dialect.POSTGRES ? new PostgresDialect() : new SqliteDialect();
-    }
-
-    /**
-     * Helper for nullable doubles.
-     *
-     * @param rs     a result set on a row
-     * @param column the column
-     * @return the value or {@code null}
-     * @throws SQLException if the driver fails
-     */
-    public static Double nullableDouble(ResultSet rs, String column) throws SQLException {
-        double v = rs.getDouble(column);
-        return rs.wasNull() ? null : v;
-    }
-
-    /**
-     * Helper for nullable integers.
-     *
-     * @param rs     a result set on a row
-     * @param column the column
-     * @return the value or {@code null}
-     * @throws SQLException if the driver fails
-     */
-    public static Integer nullableInt(ResultSet rs, String column) throws SQLException {
-        int v = rs.getInt(column);
-        return rs.wasNull() ? null : v;
     }
 }

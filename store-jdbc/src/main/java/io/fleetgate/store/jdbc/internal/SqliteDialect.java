@@ -34,7 +34,7 @@ public final class SqliteDialect extends SqlDialect {
     }
 
     @Override
-    public Instant instant(ResultSet rs, String column) throws SQLException {
+    public Instant instant(ResultSet rs, int column) throws SQLException {
         long micros = rs.getLong(column);
         return rs.wasNull() ? null : Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
     }
@@ -45,7 +45,7 @@ public final class SqliteDialect extends SqlDialect {
     }
 
     @Override
-    public String json(ResultSet rs, String column) throws SQLException {
+    public String json(ResultSet rs, int column) throws SQLException {
         return rs.getString(column);
     }
 

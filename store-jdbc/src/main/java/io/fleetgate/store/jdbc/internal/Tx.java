@@ -248,6 +248,29 @@ public final class Tx {
     }
 
     /**
+     * Runs {@code work}, answering a unique-constraint violation it raises (and nothing else) with
+     * {@code onViolation} instead: for statements whose "already taken" is an answer, not an
+     * error. A {@link FleetgateException} propagates as it is.
+     *
+     * @param work        the work, usually one call of this runner
+     * @param onViolation the answer (or the exception) for a unique violation
+     * @param <T>         the result
+     * @return the work's result, or the answer
+     */
+    public <T> T unlessUniqueViolation(Supplier<T> work, Supplier<T> onViolation) {
+        try {
+            return work.get();
+        } catch (FleetgateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (isUniqueViolation(e)) {
+                return onViolation.get();
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Thrown inside a write unit to undo it without an error: the unit's transaction (or, inside
      * {@link #exclusively}, its savepoint) rolls back and the exception reaches the caller of
      * {@link #write}, who catches it and reports a lost race. Never retried.

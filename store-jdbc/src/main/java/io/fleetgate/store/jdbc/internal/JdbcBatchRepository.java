@@ -1,0 +1,198 @@
+package io.fleetgate.store.jdbc.internal;
+
+import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.Stop;
+import io.fleetgate.spi.BatchRepository;
+import io.fleetgate.store.jdbc.internal.Rows.BatchRow;
+import io.fleetgate.store.jdbc.internal.Rows.StopOf;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@link BatchRepository} on a JDBC database: table {@code delivery_batches} and its stops in
+ * {@code batch_stops}. A batch's row and stops are written in one transaction and its stops never
+ * change afterwards, so a batch is read as its row and then its stops (for many batches, one
+ * {@code IN (…)} query per {@value Chunks#SIZE} ids). Rows map through the store's registered row
+ * mappers ({@link Rows}). Batch changes made by a sync are the event log's
+ * ({@link JdbcEventLog#commit}). Reads run outside a transaction, except {@link #assignDriver} (its
+ * row and stops together). Thread-safe.
+ */
+public final class JdbcBatchRepository implements BatchRepository {
+    private final Tx tx;
+    private final String insertBatch;
+    private final String insertStop;
+    private final String findBatch;
+    private final String findStops;
+    private final String findBatches;
+    private final String findStopsOfBatches;
+    private final String assignDriver;
+    private final String findInProgress;
+    private final String findBatchesInWorkspace;
+    private final String findBatchesAssignedTo;
+
+    /**
+     * Creates the repository on the store's runner.
+     *
+     * @param tx the database
+     */
+    public JdbcBatchRepository(Tx tx) {
+        this.tx = tx;
+        SqlDialect d = tx.dialect();
+        this.insertBatch = SqlFiles.statement(d, "execution/insert_batch");
+        this.insertStop = SqlFiles.statement(d, "execution/insert_stop");
+        this.findBatch = SqlFiles.statement(d, "execution/find_batch");
+        this.findStops = SqlFiles.statement(d, "execution/find_stops");
+        this.findBatches = SqlFiles.statement(d, "execution/find_batches");
+        this.findStopsOfBatches = SqlFiles.statement(d, "execution/find_stops_of_batches");
+        this.assignDriver = SqlFiles.statement(d, "execution/assign_driver");
+        this.findInProgress = SqlFiles.statement(d, "execution/find_in_progress");
+        this.findBatchesInWorkspace = SqlFiles.statement(d, "execution/find_batches_in_workspace");
+        this.findBatchesAssignedTo = SqlFiles.statement(d, "execution/find_batches_assigned_to");
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The batch row and its stops are written in one transaction; the batch's workspace must
+     * exist (a foreign key).
+     */
+    @Override
+    public boolean insertBatch(Batch batch) {
+        Objects.requireNonNull(batch, "batch");
+        return tx.write(h -> {
+            int inserted = Rows.bindBatch(h.createUpdate(insertBatch), batch)
+                    .bind("created_at", batch.createdAt())
+                    .execute();
+            if (inserted == 0) {
+                return false;
+            }
+            if (!batch.stops().isEmpty()) {
+                PreparedBatch stops = h.prepareBatch(insertStop);
+                for (int i = 0; i < batch.stops().size(); i++) {
+                    Stop s = batch.stops().get(i);
+                    stops.bind("batch_id", batch.id())
+                            .bind("stop_index", i)
+                            .bind("lat", s.location().lat())
+                            .bind("lng", s.location().lng())
+                            .bind("radius_m", s.radiusMeters())
+                            .add();
+                }
+                stops.execute();
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public Optional<Batch> findBatch(String batchId) {
+        return tx.read(h -> h.createQuery(findBatch).bind("id", batchId).mapTo(BatchRow.class).findOne()
+                .map(row -> row.with(stopsOf(h, row.id()))));
+    }
+
+    @Override
+    public Map<String, Batch> findBatches(Collection<String> batchIds) {
+        List<String> ids = List.copyOf(new LinkedHashSet<>(batchIds));
+        if (ids.isEmpty()) {
+            return new HashMap<>();
+        }
+        return tx.read(h -> {
+            Map<String, Batch> out = new HashMap<>();
+            for (List<String> chunk : Chunks.of(ids)) {
+                List<BatchRow> rows = h.createQuery(findBatches).bindList("ids", chunk).mapTo(BatchRow.class).list();
+                if (rows.isEmpty()) {
+                    continue;
+                }
+                Map<String, List<Stop>> stops = stopsOf(h, rows);
+                for (BatchRow row : rows) {
+                    out.put(row.id(), row.with(stops.getOrDefault(row.id(), List.of())));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The database refuses (with an exception, not an empty result) to assign a driver to a
+     * batch on route while another batch of that driver is on route: the service never asks.
+     */
+    @Override
+    public Optional<Batch> assignDriver(String batchId, String driverId, long expectedVersion, Instant now) {
+        return tx.write(h -> h.createQuery(assignDriver)
+                .bind("id", batchId)
+                .bind("driver_id", driverId)
+                .bind("expected_version", expectedVersion)
+                .bind("now", now)
+                .mapTo(BatchRow.class)
+                .findOne()
+                .map(row -> row.with(stopsOf(h, row.id()))));
+    }
+
+    @Override
+    public List<String> findInProgressBatches(String driverId) {
+        return tx.read(h -> h.createQuery(findInProgress).bind("driver_id", driverId).mapTo(String.class).list());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Ids compare by code point on both databases.
+     */
+    @Override
+    public List<Batch> findBatchesInWorkspace(String workspaceId) {
+        return tx.read(h -> withStops(h, h.createQuery(findBatchesInWorkspace)
+                .bind("workspace_id", workspaceId).mapTo(BatchRow.class).list()));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Ids compare by code point on both databases.
+     */
+    @Override
+    public List<Batch> findBatchesAssignedTo(String driverId) {
+        return tx.read(h -> withStops(h, h.createQuery(findBatchesAssignedTo)
+                .bind("driver_id", driverId).mapTo(BatchRow.class).list()));
+    }
+
+    private List<Stop> stopsOf(Handle h, String batchId) {
+        return h.createQuery(findStops).bind("batch_id", batchId).mapTo(Stop.class).list();
+    }
+
+    /** The stops of at most {@value Chunks#SIZE} rows' batches, by batch id, each in order. */
+    private Map<String, List<Stop>> stopsOf(Handle h, List<BatchRow> rows) {
+        Map<String, List<Stop>> stops = new HashMap<>();
+        h.createQuery(findStopsOfBatches)
+                .bindList("ids", rows.stream().map(BatchRow::id).toList())
+                .mapTo(StopOf.class)
+                .forEach(s -> stops.computeIfAbsent(s.batchId(), k -> new ArrayList<>()).add(s.stop()));
+        return stops;
+    }
+
+    /**
+     * The rows with their stops, in the rows' order. The stops are read by a second statement:
+     * a batch's stops are written with its row and never change, so they match the row read.
+     */
+    private List<Batch> withStops(Handle h, List<BatchRow> rows) {
+        Map<String, List<Stop>> stops = new HashMap<>();
+        for (List<BatchRow> chunk : Chunks.of(rows)) {
+            stops.putAll(stopsOf(h, chunk));
+        }
+        List<Batch> out = new ArrayList<>(rows.size());
+        for (BatchRow row : rows) {
+            out.add(row.with(stops.getOrDefault(row.id(), List.of())));
+        }
+        return out;
+    }
+}

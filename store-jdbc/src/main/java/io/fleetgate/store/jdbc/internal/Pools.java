@@ -1,0 +1,88 @@
+package io.fleetgate.store.jdbc.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The HikariCP pools a store builds for itself (a host's own {@code DataSource} is used as given).
+ * Stateless and thread-safe.
+ */
+public final class Pools {
+    private Pools() {
+    }
+
+    /**
+     * An SQLite pool set up for several writer threads: WAL journal, {@code busy_timeout=5000},
+     * foreign keys on, IMMEDIATE transactions, and the given {@code synchronous} level.
+     *
+     * @param file        the database file
+     * @param synchronous SQLite's {@code synchronous} pragma, e.g. {@code FULL}
+     * @param size        the most connections
+     * @param timeout     how long a caller waits for a connection
+     * @return the pool; the caller closes it
+     */
+    public static HikariDataSource sqlite(Path file, String synchronous, int size, Duration timeout) {
+        HikariConfig c = config("fleetgate-sqlite", "org.sqlite.JDBC", "jdbc:sqlite:" + file.toAbsolutePath(), size,
+                timeout);
+        // Opening a connection switches the file to WAL, which needs a moment of exclusive access:
+        // when several stores open one file at once, keep trying for a while instead of failing.
+        c.setInitializationFailTimeout(10_000);
+        // Pragmas go in as driver properties: sqlite-jdbc applies each on every new connection.
+        c.addDataSourceProperty("journal_mode", "WAL");
+        c.addDataSourceProperty("synchronous", synchronous);
+        c.addDataSourceProperty("busy_timeout", "5000");
+        c.addDataSourceProperty("foreign_keys", "true");
+        c.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        return new HikariDataSource(c);
+    }
+
+    /**
+     * A PostgreSQL pool connecting as one role.
+     *
+     * @param name     the pool's name
+     * @param url      the JDBC URL
+     * @param user     the role
+     * @param password its password (may be {@code null})
+     * @param size     the most connections
+     * @param timeout  how long a caller waits for a connection
+     * @param keepIdle whether idle connections are kept (not for the owner's pool: migrations and
+     *                 one read of the key need none afterwards)
+     * @return the pool; the caller closes it
+     */
+    public static HikariDataSource postgres(String name, String url, String user, String password, int size,
+                                            Duration timeout, boolean keepIdle) {
+        HikariConfig c = config(name, "org.postgresql.Driver", url, size, timeout);
+        c.setUsername(user);
+        c.setPassword(password);
+        if (!keepIdle) {
+            c.setMinimumIdle(0);
+        }
+        return new HikariDataSource(c);
+    }
+
+    /**
+     * Closes each pool that is not {@code null}.
+     *
+     * @param pools pools, or {@code null}s
+     */
+    public static void close(HikariDataSource... pools) {
+        for (HikariDataSource p : pools) {
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+
+    private static HikariConfig config(String name, String driver, String url, int size, Duration timeout) {
+        HikariConfig c = new HikariConfig();
+        c.setPoolName(name);
+        c.setDriverClassName(driver);
+        c.setJdbcUrl(url);
+        c.setMaximumPoolSize(size);
+        c.setConnectionTimeout(timeout.toMillis());
+        return c;
+    }
+}

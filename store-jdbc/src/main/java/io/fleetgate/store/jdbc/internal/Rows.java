@@ -1,0 +1,287 @@
+package io.fleetgate.store.jdbc.internal;
+
+import io.fleetgate.access.Membership;
+import io.fleetgate.access.Role;
+import io.fleetgate.access.Workspace;
+import io.fleetgate.error.ErrorCode;
+import io.fleetgate.exclusive.Charger;
+import io.fleetgate.exclusive.ExclusiveSession;
+import io.fleetgate.exclusive.ExclusiveSessionStatus;
+import io.fleetgate.exclusive.Merchant;
+import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.DriverEvent;
+import io.fleetgate.execution.DriverEventType;
+import io.fleetgate.execution.DriverStatus;
+import io.fleetgate.execution.QuarantinedEvent;
+import io.fleetgate.execution.Stop;
+import io.fleetgate.geo.Coordinate;
+import io.fleetgate.session.DeviceSession;
+import io.fleetgate.session.InvalidationReason;
+import io.fleetgate.session.SecurityAuditEntry;
+import io.fleetgate.session.UserCredential;
+import io.fleetgate.spi.CredentialRepository.Reservation;
+import io.fleetgate.spi.LoginAttempts;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.ColumnMapper;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.fleetgate.store.jdbc.internal.Values.name;
+import static io.fleetgate.store.jdbc.internal.Values.nullableDouble;
+import static io.fleetgate.store.jdbc.internal.Values.nullableInt;
+
+/**
+ * The library's value types as rows of the store's tables, in one place: the row mapper of each
+ * (registered on the store's Jdbi by {@link Values#install}, so repositories write
+ * {@code .mapTo(DriverEvent.class)}), and the columns of the rows the store writes in bulk or
+ * from two repositories (a batch, an event, a quarantine record). Column values go through
+ * {@link Values}. Stateless and thread-safe.
+ */
+public final class Rows {
+    private Rows() {
+    }
+
+    /**
+     * A batch row before its stops are attached (they are read by a second statement).
+     *
+     * @param id               the batch id
+     * @param workspaceId      its workspace
+     * @param driverId         its driver, or {@code null}
+     * @param status           its status
+     * @param currentStopIndex the current stop, or {@code null}
+     * @param actualStartTime  the start, or {@code null}
+     * @param actualEndTime    the end, or {@code null}
+     * @param metadata         the execution metadata
+     * @param version          the row's version
+     * @param visitedStops     the stops visited
+     * @param createdAt        the creation instant
+     * @param updatedAt        the last change
+     */
+    record BatchRow(String id, String workspaceId, String driverId, DriverStatus status,
+                    Integer currentStopIndex, Instant actualStartTime, Instant actualEndTime,
+                    Map<String, Object> metadata, long version, List<Integer> visitedStops,
+                    Instant createdAt, Instant updatedAt) {
+        /** {@return the batch with these stops} @param stops its stops, in order */
+        Batch with(List<Stop> stops) {
+            return new Batch(id, workspaceId, driverId, status, currentStopIndex, actualStartTime, actualEndTime,
+                    metadata, version, stops, visitedStops, createdAt, updatedAt);
+        }
+    }
+
+    /**
+     * A stop and the batch it belongs to.
+     *
+     * @param batchId the batch
+     * @param stop    the stop
+     */
+    record StopOf(String batchId, Stop stop) {
+    }
+
+    /**
+     * One key of a review queue page.
+     *
+     * @param quarantined whether it is a quarantine record (else a flagged event)
+     * @param id          the record's id or the event's id
+     * @param at          when it arrived
+     */
+    record QueueKey(boolean quarantined, String id, Instant at) {
+    }
+
+    /**
+     * Registers the row mapper of every value type the store reads.
+     *
+     * @param jdbi the store's Jdbi
+     * @param v    its values
+     */
+    static void install(Jdbi jdbi, Values v) {
+        ColumnMapper<Instant> instant = v.instants();
+        RowMapper<Stop> stop = (rs, ctx) -> Stop.of(rs.getDouble("lat"), rs.getDouble("lng"), rs.getDouble("radius_m"));
+        RowMapper<LoginAttempts> attempts = (rs, ctx) -> new LoginAttempts(rs.getString("subject_key"),
+                rs.getInt("failed_count"), instant.map(rs, "first_failed_at", ctx), instant.map(rs, "locked_until", ctx),
+                rs.getInt("lock_count"));
+        jdbi.registerRowMapper(BatchRow.class, (rs, ctx) -> new BatchRow(
+                rs.getString("id"),
+                rs.getString("workspace_id"),
+                rs.getString("driver_id"),
+                name(rs, "driver_status", DriverStatus.class),
+                nullableInt(rs, "current_stop_index"),
+                instant.map(rs, "actual_start_time", ctx),
+                instant.map(rs, "actual_end_time", ctx),
+                v.jsonObjects().map(rs, "execution_metadata", ctx),
+                rs.getLong("version"),
+                v.jsonIntegers().map(rs, "visited_stops", ctx),
+                instant.map(rs, "created_at", ctx),
+                instant.map(rs, "updated_at", ctx)));
+        jdbi.registerRowMapper(Stop.class, stop);
+        jdbi.registerRowMapper(StopOf.class, (rs, ctx) -> new StopOf(rs.getString("batch_id"), stop.map(rs, ctx)));
+        jdbi.registerRowMapper(DriverEvent.class, (rs, ctx) -> new DriverEvent(
+                rs.getString("event_id"),
+                rs.getString("batch_id"),
+                rs.getString("workspace_id"),
+                rs.getString("driver_id"),
+                rs.getString("actor_id"),
+                rs.getString("session_id"),
+                name(rs, "event_type", DriverEventType.class),
+                name(rs, "previous_status", DriverStatus.class),
+                name(rs, "driver_status", DriverStatus.class),
+                rs.getLong("batch_version"),
+                instant.map(rs, "recorded_at", ctx),
+                instant.map(rs, "synced_at", ctx),
+                nullableDouble(rs, "lat"),
+                nullableDouble(rs, "lng"),
+                nullableDouble(rs, "accuracy_m"),
+                nullableInt(rs, "stop_index"),
+                v.jsonObjects().map(rs, "payload", ctx),
+                rs.getString("reason"),
+                rs.getString("content_hash"),
+                rs.getBoolean("flagged_for_review"),
+                v.jsonStrings().map(rs, "flag_reasons", ctx)));
+        jdbi.registerRowMapper(QuarantinedEvent.class, (rs, ctx) -> new QuarantinedEvent(
+                rs.getString("id"),
+                rs.getString("event_id"),
+                rs.getString("batch_id"),
+                rs.getString("workspace_id"),
+                rs.getString("sender_id"),
+                rs.getString("session_id"),
+                rs.getString("content"),
+                rs.getString("content_hash"),
+                name(rs, "error_code", ErrorCode.class),
+                rs.getString("reason"),
+                instant.map(rs, "received_at", ctx)));
+        jdbi.registerRowMapper(QueueKey.class, (rs, ctx) -> new QueueKey(rs.getBoolean("quarantined"),
+                rs.getString("item_id"), instant.map(rs, "at", ctx)));
+        jdbi.registerRowMapper(ExclusiveSession.class, (rs, ctx) -> new ExclusiveSession(
+                rs.getString("id"),
+                rs.getString("driver_id"),
+                rs.getString("merchant_id"),
+                rs.getString("merchant_place_id"),
+                rs.getString("charger_id"),
+                rs.getString("charger_place_id"),
+                rs.getString("intent_session_id"),
+                name(rs, "status", ExclusiveSessionStatus.class),
+                instant.map(rs, "activated_at", ctx),
+                instant.map(rs, "expires_at", ctx),
+                instant.map(rs, "completed_at", ctx),
+                instant.map(rs, "created_at", ctx),
+                instant.map(rs, "updated_at", ctx),
+                rs.getDouble("activation_lat"),
+                rs.getDouble("activation_lng"),
+                nullableDouble(rs, "activation_accuracy_m"),
+                rs.getDouble("activation_distance_to_charger_m")));
+        jdbi.registerRowMapper(DeviceSession.class, (rs, ctx) -> new DeviceSession(
+                rs.getString("id"),
+                rs.getString("user_id"),
+                rs.getString("device_id"),
+                rs.getString("token_hash"),
+                instant.map(rs, "created_at", ctx),
+                instant.map(rs, "last_active_at", ctx),
+                instant.map(rs, "expires_at", ctx),
+                instant.map(rs, "invalidated_at", ctx),
+                name(rs, "invalidation_reason", InvalidationReason.class)));
+        jdbi.registerRowMapper(UserCredential.class, (rs, ctx) -> new UserCredential(
+                rs.getString("user_id"),
+                rs.getString("username"),
+                rs.getString("username_key"),
+                rs.getString("pin_hash"),
+                instant.map(rs, "created_at", ctx),
+                instant.map(rs, "updated_at", ctx)));
+        jdbi.registerRowMapper(LoginAttempts.class, attempts);
+        jdbi.registerRowMapper(Reservation.class, (rs, ctx) -> new Reservation(rs.getInt("granted") == 1,
+                attempts.map(rs, ctx)));
+        jdbi.registerRowMapper(SecurityAuditEntry.class, (rs, ctx) -> new SecurityAuditEntry(
+                rs.getString("id"),
+                rs.getString("workspace_id"),
+                rs.getString("actor_id"),
+                rs.getString("action"),
+                rs.getString("user_id"),
+                instant.map(rs, "at", ctx)));
+        jdbi.registerRowMapper(Workspace.class, (rs, ctx) -> new Workspace(rs.getString("id"), rs.getString("name"),
+                rs.getBoolean("require_signed_events")));
+        jdbi.registerRowMapper(Membership.class, (rs, ctx) -> new Membership(rs.getString("user_id"),
+                rs.getString("workspace_id"), name(rs, "role", Role.class)));
+        jdbi.registerRowMapper(Charger.class, (rs, ctx) -> new Charger(rs.getString("id"), rs.getString("place_id"),
+                Coordinate.of(rs.getDouble("lat"), rs.getDouble("lng"))));
+        jdbi.registerRowMapper(Merchant.class, (rs, ctx) -> new Merchant(rs.getString("id"), rs.getString("place_id"),
+                rs.getString("name")));
+    }
+
+    /**
+     * Binds every column of {@code insert_batch} and {@code update_batch} but their extras
+     * ({@code created_at}, {@code expected_version}).
+     *
+     * @param statement the statement (or one row of a prepared batch)
+     * @param b         the batch
+     * @param <S>       the statement type
+     * @return {@code statement}
+     */
+    static <S extends SqlStatement<S>> S bindBatch(S statement, Batch b) {
+        return statement.bind("id", b.id())
+                .bind("workspace_id", b.workspaceId())
+                .bind("driver_id", b.driverId())
+                .bind("driver_status", b.status())
+                .bind("current_stop_index", b.currentStopIndex())
+                .bindByType("actual_start_time", b.actualStartTime(), Instant.class)
+                .bindByType("actual_end_time", b.actualEndTime(), Instant.class)
+                .bindByType("execution_metadata", b.metadata(), Values.JSON)
+                .bindByType("visited_stops", b.visitedStops(), Values.JSON)
+                .bind("version", b.version())
+                .bind("updated_at", b.updatedAt());
+    }
+
+    /**
+     * {@return the columns of {@code insert_event}, for a {@link RowBatch}}
+     *
+     * @param v the database's values
+     */
+    static Map<String, RowBatch.Binder<DriverEvent>> eventColumns(Values v) {
+        Map<String, RowBatch.Binder<DriverEvent>> b = new HashMap<>();
+        b.put("event_id", v.column(String.class, DriverEvent::eventId));
+        b.put("batch_id", v.column(String.class, DriverEvent::batchId));
+        b.put("workspace_id", v.column(String.class, DriverEvent::workspaceId));
+        b.put("driver_id", v.column(String.class, DriverEvent::driverId));
+        b.put("actor_id", v.column(String.class, DriverEvent::actorId));
+        b.put("session_id", v.column(String.class, DriverEvent::sessionId));
+        b.put("event_type", v.column(DriverEventType.class, DriverEvent::type));
+        b.put("previous_status", v.column(DriverStatus.class, DriverEvent::previousStatus));
+        b.put("driver_status", v.column(DriverStatus.class, DriverEvent::status));
+        b.put("batch_version", v.column(Long.class, DriverEvent::batchVersion));
+        b.put("recorded_at", v.column(Instant.class, DriverEvent::recordedAt));
+        b.put("synced_at", v.column(Instant.class, DriverEvent::syncedAt));
+        b.put("lat", v.column(Double.class, DriverEvent::lat));
+        b.put("lng", v.column(Double.class, DriverEvent::lng));
+        b.put("accuracy_m", v.column(Double.class, DriverEvent::accuracyMeters));
+        b.put("stop_index", v.column(Integer.class, DriverEvent::stopIndex));
+        b.put("payload", v.json(DriverEvent::payload));
+        b.put("reason", v.column(String.class, DriverEvent::reason));
+        b.put("content_hash", v.column(String.class, DriverEvent::contentHash));
+        b.put("flagged_for_review", v.column(Boolean.class, DriverEvent::flaggedForReview));
+        b.put("flag_reasons", v.json(DriverEvent::flagReasons));
+        return b;
+    }
+
+    /**
+     * {@return the columns of {@code insert_quarantined}, for a {@link RowBatch}}
+     *
+     * @param v the database's values
+     */
+    static Map<String, RowBatch.Binder<QuarantinedEvent>> quarantineColumns(Values v) {
+        Map<String, RowBatch.Binder<QuarantinedEvent>> b = new HashMap<>();
+        b.put("id", v.column(String.class, QuarantinedEvent::id));
+        b.put("event_id", v.column(String.class, QuarantinedEvent::eventId));
+        b.put("batch_id", v.column(String.class, QuarantinedEvent::batchId));
+        b.put("workspace_id", v.column(String.class, QuarantinedEvent::workspaceId));
+        b.put("sender_id", v.column(String.class, QuarantinedEvent::senderId));
+        b.put("session_id", v.column(String.class, QuarantinedEvent::sessionId));
+        b.put("content", v.column(String.class, QuarantinedEvent::content));
+        b.put("content_hash", v.column(String.class, QuarantinedEvent::contentHash));
+        b.put("error_code", v.column(ErrorCode.class, QuarantinedEvent::errorCode));
+        b.put("reason", v.column(String.class, QuarantinedEvent::reason));
+        b.put("received_at", v.column(Instant.class, QuarantinedEvent::receivedAt));
+        return b;
+    }
+}

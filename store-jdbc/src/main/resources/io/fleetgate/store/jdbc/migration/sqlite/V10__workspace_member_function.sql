@@ -1,0 +1,11 @@
+-- fleetgate V10: one SQL function for "the row's user belongs to the acting principal's
+-- workspace" in the row-level security policies. Nothing to do on SQLite.
+--
+-- On PostgreSQL this migration defines fleetgate_workspace_has_member(member_id), which reads only
+-- the verified principal (V8), and recreates the policies of driver_sessions and user_credentials
+-- to call it instead of repeating the same EXISTS over workspace_members. SQLite has no row-level
+-- security (V5 and V8 hold no statement here): the library's own checks are the only access
+-- control.
+--
+-- The file exists so that both dialects have the same list of versions and history rows; it holds
+-- no statement.

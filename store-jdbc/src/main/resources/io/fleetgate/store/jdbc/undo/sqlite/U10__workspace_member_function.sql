@@ -1,0 +1,8 @@
+-- fleetgate U10: undoes V10__workspace_member_function.sql. Nothing to do on SQLite.
+--
+-- V10 holds no statement on SQLite (no row-level security), so there is nothing to reverse. With
+-- fleetgate's runner, undoing V10 means only deleting its history row:
+--   DELETE FROM fleetgate_schema_history WHERE version = 10;
+-- (with Flyway, follow Flyway's rules for its own history; see docs/migrations.md).
+--
+-- The file exists so that both dialects have the same list of undo scripts; it holds no statement.
