@@ -53,6 +53,7 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
     private final Map<Connection, Tracked> open = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger timedOut = new AtomicInteger();
     private final ScheduledExecutorService sweeper;
 
@@ -74,6 +75,7 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
             return;
         }
         open.put(connection, new Tracked(System.nanoTime() + limits.headerTimeout().toNanos()));
+        accepted.incrementAndGet();
     }
 
     @Override
@@ -151,6 +153,11 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** {@return connections accepted under the cap, since start (closed ones included)} */
+    int acceptedConnections() {
+        return accepted.get();
     }
 
     /** {@return connections closed because they were over the cap, since start} */

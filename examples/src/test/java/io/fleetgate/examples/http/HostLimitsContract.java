@@ -117,7 +117,7 @@ abstract class HostLimitsContract {
     @Test
     void slowClientsWhenHundredsOpenThenANormalRequestIsAnsweredAndTheyAreClosedAfterTheirDeadline()
             throws Exception {
-        start(HttpApiContract.LIMITS.withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2)));
+        start(HttpApiContract.LIMITS.withTimeouts(Duration.ofSeconds(4), Duration.ofSeconds(4), Duration.ofSeconds(4)));
         String ana = login(HttpApiContract.ANA, HttpApiContract.ANA_PIN);
         // headers that never end: a request line, then a header value a byte at a time
         byte[] slowHead = "GET /v1/exclusive/active HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
@@ -148,7 +148,8 @@ abstract class HostLimitsContract {
             }
         }, 0, 100, TimeUnit.MILLISECONDS);
         try {
-            await("the slow connections are open", () -> host.guard().openConnections() >= 3 * SLOW);
+            // accepted, not open: on a slow machine the first may reach their deadline before the last connects
+            await("the slow connections are accepted", () -> host.guard().acceptedConnections() >= 3 * SLOW + 1);
 
             Api.Reply normal = api.get("/v1/exclusive/active", ana);
             Api.Reply login = api.post("/v1/auth/login", null,
