@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Rounds go A B, B A, A B, …: whichever arm ran second in one pair runs first in the next, so
  * neither always inherits the other's dirty pages, WAL growth or JIT state. Warm-up rounds run
- * until both {@link Plan#warmupRounds()} pairs and {@link Plan#warmupSeconds()} have passed; the
+ * until {@link Plan#warmupRounds()} pairs, {@link Plan#warmupSeconds()} and
+ * {@link Plan#warmupOps()} operations per arm have passed; the
  * first runs {@link Plan#minOps()} operations and each sizes the next so that a round of the
  * slower arm lasts about {@link Plan#roundSeconds()}. Measured rounds keep the last size: both
  * arms run the same number of operations in every round.
@@ -62,8 +63,10 @@ final class AbRunner implements AutoCloseable {
         List<Double> b = new ArrayList<>();
         long warmupEnds = System.nanoTime() + (long) (plan.warmupSeconds() * 1e9);
         int warmups = 0;
+        long warmupOps = 0;
         for (int r = 0; a.size() < plan.measuredRounds(); r++) {
-            boolean measured = warmups >= plan.warmupRounds() && System.nanoTime() >= warmupEnds;
+            boolean measured = warmups >= plan.warmupRounds() && warmupOps >= plan.warmupOps()
+                    && System.nanoTime() >= warmupEnds;
             boolean oursFirst = r % 2 == 0;
             double first = round(oursFirst ? ours : baseline, ops);
             double second = round(oursFirst ? baseline : ours, ops);
@@ -74,6 +77,7 @@ final class AbRunner implements AutoCloseable {
                 b.add(rateBase);
             } else {
                 warmups++;
+                warmupOps += ops;
             }
             log.printf(Locale.ROOT, "  %-8s %-8s %dt %s %2d  ops %6d  ours %10.1f/s  baseline %10.1f/s  %.3f%n",
                     name, store, threads, measured ? "round " : "warmup", measured ? a.size() : warmups, ops, rateOurs,

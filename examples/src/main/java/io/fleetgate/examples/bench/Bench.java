@@ -195,10 +195,11 @@ public final class Bench {
             out.printf(Locale.ROOT, "fleetgate bench (%s): %d cpus, Java %s, load average %.2f before, %.2f after, %.0f s%n",
                     o.quick() ? "quick" : "full", Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.version"), loadBefore, load(), seconds);
-            out.printf(Locale.ROOT, "database: per comparison >= %d warm-up rounds and >= %.1f s, then %d measured"
-                            + " rounds per side of ~%.2f s, A/B interleaved; JMH: %d rounds per method, fork 1,"
+            out.printf(Locale.ROOT, "database: per comparison >= %d warm-up rounds, >= %.1f s and >= %d operations per"
+                            + " side, then %d measured rounds per side of ~%.2f s, A/B interleaved; JMH: %d rounds per method, fork 1,"
                             + " %dx%d ms warm-up, %dx%d ms measured%n",
-                    plan.warmupRounds(), plan.warmupSeconds(), plan.measuredRounds(), plan.roundSeconds(), jmh.rounds(),
+                    plan.warmupRounds(), plan.warmupSeconds(), plan.warmupOps(), plan.measuredRounds(),
+                    plan.roundSeconds(), jmh.rounds(),
                     jmh.warmups(), jmh.warmupMillis(), jmh.iterations(), jmh.iterMillis());
             printTable(results, out);
             for (Comparison c : results) {

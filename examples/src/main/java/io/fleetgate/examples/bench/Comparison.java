@@ -43,9 +43,14 @@ record Comparison(String name, String store, int threads, List<Double> ours, Lis
         return percentile(baseline, 50);
     }
 
-    /** @return median of ours ÷ median of the baseline */
+    /**
+     * @return the median of the {@linkplain #pairedRatios() paired-round ratios}: each round of ours
+     *         is compared with the baseline round run next to it, so a machine that speeds up or
+     *         slows down during the run (other builds, CPU boost, a growing table) moves both sides
+     *         of a pair and not the ratio, as it would a ratio of the two medians taken apart
+     */
     double ratio() {
-        return oursMedian() / baselineMedian();
+        return percentile(pairedRatios(), 50);
     }
 
     /** @return whether the ratio reaches the target */

@@ -91,12 +91,37 @@ class BenchTest {
     }
 
     @Test
-    void resultLineWhenSamplesThenMediansAndRatioOfMedians() {
-        Comparison c = new Comparison("haversine-city", "none", 1, List.of(3.0, 1.0, 2.0), List.of(4.0, 8.0, 6.0),
+    void resultLineWhenSamplesThenMediansAndTheMedianOfThePairedRatios() {
+        // the machine got faster during the run: the medians taken apart would read 2.0 / 3.0 = 0.667
+        Comparison c = new Comparison("haversine-city", "none", 1, List.of(1.0, 2.0, 3.0), List.of(2.0, 8.0, 3.0),
                 0.95, null, null);
 
-        assertThat(c.resultLine()).isEqualTo("RESULT haversine-city none 1 2.0 6.0 0.333").matches(RESULT);
-        assertThat(c.pairedRatios()).containsExactly(0.75, 0.125, 1.0 / 3);
+        assertThat(c.pairedRatios()).containsExactly(0.5, 0.25, 1.0);
+        assertThat(c.resultLine()).isEqualTo("RESULT haversine-city none 1 2.0 3.0 0.500").matches(RESULT);
+    }
+
+    @Test
+    void compareWhenWarmupOpsSetThenEachArmRunsThatManyBeforeAnyRoundIsMeasured() throws Exception {
+        List<Integer> ours = new ArrayList<>();
+        List<Integer> base = new ArrayList<>();
+        Plan plan = new Plan(1, 0, 50, 3, 0.001, 4, 8, 60, 20, List.of(1), 10, 40);
+        Comparison c;
+        try (AbRunner runner = new AbRunner(1, new PrintStream(new ByteArrayOutputStream(), true))) {
+            c = runner.compare("activate", "sqlite", counting(ours), counting(base), plan, 10, 0.8);
+        }
+
+        // rounds of 10: warm-up until 50 per arm (5 rounds each), then the 3 measured ones
+        assertThat(ours).hasSize(8).allMatch(n -> n == 10);
+        assertThat(base).hasSize(8);
+        assertThat(c.ours()).hasSize(3);
+        assertThat(c.baseline()).hasSize(3);
+    }
+
+    private static Arm counting(List<Integer> rounds) {
+        return (ops, threads) -> {
+            rounds.add(ops);
+            return t -> { };
+        };
     }
 
     @Test
