@@ -49,6 +49,8 @@ public record ExclusiveSettings(double chargerRadiusMeters, Duration duration, d
     }
 
     /**
+     * Returns a copy of these settings with {@code chargerRadiusMeters} changed.
+     *
      * @param metres greater than 0
      * @return these settings with that radius
      */
@@ -57,6 +59,8 @@ public record ExclusiveSettings(double chargerRadiusMeters, Duration duration, d
     }
 
     /**
+     * Returns a copy of these settings with {@code duration} changed.
+     *
      * @param length one second to one day
      * @return these settings with that duration
      */
@@ -65,6 +69,8 @@ public record ExclusiveSettings(double chargerRadiusMeters, Duration duration, d
     }
 
     /**
+     * Returns a copy of these settings with {@code maxAccuracyMeters} changed.
+     *
      * @param metres greater than 0
      * @return these settings with that accuracy cap
      */
@@ -73,6 +79,8 @@ public record ExclusiveSettings(double chargerRadiusMeters, Duration duration, d
     }
 
     /**
+     * Returns a copy of these settings with {@code unknownAccuracy} changed.
+     *
      * @param rule what an activation without {@code accuracy_m} gets
      * @return these settings with that rule
      */

@@ -220,6 +220,8 @@ public final class FleetgateSettings {
     }
 
     /**
+     * Returns a copy of these settings with {@code exclusive} changed.
+     *
      * @param change what to change of the exclusive-session rules
      * @return these settings with them changed
      */
@@ -228,6 +230,8 @@ public final class FleetgateSettings {
     }
 
     /**
+     * Returns a copy of these settings with {@code login} changed.
+     *
      * @param change what to change of the login rules
      * @return these settings with them changed
      */
@@ -236,6 +240,8 @@ public final class FleetgateSettings {
     }
 
     /**
+     * Returns a copy of these settings with {@code sync} changed.
+     *
      * @param change what to change of the sync rules
      * @return these settings with them changed
      */
@@ -244,6 +250,8 @@ public final class FleetgateSettings {
     }
 
     /**
+     * Returns a copy of these settings with {@code sessions} changed.
+     *
      * @param change what to change of the session rules
      * @return these settings with them changed
      */

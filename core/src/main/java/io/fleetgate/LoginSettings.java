@@ -71,6 +71,8 @@ public record LoginSettings(int maxAttempts, Duration lockout, Duration lockoutM
     }
 
     /**
+     * Returns a copy of these settings with {@code maxAttempts} changed.
+     *
      * @param attempts 1 to 100
      * @return these settings with that limit
      */
@@ -80,6 +82,8 @@ public record LoginSettings(int maxAttempts, Duration lockout, Duration lockoutM
     }
 
     /**
+     * Returns a copy of these settings with {@code lockout} changed.
+     *
      * @param length one minute to one day
      * @return these settings with that lockout
      */
@@ -89,6 +93,8 @@ public record LoginSettings(int maxAttempts, Duration lockout, Duration lockoutM
     }
 
     /**
+     * Returns a copy of these settings with {@code lockoutMax} changed.
+     *
      * @param longest one minute to 30 days
      * @return these settings with that longest lock
      */
@@ -98,6 +104,8 @@ public record LoginSettings(int maxAttempts, Duration lockout, Duration lockoutM
     }
 
     /**
+     * Returns a copy of these settings with {@code sourceMaxAttempts} changed.
+     *
      * @param attempts 1 to 10,000
      * @return these settings with that per-source limit
      */
@@ -107,6 +115,8 @@ public record LoginSettings(int maxAttempts, Duration lockout, Duration lockoutM
     }
 
     /**
+     * Returns a copy of these settings with {@code hashConcurrency} changed.
+     *
      * @param hashes 1 to 1,024
      * @return these settings with that hashing concurrency
      */
@@ -116,6 +126,8 @@ public record LoginSettings(int maxAttempts, Duration lockout, Duration lockoutM
     }
 
     /**
+     * Returns a copy of these settings with {@code hashQueue} changed.
+     *
      * @param waiting 0 to 10,000
      * @return these settings with that hashing queue
      */
@@ -125,6 +137,8 @@ public record LoginSettings(int maxAttempts, Duration lockout, Duration lockoutM
     }
 
     /**
+     * Returns a copy of these settings with {@code pinHashIterations} changed.
+     *
      * @param iterations 1,000 to 10,000,000
      * @return these settings with that hashing cost
      */
@@ -134,6 +148,8 @@ public record LoginSettings(int maxAttempts, Duration lockout, Duration lockoutM
     }
 
     /**
+     * Returns a copy of these settings with {@code pinPepper} changed.
+     *
      * @param pepper 16 bytes or more, or {@code null} for none
      * @return these settings with that pepper
      */

@@ -47,6 +47,8 @@ public record SessionSettings(Duration idleTimeout, Duration maxAge, byte[] sign
     }
 
     /**
+     * Returns a copy of these settings with {@code idleTimeout} changed.
+     *
      * @param timeout one minute to one day
      * @return these settings with that idle timeout
      */
@@ -55,6 +57,8 @@ public record SessionSettings(Duration idleTimeout, Duration maxAge, byte[] sign
     }
 
     /**
+     * Returns a copy of these settings with {@code maxAge} changed.
+     *
      * @param age one hour to 30 days
      * @return these settings with that lifetime
      */
@@ -63,6 +67,8 @@ public record SessionSettings(Duration idleTimeout, Duration maxAge, byte[] sign
     }
 
     /**
+     * Returns a copy of these settings with {@code signingSecret} changed.
+     *
      * @param secret 32 bytes or more, or {@code null} for none
      * @return these settings with that secret
      */

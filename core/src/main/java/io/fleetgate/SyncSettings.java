@@ -47,6 +47,8 @@ public record SyncSettings(Duration futureTolerance, Duration maxOfflineAge, Dur
     }
 
     /**
+     * Returns a copy of these settings with {@code futureTolerance} changed.
+     *
      * @param tolerance 0 to one day
      * @return these settings with that tolerance
      */
@@ -55,6 +57,8 @@ public record SyncSettings(Duration futureTolerance, Duration maxOfflineAge, Dur
     }
 
     /**
+     * Returns a copy of these settings with {@code maxOfflineAge} changed.
+     *
      * @param age one hour to 365 days
      * @return these settings with that age limit
      */
@@ -63,6 +67,8 @@ public record SyncSettings(Duration futureTolerance, Duration maxOfflineAge, Dur
     }
 
     /**
+     * Returns a copy of these settings with {@code sessionSkew} changed.
+     *
      * @param skew 0 to one hour
      * @return these settings with that skew
      */
@@ -71,6 +77,8 @@ public record SyncSettings(Duration futureTolerance, Duration maxOfflineAge, Dur
     }
 
     /**
+     * Returns a copy of these settings with {@code maxSpeedKmh} changed.
+     *
      * @param kmh greater than 0
      * @return these settings with that speed threshold
      */

@@ -19,6 +19,8 @@ public final class AccuracyTooLowException extends FleetgateException {
     private final double maxAccuracyMeters;
 
     /**
+     * Creates the refusal.
+     *
      * @param accuracyMeters    the reported accuracy, or {@code null} when none was reported
      * @param maxAccuracyMeters the cap
      */

@@ -13,7 +13,11 @@ public final class ActiveSessionExistsException extends FleetgateException {
 
     private final transient ExclusiveSession existing;
 
-    /** @param existing the driver's ACTIVE session, which stands in the way */
+    /**
+     * Creates the refusal.
+     *
+     * @param existing the driver's ACTIVE session, which stands in the way
+     */
     public ActiveSessionExistsException(ExclusiveSession existing) {
         super(ErrorCode.ACTIVE_SESSION_EXISTS, "driver already has an active exclusive session " + existing.id(),
                 Map.of("exclusive_session", existing), null);

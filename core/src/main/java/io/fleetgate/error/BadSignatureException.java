@@ -10,7 +10,11 @@ import java.util.Map;
 public final class BadSignatureException extends FleetgateException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message why the signature was refused */
+    /**
+     * Creates the refusal.
+     *
+     * @param message why the signature was refused
+     */
     public BadSignatureException(String message) {
         super(ErrorCode.BAD_SIGNATURE, message, Map.of(), null);
     }

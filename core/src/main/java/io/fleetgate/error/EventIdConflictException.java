@@ -14,6 +14,8 @@ public final class EventIdConflictException extends FleetgateException {
     private final List<String> eventIds;
 
     /**
+     * Creates the refusal.
+     *
      * @param eventIds the ids in conflict
      * @param message  why
      */

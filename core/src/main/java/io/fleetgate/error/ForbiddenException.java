@@ -9,7 +9,11 @@ import java.util.Map;
 public final class ForbiddenException extends FleetgateException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message a human sentence */
+    /**
+     * Creates the refusal.
+     *
+     * @param message a human sentence
+     */
     public ForbiddenException(String message) {
         super(ErrorCode.FORBIDDEN, message, Map.of(), null);
     }

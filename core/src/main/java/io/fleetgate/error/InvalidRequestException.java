@@ -13,6 +13,8 @@ public final class InvalidRequestException extends FleetgateException {
     private final String field;
 
     /**
+     * Creates the refusal.
+     *
      * @param field   the request field, snake_case as a host would show it
      * @param problem what is wrong with it, e.g. "must not be blank"
      */

@@ -14,7 +14,11 @@ public final class NotActiveException extends FleetgateException {
 
     private final transient ExclusiveSession session;
 
-    /** @param session the session as it is now, not ACTIVE */
+    /**
+     * Creates the refusal.
+     *
+     * @param session the session as it is now, not ACTIVE
+     */
     public NotActiveException(ExclusiveSession session) {
         super(ErrorCode.NOT_ACTIVE, "exclusive session " + session.id() + " is " + session.status() + ", not ACTIVE",
                 Map.of("status", session.status().name()), null);

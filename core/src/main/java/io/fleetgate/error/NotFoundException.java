@@ -16,6 +16,8 @@ public final class NotFoundException extends FleetgateException {
     private final String id;
 
     /**
+     * Creates the refusal.
+     *
      * @param what a short noun, e.g. "charger"
      * @param id   the id the caller gave
      */

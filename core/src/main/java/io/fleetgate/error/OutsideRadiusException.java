@@ -16,6 +16,8 @@ public final class OutsideRadiusException extends FleetgateException {
     private final double radiusMeters;
 
     /**
+     * Creates the refusal.
+     *
      * @param distanceMeters the computed distance
      * @param radiusMeters   the radius in force
      */

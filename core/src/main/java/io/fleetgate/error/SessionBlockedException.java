@@ -14,6 +14,8 @@ public final class SessionBlockedException extends FleetgateException {
     private final String sessionId;
 
     /**
+     * Creates the refusal.
+     *
      * @param sessionId the driver's current session, on the other device
      * @param message   why
      */

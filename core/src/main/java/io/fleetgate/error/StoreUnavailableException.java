@@ -12,6 +12,8 @@ public final class StoreUnavailableException extends FleetgateException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the refusal.
+     *
      * @param message what failed
      * @param cause   the store's failure, or {@code null}
      */
@@ -19,7 +21,11 @@ public final class StoreUnavailableException extends FleetgateException {
         super(ErrorCode.STORE_UNAVAILABLE, message, Map.of(), cause);
     }
 
-    /** @param message what failed */
+    /**
+     * Creates the refusal.
+     *
+     * @param message what failed
+     */
     public StoreUnavailableException(String message) {
         this(message, null);
     }

@@ -33,6 +33,8 @@ public final class TooManyAttemptsException extends FleetgateException {
     private final Duration retryAfter;
 
     /**
+     * Creates the refusal.
+     *
      * @param reason     why
      * @param retryAfter how long until a retry may succeed, at least a second
      * @param message    a human sentence

@@ -10,7 +10,11 @@ import java.util.Map;
 public final class UnauthenticatedException extends FleetgateException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message a human sentence that tells nothing an attacker could use */
+    /**
+     * Creates the refusal.
+     *
+     * @param message a human sentence that tells nothing an attacker could use
+     */
     public UnauthenticatedException(String message) {
         super(ErrorCode.UNAUTHENTICATED, message, Map.of(), null);
     }

@@ -22,7 +22,11 @@ public final class Contention {
 
     private final FleetgateStore store;
 
-    /** @param store the store whose lock the later attempts of {@link #decide} take */
+    /**
+     * Creates the retry policy of one store.
+     *
+     * @param store the store whose lock the later attempts of {@link #decide} take
+     */
     public Contention(FleetgateStore store) {
         this.store = store;
     }

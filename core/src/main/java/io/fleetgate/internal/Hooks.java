@@ -15,7 +15,11 @@ public final class Hooks {
     private Hooks() {
     }
 
-    /** @param setter sets a builder's hasher; called once, by {@code Fleetgate}'s class initialiser */
+    /**
+     * Registers how a {@code Fleetgate} builder takes a PIN hasher.
+     *
+     * @param setter sets a builder's hasher; called once, by {@code Fleetgate}'s class initialiser
+     */
     public static void pinHasherSetter(BiConsumer<Object, PinHasher> setter) {
         pinHasher = Objects.requireNonNull(setter, "setter");
     }
