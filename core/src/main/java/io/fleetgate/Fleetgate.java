@@ -30,7 +30,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The services share one context: the store, the clock, the settings, the retry policy for
- * decisions that lose a race, the PIN hasher and its concurrency limit. Every service call takes
+ * decisions that lose a race, the PIN hasher and its concurrency limit, and the
+ * {@link FleetgateListener} told of every committed change. Every service call takes
  * the acting {@link Principal} and checks first what it may see and do. The services never start
  * threads and hold no resources of their own: closing the store is the host's business.
  * Immutable and thread-safe; one per store is enough for a whole host.
@@ -53,7 +54,7 @@ public final class Fleetgate {
     private Fleetgate(Builder b) {
         LoginSettings login = b.settings.login();
         PinHasher hasher = b.hasher != null ? b.hasher : new PinHasher(login.pinHashIterations(), login.pinPepper());
-        Context context = new Context(b.store, b.clock, b.settings, hasher);
+        Context context = new Context(b.store, b.clock, b.settings, hasher, b.listener);
         this.settings = b.settings;
         this.access = new AccessService(context);
         this.exclusive = new ExclusiveSessionService(context);
@@ -122,11 +123,14 @@ public final class Fleetgate {
         private Clock clock = Clock.systemUTC();
         private FleetgateSettings settings = FleetgateSettings.defaults();
         private PinHasher hasher;
+        private FleetgateListener listener = FleetgateListener.NONE;
 
         private Builder() {
         }
 
         /**
+         * Sets the store.
+         *
          * @param store where every record lives (a {@code JdbcStore}, or an {@code InMemoryStore} in tests)
          * @return this builder
          * @throws NullPointerException naming {@code store}
@@ -137,6 +141,8 @@ public final class Fleetgate {
         }
 
         /**
+         * Sets the clock.
+         *
          * @param clock the source of every instant the services use
          * @return this builder
          * @throws NullPointerException naming {@code clock}
@@ -147,12 +153,27 @@ public final class Fleetgate {
         }
 
         /**
+         * Sets the settings.
+         *
          * @param settings the rules; {@link FleetgateSettings#defaults()} if not set
          * @return this builder
          * @throws NullPointerException naming {@code settings}
          */
         public Builder settings(FleetgateSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Sets the listener told of every committed change.
+         *
+         * @param listener told of every change the services commit (see {@link FleetgateListener});
+         *                 {@link FleetgateListener#NONE} if not set
+         * @return this builder
+         * @throws NullPointerException naming {@code listener}
+         */
+        public Builder listener(FleetgateListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -242,7 +242,7 @@ public final class ExclusiveSessionService {
                 request.intentSessionId(), ExclusiveSessionStatus.ACTIVE, now, now.plus(settings.duration()), null,
                 now, now, fix.at().lat(), fix.at().lng(), fix.accuracy(), fence.distanceMeters());
         ActivationOutcome outcome = sessions.activate(candidate, now);
-        outcome.expired().forEach(ExclusiveSessionService::logExpired);
+        outcome.expired().forEach(this::expired);
         if (outcome.existing() != null) {
             throw new ActiveSessionExistsException(outcome.existing());
         }
@@ -256,6 +256,7 @@ public final class ExclusiveSessionService {
                 .addKeyValue("accuracy_m", created.activationAccuracyMeters())
                 .addKeyValue("expires_at", created.expiresAt())
                 .log();
+        context.tell(l -> l.exclusiveSessionChanged(created));
         return created;
     }
 
@@ -310,10 +311,11 @@ public final class ExclusiveSessionService {
                     .addKeyValue("charger_id", LogValues.text(f.session().chargerId()))
                     .addKeyValue("merchant_id", LogValues.text(f.session().merchantId()))
                     .log();
+            context.tell(l -> l.exclusiveSessionChanged(f.session()));
             return f.session();
         }
         if (outcome instanceof FinishOutcome.Expired e) {
-            logExpired(e.session());
+            expired(e.session());
             throw new NotActiveException(e.session());
         }
         if (outcome instanceof FinishOutcome.NotActive n) {
@@ -345,7 +347,7 @@ public final class ExclusiveSessionService {
                     return active;
                 }
                 Optional<ExclusiveSession> expired = sessions.expire(s.id(), now);
-                expired.ifPresent(ExclusiveSessionService::logExpired);
+                expired.ifPresent(this::expired);
                 if (includeExpired && expired.isPresent()) {
                     return expired;
                 }
@@ -378,16 +380,18 @@ public final class ExclusiveSessionService {
                 throw FleetgateException.invalid("limit", "must be between 1 and 10000");
             }
             List<ExclusiveSession> expired = sessions.expireDue(context.now(), limit);
-            expired.forEach(ExclusiveSessionService::logExpired);
+            expired.forEach(this::expired);
             return expired;
         }
     }
 
-    private static void logExpired(ExclusiveSession s) {
+    /** Logs and tells the listener of a session the store has just marked EXPIRED. */
+    private void expired(ExclusiveSession s) {
         LOG.atInfo().setMessage("exclusive_expired")
                 .addKeyValue("driver_id", LogValues.text(s.driverId()))
                 .addKeyValue("exclusive_session_id", LogValues.text(s.id()))
                 .addKeyValue("expires_at", s.expiresAt())
                 .log();
+        context.tell(l -> l.exclusiveSessionChanged(s));
     }
 }

@@ -187,6 +187,7 @@ final class BatchAccess {
                 .addKeyValue("driver_id", LogValues.text(batch.driverId()))
                 .addKeyValue("stops", stops.size()).addKeyValue("actor_id", LogValues.text(principal.userId()))
                 .log();
+        context.tell(l -> l.batchChanged(batch, List.of()));
         return batch;
     }
 
@@ -204,7 +205,7 @@ final class BatchAccess {
         if (!(principal instanceof Principal.Supervisor) && !(principal instanceof Principal.System)) {
             throw FleetgateException.forbidden("only a supervisor of the workspace may manage its batches");
         }
-        return context.contention().retry(() -> {
+        Batch assigned = context.contention().retry(() -> {
             Batch b = batchRepo.findBatch(batchId).orElseThrow(() -> FleetgateException.notFound("batch", batchId));
             requireManager(principal, b.workspaceId());
             if (b.status().onRoute()) {
@@ -219,6 +220,8 @@ final class BatchAccess {
                     .addKeyValue("actor_id", LogValues.text(principal.userId())).log());
             return changed.orElse(null);
         }, "the batch");
+        context.tell(l -> l.batchChanged(assigned, List.of()));
+        return assigned;
     }
 
     /** Refuses anyone but a supervisor of the workspace ({@code NOT_FOUND} for another's) or the system. */

@@ -230,6 +230,7 @@ public final class DriverExecutionService {
                     () -> events.stream().map(e -> "batch:" + e.batchId()).distinct().toList(),
                     () -> trySync(principal, events, now, hiddenIds, keepRefusals), "the batch");
             log(committed);
+            tell(committed);
             return committed.outcomes();
         }
     }
@@ -328,6 +329,18 @@ public final class DriverExecutionService {
     }
 
     /** Logs each answer of a decided call, in order. */
+    /** Tells the listener what a committed call changed: each batch moved, then what it quarantined. */
+    private void tell(SyncCall call) {
+        for (EventLog.BatchChange change : call.changes()) {
+            Batch batch = change.batch();
+            List<DriverEvent> recorded = call.accepted().stream().filter(e -> e.batchId().equals(batch.id())).toList();
+            context.tell(l -> l.batchChanged(batch, recorded));
+        }
+        if (!call.quarantined().isEmpty()) {
+            context.tell(l -> l.quarantined(List.copyOf(call.quarantined())));
+        }
+    }
+
     private static void log(SyncCall call) {
         String actorId = LogValues.text(call.principal().userId());
         List<DriverEvent> accepted = call.accepted();

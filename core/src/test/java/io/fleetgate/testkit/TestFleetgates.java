@@ -1,6 +1,7 @@
 package io.fleetgate.testkit;
 
 import io.fleetgate.Fleetgate;
+import io.fleetgate.FleetgateListener;
 import io.fleetgate.FleetgateSettings;
 import io.fleetgate.internal.Hooks;
 import io.fleetgate.internal.PinHasher;
@@ -54,6 +55,20 @@ public final class TestFleetgates {
      * @return the services
      */
     public static Fleetgate on(FleetgateStore store, Clock clock, FleetgateSettings settings, PinHasher hasher) {
-        return Hooks.withPinHasher(Fleetgate.builder(), hasher).store(store).clock(clock).settings(settings).build();
+        return on(store, clock, settings, hasher, FleetgateListener.NONE);
+    }
+
+    /**
+     * @param store    the store
+     * @param clock    the clock
+     * @param settings the settings
+     * @param hasher   the hasher
+     * @param listener told of committed changes
+     * @return the services
+     */
+    public static Fleetgate on(FleetgateStore store, Clock clock, FleetgateSettings settings, PinHasher hasher,
+                               FleetgateListener listener) {
+        return Hooks.withPinHasher(Fleetgate.builder(), hasher).store(store).clock(clock).settings(settings)
+                .listener(listener).build();
     }
 }

@@ -1,6 +1,11 @@
 package io.fleetgate.examples;
 
 import io.fleetgate.Fleetgate;
+import io.fleetgate.FleetgateListener;
+import io.fleetgate.exclusive.ExclusiveSession;
+import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.DriverEvent;
+import io.fleetgate.execution.QuarantinedEvent;
 
 import io.fleetgate.store.jdbc.JdbcStore;
 import org.slf4j.event.Level;
@@ -68,7 +73,9 @@ public final class Demo {
         try (JdbcStore store = JdbcStore.sqlite(file)) {
             Narrator narrator = new Narrator(out);
             DemoClock clock = new DemoClock(START);
-            Stage stage = new Stage(Fleetgate.builder().store(store).clock(clock).build(), clock, narrator);
+            Heard heard = new Heard();
+            Stage stage = new Stage(Fleetgate.builder().store(store).clock(clock).listener(heard).build(), clock,
+                    narrator);
             boolean first = true;
             for (Chapter chapter : chapters(stage)) {
                 if (!first) {
@@ -78,6 +85,34 @@ public final class Demo {
                 narrator.heading("fleetgate demo — " + chapter.title() + " (SQLite: " + file + ")");
                 chapter.tell();
             }
+            narrator.blank();
+            narrator.heading("What the host's listener heard (one call per committed change, none for refusals"
+                    + " and resends): exclusive sessions " + heard.sessions + ", batches " + heard.batches + " ("
+                    + heard.events + " events recorded), quarantined events " + heard.quarantined);
+        }
+    }
+
+    /** Counts what the library tells the host: the listener a host would feed its metrics from. */
+    private static final class Heard implements FleetgateListener {
+        int sessions;
+        int batches;
+        int events;
+        int quarantined;
+
+        @Override
+        public void exclusiveSessionChanged(ExclusiveSession session) {
+            sessions++;
+        }
+
+        @Override
+        public void batchChanged(Batch batch, List<DriverEvent> recorded) {
+            batches++;
+            events += recorded.size();
+        }
+
+        @Override
+        public void quarantined(List<QuarantinedEvent> refused) {
+            quarantined += refused.size();
         }
     }
 

@@ -42,6 +42,16 @@ class DemoTest {
     }
 
     @Test
+    void runWhenFinishedThenTheListenerHeardEachCommittedChangeOnce() {
+        // sessions: two activations, one completion, one expiry (the refusals tell nothing);
+        // batches: the creation, then six calls that moved the route, recording the log's 8 events
+        // (the offline three in one call; the resend records nothing); the impossible departure quarantined
+        assertThat(runDemo()).last().isEqualTo("What the host's listener heard (one call per committed change,"
+                + " none for refusals and resends): exclusive sessions 4, batches 7 (8 events recorded),"
+                + " quarantined events 1");
+    }
+
+    @Test
     void runWhenOutsideRadiusThenTheLineShowsDistanceAndRadius() {
         String line = runDemo().stream()
                 .filter(l -> l.startsWith("  OUTSIDE_RADIUS "))
