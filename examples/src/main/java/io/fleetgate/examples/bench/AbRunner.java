@@ -22,8 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * first runs {@link Plan#minOps()} operations and each sizes the next so that a round of the
  * slower arm lasts about {@link Plan#roundSeconds()}. Measured rounds keep the last size: both
  * arms run the same number of operations in every round.
- * Each round's data is prepared before its clock starts, and the heap is collected before each
- * round so that neither arm pays for the other's garbage. Not thread-safe; one per comparison.
+ * Each round's data is prepared before its clock starts. The heap is not collected between rounds:
+ * each arm pays for its garbage as a host would, the alternation shares out what one arm leaves
+ * to the next, and a {@code System.gc()} before each round made G1 shrink the heap and its young
+ * generation, so that the arm run next paid for regrowing them (the allocation-heavier arm more:
+ * SQLite's one-thread {@code active} read 0.59 with it and 0.85 without, 0.86 with it on a fixed
+ * heap). Not thread-safe; one per comparison.
  */
 final class AbRunner implements AutoCloseable {
     private final int threads;
@@ -97,7 +101,6 @@ final class AbRunner implements AutoCloseable {
     /** @return the arm's throughput over one round of {@code ops} operations */
     private double round(Arm arm, int ops) throws Exception {
         Arm.Round round = arm.prepare(ops, threads);
-        System.gc();
         CountDownLatch ready = new CountDownLatch(threads);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Long>> done = new ArrayList<>(threads);

@@ -44,13 +44,22 @@ record Comparison(String name, String store, int threads, List<Double> ours, Lis
     }
 
     /**
-     * @return the median of the {@linkplain #pairedRatios() paired-round ratios}: each round of ours
-     *         is compared with the baseline round run next to it, so a machine that speeds up or
-     *         slows down during the run (other builds, CPU boost, a growing table) moves both sides
-     *         of a pair and not the ratio, as it would a ratio of the two medians taken apart
+     * @return the median, over blocks of two consecutive pairs, of the geometric mean of the two
+     *         {@linkplain #pairedRatios() paired-round ratios} (a last pair without a partner counts
+     *         alone). Rounds run A B, B A, A B, B A…, so in each block both arms run once in an odd
+     *         and once in an even position: a machine whose rounds alternate fast and slow (seen on
+     *         SQLite's one-thread {@code active}: pairs read 0.55, 1.25, 0.60, 1.24…) moves both
+     *         ratios of a block in opposite directions and not their mean, and a machine that speeds
+     *         up or slows down during the run moves both sides of a pair and not its ratio, as it
+     *         would a ratio of two medians taken apart
      */
     double ratio() {
-        return percentile(pairedRatios(), 50);
+        List<Double> paired = pairedRatios();
+        List<Double> blocks = new ArrayList<>();
+        for (int i = 0; i < paired.size(); i += 2) {
+            blocks.add(i + 1 < paired.size() ? Math.sqrt(paired.get(i) * paired.get(i + 1)) : paired.get(i));
+        }
+        return percentile(blocks, 50);
     }
 
     /** @return whether the ratio reaches the target */

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The harness itself, on SQLite with tiny sizes: that it runs every database benchmark on both
@@ -91,13 +92,29 @@ class BenchTest {
     }
 
     @Test
-    void resultLineWhenSamplesThenMediansAndTheMedianOfThePairedRatios() {
+    void resultLineWhenSamplesThenMediansAndTheMedianOfTheBlocksOfTwoPairs() {
         // the machine got faster during the run: the medians taken apart would read 2.0 / 3.0 = 0.667
         Comparison c = new Comparison("haversine-city", "none", 1, List.of(1.0, 2.0, 3.0), List.of(2.0, 8.0, 3.0),
                 0.95, null, null);
 
         assertThat(c.pairedRatios()).containsExactly(0.5, 0.25, 1.0);
-        assertThat(c.resultLine()).isEqualTo("RESULT haversine-city none 1 2.0 3.0 0.500").matches(RESULT);
+        // blocks: sqrt(0.5 * 0.25) = 0.354 and the last pair alone, 1.0; their median 0.677
+        assertThat(c.ratio()).isCloseTo((Math.sqrt(0.125) + 1.0) / 2, within(1e-12));
+        assertThat(c.resultLine()).isEqualTo("RESULT haversine-city none 1 2.0 3.0 0.677").matches(RESULT);
+    }
+
+    @Test
+    void ratioWhenRoundsAlternateSlowAndFastThenTheAlternationCancels() {
+        // A B, B A, A B, B A: every odd position 40 % slower; ours is truly 0.8 of the baseline
+        double slow = 0.6;
+        List<Double> ours = List.of(80 * slow, 80.0, 80 * slow, 80.0);
+        List<Double> base = List.of(100.0, 100 * slow, 100.0, 100 * slow);
+        Comparison c = new Comparison("active", "sqlite", 1, ours, base, 0.8, null, null);
+
+        assertThat(c.pairedRatios()).hasSize(4).satisfiesExactly(
+                p -> assertThat(p).isCloseTo(0.48, within(1e-12)), p -> assertThat(p).isCloseTo(0.8 / 0.6, within(1e-12)),
+                p -> assertThat(p).isCloseTo(0.48, within(1e-12)), p -> assertThat(p).isCloseTo(0.8 / 0.6, within(1e-12)));
+        assertThat(c.ratio()).isCloseTo(0.8, within(1e-12));
     }
 
     @Test
