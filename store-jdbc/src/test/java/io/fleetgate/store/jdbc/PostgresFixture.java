@@ -1,8 +1,13 @@
 package io.fleetgate.store.jdbc;
 
 import io.fleetgate.Principal;
+import io.fleetgate.access.AccessService;
+import io.fleetgate.access.Membership;
+import io.fleetgate.access.Role;
+import io.fleetgate.access.Workspace;
 import io.fleetgate.spi.FleetgateStore;
 import io.fleetgate.testkit.StoreFixture;
+import io.fleetgate.testkit.TestFleetgates;
 import io.fleetgate.testkit.TestPostgres;
 
 import java.sql.Connection;
@@ -267,6 +272,24 @@ final class PostgresFixture implements StoreFixture {
         try (Statement st = c.createStatement()) {
             return st.executeUpdate(sql);
         }
+    }
+
+    /**
+     * Seeds what the row-level security tests share: workspaces {@code ws_1} (North) and
+     * {@code ws_2} (South), {@code d_ana} a driver of ws_1, {@code d_ben} a driver of both.
+     *
+     * @param store the store
+     * @return the access service that seeded them, for more
+     */
+    static AccessService twoWorkspaces(JdbcStore store) {
+        Principal system = Principal.system();
+        AccessService access = TestFleetgates.on(store, java.time.Clock.systemUTC()).access();
+        access.upsertWorkspace(system, new Workspace("ws_1", "North"));
+        access.upsertWorkspace(system, new Workspace("ws_2", "South"));
+        access.addMember(system, new Membership("d_ana", "ws_1", Role.DRIVER));
+        access.addMember(system, new Membership("d_ben", "ws_1", Role.DRIVER));
+        access.addMember(system, new Membership("d_ben", "ws_2", Role.DRIVER));
+        return access;
     }
 
     /**

@@ -5,7 +5,6 @@ import io.fleetgate.Principal;
 import io.fleetgate.access.AccessService;
 import io.fleetgate.access.Membership;
 import io.fleetgate.access.Role;
-import io.fleetgate.access.Workspace;
 import io.fleetgate.session.CredentialService;
 import io.fleetgate.session.EnrolRequest;
 import io.fleetgate.session.LoginRequest;
@@ -59,15 +58,9 @@ class PostgresWorkspaceMemberFunctionTest {
         pg = new PostgresFixture();
         JdbcStore store = pg.store();
         TestClock clock = TestClock.standard();
-        FleetgateSettings settings = FleetgateSettings.defaults().withSessions(s -> s.withSigningSecret(
-                "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)));
+        FleetgateSettings settings = TestFleetgates.settings();
         Principal system = Principal.system();
-        AccessService access = TestFleetgates.on(store, java.time.Clock.systemUTC()).access();
-        access.upsertWorkspace(system, new Workspace("ws_1", "North"));
-        access.upsertWorkspace(system, new Workspace("ws_2", "South"));
-        access.addMember(system, new Membership("d_ana", "ws_1", Role.DRIVER));
-        access.addMember(system, new Membership("d_ben", "ws_1", Role.DRIVER));
-        access.addMember(system, new Membership("d_ben", "ws_2", Role.DRIVER));
+        AccessService access = PostgresFixture.twoWorkspaces(store);
         access.addMember(system, new Membership("d_cy", "ws_2", Role.DRIVER));
         CredentialService credentials = TestFleetgates.on(store, clock, FleetgateSettings.defaults()).credentials();
         SessionService sessions = TestFleetgates.on(store, clock, settings).sessions();
