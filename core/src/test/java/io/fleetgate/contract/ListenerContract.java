@@ -39,6 +39,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -184,6 +190,47 @@ public abstract class ListenerContract extends StoreContract {
         Batch assigned = fleetgate.execution().assignDriver(sam, "b_1", "d_ben");
         assertThat(assigned.driverId()).isEqualTo("d_ben");
         assertThat(heard).containsExactly(new BatchChanged(assigned, List.of()));
+    }
+
+    @Test
+    void executionWhenManyOverridesRaceOnOneBatchThenEachCommittedChangeIsHeardOnceAndNoLostRace() throws Exception {
+        fleetgate.execution().createBatch(sam, new CreateBatchRequest("b_1", "ws_1", "d_ana", STOPS, Map.of()));
+        heard.clear();
+        int threads = 8;
+        int each = 5;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < each; i++) {
+                        DriverStatus target = (thread + i) % 2 == 0 ? DriverStatus.SUSPENDED : DriverStatus.INACTIVE;
+                        fleetgate.supervisor().override(sam, "b_1", target, "race " + thread + "/" + i);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<DriverEvent> log = fleetgate.execution().log(Principal.system(), "b_1");
+        assertThat(log).hasSize(threads * each);
+        assertThat(heard).hasSize(threads * each).allSatisfy(h -> assertThat(h).isInstanceOf(BatchChanged.class));
+        List<BatchChanged> changes = heard.stream().map(BatchChanged.class::cast).toList();
+        assertThat(changes).extracting(c -> c.batch().version()).as("one call per committed version")
+                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, threads * each).boxed().toList());
+        assertThat(changes).flatExtracting(BatchChanged::recorded).as("what was heard is what was logged")
+                .containsExactlyInAnyOrderElementsOf(log);
+        assertThat(changes).allSatisfy(c -> assertThat(c.recorded()).singleElement()
+                .satisfies(e -> assertThat(e.batchVersion()).isEqualTo(c.batch().version())));
     }
 
     @Test
