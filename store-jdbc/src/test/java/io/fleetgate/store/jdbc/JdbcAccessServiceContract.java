@@ -18,10 +18,10 @@ abstract class JdbcAccessServiceContract extends AccessServiceContract {
     @Test
     void databaseWhenRoleOutsideTheListInsertedByHandThenRefused() {
         DataSource ds = ((JdbcStore) store()).dataSource();
-        assertThatThrownBy(() -> JdbcExecutionStoreContract.execute(ds,
+        assertThatThrownBy(() -> JdbcAssertions.execute(ds,
                 "INSERT INTO workspace_members (user_id, workspace_id, role) VALUES ('u_x', 'ws_1', 'OWNER')"))
                 .isInstanceOf(SQLException.class);
-        assertThatThrownBy(() -> JdbcExecutionStoreContract.execute(ds,
+        assertThatThrownBy(() -> JdbcAssertions.execute(ds,
                 "INSERT INTO workspace_members (user_id, workspace_id, role) VALUES ('u_x', 'ws_404', 'MEMBER')"))
                 .isInstanceOf(SQLException.class);
         assertThat(directory.findMemberships("u_x")).isEmpty();

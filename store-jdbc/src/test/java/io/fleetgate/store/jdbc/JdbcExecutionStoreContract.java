@@ -6,16 +6,13 @@ import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverStatus;
 import io.fleetgate.spi.EventLog.BatchChange;
 import io.fleetgate.store.jdbc.internal.SqlDialect;
-import io.fleetgate.store.jdbc.internal.SqlScript;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
-import java.util.Locale;
 import javax.sql.DataSource;
 
+import static io.fleetgate.store.jdbc.JdbcAssertions.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,16 +33,15 @@ abstract class JdbcExecutionStoreContract extends ExecutionStoreContract {
     @Test
     void databaseWhenDriverEventsChangedByHandThenRefused() throws Exception {
         seedOneEventAndOneRefusal();
-        DataSource ds = jdbc().dataSource();
         String before = fixture().snapshot();
 
-        assertRefused(ds, "UPDATE driver_events SET reason = 'tampered'");
-        assertRefused(ds, "UPDATE driver_events SET driver_status = 'COMPLETED' WHERE event_id = 'ev_1'");
-        assertRefused(ds, "DELETE FROM driver_events WHERE event_id = 'ev_1'");
-        assertRefused(ds, "DELETE FROM driver_events");
+        assertRefused("UPDATE driver_events SET reason = 'tampered'");
+        assertRefused("UPDATE driver_events SET driver_status = 'COMPLETED' WHERE event_id = 'ev_1'");
+        assertRefused("DELETE FROM driver_events WHERE event_id = 'ev_1'");
+        assertRefused("DELETE FROM driver_events");
         if (jdbc().dialect() == Dialect.POSTGRES) {
-            assertRefused(ds, "TRUNCATE driver_events");
-            assertRefused(ds, "TRUNCATE driver_events CASCADE");
+            assertRefused("TRUNCATE driver_events");
+            assertRefused("TRUNCATE driver_events CASCADE");
         }
         assertThat(fixture().snapshot()).isEqualTo(before);
     }
@@ -53,13 +49,12 @@ abstract class JdbcExecutionStoreContract extends ExecutionStoreContract {
     @Test
     void databaseWhenQuarantineChangedByHandThenRefused() throws Exception {
         seedOneEventAndOneRefusal();
-        DataSource ds = jdbc().dataSource();
         String before = fixture().snapshot();
 
-        assertRefused(ds, "UPDATE quarantined_events SET reason = 'tampered'");
-        assertRefused(ds, "DELETE FROM quarantined_events");
+        assertRefused("UPDATE quarantined_events SET reason = 'tampered'");
+        assertRefused("DELETE FROM quarantined_events");
         if (jdbc().dialect() == Dialect.POSTGRES) {
-            assertRefused(ds, "TRUNCATE quarantined_events");
+            assertRefused("TRUNCATE quarantined_events");
         }
         assertThat(fixture().snapshot()).isEqualTo(before);
     }
@@ -86,21 +81,10 @@ abstract class JdbcExecutionStoreContract extends ExecutionStoreContract {
     void migrationWhenDriverExecutionFileRunAgainThenNothingFailsOrChanges() throws Exception {
         seedOneEventAndOneRefusal();
         String before = fixture().snapshot();
-        String file = "/io/fleetgate/store/jdbc/migration/" + jdbc().dialect().name().toLowerCase(Locale.ROOT)
-                + "/V2__driver_execution.sql";
-        String text;
-        try (var in = getClass().getResourceAsStream(file)) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-
-        DataSource owner = jdbc().dialect() == Dialect.POSTGRES
-                ? ((PostgresFixture) fixture()).ownerDataSource() : jdbc().dataSource();
-        for (String statement : SqlScript.split(text)) {
-            execute(owner, statement);
-        }
+        JdbcAssertions.rerunMigration(fixture(), "V2__driver_execution.sql");
 
         assertThat(fixture().snapshot()).isEqualTo(before);
-        assertRefused(jdbc().dataSource(), "DELETE FROM driver_events");
+        assertRefused("DELETE FROM driver_events");
     }
 
     private void seedOneEventAndOneRefusal() {
@@ -112,32 +96,7 @@ abstract class JdbcExecutionStoreContract extends ExecutionStoreContract {
                 List.of(quarantined("ev_q", "b_1", WS, "{}", T0)))).isTrue();
     }
 
-    /**
-     * The statement fails because a trigger refused it, not for any other reason.
-     *
-     * <p>On PostgreSQL three layers refuse it, each shown on its own
-     * ({@link PostgresFixture#assertAppendOnly}): the runtime role has no UPDATE, DELETE or
-     * TRUNCATE privilege (V8); for the owner, row-level security (V5) has no UPDATE or DELETE policy
-     * on the append-only tables, so the statement matches no row; with the policies lifted for the
-     * owner (in a transaction that is rolled back), the append-only trigger refuses it, as it
-     * refuses the owner's TRUNCATE.
-     */
-    private void assertRefused(DataSource ds, String sql) throws SQLException {
-        if (jdbc().dialect() == Dialect.POSTGRES) {
-            PostgresFixture.assertAppendOnly(fixture(), List.of("driver_events", "quarantined_events"), sql);
-            return;
-        }
-        assertThatThrownBy(() -> execute(ds, sql)).as(sql).isInstanceOf(SQLException.class)
-                .hasMessageContaining("is append-only");
-    }
-
-
-    /** Runs a raw statement (on PostgreSQL as the system principal, which row-level security lets through). */
-    static void execute(DataSource ds, String sql) throws SQLException {
-        PostgresFixture.asSystem(ds, c -> {
-            try (Statement st = c.createStatement()) {
-                return st.execute(sql);
-            }
-        });
+    private void assertRefused(String sql) throws SQLException {
+        JdbcAssertions.assertAppendOnlyRefuses(fixture(), List.of("driver_events", "quarantined_events"), sql);
     }
 }
