@@ -20,8 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -106,7 +104,7 @@ class PostgresCompromisedConnectionTest {
                 "|" + HEX.formatHex("d_ben".getBytes(StandardCharsets.UTF_8)) + "|");
         assertThat(swapped).isNotEqualTo(ana);
         // ben's context under a key the attacker made up
-        String madeUp = forge(new byte[64], "driver", "d_ben", "", Instant.now());
+        String madeUp = PostgresFixture.forgeContext(new byte[64], "driver", "d_ben", "", Instant.now());
         // V5's settings
         Map<String, String> v5 = Map.of("fleetgate.role", "driver", "fleetgate.user_id", "d_ben");
 
@@ -121,7 +119,7 @@ class PostgresCompromisedConnectionTest {
     @Test
     void contextWhenSetToSystemWithoutTheKeyThenSeesNothing() throws SQLException {
         String ana = key.context(Principal.driver("d_ana"), Instant.now());
-        for (String forged : List.of(forged(ana, "system", "system"), forge(new byte[64], "system", "system", "", Instant.now()),
+        for (String forged : List.of(forged(ana, "system", "system"), PostgresFixture.forgeContext(new byte[64], "system", "system", "", Instant.now()),
                 "v1|system|" + Instant.now().toEpochMilli() + "|" + HEX.formatHex("system".getBytes(StandardCharsets.UTF_8))
                         + "||" + "0".repeat(64))) {
             assertThat(withContext(forged, PostgresCompromisedConnectionTest::counts)).as(forged)
@@ -184,7 +182,7 @@ class PostgresCompromisedConnectionTest {
                 st.setBytes(3, outer);
                 st.executeUpdate();
             }
-            String forged = forge(known, "system", "system", "", Instant.now());
+            String forged = PostgresFixture.forgeContext(known, "system", "system", "", Instant.now());
             assertThat(inTransaction(c, forged, PostgresCompromisedConnectionTest::counts))
                     .allSatisfy((table, n) -> assertThat(n).as(table).isZero());
 
@@ -325,19 +323,6 @@ class PostgresCompromisedConnectionTest {
         parts[1] = role;
         parts[3] = HEX.formatHex(user.getBytes(StandardCharsets.UTF_8));
         return String.join("|", parts);
-    }
-
-    /** A context in the store's format, with an HMAC under a key of the caller's choosing. */
-    private static String forge(byte[] someKey, String role, String user, String workspace, Instant issuedAt) {
-        String payload = "v1|" + role + "|" + issuedAt.toEpochMilli() + "|" + HEX.formatHex(user.getBytes(StandardCharsets.UTF_8))
-                + "|" + HEX.formatHex(workspace.getBytes(StandardCharsets.UTF_8));
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(someKey, "HmacSHA256"));
-            return payload + "|" + HEX.formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void assertRefused(Connection c, String sql, String message) {

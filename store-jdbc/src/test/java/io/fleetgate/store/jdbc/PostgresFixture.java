@@ -10,6 +10,8 @@ import io.fleetgate.testkit.StoreFixture;
 import io.fleetgate.testkit.TestFleetgates;
 import io.fleetgate.testkit.TestPostgres;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,8 +19,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
 
 /**
@@ -271,6 +276,32 @@ final class PostgresFixture implements StoreFixture {
     private static int update(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement()) {
             return st.executeUpdate(sql);
+        }
+    }
+
+    /**
+     * A context in the store's format ({@code v1|role|issued-at millis|hex user|hex workspace|hmac}),
+     * written from the outside as an attacker would, with an HMAC-SHA256 under a key of the caller's
+     * choosing.
+     *
+     * @param someKey   the key to sign with
+     * @param role      the role claimed
+     * @param user      the user claimed
+     * @param workspace the workspace claimed
+     * @param issuedAt  the issue time claimed
+     * @return the context text
+     */
+    static String forgeContext(byte[] someKey, String role, String user, String workspace, Instant issuedAt) {
+        HexFormat hex = HexFormat.of();
+        String payload = "v1|" + role + "|" + issuedAt.toEpochMilli() + "|"
+                + hex.formatHex(user.getBytes(StandardCharsets.UTF_8)) + "|"
+                + hex.formatHex(workspace.getBytes(StandardCharsets.UTF_8));
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(someKey, "HmacSHA256"));
+            return payload + "|" + hex.formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -30,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -101,7 +99,7 @@ class PostgresWorkspaceMemberFunctionTest {
         String oz = context(Principal.supervisor("s_oz", "ws_2"));
         String swapped = oz.replace("|" + hex("ws_2") + "|", "|" + hex("ws_1") + "|");
         assertThat(swapped).isNotEqualTo(oz);
-        String madeUpKey = forge(new byte[64], "supervisor", "s_oz", "ws_1", Instant.now());
+        String madeUpKey = PostgresFixture.forgeContext(new byte[64], "supervisor", "s_oz", "ws_1", Instant.now());
         String stale = key.context(Principal.supervisor("s_sam", "ws_1"), Instant.now().minusSeconds(120));
         String ahead = key.context(Principal.supervisor("s_sam", "ws_1"), Instant.now().plusSeconds(120));
 
@@ -279,18 +277,6 @@ class PostgresWorkspaceMemberFunctionTest {
 
     private static String hex(String s) {
         return HEX.formatHex(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** A context in the store's format, with an HMAC under a key of the caller's choosing. */
-    private static String forge(byte[] someKey, String role, String user, String workspace, Instant issuedAt) {
-        String payload = "v1|" + role + "|" + issuedAt.toEpochMilli() + "|" + hex(user) + "|" + hex(workspace);
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(someKey, "HmacSHA256"));
-            return payload + "|" + HEX.formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void execute(Connection c, String sql) throws SQLException {
