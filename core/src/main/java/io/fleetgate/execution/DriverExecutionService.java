@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -329,15 +331,27 @@ public final class DriverExecutionService {
     }
 
     /** Logs each answer of a decided call, in order. */
-    /** Tells the listener what a committed call changed: each batch moved, then what it quarantined. */
+    /**
+     * Tells the listener what a committed call changed: each batch moved, with its events (grouped
+     * in one pass over the call's events), then what it quarantined. Nothing to gather when no
+     * listener is set.
+     */
     private void tell(SyncCall call) {
+        if (!context.listening()) {
+            return;
+        }
+        Map<String, List<DriverEvent>> recorded = new HashMap<>();
+        for (DriverEvent e : call.accepted()) {
+            recorded.computeIfAbsent(e.batchId(), id -> new ArrayList<>()).add(e);
+        }
         for (EventLog.BatchChange change : call.changes()) {
             Batch batch = change.batch();
-            List<DriverEvent> recorded = call.accepted().stream().filter(e -> e.batchId().equals(batch.id())).toList();
-            context.tell(l -> l.batchChanged(batch, recorded));
+            List<DriverEvent> events = List.copyOf(recorded.getOrDefault(batch.id(), List.of()));
+            context.tell(l -> l.batchChanged(batch, events));
         }
         if (!call.quarantined().isEmpty()) {
-            context.tell(l -> l.quarantined(List.copyOf(call.quarantined())));
+            List<QuarantinedEvent> quarantined = List.copyOf(call.quarantined());
+            context.tell(l -> l.quarantined(quarantined));
         }
     }
 

@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * What every service of one {@code Fleetgate} shares: the store, the clock, the settings, the
- * retry policy, the PIN hasher, the event signatures and the host's listener, plus the one hook that lets the
- * execution layer react to a login without the session layer knowing about it. Made once by
+ * retry policy, the PIN hasher, the event signatures and the host's listener, plus the one hook
+ * that lets the execution layer react to a login without the session layer knowing about it. Made once by
  * {@code Fleetgate.Builder.build()}; not for hosts. Thread-safe once built (the login hook is set
  * while the services are made, before any is handed out).
  */
@@ -99,6 +99,11 @@ public final class Context {
     /** {@return the clock's instant at the stores' precision (microseconds)} */
     public Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** {@return whether a listener other than {@link FleetgateListener#NONE} is set} */
+    public boolean listening() {
+        return listener != FleetgateListener.NONE;
     }
 
     /**
