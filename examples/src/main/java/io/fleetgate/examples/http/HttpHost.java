@@ -63,6 +63,8 @@ final class HttpHost implements AutoCloseable {
     static final int IO_THREADS = 8;
     /** The largest request line plus headers accepted. */
     static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** How much later than the guard's longest deadline Jetty's own idle timeout fires. */
+    static final long BACKSTOP_MARGIN_MS = 1_000;
 
     private static final Logger LOG = LoggerFactory.getLogger("io.fleetgate.examples.http");
 
@@ -159,8 +161,10 @@ final class HttpHost implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         connector.setAcceptQueueSize(128);
-        // Jetty's own per-read idle timeout, a backstop behind the guard's deadlines
-        connector.setIdleTimeout(Math.max(limits.idleTimeout().toMillis(),
+        // Jetty's own per-read idle timeout, a backstop behind the guard's deadlines: a second
+        // later than the longest of them, so that a silent connection is closed (and counted) by
+        // the guard's sweep, not by Jetty racing it to the same instant
+        connector.setIdleTimeout(BACKSTOP_MARGIN_MS + Math.max(limits.idleTimeout().toMillis(),
                 Math.max(limits.headerTimeout().toMillis(), limits.bodyTimeout().toMillis())));
         connector.addBean(guard);
         return connector;
