@@ -72,6 +72,10 @@ public final class FleetgateSettings {
     public static final String PIN_HASH_ITERATIONS = "PIN_HASH_ITERATIONS";
     /** {@link LoginSettings#pinPepper()}, base64. */
     public static final String PIN_PEPPER = "FLEETGATE_PIN_PEPPER";
+    /** {@link StopSettings#failureReasons()}. */
+    public static final String STOP_FAILURE_REASONS = "STOP_FAILURE_REASONS";
+    /** {@link StopSettings#maxProofsPerStop()}. */
+    public static final String STOP_MAX_PROOFS = "STOP_MAX_PROOFS";
 
     /**
      * One environment setting: its name, the concern it belongs to, its default and meaning as
@@ -129,6 +133,12 @@ public final class FleetgateSettings {
             new Env(MAX_SPEED_KMH, "sync", "200", "speed between a driver's located events above which they are"
                     + " flagged (route hijack)",
                     (s, t) -> s.withSync(y -> y.withMaxSpeedKmh(decimal(t)))),
+            new Env(STOP_FAILURE_REASONS, "stops", "RECIPIENT_ABSENT,ADDRESS_NOT_FOUND,REFUSED,DAMAGED,ACCESS_DENIED,OTHER",
+                    "the reason codes a failed stop may carry (comma-separated, upper-case); `OTHER` also needs a note",
+                    (s, t) -> s.withStops(p -> p.withFailureReasons(StopSettings.codes(t)))),
+            new Env(STOP_MAX_PROOFS, "stops", "20", "the most proof items (signatures, photos, notes, codes) one stop"
+                    + " records (1 to 1000)",
+                    (s, t) -> s.withStops(p -> p.withMaxProofsPerStop(Math.toIntExact(whole(t))))),
             new Env(SESSION_IDLE_TIMEOUT_MIN, "sessions", "30", "a device session ends after this long without an"
                     + " authenticated call (minutes)",
                     (s, t) -> s.withSessions(d -> d.withIdleTimeout(Duration.ofMinutes(whole(t))))),
@@ -139,19 +149,21 @@ public final class FleetgateSettings {
                     (s, t) -> s.withSessions(d -> d.withSigningSecret(base64(SIGNING_SECRET, t)))));
 
     private static final FleetgateSettings DEFAULTS = new FleetgateSettings(ExclusiveSettings.defaults(),
-            LoginSettings.defaults(), SyncSettings.defaults(), SessionSettings.defaults());
+            LoginSettings.defaults(), SyncSettings.defaults(), SessionSettings.defaults(), StopSettings.defaults());
 
     private final ExclusiveSettings exclusive;
     private final LoginSettings login;
     private final SyncSettings sync;
     private final SessionSettings sessions;
+    private final StopSettings stops;
 
     private FleetgateSettings(ExclusiveSettings exclusive, LoginSettings login, SyncSettings sync,
-                              SessionSettings sessions) {
+                              SessionSettings sessions, StopSettings stops) {
         this.exclusive = Objects.requireNonNull(exclusive, "exclusive");
         this.login = Objects.requireNonNull(login, "login");
         this.sync = Objects.requireNonNull(sync, "sync");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.stops = Objects.requireNonNull(stops, "stops");
     }
 
     /** {@return every concern's defaults (no signing secret, no pepper)} */
@@ -214,6 +226,11 @@ public final class FleetgateSettings {
         return sync;
     }
 
+    /** {@return the rules of delivery stops: failure reasons and proof} */
+    public StopSettings stops() {
+        return stops;
+    }
+
     /** {@return the rules of device sessions, with the signing secret} */
     public SessionSettings sessions() {
         return sessions;
@@ -226,7 +243,7 @@ public final class FleetgateSettings {
      * @return these settings with them changed
      */
     public FleetgateSettings withExclusive(UnaryOperator<ExclusiveSettings> change) {
-        return new FleetgateSettings(change.apply(exclusive), login, sync, sessions);
+        return new FleetgateSettings(change.apply(exclusive), login, sync, sessions, stops);
     }
 
     /**
@@ -236,7 +253,7 @@ public final class FleetgateSettings {
      * @return these settings with them changed
      */
     public FleetgateSettings withLogin(UnaryOperator<LoginSettings> change) {
-        return new FleetgateSettings(exclusive, change.apply(login), sync, sessions);
+        return new FleetgateSettings(exclusive, change.apply(login), sync, sessions, stops);
     }
 
     /**
@@ -246,7 +263,7 @@ public final class FleetgateSettings {
      * @return these settings with them changed
      */
     public FleetgateSettings withSync(UnaryOperator<SyncSettings> change) {
-        return new FleetgateSettings(exclusive, login, change.apply(sync), sessions);
+        return new FleetgateSettings(exclusive, login, change.apply(sync), sessions, stops);
     }
 
     /**
@@ -256,24 +273,34 @@ public final class FleetgateSettings {
      * @return these settings with them changed
      */
     public FleetgateSettings withSessions(UnaryOperator<SessionSettings> change) {
-        return new FleetgateSettings(exclusive, login, sync, change.apply(sessions));
+        return new FleetgateSettings(exclusive, login, sync, change.apply(sessions), stops);
+    }
+
+    /**
+     * Returns a copy of these settings with {@code stops} changed.
+     *
+     * @param change what to change of the stop rules
+     * @return these settings with them changed
+     */
+    public FleetgateSettings withStops(UnaryOperator<StopSettings> change) {
+        return new FleetgateSettings(exclusive, login, sync, sessions, change.apply(stops));
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof FleetgateSettings f && exclusive.equals(f.exclusive) && login.equals(f.login)
-                && sync.equals(f.sync) && sessions.equals(f.sessions);
+                && sync.equals(f.sync) && sessions.equals(f.sessions) && stops.equals(f.stops);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(exclusive, login, sync, sessions);
+        return Objects.hash(exclusive, login, sync, sessions, stops);
     }
 
     /** {@return every concern, secrets shown only as set or not} */
     @Override
     public String toString() {
-        return "FleetgateSettings[" + exclusive + ", " + login + ", " + sync + ", " + sessions + "]";
+        return "FleetgateSettings[" + exclusive + ", " + login + ", " + sync + ", " + sessions + ", " + stops + "]";
     }
 
     private static long whole(String text) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -53,6 +54,8 @@ class FleetgateSettingsTest {
         env.put("EVENT_MAX_OFFLINE_AGE_H", "48");
         env.put("EVENT_SESSION_SKEW_S", "10");
         env.put("MAX_SPEED_KMH", "120");
+        env.put("STOP_FAILURE_REASONS", " RECIPIENT_ABSENT, GATE_LOCKED ,OTHER,");
+        env.put("STOP_MAX_PROOFS", "5");
         env.put("SESSION_IDLE_TIMEOUT_MIN", "10");
         env.put("SESSION_MAX_AGE_H", "8");
         env.put("FLEETGATE_SIGNING_SECRET", SECRET);
@@ -65,6 +68,7 @@ class FleetgateSettingsTest {
                 310_000, "pepper-of-16-bytes!".getBytes(StandardCharsets.US_ASCII)));
         assertThat(s.sync()).isEqualTo(new SyncSettings(Duration.ofSeconds(30), Duration.ofHours(48),
                 Duration.ofSeconds(10), 120));
+        assertThat(s.stops()).isEqualTo(new StopSettings(Set.of("RECIPIENT_ABSENT", "GATE_LOCKED", "OTHER"), 5));
         assertThat(s.sessions()).isEqualTo(new SessionSettings(Duration.ofMinutes(10), Duration.ofHours(8),
                 "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)));
     }
@@ -118,7 +122,8 @@ class FleetgateSettingsTest {
             "FLEETGATE_SIGNING_SECRET=c2hvcnQ=", "FLEETGATE_SIGNING_SECRET=%%%", "FLEETGATE_PIN_PEPPER=c2hvcnQ=",
             "EVENT_FUTURE_TOLERANCE_S=-1", "EVENT_FUTURE_TOLERANCE_S=86401", "EVENT_FUTURE_TOLERANCE_S=1.5",
             "EVENT_MAX_OFFLINE_AGE_H=0", "EVENT_MAX_OFFLINE_AGE_H=8761", "EVENT_SESSION_SKEW_S=-1",
-            "EVENT_SESSION_SKEW_S=3601", "MAX_SPEED_KMH=0", "MAX_SPEED_KMH=fast"})
+            "EVENT_SESSION_SKEW_S=3601", "MAX_SPEED_KMH=0", "MAX_SPEED_KMH=fast",
+            "STOP_FAILURE_REASONS=,", "STOP_FAILURE_REASONS=gate locked", "STOP_MAX_PROOFS=0", "STOP_MAX_PROOFS=1001"})
     void fromEnvWhenValueInvalidThenIllegalArgumentNamingTheSettingAndTheValue(String entry) {
         String name = entry.substring(0, entry.indexOf('='));
         String value = entry.substring(name.length() + 1);
@@ -211,7 +216,7 @@ class FleetgateSettingsTest {
                 "MAX_ACCURACY_M", "UNKNOWN_ACCURACY", "LOGIN_MAX_ATTEMPTS", "LOGIN_LOCKOUT_MIN", "LOGIN_LOCKOUT_MAX_MIN",
                 "LOGIN_SOURCE_MAX_ATTEMPTS", "LOGIN_HASH_CONCURRENCY", "LOGIN_HASH_QUEUE", "PIN_HASH_ITERATIONS",
                 "FLEETGATE_PIN_PEPPER", "EVENT_FUTURE_TOLERANCE_S", "EVENT_MAX_OFFLINE_AGE_H", "EVENT_SESSION_SKEW_S",
-                "MAX_SPEED_KMH", "SESSION_IDLE_TIMEOUT_MIN", "SESSION_MAX_AGE_H", "FLEETGATE_SIGNING_SECRET");
+                "MAX_SPEED_KMH", "STOP_FAILURE_REASONS", "STOP_MAX_PROOFS", "SESSION_IDLE_TIMEOUT_MIN", "SESSION_MAX_AGE_H", "FLEETGATE_SIGNING_SECRET");
         for (String name : names) {
             assertThatThrownBy(() -> FleetgateSettings.fromEnv(Map.of(name, "%not valid%")))
                     .as("%s is read", name).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(name);

@@ -36,6 +36,10 @@ public enum ErrorCode {
     BAD_SIGNATURE,
     /** An event id already in the log arrived again with different content. */
     EVENT_ID_CONFLICT,
+    /** A stop cannot be completed without the proof of delivery it requires; details list what is missing. */
+    PROOF_REQUIRED,
+    /** A route cannot be completed while some of its stops have no outcome; details list them. */
+    STOPS_OPEN,
     /** The store cannot be reached or keeps failing; nothing was done and the call may be retried. */
     STORE_UNAVAILABLE
 }

@@ -29,7 +29,7 @@ public abstract sealed class FleetgateException extends RuntimeException
         permits InvalidRequestException, UnauthenticatedException, ForbiddenException, NotFoundException,
         AccuracyTooLowException, OutsideRadiusException, ActiveSessionExistsException, NotActiveException,
         InvalidTransitionException, SessionBlockedException, TooManyAttemptsException, BadSignatureException,
-        EventIdConflictException, StoreUnavailableException {
+        EventIdConflictException, StoreUnavailableException, ProofRequiredException, StopsOpenException {
     private static final long serialVersionUID = 1L;
 
     /** The refusal's code. */

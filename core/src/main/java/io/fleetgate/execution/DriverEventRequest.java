@@ -25,6 +25,8 @@ import java.util.Map;
  * @param signature    base64 HMAC-SHA256 of the canonical encoding under the signing key of
  *                     {@code sessionId} ({@link io.fleetgate.session.EventSignatures}), or
  *                     {@code null}; required where the workspace requires signed events
+ * @param stopId       the stop it concerns, by its stable id (wins over {@code stopIndex}, and still
+ *                     names the same stop after a supervisor reorders the plan), or {@code null}
  */
 public record DriverEventRequest(
         String eventId,
@@ -39,7 +41,32 @@ public record DriverEventRequest(
         Map<String, Object> payload,
         DriverStatus targetStatus,
         String reason,
-        String signature) {
+        String signature,
+        String stopId) {
+
+    /**
+     * An event naming its stop by index only, as sent before stops had ids.
+     *
+     * @param eventId      the client id
+     * @param batchId      the batch
+     * @param type         what happened
+     * @param recordedAt   when
+     * @param sessionId    the session, or {@code null}
+     * @param lat          latitude, or {@code null}
+     * @param lng          longitude, or {@code null}
+     * @param accuracyMeters    accuracy, or {@code null}
+     * @param stopIndex    the stop, or {@code null}
+     * @param payload      data, or {@code null}
+     * @param targetStatus an override's target, or {@code null}
+     * @param reason       an override's reason, or {@code null}
+     * @param signature    the signature, or {@code null}
+     */
+    public DriverEventRequest(String eventId, String batchId, DriverEventType type, Instant recordedAt,
+                              String sessionId, Double lat, Double lng, Double accuracyMeters, Integer stopIndex,
+                              Map<String, Object> payload, DriverStatus targetStatus, String reason, String signature) {
+        this(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyMeters, stopIndex, payload, targetStatus,
+                reason, signature, null);
+    }
 
     /**
      * An unsigned event.
@@ -87,7 +114,7 @@ public record DriverEventRequest(
      */
     public DriverEventRequest at(double lat, double lng, Double accuracyMeters) {
         return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyMeters, stopIndex,
-                payload, targetStatus, reason, signature);
+                payload, targetStatus, reason, signature, stopId);
     }
 
     /**
@@ -97,7 +124,7 @@ public record DriverEventRequest(
      */
     public DriverEventRequest stop(int index) {
         return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyMeters, index,
-                payload, targetStatus, reason, signature);
+                payload, targetStatus, reason, signature, stopId);
     }
 
     /**
@@ -107,7 +134,7 @@ public record DriverEventRequest(
      */
     public DriverEventRequest payload(Map<String, Object> data) {
         return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyMeters, stopIndex,
-                data, targetStatus, reason, signature);
+                data, targetStatus, reason, signature, stopId);
     }
 
     /**
@@ -117,7 +144,7 @@ public record DriverEventRequest(
      */
     public DriverEventRequest session(String session) {
         return new DriverEventRequest(eventId, batchId, type, recordedAt, session, lat, lng, accuracyMeters, stopIndex,
-                payload, targetStatus, reason, signature);
+                payload, targetStatus, reason, signature, stopId);
     }
 
     /**
@@ -128,7 +155,7 @@ public record DriverEventRequest(
      */
     public DriverEventRequest override(DriverStatus target, String why) {
         return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyMeters, stopIndex,
-                payload, target, why, signature);
+                payload, target, why, signature, stopId);
     }
 
     /**
@@ -138,6 +165,16 @@ public record DriverEventRequest(
      */
     public DriverEventRequest signed(String base64) {
         return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyMeters, stopIndex,
-                payload, targetStatus, reason, base64);
+                payload, targetStatus, reason, base64, stopId);
+    }
+
+    /**
+     * {@return a copy naming that stop by id}
+     *
+     * @param id the stop id
+     */
+    public DriverEventRequest stop(String id) {
+        return new DriverEventRequest(eventId, batchId, type, recordedAt, sessionId, lat, lng, accuracyMeters, stopIndex,
+                payload, targetStatus, reason, signature, id);
     }
 }

@@ -96,6 +96,7 @@ public final class EventEncoding {
         put(m, "payload", lenient ? lenientPayload(e.payload()) : e.payload());
         put(m, "reason", e.reason());
         put(m, "recorded_at", e.recordedAt() == null ? null : lenient ? e.recordedAt().toString() : timestamp(e.recordedAt()));
+        put(m, "stop_id", e.stopId());
         put(m, "stop_index", e.stopIndex());
         put(m, "target_status", e.targetStatus() == null ? null : e.targetStatus().name());
         return m;

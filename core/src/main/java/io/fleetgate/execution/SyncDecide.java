@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * Sync stage 5, decide: the {@link DriverStateMachine} allows the event from the batch's status,
- * the stop it names exists and, for an arrival, was not visited yet, and a batch going on route
+ * and a batch going on route
  * leaves its driver with no other batch on route, in the store or in this call. Reads the driver's
  * batches on route; writes nothing but the answer to a refused event ({@code INVALID_TRANSITION}
  * or {@code INVALID_REQUEST}), quarantined in the batch's workspace.
@@ -29,20 +29,6 @@ final class SyncDecide {
             DriverStateMachine.Decision d = machine.decide(b.status(), e.type(), e.targetStatus());
             if (!d.allowed()) {
                 throw new InvalidTransitionException(d);
-            }
-            Integer stop = e.stopIndex();
-            if (stop != null && stop >= b.stops().size()) {
-                throw FleetgateException.invalid("stop_index", "names no stop of batch " + b.id()
-                        + " (it has " + b.stops().size() + ")");
-            }
-            if (e.type() == DriverEventType.ARRIVED_AT_STOP) {
-                if (stop == null) {
-                    throw FleetgateException.invalid("stop_index", "is required for ARRIVED_AT_STOP");
-                }
-                if (b.visitedStops().contains(stop)) {
-                    throw new InvalidTransitionException(b.status(), e.type(), "stop " + stop
-                            + " was already visited; only a supervisor override can return to it");
-                }
             }
             String driverId = b.driverId();
             if (!b.status().onRoute() && d.to().onRoute() && driverId != null) {

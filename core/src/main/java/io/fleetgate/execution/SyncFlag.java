@@ -27,11 +27,11 @@ final class SyncFlag {
     }
 
     /** {@return the flag reasons, empty for none} */
-    List<String> flags(SyncCall call, DriverEventRequest e, Batch b) {
+    List<String> flags(SyncCall call, DriverEventRequest e, Batch b, StopEffects.Result r) {
         String driverId = b.driverId();
         List<String> flags = new ArrayList<>(2);
         if (e.type() == DriverEventType.ARRIVED_AT_STOP || e.type() == DriverEventType.PROOF_CAPTURED) {
-            Integer index = e.stopIndex() != null ? e.stopIndex() : b.currentStopIndex();
+            Integer index = r.stopIndex() != null ? r.stopIndex() : b.currentStopIndex();
             if (e.lat() == null) {
                 flags.add("NO_LOCATION: " + e.type() + " without a location");
             } else if (index != null) {
@@ -59,6 +59,7 @@ final class SyncFlag {
                 }
             }
         }
+        flags.addAll(r.flags());
         return flags;
     }
 

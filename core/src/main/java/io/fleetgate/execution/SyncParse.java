@@ -75,6 +75,7 @@ final class SyncParse {
             Coordinate.of(e.lat(), e.lng());
         }
         Geo.checkAccuracy("accuracy_m", e.accuracyMeters());
+        Ids.optional("stop_id", e.stopId());
         if (e.stopIndex() != null && e.stopIndex() < 0) {
             throw FleetgateException.invalid("stop_index", "must be 0 or more");
         }
@@ -82,6 +83,7 @@ final class SyncParse {
         if (payload != null && payload.containsKey("metadata") && !(payload.get("metadata") instanceof Map)) {
             throw FleetgateException.invalid("payload.metadata", "must be an object");
         }
+        StopEffects.checkPayload(e.type(), payload);
         boolean override = e.type() == DriverEventType.SUPERVISOR_OVERRIDE;
         if (override && e.targetStatus() == null) {
             throw FleetgateException.invalid("target_status", "is required for SUPERVISOR_OVERRIDE");
@@ -104,7 +106,7 @@ final class SyncParse {
         }
         return new DriverEventRequest(e.eventId(), e.batchId(), e.type(), e.recordedAt().truncatedTo(ChronoUnit.MICROS),
                 e.sessionId(), positiveZero(e.lat()), positiveZero(e.lng()), positiveZero(e.accuracyMeters()),
-                e.stopIndex(), payload, e.targetStatus(), e.reason(), e.signature());
+                e.stopIndex(), payload, e.targetStatus(), e.reason(), e.signature(), e.stopId());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.fleetgate.execution;
 
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.Principal;
 import io.fleetgate.internal.Context;
 import io.fleetgate.spi.BatchRepository;
@@ -13,7 +14,7 @@ import java.util.Set;
 
 /**
  * The order of the sync checks, in one place ({@link #apply}): parse, authorize, dedupe, verify,
- * decide, flag, persist. Each stage is a type with one job; it reads the store only through the
+ * decide, stops, flag, persist. Each stage is a type with one job; it reads the store only through the
  * call's {@link SyncCall}, answers an event it refuses there, and then no later stage sees the
  * event. The order is the security issue's: nothing reads the sender's events on a batch before
  * {@link SyncAuthorize} has found the sender may act on it, and nothing is decided on an event
@@ -32,6 +33,7 @@ final class SyncPipeline {
     private final SyncDedupe dedupe = new SyncDedupe();
     private final SyncVerify verify;
     private final SyncDecide decide = new SyncDecide(DriverStateMachine.standard());
+    private final StopEffects stops;
     private final SyncFlag flag;
     private final SyncPersist persist = new SyncPersist();
 
@@ -42,6 +44,7 @@ final class SyncPipeline {
         this.workspaces = context.store().workspaces();
         this.parse = new SyncParse(context.settings().sync());
         this.verify = new SyncVerify(context.settings().sync(), context.signatures());
+        this.stops = new StopEffects(new StopRules(context.settings().stops()));
         this.flag = new SyncFlag(context.settings().sync());
     }
 
@@ -82,7 +85,25 @@ final class SyncPipeline {
         if (d == null) {
             return;
         }
-        List<String> flags = flag.flags(call, p.event(), b);                // geofence, location, speed
-        persist.persist(call, p, b, d, flags);                              // the event joins the call, the batch moves
+        StopEffects.Result r = stops(call, p.event(), b, d);                // stop, outcome, proof, plan
+        if (r == null) {
+            return;
+        }
+        List<String> flags = flag.flags(call, p.event(), b, r);            // geofence, location, speed, stop
+        persist.persist(call, p, b, d, flags, r);                           // the event joins the call, the batch moves
+    }
+
+    /**
+     * Sync stage 6, stops: what the event does to the stop it names under {@link StopRules}
+     * ({@link StopEffects}); a refusal ({@code PROOF_REQUIRED}, {@code STOPS_OPEN}, an unknown or
+     * removed stop, an immutable outcome) is answered and quarantined in the batch's workspace.
+     */
+    private StopEffects.Result stops(SyncCall call, DriverEventRequest e, Batch b, DriverStateMachine.Decision d) {
+        try {
+            return stops.apply(b, StopEffects.Step.of(e), d.to(), call.now());
+        } catch (FleetgateException ex) {
+            call.refuse(e, b, ex);
+            return null;
+        }
     }
 }

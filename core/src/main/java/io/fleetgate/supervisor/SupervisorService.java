@@ -16,6 +16,8 @@ import io.fleetgate.execution.DriverEventRequest;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverExecutionService;
 import io.fleetgate.execution.DriverStatus;
+import io.fleetgate.execution.PlanChange;
+import io.fleetgate.execution.StopStatus;
 import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
 import io.fleetgate.internal.AccessContext;
@@ -33,7 +35,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -52,6 +56,8 @@ public final class SupervisorService {
     private static final Logger LOG = LoggerFactory.getLogger(SupervisorService.class);
     /** The longest review note accepted. */
     public static final int MAX_NOTE_CHARS = 2000;
+    /** How often a plan change without an expected version is decided again when another change wins. */
+    private static final int PLAN_ATTEMPTS = 5;
 
     private final BatchRepository batches;
     private final ReviewQueue reviews;
@@ -76,7 +82,9 @@ public final class SupervisorService {
     }
 
     /**
-     * The workspace's drivers with their current batch status and last activity.
+     * The workspace's drivers with their current batch: its status, its next stop, how many stops
+     * are done, failed and late, and its lateness (at the injected clock's now), and their last
+     * activity.
      *
      * @param principal a supervisor or member of the workspace
      * @return one row per driver member, by driver id
@@ -88,6 +96,7 @@ public final class SupervisorService {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
             String ws = readerWorkspace(principal);
             List<Batch> batches = this.batches.findBatchesInWorkspace(ws);
+            Instant now = context.now();
             List<DriverBoardRow> rows = new ArrayList<>();
             for (Membership m : directory.findMembers(ws)) {
                 if (m.role() != Role.DRIVER) {
@@ -97,8 +106,13 @@ public final class SupervisorService {
                         .filter(b -> m.userId().equals(b.driverId()))
                         .max(Comparator.comparing((Batch b) -> b.status().onRoute()).thenComparing(Batch::updatedAt));
                 Instant lastActive = sessions.findCurrent(m.userId()).map(DeviceSession::lastActiveAt).orElse(null);
-                rows.add(new DriverBoardRow(m.userId(), current.map(Batch::id).orElse(null),
-                        current.map(Batch::status).orElse(null), lastActive));
+                Batch b = current.orElse(null);
+                rows.add(b == null
+                        ? new DriverBoardRow(m.userId(), null, null, lastActive)
+                        : new DriverBoardRow(m.userId(), b.id(), b.status(), lastActive,
+                                b.nextStop().map(io.fleetgate.execution.Stop::id).orElse(null),
+                                b.count(StopStatus.COMPLETED), b.count(StopStatus.FAILED), b.lateStops(now).size(),
+                                b.lateness(now)));
             }
             return rows;
         }
@@ -197,6 +211,74 @@ public final class SupervisorService {
             events.recordOrRefuse(principal, DriverEventRequest.of(UUID.randomUUID().toString(), batchId,
                     DriverEventType.SUPERVISOR_OVERRIDE, context.now()).override(target, reason));
             return events.batch(principal, batchId);
+        }
+    }
+
+    /**
+     * Changes a batch's plan mid-route: adds, removes, reorders or skips stops, or records or
+     * corrects a stop's outcome. Recorded as a {@code SUPERVISOR_OVERRIDE} event that leaves the
+     * status as it is, with the reason and the change in its {@code payload.plan}, under the batch's
+     * compare-and-set: the change applies only to the version it was decided on. A refusal writes
+     * nothing.
+     *
+     * @param principal       a supervisor of the batch's workspace
+     * @param batchId         the batch
+     * @param change          the change
+     * @param reason          why (required, at most {@value DriverExecutionService#MAX_REASON_CHARS}
+     *                        characters)
+     * @param expectedVersion the batch version the supervisor saw (refused if it moved on), or
+     *                        {@code null} to apply it to whatever version is current
+     * @return the batch after the change
+     * @throws ForbiddenException         for anyone but a supervisor
+     * @throws NotFoundException          for an unknown batch, or one of another workspace
+     * @throws InvalidRequestException    for a missing change or reason, an unknown or removed stop, a
+     *                                    stop id already used, a removal of a stop with an outcome or
+     *                                    of the one the driver is at, a reorder that moves a stop that
+     *                                    is not PENDING, a reason code not configured, or an {@code
+     *                                    expectedVersion} the batch has moved on from
+     * @throws InvalidTransitionException for a skip of a stop that has an outcome
+     * @throws io.fleetgate.error.ProofRequiredException for an outcome COMPLETED without the stop's proof
+     * @throws StoreUnavailableException  if the store fails or the batch stays contended
+     */
+    public Batch changePlan(Principal principal, String batchId, PlanChange change, String reason,
+                            Long expectedVersion) {
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            requireSupervisor(principal);
+            Ids.require("batch_id", batchId);
+            if (change == null) {
+                throw FleetgateException.invalid("plan", "is required");
+            }
+            for (int attempt = 1; ; attempt++) {
+                Batch b = events.batch(principal, batchId);
+                long version = expectedVersion == null ? b.version() : expectedVersion;
+                Map<String, Object> plan = new LinkedHashMap<>(change.toJson());
+                plan.put("expected_version", version);
+                try {
+                    events.recordOrRefuse(principal, DriverEventRequest.of(UUID.randomUUID().toString(), batchId,
+                            DriverEventType.SUPERVISOR_OVERRIDE, context.now()).override(b.status(), reason)
+                            .payload(Map.of("plan", plan)));
+                } catch (InvalidRequestException moved) {
+                    // another change won the version read above: decide again on the new one
+                    if (expectedVersion == null && attempt < PLAN_ATTEMPTS
+                            && "payload.plan.expected_version".equals(moved.field())) {
+                        continue;
+                    }
+                    throw moved;
+                } catch (InvalidTransitionException moved) {
+                    // the status moved between the read and the override: decide again
+                    if (expectedVersion == null && attempt < PLAN_ATTEMPTS && events.batch(principal, batchId)
+                            .version() != b.version()) {
+                        continue;
+                    }
+                    throw moved;
+                }
+                Batch after = events.batch(principal, batchId);
+                LOG.atInfo().setMessage("plan_changed").addKeyValue("batch_id", LogValues.text(batchId))
+                        .addKeyValue("op", change.toJson().get("op"))
+                        .addKeyValue("version", after.version())
+                        .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
+                return after;
+            }
         }
     }
 

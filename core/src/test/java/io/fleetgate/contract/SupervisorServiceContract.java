@@ -202,12 +202,13 @@ public abstract class SupervisorServiceContract extends StoreContract {
         List<DriverBoardRow> board = supervisor.statusBoard(sam);
 
         assertThat(board).containsExactly(
-                new DriverBoardRow("d_ana", "b_1", DriverStatus.EN_ROUTE, t0.plus(Duration.ofMinutes(5))),
-                new DriverBoardRow("d_ben", "b_3", DriverStatus.SUSPENDED, null),
+                new DriverBoardRow("d_ana", "b_1", DriverStatus.EN_ROUTE, t0.plus(Duration.ofMinutes(5)), "stop-0",
+                        0, 0, 0, Duration.ZERO),
+                new DriverBoardRow("d_ben", "b_3", DriverStatus.SUSPENDED, null, "stop-0", 0, 0, 0, Duration.ZERO),
                 new DriverBoardRow("d_dee", null, null, null));
         assertThat(supervisor.statusBoard(mia)).isEqualTo(board);
         assertThat(supervisor.statusBoard(oz)).containsExactly(
-                new DriverBoardRow("d_cy", "b_9", DriverStatus.INACTIVE, null));
+                new DriverBoardRow("d_cy", "b_9", DriverStatus.INACTIVE, null, "stop-0", 0, 0, 0, Duration.ZERO));
     }
 
     @Test

@@ -8,6 +8,8 @@ import io.fleetgate.error.FleetgateException;
 import io.fleetgate.error.InvalidRequestException;
 import io.fleetgate.error.InvalidTransitionException;
 import io.fleetgate.error.NotActiveException;
+import io.fleetgate.error.ProofRequiredException;
+import io.fleetgate.error.StopsOpenException;
 import io.fleetgate.error.OutsideRadiusException;
 import io.fleetgate.error.SessionBlockedException;
 import io.fleetgate.error.TooManyAttemptsException;
@@ -117,6 +119,16 @@ final class ErrorMapper {
                 body.put("reason", t.reason().detail());
                 headers.put("Retry-After", Long.toString(seconds));
                 yield 429;
+            }
+            case PROOF_REQUIRED -> {
+                ProofRequiredException p = (ProofRequiredException) e;
+                body.put("stop_id", p.stopId());
+                body.put("missing", p.missing());
+                yield 409;
+            }
+            case STOPS_OPEN -> {
+                body.put("stop_ids", ((StopsOpenException) e).stopIds());
+                yield 409;
             }
             case STORE_UNAVAILABLE -> {
                 headers.put("Retry-After", "1");
