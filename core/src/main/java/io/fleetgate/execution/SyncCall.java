@@ -42,7 +42,7 @@ final class SyncCall {
     private final Instant now;
     private final Set<String> hiddenIds;
     private final Map<String, Batch> batches = new HashMap<>();
-    private final Map<String, Long> readVersions = new HashMap<>();
+    private final Map<String, Batch> read = new HashMap<>();
     /** The sender's own event ids by workspace: id to content hash. */
     private final Map<String, Map<String, String>> knownHashes = new HashMap<>();
     private final Map<String, Optional<DriverEvent>> lastLocated = new HashMap<>();
@@ -91,7 +91,7 @@ final class SyncCall {
                 Batch b = found.get(id);
                 batches.put(id, b);
                 if (b != null) {
-                    readVersions.put(id, b.version());
+                    read.put(id, b);
                 }
             }
         }
@@ -131,7 +131,7 @@ final class SyncCall {
         if (!batches.containsKey(batchId)) {
             Optional<Batch> b = batchRepo.findBatch(batchId);
             batches.put(batchId, b.orElse(null));
-            b.ifPresent(found -> readVersions.put(batchId, found.version()));
+            b.ifPresent(found -> read.put(batchId, found));
         }
         return batches.get(batchId);
     }
@@ -249,13 +249,13 @@ final class SyncCall {
         return refusals.stream().filter(Objects::nonNull).findFirst().orElse(null);
     }
 
-    /** {@return each batch the call moved, with the version it was read at} */
+    /** {@return each batch the call moved, with the version it was read at and whether its stops changed} */
     List<EventLog.BatchChange> changes() {
         List<EventLog.BatchChange> out = new ArrayList<>();
-        for (Map.Entry<String, Long> read : readVersions.entrySet()) {
-            Batch b = batches.get(read.getKey());
-            if (b != null && b.version() != read.getValue()) {
-                out.add(new EventLog.BatchChange(b, read.getValue()));
+        for (Batch before : read.values()) {
+            Batch b = batches.get(before.id());
+            if (b != null && b.version() != before.version()) {
+                out.add(new EventLog.BatchChange(b, before.version(), !b.stops().equals(before.stops())));
             }
         }
         return out;

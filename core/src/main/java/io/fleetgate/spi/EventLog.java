@@ -78,7 +78,19 @@ public interface EventLog {
      *
      * @param batch           the batch after
      * @param expectedVersion its version when read
+     * @param stopsChanged    whether its stops (their ids, order or definitions) differ from those
+     *                        read: a supervisor's plan change; the store then rewrites them with
+     *                        the row
      */
-    record BatchChange(Batch batch, long expectedVersion) {
+    record BatchChange(Batch batch, long expectedVersion, boolean stopsChanged) {
+        /**
+         * A change that leaves the stops as they were.
+         *
+         * @param batch           the batch after
+         * @param expectedVersion its version when read
+         */
+        public BatchChange(Batch batch, long expectedVersion) {
+            this(batch, expectedVersion, false);
+        }
     }
 }

@@ -73,7 +73,7 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
             }
             Batch changed = new Batch(b.id(), b.workspaceId(), driverId, b.status(), b.currentStopIndex(),
                     b.actualStartTime(), b.actualEndTime(), b.metadata(), b.version() + 1, b.stops(),
-                    b.visitedStops(), b.createdAt(), now);
+                    b.visitedStops(), b.progress(), b.removedStops(), b.createdAt(), now);
             batches.put(batchId, changed);
             return Optional.of(changed);
         }
