@@ -57,7 +57,11 @@ final class StopEffects {
             return new Step(e.type(), e.stopIndex(), e.stopId(), e.payload(), e.recordedAt());
         }
 
+        /** The logged event; a plan change names its stop in its plan, and the log's stop is its result. */
         static Step of(DriverEvent e) {
+            if (e.payload().containsKey(PLAN)) {
+                return new Step(e.type(), null, null, e.payload(), e.recordedAt());
+            }
             return new Step(e.type(), e.stopId() == null ? e.stopIndex() : null, e.stopId(), e.payload(),
                     e.recordedAt());
         }
@@ -122,6 +126,9 @@ final class StopEffects {
         Instant end = b.actualEndTime();
         List<String> flags = new ArrayList<>(1);
 
+        if (payload.containsKey(PLAN) && (s.stopId() != null || s.stopIndex() != null)) {
+            throw FleetgateException.invalid("stop_id", "is not for a plan change: its stops are named in payload.plan");
+        }
         Integer index = resolve(b, s);
         Stop named = index == null ? null : stops.get(index);
         switch (s.type()) {
