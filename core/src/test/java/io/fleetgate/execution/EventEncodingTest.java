@@ -155,6 +155,21 @@ class EventEncodingTest {
     }
 
     @Test
+    void canonicalWhenTheEventNamesAStopByIdThenStopIdIsAFieldAndWithoutItTheEncodingIsAsBefore() {
+        DriverEventRequest byIndex = DriverEventRequest.of("e-1", "b-1", DriverEventType.ARRIVED_AT_STOP,
+                Instant.parse("2026-11-22T10:00:00Z")).stop(2);
+        DriverEventRequest byId = byIndex.stop("maple-12");
+
+        assertThat(EventEncoding.canonical(byIndex)).isEqualTo("{\"batch_id\":\"b-1\",\"event_id\":\"e-1\","
+                + "\"event_type\":\"ARRIVED_AT_STOP\",\"recorded_at\":\"2026-11-22T10:00:00.000000Z\",\"stop_index\":2}");
+        assertThat(EventEncoding.canonical(byId)).isEqualTo("{\"batch_id\":\"b-1\",\"event_id\":\"e-1\","
+                + "\"event_type\":\"ARRIVED_AT_STOP\",\"recorded_at\":\"2026-11-22T10:00:00.000000Z\","
+                + "\"stop_id\":\"maple-12\",\"stop_index\":2}");
+        assertThat(EventEncoding.sha256(EventEncoding.canonical(byId)))
+                .isNotEqualTo(EventEncoding.sha256(EventEncoding.canonical(byIndex)));
+    }
+
+    @Test
     void canonicalWhenPayloadNumberHasFortyCharactersThenWrittenElseRefused() {
         String forty = "-0." + "0".repeat(35) + "12";
         String fortyOne = "-0." + "0".repeat(36) + "12";

@@ -5,30 +5,38 @@ import io.fleetgate.access.AccessService;
 import io.fleetgate.access.Membership;
 import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
+import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.CreateBatchRequest;
 import io.fleetgate.execution.DriverEventRequest;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverExecutionService;
 import io.fleetgate.execution.EventOutcome;
+import io.fleetgate.execution.PlanChange;
+import io.fleetgate.execution.ProofKind;
 import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.Stop;
+import io.fleetgate.execution.TimeWindow;
+import io.fleetgate.supervisor.DriverBoardRow;
 import io.fleetgate.supervisor.SupervisorService;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The demo's delivery-route story: a route from INACTIVE to COMPLETED, an event the state machine
- * refuses, an offline batch replayed with duplicates, and an arrival outside a stop's geofence
- * that lands in the supervisor's review queue. Used once, by one thread.
+ * The demo's delivery-route story: a route from INACTIVE to COMPLETED with stops named by id, a
+ * departure refused until the stop's signature is captured, an event the state machine refuses, a
+ * supervisor adding a stop mid-route, an offline batch (a failed stop with its reason, an arrival
+ * outside a stop's geofence) replayed with duplicates, a completion refused while a stop is open
+ * until the supervisor skips it, the board's counts and the review queue. Used once, by one thread.
  */
 final class RouteChapter implements Chapter {
     private static final Principal SYSTEM = Principal.system();
     private static final Principal.Driver CARA = Principal.driver("cara");
     private static final Principal.Supervisor SAM = Principal.supervisor("sam", "ws_north");
-    private static final List<Stop> STOPS = List.of(
-            Stop.of(30.2700, -97.7400, 100), Stop.of(30.2750, -97.7400, 100), Stop.of(30.2800, -97.7400, 100));
+    /** What the driver app would send as the signature image's SHA-256. */
+    private static final String SIGNATURE_SHA256 = "9f2c0d7a".repeat(8);
 
     private final Stage stage;
     private final DriverExecutionService execution;
@@ -52,25 +60,43 @@ final class RouteChapter implements Chapter {
         access.upsertWorkspace(SYSTEM, new Workspace("ws_north", "North depot"));
         access.addMember(SYSTEM, new Membership("cara", "ws_north", Role.DRIVER));
         access.addMember(SYSTEM, new Membership("sam", "ws_north", Role.SUPERVISOR));
-        execution.createBatch(SAM, new CreateBatchRequest("route_7", "ws_north", "cara", STOPS, Map.of("van", "V-12")));
+        Instant now = stage.clock().instant();
+        List<Stop> stops = List.of(
+                Stop.of(30.2700, -97.7400, 100).withId("maple-12").requiring(ProofKind.SIGNATURE, 1),
+                Stop.of(30.2750, -97.7400, 100).withId("oak-3")
+                        .withWindow(new TimeWindow(now.minus(Duration.ofHours(2)), now.plus(Duration.ofHours(1)))),
+                Stop.of(30.2800, -97.7400, 100).withId("elm-8"));
+        execution.createBatch(SAM, new CreateBatchRequest("route_7", "ws_north", "cara", stops, Map.of("van", "V-12")));
         stage.narrator().step(execution.batch(SAM, "route_7").status(),
-                "sam creates route_7 with 3 stops and assigns it to cara");
+                "sam creates route_7: maple-12 (needs a signature), oak-3 (a time window), elm-8; for cara");
 
         say(CARA, event(DriverEventType.ROUTE_STARTED), "cara starts the route");
-        say(CARA, arrival(0, 30.2701, -97.7400), "cara arrives at stop 0");
-        say(CARA, event(DriverEventType.PROOF_CAPTURED).stop(0).at(30.2701, -97.7400, 6.0), "cara captures proof of delivery");
-        say(CARA, event(DriverEventType.DEPARTED_STOP), "cara leaves stop 0");
+        say(CARA, arrival("maple-12", 30.2701, -97.7400), "cara arrives at maple-12");
+        say(CARA, event(DriverEventType.DEPARTED_STOP), "cara tries to leave maple-12 without a signature");
+        say(CARA, event(DriverEventType.PROOF_CAPTURED).at(30.2701, -97.7400, 6.0).payload(Map.of("proof",
+                Map.of("kind", "SIGNATURE", "hash", SIGNATURE_SHA256, "ref", "van-12/sig-0001.png"))),
+                "cara captures the recipient's signature (the host keeps the image; fleetgate its hash)");
+        say(CARA, event(DriverEventType.DEPARTED_STOP).payload(Map.of("outcome", Map.of("status", "COMPLETED"))),
+                "cara leaves maple-12: delivered");
         say(CARA, event(DriverEventType.DEPARTED_STOP), "cara reports leaving a stop while driving");
 
-        stage.clock().advance(java.time.Duration.ofMinutes(1));
+        Batch added = supervisor.changePlan(SAM, "route_7", new PlanChange.AddStop(
+                Stop.of(30.2775, -97.7400, 80).withId("birch-1"), 2), "a parcel for birch-1 came in", null);
+        stage.narrator().step(added.status(), "sam adds birch-1 before elm-8 (a plan change, now "
+                + added.stops().stream().map(Stop::id).toList() + ")");
+
+        stage.clock().advance(Duration.ofMinutes(1));
         stage.narrator().aside("cara's phone loses signal; it records three events offline");
         List<DriverEventRequest> offline = List.of(
-                arrival(1, 30.2750, -97.7400),
-                event(DriverEventType.DEPARTED_STOP),
-                arrival(2, 30.2830, -97.7400));
+                arrival("oak-3", 30.2750, -97.7400),
+                event(DriverEventType.DEPARTED_STOP).payload(Map.of("outcome",
+                        Map.of("status", "FAILED", "reason", "RECIPIENT_ABSENT", "note", "card left in the door"))),
+                arrival("elm-8", 30.2830, -97.7400));
         List<EventOutcome> first = execution.sync(CARA, offline);
         for (int i = 0; i < first.size(); i++) {
             narrate(first.get(i), "sync: " + offline.get(i).type().name().toLowerCase().replace('_', ' ')
+                    + (offline.get(i).stopId() == null ? "" : " " + offline.get(i).stopId())
+                    + (i == 1 ? " (failed: RECIPIENT_ABSENT)" : "")
                     + " (recorded " + Narrator.time(offline.get(i).recordedAt()) + ")");
         }
         stage.narrator().aside("the phone did not see the answer, so it sends the same three again");
@@ -78,7 +104,15 @@ final class RouteChapter implements Chapter {
             narrate(o, "resent " + o.eventId() + ": already in the log, nothing changes");
         }
 
-        say(CARA, event(DriverEventType.ROUTE_COMPLETED), "cara completes the route");
+        say(CARA, event(DriverEventType.ROUTE_COMPLETED), "cara tries to complete the route");
+        Batch skipped = supervisor.changePlan(SAM, "route_7", new PlanChange.SkipStop("birch-1"),
+                "birch-1's customer cancelled", null);
+        stage.narrator().step(skipped.progressOf("birch-1").status(), "sam skips birch-1");
+        say(CARA, event(DriverEventType.ROUTE_COMPLETED).payload(Map.of("outcome", Map.of("status", "COMPLETED"))),
+                "cara completes the route, delivering elm-8");
+        DriverBoardRow row = supervisor.statusBoard(SAM).get(0);
+        stage.narrator().aside("sam's board: " + row.driverId() + " on " + row.batchId() + ", " + row.stopsDone()
+                + " stops done, " + row.stopsFailed() + " failed, " + row.stopsLate() + " late");
         List<ReviewItem> queue = supervisor.reviewQueue(SAM, 10, null).items();
         for (ReviewItem item : queue) {
             String why = item.isQuarantined() ? item.quarantined().reason() : String.join("; ", item.event().flagReasons());
@@ -86,7 +120,7 @@ final class RouteChapter implements Chapter {
         }
         long version = execution.batch(SAM, "route_7").version();
         stage.narrator().aside("route_7's log holds " + execution.log(SAM, "route_7").size()
-                + " events (batch version " + version + "); replaying them gives its status");
+                + " events (batch version " + version + "); replaying them gives the batch as stored");
     }
 
     private void say(Principal who, DriverEventRequest e, String sentence) {
@@ -108,7 +142,7 @@ final class RouteChapter implements Chapter {
         return DriverEventRequest.of("evt-" + eventNumber, "route_7", type, at.minusSeconds(3600));
     }
 
-    private DriverEventRequest arrival(int stop, double lat, double lng) {
-        return event(DriverEventType.ARRIVED_AT_STOP).stop(stop).at(lat, lng, 8.0);
+    private DriverEventRequest arrival(String stopId, double lat, double lng) {
+        return event(DriverEventType.ARRIVED_AT_STOP).stop(stopId).at(lat, lng, 8.0);
     }
 }

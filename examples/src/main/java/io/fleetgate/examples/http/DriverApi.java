@@ -107,7 +107,8 @@ final class DriverApi {
                 JsonIo.object(e, "payload"),
                 JsonIo.enumValue(e, "target_status", DriverStatus.class),
                 JsonIo.text(e, "reason"),
-                JsonIo.text(e, "signature"));
+                JsonIo.text(e, "signature"),
+                JsonIo.text(e, "stop_id"));
     }
 
     /**
@@ -131,7 +132,7 @@ final class DriverApi {
     static Response batch(Call call) {
         var batch = call.services().execution().batch(call.principal(), call.pathParam("id"));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("batch", Views.batch(batch));
+        out.put("batch", Views.batch(batch, call.services().clock().instant()));
         return Response.ok(out);
     }
 

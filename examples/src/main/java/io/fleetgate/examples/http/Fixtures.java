@@ -83,15 +83,7 @@ final class Fixtures {
         if (stopsNode == null || !stopsNode.isArray()) {
             throw FleetgateException.invalid("stops", "must be an array of stops");
         }
-        List<Stop> stops = new ArrayList<>();
-        for (JsonNode s : stopsNode) {
-            if (!s.isObject()) {
-                throw FleetgateException.invalid("stops", "must hold objects");
-            }
-            ObjectNode stop = (ObjectNode) s;
-            stops.add(Stop.of(JsonIo.requiredNumber(stop, "lat"), JsonIo.requiredNumber(stop, "lng"),
-                    JsonIo.requiredNumber(stop, "radius_m")));
-        }
+        List<Stop> stops = Views.stops(stopsNode);
         Optional<Batch> existing = find(services, id);
         if (existing.isPresent()) {
             Batch e = existing.get();

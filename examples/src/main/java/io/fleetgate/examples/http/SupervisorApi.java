@@ -1,8 +1,11 @@
 package io.fleetgate.examples.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverStatus;
+import io.fleetgate.execution.PlanChange;
 import io.fleetgate.execution.ReviewRecord;
 import io.fleetgate.session.DeviceSession;
 import io.fleetgate.supervisor.ReviewPage;
@@ -13,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code /v1/supervisor/*}: override, forced session end, review queue, review, status board;
+ * {@code /v1/supervisor/*}: override, plan change, forced session end, review queue, review, status board;
  * calls of {@link io.fleetgate.supervisor.SupervisorService} and
  * {@link io.fleetgate.session.SessionService#invalidateCurrent}, which decide who may do what.
  * Stateless and thread-safe.
@@ -24,6 +27,7 @@ final class SupervisorApi {
 
     static void register(Router router) {
         router.add("POST", "/v1/supervisor/override", SupervisorApi::override)
+                .add("POST", "/v1/supervisor/plan", SupervisorApi::plan)
                 .add("POST", "/v1/supervisor/sessions/invalidate", SupervisorApi::invalidate)
                 .add("GET", "/v1/supervisor/review-queue", SupervisorApi::reviewQueue)
                 .add("POST", "/v1/supervisor/review", SupervisorApi::review)
@@ -36,7 +40,28 @@ final class SupervisorApi {
         Batch batch = call.services().supervisor().override(who, JsonIo.text(body, "batch_id"),
                 JsonIo.enumValue(body, "target_status", DriverStatus.class), JsonIo.text(body, "reason"));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("batch", Views.batch(batch));
+        out.put("batch", Views.batch(batch, call.services().clock().instant()));
+        return Response.ok(out);
+    }
+
+    /**
+     * {@code POST /v1/supervisor/plan}: {@code {"batch_id", "reason", "expected_version"?, "change":
+     * {"op": "ADD_STOP" | "REMOVE_STOP" | "REORDER_STOPS" | "SKIP_STOP" | "SET_OUTCOME", …}}}.
+     */
+    static Response plan(Call call) throws IOException {
+        var who = call.principal();
+        ObjectNode body = call.body();
+        JsonNode change = body.get("change");
+        if (change == null || !change.isObject()) {
+            throw FleetgateException.invalid("change", "must be an object with an op");
+        }
+        Long expected = body.hasNonNull("expected_version") ? JsonIo.integer(body, "expected_version").longValue() : null;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) JsonIo.plain(change);
+        Batch batch = call.services().supervisor().changePlan(who, JsonIo.text(body, "batch_id"),
+                PlanChange.fromJson(json), JsonIo.text(body, "reason"), expected);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("batch", Views.batch(batch, call.services().clock().instant()));
         return Response.ok(out);
     }
 

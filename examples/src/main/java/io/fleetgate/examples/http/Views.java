@@ -8,7 +8,10 @@ import io.fleetgate.execution.EventOutcome;
 import io.fleetgate.execution.QuarantinedEvent;
 import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
+import io.fleetgate.error.FleetgateException;
+import io.fleetgate.execution.ProofRequirement;
 import io.fleetgate.execution.Stop;
+import io.fleetgate.execution.StopProgress;
 import io.fleetgate.supervisor.DriverBoardRow;
 
 import java.time.Instant;
@@ -53,10 +56,16 @@ final class Views {
     }
 
     /**
-     * @param b a batch
+     * The batch object: the original fields, plus each stop's id, window, proof requirement and
+     * progress (status, arrival, outcome, proof counts, late), the next stop, removed stops and the
+     * batch's lateness. A stop's expected code hash is never shown: it would let a client search
+     * the code offline.
+     *
+     * @param b   a batch
+     * @param now the server's instant (lateness)
      * @return the batch object
      */
-    static Map<String, Object> batch(Batch b) {
+    static Map<String, Object> batch(Batch b, Instant now) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", b.id());
         m.put("workspace_id", b.workspaceId());
@@ -67,14 +76,80 @@ final class Views {
         m.put("actual_end_time", time(b.actualEndTime()));
         List<Map<String, Object>> stops = new ArrayList<>();
         for (Stop s : b.stops()) {
-            Map<String, Object> stop = new LinkedHashMap<>();
-            stop.put("lat", s.location().lat());
-            stop.put("lng", s.location().lng());
-            stop.put("radius_m", s.radiusMeters());
-            stops.add(stop);
+            stops.add(stop(s, b.progressOf(s.id()), now));
         }
         m.put("stops", stops);
+        m.put("version", b.version());
+        m.put("next_stop_id", b.nextStop().map(Stop::id).orElse(null));
+        m.put("removed_stop_ids", b.removedStops());
+        m.put("lateness_s", b.lateness(now).toSeconds());
         return m;
+    }
+
+    private static Map<String, Object> stop(Stop s, StopProgress p, Instant now) {
+        Map<String, Object> stop = new LinkedHashMap<>();
+        stop.put("id", s.id());
+        stop.put("lat", s.location().lat());
+        stop.put("lng", s.location().lng());
+        stop.put("radius_m", s.radiusMeters());
+        if (s.window() != null) {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("earliest", time(s.window().earliest()));
+            w.put("latest", time(s.window().latest()));
+            stop.put("window", w);
+        } else {
+            stop.put("window", null);
+        }
+        List<Map<String, Object>> proof = new ArrayList<>();
+        for (ProofRequirement r : s.proof()) {
+            proof.add(Map.of("kind", r.kind().name(), "min_count", r.minCount()));
+        }
+        stop.put("proof", proof);
+        stop.put("status", p.status().name());
+        stop.put("arrived_at", time(p.arrivedAt()));
+        stop.put("early", p.early());
+        stop.put("outcome_at", time(p.outcomeAt()));
+        stop.put("reason", p.reason());
+        stop.put("note", p.note());
+        stop.put("corrected", p.corrected());
+        Map<String, Object> captured = new LinkedHashMap<>();
+        p.proofs().forEach((kind, hashes) -> captured.put(kind.name(), hashes.size()));
+        stop.put("proof_captured", captured);
+        stop.put("late", p.late(s.window(), now));
+        return stop;
+    }
+
+    /**
+     * Reads stops as the fixtures and plan changes give them ({@link Stop#fromJson}); a stop
+     * without an id gets the one the library would give it at its position.
+     *
+     * @param array the stops
+     * @return the stops
+     * @throws FleetgateException {@code INVALID_REQUEST} naming the field that is wrong
+     */
+    static List<Stop> stops(JsonNode array) {
+        if (array == null || !array.isArray()) {
+            throw FleetgateException.invalid("stops", "must be an array of stops");
+        }
+        List<Stop> stops = new ArrayList<>();
+        for (JsonNode s : array) {
+            Stop stop = stop(s);
+            stops.add(stop.id() == null ? stop.withId(Stop.generatedId(stops.size())) : stop);
+        }
+        return stops;
+    }
+
+    /**
+     * @param node one stop object
+     * @return the stop
+     * @throws FleetgateException {@code INVALID_REQUEST} naming the field that is wrong
+     */
+    @SuppressWarnings("unchecked")
+    static Stop stop(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw FleetgateException.invalid("stops", "must hold objects");
+        }
+        return Stop.fromJson((Map<String, Object>) JsonIo.plain(node));
     }
 
     /**
@@ -95,6 +170,7 @@ final class Views {
         m.put("lng", e.lng());
         m.put("accuracy_m", e.accuracyMeters());
         m.put("stop_index", e.stopIndex());
+        m.put("stop_id", e.stopId());
         m.put("payload", e.payload());
         m.put("flagged_for_review", e.flaggedForReview());
         m.put("flag_reasons", e.flagReasons());
@@ -133,6 +209,7 @@ final class Views {
         m.put("lng", JsonIo.plain(sent.get("lng")));
         m.put("accuracy_m", JsonIo.plain(sent.get("accuracy_m")));
         m.put("stop_index", JsonIo.plain(sent.get("stop_index")));
+        m.put("stop_id", JsonIo.plain(sent.get("stop_id")));
         Object payload = JsonIo.plain(sent.get("payload"));
         m.put("payload", payload == null ? Map.of() : payload);
         m.put("flagged_for_review", false);
@@ -177,6 +254,11 @@ final class Views {
         m.put("batch_id", row.batchId());
         m.put("driver_status", row.status() == null ? null : row.status().name());
         m.put("last_active_at", time(row.lastActiveAt()));
+        m.put("next_stop_id", row.nextStopId());
+        m.put("stops_done", row.stopsDone());
+        m.put("stops_failed", row.stopsFailed());
+        m.put("stops_late", row.stopsLate());
+        m.put("lateness_s", row.lateness().toSeconds());
         return m;
     }
 
