@@ -17,7 +17,9 @@ import io.fleetgate.execution.DriverExecutionService;
 import io.fleetgate.execution.DriverStatus;
 import io.fleetgate.execution.EventEncoding;
 import io.fleetgate.execution.EventOutcome;
+import io.fleetgate.execution.ProofKind;
 import io.fleetgate.execution.Stop;
+import io.fleetgate.execution.TimeWindow;
 import io.fleetgate.geo.Coordinate;
 import io.fleetgate.store.jdbc.JdbcStore;
 
@@ -30,7 +32,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
@@ -63,7 +67,7 @@ import static io.fleetgate.execution.DriverEventType.ROUTE_STARTED;
  */
 final class DbSuite {
     /** Names of the database benchmarks, in the order they run. */
-    static final List<String> NAMES = List.of("activate", "active", "complete", "sync");
+    static final List<String> NAMES = List.of("activate", "active", "complete", "sync", "sync-proof");
 
     private static final String WORKSPACE = "ws-bench";
     private static final int PLACES = 50;
@@ -128,8 +132,10 @@ final class DbSuite {
                         }
                         case "complete" -> runner.compare(name, db.kind(), suite.completeOurs(),
                                 suite.completeBaseline(), plan, 0, 0.8);
-                        case "sync" -> runner.compare(name, db.kind(), suite.syncOurs(plan.syncChunk()),
-                                suite.syncBaseline(plan.syncChunk()), plan, plan.syncEvents(), 0.5);
+                        case "sync" -> runner.compare(name, db.kind(), suite.syncOurs(PLAIN, plan.syncChunk()),
+                                suite.syncBaseline(PLAIN, plan.syncChunk()), plan, plan.syncEvents(), 0.5);
+                        case "sync-proof" -> runner.compare(name, db.kind(), suite.syncOurs(PROOF, plan.syncChunk()),
+                                suite.syncBaseline(PROOF, plan.syncChunk()), plan, plan.syncEvents(), 0.5);
                         default -> throw new IllegalStateException(name);
                     });
                 }
@@ -168,7 +174,7 @@ final class DbSuite {
      */
     void history(int events, int chunk) throws Exception {
         if (events > 0) {
-            Arm.Round r = syncBaseline(chunk).prepare(events, 8);
+            Arm.Round r = syncBaseline(PLAIN, chunk).prepare(events, 8);
             for (int t = 0; t < 8; t++) {
                 r.run(t);
             }
@@ -371,49 +377,91 @@ final class DbSuite {
 
     // --- sync ---------------------------------------------------------------------------------
 
-    /** A route a driver's phone records offline, over and over: every event a valid step. */
-    static final DriverEventType[] CYCLE = {ROUTE_STARTED, ARRIVED_AT_STOP, PROOF_CAPTURED, DEPARTED_STOP,
-            DELAY_REPORTED, ROUTE_RESUMED, ARRIVED_AT_STOP, PROOF_CAPTURED, DEPARTED_STOP, ROUTE_CANCELLED};
-    /** The status each step of {@link #CYCLE} leads to. */
-    static final DriverStatus[] AFTER = {DriverStatus.EN_ROUTE, DriverStatus.AT_STOP, DriverStatus.AT_STOP,
-            DriverStatus.EN_ROUTE, DriverStatus.DELAYED, DriverStatus.EN_ROUTE, DriverStatus.AT_STOP,
-            DriverStatus.AT_STOP, DriverStatus.EN_ROUTE, DriverStatus.INACTIVE};
-    /** The stop an arrival names, per step. */
-    private static final Integer[] ARRIVES_AT = {null, 0, null, null, null, null, 1, null, null, null};
-    /** Where each step happens: 0 and 1 are the stops, 2 half-way. */
-    private static final int[] WHERE = {0, 0, 0, 0, 2, 2, 1, 1, 1, 1};
+    /**
+     * A route a driver's phone records offline, over and over, every event a valid step: the
+     * event types, the status each leads to, the stop each names (by index for the plain cycle, as
+     * clients before stop ids do; by id for the proof cycle), the payload each carries and where it
+     * happens (0 and 1 are the stops, 2 half-way).
+     */
+    record Cycle(String name, List<Stop> stops, DriverEventType[] types, DriverStatus[] after, Object[] stop,
+                 List<Map<String, Object>> payloads, int[] where) {
+    }
+
     private static final double[][] PLACES_OF_ROUTE = {
             {CITY_LAT, CITY_LNG}, {CITY_LAT + 0.001, CITY_LNG + 0.001}, {CITY_LAT + 0.0005, CITY_LNG + 0.0005}};
-    private static final List<Stop> STOPS = List.of(Stop.of(PLACES_OF_ROUTE[0][0], PLACES_OF_ROUTE[0][1], 50),
-            Stop.of(PLACES_OF_ROUTE[1][0], PLACES_OF_ROUTE[1][1], 50));
+
+    /** The plain cycle: stops without windows or proof rules; a departure delivers the stop. */
+    static final Cycle PLAIN = new Cycle("sync",
+            List.of(Stop.of(PLACES_OF_ROUTE[0][0], PLACES_OF_ROUTE[0][1], 50),
+                    Stop.of(PLACES_OF_ROUTE[1][0], PLACES_OF_ROUTE[1][1], 50)),
+            new DriverEventType[] {ROUTE_STARTED, ARRIVED_AT_STOP, PROOF_CAPTURED, DEPARTED_STOP, DELAY_REPORTED,
+                    ROUTE_RESUMED, ARRIVED_AT_STOP, PROOF_CAPTURED, DEPARTED_STOP, ROUTE_CANCELLED},
+            new DriverStatus[] {DriverStatus.EN_ROUTE, DriverStatus.AT_STOP, DriverStatus.AT_STOP,
+                    DriverStatus.EN_ROUTE, DriverStatus.DELAYED, DriverStatus.EN_ROUTE, DriverStatus.AT_STOP,
+                    DriverStatus.AT_STOP, DriverStatus.EN_ROUTE, DriverStatus.INACTIVE},
+            new Object[] {null, 0, null, null, null, null, 1, null, null, null},
+            java.util.Collections.nCopies(10, null),
+            new int[] {0, 0, 0, 0, 2, 2, 1, 1, 1, 1});
+
+    private static final String SIGNATURE_HASH = "5".repeat(64);
+    private static final String PHOTO_HASH = "6".repeat(64);
+
+    /**
+     * The proof cycle (issue #16): stops with time windows and proof rules (a signature, a photo),
+     * named by id, and every fourth event a {@code PROOF_CAPTURED} carrying a proof (kind, content
+     * hash, the host's reference). No departure: a stop with an outcome takes no more proof, and the
+     * cycle repeats on the same stops.
+     */
+    static final Cycle PROOF = new Cycle("sync-proof",
+            List.of(Stop.of(PLACES_OF_ROUTE[0][0], PLACES_OF_ROUTE[0][1], 50).withId("door-a")
+                            .withWindow(new TimeWindow(Instant.parse("2020-01-01T00:00:00Z"),
+                                    Instant.parse("2100-01-01T00:00:00Z")))
+                            .requiring(ProofKind.SIGNATURE, 1),
+                    Stop.of(PLACES_OF_ROUTE[1][0], PLACES_OF_ROUTE[1][1], 50).withId("door-b")
+                            .withWindow(new TimeWindow(null, Instant.parse("2100-01-01T00:00:00Z")))
+                            .requiring(ProofKind.PHOTO, 1).requiring(ProofKind.NOTE, 1)),
+            new DriverEventType[] {ROUTE_STARTED, ARRIVED_AT_STOP, PROOF_CAPTURED, DELAY_REPORTED, ROUTE_RESUMED,
+                    ARRIVED_AT_STOP, PROOF_CAPTURED, ROUTE_CANCELLED},
+            new DriverStatus[] {DriverStatus.EN_ROUTE, DriverStatus.AT_STOP, DriverStatus.AT_STOP,
+                    DriverStatus.DELAYED, DriverStatus.EN_ROUTE, DriverStatus.AT_STOP, DriverStatus.AT_STOP,
+                    DriverStatus.INACTIVE},
+            new Object[] {null, "door-a", "door-a", null, null, "door-b", "door-b", null},
+            java.util.Arrays.asList(null, null,
+                    Map.of("proof", Map.of("kind", "SIGNATURE", "hash", SIGNATURE_HASH, "ref", "sig/door-a.png")),
+                    null, null, null,
+                    Map.of("proof", Map.of("kind", "PHOTO", "hash", PHOTO_HASH, "ref", "photo/door-b.jpg")),
+                    null),
+            new int[] {0, 0, 0, 2, 2, 1, 1, 1});
 
     /** One thread's driver, its new batch and the events it will send. */
     private record Route(String driverId, String batchId, List<DriverEventRequest> events) {
     }
 
-    /** @return a new batch for a new driver and {@code count} events along {@link #CYCLE} */
-    private Route route(int count) {
+    /** @return a new batch for a new driver and {@code count} events along the cycle */
+    private Route route(Cycle cycle, int count) {
         String driverId = newId("drv-");
         String batchId = newId("batch-");
-        execution.createBatch(Principal.system(), new CreateBatchRequest(batchId, WORKSPACE, driverId, STOPS, null));
+        execution.createBatch(Principal.system(), new CreateBatchRequest(batchId, WORKSPACE, driverId, cycle.stops(),
+                null));
         Instant start = now().minus(Duration.ofDays(2));
         List<DriverEventRequest> events = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            int step = i % CYCLE.length;
-            double[] at = PLACES_OF_ROUTE[WHERE[step]];
-            DriverEventRequest e = DriverEventRequest.of(UUID.randomUUID().toString(), batchId, CYCLE[step],
-                    start.plusSeconds(10L * i)).at(at[0], at[1], 5.0);
-            events.add(ARRIVES_AT[step] == null ? e : e.stop(ARRIVES_AT[step]));
+            int step = i % cycle.types().length;
+            double[] at = PLACES_OF_ROUTE[cycle.where()[step]];
+            DriverEventRequest e = DriverEventRequest.of(UUID.randomUUID().toString(), batchId, cycle.types()[step],
+                    start.plusSeconds(10L * i)).at(at[0], at[1], 5.0).payload(cycle.payloads().get(step));
+            Object stop = cycle.stop()[step];
+            events.add(stop == null ? e : stop instanceof Integer index ? e.stop(index) : e.stop((String) stop));
         }
         return new Route(driverId, batchId, events);
     }
 
-    Arm syncOurs(int chunk) {
+    Arm syncOurs(Cycle cycle, int chunk) {
         return (ops, threads) -> {
             List<Principal> drivers = new ArrayList<>();
             List<List<List<DriverEventRequest>>> calls = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                Route r = route(Arm.to(ops, threads, t) - Arm.from(ops, threads, t));
+                Route r = route(cycle, Arm.to(ops, threads, t) - Arm.from(ops, threads, t));
                 drivers.add(Principal.driver(r.driverId()));
                 calls.add(chunks(r.events(), chunk));
             }
@@ -430,15 +478,15 @@ final class DbSuite {
         };
     }
 
-    Arm syncBaseline(int chunk) {
+    Arm syncBaseline(Cycle cycle, int chunk) {
         return (ops, threads) -> {
             List<List<RawJdbc.BatchRow>> batches = new ArrayList<>();
             List<List<List<RawJdbc.EventRow>>> rows = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                Route r = route(Arm.to(ops, threads, t) - Arm.from(ops, threads, t));
+                Route r = route(cycle, Arm.to(ops, threads, t) - Arm.from(ops, threads, t));
                 List<RawJdbc.BatchRow> b = new ArrayList<>();
                 List<List<RawJdbc.EventRow>> e = new ArrayList<>();
-                baselineRows(r, chunk, now(), b, e);
+                baselineRows(cycle, r, chunk, now(), b, e);
                 batches.add(b);
                 rows.add(e);
             }
@@ -451,28 +499,63 @@ final class DbSuite {
         };
     }
 
+    /** What the baseline keeps of one stop, to write the batch's stop progress as the library does. */
+    private static final class StopState {
+        String status = "PENDING";
+        Instant arrivedAt;
+        Instant outcomeAt;
+        final Map<String, List<String>> proofs = new java.util.TreeMap<>();
+    }
+
     /**
      * The rows the library writes for a route, worked out without it: per chunk the batch after
-     * the chunk and the chunk's event rows.
+     * the chunk (status, current and visited stops, the stops' progress as JSON) and the chunk's
+     * event rows (with the stop each concerned and its payload).
      */
-    private static void baselineRows(Route r, int chunk, Instant syncedAt, List<RawJdbc.BatchRow> batches,
-                             List<List<RawJdbc.EventRow>> events) {
+    private static void baselineRows(Cycle cycle, Route r, int chunk, Instant syncedAt,
+                                     List<RawJdbc.BatchRow> batches, List<List<RawJdbc.EventRow>> events) {
         DriverStatus status = DriverStatus.INACTIVE;
         Integer currentStop = null;
         List<Integer> visited = new ArrayList<>();
         Instant started = null;
         long version = 0;
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < cycle.stops().size(); i++) {
+            String id = cycle.stops().get(i).id();
+            ids.add(id == null ? Stop.generatedId(i) : id);
+        }
+        Map<String, StopState> progress = new LinkedHashMap<>();
         List<DriverEventRequest> all = r.events();
         for (int from = 0; from < all.size(); from += chunk) {
             long expected = version;
             List<RawJdbc.EventRow> rows = new ArrayList<>();
             for (DriverEventRequest e : all.subList(from, Math.min(all.size(), from + chunk))) {
-                int step = (int) (version % CYCLE.length);
-                DriverStatus to = AFTER[step];
+                int step = (int) (version % cycle.types().length);
+                DriverStatus to = cycle.after()[step];
                 version++;
+                Integer index = e.stopId() != null ? Integer.valueOf(ids.indexOf(e.stopId())) : e.stopIndex();
                 if (e.type() == ARRIVED_AT_STOP) {
-                    currentStop = e.stopIndex();
-                    visited.add(e.stopIndex());
+                    currentStop = index;
+                    visited.add(index);
+                    StopState st = progress.computeIfAbsent(ids.get(index), k -> new StopState());
+                    if (st.status.equals("PENDING")) {
+                        st.status = "ARRIVED";
+                        st.arrivedAt = e.recordedAt();
+                    }
+                } else if (e.type() == PROOF_CAPTURED && e.payload() != null) {
+                    Map<?, ?> proof = (Map<?, ?>) e.payload().get("proof");
+                    List<String> hashes = progress.get(ids.get(index)).proofs
+                            .computeIfAbsent((String) proof.get("kind"), k -> new ArrayList<>());
+                    if (!hashes.contains((String) proof.get("hash"))) {
+                        hashes.add((String) proof.get("hash"));
+                    }
+                } else if (e.type() == DEPARTED_STOP) {
+                    index = currentStop;
+                    StopState st = progress.get(ids.get(index));
+                    if (st.status.equals("ARRIVED")) {
+                        st.status = "COMPLETED";
+                        st.outcomeAt = e.recordedAt();
+                    }
                 } else if (e.type() == ROUTE_STARTED) {
                     started = e.recordedAt();
                 } else if (e.type() == ROUTE_CANCELLED) {
@@ -481,12 +564,44 @@ final class DbSuite {
                 }
                 rows.add(new RawJdbc.EventRow(e.eventId(), r.batchId(), WORKSPACE, r.driverId(), e.type().name(),
                         status.name(), to.name(), version, e.recordedAt(), syncedAt, e.lat(), e.lng(), e.accuracyMeters(),
-                        e.stopIndex(), EventEncoding.sha256(EventEncoding.canonical(e))));
+                        index, index == null ? null : ids.get(index), e.payload() == null ? "{}" : json(e.payload()),
+                        EventEncoding.sha256(EventEncoding.canonical(e))));
                 status = to;
             }
             batches.add(new RawJdbc.BatchRow(r.batchId(), WORKSPACE, r.driverId(), status.name(), currentStop, started,
-                    null, visited.toString().replace(" ", ""), version, expected, syncedAt));
+                    null, new java.util.TreeSet<>(visited).toString().replace(" ", ""), progressJson(progress),
+                    version, expected, syncedAt));
             events.add(rows);
+        }
+    }
+
+    /** The progress column as the library writes it (members left out when null, false or empty). */
+    private static String progressJson(Map<String, StopState> progress) {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        progress.forEach((id, st) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("status", st.status);
+            if (st.arrivedAt != null) {
+                m.put("arrived_at", st.arrivedAt.toString());
+            }
+            if (st.outcomeAt != null) {
+                m.put("outcome_at", st.outcomeAt.toString());
+            }
+            if (!st.proofs.isEmpty()) {
+                m.put("proofs", st.proofs);
+            }
+            out.put(id, m);
+        });
+        return json(out);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

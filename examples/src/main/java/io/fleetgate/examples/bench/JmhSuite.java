@@ -23,7 +23,8 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * The rules-engine and geo benchmarks, run with JMH from the bench command.
+ * The rules-engine (state machine, stop guard) and geo benchmarks, run with JMH from the bench
+ * command.
  *
  * <p>Each benchmark method is run in its own forked JVM (JMH's {@code fork 1}) with warm-up and
  * measured iterations; a round runs every method once, and rounds alternate the order of the
@@ -74,6 +75,10 @@ final class JmhSuite {
     static final List<Pair> PAIRS = List.of(
             new Pair("statemachine-vs-stateless4j", sm("fleetgate"), sm("stateless4j"), 15.0),
             new Pair("statemachine-vs-array", sm("fleetgate"), sm("array"), 0.5),
+            // what the stop rules add per event, next to the state machine (informational: the
+            // target only says the guard stays within 1,000 times a table lookup, far below a
+            // synced event's database cost)
+            new Pair("stopguard-vs-statemachine", guard("stopGuard"), guard("stateMachine"), 0.001),
             new Pair("haversine-city", geo("haversineFleetgate", "city"), geo("haversineSpatial4j", "city"), 0.95),
             new Pair("haversine-global", geo("haversineFleetgate", "global"), geo("haversineSpatial4j", "global"), 0.95),
             new Pair("geofence-city", geo("geofenceFleetgate", "city"), geo("geofenceSpatial4j", "city"), 0.95),
@@ -84,6 +89,10 @@ final class JmhSuite {
 
     private static Method sm(String method) {
         return new Method(StateMachineBenchmark.class, method, null);
+    }
+
+    private static Method guard(String method) {
+        return new Method(StopGuardBenchmark.class, method, null);
     }
 
     private static Method geo(String method, String scale) {

@@ -57,11 +57,12 @@ final class RawJdbc {
             + " WHERE id = ? AND driver_id = ? AND status = 'ACTIVE' RETURNING *";
     static final String UPDATE_BATCH = "UPDATE delivery_batches SET driver_id = ?, driver_status = ?,"
             + " current_stop_index = ?, actual_start_time = ?, actual_end_time = ?, execution_metadata = ?,"
-            + " visited_stops = ?, version = ?, updated_at = ? WHERE id = ? AND workspace_id = ? AND version = ?";
+            + " visited_stops = ?, stop_progress = ?, version = ?, updated_at = ? WHERE id = ? AND workspace_id = ?"
+            + " AND version = ?";
     static final String INSERT_EVENT = "INSERT INTO driver_events (event_id, batch_id, workspace_id, driver_id,"
             + " actor_id, session_id, event_type, previous_status, driver_status, batch_version, recorded_at,"
             + " synced_at, lat, lng, accuracy_m, stop_index, payload, reason, content_hash, flagged_for_review,"
-            + " flag_reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " flag_reasons, stop_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (workspace_id, actor_id, event_id) DO NOTHING";
 
     /** The role name bound for a driver. */
@@ -200,13 +201,14 @@ final class RawJdbc {
     /** One event row of the log, as the baseline inserts it. */
     record EventRow(String eventId, String batchId, String workspaceId, String driverId, String type,
                     String previousStatus, String status, long batchVersion, Instant recordedAt, Instant syncedAt,
-                    Double lat, Double lng, Double accuracyMeters, Integer stopIndex, String contentHash) {
+                    Double lat, Double lng, Double accuracyMeters, Integer stopIndex, String stopId, String payload,
+                    String contentHash) {
     }
 
     /** A batch as it is after a chunk of events, with the version it had before. */
     record BatchRow(String id, String workspaceId, String driverId, String status, Integer currentStopIndex,
-                    Instant actualStartTime, Instant actualEndTime, String visitedStops, long version,
-                    long expectedVersion, Instant updatedAt) {
+                    Instant actualStartTime, Instant actualEndTime, String visitedStops, String stopProgress,
+                    long version, long expectedVersion, Instant updatedAt) {
     }
 
     /**
@@ -224,11 +226,12 @@ final class RawJdbc {
                 setInstant(ps, 5, batch.actualEndTime());
                 setJson(ps, 6, "{}");
                 setJson(ps, 7, batch.visitedStops());
-                ps.setLong(8, batch.version());
-                setInstant(ps, 9, batch.updatedAt());
-                ps.setString(10, batch.id());
-                ps.setString(11, batch.workspaceId());
-                ps.setLong(12, batch.expectedVersion());
+                setJson(ps, 8, batch.stopProgress());
+                ps.setLong(9, batch.version());
+                setInstant(ps, 10, batch.updatedAt());
+                ps.setString(11, batch.id());
+                ps.setString(12, batch.workspaceId());
+                ps.setLong(13, batch.expectedVersion());
                 if (ps.executeUpdate() != 1) {
                     throw new IllegalStateException("batch " + batch.id() + " moved on");
                 }
@@ -251,11 +254,12 @@ final class RawJdbc {
                     setDouble(ps, 14, e.lng());
                     setDouble(ps, 15, e.accuracyMeters());
                     setInt(ps, 16, e.stopIndex());
-                    setJson(ps, 17, "{}");
+                    setJson(ps, 17, e.payload());
                     ps.setString(18, null);
                     ps.setString(19, e.contentHash());
                     ps.setBoolean(20, false);
                     setJson(ps, 21, "[]");
+                    ps.setString(22, e.stopId());
                     ps.addBatch();
                 }
                 for (int count : ps.executeBatch()) {

@@ -2,6 +2,8 @@ package io.fleetgate.examples.bench;
 
 import io.fleetgate.examples.JsonLines;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.event.Level;
 
 import java.io.ByteArrayOutputStream;
@@ -28,17 +30,19 @@ import static org.assertj.core.api.Assertions.within;
  */
 class BenchTest {
     static final Pattern RESULT = Pattern.compile(
-            "^RESULT (activate|active|complete|sync|statemachine[-a-z0-9]*|haversine[-a-z]*|geofence[-a-z]*)"
+            "^RESULT (activate|active|complete|sync|sync-proof|statemachine[-a-z0-9]*|stopguard[-a-z]*|haversine[-a-z]*"
+                    + "|geofence[-a-z]*)"
                     + " (sqlite|postgres|none) [1-9][0-9]* [0-9]+\\.[0-9] [0-9]+\\.[0-9] [0-9]+\\.[0-9]{3}$");
 
     @Test
     void runWhenDatabaseBenchmarksOnSqliteThenOneResultLinePerBenchmarkAndThreadCount() throws Exception {
-        List<String> results = runTiny(List.of("--only", "activate,active,complete,sync"));
+        List<String> results = runTiny(List.of("--only", "activate,active,complete,sync,sync-proof"));
 
         assertThat(results).allSatisfy(line -> assertThat(line).matches(RESULT));
         assertThat(results).extracting(line -> line.split(" ")[1] + " " + line.split(" ")[2] + " " + line.split(" ")[3])
                 .containsExactly("activate sqlite 1", "activate sqlite 2", "active sqlite 1", "active sqlite 2",
-                        "complete sqlite 1", "complete sqlite 2", "sync sqlite 1", "sync sqlite 2");
+                        "complete sqlite 1", "complete sqlite 2", "sync sqlite 1", "sync sqlite 2",
+                        "sync-proof sqlite 1", "sync-proof sqlite 2");
     }
 
     @Test
@@ -141,33 +145,57 @@ class BenchTest {
         };
     }
 
-    @Test
-    void syncWhenBothArmsRunTheSameRouteThenTheyWriteTheSameLogAndBatch() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sync", "sync-proof"})
+    void syncWhenBothArmsRunTheSameRouteThenTheyWriteTheSameLogAndBatch(String cycleName) throws Exception {
+        DbSuite.Cycle cycle = cycleName.equals("sync") ? DbSuite.PLAIN : DbSuite.PROOF;
         Level level = JsonLines.level();
         JsonLines.setLevel(Level.WARN);
         try (BenchStore db = BenchStore.sqlite()) {
             DbSuite suite = new DbSuite(db, false);
             suite.seed();
 
-            suite.syncOurs(7).prepare(33, 1).run(0);
-            suite.syncBaseline(7).prepare(33, 1).run(0);
+            suite.syncOurs(cycle, 7).prepare(33, 1).run(0);
+            suite.syncBaseline(cycle, 7).prepare(33, 1).run(0);
 
             Map<String, List<String>> logs = rows(db, "SELECT batch_id, event_type || ' ' || previous_status || ' '"
-                    + " || driver_status || ' ' || batch_version || ' ' || coalesce(stop_index, '-') || ' ' || lat"
-                    + " || ' ' || lng || ' ' || accuracy_m || ' ' || payload || ' ' || flagged_for_review || ' '"
+                    + " || driver_status || ' ' || batch_version || ' ' || coalesce(stop_index, '-') || ' '"
+                    + " || coalesce(stop_id, '-') || ' ' || lat"
+                    + " || ' ' || lng || ' ' || accuracy_m || ' ' || flagged_for_review || ' '"
                     + " || flag_reasons || ' ' || actor_id = driver_id FROM driver_events ORDER BY batch_id, batch_version");
+            Map<String, List<String>> payloads = rows(db, "SELECT batch_id, payload FROM driver_events"
+                    + " ORDER BY batch_id, batch_version");
             Map<String, List<String>> batches = rows(db, "SELECT id, driver_status || ' ' || coalesce(current_stop_index,"
                     + " '-') || ' ' || visited_stops || ' ' || version || ' ' || execution_metadata"
                     + " || ' ' || (actual_start_time IS NOT NULL) FROM delivery_batches");
+            Map<String, List<String>> progress = rows(db, "SELECT id, stop_progress FROM delivery_batches");
             assertThat(logs).hasSize(2);
             List<List<String>> both = new ArrayList<>(logs.values());
             assertThat(both.get(0)).hasSize(33).isEqualTo(both.get(1));
             List<List<String>> after = new ArrayList<>(batches.values());
             assertThat(after).hasSize(2);
             assertThat(after.get(0)).isEqualTo(after.get(1));
+            // JSON compared as values: key order is the writer's
+            assertThat(parsed(payloads).get(0)).isEqualTo(parsed(payloads).get(1));
+            List<List<Object>> stops = parsed(progress);
+            assertThat(stops.get(0)).isEqualTo(stops.get(1));
+            assertThat(stops.get(0).get(0).toString()).contains(cycle == DbSuite.PLAIN ? "COMPLETED" : "SIGNATURE");
         } finally {
             JsonLines.setLevel(level);
         }
+    }
+
+    private static List<List<Object>> parsed(Map<String, List<String>> rows) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<List<Object>> out = new ArrayList<>();
+        for (List<String> texts : rows.values()) {
+            List<Object> values = new ArrayList<>();
+            for (String text : texts) {
+                values.add(mapper.readValue(text, Object.class));
+            }
+            out.add(values);
+        }
+        return out;
     }
 
     static List<String> runTiny(List<String> args) throws Exception {

@@ -25,7 +25,7 @@ class PostgresBenchTest {
     @Test
     void runWhenDatabaseBenchmarksOnPostgresThenOneResultLinePerBenchmarkAndThreadCount() throws Exception {
         String url = TestPostgres.url();
-        List<String> args = new ArrayList<>(List.of("--only", "activate,active,complete,sync", "--db", url));
+        List<String> args = new ArrayList<>(List.of("--only", "activate,active,complete,sync,sync-proof", "--db", url));
         String user = TestPostgres.user();
         String password = TestPostgres.password();
         args.addAll(List.of("--db-user", TestPostgres.runtimeUser(), "--db-owner-user", user));
@@ -43,7 +43,8 @@ class PostgresBenchTest {
         assertThat(results).allSatisfy(line -> assertThat(line).matches(BenchTest.RESULT));
         assertThat(results).extracting(line -> line.split(" ")[1] + " " + line.split(" ")[2] + " " + line.split(" ")[3])
                 .containsExactly("activate postgres 1", "activate postgres 2", "active postgres 1", "active postgres 2",
-                        "complete postgres 1", "complete postgres 2", "sync postgres 1", "sync postgres 2");
+                        "complete postgres 1", "complete postgres 2", "sync postgres 1", "sync postgres 2",
+                        "sync-proof postgres 1", "sync-proof postgres 2");
         assertThat(benchSchemas(url, user, password)).as("bench schemas left behind").isEqualTo(schemasBefore);
     }
 

@@ -58,7 +58,13 @@ abstract class HttpApiContract {
                {"id": "b_2", "workspace_id": "ws_2", "driver_id": "d_2",
                 "stops": [{"lat": 30.3, "lng": -97.7, "radius_m": 100}]},
                {"id": "b_3", "workspace_id": "ws_1", "driver_id": "d_1",
-                "stops": [{"lat": 30.27, "lng": -97.74, "radius_m": 100}]}]}
+                "stops": [{"lat": 30.27, "lng": -97.74, "radius_m": 100}]},
+               {"id": "b_5", "workspace_id": "ws_1", "driver_id": "d_1",
+                "stops": [{"id": "door-a", "lat": 30.27, "lng": -97.74, "radius_m": 100,
+                           "proof": [{"kind": "SIGNATURE"}, {"kind": "CODE"}],
+                           "code_hash": "c0de000000000000000000000000000000000000000000000000000000000001"},
+                          {"id": "door-b", "lat": 30.28, "lng": -97.74, "radius_m": 100,
+                           "window": {"earliest": "2020-01-01T00:00:00Z", "latest": "2020-01-01T01:00:00Z"}}]}]}
             """;
 
     /**
@@ -746,6 +752,146 @@ abstract class HttpApiContract {
                 Map.of("batch_id", "b_3", "target_status", "EN_ROUTE", "reason", "second van"));
 
         assertError(r, 409, "INVALID_TRANSITION");
+    }
+
+    // --- stops --------------------------------------------------------------------------------------
+
+    static final String SIGNATURE_SHA = "5".repeat(64);
+    static final String CODE_SHA = "c0de000000000000000000000000000000000000000000000000000000000001";
+
+    Map<String, Object> at(String id, String type, Instant when) {
+        return with(event(id, type, when), "batch_id", "b_5");
+    }
+
+    @Test
+    void stopsWhenFixturesGiveIdsWindowsAndProofThenTheBatchShowsThemButNeverTheCodeHash() {
+        String ana = ana();
+        Api.Reply r = api.get("/v1/driver/batches/b_5", ana);
+
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        JsonNode b = r.body().get("batch");
+        assertThat(b.at("/stops/0/id").asText()).isEqualTo("door-a");
+        assertThat(b.at("/stops/0/proof/0/kind").asText()).isEqualTo("SIGNATURE");
+        assertThat(b.at("/stops/0/proof/1/kind").asText()).isEqualTo("CODE");
+        assertThat(b.at("/stops/0/status").asText()).isEqualTo("PENDING");
+        assertThat(b.at("/stops/1/window/latest").asText()).isEqualTo("2020-01-01T01:00:00Z");
+        assertThat(b.at("/stops/1/late").asBoolean()).isTrue(); // its window passed long ago
+        assertThat(b.get("next_stop_id").asText()).isEqualTo("door-a");
+        assertThat(b.get("lateness_s").asLong()).isPositive();
+        assertThat(r.body().toString()).doesNotContain("c0de0000").doesNotContain("code_hash");
+        // a batch from fixtures without stop ids gets stop-<index>
+        assertThat(api.get("/v1/driver/batches/b_1", ana).body().at("/batch/stops/0/id").asText()).isEqualTo("stop-0");
+    }
+
+    @Test
+    void stopsWhenDrivenByIdThenProofGuardsTheDepartureAndTheOutcomeIsRecorded() {
+        String ana = ana();
+        Map<String, Object> proof = Map.of("kind", "SIGNATURE", "hash", SIGNATURE_SHA, "ref", "sig/1.png");
+        Api.Reply r = sync(ana,
+                at("s-1", "ROUTE_STARTED", ago(10)),
+                with(at("s-2", "ARRIVED_AT_STOP", ago(9)), "stop_id", "door-a", "lat", 30.27, "lng", -97.74),
+                at("s-3", "DEPARTED_STOP", ago(8)),
+                with(at("s-4", "PROOF_CAPTURED", ago(7)), "stop_id", "door-a", "payload", Map.of("proof", proof)),
+                with(at("s-5", "PROOF_CAPTURED", ago(7)), "payload",
+                        Map.of("proof", Map.of("kind", "CODE", "hash", CODE_SHA))),
+                with(at("s-6", "DEPARTED_STOP", ago(6)), "payload",
+                        Map.of("outcome", Map.of("status", "COMPLETED"))),
+                with(at("s-7", "ARRIVED_AT_STOP", ago(5)), "stop_id", "door-zz"),
+                at("s-8", "ROUTE_COMPLETED", ago(4)));
+
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        JsonNode results = r.body().get("results");
+        assertThat(results.findValuesAsText("outcome")).containsExactly("ACCEPTED", "ACCEPTED", "REJECTED",
+                "ACCEPTED", "ACCEPTED", "ACCEPTED", "REJECTED", "REJECTED");
+        assertThat(results.get(2).get("error").asText()).isEqualTo("PROOF_REQUIRED");
+        assertThat(results.get(2).get("message").asText()).contains("SIGNATURE: 0 of 1").contains("CODE: 0 of 1");
+        assertThat(results.get(6).get("error").asText()).isEqualTo("INVALID_REQUEST");
+        assertThat(results.get(7).get("error").asText()).isEqualTo("STOPS_OPEN");
+        assertThat(results.get(7).get("message").asText()).contains("door-b");
+
+        JsonNode b = api.get("/v1/driver/batches/b_5", ana).body().get("batch");
+        assertThat(b.at("/stops/0/status").asText()).isEqualTo("COMPLETED");
+        assertThat(b.at("/stops/0/proof_captured/SIGNATURE").asInt()).isEqualTo(1);
+        assertThat(b.at("/stops/0/proof_captured/CODE").asInt()).isEqualTo(1);
+        JsonNode events = api.get("/v1/driver/events?batch_id=b_5", ana).body().get("events");
+        assertThat(events.findValuesAsText("stop_id")).contains("door-a");
+        // the refusals are in the review queue with their reasons
+        JsonNode queue = api.get("/v1/supervisor/review-queue", sam()).body().get("events");
+        assertThat(queue.findValuesAsText("client_event_id")).contains("s-3", "s-7", "s-8");
+    }
+
+    @Test
+    void planWhenSupervisorChangesTheStopsThen200AuditedAndTheBoardShowsTheCounts() {
+        String ana = ana();
+        String sam = sam();
+        sync(ana, at("p-1", "ROUTE_STARTED", ago(10)),
+                with(at("p-2", "ARRIVED_AT_STOP", ago(9)), "stop_id", "door-b", "lat", 30.28, "lng", -97.74),
+                with(at("p-3", "DEPARTED_STOP", ago(8)), "payload",
+                        Map.of("outcome", Map.of("status", "FAILED", "reason", "ACCESS_DENIED"))));
+        long version = api.get("/v1/driver/batches/b_5", ana).body().at("/batch/version").asLong();
+
+        Api.Reply added = api.post("/v1/supervisor/plan", sam, Map.of("batch_id", "b_5", "reason", "new parcel",
+                "expected_version", version, "change", Map.of("op", "ADD_STOP", "position", 0,
+                        "stop", Map.of("id", "door-c", "lat", 30.29, "lng", -97.74, "radius_m", 50))));
+        assertThat(added.status()).as("%s", added).isEqualTo(200);
+        assertThat(added.body().at("/batch/stops/0/id").asText()).isEqualTo("door-c");
+        Api.Reply skipped = api.post("/v1/supervisor/plan", sam, Map.of("batch_id", "b_5", "reason", "closed",
+                "change", Map.of("op", "SKIP_STOP", "stop_id", "door-c")));
+        assertThat(skipped.status()).as("%s", skipped).isEqualTo(200);
+        assertThat(skipped.body().at("/batch/stops/0/status").asText()).isEqualTo("SKIPPED");
+
+        JsonNode events = api.get("/v1/driver/events?batch_id=b_5", sam).body().get("events");
+        assertThat(events.findValuesAsText("event_type")).containsExactly("ROUTE_STARTED", "ARRIVED_AT_STOP",
+                "DEPARTED_STOP", "SUPERVISOR_OVERRIDE", "SUPERVISOR_OVERRIDE");
+        JsonNode row = null;
+        for (JsonNode d : api.get("/v1/supervisor/drivers", sam).body().get("drivers")) {
+            row = d.get("driver_id").asText().equals("d_1") ? d : row;
+        }
+        assertThat(row.get("batch_id").asText()).isEqualTo("b_5");
+        assertThat(row.get("next_stop_id").asText()).isEqualTo("door-a");
+        assertThat(row.get("stops_failed").asInt()).isEqualTo(1);
+        assertThat(row.get("stops_done").asInt()).isZero();
+    }
+
+    @Test
+    void planWhenRefusedThen400Or403Or404Or409AndNothingWritten() {
+        String ana = ana();
+        String sam = sam();
+        sync(ana, at("q-1", "ROUTE_STARTED", ago(10)));
+        int before = api.get("/v1/driver/events?batch_id=b_5", sam).body().get("events").size();
+        Map<String, Object> skip = Map.of("op", "SKIP_STOP", "stop_id", "door-a");
+
+        assertError(api.post("/v1/supervisor/plan", sam, Map.of("batch_id", "b_5", "change", skip)), 400,
+                "INVALID_REQUEST");
+        assertError(api.post("/v1/supervisor/plan", sam, Map.of("batch_id", "b_5", "reason", "x")), 400,
+                "INVALID_REQUEST");
+        assertError(api.post("/v1/supervisor/plan", sam, Map.of("batch_id", "b_5", "reason", "x",
+                "change", Map.of("op", "TELEPORT"))), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/supervisor/plan", sam, Map.of("batch_id", "b_5", "reason", "x",
+                "change", Map.of("op", "REMOVE_STOP", "stop_id", "door-zz"))), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/supervisor/plan", sam, Map.of("batch_id", "b_5", "reason", "x",
+                "change", Map.of("op", "ADD_STOP", "stop", Map.of("id", "door-a", "lat", 1, "lng", 1, "radius_m", 5)))),
+                400, "INVALID_REQUEST");
+        assertError(api.post("/v1/supervisor/plan", sam, Map.of("batch_id", "b_5", "reason", "x",
+                "change", Map.of("op", "ADD_STOP", "stop", Map.of("id", "door-w", "lat", 1, "lng", 1, "radius_m", 5,
+                        "window", Map.of("earliest", "2026-12-07T10:00:00Z", "latest", "2026-12-07T09:00:00Z"))))),
+                400, "INVALID_REQUEST");
+        assertError(api.post("/v1/supervisor/plan", sam, Map.of("batch_id", "b_5", "reason", "x",
+                "change", Map.of("op", "ADD_STOP", "stop", Map.of("id", "door-p", "lat", 1, "lng", 1, "radius_m", 5,
+                        "proof", List.of(Map.of("kind", "DNA")))))), 400, "INVALID_REQUEST");
+        assertError(api.post("/v1/supervisor/plan", sam, Map.of("batch_id", "b_5", "reason", "x",
+                "expected_version", 0, "change", skip)), 400, "INVALID_REQUEST");
+        Api.Reply proofless = api.post("/v1/supervisor/plan", sam, Map.of("batch_id", "b_5", "reason", "x",
+                "change", Map.of("op", "SET_OUTCOME", "stop_id", "door-a", "outcome", Map.of("status", "COMPLETED"))));
+        assertError(proofless, 409, "PROOF_REQUIRED");
+        assertThat(proofless.body().get("stop_id").asText()).isEqualTo("door-a");
+        assertThat(proofless.body().get("missing").toString()).contains("SIGNATURE: 0 of 1");
+        assertError(api.post("/v1/supervisor/plan", ana, Map.of("batch_id", "b_5", "reason", "x", "change", skip)),
+                403, "FORBIDDEN");
+        assertError(api.post("/v1/supervisor/plan", token("sue", "135791"),
+                Map.of("batch_id", "b_5", "reason", "x", "change", skip)), 404, "NOT_FOUND");
+        assertThat(api.get("/v1/driver/events?batch_id=b_5", sam).body().get("events").size()).isEqualTo(before);
+        assertThat(api.get("/v1/supervisor/review-queue", sam).body().get("events").size()).isZero();
     }
 
     @Test
