@@ -258,8 +258,8 @@ class PostgresRowLevelSecurityTest {
     }
 
     /**
-     * V5, V8 and V10 run again, as the owner (V5 puts back its functions and policies, V8 its own,
-     * V10 its function and the policies that call it).
+     * V5, V8, V10 and V11 run again, as the owner (V5 puts back its functions and policies, V8 its
+     * own, V10 its function and the policies that call it, V11 the policy on deleting stops).
      */
     @Test
     void migrationWhenRowLevelSecurityFilesRunAgainThenNothingFailsOrChanges() throws Exception {
@@ -271,10 +271,10 @@ class PostgresRowLevelSecurityTest {
         try (Connection c = store.dataSource().getConnection()) {
             policiesBefore = query(c, policies);
         }
-        assertThat(policiesBefore).hasSize(24); // V5's 21 (V8 replaces them, V10 four of them) and V6's 3
+        assertThat(policiesBefore).hasSize(25); // V5's 21 (V8 replaces them, V10 four of them), V6's 3, V11's 1
         String text = "";
         for (String file : List.of("V5__row_level_security.sql", "V8__database_roles.sql",
-                "V10__workspace_member_function.sql")) {
+                "V10__workspace_member_function.sql", "V11__stops.sql")) {
             try (var in = getClass().getResourceAsStream("/io/fleetgate/store/jdbc/migration/postgres/" + file)) {
                 text += new String(in.readAllBytes(), StandardCharsets.UTF_8) + "\n";
             }

@@ -20,12 +20,13 @@ import java.util.Optional;
 
 /**
  * {@link BatchRepository} on a JDBC database: table {@code delivery_batches} and its stops in
- * {@code batch_stops}. A batch's row and stops are written in one transaction and its stops never
- * change afterwards, so a batch is read as its row and then its stops (for many batches, one
- * {@code IN (…)} query per {@value Chunks#SIZE} ids). Rows map through the store's registered row
- * mappers ({@link Rows}). Batch changes made by a sync are the event log's
- * ({@link JdbcEventLog#commit}). Reads run outside a transaction, except {@link #assignDriver} (its
- * row and stops together). Thread-safe.
+ * {@code batch_stops}. A batch's row and stops are written in one transaction; its stops change
+ * only with a supervisor's plan change, which rewrites them in the transaction of the row's
+ * compare-and-set update and bumps its version ({@link JdbcEventLog#commit}). A batch is read as
+ * its row and then its stops (for many batches, one {@code IN (…)} query per {@value Chunks#SIZE}
+ * ids). Rows map through the store's registered row mappers ({@link Rows}). Batch changes made by a
+ * sync are the event log's. Reads run outside a transaction, except {@link #assignDriver} (its row
+ * and stops together). Thread-safe.
  */
 public final class JdbcBatchRepository implements BatchRepository {
     private final Tx tx;
@@ -76,21 +77,29 @@ public final class JdbcBatchRepository implements BatchRepository {
             if (inserted == 0) {
                 return false;
             }
-            if (!batch.stops().isEmpty()) {
-                PreparedBatch stops = h.prepareBatch(insertStop);
-                for (int i = 0; i < batch.stops().size(); i++) {
-                    Stop s = batch.stops().get(i);
-                    stops.bind("batch_id", batch.id())
-                            .bind("stop_index", i)
-                            .bind("lat", s.location().lat())
-                            .bind("lng", s.location().lng())
-                            .bind("radius_m", s.radiusMeters())
-                            .add();
-                }
-                stops.execute();
-            }
+            insertStops(h, insertStop, batch.id(), batch.stops());
             return true;
         });
+    }
+
+    /**
+     * Writes a batch's stops, each at its position, as one JDBC batch: a new batch's, and after a
+     * plan change the new list ({@link JdbcEventLog#commit}, once the old rows are deleted).
+     *
+     * @param h          a handle inside the write transaction
+     * @param insertStop the text of {@code execution/insert_stop}
+     * @param batchId    the batch
+     * @param stops      its stops, in order, each with its id
+     */
+    static void insertStops(Handle h, String insertStop, String batchId, List<Stop> stops) {
+        if (stops.isEmpty()) {
+            return;
+        }
+        PreparedBatch rows = h.prepareBatch(insertStop);
+        for (int i = 0; i < stops.size(); i++) {
+            Rows.bindStop(rows, batchId, i, stops.get(i)).add();
+        }
+        rows.execute();
     }
 
     @Override
@@ -181,8 +190,10 @@ public final class JdbcBatchRepository implements BatchRepository {
     }
 
     /**
-     * The rows with their stops, in the rows' order. The stops are read by a second statement:
-     * a batch's stops are written with its row and never change, so they match the row read.
+     * The rows with their stops, in the rows' order. The stops are read by a second statement, so
+     * a plan change committed between the two may show its new stops with the row read before it;
+     * the row's version is then already stale, and a write decided on it loses its
+     * compare-and-set.
      */
     private List<Batch> withStops(Handle h, List<BatchRow> rows) {
         Map<String, List<Stop>> stops = new HashMap<>();

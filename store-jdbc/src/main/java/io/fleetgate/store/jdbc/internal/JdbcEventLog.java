@@ -32,6 +32,8 @@ import java.util.Set;
  *       the batch on since the caller read it. Changes that take a batch off the route (or leave
  *       it off) run before those that put one on it, so that a driver handing over from one batch
  *       to another within one commit never trips the one-on-route index half-way;</li>
+ *   <li>the stops of each batch whose plan a supervisor changed
+ *       ({@link BatchChange#stopsChanged()}) are deleted and the new list inserted;</li>
  *   <li>the accepted events are appended with {@code INSERT … ON CONFLICT (workspace_id, actor_id,
  *       event_id) DO NOTHING} (JDBC batches of up to {@value Chunks#SIZE}). A row count of 0 means the
  *       sender already has that event id in the workspace (ids are unique per sender, V7). Drivers
@@ -61,6 +63,8 @@ import java.util.Set;
 public final class JdbcEventLog implements EventLog {
     private final Tx tx;
     private final String updateBatch;
+    private final String deleteStops;
+    private final String insertStop;
     private final String findEventHashes;
     private final String findLastLocated;
     private final RowBatch<DriverEvent> insertEvent;
@@ -81,6 +85,8 @@ public final class JdbcEventLog implements EventLog {
         SqlDialect d = tx.dialect();
         Values values = new Values(d);
         this.updateBatch = SqlFiles.statement(d, "execution/update_batch");
+        this.deleteStops = SqlFiles.statement(d, "execution/delete_stops");
+        this.insertStop = SqlFiles.statement(d, "execution/insert_stop");
         this.findEventHashes = SqlFiles.statement(d, "execution/find_event_hashes");
         this.findLastLocated = SqlFiles.statement(d, "execution/find_last_located");
         this.insertEvent = new RowBatch<>(SqlFiles.statement(d, "execution/insert_event"), Rows.eventColumns(values));
@@ -127,8 +133,10 @@ public final class JdbcEventLog implements EventLog {
     /**
      * {@inheritDoc}
      *
-     * <p>See the class comment for how the transaction decides. Stops and {@code created_at} of a
-     * changed batch are not rewritten (they never change), and a change may not move a batch to
+     * <p>See the class comment for how the transaction decides. {@code created_at} of a changed
+     * batch is not rewritten (it never changes), nor are its stops unless the change says they
+     * changed ({@link BatchChange#stopsChanged()}: then they are deleted and the new list is
+     * inserted once every compare-and-set has succeeded). A change may not move a batch to
      * another workspace (the compare-and-set includes the workspace, so that is reported as a
      * conflict).
      */
@@ -144,6 +152,7 @@ public final class JdbcEventLog implements EventLog {
             // (its id was free when the events were decided, and all of them commit together).
             return tx.unlessUniqueViolation(() -> tx.write(h -> {
                 updateBatches(h, ordered);
+                rewriteStops(h, ordered);
                 appendEvents(h, events);
                 for (List<QuarantinedEvent> chunk : Chunks.of(quarantined)) {
                     insertQuarantined.execute(h, chunk);
@@ -180,6 +189,20 @@ public final class JdbcEventLog implements EventLog {
             if (count < 0) {
                 throw new IllegalStateException("the JDBC driver did not report an UPDATE's row count ("
                         + count + "); fleetgate's compare-and-set needs it");
+            }
+        }
+    }
+
+    /**
+     * A plan change's stops: the batch's rows deleted and the new list inserted, each stop at its
+     * position. Runs after the compare-and-set updates, so only on batches this transaction holds
+     * at the version it decided on; the unique (batch_id, stop_id) index never sees both lists.
+     */
+    private void rewriteStops(Handle h, List<BatchChange> ordered) {
+        for (BatchChange c : ordered) {
+            if (c.stopsChanged()) {
+                h.createUpdate(deleteStops).bind("batch_id", c.batch().id()).execute();
+                JdbcBatchRepository.insertStops(h, insertStop, c.batch().id(), c.batch().stops());
             }
         }
     }

@@ -14,6 +14,8 @@ import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverStatus;
 import io.fleetgate.execution.QuarantinedEvent;
 import io.fleetgate.execution.Stop;
+import io.fleetgate.execution.StopProgress;
+import io.fleetgate.execution.TimeWindow;
 import io.fleetgate.geo.Coordinate;
 import io.fleetgate.session.DeviceSession;
 import io.fleetgate.session.InvalidationReason;
@@ -39,7 +41,8 @@ import static io.fleetgate.store.jdbc.internal.Values.nullableInt;
  * The library's value types as rows of the store's tables, in one place: the row mapper of each
  * (registered on the store's Jdbi by {@link Values#install}, so repositories write
  * {@code .mapTo(DriverEvent.class)}), and the columns of the rows the store writes in bulk or
- * from two repositories (a batch, an event, a quarantine record). Column values go through
+ * from two repositories (a batch, a stop, an event, a quarantine record). The JSON columns of
+ * migration V11 (stop progress, removed stops, proof requirements) go through {@link StopJson}. Column values go through
  * {@link Values}. Stateless and thread-safe.
  */
 public final class Rows {
@@ -59,17 +62,21 @@ public final class Rows {
      * @param metadata         the execution metadata
      * @param version          the row's version
      * @param visitedStops     the stops visited
+     * @param progress         where each stop stands, by stop id, or {@code null} for a row that
+     *                         has none (written before V11: the batch derives it)
+     * @param removedStops     the stops removed from the plan
      * @param createdAt        the creation instant
      * @param updatedAt        the last change
      */
     record BatchRow(String id, String workspaceId, String driverId, DriverStatus status,
                     Integer currentStopIndex, Instant actualStartTime, Instant actualEndTime,
                     Map<String, Object> metadata, long version, List<Integer> visitedStops,
+                    Map<String, StopProgress> progress, List<String> removedStops,
                     Instant createdAt, Instant updatedAt) {
         /** {@return the batch with these stops} @param stops its stops, in order */
         Batch with(List<Stop> stops) {
             return new Batch(id, workspaceId, driverId, status, currentStopIndex, actualStartTime, actualEndTime,
-                    metadata, version, stops, visitedStops, createdAt, updatedAt);
+                    metadata, version, stops, visitedStops, progress, removedStops, createdAt, updatedAt);
         }
     }
 
@@ -100,7 +107,13 @@ public final class Rows {
      */
     static void install(Jdbi jdbi, Values v) {
         ColumnMapper<Instant> instant = v.instants();
-        RowMapper<Stop> stop = (rs, ctx) -> Stop.of(rs.getDouble("lat"), rs.getDouble("lng"), rs.getDouble("radius_m"));
+        RowMapper<Stop> stop = (rs, ctx) -> {
+            Instant earliest = instant.map(rs, "window_earliest", ctx);
+            Instant latest = instant.map(rs, "window_latest", ctx);
+            return new Stop(rs.getString("stop_id"), Coordinate.of(rs.getDouble("lat"), rs.getDouble("lng")),
+                    rs.getDouble("radius_m"), earliest == null && latest == null ? null : new TimeWindow(earliest, latest),
+                    StopJson.proofOf(v.jsonValues().map(rs, "proof", ctx)), rs.getString("code_hash"));
+        };
         RowMapper<LoginAttempts> attempts = (rs, ctx) -> new LoginAttempts(rs.getString("subject_key"),
                 rs.getInt("failed_count"), instant.map(rs, "first_failed_at", ctx), instant.map(rs, "locked_until", ctx),
                 rs.getInt("lock_count"));
@@ -115,6 +128,8 @@ public final class Rows {
                 v.jsonObjects().map(rs, "execution_metadata", ctx),
                 rs.getLong("version"),
                 v.jsonIntegers().map(rs, "visited_stops", ctx),
+                StopJson.progressOf(v.jsonValues().map(rs, "stop_progress", ctx)),
+                StopJson.removedOf(v.jsonValues().map(rs, "removed_stops", ctx)),
                 instant.map(rs, "created_at", ctx),
                 instant.map(rs, "updated_at", ctx)));
         jdbi.registerRowMapper(Stop.class, stop);
@@ -140,7 +155,8 @@ public final class Rows {
                 rs.getString("reason"),
                 rs.getString("content_hash"),
                 rs.getBoolean("flagged_for_review"),
-                v.jsonStrings().map(rs, "flag_reasons", ctx)));
+                v.jsonStrings().map(rs, "flag_reasons", ctx),
+                rs.getString("stop_id")));
         jdbi.registerRowMapper(QuarantinedEvent.class, (rs, ctx) -> new QuarantinedEvent(
                 rs.getString("id"),
                 rs.getString("event_id"),
@@ -212,7 +228,8 @@ public final class Rows {
 
     /**
      * Binds every column of {@code insert_batch} and {@code update_batch} but their extras
-     * ({@code created_at}, {@code expected_version}).
+     * ({@code created_at}, {@code expected_version}). The stop progress is always written, as an
+     * object (NULL is only for rows written before V11); no removed stops are written as NULL.
      *
      * @param statement the statement (or one row of a prepared batch)
      * @param b         the batch
@@ -229,8 +246,34 @@ public final class Rows {
                 .bindByType("actual_end_time", b.actualEndTime(), Instant.class)
                 .bindByType("execution_metadata", b.metadata(), Values.JSON)
                 .bindByType("visited_stops", b.visitedStops(), Values.JSON)
+                .bindByType("stop_progress", StopJson.progress(b.progress()), Values.JSON)
+                .bindByType("removed_stops", StopJson.removed(b.removedStops()), Values.JSON)
                 .bind("version", b.version())
                 .bind("updated_at", b.updatedAt());
+    }
+
+    /**
+     * Binds every column of {@code insert_stop}: the stop at its position in its batch.
+     *
+     * @param statement the statement (or one row of a prepared batch)
+     * @param batchId   the stop's batch
+     * @param index     its position (0-based)
+     * @param s         the stop, with its id
+     * @param <S>       the statement type
+     * @return {@code statement}
+     */
+    static <S extends SqlStatement<S>> S bindStop(S statement, String batchId, int index, Stop s) {
+        TimeWindow w = s.window();
+        return statement.bind("batch_id", batchId)
+                .bind("stop_index", index)
+                .bind("stop_id", s.id())
+                .bind("lat", s.location().lat())
+                .bind("lng", s.location().lng())
+                .bind("radius_m", s.radiusMeters())
+                .bindByType("window_earliest", w == null ? null : w.earliest(), Instant.class)
+                .bindByType("window_latest", w == null ? null : w.latest(), Instant.class)
+                .bindByType("proof", StopJson.proof(s.proof()), Values.JSON)
+                .bind("code_hash", s.codeHash());
     }
 
     /**
@@ -261,6 +304,7 @@ public final class Rows {
         b.put("content_hash", v.column(String.class, DriverEvent::contentHash));
         b.put("flagged_for_review", v.column(Boolean.class, DriverEvent::flaggedForReview));
         b.put("flag_reasons", v.json(DriverEvent::flagReasons));
+        b.put("stop_id", v.column(String.class, DriverEvent::stopId));
         return b;
     }
 

@@ -139,6 +139,7 @@ public final class Values {
     private final ColumnMapper<Map<String, Object>> jsonObjectColumn;
     private final ColumnMapper<List<Integer>> jsonIntegersColumn;
     private final ColumnMapper<List<String>> jsonStringsColumn;
+    private final ColumnMapper<Object> jsonValueColumn;
 
     /**
      * The values of one database.
@@ -163,6 +164,10 @@ public final class Values {
                 out.add((String) o);
             }
             return out;
+        };
+        this.jsonValueColumn = (rs, i, ctx) -> {
+            String text = dialect.json(rs, i);
+            return text == null ? null : Json.parse(text);
         };
     }
 
@@ -250,6 +255,14 @@ public final class Values {
     /** {@return the column mapper of JSON arrays of strings} */
     ColumnMapper<List<String>> jsonStrings() {
         return jsonStringsColumn;
+    }
+
+    /**
+     * {@return the column mapper of any JSON value, as {@link Json#parse} reads it; {@code null} for
+     * SQL NULL (the nullable JSON columns of V11: {@link StopJson} reads what it returns)}
+     */
+    ColumnMapper<Object> jsonValues() {
+        return jsonValueColumn;
     }
 
     /**

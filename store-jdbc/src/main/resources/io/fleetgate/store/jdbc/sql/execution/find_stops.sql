@@ -1,1 +1,2 @@
-SELECT batch_id, stop_index, lat, lng, radius_m FROM batch_stops WHERE batch_id = :batch_id ORDER BY stop_index
+SELECT batch_id, stop_index, stop_id, lat, lng, radius_m, window_earliest, window_latest, proof, code_hash
+FROM batch_stops WHERE batch_id = :batch_id ORDER BY stop_index
