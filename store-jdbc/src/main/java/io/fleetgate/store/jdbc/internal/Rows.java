@@ -41,9 +41,9 @@ import static io.fleetgate.store.jdbc.internal.Values.nullableInt;
  * The library's value types as rows of the store's tables, in one place: the row mapper of each
  * (registered on the store's Jdbi by {@link Values#install}, so repositories write
  * {@code .mapTo(DriverEvent.class)}), and the columns of the rows the store writes in bulk or
- * from two repositories (a batch, a stop, an event, a quarantine record). The JSON columns of
- * migration V11 (stop progress, removed stops, proof requirements) go through {@link StopJson}. Column values go through
- * {@link Values}. Stateless and thread-safe.
+ * from two repositories (a batch, a stop, an event, a quarantine record). Column values go through
+ * {@link Values}; the JSON columns of migration V11 (stop progress, removed stops, proof
+ * requirements) through {@link StopJson} as well. Stateless and thread-safe.
  */
 public final class Rows {
     private Rows() {
