@@ -4,10 +4,12 @@ import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.Stop;
 import io.fleetgate.spi.BatchRepository;
 import io.fleetgate.store.jdbc.internal.Rows.BatchRow;
-import io.fleetgate.store.jdbc.internal.Rows.StopOf;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
 
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,11 +24,12 @@ import java.util.Optional;
  * {@link BatchRepository} on a JDBC database: table {@code delivery_batches} and its stops in
  * {@code batch_stops}. A batch's row and stops are written in one transaction; its stops change
  * only with a supervisor's plan change, which rewrites them in the transaction of the row's
- * compare-and-set update and bumps its version ({@link JdbcEventLog#commit}). A batch is read as
- * its row and then its stops (for many batches, one {@code IN (…)} query per {@value Chunks#SIZE}
- * ids). Rows map through the store's registered row mappers ({@link Rows}). Batch changes made by a
- * sync are the event log's. Reads run outside a transaction, except {@link #assignDriver} (its row
- * and stops together). Thread-safe.
+ * compare-and-set update and bumps its version ({@link JdbcEventLog#commit}). A batch is read with
+ * its stops in one statement (the row joined to its stops, for many batches one {@code IN (…)}
+ * query per {@value Chunks#SIZE} ids), so a read sees a plan change whole or not at all, on either
+ * database and outside a transaction. Rows map through the store's registered row mappers
+ * ({@link Rows}). Batch changes made by a sync are the event log's. {@link #assignDriver} reads
+ * the stops after its update, in its transaction. Thread-safe.
  */
 public final class JdbcBatchRepository implements BatchRepository {
     private final Tx tx;
@@ -35,7 +38,6 @@ public final class JdbcBatchRepository implements BatchRepository {
     private final String findBatch;
     private final String findStops;
     private final String findBatches;
-    private final String findStopsOfBatches;
     private final String assignDriver;
     private final String findInProgress;
     private final String findBatchesInWorkspace;
@@ -54,7 +56,6 @@ public final class JdbcBatchRepository implements BatchRepository {
         this.findBatch = SqlFiles.statement(d, "execution/find_batch");
         this.findStops = SqlFiles.statement(d, "execution/find_stops");
         this.findBatches = SqlFiles.statement(d, "execution/find_batches");
-        this.findStopsOfBatches = SqlFiles.statement(d, "execution/find_stops_of_batches");
         this.assignDriver = SqlFiles.statement(d, "execution/assign_driver");
         this.findInProgress = SqlFiles.statement(d, "execution/find_in_progress");
         this.findBatchesInWorkspace = SqlFiles.statement(d, "execution/find_batches_in_workspace");
@@ -104,8 +105,7 @@ public final class JdbcBatchRepository implements BatchRepository {
 
     @Override
     public Optional<Batch> findBatch(String batchId) {
-        return tx.read(h -> h.createQuery(findBatch).bind("id", batchId).mapTo(BatchRow.class).findOne()
-                .map(row -> row.with(stopsOf(h, row.id()))));
+        return tx.read(h -> joined(h.createQuery(findBatch).bind("id", batchId)).stream().findFirst());
     }
 
     @Override
@@ -117,13 +117,8 @@ public final class JdbcBatchRepository implements BatchRepository {
         return tx.read(h -> {
             Map<String, Batch> out = new HashMap<>();
             for (List<String> chunk : Chunks.of(ids)) {
-                List<BatchRow> rows = h.createQuery(findBatches).bindList("ids", chunk).mapTo(BatchRow.class).list();
-                if (rows.isEmpty()) {
-                    continue;
-                }
-                Map<String, List<Stop>> stops = stopsOf(h, rows);
-                for (BatchRow row : rows) {
-                    out.put(row.id(), row.with(stops.getOrDefault(row.id(), List.of())));
+                for (Batch b : joined(h.createQuery(findBatches).bindList("ids", chunk))) {
+                    out.put(b.id(), b);
                 }
             }
             return out;
@@ -160,8 +155,7 @@ public final class JdbcBatchRepository implements BatchRepository {
      */
     @Override
     public List<Batch> findBatchesInWorkspace(String workspaceId) {
-        return tx.read(h -> withStops(h, h.createQuery(findBatchesInWorkspace)
-                .bind("workspace_id", workspaceId).mapTo(BatchRow.class).list()));
+        return tx.read(h -> joined(h.createQuery(findBatchesInWorkspace).bind("workspace_id", workspaceId)));
     }
 
     /**
@@ -171,39 +165,43 @@ public final class JdbcBatchRepository implements BatchRepository {
      */
     @Override
     public List<Batch> findBatchesAssignedTo(String driverId) {
-        return tx.read(h -> withStops(h, h.createQuery(findBatchesAssignedTo)
-                .bind("driver_id", driverId).mapTo(BatchRow.class).list()));
+        return tx.read(h -> joined(h.createQuery(findBatchesAssignedTo).bind("driver_id", driverId)));
     }
 
     private List<Stop> stopsOf(Handle h, String batchId) {
         return h.createQuery(findStops).bind("batch_id", batchId).mapTo(Stop.class).list();
     }
 
-    /** The stops of at most {@value Chunks#SIZE} rows' batches, by batch id, each in order. */
-    private Map<String, List<Stop>> stopsOf(Handle h, List<BatchRow> rows) {
-        Map<String, List<Stop>> stops = new HashMap<>();
-        h.createQuery(findStopsOfBatches)
-                .bindList("ids", rows.stream().map(BatchRow::id).toList())
-                .mapTo(StopOf.class)
-                .forEach(s -> stops.computeIfAbsent(s.batchId(), k -> new ArrayList<>()).add(s.stop()));
-        return stops;
-    }
-
     /**
-     * The rows with their stops, in the rows' order. The stops are read by a second statement, so
-     * a plan change committed between the two may show its new stops with the row read before it;
-     * the row's version is then already stale, and a write decided on it loses its
-     * compare-and-set.
+     * The batches of a query that returns one row per stop ({@code b.*} and the stop's columns, a
+     * batch's rows together and in sequence; a batch without stops as one row with NULL stop
+     * columns), in the query's order. Each batch row is mapped once, at its first row.
      */
-    private List<Batch> withStops(Handle h, List<BatchRow> rows) {
-        Map<String, List<Stop>> stops = new HashMap<>();
-        for (List<BatchRow> chunk : Chunks.of(rows)) {
-            stops.putAll(stopsOf(h, chunk));
-        }
-        List<Batch> out = new ArrayList<>(rows.size());
-        for (BatchRow row : rows) {
-            out.add(row.with(stops.getOrDefault(row.id(), List.of())));
-        }
-        return out;
+    private static List<Batch> joined(Query query) {
+        return query.scanResultSet((results, ctx) -> {
+            RowMapper<BatchRow> rowMapper = ctx.findRowMapperFor(BatchRow.class).orElseThrow();
+            RowMapper<Stop> stopMapper = ctx.findRowMapperFor(Stop.class).orElseThrow();
+            ResultSet rs = results.get();
+            List<Batch> out = new ArrayList<>();
+            BatchRow row = null;
+            List<Stop> stops = new ArrayList<>();
+            while (rs.next()) {
+                String id = rs.getString("id");
+                if (row == null || !row.id().equals(id)) {
+                    if (row != null) {
+                        out.add(row.with(stops));
+                    }
+                    row = rowMapper.map(rs, ctx);
+                    stops = new ArrayList<>();
+                }
+                if (rs.getObject("stop_index") != null) {
+                    stops.add(stopMapper.map(rs, ctx));
+                }
+            }
+            if (row != null) {
+                out.add(row.with(stops));
+            }
+            return out;
+        });
     }
 }

@@ -81,15 +81,6 @@ public final class Rows {
     }
 
     /**
-     * A stop and the batch it belongs to.
-     *
-     * @param batchId the batch
-     * @param stop    the stop
-     */
-    record StopOf(String batchId, Stop stop) {
-    }
-
-    /**
      * One key of a review queue page.
      *
      * @param quarantined whether it is a quarantine record (else a flagged event)
@@ -133,7 +124,6 @@ public final class Rows {
                 instant.map(rs, "created_at", ctx),
                 instant.map(rs, "updated_at", ctx)));
         jdbi.registerRowMapper(Stop.class, stop);
-        jdbi.registerRowMapper(StopOf.class, (rs, ctx) -> new StopOf(rs.getString("batch_id"), stop.map(rs, ctx)));
         jdbi.registerRowMapper(DriverEvent.class, (rs, ctx) -> new DriverEvent(
                 rs.getString("event_id"),
                 rs.getString("batch_id"),

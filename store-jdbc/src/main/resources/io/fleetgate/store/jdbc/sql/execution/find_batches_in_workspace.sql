@@ -1,2 +1,6 @@
--- A workspace's batches, by id (their stops are read by find_stops_of_batches).
-SELECT * FROM delivery_batches WHERE workspace_id = :workspace_id ORDER BY id
+-- A workspace's batches with their stops, one row per stop, by batch id then sequence, in one
+-- statement (one snapshot).
+SELECT b.*, s.stop_index, s.stop_id, s.lat, s.lng, s.radius_m, s.window_earliest, s.window_latest, s.proof, s.code_hash
+FROM delivery_batches b LEFT JOIN batch_stops s ON s.batch_id = b.id
+WHERE b.workspace_id = :workspace_id
+ORDER BY b.id, s.stop_index
