@@ -29,26 +29,38 @@ class DemoTest {
                 .toList();
         assertThat(codes).containsExactly("ACTIVE", "OUTSIDE_RADIUS", "ACTIVE_SESSION_EXISTS", "ACTIVE",
                 "COMPLETED", "ACCURACY_TOO_LOW", "ACTIVE", "EXPIRED", "NOT_ACTIVE",
-                // the route: created, started, at stop 0, proof, left, an impossible departure,
-                // three offline events, the same three resent, completed, then the review queue
-                "INACTIVE", "EN_ROUTE", "AT_STOP", "AT_STOP", "EN_ROUTE", "INVALID_TRANSITION",
-                "AT_STOP", "EN_ROUTE", "AT_STOP", "DUPLICATE", "DUPLICATE", "DUPLICATE", "COMPLETED",
-                "QUARANTINED", "FLAGGED");
+                // the route: created, started, at maple-12, leaving refused without the signature,
+                // the signature, left delivered, an impossible departure, a stop added by the
+                // supervisor, three offline events (one a failed stop), the same three resent, the
+                // completion refused while birch-1 is open, birch-1 skipped, completed, then the
+                // review queue
+                "INACTIVE", "EN_ROUTE", "AT_STOP", "PROOF_REQUIRED", "AT_STOP", "EN_ROUTE", "INVALID_TRANSITION",
+                "EN_ROUTE", "AT_STOP", "EN_ROUTE", "AT_STOP", "DUPLICATE", "DUPLICATE", "DUPLICATE", "STOPS_OPEN",
+                "SKIPPED", "COMPLETED", "QUARANTINED", "QUARANTINED", "QUARANTINED", "FLAGGED");
     }
 
     @Test
     void runWhenArrivalOutsideStopThenItIsFlaggedWithTheDistance() {
-        assertThat(runDemo()).anyMatch(l -> l.startsWith("  FLAGGED ") && l.contains("OUTSIDE_GEOFENCE: 334 m from stop 2"));
+        assertThat(runDemo()).anyMatch(l -> l.startsWith("  FLAGGED ") && l.contains("OUTSIDE_GEOFENCE: 334 m from stop 3"));
+    }
+
+    @Test
+    void runWhenTheRouteEndsThenTheBoardCountsItsStopsAndTheFailureKeepsItsReason() {
+        List<String> lines = runDemo();
+        assertThat(lines).anyMatch(l -> l.contains("sam's board: cara on route_7, 2 stops done, 1 failed, 0 late"));
+        assertThat(lines).anyMatch(l -> l.startsWith("  PROOF_REQUIRED ") && l.contains("missing SIGNATURE: 0 of 1"));
+        assertThat(lines).anyMatch(l -> l.startsWith("  STOPS_OPEN ") && l.endsWith("no outcome: birch-1"));
     }
 
     @Test
     void runWhenFinishedThenTheListenerHeardEachCommittedChangeOnce() {
         // sessions: two activations, one completion, one expiry (the refusals tell nothing);
-        // batches: the creation, then six calls that moved the route, recording the log's 8 events
-        // (the offline three in one call; the resend records nothing); the impossible departure quarantined
+        // batches: the creation, then eight calls that moved the route, recording the log's 10 events
+        // (the offline three in one call; the resend records nothing; two of them the supervisor's
+        // plan changes); three refusals quarantined
         assertThat(runDemo()).last().isEqualTo("What the host's listener heard (one call per committed change,"
-                + " none for refusals and resends): exclusive sessions 4, batches 7 (8 events recorded),"
-                + " quarantined events 1");
+                + " none for refusals and resends): exclusive sessions 4, batches 9 (10 events recorded),"
+                + " quarantined events 3");
     }
 
     @Test

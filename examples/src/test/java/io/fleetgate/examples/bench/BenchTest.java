@@ -177,7 +177,11 @@ class BenchTest {
             assertThat(after.get(0)).isEqualTo(after.get(1));
             // JSON compared as values: key order is the writer's
             assertThat(parsed(payloads).get(0)).isEqualTo(parsed(payloads).get(1));
-            List<List<Object>> stops = parsed(progress);
+            // the arms' routes start at their own instants: compare the progress without them
+            List<List<Object>> stops = parsed(progress.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                    Map.Entry::getKey, en -> en.getValue().stream()
+                            .map(t -> t.replaceAll("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z", "<instant>")).toList(),
+                    (a, b) -> a, LinkedHashMap::new)));
             assertThat(stops.get(0)).isEqualTo(stops.get(1));
             assertThat(stops.get(0).get(0).toString()).contains(cycle == DbSuite.PLAIN ? "COMPLETED" : "SIGNATURE");
         } finally {

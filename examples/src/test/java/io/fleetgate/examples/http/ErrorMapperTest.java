@@ -13,6 +13,8 @@ import io.fleetgate.error.NotActiveException;
 import io.fleetgate.error.NotFoundException;
 import io.fleetgate.error.OutsideRadiusException;
 import io.fleetgate.error.SessionBlockedException;
+import io.fleetgate.error.ProofRequiredException;
+import io.fleetgate.error.StopsOpenException;
 import io.fleetgate.error.StoreUnavailableException;
 import io.fleetgate.error.TooManyAttemptsException;
 import io.fleetgate.error.UnauthenticatedException;
@@ -47,7 +49,8 @@ class ErrorMapperTest {
                 new SessionBlockedException("sess_1", "on route"),
                 new TooManyAttemptsException(TooManyAttemptsException.Reason.LOGIN_BUSY, Duration.ofSeconds(1), "busy"),
                 new BadSignatureException("bad"), new EventIdConflictException(List.of("e1"), "taken"),
-                new StoreUnavailableException("down"));
+                new ProofRequiredException("door-a", List.of("SIGNATURE: 0 of 1")),
+                new StopsOpenException("b_1", List.of("door-b")), new StoreUnavailableException("down"));
     }
 
     @Test
@@ -66,6 +69,8 @@ class ErrorMapperTest {
         expected.put(ErrorCode.TOO_MANY_ATTEMPTS, 429);
         expected.put(ErrorCode.BAD_SIGNATURE, 400);
         expected.put(ErrorCode.EVENT_ID_CONFLICT, 409);
+        expected.put(ErrorCode.PROOF_REQUIRED, 409);
+        expected.put(ErrorCode.STOPS_OPEN, 409);
         expected.put(ErrorCode.STORE_UNAVAILABLE, 503);
 
         List<FleetgateException> all = oneOfEach();

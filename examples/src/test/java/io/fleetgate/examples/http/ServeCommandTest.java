@@ -174,7 +174,7 @@ class ServeCommandTest {
 
         try (HttpHost host = HttpHost.start(options, HttpHost.settings(HttpApiContract.env(), System.err),
                 java.time.Clock.systemUTC())) {
-            assertThat(host.routes()).hasSize(15);
+            assertThat(host.routes()).hasSize(16);
             for (String route : host.routes()) {
                 assertThat(docs).as("docs/http-api.md documents %s", route).contains("### `" + route);
             }
