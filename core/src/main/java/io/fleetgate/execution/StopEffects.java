@@ -365,14 +365,12 @@ final class StopEffects {
     // --- the reserved payload keys -------------------------------------------------------------
 
     private static StopOutcome outcomeOf(DriverEventType type, Map<String, Object> payload) {
-        Object value = payload.get(OUTCOME);
-        if (value == null) {
+        Map<?, ?> m = reserved(payload, OUTCOME, type, "{status, reason, note}", DriverEventType.DEPARTED_STOP,
+                DriverEventType.ROUTE_COMPLETED);
+        if (m == null) {
             return null;
         }
-        if (type != DriverEventType.DEPARTED_STOP && type != DriverEventType.ROUTE_COMPLETED) {
-            throw FleetgateException.invalid("payload.outcome", "is only for DEPARTED_STOP and ROUTE_COMPLETED");
-        }
-        StopOutcome outcome = outcome("payload.outcome", value);
+        StopOutcome outcome = outcome("payload.outcome", m);
         if (outcome.status() == StopStatus.SKIPPED) {
             throw FleetgateException.invalid("payload.outcome.status", "a driver gives COMPLETED or FAILED;"
                     + " only a supervisor skips a stop");
@@ -381,21 +379,11 @@ final class StopEffects {
     }
 
     private static Proof proofOf(DriverEventType type, Map<String, Object> payload) {
-        Object value = payload.get(PROOF);
-        if (value == null) {
+        Map<?, ?> m = reserved(payload, PROOF, type, "{kind, hash, ref}", DriverEventType.PROOF_CAPTURED);
+        if (m == null) {
             return null;
         }
-        if (type != DriverEventType.PROOF_CAPTURED) {
-            throw FleetgateException.invalid("payload.proof", "is only for PROOF_CAPTURED");
-        }
-        if (!(value instanceof Map<?, ?> m)) {
-            throw FleetgateException.invalid("payload.proof", "must be an object {kind, hash, ref}");
-        }
-        for (Object key : m.keySet()) {
-            if (!Set.of("kind", "hash", "ref").contains(key)) {
-                throw FleetgateException.invalid("payload.proof." + key, "is not a proof field");
-            }
-        }
+        onlyKeys("payload.proof", m, Set.of("kind", "hash", "ref"));
         Object hash = m.get("hash");
         Object ref = m.get("ref");
         if ((hash != null && !(hash instanceof String)) || (ref != null && !(ref instanceof String))) {
@@ -405,18 +393,43 @@ final class StopEffects {
     }
 
     private static PlanChange planOf(DriverEventType type, Map<String, Object> payload) {
-        Object value = payload.get(PLAN);
-        if (value == null) {
+        Map<?, ?> m = reserved(payload, PLAN, type, "{op, …, expected_version}", DriverEventType.SUPERVISOR_OVERRIDE);
+        if (m == null) {
             return null;
-        }
-        if (type != DriverEventType.SUPERVISOR_OVERRIDE) {
-            throw FleetgateException.invalid("payload.plan", "is only for SUPERVISOR_OVERRIDE");
-        }
-        if (!(value instanceof Map<?, ?> m)) {
-            throw FleetgateException.invalid("payload.plan", "must be an object");
         }
         expectedVersion(payload);
         return PlanChange.fromJson(m);
+    }
+
+    /**
+     * {@return the reserved key's object, or {@code null} when the payload has none}
+     *
+     * @throws FleetgateException {@code INVALID_REQUEST} when it is on another event type or not
+     *                            an object
+     */
+    private static Map<?, ?> reserved(Map<String, Object> payload, String key, DriverEventType type, String shape,
+                                      DriverEventType... on) {
+        Object value = payload.get(key);
+        if (value == null) {
+            return null;
+        }
+        if (!java.util.Arrays.asList(on).contains(type)) {
+            throw FleetgateException.invalid("payload." + key, "is only for "
+                    + DriverStateMachine.joined(new java.util.LinkedHashSet<>(java.util.Arrays.asList(on)), " and "));
+        }
+        if (!(value instanceof Map<?, ?> m)) {
+            throw FleetgateException.invalid("payload." + key, "must be an object " + shape);
+        }
+        return m;
+    }
+
+    private static void onlyKeys(String field, Map<?, ?> m, Set<String> keys) {
+        for (Object key : m.keySet()) {
+            if (!keys.contains(key)) {
+                throw FleetgateException.invalid(field + "." + key, "is not one of its fields: "
+                        + String.join(", ", new TreeSet<>(keys)));
+            }
+        }
     }
 
     private static long expectedVersion(Map<String, Object> payload) {
@@ -438,11 +451,7 @@ final class StopEffects {
         if (!(value instanceof Map<?, ?> m)) {
             throw FleetgateException.invalid(field, "must be an object {status, reason, note}");
         }
-        for (Object key : m.keySet()) {
-            if (!Set.of("status", "reason", "note").contains(key)) {
-                throw FleetgateException.invalid(field + "." + key, "is not an outcome field");
-            }
-        }
+        onlyKeys(field, m, Set.of("status", "reason", "note"));
         StopStatus status = null;
         if (m.get("status") instanceof String text) {
             for (StopStatus st : StopStatus.values()) {
