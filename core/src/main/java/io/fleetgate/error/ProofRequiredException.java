@@ -11,7 +11,9 @@ import java.util.Map;
 public final class ProofRequiredException extends FleetgateException {
     private static final long serialVersionUID = 1L;
 
+    /** The stop whose completion was refused. */
     private final String stopId;
+    /** What is missing, one entry per proof kind short of its count. */
     private final transient List<String> missing;
 
     /**

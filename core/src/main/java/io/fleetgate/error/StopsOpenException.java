@@ -10,6 +10,7 @@ import java.util.Map;
 public final class StopsOpenException extends FleetgateException {
     private static final long serialVersionUID = 1L;
 
+    /** The stops without an outcome, in sequence. */
     private final transient List<String> stopIds;
 
     /**

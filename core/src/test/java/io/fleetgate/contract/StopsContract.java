@@ -551,6 +551,54 @@ public abstract class StopsContract extends StoreContract {
         assertThat(b1().stops()).hasSize(4);
     }
 
+    /**
+     * Readers racing a supervisor who keeps removing an ARRIVED stop and adding another: every batch
+     * read is one moment of it, never the row of one version with the stops of the next (the
+     * removed stop's progress beside a stop list without it, a visited index past the end).
+     */
+    @Test
+    void readsWhenPlanChangesRaceThemThenEachReadIsOneVersionWhole() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        List<String> torn = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> readers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread t = new Thread(() -> {
+                while (!done.get()) {
+                    Batch b = b1();
+                    List<String> ids = b.stops().stream().map(Stop::id).toList();
+                    boolean whole = ids.containsAll(b.progress().keySet())
+                            && b.visitedStops().stream().allMatch(v -> v < ids.size())
+                            && (b.currentStopIndex() == null || b.currentStopIndex() < ids.size());
+                    if (!whole) {
+                        torn.add("version " + b.version() + ": stops " + ids + ", progress " + b.progress().keySet()
+                                + ", visited " + b.visitedStops());
+                    }
+                }
+            });
+            readers.add(t);
+            t.start();
+        }
+        try {
+            String last = "s-c";
+            for (int round = 0; round < 25 && torn.isEmpty(); round++) {
+                accepted(ana, event(ROUTE_STARTED));
+                accepted(ana, arrive(b1().stops().get(b1().indexOf(last))));
+                accepted(ana, event(DriverEventType.ROUTE_CANCELLED)); // last stays ARRIVED, not current
+                supervisor.changePlan(sam, "b_1", new PlanChange.RemoveStop(last), "round " + round, null);
+                last = "r-" + round;
+                supervisor.changePlan(sam, "b_1", new PlanChange.AddStop(Stop.of(30.29, -97.74, 100).withId(last),
+                        null), "round " + round, null);
+            }
+        } finally {
+            done.set(true);
+            for (Thread t : readers) {
+                t.join(30_000);
+            }
+        }
+        assertThat(torn).isEmpty();
+        assertThat(b1().removedStops()).hasSize(25);
+    }
+
     // --- properties ------------------------------------------------------------------------------
 
     /**
