@@ -169,9 +169,14 @@ final class StopEffects {
             }
             case DEPARTED_STOP, ROUTE_COMPLETED -> {
                 StopOutcome outcome = outcomeOf(s.type(), payload);
-                Integer at = index != null ? index
-                        : (b.status() == DriverStatus.AT_STOP || s.type() == DriverEventType.DEPARTED_STOP) ? current
-                        : null;
+                // what is left is the stop the driver is at; naming another is a client's mistake
+                Integer at = b.status() == DriverStatus.AT_STOP || s.type() == DriverEventType.DEPARTED_STOP
+                        ? current : null;
+                if (index != null && !index.equals(at)) {
+                    throw FleetgateException.invalid(s.stopId() != null ? "stop_id" : "stop_index", "names stop "
+                            + named.id() + ", but " + s.type() + " leaves the stop the driver is at ("
+                            + (at == null ? "none" : stops.get(at).id()) + ")");
+                }
                 if (at != null) {
                     Stop stop = stops.get(at);
                     progress.put(stop.id(), rules.leave(stop, b.progressOf(stop.id()), outcome, s.recordedAt()));

@@ -283,6 +283,19 @@ public abstract class StopsContract extends StoreContract {
     }
 
     @Test
+    void departWhenItNamesAStopOtherThanTheOneTheDriverIsAtThenInvalidAndNoStopChanges() {
+        startRoute();
+        accepted(ana, arrive("s-b"));
+        EventOutcome o = refused(depart(Map.of("status", "FAILED", "reason", "REFUSED")).stop("s-c"),
+                ErrorCode.INVALID_REQUEST);
+        assertThat(o.message()).contains("s-c").contains("s-b");
+        refused(event(ROUTE_COMPLETED).stop(0), ErrorCode.INVALID_REQUEST);
+        accepted(ana, depart(null).stop("s-b"));
+        assertThat(b1().progressOf("s-b").status()).isEqualTo(StopStatus.COMPLETED);
+        assertThat(b1().progressOf("s-c").status()).isEqualTo(StopStatus.PENDING);
+    }
+
+    @Test
     void routeCompletedWhenStopsHaveNoOutcomeThenStopsOpenListingThemInSequence() {
         startRoute();
         EventOutcome o = refused(event(ROUTE_COMPLETED), ErrorCode.STOPS_OPEN);
