@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * A polygon around a place: one ring of 3 to {@value #MAX_VERTICES} vertices, closed (the last
- * vertex joins the first; a ring that repeats its first vertex at the end is taken as the same
- * ring), simple (no two edges cross or touch except neighbours at their shared vertex) and with an
+ * vertex joins the first; a ring that repeats its first vertex at the end, or any vertex right
+ * after itself, is taken as the same ring without the repeat), simple (no two edges cross or touch except neighbours at their shared vertex) and with an
  * area. A ring may cross the antimeridian: longitudes are read relative to the first vertex, so a
  * ring spanning 179.9° to -179.9° is 0.2° wide; a ring wider than 180° of longitude is refused.
  * Immutable and thread-safe.
@@ -41,25 +41,31 @@ public final class PolygonFence {
     /**
      * {@return the fence} Checks the ring and projects it once.
      *
-     * @param ring the vertices in order; a closing repeat of the first vertex is dropped
+     * @param ring the vertices in order; a vertex repeated right after itself (the closing repeat
+     *             of the first included) is dropped
      * @throws FleetgateException {@code INVALID_REQUEST} naming {@code polygon}: fewer than 3 or more
-     *                            than {@value #MAX_VERTICES} distinct vertices, a vertex repeated
-     *                            next to itself, wider than 180° of longitude, crossing itself, or
-     *                            without area
+     *                            than {@value #MAX_VERTICES} vertices, wider than 180° of longitude,
+     *                            crossing or touching itself, or without area
      */
     public static PolygonFence of(List<Coordinate> ring) {
         if (ring == null || ring.stream().anyMatch(java.util.Objects::isNull)) {
             throw FleetgateException.invalid("polygon", "must list its vertices");
         }
-        List<Coordinate> open = new ArrayList<>(ring);
-        if (open.size() > 1 && open.get(0).equals(open.get(open.size() - 1))) {
+        // a vertex repeated next to itself (the closing repeat included) adds nothing: one is kept
+        List<Coordinate> open = new ArrayList<>(ring.size());
+        for (Coordinate c : ring) {
+            if (open.isEmpty() || !open.get(open.size() - 1).equals(c)) {
+                open.add(c);
+            }
+        }
+        while (open.size() > 1 && open.get(0).equals(open.get(open.size() - 1))) {
             open.remove(open.size() - 1);
         }
         if (open.size() < 3 || open.size() > MAX_VERTICES) {
             throw FleetgateException.invalid("polygon", "must have 3 to " + MAX_VERTICES + " vertices");
         }
         Shape shape = Shape.of(open);
-        shape.requireSimple();
+        shape.requireSimple(open);
         return new PolygonFence(List.copyOf(open), shape);
     }
 
@@ -182,70 +188,53 @@ public final class PolygonFence {
             return d;
         }
 
-        void requireSimple() {
-            int n = xs.length;
-            double area2 = 0;
+        /**
+         * Refuses a ring that crosses or touches itself, folds back along an edge, or has no area.
+         * Decided on the degrees themselves (longitudes unwrapped only for a ring across the
+         * antimeridian) with exact orientation tests, as JTS decides validity: a vertex lying on
+         * another edge is found however the projection rounds.
+         */
+        void requireSimple(List<Coordinate> ring) {
+            int n = ring.size();
+            boolean wraps = false;
+            for (Coordinate c : ring) {
+                wraps |= Math.abs(c.lng() - ring.get(0).lng()) > 180;
+            }
+            double[] rx = new double[n];
+            double[] ry = new double[n];
             for (int i = 0; i < n; i++) {
-                int j = (i + 1) % n;
-                if (xs[i] == xs[j] && ys[i] == ys[j]) {
-                    throw FleetgateException.invalid("polygon", "repeats vertex " + i + " next to itself");
-                }
-                area2 += xs[i] * ys[j] - xs[j] * ys[i];
+                double lng = ring.get(i).lng();
+                rx[i] = wraps && lng < 0 ? lng + 360 : lng;
+                ry[i] = ring.get(i).lat();
             }
             for (int i = 0; i < n; i++) {
                 int i2 = (i + 1) % n;
                 for (int j = i + 1; j < n; j++) {
                     int j2 = (j + 1) % n;
-                    boolean neighbours = i2 == j || j2 == i;
-                    if (neighbours) {
-                        if (n > 3 && collinearOverlap(i, i2, j, j2)) {
-                            throw FleetgateException.invalid("polygon", "folds back on itself at vertex "
-                                    + (i2 == j ? j : i));
+                    if (i2 == j || j2 == i) {
+                        int shared = i2 == j ? i2 : i;
+                        int p = i2 == j ? i : i2;
+                        int q = i2 == j ? j2 : j;
+                        if (n > 3 && Robust.orientation(rx[shared], ry[shared], rx[p], ry[p], rx[q], ry[q]) == 0
+                                && Robust.dotSign(rx[shared], ry[shared], rx[p], ry[p], rx[q], ry[q]) > 0) {
+                            throw FleetgateException.invalid("polygon", "folds back on itself at vertex " + shared);
                         }
                         continue;
                     }
-                    if (segmentsTouch(xs[i], ys[i], xs[i2], ys[i2], xs[j], ys[j], xs[j2], ys[j2])) {
-                        throw FleetgateException.invalid("polygon", "crosses itself (edges " + i + " and " + j + ")");
+                    if (Robust.segmentsTouch(rx[i], ry[i], rx[i2], ry[i2], rx[j], ry[j], rx[j2], ry[j2])) {
+                        throw FleetgateException.invalid("polygon", "crosses or touches itself (edges " + i + " and "
+                                + j + ")");
                     }
                 }
+            }
+            double area2 = 0;
+            for (int i = 0; i < n; i++) {
+                int k = (i + 1) % n;
+                area2 += xs[i] * ys[k] - xs[k] * ys[i];
             }
             if (Math.abs(area2) < 1e-6) {
                 throw FleetgateException.invalid("polygon", "has no area");
             }
-        }
-
-        /** Two neighbouring edges that run back along each other (a spike of zero width). */
-        private boolean collinearOverlap(int a, int a2, int b, int b2) {
-            int shared = a2 == b ? a2 : a;
-            int p = a2 == b ? a : a2;
-            int q = a2 == b ? b2 : b;
-            double ux = xs[p] - xs[shared];
-            double uy = ys[p] - ys[shared];
-            double vx = xs[q] - xs[shared];
-            double vy = ys[q] - ys[shared];
-            return Math.abs(ux * vy - uy * vx) <= 1e-9 * (Math.hypot(ux, uy) * Math.hypot(vx, vy))
-                    && ux * vx + uy * vy > 0;
-        }
-
-        static boolean segmentsTouch(double ax, double ay, double bx, double by, double cx, double cy, double dx,
-                                     double dy) {
-            double d1 = cross(cx, cy, dx, dy, ax, ay);
-            double d2 = cross(cx, cy, dx, dy, bx, by);
-            double d3 = cross(ax, ay, bx, by, cx, cy);
-            double d4 = cross(ax, ay, bx, by, dx, dy);
-            if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) {
-                return true;
-            }
-            return (d1 == 0 && onSegment(cx, cy, dx, dy, ax, ay)) || (d2 == 0 && onSegment(cx, cy, dx, dy, bx, by))
-                    || (d3 == 0 && onSegment(ax, ay, bx, by, cx, cy)) || (d4 == 0 && onSegment(ax, ay, bx, by, dx, dy));
-        }
-
-        private static double cross(double ax, double ay, double bx, double by, double px, double py) {
-            return (bx - ax) * (py - ay) - (by - ay) * (px - ax);
-        }
-
-        private static boolean onSegment(double ax, double ay, double bx, double by, double px, double py) {
-            return Math.min(ax, bx) <= px && px <= Math.max(ax, bx) && Math.min(ay, by) <= py && py <= Math.max(ay, by);
         }
 
         PolygonCheck check(Coordinate point, Double accuracyMeters) {

@@ -79,6 +79,7 @@ final class JmhSuite {
             // target only says the guard stays within 1,000 times a table lookup, far below a
             // synced event's database cost)
             new Pair("stopguard-vs-statemachine", guard("stopGuard"), guard("stateMachine"), 0.001),
+            new Pair("polygon-vs-jts", poly("containsFleetgate"), poly("containsJtsPrepared"), 0.9),
             new Pair("haversine-city", geo("haversineFleetgate", "city"), geo("haversineSpatial4j", "city"), 0.95),
             new Pair("haversine-global", geo("haversineFleetgate", "global"), geo("haversineSpatial4j", "global"), 0.95),
             new Pair("geofence-city", geo("geofenceFleetgate", "city"), geo("geofenceSpatial4j", "city"), 0.95),
@@ -89,6 +90,10 @@ final class JmhSuite {
 
     private static Method sm(String method) {
         return new Method(StateMachineBenchmark.class, method, null);
+    }
+
+    private static Method poly(String method) {
+        return new Method(PolygonBenchmark.class, method, null);
     }
 
     private static Method guard(String method) {
