@@ -572,12 +572,20 @@ public abstract class StopsContract extends StoreContract {
     @Test
     void readsWhenPlanChangesRaceThemThenEachReadIsOneVersionWhole() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
         List<String> torn = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> readers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Thread t = new Thread(() -> {
                 while (!done.get()) {
-                    Batch b = b1();
+                    Batch b;
+                    try {
+                        b = b1();
+                    } catch (RuntimeException e) {
+                        torn.add("a read failed: " + e); // reported, and the test fails on it
+                        return;
+                    }
+                    reads.incrementAndGet();
                     List<String> ids = b.stops().stream().map(Stop::id).toList();
                     boolean whole = ids.containsAll(b.progress().keySet())
                             && b.visitedStops().stream().allMatch(v -> v < ids.size())
@@ -609,6 +617,7 @@ public abstract class StopsContract extends StoreContract {
             }
         }
         assertThat(torn).isEmpty();
+        assertThat(reads.get()).as("the readers read while the plan changed").isGreaterThan(25);
         assertThat(b1().removedStops()).hasSize(25);
     }
 
