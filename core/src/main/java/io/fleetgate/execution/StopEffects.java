@@ -118,7 +118,7 @@ final class StopEffects {
     private Result applyOrRefuse(Batch b, Step s, DriverStatus to, Instant now) {
         Map<String, Object> payload = s.payload() == null ? Map.of() : s.payload();
         List<Stop> stops = b.stops();
-        Map<String, StopProgress> progress = new HashMap<>(b.progress());
+        Progress progress = new Progress(b.progress());
         List<String> removed = b.removedStops();
         Integer current = b.currentStopIndex();
         List<Integer> visited = b.visitedStops();
@@ -225,7 +225,7 @@ final class StopEffects {
             metadata = merged;
         }
         Batch after = new Batch(b.id(), b.workspaceId(), b.driverId(), to, current, start, end, metadata,
-                b.version() + 1, stops, visited, progress, removed, b.createdAt(), now);
+                b.version() + 1, stops, visited, progress.map(), removed, b.createdAt(), now);
         if (s.type() == DriverEventType.ROUTE_COMPLETED) {
             rules.requireAllDone(after);
         }
@@ -253,13 +253,49 @@ final class StopEffects {
         return stop;
     }
 
+    /**
+     * The batch's stop progress, copied at its first change only: most events (a delay, a resend
+     * of an arrival, a departure from a stop that has its outcome) change no stop, and the batch
+     * after them keeps the same map.
+     */
+    private static final class Progress {
+        private final Map<String, StopProgress> before;
+        private Map<String, StopProgress> changed;
+
+        Progress(Map<String, StopProgress> before) {
+            this.before = before;
+        }
+
+        void put(String stopId, StopProgress p) {
+            if (!p.equals(map().get(stopId))) {
+                writable().put(stopId, p);
+            }
+        }
+
+        void remove(String stopId) {
+            if (map().containsKey(stopId)) {
+                writable().remove(stopId);
+            }
+        }
+
+        Map<String, StopProgress> map() {
+            return changed == null ? before : changed;
+        }
+
+        private Map<String, StopProgress> writable() {
+            if (changed == null) {
+                changed = new HashMap<>(before);
+            }
+            return changed;
+        }
+    }
+
     /** A plan after a change, with the stop it concerned. */
     private record Plan(List<Stop> stops, List<String> removed, Integer current, List<Integer> visited,
                         String stopId) {
     }
 
-    private Plan plan(Batch b, PlanChange change, long expectedVersion, Map<String, StopProgress> progress,
-                      Instant at) {
+    private Plan plan(Batch b, PlanChange change, long expectedVersion, Progress progress, Instant at) {
         if (expectedVersion != b.version()) {
             throw FleetgateException.invalid("plan.expected_version", "is " + expectedVersion + " but batch "
                     + b.id() + " is at version " + b.version());
@@ -350,12 +386,8 @@ final class StopEffects {
     }
 
     private static Integer indexIn(List<Stop> stops, String id) {
-        for (int i = 0; i < stops.size(); i++) {
-            if (stops.get(i).id().equals(id)) {
-                return i;
-            }
-        }
-        return null;
+        int i = Batch.indexOf(stops, id);
+        return i < 0 ? null : i;
     }
 
     private static List<Integer> plus(List<Integer> visited, int index) {
