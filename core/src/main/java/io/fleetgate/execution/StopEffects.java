@@ -192,7 +192,7 @@ final class StopEffects {
             case SUPERVISOR_OVERRIDE -> {
                 PlanChange change = planOf(s.type(), payload);
                 if (change != null) {
-                    Plan p = plan(b, change, expectedVersion(payload), progress, s.recordedAt());
+                    Plan p = plan(b, change, payload, progress, s.recordedAt());
                     stops = p.stops;
                     removed = p.removed;
                     current = p.current;
@@ -295,11 +295,30 @@ final class StopEffects {
                         String stopId) {
     }
 
-    private Plan plan(Batch b, PlanChange change, long expectedVersion, Progress progress, Instant at) {
-        if (expectedVersion != b.version()) {
-            throw FleetgateException.invalid("plan.expected_version", "is " + expectedVersion + " but batch "
+    /**
+     * Refuses a plan change decided on another version of the batch than the one it meets. The
+     * pipeline checks this before the state machine decides ({@link SyncDecide}), so a change
+     * decided on stale data is always answered as stale, whatever else moved; replay meets each
+     * change at its own version.
+     *
+     * @param b       the batch as it is
+     * @param type    the event's type
+     * @param payload the event's payload, or {@code null}
+     * @throws FleetgateException {@code INVALID_REQUEST} on {@value PlanChange#STALE_VERSION_FIELD}
+     */
+    static void requireCurrentVersion(Batch b, DriverEventType type, Map<String, Object> payload) {
+        if (type != DriverEventType.SUPERVISOR_OVERRIDE || payload == null || !(payload.get(PLAN) instanceof Map)) {
+            return;
+        }
+        long expected = expectedVersion(payload);
+        if (expected != b.version()) {
+            throw FleetgateException.invalid(PlanChange.STALE_VERSION_FIELD, "is " + expected + " but batch "
                     + b.id() + " is at version " + b.version());
         }
+    }
+
+    private Plan plan(Batch b, PlanChange change, Map<String, Object> payload, Progress progress, Instant at) {
+        requireCurrentVersion(b, DriverEventType.SUPERVISOR_OVERRIDE, payload);
         List<Stop> stops = new ArrayList<>(b.stops());
         List<String> removed = b.removedStops();
         String concerned;

@@ -564,6 +564,36 @@ public abstract class StopsContract extends StoreContract {
         assertThat(b1().stops()).hasSize(4);
     }
 
+    @Test
+    void changePlanWhenSupervisorsRaceWithoutAVersionThenEachIsDecidedAgainOnTheNewOneAndAllLand() throws Exception {
+        startRoute();
+        long v = b1().version();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        for (int i = 0; i < 4; i++) {
+            String id = "y-" + i;
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                    supervisor.changePlan(sam, "b_1", new PlanChange.AddStop(Stop.of(30.3, -97.7, 50).withId(id), null),
+                            "race", null);
+                } catch (FleetgateException | InterruptedException e) {
+                    failures.add(e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+        assertThat(failures).isEmpty();
+        assertThat(b1().version()).isEqualTo(v + 4);
+        assertThat(b1().stops()).extracting(Stop::id).contains("y-0", "y-1", "y-2", "y-3");
+    }
+
     /**
      * Readers racing a supervisor who keeps removing an ARRIVED stop and adding another: every batch
      * read is one moment of it, never the row of one version with the stops of the next (the
