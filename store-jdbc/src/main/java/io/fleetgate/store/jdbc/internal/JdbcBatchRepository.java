@@ -173,9 +173,10 @@ public final class JdbcBatchRepository implements BatchRepository {
     }
 
     /**
-     * The batches of a query that returns one row per stop ({@code b.*} and the stop's columns, a
+     * The batches of a query that returns one row per stop (the batch's columns and the stop's, a
      * batch's rows together and in sequence; a batch without stops as one row with NULL stop
-     * columns), in the query's order. Each batch row is mapped once, at its first row.
+     * columns), in the query's order. Each batch is mapped once, at its first row, the only one
+     * that carries its wide columns (stop 0's: a batch's stops are numbered from 0).
      */
     private static List<Batch> joined(Query query) {
         return query.scanResultSet((results, ctx) -> {
