@@ -53,13 +53,13 @@ public final class JdbcBatchRepository implements BatchRepository {
         SqlDialect d = tx.dialect();
         this.insertBatch = SqlFiles.statement(d, "execution/insert_batch");
         this.insertStop = SqlFiles.statement(d, "execution/insert_stop");
-        this.findBatch = SqlFiles.statement(d, "execution/find_batch");
+        this.findBatch = batchRows(d, "execution/find_batch");
         this.findStops = SqlFiles.statement(d, "execution/find_stops");
-        this.findBatches = SqlFiles.statement(d, "execution/find_batches");
+        this.findBatches = batchRows(d, "execution/find_batches");
         this.assignDriver = SqlFiles.statement(d, "execution/assign_driver");
         this.findInProgress = SqlFiles.statement(d, "execution/find_in_progress");
-        this.findBatchesInWorkspace = SqlFiles.statement(d, "execution/find_batches_in_workspace");
-        this.findBatchesAssignedTo = SqlFiles.statement(d, "execution/find_batches_assigned_to");
+        this.findBatchesInWorkspace = batchRows(d, "execution/find_batches_in_workspace");
+        this.findBatchesAssignedTo = batchRows(d, "execution/find_batches_assigned_to");
     }
 
     /**
@@ -170,6 +170,11 @@ public final class JdbcBatchRepository implements BatchRepository {
 
     private List<Stop> stopsOf(Handle h, String batchId) {
         return h.createQuery(findStops).bind("batch_id", batchId).mapTo(Stop.class).list();
+    }
+
+    /** {@return a batch read: {@code batch_rows.sql} followed by the named WHERE and ORDER BY} */
+    private static String batchRows(SqlDialect d, String name) {
+        return SqlFiles.statement(d, "execution/batch_rows") + "\n" + SqlFiles.statement(d, name);
     }
 
     /**
