@@ -111,6 +111,11 @@ public record Batch(
      * @param stopId a stop id
      */
     public int indexOf(String stopId) {
+        return indexOf(stops, stopId);
+    }
+
+    /** {@return the position of the stop with that id in the list, or -1} */
+    static int indexOf(List<Stop> stops, String stopId) {
         for (int i = 0; i < stops.size(); i++) {
             if (stops.get(i).id().equals(stopId)) {
                 return i;
@@ -174,24 +179,47 @@ public record Batch(
         return worst;
     }
 
-    /** Gives stops without an id the generated one for their position, and refuses duplicate ids. */
+    /**
+     * Gives stops without an id the generated one for their position, and refuses duplicate ids.
+     * Runs for every batch built (each event makes one), so a list that is already named and
+     * immutable is returned as it is, and a short one is checked without a set.
+     */
     private static List<Stop> named(List<Stop> stops) {
-        List<Stop> out = new ArrayList<>(stops.size());
-        Set<String> seen = new HashSet<>();
+        List<Stop> out = null; // a copy, made only when a stop needs its generated id
+        Set<String> seen = stops.size() > SMALL ? new HashSet<>() : null;
         for (int i = 0; i < stops.size(); i++) {
             Stop s = stops.get(i);
             if (s == null) {
                 throw FleetgateException.invalid("stops", "must not contain null");
             }
             if (s.id() == null) {
+                if (out == null) {
+                    out = new ArrayList<>(stops.subList(0, i));
+                }
                 s = s.withId(Stop.generatedId(i));
             }
-            if (!seen.add(s.id())) {
+            boolean repeated = seen != null ? !seen.add(s.id()) : named(out == null ? stops : out, i, s.id());
+            if (repeated) {
                 throw FleetgateException.invalid("stops.id", "names stop " + s.id() + " twice");
             }
-            out.add(s);
+            if (out != null) {
+                out.add(s);
+            }
         }
-        return List.copyOf(out);
+        return List.copyOf(out == null ? stops : out);
+    }
+
+    /** Up to this many stops, duplicates are found by scanning rather than with a set. */
+    private static final int SMALL = 16;
+
+    /** {@return whether one of the first {@code end} stops already has that id} */
+    private static boolean named(List<Stop> stops, int end, String id) {
+        for (int k = 0; k < end; k++) {
+            if (stops.get(k).id().equals(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The progress of a batch stored before stops had statuses. */

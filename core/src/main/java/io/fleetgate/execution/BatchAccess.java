@@ -15,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -100,7 +102,7 @@ final class BatchAccess {
             DriverEvent last = page.get(limit - 1);
             next = new Cursor(last.recordedAt(), last.eventId()).encode();
         }
-        return new EventPage(page, next);
+        return new EventPage(visibleTo(principal, page), next);
     }
 
     /**
@@ -112,7 +114,44 @@ final class BatchAccess {
     List<DriverEvent> log(Principal principal, String batchId) {
         Ids.require("batch_id", batchId);
         readable(principal, batchId);
-        return eventLog.findLog(batchId);
+        return visibleTo(principal, eventLog.findLog(batchId));
+    }
+
+    /**
+     * {@return the events as the principal may read them: for a driver, a supervisor's plan change
+     * that added a stop with a one-time code shows the stop without its {@code code_hash} (the hash
+     * of a short code could be searched offline); everyone else reads the log as it is}
+     */
+    static List<DriverEvent> visibleTo(Principal principal, List<DriverEvent> events) {
+        if (!(principal instanceof Principal.Driver)) {
+            return events;
+        }
+        List<DriverEvent> out = new ArrayList<>(events.size());
+        for (DriverEvent e : events) {
+            out.add(e.payload().get(StopEffects.PLAN) instanceof Map<?, ?> plan
+                    && plan.get("stop") instanceof Map<?, ?> stop && stop.containsKey(CODE_HASH)
+                    ? withPayload(e, withoutCodeHash(e.payload(), plan, stop)) : e);
+        }
+        return out;
+    }
+
+    private static final String CODE_HASH = "code_hash";
+
+    private static Map<String, Object> withoutCodeHash(Map<String, Object> payload, Map<?, ?> plan, Map<?, ?> stop) {
+        Map<Object, Object> s = new LinkedHashMap<>(stop);
+        s.remove(CODE_HASH);
+        Map<Object, Object> p = new LinkedHashMap<>(plan);
+        p.put("stop", s);
+        Map<String, Object> out = new LinkedHashMap<>(payload);
+        out.put(StopEffects.PLAN, p);
+        return out;
+    }
+
+    private static DriverEvent withPayload(DriverEvent e, Map<String, Object> payload) {
+        return new DriverEvent(e.eventId(), e.batchId(), e.workspaceId(), e.driverId(), e.actorId(), e.sessionId(),
+                e.type(), e.previousStatus(), e.status(), e.batchVersion(), e.recordedAt(), e.syncedAt(), e.lat(),
+                e.lng(), e.accuracyMeters(), e.stopIndex(), payload, e.reason(), e.contentHash(), e.flaggedForReview(),
+                e.flagReasons(), e.stopId());
     }
 
     /**

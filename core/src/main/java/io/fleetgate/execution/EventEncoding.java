@@ -62,6 +62,18 @@ public final class EventEncoding {
         }
     }
 
+    private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
+    /**
+     * {@return whether the text is a hex SHA-256 as {@link #sha256} writes it: 64 lower-case hex
+     * digits}
+     *
+     * @param text the text, or {@code null}
+     */
+    static boolean isSha256(String text) {
+        return text != null && SHA256_HEX.matcher(text).matches();
+    }
+
     /**
      * {@return the hex SHA-256 of its UTF-8 bytes}
      *

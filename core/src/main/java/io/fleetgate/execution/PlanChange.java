@@ -17,6 +17,12 @@ import java.util.Objects;
  */
 public sealed interface PlanChange {
 
+    /**
+     * The field a change names when it was decided on a version of the batch that another change
+     * has moved on from ({@code INVALID_REQUEST}): decide it again on the batch as it is now.
+     */
+    String STALE_VERSION_FIELD = "plan.expected_version";
+
     /** {@return the change as JSON-like values: {@code {"op": …, …}}} */
     Map<String, Object> toJson();
 

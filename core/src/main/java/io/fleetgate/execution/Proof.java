@@ -2,8 +2,6 @@ package io.fleetgate.execution;
 
 import io.fleetgate.error.FleetgateException;
 
-import java.util.regex.Pattern;
-
 /**
  * One item of proof of delivery, as a {@code PROOF_CAPTURED} event carries it ({@code payload.proof}).
  * The library keeps the hash and the host's reference, never the content. Immutable.
@@ -13,8 +11,6 @@ import java.util.regex.Pattern;
  * @param ref  where the host stores the content (a URL or a key), 1 to 512 characters, or {@code null}
  */
 public record Proof(ProofKind kind, String hash, String ref) {
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-
     /**
      * Checks the components.
      *
@@ -26,7 +22,7 @@ public record Proof(ProofKind kind, String hash, String ref) {
         if (kind == null) {
             throw FleetgateException.invalid("proof.kind", "must be SIGNATURE, PHOTO, NOTE or CODE");
         }
-        if (hash == null || !SHA256.matcher(hash).matches()) {
+        if (!EventEncoding.isSha256(hash)) {
             throw FleetgateException.invalid("proof.hash", "must be a lower-case hex SHA-256 (64 characters)");
         }
         if (ref != null && (ref.isEmpty() || ref.length() > 512 || ref.indexOf('\u0000') >= 0)) {

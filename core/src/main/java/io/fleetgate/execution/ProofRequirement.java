@@ -33,4 +33,12 @@ public record ProofRequirement(ProofKind kind, int minCount) {
     public static ProofRequirement of(ProofKind kind) {
         return new ProofRequirement(kind, 1);
     }
+
+    /** {@return the requirement as JSON-like values: {@code {"kind", "min_count"}}, in that order} */
+    public java.util.Map<String, Object> toJson() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("kind", kind.name());
+        m.put("min_count", minCount);
+        return m;
+    }
 }

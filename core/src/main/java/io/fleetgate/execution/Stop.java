@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * One stop of a delivery batch: its stable id, where it is and how close counts as "there", when
@@ -33,8 +32,6 @@ import java.util.regex.Pattern;
  */
 public record Stop(String id, Coordinate location, double radiusMeters, TimeWindow window,
                    List<ProofRequirement> proof, String codeHash) {
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-
     /**
      * Checks and normalises the components.
      *
@@ -60,7 +57,7 @@ public record Stop(String id, Coordinate location, double radiusMeters, TimeWind
                 throw FleetgateException.invalid("stops.proof", "lists " + r.kind() + " twice");
             }
         }
-        if (codeHash != null && !SHA256.matcher(codeHash).matches()) {
+        if (codeHash != null && !EventEncoding.isSha256(codeHash)) {
             throw FleetgateException.invalid("stops.code_hash", "must be a lower-case hex SHA-256 (64 characters)");
         }
     }
@@ -162,7 +159,7 @@ public record Stop(String id, Coordinate location, double radiusMeters, TimeWind
         if (!proof.isEmpty()) {
             List<Object> list = new ArrayList<>();
             for (ProofRequirement r : proof) {
-                list.add(Map.of("kind", r.kind().name(), "min_count", r.minCount()));
+                list.add(r.toJson());
             }
             m.put("proof", list);
         }

@@ -118,7 +118,7 @@ final class StopEffects {
     private Result applyOrRefuse(Batch b, Step s, DriverStatus to, Instant now) {
         Map<String, Object> payload = s.payload() == null ? Map.of() : s.payload();
         List<Stop> stops = b.stops();
-        Map<String, StopProgress> progress = new HashMap<>(b.progress());
+        Progress progress = new Progress(b.progress());
         List<String> removed = b.removedStops();
         Integer current = b.currentStopIndex();
         List<Integer> visited = b.visitedStops();
@@ -192,7 +192,7 @@ final class StopEffects {
             case SUPERVISOR_OVERRIDE -> {
                 PlanChange change = planOf(s.type(), payload);
                 if (change != null) {
-                    Plan p = plan(b, change, expectedVersion(payload), progress, s.recordedAt());
+                    Plan p = plan(b, change, payload, progress, s.recordedAt());
                     stops = p.stops;
                     removed = p.removed;
                     current = p.current;
@@ -225,7 +225,7 @@ final class StopEffects {
             metadata = merged;
         }
         Batch after = new Batch(b.id(), b.workspaceId(), b.driverId(), to, current, start, end, metadata,
-                b.version() + 1, stops, visited, progress, removed, b.createdAt(), now);
+                b.version() + 1, stops, visited, progress.map(), removed, b.createdAt(), now);
         if (s.type() == DriverEventType.ROUTE_COMPLETED) {
             rules.requireAllDone(after);
         }
@@ -253,17 +253,72 @@ final class StopEffects {
         return stop;
     }
 
+    /**
+     * The batch's stop progress, copied at its first change only: most events (a delay, a resend
+     * of an arrival, a departure from a stop that has its outcome) change no stop, and the batch
+     * after them keeps the same map.
+     */
+    private static final class Progress {
+        private final Map<String, StopProgress> before;
+        private Map<String, StopProgress> changed;
+
+        Progress(Map<String, StopProgress> before) {
+            this.before = before;
+        }
+
+        void put(String stopId, StopProgress p) {
+            if (!p.equals(map().get(stopId))) {
+                writable().put(stopId, p);
+            }
+        }
+
+        void remove(String stopId) {
+            if (map().containsKey(stopId)) {
+                writable().remove(stopId);
+            }
+        }
+
+        Map<String, StopProgress> map() {
+            return changed == null ? before : changed;
+        }
+
+        private Map<String, StopProgress> writable() {
+            if (changed == null) {
+                changed = new HashMap<>(before);
+            }
+            return changed;
+        }
+    }
+
     /** A plan after a change, with the stop it concerned. */
     private record Plan(List<Stop> stops, List<String> removed, Integer current, List<Integer> visited,
                         String stopId) {
     }
 
-    private Plan plan(Batch b, PlanChange change, long expectedVersion, Map<String, StopProgress> progress,
-                      Instant at) {
-        if (expectedVersion != b.version()) {
-            throw FleetgateException.invalid("plan.expected_version", "is " + expectedVersion + " but batch "
+    /**
+     * Refuses a plan change decided on another version of the batch than the one it meets. The
+     * pipeline checks this before the state machine decides ({@link SyncDecide}), so a change
+     * decided on stale data is always answered as stale, whatever else moved; replay meets each
+     * change at its own version.
+     *
+     * @param b       the batch as it is
+     * @param type    the event's type
+     * @param payload the event's payload, or {@code null}
+     * @throws FleetgateException {@code INVALID_REQUEST} on {@value PlanChange#STALE_VERSION_FIELD}
+     */
+    static void requireCurrentVersion(Batch b, DriverEventType type, Map<String, Object> payload) {
+        if (type != DriverEventType.SUPERVISOR_OVERRIDE || payload == null || !(payload.get(PLAN) instanceof Map)) {
+            return;
+        }
+        long expected = expectedVersion(payload);
+        if (expected != b.version()) {
+            throw FleetgateException.invalid(PlanChange.STALE_VERSION_FIELD, "is " + expected + " but batch "
                     + b.id() + " is at version " + b.version());
         }
+    }
+
+    private Plan plan(Batch b, PlanChange change, Map<String, Object> payload, Progress progress, Instant at) {
+        requireCurrentVersion(b, DriverEventType.SUPERVISOR_OVERRIDE, payload);
         List<Stop> stops = new ArrayList<>(b.stops());
         List<String> removed = b.removedStops();
         String concerned;
@@ -350,12 +405,8 @@ final class StopEffects {
     }
 
     private static Integer indexIn(List<Stop> stops, String id) {
-        for (int i = 0; i < stops.size(); i++) {
-            if (stops.get(i).id().equals(id)) {
-                return i;
-            }
-        }
-        return null;
+        int i = Batch.indexOf(stops, id);
+        return i < 0 ? null : i;
     }
 
     private static List<Integer> plus(List<Integer> visited, int index) {

@@ -26,6 +26,7 @@ final class SyncDecide {
     /** {@return the state machine's decision, or {@code null} if the event was refused (and answered)} */
     DriverStateMachine.Decision decide(SyncCall call, DriverEventRequest e, Batch b) {
         try {
+            StopEffects.requireCurrentVersion(b, e.type(), e.payload()); // a plan change decided on stale data
             DriverStateMachine.Decision d = machine.decide(b.status(), e.type(), e.targetStatus());
             if (!d.allowed()) {
                 throw new InvalidTransitionException(d);

@@ -257,20 +257,13 @@ public final class SupervisorService {
                     events.recordOrRefuse(principal, DriverEventRequest.of(UUID.randomUUID().toString(), batchId,
                             DriverEventType.SUPERVISOR_OVERRIDE, context.now()).override(b.status(), reason)
                             .payload(Map.of("plan", plan)));
-                } catch (InvalidRequestException moved) {
-                    // another change won the version read above: decide again on the new one
+                } catch (InvalidRequestException stale) {
+                    // another change won the version read above: decide again on the batch as it is now
                     if (expectedVersion == null && attempt < PLAN_ATTEMPTS
-                            && "payload.plan.expected_version".equals(moved.field())) {
+                            && PlanChange.STALE_VERSION_FIELD.equals(stale.field())) {
                         continue;
                     }
-                    throw moved;
-                } catch (InvalidTransitionException moved) {
-                    // the status moved between the read and the override: decide again
-                    if (expectedVersion == null && attempt < PLAN_ATTEMPTS && events.batch(principal, batchId)
-                            .version() != b.version()) {
-                        continue;
-                    }
-                    throw moved;
+                    throw stale;
                 }
                 Batch after = events.batch(principal, batchId);
                 LOG.atInfo().setMessage("plan_changed").addKeyValue("batch_id", LogValues.text(batchId))

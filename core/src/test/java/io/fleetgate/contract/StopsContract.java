@@ -505,6 +505,25 @@ public abstract class StopsContract extends StoreContract {
     }
 
     @Test
+    void logWhenASupervisorAddedAStopWithACodeThenTheDriverReadsItWithoutTheCodesHash() {
+        String otherCode = "ab12".repeat(16);
+        supervisor.changePlan(sam, "b_1", new PlanChange.AddStop(Stop.of(30.3, -97.74, 50).withId("s-z")
+                .requiring(ProofKind.CODE, 1).withCodeHash(otherCode), null), "locker delivery", null);
+
+        assertThat(execution.log(sam, "b_1").toString()).contains(otherCode);
+        assertThat(execution.log(ana, "b_1").toString()).doesNotContain(otherCode).contains("s-z");
+        assertThat(execution.events(ana, "b_1", 100, null).events().toString()).doesNotContain(otherCode);
+        // the stored event is unchanged: the batch still replays with the code
+        assertThat(new BatchReplay(StopSettings.defaults()).replay(created(), execution.log(sam, "b_1")))
+                .isEqualTo(b1());
+    }
+
+    private Batch created() {
+        return new Batch("b_1", "ws_1", "d_ana", DriverStatus.INACTIVE, null, null, null, Map.of(), 0, stops, List.of(),
+                b1().createdAt(), b1().createdAt());
+    }
+
+    @Test
     void offlineEventsWhenThePlanChangedMeanwhileThenIdsStillResolveAndRemovedStopsAreQuarantined() {
         startRoute();
         // recorded offline before the supervisor's changes, synced after them
@@ -562,6 +581,36 @@ public abstract class StopsContract extends StoreContract {
                 .isEqualTo(ErrorCode.INVALID_REQUEST));
         assertThat(b1().version()).isEqualTo(v + 1);
         assertThat(b1().stops()).hasSize(4);
+    }
+
+    @Test
+    void changePlanWhenSupervisorsRaceWithoutAVersionThenEachIsDecidedAgainOnTheNewOneAndAllLand() throws Exception {
+        startRoute();
+        long v = b1().version();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        for (int i = 0; i < 4; i++) {
+            String id = "y-" + i;
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                    supervisor.changePlan(sam, "b_1", new PlanChange.AddStop(Stop.of(30.3, -97.7, 50).withId(id), null),
+                            "race", null);
+                } catch (FleetgateException | InterruptedException e) {
+                    failures.add(e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+        assertThat(failures).isEmpty();
+        assertThat(b1().version()).isEqualTo(v + 4);
+        assertThat(b1().stops()).extracting(Stop::id).contains("y-0", "y-1", "y-2", "y-3");
     }
 
     /**

@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import static io.fleetgate.execution.DriverEventType.ARRIVED_AT_STOP;
 import static io.fleetgate.execution.DriverEventType.DELAY_REPORTED;
@@ -132,10 +133,9 @@ final class DbSuite {
                         }
                         case "complete" -> runner.compare(name, db.kind(), suite.completeOurs(),
                                 suite.completeBaseline(), plan, 0, 0.8);
-                        case "sync" -> runner.compare(name, db.kind(), suite.syncOurs(PLAIN, plan.syncChunk()),
-                                suite.syncBaseline(PLAIN, plan.syncChunk()), plan, plan.syncEvents(), 0.5);
-                        case "sync-proof" -> runner.compare(name, db.kind(), suite.syncOurs(PROOF, plan.syncChunk()),
-                                suite.syncBaseline(PROOF, plan.syncChunk()), plan, plan.syncEvents(), 0.5);
+                        case "sync", "sync-proof" -> runner.compare(name, db.kind(),
+                                suite.syncOurs(cycle(name), plan.syncChunk()),
+                                suite.syncBaseline(cycle(name), plan.syncChunk()), plan, plan.syncEvents(), 0.5);
                         default -> throw new IllegalStateException(name);
                     });
                 }
@@ -432,6 +432,16 @@ final class DbSuite {
                     Map.of("proof", Map.of("kind", "PHOTO", "hash", PHOTO_HASH, "ref", "photo/door-b.jpg")),
                     null),
             new int[] {0, 0, 0, 2, 2, 1, 1, 1});
+
+    /**
+     * {@return the cycle of that benchmark name}
+     *
+     * @param name {@code sync} or {@code sync-proof}
+     */
+    static Cycle cycle(String name) {
+        return Stream.of(PLAIN, PROOF).filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no sync cycle " + name));
+    }
 
     /** One thread's driver, its new batch and the events it will send. */
     private record Route(String driverId, String batchId, List<DriverEventRequest> events) {

@@ -100,11 +100,7 @@ final class Views {
         } else {
             stop.put("window", null);
         }
-        List<Map<String, Object>> proof = new ArrayList<>();
-        for (ProofRequirement r : s.proof()) {
-            proof.add(Map.of("kind", r.kind().name(), "min_count", r.minCount()));
-        }
-        stop.put("proof", proof);
+        stop.put("proof", s.proof().stream().map(ProofRequirement::toJson).toList());
         stop.put("status", p.status().name());
         stop.put("arrived_at", time(p.arrivedAt()));
         stop.put("early", p.early());

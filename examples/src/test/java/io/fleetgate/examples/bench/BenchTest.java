@@ -148,7 +148,7 @@ class BenchTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sync", "sync-proof"})
     void syncWhenBothArmsRunTheSameRouteThenTheyWriteTheSameLogAndBatch(String cycleName) throws Exception {
-        DbSuite.Cycle cycle = cycleName.equals("sync") ? DbSuite.PLAIN : DbSuite.PROOF;
+        DbSuite.Cycle cycle = DbSuite.cycle(cycleName);
         Level level = JsonLines.level();
         JsonLines.setLevel(Level.WARN);
         try (BenchStore db = BenchStore.sqlite()) {

@@ -44,8 +44,10 @@ abstract class JdbcStopStoreContract extends StoreContract {
     /** A lower-case hex SHA-256, as {@link Stop#codeHash()} wants. */
     static final String CODE_HASH = EventEncoding.sha256("4711");
 
-    /** @return the dialect under test */
-    protected abstract Dialect dialect();
+    /** @return the dialect of the store under test */
+    protected final Dialect dialect() {
+        return ((JdbcStore) store()).dialect();
+    }
 
     @BeforeEach
     void seedWorkspace() {

@@ -32,11 +32,6 @@ class PostgresStopStoreTest extends JdbcStopStoreContract {
         return new PostgresFixture();
     }
 
-    @Override
-    protected Dialect dialect() {
-        return Dialect.POSTGRES;
-    }
-
     @Test
     void deleteStopsWhenDriverMemberOrSupervisorOfAnotherWorkspaceThenNoRowGoes() throws SQLException {
         store().workspaces().upsertWorkspace(new Workspace("ws_2", "South"));

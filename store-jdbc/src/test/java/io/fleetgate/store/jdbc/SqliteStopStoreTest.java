@@ -7,9 +7,4 @@ class SqliteStopStoreTest extends JdbcStopStoreContract {
     protected StoreFixture newFixture() {
         return new SqliteFixture();
     }
-
-    @Override
-    protected Dialect dialect() {
-        return Dialect.SQLITE;
-    }
 }

@@ -53,13 +53,13 @@ public final class JdbcBatchRepository implements BatchRepository {
         SqlDialect d = tx.dialect();
         this.insertBatch = SqlFiles.statement(d, "execution/insert_batch");
         this.insertStop = SqlFiles.statement(d, "execution/insert_stop");
-        this.findBatch = SqlFiles.statement(d, "execution/find_batch");
+        this.findBatch = batchRows(d, "execution/find_batch");
         this.findStops = SqlFiles.statement(d, "execution/find_stops");
-        this.findBatches = SqlFiles.statement(d, "execution/find_batches");
+        this.findBatches = batchRows(d, "execution/find_batches");
         this.assignDriver = SqlFiles.statement(d, "execution/assign_driver");
         this.findInProgress = SqlFiles.statement(d, "execution/find_in_progress");
-        this.findBatchesInWorkspace = SqlFiles.statement(d, "execution/find_batches_in_workspace");
-        this.findBatchesAssignedTo = SqlFiles.statement(d, "execution/find_batches_assigned_to");
+        this.findBatchesInWorkspace = batchRows(d, "execution/find_batches_in_workspace");
+        this.findBatchesAssignedTo = batchRows(d, "execution/find_batches_assigned_to");
     }
 
     /**
@@ -172,10 +172,16 @@ public final class JdbcBatchRepository implements BatchRepository {
         return h.createQuery(findStops).bind("batch_id", batchId).mapTo(Stop.class).list();
     }
 
+    /** {@return a batch read: {@code batch_rows.sql} followed by the named WHERE and ORDER BY} */
+    private static String batchRows(SqlDialect d, String name) {
+        return SqlFiles.statement(d, "execution/batch_rows") + "\n" + SqlFiles.statement(d, name);
+    }
+
     /**
-     * The batches of a query that returns one row per stop ({@code b.*} and the stop's columns, a
+     * The batches of a query that returns one row per stop (the batch's columns and the stop's, a
      * batch's rows together and in sequence; a batch without stops as one row with NULL stop
-     * columns), in the query's order. Each batch row is mapped once, at its first row.
+     * columns), in the query's order. Each batch is mapped once, at its first row, the only one
+     * that carries its wide columns (stop 0's: a batch's stops are numbered from 0).
      */
     private static List<Batch> joined(Query query) {
         return query.scanResultSet((results, ctx) -> {

@@ -48,10 +48,7 @@ public final class StopJson {
         }
         List<Object> out = new ArrayList<>(proof.size());
         for (ProofRequirement r : proof) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("kind", r.kind().name());
-            m.put("min_count", r.minCount());
-            out.add(m);
+            out.add(r.toJson());
         }
         return out;
     }

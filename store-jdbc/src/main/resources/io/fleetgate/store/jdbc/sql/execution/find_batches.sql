@@ -1,6 +1,3 @@
--- Batches with their stops, one row per stop, by batch then sequence, in one statement (one
--- snapshot: a plan change is seen whole or not at all).
-SELECT b.*, s.stop_index, s.stop_id, s.lat, s.lng, s.radius_m, s.window_earliest, s.window_latest, s.proof, s.code_hash
-FROM delivery_batches b LEFT JOIN batch_stops s ON s.batch_id = b.id
+-- Batches with their stops, by batch then sequence (appended to batch_rows.sql).
 WHERE b.id IN (<ids>)
 ORDER BY b.id, s.stop_index
