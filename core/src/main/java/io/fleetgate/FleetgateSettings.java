@@ -76,6 +76,22 @@ public final class FleetgateSettings {
     public static final String STOP_FAILURE_REASONS = "STOP_FAILURE_REASONS";
     /** {@link StopSettings#maxProofsPerStop()}. */
     public static final String STOP_MAX_PROOFS = "STOP_MAX_PROOFS";
+    /** Environment name of {@link PositionSettings#maxFixAccuracyMeters()}. */
+    public static final String FIX_MAX_ACCURACY_M = "FIX_MAX_ACCURACY_M";
+    /** Environment name of {@link PositionSettings#confirmFixes()}. */
+    public static final String ARRIVAL_CONFIRM_FIXES = "ARRIVAL_CONFIRM_FIXES";
+    /** Environment name of {@link PositionSettings#confirmDwell()}. */
+    public static final String ARRIVAL_CONFIRM_DWELL_S = "ARRIVAL_CONFIRM_DWELL_S";
+    /** Environment name of {@link PositionSettings#confirmWindow()}. */
+    public static final String ARRIVAL_WINDOW_S = "ARRIVAL_WINDOW_S";
+    /** Environment name of {@link PositionSettings#exitFactor()}. */
+    public static final String EXIT_RADIUS_FACTOR = "EXIT_RADIUS_FACTOR";
+    /** Environment name of {@link PositionSettings#quietAfter()}. */
+    public static final String QUIET_AFTER_MIN = "QUIET_AFTER_MIN";
+    /** Environment name of {@link PositionSettings#excursionGap()}. */
+    public static final String EXCURSION_GAP_S = "EXCURSION_GAP_S";
+    /** Environment name of {@link PositionSettings#retention()}. */
+    public static final String FIX_RETENTION_D = "FIX_RETENTION_D";
 
     /**
      * One environment setting: its name, the concern it belongs to, its default and meaning as
@@ -139,6 +155,29 @@ public final class FleetgateSettings {
             new Env(STOP_MAX_PROOFS, "stops", "20", "the most proof items (signatures, photos, notes, codes) one stop"
                     + " records (1 to 1000)",
                     (s, t) -> s.withStops(p -> p.withMaxProofsPerStop(Math.toIntExact(whole(t))))),
+            new Env(FIX_MAX_ACCURACY_M, "positions", "100", "a fix reporting a worse accuracy (metres) is kept but"
+                    + " marked `ACCURACY` and counts for nothing",
+                    (s, t) -> s.withPositions(p -> p.withMaxFixAccuracyMeters(decimal(t)))),
+            new Env(ARRIVAL_CONFIRM_FIXES, "positions", "2", "fixes certainly inside a stop's fence around an"
+                    + " arrival that confirm it (1 to 100)",
+                    (s, t) -> s.withPositions(p -> p.withConfirmation(Math.toIntExact(whole(t)), p.confirmDwell()))),
+            new Env(ARRIVAL_CONFIRM_DWELL_S, "positions", "30", "or a stay in the fence this long (seconds) confirms it",
+                    (s, t) -> s.withPositions(p -> p.withConfirmation(p.confirmFixes(), Duration.ofSeconds(whole(t))))),
+            new Env(ARRIVAL_WINDOW_S, "positions", "300", "how far before and after an arrival (seconds) its fixes"
+                    + " are looked for",
+                    (s, t) -> s.withPositions(p -> p.withConfirmWindow(Duration.ofSeconds(whole(t))))),
+            new Env(EXIT_RADIUS_FACTOR, "positions", "1.25", "a driver is still at a stop until beyond its radius"
+                    + " times this (hysteresis)",
+                    (s, t) -> s.withPositions(p -> p.withExitFactor(decimal(t)))),
+            new Env(QUIET_AFTER_MIN, "positions", "10", "a driver on route with no fix and no event for this long"
+                    + " (minutes) is quiet",
+                    (s, t) -> s.withPositions(p -> p.withQuietAfter(Duration.ofMinutes(whole(t))))),
+            new Env(EXCURSION_GAP_S, "positions", "120", "off-corridor fixes closer in time than this (seconds)"
+                    + " are one excursion, one review item",
+                    (s, t) -> s.withPositions(p -> p.withExcursionGap(Duration.ofSeconds(whole(t))))),
+            new Env(FIX_RETENTION_D, "positions", "30", "fixes recorded longer ago than this (days) are removed by"
+                    + " the purge",
+                    (s, t) -> s.withPositions(p -> p.withRetention(Duration.ofDays(whole(t))))),
             new Env(SESSION_IDLE_TIMEOUT_MIN, "sessions", "30", "a device session ends after this long without an"
                     + " authenticated call (minutes)",
                     (s, t) -> s.withSessions(d -> d.withIdleTimeout(Duration.ofMinutes(whole(t))))),
@@ -149,21 +188,24 @@ public final class FleetgateSettings {
                     (s, t) -> s.withSessions(d -> d.withSigningSecret(base64(SIGNING_SECRET, t)))));
 
     private static final FleetgateSettings DEFAULTS = new FleetgateSettings(ExclusiveSettings.defaults(),
-            LoginSettings.defaults(), SyncSettings.defaults(), SessionSettings.defaults(), StopSettings.defaults());
+            LoginSettings.defaults(), SyncSettings.defaults(), SessionSettings.defaults(), StopSettings.defaults(),
+            PositionSettings.defaults());
 
     private final ExclusiveSettings exclusive;
     private final LoginSettings login;
     private final SyncSettings sync;
     private final SessionSettings sessions;
     private final StopSettings stops;
+    private final PositionSettings positions;
 
     private FleetgateSettings(ExclusiveSettings exclusive, LoginSettings login, SyncSettings sync,
-                              SessionSettings sessions, StopSettings stops) {
+                              SessionSettings sessions, StopSettings stops, PositionSettings positions) {
         this.exclusive = Objects.requireNonNull(exclusive, "exclusive");
         this.login = Objects.requireNonNull(login, "login");
         this.sync = Objects.requireNonNull(sync, "sync");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.stops = Objects.requireNonNull(stops, "stops");
+        this.positions = Objects.requireNonNull(positions, "positions");
     }
 
     /** {@return every concern's defaults (no signing secret, no pepper)} */
@@ -231,6 +273,11 @@ public final class FleetgateSettings {
         return stops;
     }
 
+    /** {@return the rules of the position stream: plausibility, arrival confirmation, quiet devices, retention} */
+    public PositionSettings positions() {
+        return positions;
+    }
+
     /** {@return the rules of device sessions, with the signing secret} */
     public SessionSettings sessions() {
         return sessions;
@@ -243,7 +290,7 @@ public final class FleetgateSettings {
      * @return these settings with them changed
      */
     public FleetgateSettings withExclusive(UnaryOperator<ExclusiveSettings> change) {
-        return new FleetgateSettings(change.apply(exclusive), login, sync, sessions, stops);
+        return new FleetgateSettings(change.apply(exclusive), login, sync, sessions, stops, positions);
     }
 
     /**
@@ -253,7 +300,7 @@ public final class FleetgateSettings {
      * @return these settings with them changed
      */
     public FleetgateSettings withLogin(UnaryOperator<LoginSettings> change) {
-        return new FleetgateSettings(exclusive, change.apply(login), sync, sessions, stops);
+        return new FleetgateSettings(exclusive, change.apply(login), sync, sessions, stops, positions);
     }
 
     /**
@@ -263,7 +310,7 @@ public final class FleetgateSettings {
      * @return these settings with them changed
      */
     public FleetgateSettings withSync(UnaryOperator<SyncSettings> change) {
-        return new FleetgateSettings(exclusive, login, change.apply(sync), sessions, stops);
+        return new FleetgateSettings(exclusive, login, change.apply(sync), sessions, stops, positions);
     }
 
     /**
@@ -273,7 +320,7 @@ public final class FleetgateSettings {
      * @return these settings with them changed
      */
     public FleetgateSettings withSessions(UnaryOperator<SessionSettings> change) {
-        return new FleetgateSettings(exclusive, login, sync, change.apply(sessions), stops);
+        return new FleetgateSettings(exclusive, login, sync, change.apply(sessions), stops, positions);
     }
 
     /**
@@ -283,24 +330,35 @@ public final class FleetgateSettings {
      * @return these settings with them changed
      */
     public FleetgateSettings withStops(UnaryOperator<StopSettings> change) {
-        return new FleetgateSettings(exclusive, login, sync, sessions, change.apply(stops));
+        return new FleetgateSettings(exclusive, login, sync, sessions, change.apply(stops), positions);
+    }
+
+    /**
+     * Returns a copy of these settings with {@code positions} changed.
+     *
+     * @param change what to change of the position rules
+     * @return these settings with them changed
+     */
+    public FleetgateSettings withPositions(UnaryOperator<PositionSettings> change) {
+        return new FleetgateSettings(exclusive, login, sync, sessions, stops, change.apply(positions));
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof FleetgateSettings f && exclusive.equals(f.exclusive) && login.equals(f.login)
-                && sync.equals(f.sync) && sessions.equals(f.sessions) && stops.equals(f.stops);
+                && sync.equals(f.sync) && sessions.equals(f.sessions) && stops.equals(f.stops)
+                && positions.equals(f.positions);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(exclusive, login, sync, sessions, stops);
+        return Objects.hash(exclusive, login, sync, sessions, stops, positions);
     }
 
     /** {@return every concern, secrets shown only as set or not} */
     @Override
     public String toString() {
-        return "FleetgateSettings[" + exclusive + ", " + login + ", " + sync + ", " + sessions + ", " + stops + "]";
+        return "FleetgateSettings[" + exclusive + ", " + login + ", " + sync + ", " + sessions + ", " + stops + ", " + positions + "]";
     }
 
     private static long whole(String text) {

@@ -1,6 +1,7 @@
 package io.fleetgate.execution;
 
 import io.fleetgate.error.FleetgateException;
+import io.fleetgate.geo.Corridor;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,8 @@ import java.util.Set;
  * @param progress          where each stop stands, by stop id (stops absent are PENDING)
  * @param removedStops      ids of stops a supervisor removed from the plan; events naming them are
  *                          quarantined
+ * @param corridor          the planned route and the band around it the driver should keep to
+ *                          ({@code OFF_CORRIDOR} review items), or {@code null} for none
  * @param createdAt         when it was created
  * @param updatedAt         when it last changed
  */
@@ -48,6 +51,7 @@ public record Batch(
         List<Integer> visitedStops,
         Map<String, StopProgress> progress,
         List<String> removedStops,
+        Corridor corridor,
         Instant createdAt,
         Instant updatedAt) {
     /**
@@ -68,6 +72,7 @@ public record Batch(
      *                 stored before stops had statuses: a visited stop the driver has left is
      *                 COMPLETED, the one they are at ARRIVED
      * @param removedStops ids of stops removed from the plan, or {@code null} for none
+     * @param corridor the planned route's corridor, or {@code null}
      * @param createdAt when it was created
      * @param updatedAt when it last changed
      */
@@ -102,7 +107,34 @@ public record Batch(
                  Instant actualStartTime, Instant actualEndTime, Map<String, Object> metadata, long version,
                  List<Stop> stops, List<Integer> visitedStops, Instant createdAt, Instant updatedAt) {
         this(id, workspaceId, driverId, status, currentStopIndex, actualStartTime, actualEndTime, metadata, version,
-                stops, visitedStops, null, null, createdAt, updatedAt);
+                stops, visitedStops, null, null, null, createdAt, updatedAt);
+    }
+
+    /**
+     * A batch without a corridor.
+     *
+     * @param id the host's id
+     * @param workspaceId the workspace it belongs to
+     * @param driverId the assigned driver, or {@code null}
+     * @param status the execution status
+     * @param currentStopIndex the stop the driver last arrived at, or {@code null}
+     * @param actualStartTime when the route was started, or {@code null}
+     * @param actualEndTime when it was completed, or {@code null}
+     * @param metadata execution metadata
+     * @param version the version
+     * @param stops the ordered stops
+     * @param visitedStops indexes of the stops arrived at since the route (re)started
+     * @param progress where each stop stands, by stop id, or {@code null} to derive it
+     * @param removedStops ids of stops removed from the plan, or {@code null}
+     * @param createdAt when it was created
+     * @param updatedAt when it last changed
+     */
+    public Batch(String id, String workspaceId, String driverId, DriverStatus status, Integer currentStopIndex,
+                 Instant actualStartTime, Instant actualEndTime, Map<String, Object> metadata, long version,
+                 List<Stop> stops, List<Integer> visitedStops, Map<String, StopProgress> progress,
+                 List<String> removedStops, Instant createdAt, Instant updatedAt) {
+        this(id, workspaceId, driverId, status, currentStopIndex, actualStartTime, actualEndTime, metadata, version,
+                stops, visitedStops, progress, removedStops, null, createdAt, updatedAt);
     }
 
     /**

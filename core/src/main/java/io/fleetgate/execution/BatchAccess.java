@@ -204,7 +204,7 @@ final class BatchAccess {
         }
         Instant now = context.now();
         Batch batch = new Batch(request.id(), request.workspaceId(), request.driverId(), DriverStatus.INACTIVE,
-                null, null, null, metadata, 0, stops, List.of(), now, now);
+                null, null, null, metadata, 0, stops, List.of(), null, null, request.corridor(), now, now);
         if (!batchRepo.insertBatch(batch)) {
             Batch existing = batchRepo.findBatch(request.id()).orElse(null);
             if (existing == null) { // taken by a batch the caller may not see
@@ -213,7 +213,7 @@ final class BatchAccess {
             if (existing.workspaceId().equals(batch.workspaceId())
                     && Objects.equals(existing.driverId(), batch.driverId())
                     && existing.stops().equals(batch.stops()) && existing.metadata().equals(batch.metadata())
-                    && existing.version() == 0) {
+                    && Objects.equals(existing.corridor(), batch.corridor()) && existing.version() == 0) {
                 return existing;
             }
             if (!existing.workspaceId().equals(batch.workspaceId()) && !(principal instanceof Principal.System)) {

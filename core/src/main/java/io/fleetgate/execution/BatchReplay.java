@@ -37,7 +37,7 @@ public final class BatchReplay {
             b = new Batch(after.id(), after.workspaceId(), e.driverId() == null ? after.driverId() : e.driverId(),
                     after.status(), after.currentStopIndex(), after.actualStartTime(), after.actualEndTime(),
                     after.metadata(), e.batchVersion(), after.stops(), after.visitedStops(), after.progress(),
-                    after.removedStops(), after.createdAt(), after.updatedAt());
+                    after.removedStops(), after.corridor(), after.createdAt(), after.updatedAt());
         }
         return b;
     }

@@ -3,7 +3,9 @@ package io.fleetgate.execution;
 import io.fleetgate.Ids;
 import io.fleetgate.error.FleetgateException;
 import io.fleetgate.geo.Coordinate;
+import io.fleetgate.geo.Fence;
 import io.fleetgate.geo.Geofence;
+import io.fleetgate.geo.PolygonFence;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -29,9 +31,12 @@ import java.util.Set;
  * @param codeHash     for {@link ProofKind#CODE}: lower-case hex SHA-256 of the one-time code the
  *                     recipient will give (the code itself is never stored), or {@code null} to
  *                     accept any code
+ * @param polygon      the stop's fence as a ring (a yard, a campus), or {@code null} for the circle
+ *                     of {@code radiusMeters} around {@code location}; with a ring, {@code
+ *                     radiusMeters} still sets the exit margin (hysteresis)
  */
 public record Stop(String id, Coordinate location, double radiusMeters, TimeWindow window,
-                   List<ProofRequirement> proof, String codeHash) {
+                   List<ProofRequirement> proof, String codeHash, PolygonFence polygon) {
     /**
      * Checks and normalises the components.
      *
@@ -41,6 +46,7 @@ public record Stop(String id, Coordinate location, double radiusMeters, TimeWind
      * @param window       when it should be served, or {@code null}
      * @param proof        what completing it requires, or {@code null} for nothing
      * @param codeHash     the expected code's SHA-256, or {@code null}
+     * @param polygon      the fence as a ring, or {@code null} for the circle
      */
     public Stop {
         Ids.optional("stops.id", id);
@@ -60,6 +66,21 @@ public record Stop(String id, Coordinate location, double radiusMeters, TimeWind
         if (codeHash != null && !EventEncoding.isSha256(codeHash)) {
             throw FleetgateException.invalid("stops.code_hash", "must be a lower-case hex SHA-256 (64 characters)");
         }
+    }
+
+    /**
+     * A stop fenced by the circle of {@code radiusMeters} around {@code location}.
+     *
+     * @param id           the stop's id, or {@code null} to have one generated
+     * @param location     the stop
+     * @param radiusMeters its geofence radius in metres, greater than 0
+     * @param window       when it should be served, or {@code null}
+     * @param proof        what completing it requires, or {@code null} for nothing
+     * @param codeHash     the expected code's SHA-256, or {@code null}
+     */
+    public Stop(String id, Coordinate location, double radiusMeters, TimeWindow window, List<ProofRequirement> proof,
+                String codeHash) {
+        this(id, location, radiusMeters, window, proof, codeHash, null);
     }
 
     /**
@@ -89,7 +110,7 @@ public record Stop(String id, Coordinate location, double radiusMeters, TimeWind
      * @param stopId the id, unique within the batch
      */
     public Stop withId(String stopId) {
-        return new Stop(stopId, location, radiusMeters, window, proof, codeHash);
+        return new Stop(stopId, location, radiusMeters, window, proof, codeHash, polygon);
     }
 
     /**
@@ -98,7 +119,7 @@ public record Stop(String id, Coordinate location, double radiusMeters, TimeWind
      * @param w the window, or {@code null}
      */
     public Stop withWindow(TimeWindow w) {
-        return new Stop(id, location, radiusMeters, w, proof, codeHash);
+        return new Stop(id, location, radiusMeters, w, proof, codeHash, polygon);
     }
 
     /**
@@ -110,7 +131,7 @@ public record Stop(String id, Coordinate location, double radiusMeters, TimeWind
     public Stop requiring(ProofKind kind, int minCount) {
         List<ProofRequirement> more = new ArrayList<>(proof);
         more.add(new ProofRequirement(kind, minCount));
-        return new Stop(id, location, radiusMeters, window, more, codeHash);
+        return new Stop(id, location, radiusMeters, window, more, codeHash, polygon);
     }
 
     /**
@@ -119,12 +140,21 @@ public record Stop(String id, Coordinate location, double radiusMeters, TimeWind
      * @param sha256 lower-case hex SHA-256 of the code, or {@code null}
      */
     public Stop withCodeHash(String sha256) {
-        return new Stop(id, location, radiusMeters, window, proof, sha256);
+        return new Stop(id, location, radiusMeters, window, proof, sha256, polygon);
     }
 
-    /** {@return the stop's geofence} */
-    public Geofence fence() {
-        return new Geofence(location, radiusMeters);
+    /**
+     * {@return a copy fenced by that ring}
+     *
+     * @param ring the ring, or {@code null} for the circle
+     */
+    public Stop withPolygon(PolygonFence ring) {
+        return new Stop(id, location, radiusMeters, window, proof, codeHash, ring);
+    }
+
+    /** {@return the stop's fence: its ring if it has one, else the circle around its location} */
+    public Fence fence() {
+        return polygon != null ? polygon : new Geofence(location, radiusMeters);
     }
 
     /**
@@ -166,13 +196,16 @@ public record Stop(String id, Coordinate location, double radiusMeters, TimeWind
         if (codeHash != null) {
             m.put("code_hash", codeHash);
         }
+        if (polygon != null) {
+            m.put("polygon", Coordinate.toJson(polygon.ring()));
+        }
         m.values().removeIf(Objects::isNull);
         return m;
     }
 
     /**
      * Reads a stop from JSON-like values: {@code {"id"?, "lat", "lng", "radius_m", "window"?:
-     * {"earliest"?, "latest"?}, "proof"?: [{"kind", "min_count"?}], "code_hash"?}}, instants as
+     * {"earliest"?, "latest"?}, "proof"?: [{"kind", "min_count"?}], "code_hash"?, "polygon"?: [[lat, lng], …]}}, instants as
      * ISO-8601 text.
      *
      * @param json the object
@@ -219,12 +252,14 @@ public record Stop(String id, Coordinate location, double radiusMeters, TimeWind
         if (id != null && !(id instanceof String)) {
             throw FleetgateException.invalid("stops.id", "must be text");
         }
+        PolygonFence polygon = json.get("polygon") == null ? null
+                : PolygonFence.of(Coordinate.fromJson("stops.polygon", json.get("polygon"), PolygonFence.MAX_VERTICES + 1));
         return new Stop((String) id, Coordinate.of(number("stops.lat", json.get("lat")),
                 number("stops.lng", json.get("lng"))), number("stops.radius_m", json.get("radius_m")), window, proof,
-                (String) codeHash);
+                (String) codeHash, polygon);
     }
 
-    private static final Set<String> KEYS = Set.of("id", "lat", "lng", "radius_m", "window", "proof", "code_hash");
+    private static final Set<String> KEYS = Set.of("id", "lat", "lng", "radius_m", "window", "proof", "code_hash", "polygon");
 
     static ProofKind kind(String field, Object value) {
         if (value instanceof String text) {

@@ -225,7 +225,7 @@ final class StopEffects {
             metadata = merged;
         }
         Batch after = new Batch(b.id(), b.workspaceId(), b.driverId(), to, current, start, end, metadata,
-                b.version() + 1, stops, visited, progress.map(), removed, b.createdAt(), now);
+                b.version() + 1, stops, visited, progress.map(), removed, b.corridor(), b.createdAt(), now);
         if (s.type() == DriverEventType.ROUTE_COMPLETED) {
             rules.requireAllDone(after);
         }

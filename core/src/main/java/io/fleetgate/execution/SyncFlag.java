@@ -3,6 +3,7 @@ package io.fleetgate.execution;
 import io.fleetgate.SyncSettings;
 import io.fleetgate.geo.Coordinate;
 import io.fleetgate.geo.Geo;
+import io.fleetgate.geo.GeofenceCheck;
 
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -38,8 +39,11 @@ final class SyncFlag {
                 Stop stop = b.stops().get(index);
                 var check = stop.fence().check(Coordinate.of(e.lat(), e.lng()), e.accuracyMeters());
                 if (!check.plausiblyInside()) {
-                    flags.add(String.format(Locale.ROOT, "OUTSIDE_GEOFENCE: %.0f m from stop %d (radius %.0f m)",
-                            check.distanceMeters(), index, stop.radiusMeters()));
+                    flags.add(check instanceof GeofenceCheck circle
+                            ? String.format(Locale.ROOT, "OUTSIDE_GEOFENCE: %.0f m from stop %d (radius %.0f m)",
+                                    circle.distanceMeters(), index, stop.radiusMeters())
+                            : String.format(Locale.ROOT, "OUTSIDE_GEOFENCE: %.0f m outside stop %d's polygon",
+                                    check.distanceOutsideMeters(), index));
                 }
             }
         }

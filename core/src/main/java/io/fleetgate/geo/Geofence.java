@@ -13,7 +13,7 @@ import io.fleetgate.error.FleetgateException;
  * @param center  the place
  * @param radiusMeters the radius in metres, greater than 0
  */
-public record Geofence(Coordinate center, double radiusMeters) {
+public record Geofence(Coordinate center, double radiusMeters) implements Fence {
     /**
      * Checks and normalises the components.
      *
@@ -35,8 +35,14 @@ public record Geofence(Coordinate center, double radiusMeters) {
      * @param point     where the device says it is
      * @param accuracyMeters the device's reported accuracy in metres, or {@code null} if unknown
      */
+    @Override
     public GeofenceCheck check(Coordinate point, Double accuracyMeters) {
         Geo.checkAccuracy("accuracy_m", accuracyMeters);
         return new GeofenceCheck(Geo.distanceMeters(center, point), radiusMeters, accuracyMeters);
+    }
+
+    @Override
+    public ExitFence exit(double factor, double scaleMeters) {
+        return new ExitFence(this, Math.max(0, (factor - 1) * radiusMeters));
     }
 }

@@ -26,7 +26,7 @@ import java.util.List;
  *
  * <p>Equal rings make equal fences.
  */
-public final class PolygonFence {
+public final class PolygonFence implements Fence {
     /** The most vertices a ring may have. */
     public static final int MAX_VERTICES = 500;
 
@@ -69,6 +69,11 @@ public final class PolygonFence {
         return new PolygonFence(List.copyOf(open), shape);
     }
 
+    @Override
+    public ExitFence exit(double factor, double scaleMeters) {
+        return new ExitFence(this, Math.max(0, (factor - 1) * scaleMeters));
+    }
+
     /** {@return the vertices in order, without the closing repeat} */
     public List<Coordinate> ring() {
         return ring;
@@ -81,6 +86,7 @@ public final class PolygonFence {
      * @param point          where the device says it is
      * @param accuracyMeters its reported accuracy in metres, or {@code null} if unknown
      */
+    @Override
     public PolygonCheck check(Coordinate point, Double accuracyMeters) {
         Geo.checkAccuracy("accuracy_m", accuracyMeters);
         return shape.check(point, accuracyMeters);

@@ -46,6 +46,9 @@ public interface FleetgateStore {
     /** {@return device sessions} */
     SessionRepository sessions();
 
+    /** {@return the position stream: fixes, presence and the alerts they raise} */
+    PositionLog positions();
+
     /**
      * Runs {@code body} while holding an exclusive lock on each key, one that every instance
      * sharing the store respects; the repository calls {@code body} makes see one consistent

@@ -5,6 +5,7 @@ import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.QuarantinedEvent;
 import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
+import io.fleetgate.position.PositionAlert;
 import io.fleetgate.spi.BatchRepository;
 import io.fleetgate.spi.EventLog;
 import io.fleetgate.spi.ReviewQueue;
@@ -31,9 +32,25 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
     private final Set<String> loggedVersions = new HashSet<>();
     private final Map<String, QuarantinedEvent> quarantine = new LinkedHashMap<>();
     private final Map<String, ReviewRecord> reviews = new LinkedHashMap<>();
+    private InMemoryPositions positions;
 
     InMemoryExecution(Object lock) {
         this.lock = lock;
+    }
+
+    /** Joins the position stream, whose alerts are review items too. */
+    void positions(InMemoryPositions p) {
+        this.positions = p;
+    }
+
+    /** {@return every logged event (the caller holds the lock)} */
+    Collection<DriverEvent> events() {
+        return events.values();
+    }
+
+    /** {@return whether the item has a review record (the caller holds the lock)} */
+    boolean reviewed(String workspaceId, String itemId) {
+        return reviews.containsKey(reviewKey(workspaceId, itemId));
     }
 
     @Override
@@ -73,7 +90,7 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
             }
             Batch changed = new Batch(b.id(), b.workspaceId(), driverId, b.status(), b.currentStopIndex(),
                     b.actualStartTime(), b.actualEndTime(), b.metadata(), b.version() + 1, b.stops(),
-                    b.visitedStops(), b.progress(), b.removedStops(), b.createdAt(), now);
+                    b.visitedStops(), b.progress(), b.removedStops(), b.corridor(), b.createdAt(), now);
             batches.put(batchId, changed);
             return Optional.of(changed);
         }
@@ -250,6 +267,11 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
         for (QuarantinedEvent q : quarantine.values()) {
             if (workspaceId.equals(q.workspaceId())) {
                 out.add(new ReviewItem(q.id(), workspaceId, q.receivedAt(), null, q));
+            }
+        }
+        if (positions != null) {
+            for (PositionAlert a : positions.alertsOf(workspaceId)) {
+                out.add(new ReviewItem(a.id(), workspaceId, a.createdAt(), null, null, a));
             }
         }
         return out;

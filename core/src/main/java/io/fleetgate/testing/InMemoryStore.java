@@ -15,6 +15,7 @@ import io.fleetgate.spi.ExclusiveSessionRepository;
 import io.fleetgate.spi.FinishOutcome;
 import io.fleetgate.spi.FleetgateStore;
 import io.fleetgate.spi.PlaceDirectory;
+import io.fleetgate.spi.PositionLog;
 import io.fleetgate.spi.ReviewQueue;
 import io.fleetgate.spi.SessionRepository;
 import io.fleetgate.spi.WorkspaceDirectory;
@@ -88,6 +89,11 @@ public final class InMemoryStore implements FleetgateStore {
         private final Map<String, Membership> memberships = new java.util.TreeMap<>();
         private final InMemoryExecution execution = new InMemoryExecution(lock);
         private final InMemorySessions sessionStore = new InMemorySessions(lock);
+        private final InMemoryPositions positions = new InMemoryPositions(lock, execution);
+
+        private Data() {
+            execution.positions(positions);
+        }
     }
 
     @Override
@@ -128,6 +134,11 @@ public final class InMemoryStore implements FleetgateStore {
     @Override
     public SessionRepository sessions() {
         return sessionStore;
+    }
+
+    @Override
+    public PositionLog positions() {
+        return data.positions;
     }
 
     /** Runs {@code body} holding the store's one lock, which every repository call takes too. */

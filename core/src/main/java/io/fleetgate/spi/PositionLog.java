@@ -1,0 +1,146 @@
+package io.fleetgate.spi;
+
+import io.fleetgate.execution.DriverEvent;
+import io.fleetgate.position.AlertKind;
+import io.fleetgate.position.DriverPresence;
+import io.fleetgate.position.PositionAlert;
+import io.fleetgate.position.RecordedFix;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The position stream's records: fixes (append-only, many, keyed by driver and {@code
+ * recorded_at}, purged by age), each driver's presence (when their phone last spoke), and the
+ * alerts the stream raises. Methods never read a clock. Implementations are thread-safe; the
+ * service calls the alert and presence methods of one driver under
+ * {@link FleetgateStore#exclusively} on {@code "positions:" + driverId}.
+ */
+public interface PositionLog {
+
+    /**
+     * Stores each fix whose driver and {@code recorded_at} are new, in one statement or a few; a
+     * fix whose key is taken is left as stored.
+     *
+     * @param fixes up to 1000 fixes, keys distinct
+     * @return the stored fixes at the keys that were already taken (as stored), in any order;
+     *         empty when all were new
+     */
+    List<RecordedFix> insertFixes(List<RecordedFix> fixes);
+
+    /**
+     * {@return the driver's fixes recorded from {@code from} to {@code to} (both included),
+     * oldest first, at most {@code limit}}
+     *
+     * @param driverId the driver
+     * @param from     the earliest {@code recorded_at}
+     * @param to       the latest {@code recorded_at}
+     * @param limit    the most to return
+     */
+    List<RecordedFix> findFixes(String driverId, Instant from, Instant to, int limit);
+
+    /**
+     * Removes up to {@code limit} fixes recorded before {@code before}, oldest first.
+     *
+     * @param before the cut-off (excluded)
+     * @param limit  the most to remove in one go
+     * @return how many were removed
+     */
+    int purgeFixes(Instant before, int limit);
+
+    /**
+     * Records that the driver's phone spoke: {@code lastHeardAt} and {@code lastFixAt} move
+     * forward only (a later value wins, an earlier one is ignored), and the open QUIET alert is
+     * cleared.
+     *
+     * @param workspaceId the workspace of the batch it spoke about
+     * @param driverId    the driver
+     * @param heardAt     when the server took it
+     * @param lastFixAt   the latest {@code recorded_at} of the fixes it sent, or {@code null}
+     * @return the QUIET alert that was open, now cleared, if any
+     */
+    Optional<String> heard(String workspaceId, String driverId, Instant heardAt, Instant lastFixAt);
+
+    /**
+     * {@return the presence of the workspace's drivers that have one}
+     *
+     * @param workspaceId the workspace
+     */
+    List<DriverPresence> findPresence(String workspaceId);
+
+    /**
+     * {@return drivers with a batch on route (EN_ROUTE, AT_STOP or DELAYED), last heard before {@code heardBefore} and without an
+     * open QUIET alert, each with that batch's id, oldest silence first, at most {@code limit}}
+     *
+     * @param heardBefore the cut-off
+     * @param limit       the most to return
+     */
+    List<Silence> findSilent(Instant heardBefore, int limit);
+
+    /**
+     * Sets the driver's open QUIET alert, only if they were not heard since {@code lastHeardAt}.
+     *
+     * @param driverId    the driver
+     * @param lastHeardAt when they were last heard, as read by {@link #findSilent}
+     * @param alertId     the alert
+     * @return false if they spoke meanwhile (nothing written)
+     */
+    boolean markQuiet(String driverId, Instant lastHeardAt, String alertId);
+
+    /**
+     * {@return the driver's alerts of that kind not merged into another that overlap from
+     * {@code from} to {@code to} ({@code lastAt >= from} and {@code firstAt <= to}), oldest first}
+     *
+     * @param driverId the driver
+     * @param kind     the kind
+     * @param from     the start of the span
+     * @param to       its end
+     */
+    List<PositionAlert> findAlerts(String driverId, AlertKind kind, Instant from, Instant to);
+
+    /**
+     * {@return the alert, if it is the workspace's}
+     *
+     * @param workspaceId the workspace
+     * @param alertId     the alert
+     */
+    Optional<PositionAlert> findAlert(String workspaceId, String alertId);
+
+    /**
+     * Stores a new alert.
+     *
+     * @param alert the alert
+     * @return false if the driver already has an alert of that kind starting at that
+     *         {@code firstAt} (nothing written)
+     */
+    boolean insertAlert(PositionAlert alert);
+
+    /**
+     * Rewrites an alert's span, count, detail and {@code mergedInto}.
+     *
+     * @param alert the alert as it is now (by id)
+     */
+    void updateAlert(PositionAlert alert);
+
+    /**
+     * {@return the driver's {@code ARRIVED_AT_STOP} events flagged {@code ARRIVAL_UNCONFIRMED}
+     * without a review record, recorded from {@code from} to {@code to}, oldest first, at most
+     * {@code limit}}
+     *
+     * @param driverId the driver, or {@code null} for every driver
+     * @param from     the earliest {@code recorded_at}
+     * @param to       the latest {@code recorded_at}
+     * @param limit    the most to return
+     */
+    List<DriverEvent> findUnconfirmedArrivals(String driverId, Instant from, Instant to, int limit);
+
+    /**
+     * A driver on route gone silent.
+     *
+     * @param presence their presence
+     * @param batchId  their batch on route
+     */
+    record Silence(DriverPresence presence, String batchId) {
+    }
+}
