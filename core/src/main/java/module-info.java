@@ -16,6 +16,7 @@ module io.fleetgate.core {
     exports io.fleetgate.execution;
     exports io.fleetgate.exclusive;
     exports io.fleetgate.supervisor;
+    exports io.fleetgate.position;
     exports io.fleetgate.spi;
     exports io.fleetgate.testing;
     exports io.fleetgate.internal to io.fleetgate.store.jdbc;

@@ -3,9 +3,11 @@ package io.fleetgate;
 import io.fleetgate.access.AccessService;
 import io.fleetgate.exclusive.ExclusiveSessionService;
 import io.fleetgate.execution.DriverExecutionService;
+import io.fleetgate.execution.PositionService;
 import io.fleetgate.internal.Context;
 import io.fleetgate.internal.Hooks;
 import io.fleetgate.internal.PinHasher;
+import io.fleetgate.internal.PositionStream;
 import io.fleetgate.session.CredentialService;
 import io.fleetgate.session.SessionService;
 import io.fleetgate.spi.FleetgateStore;
@@ -50,6 +52,7 @@ public final class Fleetgate {
     private final CredentialService credentials;
     private final SupervisorService supervisor;
     private final AccessService access;
+    private final PositionService positions;
 
     private Fleetgate(Builder b) {
         LoginSettings login = b.settings.login();
@@ -62,6 +65,7 @@ public final class Fleetgate {
         this.sessions = context.signatures() == null ? null : new SessionService(context);
         this.credentials = new CredentialService(context);
         this.supervisor = new SupervisorService(context, execution);
+        this.positions = new PositionService(context, new PositionStream(context));
         if (login.pinPepper() == null) {
             LOG.atWarn().setMessage("pin_pepper_missing").addKeyValue("setting", FleetgateSettings.PIN_PEPPER)
                     .addKeyValue("consequence", "a stolen credentials table allows an offline search of every PIN").log();
@@ -105,6 +109,11 @@ public final class Fleetgate {
     /** {@return credentials: enrolment, PINs, unlocking and the security audit} */
     public CredentialService credentials() {
         return credentials;
+    }
+
+    /** {@return the position stream: fixes, arrival confirmation, corridors, quiet devices, the purge} */
+    public PositionService positions() {
+        return positions;
     }
 
     /** {@return the supervisors' view: the status board, the review queue, overrides} */

@@ -146,8 +146,8 @@ public final class FleetgateSettings {
             new Env(EVENT_SESSION_SKEW_S, "sync", "120", "how far outside its session's lifetime a signed event's"
                     + " `recorded_at` may lie (seconds; device clock skew)",
                     (s, t) -> s.withSync(y -> y.withSessionSkew(Duration.ofSeconds(whole(t))))),
-            new Env(MAX_SPEED_KMH, "sync", "200", "speed between a driver's located events above which they are"
-                    + " flagged (route hijack)",
+            new Env(MAX_SPEED_KMH, "sync", "200", "speed between a driver's located events, or between two of their"
+                    + " fixes, above which they are flagged (route hijack); a fix reporting more is marked `SPEED`",
                     (s, t) -> s.withSync(y -> y.withMaxSpeedKmh(decimal(t)))),
             new Env(STOP_FAILURE_REASONS, "stops", "RECIPIENT_ABSENT,ADDRESS_NOT_FOUND,REFUSED,DAMAGED,ACCESS_DENIED,OTHER",
                     "the reason codes a failed stop may carry (comma-separated, upper-case); `OTHER` also needs a note",
@@ -159,7 +159,7 @@ public final class FleetgateSettings {
                     + " marked `ACCURACY` and counts for nothing",
                     (s, t) -> s.withPositions(p -> p.withMaxFixAccuracyMeters(decimal(t)))),
             new Env(ARRIVAL_CONFIRM_FIXES, "positions", "2", "fixes certainly inside a stop's fence around an"
-                    + " arrival that confirm it (1 to 100)",
+                    + " arrival that confirm it (0 to 100; 0 turns confirmation off)",
                     (s, t) -> s.withPositions(p -> p.withConfirmation(Math.toIntExact(whole(t)), p.confirmDwell()))),
             new Env(ARRIVAL_CONFIRM_DWELL_S, "positions", "30", "or a stay in the fence this long (seconds) confirms it",
                     (s, t) -> s.withPositions(p -> p.withConfirmation(p.confirmFixes(), Duration.ofSeconds(whole(t))))),

@@ -12,7 +12,9 @@ import java.time.Duration;
  * @param maxFixAccuracyMeters a fix reporting a worse accuracy is kept but marked {@code ACCURACY}
  *                             ({@code FIX_MAX_ACCURACY_M}, default 100; 1 to 10,000)
  * @param confirmFixes         fixes certainly inside a stop's fence, around an arrival, that
- *                             confirm it ({@code ARRIVAL_CONFIRM_FIXES}, default 2; 1 to 100)
+ *                             confirm it ({@code ARRIVAL_CONFIRM_FIXES}, default 2; 0 to 100,
+ *                             where 0 confirms every arrival: confirmation off, for hosts whose
+ *                             phones send no fixes)
  * @param confirmDwell         or a stay inside it at least this long confirms it
  *                             ({@code ARRIVAL_CONFIRM_DWELL_S}, default 30 s; 1 s to 1 h)
  * @param confirmWindow        how far before and after an arrival's {@code recorded_at} its fixes
@@ -47,7 +49,7 @@ public record PositionSettings(double maxFixAccuracyMeters, int confirmFixes, Du
      */
     public PositionSettings {
         range("maxFixAccuracyMeters", FleetgateSettings.FIX_MAX_ACCURACY_M, maxFixAccuracyMeters, 1, 10_000);
-        range("confirmFixes", FleetgateSettings.ARRIVAL_CONFIRM_FIXES, confirmFixes, 1, 100);
+        range("confirmFixes", FleetgateSettings.ARRIVAL_CONFIRM_FIXES, confirmFixes, 0, 100);
         range("confirmDwell", FleetgateSettings.ARRIVAL_CONFIRM_DWELL_S, confirmDwell, Duration.ofSeconds(1),
                 Duration.ofHours(1));
         range("confirmWindow", FleetgateSettings.ARRIVAL_WINDOW_S, confirmWindow, Duration.ofSeconds(10),
@@ -77,7 +79,7 @@ public record PositionSettings(double maxFixAccuracyMeters, int confirmFixes, Du
     /**
      * {@return a copy with those confirmation thresholds}
      *
-     * @param fixes 1 to 100 fixes
+     * @param fixes 0 (off) to 100 fixes
      * @param dwell 1 s to 1 h
      */
     public PositionSettings withConfirmation(int fixes, Duration dwell) {

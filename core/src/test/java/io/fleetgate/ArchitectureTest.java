@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <ul>
  *   <li>the rule packages are layered {@code geo} &lt; {@code access} &lt; {@code session} &lt;
- *       {@code execution} &lt; {@code supervisor}, and {@code exclusive} stands beside them on
+ *       {@code position} (the stream's records) &lt; {@code execution} &lt; {@code supervisor}, and {@code exclusive} stands beside them on
  *       {@code geo} alone (no other rule package uses it, and it uses none of {@code access},
  *       {@code session}, {@code execution}, {@code supervisor}): a class in a rule package uses
  *       only rule packages below it, plus
@@ -330,8 +330,9 @@ class ArchitectureTest {
                 "geo", Set.of(),
                 "access", Set.of("geo"),
                 "session", Set.of("geo", "access"),
-                "execution", Set.of("geo", "access", "session"),
-                "supervisor", Set.of("geo", "access", "session", "execution"),
+                "position", Set.of("geo", "access", "session"),
+                "execution", Set.of("geo", "access", "session", "position"),
+                "supervisor", Set.of("geo", "access", "session", "position", "execution"),
                 "exclusive", Set.of("geo"));
         /** What every rule package may use besides the rule packages below it. */
         private static final Set<String> SHARED = Set.of("error", "spi", "internal");

@@ -216,7 +216,9 @@ class FleetgateSettingsTest {
                 "MAX_ACCURACY_M", "UNKNOWN_ACCURACY", "LOGIN_MAX_ATTEMPTS", "LOGIN_LOCKOUT_MIN", "LOGIN_LOCKOUT_MAX_MIN",
                 "LOGIN_SOURCE_MAX_ATTEMPTS", "LOGIN_HASH_CONCURRENCY", "LOGIN_HASH_QUEUE", "PIN_HASH_ITERATIONS",
                 "FLEETGATE_PIN_PEPPER", "EVENT_FUTURE_TOLERANCE_S", "EVENT_MAX_OFFLINE_AGE_H", "EVENT_SESSION_SKEW_S",
-                "MAX_SPEED_KMH", "STOP_FAILURE_REASONS", "STOP_MAX_PROOFS", "SESSION_IDLE_TIMEOUT_MIN", "SESSION_MAX_AGE_H", "FLEETGATE_SIGNING_SECRET");
+                "MAX_SPEED_KMH", "STOP_FAILURE_REASONS", "STOP_MAX_PROOFS", "FIX_MAX_ACCURACY_M", "ARRIVAL_CONFIRM_FIXES",
+                "ARRIVAL_CONFIRM_DWELL_S", "ARRIVAL_WINDOW_S", "EXIT_RADIUS_FACTOR", "QUIET_AFTER_MIN", "EXCURSION_GAP_S",
+                "FIX_RETENTION_D", "SESSION_IDLE_TIMEOUT_MIN", "SESSION_MAX_AGE_H", "FLEETGATE_SIGNING_SECRET");
         for (String name : names) {
             assertThatThrownBy(() -> FleetgateSettings.fromEnv(Map.of(name, "%not valid%")))
                     .as("%s is read", name).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(name);

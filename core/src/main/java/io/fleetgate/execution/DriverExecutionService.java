@@ -12,6 +12,7 @@ import io.fleetgate.error.StoreUnavailableException;
 import io.fleetgate.internal.AccessContext;
 import io.fleetgate.internal.Context;
 import io.fleetgate.internal.LogValues;
+import io.fleetgate.internal.PositionStream;
 import io.fleetgate.spi.EventLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +84,7 @@ public final class DriverExecutionService {
     private final EventLog eventLog;
     private final BatchAccess batches;
     private final SyncPipeline pipeline;
+    private final PositionStream positions;
 
     /**
      * Made by {@link io.fleetgate.Fleetgate}, which hosts build; not for hosts to call.
@@ -94,6 +96,7 @@ public final class DriverExecutionService {
         this.eventLog = context.store().eventLog();
         this.batches = new BatchAccess(context);
         this.pipeline = new SyncPipeline(context);
+        this.positions = new PositionStream(context);
         context.onLogin(this::activateAssignedBatches);
     }
 
@@ -232,6 +235,7 @@ public final class DriverExecutionService {
                     () -> events.stream().map(e -> "batch:" + e.batchId()).distinct().toList(),
                     () -> trySync(principal, events, now, hiddenIds, keepRefusals), "the batch");
             log(committed);
+            heard(committed, now);
             tell(committed);
             return committed.outcomes();
         }
@@ -330,7 +334,22 @@ public final class DriverExecutionService {
         }
     }
 
-    /** Logs each answer of a decided call, in order. */
+    /**
+     * After a committed call of a driver's own events: the driver was heard (a QUIET item closes),
+     * and located events outside their batch's corridor join its excursions. Runs after the commit,
+     * under the driver's position lock, so the event log's commit is never held by it.
+     */
+    private void heard(SyncCall call, Instant now) {
+        if (!(call.principal() instanceof Principal.Driver d) || call.accepted().isEmpty()) {
+            return;
+        }
+        Map<String, Batch> after = new HashMap<>();
+        for (EventLog.BatchChange change : call.changes()) {
+            after.put(change.batch().id(), change.batch());
+        }
+        positions.synced(d.userId(), call.accepted(), after, now);
+    }
+
     /**
      * Tells the listener what a committed call changed: each batch moved, with its events (grouped
      * in one pass over the call's events), then what it quarantined. Nothing to gather when no

@@ -7,6 +7,8 @@ import io.fleetgate.error.FleetgateException;
 import io.fleetgate.session.DeviceSession;
 import io.fleetgate.spi.BatchRepository;
 import io.fleetgate.spi.EventLog;
+import io.fleetgate.spi.PositionLog;
+import io.fleetgate.position.RecordedFix;
 import io.fleetgate.spi.SessionRepository;
 import io.fleetgate.spi.WorkspaceDirectory;
 
@@ -38,6 +40,7 @@ final class SyncCall {
     private final EventLog eventLog;
     private final SessionRepository deviceSessions;
     private final WorkspaceDirectory workspaces;
+    private final PositionLog positions;
     private final Principal principal;
     private final Instant now;
     private final Set<String> hiddenIds;
@@ -47,6 +50,8 @@ final class SyncCall {
     private final Map<String, Map<String, String>> knownHashes = new HashMap<>();
     private final Map<String, Optional<DriverEvent>> lastLocated = new HashMap<>();
     private final Map<String, List<String>> storedOnRoute = new HashMap<>();
+    /** Fixes read for arrivals: by driver and span. */
+    private final Map<String, List<RecordedFix>> fixes = new HashMap<>();
     private final Map<String, DeviceSession> sessionsById = new HashMap<>();
     private final Map<String, Optional<Workspace>> workspacesById = new HashMap<>();
     private Optional<DeviceSession> currentSession;
@@ -56,8 +61,10 @@ final class SyncCall {
     private final List<FleetgateException> refusals = new ArrayList<>();
 
     SyncCall(BatchRepository batchRepo, EventLog eventLog, SessionRepository deviceSessions,
-             WorkspaceDirectory workspaces, Principal principal, Instant now, Set<String> hiddenIds) {
+             WorkspaceDirectory workspaces, PositionLog positions, Principal principal, Instant now,
+             Set<String> hiddenIds) {
         this.batchRepo = batchRepo;
+        this.positions = positions;
         this.eventLog = eventLog;
         this.deviceSessions = deviceSessions;
         this.workspaces = workspaces;
@@ -173,6 +180,18 @@ final class SyncCall {
     Optional<DriverEvent> lastLocated(String driverId) {
         return lastLocated.computeIfAbsent(driverId, eventLog::findLastLocatedEvent);
     }
+
+    /**
+     * {@return the driver's stored fixes recorded from {@code from} to {@code to}, oldest first; read
+     * once per span}
+     */
+    List<RecordedFix> fixes(String driverId, Instant from, Instant to) {
+        return fixes.computeIfAbsent(driverId + '\u0000' + from + '\u0000' + to,
+                k -> positions.findFixes(driverId, from, to, MAX_FIXES_PER_ARRIVAL));
+    }
+
+    /** The most fixes read around one arrival: an hour either side at one a second. */
+    static final int MAX_FIXES_PER_ARRIVAL = 7200;
 
     /** {@return the ids of the driver's batches on route in the store, read once} */
     List<String> storedOnRoute(String driverId) {

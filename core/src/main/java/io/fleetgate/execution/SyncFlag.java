@@ -1,6 +1,9 @@
 package io.fleetgate.execution;
 
+import io.fleetgate.PositionSettings;
 import io.fleetgate.SyncSettings;
+import io.fleetgate.internal.ArrivalPresence;
+import io.fleetgate.internal.PositionStream;
 import io.fleetgate.geo.Coordinate;
 import io.fleetgate.geo.Geo;
 import io.fleetgate.geo.GeofenceCheck;
@@ -22,9 +25,11 @@ import java.util.Optional;
  */
 final class SyncFlag {
     private final SyncSettings settings;
+    private final PositionSettings positions;
 
-    SyncFlag(SyncSettings settings) {
+    SyncFlag(SyncSettings settings, PositionSettings positions) {
         this.settings = settings;
+        this.positions = positions;
     }
 
     /** {@return the flag reasons, empty for none} */
@@ -44,6 +49,14 @@ final class SyncFlag {
                                     circle.distanceMeters(), index, stop.radiusMeters())
                             : String.format(Locale.ROOT, "OUTSIDE_GEOFENCE: %.0f m outside stop %d's polygon",
                                     check.distanceOutsideMeters(), index));
+                }
+                if (e.type() == DriverEventType.ARRIVED_AT_STOP && driverId != null && positions.confirmFixes() > 0) {
+                    ArrivalPresence.Verdict v = ArrivalPresence.judge(stop, e.recordedAt(),
+                            call.fixes(driverId, ArrivalPresence.from(e.recordedAt(), positions),
+                                    ArrivalPresence.to(e.recordedAt(), positions)), positions);
+                    if (!v.confirmed()) {
+                        flags.add(PositionStream.ARRIVAL_UNCONFIRMED + ": " + v.describe(positions) + " at stop " + stop.id());
+                    }
                 }
             }
         }

@@ -5,6 +5,7 @@ import io.fleetgate.Principal;
 import io.fleetgate.internal.Context;
 import io.fleetgate.spi.BatchRepository;
 import io.fleetgate.spi.EventLog;
+import io.fleetgate.spi.PositionLog;
 import io.fleetgate.spi.SessionRepository;
 import io.fleetgate.spi.WorkspaceDirectory;
 
@@ -28,6 +29,7 @@ final class SyncPipeline {
     private final EventLog eventLog;
     private final SessionRepository sessions;
     private final WorkspaceDirectory workspaces;
+    private final PositionLog positions;
     private final SyncParse parse;
     private final SyncAuthorize authorize = new SyncAuthorize();
     private final SyncDedupe dedupe = new SyncDedupe();
@@ -42,10 +44,11 @@ final class SyncPipeline {
         this.eventLog = context.store().eventLog();
         this.sessions = context.store().sessions();
         this.workspaces = context.store().workspaces();
+        this.positions = context.store().positions();
         this.parse = new SyncParse(context.settings().sync());
         this.verify = new SyncVerify(context.settings().sync(), context.signatures());
         this.stops = new StopEffects(new StopRules(context.settings().stops()));
-        this.flag = new SyncFlag(context.settings().sync());
+        this.flag = new SyncFlag(context.settings().sync(), context.settings().positions());
     }
 
     /**
@@ -57,7 +60,7 @@ final class SyncPipeline {
      * @param hiddenIds ids the store found taken by events the sender cannot see, refused as conflicts
      */
     SyncCall decide(Principal principal, List<DriverEventRequest> events, Instant now, Set<String> hiddenIds) {
-        SyncCall call = new SyncCall(batches, eventLog, sessions, workspaces, principal, now, hiddenIds);
+        SyncCall call = new SyncCall(batches, eventLog, sessions, workspaces, positions, principal, now, hiddenIds);
         call.prefetch(events);
         for (DriverEventRequest e : events) {
             apply(call, e);
@@ -89,7 +92,7 @@ final class SyncPipeline {
         if (r == null) {
             return;
         }
-        List<String> flags = flag.flags(call, p.event(), b, r);            // geofence, location, speed, stop
+        List<String> flags = flag.flags(call, p.event(), b, r);            // geofence, presence, speed, stop
         persist.persist(call, p, b, d, flags, r);                           // the event joins the call, the batch moves
     }
 

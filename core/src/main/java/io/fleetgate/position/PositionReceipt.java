@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What an {@link PositionService#ingest} did. Immutable.
+ * What an {@link io.fleetgate.execution.PositionService#ingest} did. Immutable.
  *
  * @param accepted           fixes stored now
  * @param duplicates         fixes already stored with the same content (nothing written)

@@ -24,6 +24,7 @@ import io.fleetgate.internal.AccessContext;
 import io.fleetgate.internal.Context;
 import io.fleetgate.internal.Cursor;
 import io.fleetgate.internal.LogValues;
+import io.fleetgate.position.DriverPresence;
 import io.fleetgate.session.DeviceSession;
 import io.fleetgate.spi.BatchRepository;
 import io.fleetgate.spi.ReviewQueue;
@@ -83,8 +84,9 @@ public final class SupervisorService {
 
     /**
      * The workspace's drivers with their current batch: its status, its next stop, how many stops
-     * are done, failed and late, and its lateness (at the injected clock's now), and their last
-     * activity.
+     * are done, failed and late, and its lateness (at the injected clock's now), their last
+     * activity, whether they are quiet (on route, not heard for {@code QUIET_AFTER_MIN}) and how
+     * old their last fix is.
      *
      * @param principal a supervisor or member of the workspace
      * @return one row per driver member, by driver id
@@ -98,6 +100,11 @@ public final class SupervisorService {
             List<Batch> batches = this.batches.findBatchesInWorkspace(ws);
             Instant now = context.now();
             List<DriverBoardRow> rows = new ArrayList<>();
+            Map<String, DriverPresence> heard = new java.util.HashMap<>();
+            for (DriverPresence p : context.store().positions().findPresence(ws)) {
+                heard.put(p.driverId(), p);
+            }
+            java.time.Duration quietAfter = context.settings().positions().quietAfter();
             for (Membership m : directory.findMembers(ws)) {
                 if (m.role() != Role.DRIVER) {
                     continue;
@@ -107,12 +114,17 @@ public final class SupervisorService {
                         .max(Comparator.comparing((Batch b) -> b.status().onRoute()).thenComparing(Batch::updatedAt));
                 Instant lastActive = sessions.findCurrent(m.userId()).map(DeviceSession::lastActiveAt).orElse(null);
                 Batch b = current.orElse(null);
+                DriverPresence p = heard.get(m.userId());
+                Instant lastFixAt = p == null ? null : p.lastFixAt();
+                boolean quiet = b != null && b.status().onRoute() && p != null
+                        && p.lastHeardAt().isBefore(now.minus(quietAfter));
                 rows.add(b == null
-                        ? new DriverBoardRow(m.userId(), null, null, lastActive)
+                        ? new DriverBoardRow(m.userId(), null, null, lastActive, null, 0, 0, 0,
+                                java.time.Duration.ZERO, false, lastFixAt, now)
                         : new DriverBoardRow(m.userId(), b.id(), b.status(), lastActive,
                                 b.nextStop().map(io.fleetgate.execution.Stop::id).orElse(null),
                                 b.count(StopStatus.COMPLETED), b.count(StopStatus.FAILED), b.lateStops(now).size(),
-                                b.lateness(now)));
+                                b.lateness(now), quiet, lastFixAt, now));
             }
             return rows;
         }

@@ -2,6 +2,7 @@ package io.fleetgate.testing;
 
 import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.DriverEventType;
+import io.fleetgate.internal.PositionStream;
 import io.fleetgate.position.AlertKind;
 import io.fleetgate.position.DriverPresence;
 import io.fleetgate.position.PositionAlert;
@@ -175,7 +176,7 @@ final class InMemoryPositions implements PositionLog {
             for (DriverEvent e : execution.events()) {
                 if (e.type() == DriverEventType.ARRIVED_AT_STOP && (driverId == null || driverId.equals(e.driverId()))
                         && !e.recordedAt().isBefore(from) && !e.recordedAt().isAfter(to)
-                        && e.flagReasons().stream().anyMatch(r -> r.startsWith(ARRIVAL_UNCONFIRMED))
+                        && e.flagReasons().stream().anyMatch(r -> r.startsWith(PositionStream.ARRIVAL_UNCONFIRMED))
                         && !execution.reviewed(e.workspaceId(), e.eventId())) {
                     out.add(e);
                 }
@@ -196,6 +197,4 @@ final class InMemoryPositions implements PositionLog {
         }
         return out;
     }
-
-    private static final String ARRIVAL_UNCONFIRMED = "ARRIVAL_UNCONFIRMED";
 }

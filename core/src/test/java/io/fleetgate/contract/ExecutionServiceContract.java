@@ -368,7 +368,10 @@ public abstract class ExecutionServiceContract extends StoreContract {
         List<DriverEvent> log = service.log(sam, "b_1");
         assertThat(log).hasSize(9);
         assertThat(replay(log)).isEqualTo(b.status());
-        assertThat(log).noneMatch(DriverEvent::flaggedForReview);
+        // no fixes were sent: the arrivals are unconfirmed, and nothing else is flagged
+        assertThat(log).filteredOn(DriverEvent::flaggedForReview).extracting(DriverEvent::type)
+                .containsOnly(ARRIVED_AT_STOP);
+        assertThat(log).flatExtracting(DriverEvent::flagReasons).allMatch(r -> r.startsWith("ARRIVAL_UNCONFIRMED"));
     }
 
     @Test
@@ -646,7 +649,9 @@ public abstract class ExecutionServiceContract extends StoreContract {
         // 0.002° north of stop 0: about 222 m, radius 100 m, accuracy 50 m does not reach it.
         EventOutcome o = accepted(ana, event(ARRIVED_AT_STOP).stop(0).at(30.272, -97.74, 50.0));
         assertThat(o.flaggedForReview()).isTrue();
-        assertThat(o.flagReasons()).singleElement().asString().startsWith("OUTSIDE_GEOFENCE: 222 m from stop 0");
+        assertThat(o.flagReasons()).hasSize(2);
+        assertThat(o.flagReasons().get(0)).startsWith("OUTSIDE_GEOFENCE: 222 m from stop 0");
+        assertThat(o.flagReasons().get(1)).startsWith("ARRIVAL_UNCONFIRMED: 0 of 2 fixes in the fence");
         DriverEvent logged = service.log(ana, "b_1").get(1);
         assertThat(logged.flaggedForReview()).isTrue();
         assertThat(logged.flagReasons()).isEqualTo(o.flagReasons());
@@ -656,7 +661,8 @@ public abstract class ExecutionServiceContract extends StoreContract {
     void arrivalWhenOutsideButWithinAccuracyThenNotFlagged() {
         accepted(ana, event(ROUTE_STARTED));
         EventOutcome o = accepted(ana, event(ARRIVED_AT_STOP).stop(0).at(30.2715, -97.74, 80.0)); // 167 m
-        assertThat(o.flaggedForReview()).isFalse();
+        // no fix shows the driver there, so only that is flagged; the location itself is not
+        assertThat(o.flagReasons()).singleElement().asString().startsWith("ARRIVAL_UNCONFIRMED");
     }
 
     @Test

@@ -242,7 +242,7 @@ public abstract class SupervisorServiceContract extends StoreContract {
         assertThat(far.workspaceId()).isEqualTo("ws_1");
         assertThat(far.event()).isEqualTo(log.stream().filter(e -> e.eventId().equals("e-far")).findFirst().orElseThrow());
         assertThat(far.at()).isEqualTo(t0.plus(Duration.ofMinutes(1))).isEqualTo(far.event().syncedAt());
-        assertThat(far.event().flagReasons()).singleElement().asString().startsWith("OUTSIDE_GEOFENCE");
+        assertThat(far.event().flagReasons()).first().asString().startsWith("OUTSIDE_GEOFENCE");
         ReviewItem refused = page.items().get(1);
         assertThat(refused).isEqualTo(new ReviewItem(q.id(), "ws_1", t0.plus(Duration.ofMinutes(2)), null, q));
         assertThat(refused.quarantined().errorCode()).isEqualTo(ErrorCode.INVALID_TRANSITION);

@@ -1,0 +1,415 @@
+package io.fleetgate.internal;
+
+import io.fleetgate.PositionSettings;
+import io.fleetgate.Principal;
+import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.DriverEvent;
+import io.fleetgate.execution.ReviewRecord;
+import io.fleetgate.execution.Stop;
+import io.fleetgate.geo.Corridor;
+import io.fleetgate.geo.Geo;
+import io.fleetgate.position.AlertKind;
+import io.fleetgate.position.Fix;
+import io.fleetgate.position.FixMark;
+import io.fleetgate.position.PositionAlert;
+import io.fleetgate.position.RecordedFix;
+import io.fleetgate.spi.FleetgateStore;
+import io.fleetgate.spi.PositionLog;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * What the position stream does with what a phone says, for the position service and the event
+ * sync alike: marks implausible fixes, keeps when each driver was last heard (closing a QUIET alert
+ * when they speak again), gathers off-corridor fixes and located events and implausible jumps into
+ * one alert per episode, and confirms earlier arrivals that new fixes show. Every write of one
+ * driver happens under {@link FleetgateStore#exclusively} on {@code "positions:" + driverId}, so
+ * two hosts taking one driver's fixes at once cannot raise one episode twice.
+ *
+ * <p>Episodes are kept as spans of recorded time: a trigger within {@code EXCURSION_GAP_S} of an
+ * alert widens it, one within the gap of two merges them. That is one-dimensional clustering by
+ * gap, whose result depends only on the set of trigger times, not on their order: so alerts do
+ * not depend on how a phone split its uploads. Immutable and thread-safe.
+ */
+public final class PositionStream {
+    /** How far apart in time two fixes may be and still be compared for an implausible jump. */
+    public static final Duration JUMP_HORIZON = Duration.ofMinutes(2);
+    /** The most unconfirmed arrivals re-judged per call or sweep. */
+    private static final int CONFIRM_LIMIT = 1000;
+    /** The most fixes read around the fixes of one call for jumps. */
+    private static final int JUMP_READ_LIMIT = 20_000;
+
+    private final FleetgateStore store;
+    private final PositionLog log;
+    private final PositionSettings settings;
+    private final double maxSpeedKmh;
+    private final Duration futureTolerance;
+    private final Duration maxOfflineAge;
+
+    /**
+     * Made once per {@code Fleetgate}.
+     *
+     * @param context what the services share
+     */
+    public PositionStream(Context context) {
+        this.store = context.store();
+        this.log = store.positions();
+        this.settings = context.settings().positions();
+        this.maxSpeedKmh = context.settings().sync().maxSpeedKmh();
+        this.futureTolerance = context.settings().sync().futureTolerance();
+        this.maxOfflineAge = context.settings().sync().maxOfflineAge();
+    }
+
+    /** {@return the rules} */
+    public PositionSettings settings() {
+        return settings;
+    }
+
+    /**
+     * {@return why a fix is implausible at {@code now}; empty when it is plausible}
+     *
+     * @param fix the fix
+     * @param now the server's instant
+     */
+    public Set<FixMark> marks(Fix fix, Instant now) {
+        Set<FixMark> marks = EnumSet.noneOf(FixMark.class);
+        if (fix.accuracyMeters() != null && fix.accuracyMeters() > settings.maxFixAccuracyMeters()) {
+            marks.add(FixMark.ACCURACY);
+        }
+        if (fix.recordedAt().isAfter(now.plus(futureTolerance))) {
+            marks.add(FixMark.FUTURE);
+        }
+        if (fix.recordedAt().isBefore(now.minus(maxOfflineAge))) {
+            marks.add(FixMark.STALE);
+        }
+        if (fix.speedMps() != null && fix.speedMps() * 3.6 > maxSpeedKmh) {
+            marks.add(FixMark.SPEED);
+        }
+        return marks;
+    }
+
+    /**
+     * What one call of fixes did.
+     *
+     * @param accepted  the fixes stored now
+     * @param duplicates how many were stored already alike
+     * @param conflicts recorded times stored already with other content
+     * @param confirmed arrivals confirmed
+     */
+    public record Taken(List<RecordedFix> accepted, int duplicates, List<Instant> conflicts, int confirmed) {
+    }
+
+    /**
+     * Stores a driver's fixes for a batch and does what they imply, all under the driver's lock.
+     *
+     * @param batch  the batch they were sent for (the driver's)
+     * @param fixes  the fixes, recorded times distinct
+     * @param now    the call's instant
+     * @return what was done
+     */
+    public Taken ingest(Batch batch, String driverId, List<RecordedFix> fixes, Instant now) {
+        return store.exclusively(List.of("positions:" + driverId), () -> {
+            List<RecordedFix> taken = log.insertFixes(fixes);
+            TreeMap<Instant, RecordedFix> stored = new TreeMap<>();
+            for (RecordedFix f : taken) {
+                stored.put(f.recordedAt(), f);
+            }
+            List<RecordedFix> accepted = new ArrayList<>(fixes.size());
+            int duplicates = 0;
+            List<Instant> conflicts = new ArrayList<>();
+            for (RecordedFix f : fixes) {
+                RecordedFix before = stored.get(f.recordedAt());
+                if (before == null) {
+                    accepted.add(f);
+                } else if (before.fix().equals(f.fix())) {
+                    duplicates++;
+                } else {
+                    conflicts.add(f.recordedAt());
+                }
+            }
+            Instant lastFix = null;
+            List<RecordedFix> plausible = new ArrayList<>();
+            for (RecordedFix f : accepted) {
+                if (f.plausible()) {
+                    plausible.add(f);
+                    lastFix = lastFix == null || f.recordedAt().isAfter(lastFix) ? f.recordedAt() : lastFix;
+                }
+            }
+            heard(batch.workspaceId(), driverId, now, lastFix);
+            int confirmed = 0;
+            if (!plausible.isEmpty()) {
+                plausible.sort((a, b) -> a.recordedAt().compareTo(b.recordedAt()));
+                offCorridor(batch, driverId, plausible, now);
+                jumps(batch, driverId, plausible, now);
+                confirmed = confirmArrivals(driverId, plausible.get(0).recordedAt(),
+                        plausible.get(plausible.size() - 1).recordedAt(), now);
+            }
+            return new Taken(accepted, duplicates, conflicts, confirmed);
+        });
+    }
+
+    /**
+     * After a committed sync: the driver was heard, and their located events on a batch with a
+     * corridor join its excursions.
+     *
+     * @param driverId the driver who sent them
+     * @param events   their accepted events, with the batches after them
+     * @param batches  those batches by id
+     * @param now      the call's instant
+     */
+    public void synced(String driverId, List<DriverEvent> events, java.util.Map<String, Batch> batches, Instant now) {
+        if (events.isEmpty()) {
+            return;
+        }
+        store.exclusively(List.of("positions:" + driverId), () -> {
+            DriverEvent last = events.get(events.size() - 1);
+            heard(last.workspaceId(), driverId, now, null);
+            java.util.Map<String, List<Instant>> outside = new java.util.LinkedHashMap<>();
+            for (DriverEvent e : events) {
+                Batch b = batches.get(e.batchId());
+                if (b == null || b.corridor() == null || e.lat() == null) {
+                    continue;
+                }
+                Double accuracy = e.accuracyMeters();
+                if (accuracy != null && accuracy > settings.maxFixAccuracyMeters()) {
+                    continue;
+                }
+                if (!b.corridor().check(io.fleetgate.geo.Coordinate.of(e.lat(), e.lng()), accuracy).plausiblyInside()) {
+                    outside.computeIfAbsent(b.id(), id -> new ArrayList<>()).add(e.recordedAt());
+                }
+            }
+            for (var entry : outside.entrySet()) {
+                Batch b = batches.get(entry.getKey());
+                List<Trigger> triggers = new ArrayList<>();
+                for (Instant t : entry.getValue()) {
+                    triggers.add(new Trigger(t, t, 1));
+                }
+                raise(b, driverId, AlertKind.OFF_CORRIDOR, triggers, corridorDetail(b.corridor()), now);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Raises a QUIET alert for each driver on route silent longer than {@code QUIET_AFTER_MIN},
+     * once per silence, then re-judges unconfirmed arrivals of the last {@code
+     * EVENT_MAX_OFFLINE_AGE_H} against the fixes stored now (which also heals a confirmation a
+     * race between a sync and an upload missed).
+     *
+     * @param now the sweep's instant
+     * @return quiet alerts raised and arrivals confirmed
+     */
+    public int[] sweep(Instant now) {
+        int raised = 0;
+        for (PositionLog.Silence s : log.findSilent(now.minus(settings.quietAfter()), CONFIRM_LIMIT)) {
+            String driverId = s.presence().driverId();
+            Instant since = s.presence().lastHeardAt();
+            boolean added = store.exclusively(List.of("positions:" + driverId), () -> {
+                PositionAlert alert = new PositionAlert(UUID.randomUUID().toString(), s.presence().workspaceId(),
+                        driverId, s.batchId(), AlertKind.QUIET, since, since, 1,
+                        "no fix and no event since " + since, now, null);
+                if (!log.insertAlert(alert)) {
+                    return false;
+                }
+                if (!log.markQuiet(driverId, since, alert.id())) {
+                    close(alert.workspaceId(), alert.id(), "SPOKE_AGAIN: heard before the sweep finished", now);
+                }
+                return true;
+            });
+            raised += added ? 1 : 0;
+        }
+        int confirmed = store.exclusively(List.of("positions:sweep"), () -> confirm(
+                log.findUnconfirmedArrivals(null, now.minus(maxOfflineAge), now.plus(futureTolerance), CONFIRM_LIMIT),
+                now));
+        return new int[] {raised, confirmed};
+    }
+
+    // --- the parts -----------------------------------------------------------------------------
+
+    private void heard(String workspaceId, String driverId, Instant now, Instant lastFix) {
+        Optional<String> quiet = log.heard(workspaceId, driverId, now, lastFix);
+        quiet.ifPresent(alertId -> log.findAlert(workspaceId, alertId).ifPresent(a ->
+                close(a.workspaceId(), a.id(), "SPOKE_AGAIN: heard at " + now, now)));
+    }
+
+    private void close(String workspaceId, String itemId, String note, Instant now) {
+        store.reviews().insertReview(new ReviewRecord(UUID.randomUUID().toString(), workspaceId, itemId, false,
+                Principal.system().userId(), note, now));
+    }
+
+    private void offCorridor(Batch batch, String driverId, List<RecordedFix> plausible, Instant now) {
+        Corridor corridor = batch.corridor();
+        if (corridor == null) {
+            return;
+        }
+        List<Trigger> triggers = new ArrayList<>();
+        for (RecordedFix f : plausible) {
+            if (!corridor.check(f.fix().location(), f.fix().accuracyMeters()).plausiblyInside()) {
+                triggers.add(new Trigger(f.recordedAt(), f.recordedAt(), 1));
+            }
+        }
+        raise(batch, driverId, AlertKind.OFF_CORRIDOR, triggers, corridorDetail(corridor), now);
+    }
+
+    private static String corridorDetail(Corridor corridor) {
+        return String.format(Locale.ROOT, "outside the planned route's corridor (%.0f m wide)", corridor.widthMeters());
+    }
+
+    /**
+     * Every pair of plausible fixes at most {@link #JUMP_HORIZON} apart, one of them new, farther
+     * apart (less both accuracies) than {@code MAX_SPEED_KMH} allows in the time between them. A
+     * pair is found once: when the later-stored of the two arrives.
+     */
+    private void jumps(Batch batch, String driverId, List<RecordedFix> fresh, Instant now) {
+        Instant from = fresh.get(0).recordedAt().minus(JUMP_HORIZON);
+        Instant to = fresh.get(fresh.size() - 1).recordedAt().plus(JUMP_HORIZON);
+        List<RecordedFix> around = log.findFixes(driverId, from, to, JUMP_READ_LIMIT);
+        java.util.Set<Instant> freshTimes = new java.util.HashSet<>();
+        for (RecordedFix f : fresh) {
+            freshTimes.add(f.recordedAt());
+        }
+        List<Trigger> triggers = new ArrayList<>();
+        long horizonMicros = JUMP_HORIZON.toNanos() / 1000;
+        for (RecordedFix f : fresh) {
+            for (RecordedFix g : around) {
+                if (!g.plausible() || g.recordedAt().equals(f.recordedAt())) {
+                    continue;
+                }
+                // both new: count the pair once, from its later fix
+                if (freshTimes.contains(g.recordedAt()) && g.recordedAt().isAfter(f.recordedAt())) {
+                    continue;
+                }
+                long micros = Math.abs(ChronoUnit.MICROS.between(g.recordedAt(), f.recordedAt()));
+                if (micros > horizonMicros) {
+                    continue;
+                }
+                double metres = Geo.distanceMeters(f.fix().location(), g.fix().location())
+                        - orZero(f.fix().accuracyMeters()) - orZero(g.fix().accuracyMeters());
+                if (metres <= 0) {
+                    continue;
+                }
+                double kmh = micros == 0 ? Double.POSITIVE_INFINITY : metres / (micros / 1e6) * 3.6;
+                if (kmh > maxSpeedKmh) {
+                    Instant a = f.recordedAt().isBefore(g.recordedAt()) ? f.recordedAt() : g.recordedAt();
+                    Instant b = f.recordedAt().isBefore(g.recordedAt()) ? g.recordedAt() : f.recordedAt();
+                    triggers.add(new Trigger(a, b, 1));
+                }
+            }
+        }
+        raise(batch, driverId, AlertKind.IMPLAUSIBLE_SPEED, triggers, String.format(Locale.ROOT,
+                "fixes imply more than %.0f km/h (route hijack?)", maxSpeedKmh), now);
+    }
+
+    private static double orZero(Double d) {
+        return d == null ? 0 : d;
+    }
+
+    /** A span of recorded time that belongs in an episode, and how much it adds to its count. */
+    private record Trigger(Instant from, Instant to, int weight) {
+    }
+
+    /**
+     * Folds triggers into the driver's alerts of that kind: each run of triggers (gaps within
+     * {@code EXCURSION_GAP_S}) widens the alerts it comes within the gap of, merging them into the
+     * earliest, or starts a new one.
+     */
+    private void raise(Batch batch, String driverId, AlertKind kind, List<Trigger> triggers, String detail,
+                       Instant now) {
+        if (triggers.isEmpty()) {
+            return;
+        }
+        triggers.sort((x, y) -> x.from().compareTo(y.from()));
+        Duration gap = settings.excursionGap();
+        Instant runFrom = null;
+        Instant runTo = null;
+        int runCount = 0;
+        for (Trigger t : triggers) {
+            if (runFrom != null && t.from().isAfter(runTo.plus(gap))) {
+                fold(batch, driverId, kind, runFrom, runTo, runCount, detail, now);
+                runFrom = null;
+            }
+            if (runFrom == null) {
+                runFrom = t.from();
+                runTo = t.to();
+                runCount = 0;
+            }
+            runTo = t.to().isAfter(runTo) ? t.to() : runTo;
+            runCount += t.weight();
+        }
+        fold(batch, driverId, kind, runFrom, runTo, runCount, detail, now);
+    }
+
+    private void fold(Batch batch, String driverId, AlertKind kind, Instant from, Instant to, int count, String detail,
+                      Instant now) {
+        Duration gap = settings.excursionGap();
+        List<PositionAlert> near = log.findAlerts(driverId, kind, from.minus(gap), to.plus(gap));
+        if (near.isEmpty()) {
+            log.insertAlert(new PositionAlert(UUID.randomUUID().toString(), batch.workspaceId(), driverId, batch.id(),
+                    kind, from, to, count, detail, now, null));
+            return;
+        }
+        PositionAlert survivor = near.get(0);
+        Instant first = from.isBefore(survivor.firstAt()) ? from : survivor.firstAt();
+        Instant last = to.isAfter(survivor.lastAt()) ? to : survivor.lastAt();
+        int total = survivor.count() + count;
+        for (PositionAlert other : near.subList(1, near.size())) {
+            first = other.firstAt().isBefore(first) ? other.firstAt() : first;
+            last = other.lastAt().isAfter(last) ? other.lastAt() : last;
+            total += other.count();
+            log.updateAlert(new PositionAlert(other.id(), other.workspaceId(), other.driverId(), other.batchId(),
+                    other.kind(), other.firstAt(), other.lastAt(), other.count(), other.detail(), other.createdAt(),
+                    survivor.id()));
+        }
+        log.updateAlert(new PositionAlert(survivor.id(), survivor.workspaceId(), survivor.driverId(),
+                survivor.batchId(), kind, first, last, total, survivor.detail(), survivor.createdAt(), null));
+    }
+
+    /** Re-judges the driver's unconfirmed arrivals near the new fixes; {@return how many are now confirmed} */
+    private int confirmArrivals(String driverId, Instant firstFix, Instant lastFix, Instant now) {
+        return confirm(log.findUnconfirmedArrivals(driverId, firstFix.minus(settings.confirmWindow()),
+                lastFix.plus(settings.confirmWindow()), CONFIRM_LIMIT), now);
+    }
+
+    private int confirm(List<DriverEvent> arrivals, Instant now) {
+        int confirmed = 0;
+        java.util.Map<String, Optional<Batch>> batches = new java.util.HashMap<>();
+        for (DriverEvent e : arrivals) {
+            Optional<Batch> b = batches.computeIfAbsent(e.batchId(), store.batches()::findBatch);
+            Stop stop = b.flatMap(batch -> stopOf(batch, e)).orElse(null);
+            if (stop == null || e.driverId() == null) {
+                continue;
+            }
+            List<RecordedFix> fixes = log.findFixes(e.driverId(), ArrivalPresence.from(e.recordedAt(), settings),
+                    ArrivalPresence.to(e.recordedAt(), settings), 7200);
+            ArrivalPresence.Verdict v = ArrivalPresence.judge(stop, e.recordedAt(), fixes, settings);
+            if (v.confirmed() && e.flagReasons().stream().allMatch(r -> r.startsWith(ARRIVAL_UNCONFIRMED))) {
+                close(e.workspaceId(), e.eventId(), "ARRIVAL_CONFIRMED: " + v.describe(settings) + ", by fixes"
+                        + " that arrived later", now);
+                confirmed++;
+            }
+        }
+        return confirmed;
+    }
+
+    private static Optional<Stop> stopOf(Batch b, DriverEvent e) {
+        if (e.stopId() != null) {
+            int i = b.indexOf(e.stopId());
+            return i < 0 ? Optional.empty() : Optional.of(b.stops().get(i));
+        }
+        Integer i = e.stopIndex();
+        return i == null || i < 0 || i >= b.stops().size() ? Optional.empty() : Optional.of(b.stops().get(i));
+    }
+
+    /** The flag reason of an arrival the fixes did not show when it was accepted. */
+    public static final String ARRIVAL_UNCONFIRMED = "ARRIVAL_UNCONFIRMED";
+}
