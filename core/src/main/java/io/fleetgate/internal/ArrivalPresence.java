@@ -32,7 +32,11 @@ public final class ArrivalPresence {
      * @param dwell       the stay measured
      */
     public record Verdict(boolean confirmed, int insideFixes, Duration dwell) {
-        /** {@return a line for people, no client text} */
+        /**
+         * {@return a line for people, no client text}
+         *
+         * @param settings the rules the verdict was reached under
+         */
         public String describe(PositionSettings settings) {
             return String.format(Locale.ROOT, "%d of %d fixes in the fence, dwell %d s of %d s", insideFixes,
                     settings.confirmFixes(), dwell.toSeconds(), settings.confirmDwell().toSeconds());

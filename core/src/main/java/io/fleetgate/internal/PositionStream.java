@@ -112,7 +112,8 @@ public final class PositionStream {
     /**
      * Stores a driver's fixes for a batch and does what they imply, all under the driver's lock.
      *
-     * @param batch  the batch they were sent for (the driver's)
+     * @param batch    the batch they were sent for (the driver's)
+     * @param driverId the driver
      * @param fixes  the fixes, recorded times distinct
      * @param now    the call's instant
      * @return what was done

@@ -17,7 +17,11 @@ public enum FixMark {
     /** It was recorded longer ago than {@code EVENT_MAX_OFFLINE_AGE_H}. */
     STALE;
 
-    /** {@return the marks as stored: one bit each, by ordinal} */
+    /**
+     * {@return the marks as stored: one bit each, by ordinal}
+     *
+     * @param marks the marks
+     */
     public static int bits(Set<FixMark> marks) {
         int bits = 0;
         for (FixMark m : marks) {
