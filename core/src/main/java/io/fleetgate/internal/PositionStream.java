@@ -272,9 +272,19 @@ public final class PositionStream {
      * pair is found once: when the later-stored of the two arrives.
      */
     private void jumps(Batch batch, String driverId, List<RecordedFix> fresh, Instant now) {
-        Instant from = fresh.get(0).recordedAt().minus(JUMP_HORIZON);
-        Instant to = fresh.get(fresh.size() - 1).recordedAt().plus(JUMP_HORIZON);
-        List<RecordedFix> around = log.findFixes(driverId, from, to, JUMP_READ_LIMIT);
+        // the stored fixes within the horizon of the new ones, read per run of new fixes (a run
+        // ends where the next new fix is more than two horizons later), so an upload spread over
+        // days reads only around its fixes
+        List<RecordedFix> around = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i <= fresh.size(); i++) {
+            if (i == fresh.size() || fresh.get(i).recordedAt().isAfter(
+                    fresh.get(i - 1).recordedAt().plus(JUMP_HORIZON.multipliedBy(2)))) {
+                around.addAll(log.findFixes(driverId, fresh.get(start).recordedAt().minus(JUMP_HORIZON),
+                        fresh.get(i - 1).recordedAt().plus(JUMP_HORIZON), JUMP_READ_LIMIT));
+                start = i;
+            }
+        }
         java.util.Set<Instant> freshTimes = new java.util.HashSet<>();
         for (RecordedFix f : fresh) {
             freshTimes.add(f.recordedAt());
@@ -282,7 +292,7 @@ public final class PositionStream {
         List<Trigger> triggers = new ArrayList<>();
         long horizonMicros = JUMP_HORIZON.toNanos() / 1000;
         for (RecordedFix f : fresh) {
-            for (RecordedFix g : around) {
+            for (RecordedFix g : window(around, f.recordedAt())) {
                 if (!g.plausible() || g.recordedAt().equals(f.recordedAt())) {
                     continue;
                 }
@@ -309,6 +319,27 @@ public final class PositionStream {
         }
         raise(batch, driverId, AlertKind.IMPLAUSIBLE_SPEED, triggers, String.format(Locale.ROOT,
                 "fixes imply more than %.0f km/h (route hijack?)", maxSpeedKmh), now);
+    }
+
+    /** {@return the fixes of {@code sorted} within the horizon of {@code t}} */
+    private static List<RecordedFix> window(List<RecordedFix> sorted, Instant t) {
+        int lo = 0;
+        int hi = sorted.size();
+        Instant from = t.minus(JUMP_HORIZON);
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted.get(mid).recordedAt().isBefore(from)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        Instant to = t.plus(JUMP_HORIZON);
+        int end = lo;
+        while (end < sorted.size() && !sorted.get(end).recordedAt().isAfter(to)) {
+            end++;
+        }
+        return sorted.subList(lo, end);
     }
 
     private static double orZero(Double d) {
