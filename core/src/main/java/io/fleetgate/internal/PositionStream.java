@@ -172,33 +172,30 @@ public final class PositionStream {
         if (events.isEmpty()) {
             return;
         }
-        store.exclusively(List.of("positions:" + driverId), () -> {
-            DriverEvent last = events.get(events.size() - 1);
-            heard(last.workspaceId(), driverId, now, null);
-            java.util.Map<String, List<Instant>> outside = new java.util.LinkedHashMap<>();
-            for (DriverEvent e : events) {
-                Batch b = batches.get(e.batchId());
-                if (b == null || b.corridor() == null || e.lat() == null) {
-                    continue;
-                }
-                Double accuracy = e.accuracyMeters();
-                if (accuracy != null && accuracy > settings.maxFixAccuracyMeters()) {
-                    continue;
-                }
-                if (!b.corridor().check(io.fleetgate.geo.Coordinate.of(e.lat(), e.lng()), accuracy).plausiblyInside()) {
-                    outside.computeIfAbsent(b.id(), id -> new ArrayList<>()).add(e.recordedAt());
-                }
+        java.util.Map<String, List<Trigger>> outside = new java.util.LinkedHashMap<>();
+        for (DriverEvent e : events) {
+            Batch b = batches.get(e.batchId());
+            if (b == null || b.corridor() == null || e.lat() == null) {
+                continue;
             }
-            for (var entry : outside.entrySet()) {
-                Batch b = batches.get(entry.getKey());
-                List<Trigger> triggers = new ArrayList<>();
-                for (Instant t : entry.getValue()) {
-                    triggers.add(new Trigger(t, t, 1));
-                }
-                raise(b, driverId, AlertKind.OFF_CORRIDOR, triggers, corridorDetail(b.corridor()), now);
+            Double accuracy = e.accuracyMeters();
+            if (accuracy != null && accuracy > settings.maxFixAccuracyMeters()) {
+                continue;
             }
-            return null;
-        });
+            if (!b.corridor().check(io.fleetgate.geo.Coordinate.of(e.lat(), e.lng()), accuracy).plausiblyInside()) {
+                outside.computeIfAbsent(b.id(), id -> new ArrayList<>())
+                        .add(new Trigger(e.recordedAt(), e.recordedAt(), 1));
+            }
+        }
+        // one statement, atomic on its own: no lock needed unless there is an excursion to record
+        heard(events.get(events.size() - 1).workspaceId(), driverId, now, null);
+        if (!outside.isEmpty()) {
+            store.exclusively(List.of("positions:" + driverId), () -> {
+                outside.forEach((batchId, triggers) -> raise(batches.get(batchId), driverId, AlertKind.OFF_CORRIDOR,
+                        triggers, corridorDetail(batches.get(batchId).corridor()), now));
+                return null;
+            });
+        }
     }
 
     /**
