@@ -172,8 +172,28 @@ public final class PositionService {
             }
             String workspace = principal instanceof Principal.Supervisor s ? s.workspaceId()
                     : principal instanceof Principal.Member m ? m.workspaceId() : null;
-            List<RecordedFix> out = log.findFixes(driverId, from, to, limit);
-            return workspace == null ? out : out.stream().filter(f -> f.workspaceId().equals(workspace)).toList();
+            if (workspace == null) {
+                return log.findFixes(driverId, from, to, limit);
+            }
+            // a store without row-level security returns the driver's fixes of every workspace:
+            // page on until the limit is reached with the reader's own
+            List<RecordedFix> out = new ArrayList<>();
+            Instant after = from;
+            while (true) {
+                List<RecordedFix> page = log.findFixes(driverId, after, to, limit);
+                for (RecordedFix f : page) {
+                    if (f.workspaceId().equals(workspace)) {
+                        out.add(f);
+                        if (out.size() == limit) {
+                            return out;
+                        }
+                    }
+                }
+                if (page.size() < limit) {
+                    return out;
+                }
+                after = page.get(page.size() - 1).recordedAt().plusNanos(1000);
+            }
         }
     }
 

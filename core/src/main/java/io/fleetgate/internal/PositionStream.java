@@ -34,7 +34,10 @@ import java.util.UUID;
  * when they speak again), gathers off-corridor fixes and located events and implausible jumps into
  * one alert per episode, and confirms earlier arrivals that new fixes show. Every write of one
  * driver happens under {@link FleetgateStore#exclusively} on {@code "positions:" + driverId}, so
- * two hosts taking one driver's fixes at once cannot raise one episode twice.
+ * two hosts taking one driver's fixes at once cannot raise one episode twice. The fixes are written
+ * as the driver; presence, alerts and review records are the library's own records, written as
+ * the system (a driver may not write a review record, on PostgreSQL not even through its
+ * connection).
  *
  * <p>Episodes are kept as spans of recorded time: a trigger within {@code EXCURSION_GAP_S} of an
  * alert widens it, one within the gap of two merges them. That is one-dimensional clustering by
@@ -120,43 +123,50 @@ public final class PositionStream {
      */
     public Taken ingest(Batch batch, String driverId, List<RecordedFix> fixes, Instant now) {
         return store.exclusively(List.of("positions:" + driverId), () -> {
-            List<RecordedFix> taken = log.insertFixes(fixes);
-            TreeMap<Instant, RecordedFix> stored = new TreeMap<>();
-            for (RecordedFix f : taken) {
-                stored.put(f.recordedAt(), f);
+            List<RecordedFix> taken = log.insertFixes(fixes);             // as the driver
+            try (AccessContext.Scope system = AccessContext.enter(Principal.system())) {
+                return bookkeeping(batch, driverId, fixes, taken, now);     // the library's own records
             }
-            List<RecordedFix> accepted = new ArrayList<>(fixes.size());
-            int duplicates = 0;
-            List<Instant> conflicts = new ArrayList<>();
-            for (RecordedFix f : fixes) {
-                RecordedFix before = stored.get(f.recordedAt());
-                if (before == null) {
-                    accepted.add(f);
-                } else if (before.fix().equals(f.fix())) {
-                    duplicates++;
-                } else {
-                    conflicts.add(f.recordedAt());
-                }
-            }
-            Instant lastFix = null;
-            List<RecordedFix> plausible = new ArrayList<>();
-            for (RecordedFix f : accepted) {
-                if (f.plausible()) {
-                    plausible.add(f);
-                    lastFix = lastFix == null || f.recordedAt().isAfter(lastFix) ? f.recordedAt() : lastFix;
-                }
-            }
-            heard(batch.workspaceId(), driverId, now, lastFix);
-            int confirmed = 0;
-            if (!plausible.isEmpty()) {
-                plausible.sort((a, b) -> a.recordedAt().compareTo(b.recordedAt()));
-                offCorridor(batch, driverId, plausible, now);
-                jumps(batch, driverId, plausible, now);
-                confirmed = confirmArrivals(driverId, plausible.get(0).recordedAt(),
-                        plausible.get(plausible.size() - 1).recordedAt(), now);
-            }
-            return new Taken(accepted, duplicates, conflicts, confirmed);
         });
+    }
+
+    private Taken bookkeeping(Batch batch, String driverId, List<RecordedFix> fixes, List<RecordedFix> taken,
+                              Instant now) {
+        TreeMap<Instant, RecordedFix> stored = new TreeMap<>();
+        for (RecordedFix f : taken) {
+            stored.put(f.recordedAt(), f);
+        }
+        List<RecordedFix> accepted = new ArrayList<>(fixes.size());
+        int duplicates = 0;
+        List<Instant> conflicts = new ArrayList<>();
+        for (RecordedFix f : fixes) {
+            RecordedFix before = stored.get(f.recordedAt());
+            if (before == null) {
+                accepted.add(f);
+            } else if (before.fix().equals(f.fix())) {
+                duplicates++;
+            } else {
+                conflicts.add(f.recordedAt());
+            }
+        }
+        Instant lastFix = null;
+        List<RecordedFix> plausible = new ArrayList<>();
+        for (RecordedFix f : accepted) {
+            if (f.plausible()) {
+                plausible.add(f);
+                lastFix = lastFix == null || f.recordedAt().isAfter(lastFix) ? f.recordedAt() : lastFix;
+            }
+        }
+        heard(batch.workspaceId(), driverId, now, lastFix);
+        int confirmed = 0;
+        if (!plausible.isEmpty()) {
+            plausible.sort((a, b) -> a.recordedAt().compareTo(b.recordedAt()));
+            offCorridor(batch, driverId, plausible, now);
+            jumps(batch, driverId, plausible, now);
+            confirmed = confirmArrivals(driverId, plausible.get(0).recordedAt(),
+                    plausible.get(plausible.size() - 1).recordedAt(), now);
+        }
+        return new Taken(accepted, duplicates, conflicts, confirmed);
     }
 
     /**
@@ -187,14 +197,16 @@ public final class PositionStream {
                         .add(new Trigger(e.recordedAt(), e.recordedAt(), 1));
             }
         }
-        // one statement, atomic on its own: no lock needed unless there is an excursion to record
-        heard(events.get(events.size() - 1).workspaceId(), driverId, now, null);
-        if (!outside.isEmpty()) {
-            store.exclusively(List.of("positions:" + driverId), () -> {
-                outside.forEach((batchId, triggers) -> raise(batches.get(batchId), driverId, AlertKind.OFF_CORRIDOR,
-                        triggers, corridorDetail(batches.get(batchId).corridor()), now));
-                return null;
-            });
+        try (AccessContext.Scope system = AccessContext.enter(Principal.system())) {
+            // one statement, atomic on its own: no lock needed unless there is an excursion to record
+            heard(events.get(events.size() - 1).workspaceId(), driverId, now, null);
+            if (!outside.isEmpty()) {
+                store.exclusively(List.of("positions:" + driverId), () -> {
+                    outside.forEach((batchId, triggers) -> raise(batches.get(batchId), driverId,
+                            AlertKind.OFF_CORRIDOR, triggers, corridorDetail(batches.get(batchId).corridor()), now));
+                    return null;
+                });
+            }
         }
     }
 

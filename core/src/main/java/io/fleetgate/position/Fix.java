@@ -5,13 +5,15 @@ import io.fleetgate.geo.Coordinate;
 import io.fleetgate.geo.Geo;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
  * One position a phone recorded. Immutable; always valid once built.
  *
- * @param recordedAt     when the phone took it (its own clock); a driver's fixes are keyed by it,
- *                       so sending the same fix again is a duplicate
+ * @param recordedAt     when the phone took it (its own clock), from 2000 to the end of 9999, kept to
+ *                       the microsecond as the stores keep it; a driver's fixes are keyed by it, so
+ *                       sending the same fix again is a duplicate (one in the future is kept, marked)
  * @param location       where
  * @param accuracyMeters the reported accuracy radius in metres (0 or more), or {@code null} if unknown
  * @param speedMps       the reported speed in metres per second (0 or more), or {@code null}
@@ -19,6 +21,9 @@ import java.util.Objects;
  */
 public record Fix(Instant recordedAt, Coordinate location, Double accuracyMeters, Double speedMps,
                   Double headingDegrees) {
+    private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     /**
      * Checks the components.
      *
@@ -33,6 +38,10 @@ public record Fix(Instant recordedAt, Coordinate location, Double accuracyMeters
         if (recordedAt == null) {
             throw FleetgateException.invalid("fixes.recorded_at", "is required");
         }
+        if (recordedAt.isBefore(EARLIEST) || recordedAt.isAfter(LATEST)) {
+            throw FleetgateException.invalid("fixes.recorded_at", "must lie from " + EARLIEST + " to " + LATEST);
+        }
+        recordedAt = recordedAt.truncatedTo(ChronoUnit.MICROS);
         if (location == null) {
             throw FleetgateException.invalid("fixes.lat", "is required");
         }
