@@ -107,27 +107,24 @@ public final class PositionService {
                 }
             }
             Principal.Driver driver = Principal.requireDriver(principal, "send fixes");
-            Batch batch = context.store().batches().findBatch(batchId)
-                    .filter(b -> driver.userId().equals(b.driverId()))
-                    .orElseThrow(() -> FleetgateException.notFound("batch", batchId));
             Instant now = context.now();
-            Map<Instant, RecordedFix> distinct = new HashMap<>();
-            List<RecordedFix> rows = new ArrayList<>(fixes.size());
+            Map<Instant, Fix> distinct = new HashMap<>();
+            List<Fix> rows = new ArrayList<>(fixes.size());
             int sameInCall = 0;
             List<Instant> conflictsInCall = new ArrayList<>();
             for (Fix f : fixes) {
-                RecordedFix r = new RecordedFix(driver.userId(), batch.workspaceId(), batch.id(), f,
-                        stream.marks(f, now), now);
-                RecordedFix first = distinct.putIfAbsent(f.recordedAt(), r);
+                Fix first = distinct.putIfAbsent(f.recordedAt(), f);
                 if (first == null) {
-                    rows.add(r);
-                } else if (first.fix().equals(f)) {
+                    rows.add(f);
+                } else if (first.equals(f)) {
                     sameInCall++;
                 } else {
                     conflictsInCall.add(f.recordedAt());
                 }
             }
-            PositionStream.Taken taken = stream.ingest(batch, driver.userId(), rows, now);
+            // the batch is read, and the driver's right to it checked, under the driver's lock
+            // and before anything is written
+            PositionStream.Taken taken = stream.ingest(driver.userId(), batchId, rows, now);
             int marked = 0;
             for (RecordedFix r : taken.accepted()) {
                 marked += r.plausible() ? 0 : 1;
@@ -137,7 +134,7 @@ public final class PositionService {
             PositionReceipt receipt = new PositionReceipt(taken.accepted().size(), taken.duplicates() + sameInCall,
                     conflicts, marked, taken.confirmed());
             LOG.atDebug().setMessage("fixes_taken").addKeyValue("driver_id", LogValues.text(driver.userId()))
-                    .addKeyValue("batch_id", LogValues.text(batch.id())).addKeyValue("accepted", receipt.accepted())
+                    .addKeyValue("batch_id", LogValues.text(batchId)).addKeyValue("accepted", receipt.accepted())
                     .addKeyValue("duplicates", receipt.duplicates()).addKeyValue("conflicts", conflicts.size())
                     .addKeyValue("marked", marked).addKeyValue("arrivals_confirmed", receipt.arrivalsConfirmed()).log();
             return receipt;

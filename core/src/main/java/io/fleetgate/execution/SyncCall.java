@@ -12,6 +12,7 @@ import io.fleetgate.position.RecordedFix;
 import io.fleetgate.spi.SessionRepository;
 import io.fleetgate.spi.WorkspaceDirectory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,8 +51,9 @@ final class SyncCall {
     private final Map<String, Map<String, String>> knownHashes = new HashMap<>();
     private final Map<String, Optional<DriverEvent>> lastLocated = new HashMap<>();
     private final Map<String, List<String>> storedOnRoute = new HashMap<>();
-    /** Fixes read for arrivals: by driver and span. */
-    private final Map<String, List<RecordedFix>> fixes = new HashMap<>();
+    /** Fixes read for arrivals: by driver, the spans read. */
+    private final Map<String, List<Span>> fixSpans = new HashMap<>();
+    private List<DriverEventRequest> events = List.of();
     private final Map<String, DeviceSession> sessionsById = new HashMap<>();
     private final Map<String, Optional<Workspace>> workspacesById = new HashMap<>();
     private Optional<DeviceSession> currentSession;
@@ -80,6 +82,7 @@ final class SyncCall {
      * the batch row itself.
      */
     void prefetch(List<DriverEventRequest> events) {
+        this.events = events;
         Set<String> eventIds = new HashSet<>();
         Set<String> batchIds = new HashSet<>();
         for (DriverEventRequest e : events) {
@@ -182,16 +185,88 @@ final class SyncCall {
     }
 
     /**
-     * {@return the driver's stored fixes recorded from {@code from} to {@code to}, oldest first; read
-     * once per span}
+     * {@return the driver's stored fixes recorded from {@code from} to {@code to}, oldest first}
+     *
+     * <p>The first time a driver's fixes are needed, the windows around every located arrival of
+     * the call on that driver's batches are planned together: overlapping windows are read as one
+     * span (at most {@link #MAX_SPAN} long), so a fix is read once per call however many
+     * arrivals it lies near. A window the plan did not foresee is read on its own.
+     *
+     * @param window how far either side of an arrival its fixes count
      */
-    List<RecordedFix> fixes(String driverId, Instant from, Instant to) {
-        return fixes.computeIfAbsent(driverId + '\u0000' + from + '\u0000' + to,
-                k -> positions.findFixes(driverId, from, to, MAX_FIXES_PER_ARRIVAL));
+    List<RecordedFix> fixes(String driverId, Instant from, Instant to, Duration window) {
+        List<Span> spans = fixSpans.computeIfAbsent(driverId, d -> plan(d, window));
+        for (Span span : spans) {
+            if (!from.isBefore(span.from()) && !to.isAfter(span.to())) {
+                return span.slice(from, to);
+            }
+        }
+        Span alone = new Span(from, to, positions.findFixes(driverId, from, to, MAX_FIXES_PER_SPAN));
+        spans.add(alone);
+        return alone.fixes();
     }
 
-    /** The most fixes read around one arrival: an hour either side at one a second. */
-    static final int MAX_FIXES_PER_ARRIVAL = 7200;
+    /** Reads the driver's fixes around the call's located arrivals, overlapping windows as one. */
+    private List<Span> plan(String driverId, Duration window) {
+        List<Instant> arrivals = new ArrayList<>();
+        for (DriverEventRequest e : events) {
+            Batch b = e.type() == DriverEventType.ARRIVED_AT_STOP && e.lat() != null && e.recordedAt() != null
+                    ? batches.get(e.batchId()) : null;
+            if (b != null && driverId.equals(b.driverId())) {
+                arrivals.add(e.recordedAt());
+            }
+        }
+        arrivals.sort(null);
+        List<Span> spans = new ArrayList<>();
+        Instant from = null;
+        Instant to = null;
+        for (Instant t : arrivals) {
+            Instant f = t.minus(window);
+            Instant u = t.plus(window);
+            if (from != null && (f.isAfter(to) || Duration.between(from, u).compareTo(MAX_SPAN) > 0)) {
+                spans.add(new Span(from, to, positions.findFixes(driverId, from, to, MAX_FIXES_PER_SPAN)));
+                from = null;
+            }
+            if (from == null) {
+                from = f;
+            }
+            to = u;
+        }
+        if (from != null) {
+            spans.add(new Span(from, to, positions.findFixes(driverId, from, to, MAX_FIXES_PER_SPAN)));
+        }
+        return spans;
+    }
+
+    /** Fixes read from {@code from} to {@code to}, oldest first. */
+    private record Span(Instant from, Instant to, List<RecordedFix> fixes) {
+        List<RecordedFix> slice(Instant a, Instant b) {
+            int lo = first(a, false);
+            int hi = first(b, true);
+            return fixes.subList(lo, hi);
+        }
+
+        /** The index of the first fix after {@code t} ({@code strictly}) or at or after it. */
+        private int first(Instant t, boolean strictly) {
+            int lo = 0;
+            int hi = fixes.size();
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                int c = fixes.get(mid).recordedAt().compareTo(t);
+                if (c < 0 || (strictly && c == 0)) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+    }
+
+    /** The longest span of fixes read at once: two hours (at one fix a second, 7,200 fixes). */
+    static final Duration MAX_SPAN = Duration.ofHours(2);
+    /** The most fixes one span returns. */
+    static final int MAX_FIXES_PER_SPAN = 20_000;
 
     /** {@return the ids of the driver's batches on route in the store, read once} */
     List<String> storedOnRoute(String driverId) {

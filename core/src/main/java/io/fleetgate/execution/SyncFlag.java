@@ -53,7 +53,7 @@ final class SyncFlag {
                 if (e.type() == DriverEventType.ARRIVED_AT_STOP && driverId != null && positions.confirmFixes() > 0) {
                     ArrivalPresence.Verdict v = ArrivalPresence.judge(stop, e.recordedAt(),
                             call.fixes(driverId, ArrivalPresence.from(e.recordedAt(), positions),
-                                    ArrivalPresence.to(e.recordedAt(), positions)), positions);
+                                    ArrivalPresence.to(e.recordedAt(), positions), positions.confirmWindow()), positions);
                     if (!v.confirmed()) {
                         flags.add(PositionStream.ARRIVAL_UNCONFIRMED + ": " + v.describe(positions) + " at stop " + stop.id());
                     }

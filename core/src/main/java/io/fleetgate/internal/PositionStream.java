@@ -2,6 +2,7 @@ package io.fleetgate.internal;
 
 import io.fleetgate.PositionSettings;
 import io.fleetgate.Principal;
+import io.fleetgate.error.FleetgateException;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.ReviewRecord;
@@ -113,25 +114,56 @@ public final class PositionStream {
     }
 
     /**
-     * Stores a driver's fixes for a batch and does what they imply, all under the driver's lock.
+     * Stores a driver's fixes for a batch and does what they imply, all in one transaction under
+     * the driver's lock: reads the batch and checks it is the driver's (else {@code NOT_FOUND},
+     * nothing written), reads the stored fixes around the new ones, writes the new ones as the
+     * driver, then the library's own records as the system.
      *
-     * @param batch    the batch they were sent for (the driver's)
-     * @param driverId the driver
-     * @param fixes  the fixes, recorded times distinct
-     * @param now    the call's instant
+     * @param driverId the driver sending them
+     * @param batchId  the batch they name
+     * @param fixes    the fixes, recorded times distinct
+     * @param now      the call's instant
      * @return what was done
+     * @throws io.fleetgate.error.NotFoundException if the batch is unknown or not the driver's
      */
-    public Taken ingest(Batch batch, String driverId, List<RecordedFix> fixes, Instant now) {
+    public Taken ingest(String driverId, String batchId, List<Fix> fixes, Instant now) {
         return store.exclusively(List.of("positions:" + driverId), () -> {
-            List<RecordedFix> taken = log.insertFixes(fixes);             // as the driver
+            Batch batch = store.batches().findBatch(batchId).filter(b -> driverId.equals(b.driverId()))
+                    .orElseThrow(() -> FleetgateException.notFound("batch", batchId));
+            List<RecordedFix> rows = new ArrayList<>(fixes.size());
+            for (Fix f : fixes) {
+                rows.add(new RecordedFix(driverId, batch.workspaceId(), batch.id(), f, marks(f, now), now));
+            }
+            rows.sort((x, y) -> x.recordedAt().compareTo(y.recordedAt()));
+            List<RecordedFix> before = storedAround(driverId, rows);
+            List<RecordedFix> taken = log.insertFixes(rows);                // as the driver
             try (AccessContext.Scope system = AccessContext.enter(Principal.system())) {
-                return bookkeeping(batch, driverId, fixes, taken, now);     // the library's own records
+                return bookkeeping(batch, driverId, rows, before, taken, now); // the library's own records
             }
         });
     }
 
-    private Taken bookkeeping(Batch batch, String driverId, List<RecordedFix> fixes, List<RecordedFix> taken,
-                              Instant now) {
+    /**
+     * The stored fixes within {@link #JUMP_HORIZON} of the new ones, read per run of new fixes (a
+     * run ends where the next is more than two horizons later), so that an upload spread over days
+     * reads only around its fixes; oldest first.
+     */
+    private List<RecordedFix> storedAround(String driverId, List<RecordedFix> sorted) {
+        List<RecordedFix> around = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i <= sorted.size(); i++) {
+            if (i == sorted.size() || sorted.get(i).recordedAt().isAfter(
+                    sorted.get(i - 1).recordedAt().plus(JUMP_HORIZON.multipliedBy(2)))) {
+                around.addAll(log.findFixes(driverId, sorted.get(start).recordedAt().minus(JUMP_HORIZON),
+                        sorted.get(i - 1).recordedAt().plus(JUMP_HORIZON), JUMP_READ_LIMIT));
+                start = i;
+            }
+        }
+        return around;
+    }
+
+    private Taken bookkeeping(Batch batch, String driverId, List<RecordedFix> fixes, List<RecordedFix> before,
+                              List<RecordedFix> taken, Instant now) {
         TreeMap<Instant, RecordedFix> stored = new TreeMap<>();
         for (RecordedFix f : taken) {
             stored.put(f.recordedAt(), f);
@@ -140,10 +172,10 @@ public final class PositionStream {
         int duplicates = 0;
         List<Instant> conflicts = new ArrayList<>();
         for (RecordedFix f : fixes) {
-            RecordedFix before = stored.get(f.recordedAt());
-            if (before == null) {
+            RecordedFix there = stored.get(f.recordedAt());
+            if (there == null) {
                 accepted.add(f);
-            } else if (before.fix().equals(f.fix())) {
+            } else if (there.fix().equals(f.fix())) {
                 duplicates++;
             } else {
                 conflicts.add(f.recordedAt());
@@ -162,7 +194,7 @@ public final class PositionStream {
         if (!plausible.isEmpty()) {
             plausible.sort((a, b) -> a.recordedAt().compareTo(b.recordedAt()));
             offCorridor(batch, driverId, plausible, now);
-            jumps(batch, driverId, plausible, now);
+            jumps(batch, driverId, plausible, before, now);
             confirmed = confirmArrivals(driverId, plausible.get(0).recordedAt(),
                     plausible.get(plausible.size() - 1).recordedAt(), now);
         }
@@ -268,7 +300,9 @@ public final class PositionStream {
                 triggers.add(new Trigger(f.recordedAt(), f.recordedAt(), 1));
             }
         }
-        raise(batch, driverId, AlertKind.OFF_CORRIDOR, triggers, corridorDetail(corridor), now);
+        if (!triggers.isEmpty()) {
+            raise(batch, driverId, AlertKind.OFF_CORRIDOR, triggers, corridorDetail(corridor), now);
+        }
     }
 
     private static String corridorDetail(Corridor corridor) {
@@ -280,20 +314,12 @@ public final class PositionStream {
      * apart (less both accuracies) than {@code MAX_SPEED_KMH} allows in the time between them. A
      * pair is found once: when the later-stored of the two arrives.
      */
-    private void jumps(Batch batch, String driverId, List<RecordedFix> fresh, Instant now) {
-        // the stored fixes within the horizon of the new ones, read per run of new fixes (a run
-        // ends where the next new fix is more than two horizons later), so an upload spread over
-        // days reads only around its fixes
-        List<RecordedFix> around = new ArrayList<>();
-        int start = 0;
-        for (int i = 1; i <= fresh.size(); i++) {
-            if (i == fresh.size() || fresh.get(i).recordedAt().isAfter(
-                    fresh.get(i - 1).recordedAt().plus(JUMP_HORIZON.multipliedBy(2)))) {
-                around.addAll(log.findFixes(driverId, fresh.get(start).recordedAt().minus(JUMP_HORIZON),
-                        fresh.get(i - 1).recordedAt().plus(JUMP_HORIZON), JUMP_READ_LIMIT));
-                start = i;
-            }
-        }
+    private void jumps(Batch batch, String driverId, List<RecordedFix> fresh, List<RecordedFix> before, Instant now) {
+        // the fixes stored before this call near the new ones, and the new ones: oldest first
+        List<RecordedFix> around = new ArrayList<>(before.size() + fresh.size());
+        around.addAll(before);
+        around.addAll(fresh);
+        around.sort((x, y) -> x.recordedAt().compareTo(y.recordedAt()));
         java.util.Set<Instant> freshTimes = new java.util.HashSet<>();
         for (RecordedFix f : fresh) {
             freshTimes.add(f.recordedAt());
@@ -306,7 +332,7 @@ public final class PositionStream {
                     continue;
                 }
                 // both new: count the pair once, from its later fix
-                if (freshTimes.contains(g.recordedAt()) && g.recordedAt().isAfter(f.recordedAt())) {
+                if (freshTimes.contains(g.recordedAt()) && !g.recordedAt().isBefore(f.recordedAt())) {
                     continue;
                 }
                 long micros = Math.abs(ChronoUnit.MICROS.between(g.recordedAt(), f.recordedAt()));
@@ -326,8 +352,10 @@ public final class PositionStream {
                 }
             }
         }
-        raise(batch, driverId, AlertKind.IMPLAUSIBLE_SPEED, triggers, String.format(Locale.ROOT,
-                "fixes imply more than %.0f km/h (route hijack?)", maxSpeedKmh), now);
+        if (!triggers.isEmpty()) {
+            raise(batch, driverId, AlertKind.IMPLAUSIBLE_SPEED, triggers, String.format(Locale.ROOT,
+                    "fixes imply more than %.0f km/h (route hijack?)", maxSpeedKmh), now);
+        }
     }
 
     /** {@return the fixes of {@code sorted} within the horizon of {@code t}} */
