@@ -23,6 +23,7 @@ module io.fleetgate.store.jdbc {
     opens io.fleetgate.store.jdbc.sql.exclusive;
     opens io.fleetgate.store.jdbc.sql.execution;
     opens io.fleetgate.store.jdbc.sql.places;
+    opens io.fleetgate.store.jdbc.sql.positions;
     opens io.fleetgate.store.jdbc.sql.reviews;
     opens io.fleetgate.store.jdbc.sql.sessions;
     opens io.fleetgate.store.jdbc.sql.workspaces;

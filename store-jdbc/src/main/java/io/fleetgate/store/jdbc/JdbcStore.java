@@ -7,6 +7,7 @@ import io.fleetgate.spi.EventLog;
 import io.fleetgate.spi.ExclusiveSessionRepository;
 import io.fleetgate.spi.FleetgateStore;
 import io.fleetgate.spi.PlaceDirectory;
+import io.fleetgate.spi.PositionLog;
 import io.fleetgate.spi.ReviewQueue;
 import io.fleetgate.spi.SessionRepository;
 import io.fleetgate.spi.WorkspaceDirectory;
@@ -16,6 +17,7 @@ import io.fleetgate.store.jdbc.internal.JdbcBatchRepository;
 import io.fleetgate.store.jdbc.internal.JdbcEventLog;
 import io.fleetgate.store.jdbc.internal.JdbcReviewQueue;
 import io.fleetgate.store.jdbc.internal.JdbcPlaceDirectory;
+import io.fleetgate.store.jdbc.internal.JdbcPositionLog;
 import io.fleetgate.store.jdbc.internal.JdbcSessionRepository;
 import io.fleetgate.store.jdbc.internal.JdbcWorkspaceDirectory;
 import io.fleetgate.store.jdbc.internal.MigrationRunner;
@@ -87,6 +89,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final ReviewQueue reviews;
     private final CredentialRepository credentials;
     private final SessionRepository sessions;
+    private final PositionLog positions;
 
     private JdbcStore(Builder b, DataSource dataSource, HikariDataSource ownedPool, DataSource ownerDataSource,
                       HikariDataSource ownedOwnerPool, Dialect dialect) {
@@ -107,6 +110,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         this.reviews = new JdbcReviewQueue(tx);
         this.credentials = new JdbcCredentialRepository(tx);
         this.sessions = new JdbcSessionRepository(tx);
+        this.positions = new JdbcPositionLog(tx);
     }
 
     /**
@@ -181,6 +185,18 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     @Override
     public SessionRepository sessions() {
         return sessions;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Tables {@code driver_fixes}, {@code driver_presence} and {@code position_alerts}
+     * (migration V12). Fixes are inserted in one statement per call on PostgreSQL (one array per
+     * column) and one JDBC batch on SQLite.
+     */
+    @Override
+    public PositionLog positions() {
+        return positions;
     }
 
     /**

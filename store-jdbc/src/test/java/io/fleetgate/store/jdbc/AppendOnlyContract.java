@@ -7,6 +7,9 @@ import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverStatus;
 import io.fleetgate.execution.QuarantinedEvent;
 import io.fleetgate.execution.ReviewRecord;
+import io.fleetgate.position.Fix;
+import io.fleetgate.position.FixMark;
+import io.fleetgate.position.RecordedFix;
 import io.fleetgate.spi.EventLog.BatchChange;
 import io.fleetgate.store.jdbc.internal.SqlDialect;
 import io.fleetgate.testkit.StoreContract;
@@ -21,6 +24,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static io.fleetgate.contract.ExecutionStoreContract.T0;
 import static io.fleetgate.contract.ExecutionStoreContract.WS;
@@ -32,15 +36,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The append-only tables ({@code driver_events}, {@code quarantined_events}, {@code event_reviews})
- * hold against every write form a connection outside the library could use to overwrite a row:
+ * The append-only tables ({@code driver_events}, {@code quarantined_events}, {@code event_reviews},
+ * and {@code driver_fixes}, V12, which only the purge deletes from) hold against every write form a
+ * connection outside the library could use to overwrite a row:
  * on SQLite {@code INSERT OR REPLACE}, {@code REPLACE INTO}, {@code INSERT … ON CONFLICT DO UPDATE}
  * (with and without a conflict target) and {@code UPDATE OR REPLACE}; on PostgreSQL
  * {@code INSERT … ON CONFLICT DO UPDATE} and {@code MERGE … UPDATE / DELETE}. Each is tried once
  * with a forged row that shares the primary key and once for each other unique key alone. Each is
  * refused or changes nothing, and the stored rows stay identical down to their physical identity
- * (SQLite's {@code rowid}, PostgreSQL's {@code ctid} and {@code xmin}). The library's own idempotent
- * inserts still answer as before. On each database (thin subclasses).
+ * (SQLite's {@code rowid}, PostgreSQL's {@code ctid} and {@code xmin}; {@code driver_fixes} is a
+ * WITHOUT ROWID table on SQLite, its rows compared by content). {@code MERGE … DELETE} is not tried
+ * on {@code driver_fixes}: deleting a fix is the purge, which the system may do. The library's own
+ * idempotent inserts still answer as before. On each database (thin subclasses).
  */
 abstract class AppendOnlyContract extends StoreContract {
     private ExecutionRepos repo;
@@ -92,6 +99,11 @@ abstract class AppendOnlyContract extends StoreContract {
                 List.of(refusal, quarantined("ev_q2", "b_1", WS, "{\"n\":2}", T0)))).isTrue();
         review = new ReviewRecord("r_1", WS, refusal.id(), true, "s_sam", "looked at it", T0.plusSeconds(60));
         assertThat(repo.reviews().insertReview(review)).isTrue();
+        assertThat(jdbc.positions().insertFixes(List.of(
+                new RecordedFix("d_ana", WS, "b_1", new Fix(T0, io.fleetgate.geo.Coordinate.of(30.27, -97.74), 5.0, 3.5,
+                        90.0), Set.of(FixMark.SPEED), T0.plusSeconds(5)),
+                new RecordedFix("d_ana", WS, "b_1", Fix.of(T0.plusSeconds(10), 30.271, -97.74, null), Set.of(),
+                        T0.plusSeconds(15))))).isEmpty();
     }
 
     private boolean sqlite() {
@@ -124,6 +136,12 @@ abstract class AppendOnlyContract extends StoreContract {
         assertEveryFormRefusedOrUnchanged("event_reviews", "note", "id = 'r_1'", List.of(
                 new Variant("the primary key", List.of("id"), ""),
                 new Variant("(workspace_id, item_id)", List.of("workspace_id", "item_id"), "id = 'r_forged'")));
+    }
+
+    @Test
+    void databaseWhenFixOverwrittenByAnyWriteFormThenRefusedOrUnchanged() throws Exception {
+        assertEveryFormRefusedOrUnchanged("driver_fixes", "batch_id", "recorded_at = (SELECT MIN(recorded_at) FROM "
+                + "driver_fixes)", List.of(new Variant("the primary key", List.of("driver_id", "recorded_at"), "")));
     }
 
     @Test
@@ -211,7 +229,7 @@ abstract class AppendOnlyContract extends StoreContract {
                     }
                     st.execute("DROP TABLE forged");
                 }
-                assertThat(tried).isGreaterThanOrEqualTo(3 * variants.size());
+                assertThat(tried).isGreaterThanOrEqualTo((table.equals("driver_fixes") ? 2 : 3) * variants.size());
                 if (Boolean.TRUE.equals(foreign.commit())) {
                     c.commit();
                 } else if (Boolean.FALSE.equals(foreign.commit())) {
@@ -229,6 +247,8 @@ abstract class AppendOnlyContract extends StoreContract {
     }
 
     private List<String> forms(String table, String tamper, Variant v) {
+        // A fix may be deleted (the purge): only the forms that would overwrite one are tried.
+        boolean deletable = table.equals("driver_fixes");
         String key = String.join(", ", v.key());
         if (sqlite()) {
             return List.of(
@@ -245,19 +265,23 @@ abstract class AppendOnlyContract extends StoreContract {
         String on = v.key().stream()
                 .map(k -> k.startsWith("(") ? "COALESCE(t.event_id, '') = COALESCE(f.event_id, '')" : "t." + k + " = f." + k)
                 .reduce((a, b) -> a + " AND " + b).orElseThrow();
-        return List.of(
+        List<String> forms = new ArrayList<>(List.of(
                 "INSERT INTO " + table + overriding + " SELECT * FROM forged ON CONFLICT (" + key + ") "
                         + "DO UPDATE SET " + tamper + " = excluded." + tamper,
                 "MERGE INTO " + table + " t USING forged f ON " + on + " WHEN MATCHED THEN UPDATE SET "
-                        + tamper + " = f." + tamper,
-                "MERGE INTO " + table + " t USING forged f ON " + on + " WHEN MATCHED THEN DELETE");
+                        + tamper + " = f." + tamper));
+        if (!deletable) {
+            forms.add("MERGE INTO " + table + " t USING forged f ON " + on + " WHEN MATCHED THEN DELETE");
+        }
+        return forms;
     }
 
-    /** Every row of the table with its physical identity, sorted. */
+    /** Every row of the table with its physical identity (none for SQLite's WITHOUT ROWID driver_fixes), sorted. */
     private String physicalRows(Statement st, String table) throws SQLException {
-        String identity = sqlite() ? "rowid AS physical_rowid" : "ctid::text AS physical_ctid, xmin::text AS physical_xmin";
+        String identity = !sqlite() ? "ctid::text AS physical_ctid, xmin::text AS physical_xmin, "
+                : table.equals("driver_fixes") ? "" : "rowid AS physical_rowid, ";
         List<String> rows = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery("SELECT " + identity + ", t.* FROM " + table + " t")) {
+        try (ResultSet rs = st.executeQuery("SELECT " + identity + "t.* FROM " + table + " t")) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
                 StringBuilder row = new StringBuilder();

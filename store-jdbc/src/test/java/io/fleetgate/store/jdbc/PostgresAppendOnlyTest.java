@@ -27,7 +27,8 @@ class PostgresAppendOnlyTest extends AppendOnlyContract {
                 new Foreign("the tables' owner with row-level security not forced", () -> {
                     Connection c = open(pg);
                     try (Statement st = c.createStatement()) {
-                        for (String table : List.of("driver_events", "quarantined_events", "event_reviews")) {
+                        for (String table : List.of("driver_events", "quarantined_events", "event_reviews",
+                                "driver_fixes")) {
                             st.execute("ALTER TABLE " + table + " NO FORCE ROW LEVEL SECURITY");
                         }
                     }

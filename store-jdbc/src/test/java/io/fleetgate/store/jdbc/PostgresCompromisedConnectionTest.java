@@ -202,7 +202,8 @@ class PostgresCompromisedConnectionTest {
     void runtimeRoleWhenItTriesToLiftTheSchemasDefencesThenEachIsRefused() throws SQLException {
         String before = pg.snapshot();
         try (Connection c = runtime()) {
-            for (String table : List.of("driver_events", "quarantined_events", "event_reviews", "delivery_batches")) {
+            for (String table : List.of("driver_events", "quarantined_events", "event_reviews", "delivery_batches",
+                    "driver_fixes", "driver_presence", "position_alerts")) {
                 String owner = "must be owner of table " + table;
                 assertRefused(c, "ALTER TABLE " + table + " DISABLE TRIGGER ALL", owner);
                 assertRefused(c, "ALTER TABLE " + table + " NO FORCE ROW LEVEL SECURITY", owner);
@@ -227,12 +228,15 @@ class PostgresCompromisedConnectionTest {
     void runtimeRoleWhenItUpdatesOrDeletesTheLogEvenAsTheSystemThenPermissionDenied() throws SQLException {
         String before = pg.snapshot();
         String system = key.context(Principal.system(), Instant.now());
-        for (String table : List.of("driver_events", "quarantined_events", "event_reviews", "batch_stops")) {
+        for (String table : List.of("driver_events", "quarantined_events", "event_reviews", "batch_stops",
+                "driver_fixes")) {
             String column = table.equals("event_reviews") ? "workspace_id" : "batch_id";
             List<String> statements = new ArrayList<>(List.of("UPDATE " + table + " SET " + column + " = " + column));
-            if (!table.equals("batch_stops")) {
+            if (!table.equals("batch_stops") && !table.equals("driver_fixes")) {
                 // V11 grants DELETE on batch_stops (a plan change rewrites a batch's stops); its
                 // policy lets only the system and the batch's supervisors use it (PostgresStopsTest).
+                // V12 grants DELETE on driver_fixes (the purge by age); its policy lets only the
+                // system use it (PostgresPositionStoreTest).
                 statements.add("DELETE FROM " + table);
             }
             for (String sql : statements) {

@@ -251,15 +251,17 @@ class PostgresRowLevelSecurityTest {
             }
             assertThat(bound).containsExactlyInAnyOrder("batch_stops", "delivery_batches", "driver_events",
                     "driver_sessions", "event_reviews", "exclusive_sessions", "login_attempts", "quarantined_events",
-                    "user_credentials", "login_source_attempts", "security_audit");
+                    "user_credentials", "login_source_attempts", "security_audit", "driver_fixes", "driver_presence",
+                    "position_alerts");
             assertThat(open).containsExactlyInAnyOrder("chargers", "merchants", "workspaces", "workspace_members",
                     "fleetgate_schema_history", "fleetgate_schema_lock", "fleetgate_context_key");
         }
     }
 
     /**
-     * V5, V8, V10 and V11 run again, as the owner (V5 puts back its functions and policies, V8 its
-     * own, V10 its function and the policies that call it, V11 the policy on deleting stops).
+     * V5, V8, V10, V11 and V12 run again, as the owner (V5 puts back its functions and policies, V8
+     * its own, V10 its function and the policies that call it, V11 the policy on deleting stops,
+     * V12 those of the fixes, presence and alerts, and its seed of presence adds nothing).
      */
     @Test
     void migrationWhenRowLevelSecurityFilesRunAgainThenNothingFailsOrChanges() throws Exception {
@@ -271,10 +273,11 @@ class PostgresRowLevelSecurityTest {
         try (Connection c = store.dataSource().getConnection()) {
             policiesBefore = query(c, policies);
         }
-        assertThat(policiesBefore).hasSize(25); // V5's 21 (V8 replaces them, V10 four of them), V6's 3, V11's 1
+        // V5's 21 (V8 replaces them, V10 four of them), V6's 3, V11's 1, V12's 9
+        assertThat(policiesBefore).hasSize(34);
         String text = "";
         for (String file : List.of("V5__row_level_security.sql", "V8__database_roles.sql",
-                "V10__workspace_member_function.sql", "V11__stops.sql")) {
+                "V10__workspace_member_function.sql", "V11__stops.sql", "V12__positions.sql")) {
             try (var in = getClass().getResourceAsStream("/io/fleetgate/store/jdbc/migration/postgres/" + file)) {
                 text += new String(in.readAllBytes(), StandardCharsets.UTF_8) + "\n";
             }

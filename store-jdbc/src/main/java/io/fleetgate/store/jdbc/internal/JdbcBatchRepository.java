@@ -66,7 +66,7 @@ public final class JdbcBatchRepository implements BatchRepository {
      * {@inheritDoc}
      *
      * <p>The batch row and its stops are written in one transaction; the batch's workspace must
-     * exist (a foreign key).
+     * exist (a foreign key). Its corridor is written here only: it never changes after.
      */
     @Override
     public boolean insertBatch(Batch batch) {
@@ -74,6 +74,9 @@ public final class JdbcBatchRepository implements BatchRepository {
         return tx.write(h -> {
             int inserted = Rows.bindBatch(h.createUpdate(insertBatch), batch)
                     .bind("created_at", batch.createdAt())
+                    .bindByType("route", StopJson.route(batch.corridor()), Values.JSON)
+                    .bindByType("corridor_width_m", batch.corridor() == null ? null : batch.corridor().widthMeters(),
+                            Double.class)
                     .execute();
             if (inserted == 0) {
                 return false;

@@ -4,7 +4,9 @@ import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.QuarantinedEvent;
 import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
+import io.fleetgate.position.PositionAlert;
 import io.fleetgate.spi.ReviewQueue;
+import io.fleetgate.store.jdbc.internal.Rows.ItemKind;
 import io.fleetgate.store.jdbc.internal.Rows.QueueKey;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
@@ -19,11 +21,12 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * {@link ReviewQueue} on a JDBC database: the workspace's flagged events ({@code driver_events})
- * and quarantined events ({@code quarantined_events}) that have no review record yet, and the
- * append-only review records ({@code event_reviews}). Rows map through the store's registered row
- * mappers ({@link Rows}), the same as the event log's. Every method runs outside a transaction.
- * Thread-safe.
+ * {@link ReviewQueue} on a JDBC database: the workspace's flagged events ({@code driver_events}),
+ * quarantined events ({@code quarantined_events}) and position alerts not merged into another
+ * ({@code position_alerts}, V12) that have no review record yet, and the append-only review
+ * records ({@code event_reviews}). Rows map through the store's registered row mappers
+ * ({@link Rows}), the same as the event log's and the position log's. Every method runs outside a
+ * transaction. Thread-safe.
  */
 public final class JdbcReviewQueue implements ReviewQueue {
     private final Tx tx;
@@ -34,6 +37,8 @@ public final class JdbcReviewQueue implements ReviewQueue {
     private final String findQueueQuarantined;
     private final String findFlaggedEvent;
     private final String findQuarantinedItem;
+    private final String findQueueAlerts;
+    private final String findAlertItem;
     private final String insertReview;
 
     /**
@@ -51,6 +56,8 @@ public final class JdbcReviewQueue implements ReviewQueue {
         this.findQueueQuarantined = SqlFiles.statement(d, "reviews/find_quarantined");
         this.findFlaggedEvent = SqlFiles.statement(d, "reviews/find_flagged_event");
         this.findQuarantinedItem = SqlFiles.statement(d, "reviews/find_quarantined_item");
+        this.findQueueAlerts = SqlFiles.statement(d, "reviews/find_alerts");
+        this.findAlertItem = SqlFiles.statement(d, "reviews/find_alert_item");
         this.insertReview = SqlFiles.statement(d, "reviews/insert");
     }
 
@@ -64,12 +71,14 @@ public final class JdbcReviewQueue implements ReviewQueue {
      * {@inheritDoc}
      *
      * <p>One statement finds the page's keys: a {@code UNION ALL} of the workspace's flagged
-     * events and its quarantined events, each without a row in {@code event_reviews} (an
-     * anti-join on its unique index), each branch walking its own {@code (workspace_id, arrival,
-     * id)} index past the cursor and stopping at {@code limit} rows before the merge. The full
-     * rows of the page are then read by id with the same row mappers as
-     * {@link JdbcEventLog#findLog} and {@link #findQuarantined}: both tables are append-only, so
-     * a key found is a row that is still there, unchanged. Ids compare by code point on both
+     * events, its quarantined events and its alerts not merged into another (ordered by when they
+     * were raised), each without a row in {@code event_reviews} (an anti-join on its unique
+     * index), each branch walking its own {@code (workspace_id, arrival, id)} index past the
+     * cursor and stopping at {@code limit} rows before the merge. The full rows of the page are
+     * then read by id with the same row mappers as {@link JdbcEventLog#findLog},
+     * {@link #findQuarantined} and the position log: the event tables are append-only, so a key
+     * found is a row that is still there, unchanged; an alert is never deleted (it may have grown
+     * or been merged meanwhile, and is then read as it is now). Ids compare by code point on both
      * databases. An {@code afterAt} without {@code afterId} pages from items that arrived strictly
      * later.
      *
@@ -89,24 +98,29 @@ public final class JdbcReviewQueue implements ReviewQueue {
                     : h.createQuery(findQueueAfter).bind("after_at", afterAt).bind("after_id", afterId);
             List<QueueKey> keys = page.bind("workspace_id", workspaceId).bind("limit", limit)
                     .mapTo(QueueKey.class).list();
-            Map<String, DriverEvent> events = rowsById(h, findQueueEvents, workspaceId,
-                    keys.stream().filter(k -> !k.quarantined()).map(QueueKey::id).toList(), DriverEvent.class,
-                    DriverEvent::eventId);
+            Map<String, DriverEvent> events = rowsById(h, findQueueEvents, workspaceId, ids(keys, ItemKind.EVENT),
+                    DriverEvent.class, DriverEvent::eventId);
             Map<String, QuarantinedEvent> refused = rowsById(h, findQueueQuarantined, null,
-                    keys.stream().filter(QueueKey::quarantined).map(QueueKey::id).toList(), QuarantinedEvent.class,
-                    QuarantinedEvent::id);
+                    ids(keys, ItemKind.QUARANTINED), QuarantinedEvent.class, QuarantinedEvent::id);
+            Map<String, PositionAlert> alerts = rowsById(h, findQueueAlerts, workspaceId, ids(keys, ItemKind.ALERT),
+                    PositionAlert.class, PositionAlert::id);
             List<ReviewItem> out = new ArrayList<>(keys.size());
             for (QueueKey k : keys) {
-                DriverEvent e = k.quarantined() ? null : events.get(k.id());
-                QuarantinedEvent q = k.quarantined() ? refused.get(k.id()) : null;
-                if (e == null && q == null) {
+                DriverEvent e = k.kind() == ItemKind.EVENT ? events.get(k.id()) : null;
+                QuarantinedEvent q = k.kind() == ItemKind.QUARANTINED ? refused.get(k.id()) : null;
+                PositionAlert a = k.kind() == ItemKind.ALERT ? alerts.get(k.id()) : null;
+                if (e == null && q == null && a == null) {
                     throw new IllegalStateException("review item " + k.id() + " was listed but its row is gone; "
-                            + "driver_events and quarantined_events are append-only");
+                            + "driver_events and quarantined_events are append-only, position alerts are never deleted");
                 }
-                out.add(new ReviewItem(k.id(), workspaceId, k.at(), e, q));
+                out.add(new ReviewItem(k.id(), workspaceId, k.at(), e, q, a));
             }
             return out;
         });
+    }
+
+    private static List<String> ids(List<QueueKey> keys, ItemKind kind) {
+        return keys.stream().filter(k -> k.kind() == kind).map(QueueKey::id).toList();
     }
 
     private static <T> Map<String, T> rowsById(Handle h, String sql, String workspaceId, List<String> ids,
@@ -126,7 +140,8 @@ public final class JdbcReviewQueue implements ReviewQueue {
     /**
      * {@inheritDoc}
      *
-     * <p>A flagged event is looked for first, then a quarantine record, as the in-memory store does.
+     * <p>A flagged event is looked for first, then a quarantine record, then an alert not merged
+     * into another, as the in-memory store does.
      */
     @Override
     public Optional<ReviewItem> findReviewItem(String workspaceId, String itemId) {
@@ -137,9 +152,15 @@ public final class JdbcReviewQueue implements ReviewQueue {
                 DriverEvent e = flagged.get();
                 return Optional.of(new ReviewItem(e.eventId(), workspaceId, e.syncedAt(), e, null));
             }
-            return h.createQuery(findQuarantinedItem)
-                    .bind("workspace_id", workspaceId).bind("item_id", itemId).mapTo(QuarantinedEvent.class).findOne()
-                    .map(q -> new ReviewItem(q.id(), workspaceId, q.receivedAt(), null, q));
+            Optional<QuarantinedEvent> refused = h.createQuery(findQuarantinedItem)
+                    .bind("workspace_id", workspaceId).bind("item_id", itemId).mapTo(QuarantinedEvent.class).findOne();
+            if (refused.isPresent()) {
+                QuarantinedEvent q = refused.get();
+                return Optional.of(new ReviewItem(q.id(), workspaceId, q.receivedAt(), null, q));
+            }
+            return h.createQuery(findAlertItem)
+                    .bind("workspace_id", workspaceId).bind("item_id", itemId).mapTo(PositionAlert.class).findOne()
+                    .map(a -> new ReviewItem(a.id(), workspaceId, a.createdAt(), null, null, a));
         });
     }
 

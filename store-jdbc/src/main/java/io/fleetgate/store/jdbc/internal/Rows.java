@@ -17,12 +17,20 @@ import io.fleetgate.execution.Stop;
 import io.fleetgate.execution.StopProgress;
 import io.fleetgate.execution.TimeWindow;
 import io.fleetgate.geo.Coordinate;
+import io.fleetgate.geo.Corridor;
+import io.fleetgate.position.AlertKind;
+import io.fleetgate.position.DriverPresence;
+import io.fleetgate.position.Fix;
+import io.fleetgate.position.FixMark;
+import io.fleetgate.position.PositionAlert;
+import io.fleetgate.position.RecordedFix;
 import io.fleetgate.session.DeviceSession;
 import io.fleetgate.session.InvalidationReason;
 import io.fleetgate.session.SecurityAuditEntry;
 import io.fleetgate.session.UserCredential;
 import io.fleetgate.spi.CredentialRepository.Reservation;
 import io.fleetgate.spi.LoginAttempts;
+import io.fleetgate.spi.PositionLog;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.ColumnMapper;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -41,9 +49,10 @@ import static io.fleetgate.store.jdbc.internal.Values.nullableInt;
  * The library's value types as rows of the store's tables, in one place: the row mapper of each
  * (registered on the store's Jdbi by {@link Values#install}, so repositories write
  * {@code .mapTo(DriverEvent.class)}), and the columns of the rows the store writes in bulk or
- * from two repositories (a batch, a stop, an event, a quarantine record). Column values go through
- * {@link Values}; the JSON columns of migration V11 (stop progress, removed stops, proof
- * requirements) through {@link StopJson} as well. Stateless and thread-safe.
+ * from two repositories (a batch, a stop, an event, a quarantine record, a fix). Column values go
+ * through {@link Values}; the JSON columns of migrations V11 and V12 (stop progress, removed stops,
+ * proof requirements, a stop's ring, a batch's route) through {@link StopJson} as well. Stateless
+ * and thread-safe.
  */
 public final class Rows {
     private Rows() {
@@ -65,29 +74,40 @@ public final class Rows {
      * @param progress         where each stop stands, by stop id, or {@code null} for a row that
      *                         has none (written before V11: the batch derives it)
      * @param removedStops     the stops removed from the plan
+     * @param corridor         the planned route's corridor, or {@code null}
      * @param createdAt        the creation instant
      * @param updatedAt        the last change
      */
     record BatchRow(String id, String workspaceId, String driverId, DriverStatus status,
                     Integer currentStopIndex, Instant actualStartTime, Instant actualEndTime,
                     Map<String, Object> metadata, long version, List<Integer> visitedStops,
-                    Map<String, StopProgress> progress, List<String> removedStops,
+                    Map<String, StopProgress> progress, List<String> removedStops, Corridor corridor,
                     Instant createdAt, Instant updatedAt) {
         /** {@return the batch with these stops} @param stops its stops, in order */
         Batch with(List<Stop> stops) {
             return new Batch(id, workspaceId, driverId, status, currentStopIndex, actualStartTime, actualEndTime,
-                    metadata, version, stops, visitedStops, progress, removedStops, createdAt, updatedAt);
+                    metadata, version, stops, visitedStops, progress, removedStops, corridor, createdAt, updatedAt);
         }
+    }
+
+    /** What a review queue item is: the table its key comes from. */
+    enum ItemKind {
+        /** A flagged event ({@code driver_events}). */
+        EVENT,
+        /** A refused event ({@code quarantined_events}). */
+        QUARANTINED,
+        /** A position alert ({@code position_alerts}). */
+        ALERT
     }
 
     /**
      * One key of a review queue page.
      *
-     * @param quarantined whether it is a quarantine record (else a flagged event)
-     * @param id          the record's id or the event's id
-     * @param at          when it arrived
+     * @param kind what the item is
+     * @param id   the event's id, the quarantine record's or the alert's
+     * @param at   when it arrived (an alert: when it was raised)
      */
-    record QueueKey(boolean quarantined, String id, Instant at) {
+    record QueueKey(ItemKind kind, String id, Instant at) {
     }
 
     /**
@@ -103,7 +123,8 @@ public final class Rows {
             Instant latest = instant.map(rs, "window_latest", ctx);
             return new Stop(rs.getString("stop_id"), Coordinate.of(rs.getDouble("lat"), rs.getDouble("lng")),
                     rs.getDouble("radius_m"), earliest == null && latest == null ? null : new TimeWindow(earliest, latest),
-                    StopJson.proofOf(v.jsonValues().map(rs, "proof", ctx)), rs.getString("code_hash"));
+                    StopJson.proofOf(v.jsonValues().map(rs, "proof", ctx)), rs.getString("code_hash"),
+                    StopJson.polygonOf(v.jsonValues().map(rs, "polygon", ctx)));
         };
         RowMapper<LoginAttempts> attempts = (rs, ctx) -> new LoginAttempts(rs.getString("subject_key"),
                 rs.getInt("failed_count"), instant.map(rs, "first_failed_at", ctx), instant.map(rs, "locked_until", ctx),
@@ -121,6 +142,7 @@ public final class Rows {
                 v.jsonIntegers().map(rs, "visited_stops", ctx),
                 StopJson.progressOf(v.jsonValues().map(rs, "stop_progress", ctx)),
                 StopJson.removedOf(v.jsonValues().map(rs, "removed_stops", ctx)),
+                StopJson.corridorOf(v.jsonValues().map(rs, "route", ctx), nullableDouble(rs, "corridor_width_m")),
                 instant.map(rs, "created_at", ctx),
                 instant.map(rs, "updated_at", ctx)));
         jdbi.registerRowMapper(Stop.class, stop);
@@ -159,8 +181,38 @@ public final class Rows {
                 name(rs, "error_code", ErrorCode.class),
                 rs.getString("reason"),
                 instant.map(rs, "received_at", ctx)));
-        jdbi.registerRowMapper(QueueKey.class, (rs, ctx) -> new QueueKey(rs.getBoolean("quarantined"),
+        jdbi.registerRowMapper(QueueKey.class, (rs, ctx) -> new QueueKey(name(rs, "kind", ItemKind.class),
                 rs.getString("item_id"), instant.map(rs, "at", ctx)));
+        RowMapper<DriverPresence> presence = (rs, ctx) -> new DriverPresence(
+                rs.getString("driver_id"),
+                rs.getString("workspace_id"),
+                instant.map(rs, "last_heard_at", ctx),
+                instant.map(rs, "last_fix_at", ctx),
+                rs.getString("quiet_alert_id"));
+        jdbi.registerRowMapper(DriverPresence.class, presence);
+        jdbi.registerRowMapper(PositionLog.Silence.class, (rs, ctx) -> new PositionLog.Silence(presence.map(rs, ctx),
+                rs.getString("batch_id")));
+        jdbi.registerRowMapper(RecordedFix.class, (rs, ctx) -> new RecordedFix(
+                rs.getString("driver_id"),
+                rs.getString("workspace_id"),
+                rs.getString("batch_id"),
+                new Fix(instant.map(rs, "recorded_at", ctx), Coordinate.of(rs.getDouble("lat"), rs.getDouble("lng")),
+                        nullableDouble(rs, "accuracy_m"), nullableDouble(rs, "speed_mps"),
+                        nullableDouble(rs, "heading_deg")),
+                FixMark.of(rs.getInt("marks")),
+                instant.map(rs, "received_at", ctx)));
+        jdbi.registerRowMapper(PositionAlert.class, (rs, ctx) -> new PositionAlert(
+                rs.getString("id"),
+                rs.getString("workspace_id"),
+                rs.getString("driver_id"),
+                rs.getString("batch_id"),
+                name(rs, "kind", AlertKind.class),
+                instant.map(rs, "first_at", ctx),
+                instant.map(rs, "last_at", ctx),
+                rs.getInt("count"),
+                rs.getString("detail"),
+                instant.map(rs, "created_at", ctx),
+                rs.getString("merged_into")));
         jdbi.registerRowMapper(ExclusiveSession.class, (rs, ctx) -> new ExclusiveSession(
                 rs.getString("id"),
                 rs.getString("driver_id"),
@@ -218,8 +270,9 @@ public final class Rows {
 
     /**
      * Binds every column of {@code insert_batch} and {@code update_batch} but their extras
-     * ({@code created_at}, {@code expected_version}). The stop progress is always written, as an
-     * object (NULL is only for rows written before V11); no removed stops are written as NULL.
+     * ({@code created_at} and the corridor, written once by the insert; {@code expected_version}).
+     * The stop progress is always written, as an object (NULL is only for rows written before
+     * V11); no removed stops are written as NULL.
      *
      * @param statement the statement (or one row of a prepared batch)
      * @param b         the batch
@@ -263,7 +316,8 @@ public final class Rows {
                 .bindByType("window_earliest", w == null ? null : w.earliest(), Instant.class)
                 .bindByType("window_latest", w == null ? null : w.latest(), Instant.class)
                 .bindByType("proof", StopJson.proof(s.proof()), Values.JSON)
-                .bind("code_hash", s.codeHash());
+                .bind("code_hash", s.codeHash())
+                .bindByType("polygon", StopJson.polygon(s.polygon()), Values.JSON);
     }
 
     /**
@@ -295,6 +349,28 @@ public final class Rows {
         b.put("flagged_for_review", v.column(Boolean.class, DriverEvent::flaggedForReview));
         b.put("flag_reasons", v.json(DriverEvent::flagReasons));
         b.put("stop_id", v.column(String.class, DriverEvent::stopId));
+        return b;
+    }
+
+    /**
+     * {@return the columns of {@code positions/insert_fixes} on SQLite, for a {@link RowBatch}: a
+     * fix's marks as their bits ({@link FixMark#bits})}
+     *
+     * @param v the database's values
+     */
+    static Map<String, RowBatch.Binder<RecordedFix>> fixColumns(Values v) {
+        Map<String, RowBatch.Binder<RecordedFix>> b = new HashMap<>();
+        b.put("driver_id", v.column(String.class, RecordedFix::driverId));
+        b.put("recorded_at", v.column(Instant.class, RecordedFix::recordedAt));
+        b.put("workspace_id", v.column(String.class, RecordedFix::workspaceId));
+        b.put("batch_id", v.column(String.class, RecordedFix::batchId));
+        b.put("lat", v.column(Double.class, f -> f.fix().location().lat()));
+        b.put("lng", v.column(Double.class, f -> f.fix().location().lng()));
+        b.put("accuracy_m", v.column(Double.class, f -> f.fix().accuracyMeters()));
+        b.put("speed_mps", v.column(Double.class, f -> f.fix().speedMps()));
+        b.put("heading_deg", v.column(Double.class, f -> f.fix().headingDegrees()));
+        b.put("marks", v.column(Integer.class, f -> FixMark.bits(f.marks())));
+        b.put("received_at", v.column(Instant.class, RecordedFix::receivedAt));
         return b;
     }
 

@@ -4,6 +4,9 @@ import io.fleetgate.execution.ProofKind;
 import io.fleetgate.execution.ProofRequirement;
 import io.fleetgate.execution.StopProgress;
 import io.fleetgate.execution.StopStatus;
+import io.fleetgate.geo.Coordinate;
+import io.fleetgate.geo.Corridor;
+import io.fleetgate.geo.PolygonFence;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -14,17 +17,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON columns of migration V11, in one place: a stop's proof requirements
- * ({@code batch_stops.proof}), a batch's stop progress ({@code delivery_batches.stop_progress})
- * and its removed stops ({@code delivery_batches.removed_stops}), as the JSON-like values
- * {@link io.fleetgate.internal.Json} writes and parses. The formats are those V11's comment
- * describes:
+ * The JSON columns of migrations V11 and V12, in one place: a stop's proof requirements
+ * ({@code batch_stops.proof}) and fence ring ({@code batch_stops.polygon}), a batch's stop
+ * progress ({@code delivery_batches.stop_progress}), its removed stops
+ * ({@code delivery_batches.removed_stops}) and its corridor's line ({@code delivery_batches.route},
+ * beside {@code corridor_width_m}), as the JSON-like values {@link io.fleetgate.internal.Json}
+ * writes and parses. The formats are those the migrations' comments describe:
  * <pre>
  * proof:         [{"kind": "PHOTO", "min_count": 2}, …]                  (NULL for none)
  * stop_progress: {"&lt;stop id&gt;": {"status": "ARRIVED", "arrived_at": "2026-11-22T10:00:00.123456Z",
  *                                "early": true, "outcome_at": "…", "reason": "…", "note": "…",
  *                                "proofs": {"PHOTO": ["&lt;hash&gt;", …]}, "corrected": true}, …}
  * removed_stops: ["&lt;stop id&gt;", …]                                      (NULL for none)
+ * polygon:       [[30.2672, -97.7431], …]   the ring, no closing repeat  (NULL for the circle)
+ * route:         [[30.2672, -97.7431], …]   in driving order             (NULL for no corridor)
  * </pre>
  * In a stop's progress {@code status} is always written; every other member is left out when it
  * is {@code null}, {@code false} or empty, and read back as such. Instants are ISO-8601 UTC text
@@ -153,6 +159,64 @@ public final class StopJson {
      */
     public static List<String> removedOf(Object json) {
         return json == null ? List.of() : strings(json, "removed_stops");
+    }
+
+    /**
+     * {@return the ring's vertices as {@code [lat, lng]} pairs, or {@code null} for none (stored as NULL)}
+     *
+     * @param polygon a stop's fence ring, or {@code null} for the circle
+     */
+    public static List<Object> polygon(PolygonFence polygon) {
+        return polygon == null ? null : Coordinate.toJson(polygon.ring());
+    }
+
+    /**
+     * {@return the ring stored, or {@code null} for NULL (the stop's circle)}
+     *
+     * @param json the parsed column ({@link io.fleetgate.internal.Json#parse}), or {@code null}
+     * @throws IllegalStateException if it is not a valid ring of {@code [lat, lng]} pairs
+     */
+    public static PolygonFence polygonOf(Object json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return PolygonFence.of(Coordinate.fromJson("polygon", json, PolygonFence.MAX_VERTICES));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("unexpected polygon in the database: " + json, e);
+        }
+    }
+
+    /**
+     * {@return the corridor's line as {@code [lat, lng]} pairs, or {@code null} for none (stored as NULL)}
+     *
+     * @param corridor a batch's corridor, or {@code null}
+     */
+    public static List<Object> route(Corridor corridor) {
+        return corridor == null ? null : Coordinate.toJson(corridor.line());
+    }
+
+    /**
+     * {@return the corridor stored, or {@code null} when both columns are NULL}
+     *
+     * @param json        the parsed {@code route} column, or {@code null}
+     * @param widthMeters the {@code corridor_width_m} column, or {@code null}
+     * @throws IllegalStateException if only one is set, or they make no valid corridor
+     */
+    public static Corridor corridorOf(Object json, Double widthMeters) {
+        if (json == null && widthMeters == null) {
+            return null;
+        }
+        if (json == null || widthMeters == null) {
+            throw new IllegalStateException("unexpected corridor in the database: route " + json + ", width "
+                    + widthMeters);
+        }
+        try {
+            return Corridor.of(Coordinate.fromJson("route", json, Corridor.MAX_VERTICES), widthMeters);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("unexpected corridor in the database: route " + json + ", width "
+                    + widthMeters, e);
+        }
     }
 
     private static void putIfSet(Map<String, Object> m, String key, Object value) {

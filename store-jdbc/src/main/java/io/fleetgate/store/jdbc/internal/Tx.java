@@ -3,6 +3,7 @@ package io.fleetgate.store.jdbc.internal;
 import io.fleetgate.error.ErrorCode;
 import io.fleetgate.error.FleetgateException;
 import io.fleetgate.error.StoreUnavailableException;
+import io.fleetgate.Principal;
 import io.fleetgate.internal.AccessContext;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
@@ -38,7 +39,8 @@ import java.util.function.Supplier;
  * or runs again; any other gets {@code STORE_UNAVAILABLE} saying the change may have been applied.
  *
  * <p>{@link #exclusively} runs a caller's sequence of units as one transaction holding locks on
- * named keys, for decisions that lost too many optimistic races. Thread-safe.
+ * named keys, for decisions that lost too many optimistic races; each unit in it runs as the
+ * principal current when it runs (the transaction is bound anew when that changes). Thread-safe.
  */
 public final class Tx {
     static final int ATTEMPTS = 8;
@@ -49,6 +51,8 @@ public final class Tx {
     private final SqlDialect dialect;
     /** The transaction of an {@link #exclusively} call in progress on this thread, if any. */
     private final ThreadLocal<Handle> bound = new ThreadLocal<>();
+    /** The principal that transaction is bound to now: a unit acting for another binds it anew. */
+    private final ThreadLocal<Principal> boundAs = new ThreadLocal<>();
 
     /**
      * Creates the runner for one database.
@@ -112,10 +116,12 @@ public final class Tx {
         return run(h -> {
             dialect.lockKeys(h, keys.stream().sorted().distinct().toList());
             bound.set(h);
+            boundAs.set(AccessContext.current());
             try {
                 return body.get();
             } finally {
                 bound.remove();
+                boundAs.remove();
             }
         }, true, false, null);
     }
@@ -149,6 +155,13 @@ public final class Tx {
                       HandleCallback<T, RuntimeException> verify) {
         Handle joined = bound.get();
         if (joined != null) {
+            Principal acting = AccessContext.current();
+            if (!acting.equals(boundAs.get())) {
+                // the library's own bookkeeping inside a caller's exclusive section (a review
+                // record the system writes during a driver's call): the database sees who acts
+                dialect.bindPrincipal(joined, acting);
+                boundAs.set(acting);
+            }
             return transactional ? inSavepoint(joined, work) : work.withHandle(joined);
         }
         boolean inTransaction = transactional || (!reference && dialect.readsInTransaction());

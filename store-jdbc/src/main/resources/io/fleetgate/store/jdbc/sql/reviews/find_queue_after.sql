@@ -1,9 +1,9 @@
 -- The page of a workspace's open review queue after a cursor (keyset pagination: each branch's
 -- row-value comparison uses its (workspace_id, arrival, id) index, however deep the page). A
 -- cursor without an id pages from items that arrived strictly later.
-SELECT quarantined, item_id, at FROM (
+SELECT kind, item_id, at FROM (
     SELECT * FROM (
-        SELECT FALSE AS quarantined, e.event_id AS item_id, e.synced_at AS at
+        SELECT 'EVENT' AS kind, e.event_id AS item_id, e.synced_at AS at
         FROM driver_events e
         WHERE e.workspace_id = :workspace_id AND e.flagged_for_review
           AND (e.synced_at, e.event_id) > (:after_at, :after_id)
@@ -13,7 +13,7 @@ SELECT quarantined, item_id, at FROM (
         LIMIT :limit) flagged
     UNION ALL
     SELECT * FROM (
-        SELECT TRUE AS quarantined, q.id AS item_id, q.received_at AS at
+        SELECT 'QUARANTINED' AS kind, q.id AS item_id, q.received_at AS at
         FROM quarantined_events q
         WHERE q.workspace_id = :workspace_id
           AND (q.received_at, q.id) > (:after_at, :after_id)
@@ -21,6 +21,16 @@ SELECT quarantined, item_id, at FROM (
                           WHERE r.workspace_id = :workspace_id AND r.item_id = q.id)
         ORDER BY q.received_at, q.id
         LIMIT :limit) refused
+    UNION ALL
+    SELECT * FROM (
+        SELECT 'ALERT' AS kind, a.id AS item_id, a.created_at AS at
+        FROM position_alerts a
+        WHERE a.workspace_id = :workspace_id AND a.merged_into IS NULL
+          AND (a.created_at, a.id) > (:after_at, :after_id)
+          AND NOT EXISTS (SELECT 1 FROM event_reviews r
+                          WHERE r.workspace_id = :workspace_id AND r.item_id = a.id)
+        ORDER BY a.created_at, a.id
+        LIMIT :limit) alerts
 ) items
 ORDER BY at, item_id
 LIMIT :limit

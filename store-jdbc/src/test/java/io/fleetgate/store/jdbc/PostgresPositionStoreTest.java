@@ -1,0 +1,211 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.Principal;
+import io.fleetgate.execution.ReviewItem;
+import io.fleetgate.internal.AccessContext;
+import io.fleetgate.position.AlertKind;
+import io.fleetgate.position.DriverPresence;
+import io.fleetgate.position.PositionAlert;
+import io.fleetgate.position.RecordedFix;
+import io.fleetgate.testkit.StoreFixture;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link JdbcPositionStoreContract} on PostgreSQL, plus who may do what with the position stream
+ * (migration V12's row-level security and privileges): a driver reads and writes only their own
+ * fixes, presence and alerts; a supervisor or member reads their workspace's and nothing of
+ * another's; only the system purges fixes; no one updates a fix (no privilege, no policy, and a
+ * trigger for the owner), nor truncates the table. Through the store, bound to each principal as
+ * the services bind it, and by hand as the runtime role.
+ */
+class PostgresPositionStoreTest extends JdbcPositionStoreContract {
+    private static final Principal ANA = Principal.driver("d_ana");
+    private static final Principal BEN = Principal.driver("d_ben");
+    private static final Principal SAM = Principal.supervisor("s_sam", WS);
+    private static final Principal MIA = new Principal.Member("u_mia", WS);
+    private static final Principal OZ = Principal.supervisor("s_oz", WS2);
+
+    @Override
+    protected StoreFixture newFixture() {
+        return new PostgresFixture();
+    }
+
+    @Test
+    void findFixesWhenAnotherDriverOrAnotherWorkspacesSupervisorThenNothing() {
+        List<RecordedFix> ana = List.of(fix("d_ana", T0, 30.1), fix("d_ana", T0.plusSeconds(10), 30.2));
+        List<RecordedFix> ben = List.of(fix("d_ben", T0, 30.3));
+        log().insertFixes(ana);
+        log().insertFixes(ben);
+
+        assertThat(as(ANA, () -> log().findFixes("d_ana", T0, T0.plusSeconds(60), 10))).isEqualTo(ana);
+        assertThat(as(BEN, () -> log().findFixes("d_ana", T0, T0.plusSeconds(60), 10))).isEmpty();
+        assertThat(as(BEN, () -> log().findFixes("d_ben", T0, T0.plusSeconds(60), 10))).isEqualTo(ben);
+        assertThat(as(SAM, () -> log().findFixes("d_ana", T0, T0.plusSeconds(60), 10))).isEqualTo(ana);
+        assertThat(as(MIA, () -> log().findFixes("d_ana", T0, T0.plusSeconds(60), 10))).isEqualTo(ana);
+        assertThat(as(OZ, () -> log().findFixes("d_ana", T0, T0.plusSeconds(60), 10))).isEmpty();
+    }
+
+    @Test
+    void insertFixesWhenForAnotherDriverOrBySupervisorThenRefusedAndNothingWritten() {
+        String before = fixture().snapshot();
+
+        assertThatThrownBy(() -> as(BEN, () -> log().insertFixes(List.of(fix("d_ana", T0, 30.1)))))
+                .hasMessageContaining("row-level security policy for table \"driver_fixes\"");
+        assertThatThrownBy(() -> as(SAM, () -> log().insertFixes(List.of(fix("d_ana", T0, 30.1)))))
+                .hasMessageContaining("row-level security policy for table \"driver_fixes\"");
+        assertThat(fixture().snapshot()).isEqualTo(before);
+
+        assertThat(as(ANA, () -> log().insertFixes(List.of(fix("d_ana", T0, 30.1))))).isEmpty();
+        assertThat(as(ANA, () -> log().insertFixes(List.of(fix("d_ana", T0, 30.9)))))
+                .as("her own row, as stored").containsExactly(fix("d_ana", T0, 30.1));
+    }
+
+    @Test
+    void purgeFixesWhenNotTheSystemThenNothingRemoved() throws SQLException {
+        log().insertFixes(List.of(fix("d_ana", T0, 30.1), fix("d_ana", T0.plusSeconds(10), 30.2)));
+        String before = fixture().snapshot();
+        Instant later = T0.plusSeconds(3600);
+
+        for (Principal p : List.of(ANA, BEN, SAM, MIA, OZ)) {
+            assertThat(as(p, () -> log().purgeFixes(later, 100))).as("%s", p).isZero();
+        }
+        for (List<String> p : List.of(List.of("driver", "d_ana", ""), List.of("supervisor", "s_sam", WS),
+                List.of("member", "u_mia", WS))) {
+            assertThat(rolledBack(ds(), p.get(0), p.get(1), p.get(2), "DELETE FROM driver_fixes")).as("%s", p).isZero();
+        }
+        assertThat(fixture().snapshot()).isEqualTo(before);
+
+        assertThat(rolledBack(ds(), "system", "system", "", "DELETE FROM driver_fixes")).isEqualTo(2);
+        assertThat(as(Principal.system(), () -> log().purgeFixes(later, 100))).isEqualTo(2);
+        assertThat(log().findFixes("d_ana", T0, later, 10)).isEmpty();
+    }
+
+    @Test
+    void updateOrTruncateFixesWhenEvenTheSystemOrTheOwnerThenRefused() throws SQLException {
+        log().insertFixes(List.of(fix("d_ana", T0, 30.1)));
+        String before = fixture().snapshot();
+
+        assertThatThrownBy(() -> rolledBack(ds(), "system", "system", "", "UPDATE driver_fixes SET lat = 0"))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+                .hasMessageContaining("permission denied for table driver_fixes");
+        PostgresFixture.assertAppendOnly(fixture(), List.of("driver_fixes"), "UPDATE driver_fixes SET lat = 0");
+        PostgresFixture.assertAppendOnly(fixture(), List.of("driver_fixes"), "TRUNCATE driver_fixes");
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void presenceWhenReadOrWrittenByOthersThenOnlyOwnRowsAndTheWorkspacesOwn() {
+        log().heard(WS, "d_ana", T0, null);
+        log().heard(WS2, "d_cy", T0, null);
+        String before = fixture().snapshot();
+
+        assertThat(as(SAM, () -> log().findPresence(WS))).extracting(DriverPresence::driverId).containsExactly("d_ana");
+        assertThat(as(OZ, () -> log().findPresence(WS))).isEmpty();
+        assertThat(as(BEN, () -> log().findPresence(WS))).isEmpty();
+        assertThat(as(ANA, () -> log().findPresence(WS))).extracting(DriverPresence::driverId).containsExactly("d_ana");
+        assertThatThrownBy(() -> as(BEN, () -> log().heard(WS, "d_ana", T0.plusSeconds(60), null)))
+                .hasMessageContaining("row-level security");
+        assertThat(as(BEN, () -> log().markQuiet("d_ana", T0, "a-x"))).isFalse();
+        assertThat(as(SAM, () -> log().markQuiet("d_ana", T0, "a-x"))).isFalse();
+        assertThat(fixture().snapshot()).isEqualTo(before);
+
+        assertThat(as(ANA, () -> log().heard(WS, "d_ana", T0.plusSeconds(60), T0.plusSeconds(50)))).isEmpty();
+        assertThat(as(Principal.system(), () -> log().markQuiet("d_ana", T0.plusSeconds(60), "a-q"))).isTrue();
+        assertThat(as(ANA, () -> log().heard(WS, "d_ana", T0.plusSeconds(90), null))).contains("a-q");
+    }
+
+    @Test
+    void alertsWhenReadOrWrittenByOthersThenOnlyOwnAndTheWorkspacesOwn() {
+        PositionAlert ana = alert("a-1", "d_ana", AlertKind.OFF_CORRIDOR, T0, T0.plusSeconds(10), null);
+        assertThat(as(ANA, () -> log().insertAlert(ana))).isTrue();
+        String before = fixture().snapshot();
+
+        assertThat(as(ANA, () -> log().findAlert(WS, "a-1"))).contains(ana);
+        assertThat(as(BEN, () -> log().findAlert(WS, "a-1"))).isEmpty();
+        assertThat(as(BEN, () -> log().findAlerts("d_ana", AlertKind.OFF_CORRIDOR, T0, T0.plusSeconds(10)))).isEmpty();
+        assertThat(as(SAM, () -> log().findAlerts("d_ana", AlertKind.OFF_CORRIDOR, T0, T0.plusSeconds(10))))
+                .containsExactly(ana);
+        assertThat(as(OZ, () -> log().findAlerts("d_ana", AlertKind.OFF_CORRIDOR, T0, T0.plusSeconds(10)))).isEmpty();
+        assertThat(as(OZ, () -> log().findAlert(WS, "a-1"))).isEmpty();
+        assertThat(as(SAM, () -> store().reviews().findReviewQueue(WS, null, null, 10))).extracting(ReviewItem::id)
+                .containsExactly("a-1");
+        assertThat(as(OZ, () -> store().reviews().findReviewQueue(WS, null, null, 10))).isEmpty();
+
+        // another's alert: not inserted, not changed
+        assertThatThrownBy(() -> as(BEN, () -> log().insertAlert(alert("a-2", "d_ana", AlertKind.QUIET, T0, T0, null))))
+                .hasMessageContaining("row-level security policy for table \"position_alerts\"");
+        assertThatThrownBy(() -> as(MIA, () -> log().insertAlert(alert("a-3", "d_ana", AlertKind.QUIET, T0, T0, null))))
+                .hasMessageContaining("row-level security policy for table \"position_alerts\"");
+        PositionAlert grown = alert("a-1", "d_ana", AlertKind.OFF_CORRIDOR, T0, T0.plusSeconds(99), null);
+        as(BEN, () -> {
+            log().updateAlert(grown);
+            return null;
+        });
+        as(OZ, () -> {
+            log().updateAlert(grown);
+            return null;
+        });
+        assertThat(fixture().snapshot()).isEqualTo(before);
+
+        // the workspace's supervisor may raise and grow one (an override's located event)
+        assertThat(as(SAM, () -> log().insertAlert(alert("a-4", "d_ben", AlertKind.OFF_CORRIDOR, T0, T0, null))))
+                .isTrue();
+        as(SAM, () -> {
+            log().updateAlert(grown);
+            return null;
+        });
+        assertThat(log().findAlert(WS, "a-1")).contains(grown);
+    }
+
+    @Test
+    void migrationWhenPositionsFileRunAgainThenNothingFailsOrChanges() throws Exception {
+        log().insertFixes(List.of(fix("d_ana", T0, 30.1)));
+        log().heard(WS, "d_ana", T0, T0);
+        log().insertAlert(alert("a-1", "d_ana", AlertKind.OFF_CORRIDOR, T0, T0, null));
+        String before = fixture().snapshot();
+        String catalogue = SchemaCatalogue.of(ds());
+
+        JdbcAssertions.rerunMigration(fixture(), "V12__positions.sql");
+
+        assertThat(fixture().snapshot()).isEqualTo(before);
+        assertThat(SchemaCatalogue.of(ds())).isEqualTo(catalogue);
+    }
+
+    /** {@return what {@code work} returns, run through the store bound to {@code principal}} */
+    private static <T> T as(Principal principal, Supplier<T> work) {
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            return work.get();
+        }
+    }
+
+    /**
+     * Runs one statement as the runtime role the store runs as, in a transaction bound to the
+     * principal with a context signed by the schema's key (as the store binds it), and rolls it back.
+     *
+     * @return the rows it changed
+     */
+    private static int rolledBack(DataSource ds, String role, String user, String workspace, String sql)
+            throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                PostgresFixture.key(c).bind(c, PostgresFixture.principal(role, user, workspace), Instant.now());
+                return st.executeUpdate(sql);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+    }
+}

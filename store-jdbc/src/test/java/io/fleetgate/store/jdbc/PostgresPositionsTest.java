@@ -1,0 +1,11 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.contract.PositionsContract;
+import io.fleetgate.testkit.StoreFixture;
+
+class PostgresPositionsTest extends PositionsContract {
+    @Override
+    protected StoreFixture newFixture() {
+        return new PostgresFixture();
+    }
+}
