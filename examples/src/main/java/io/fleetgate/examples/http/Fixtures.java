@@ -8,18 +8,20 @@ import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
 import io.fleetgate.error.ErrorCode;
 import io.fleetgate.error.FleetgateException;
+import io.fleetgate.error.InvalidRequestException;
 import io.fleetgate.exclusive.Charger;
 import io.fleetgate.exclusive.Merchant;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.CreateBatchRequest;
 import io.fleetgate.execution.Stop;
 import io.fleetgate.geo.Coordinate;
+import io.fleetgate.geo.Corridor;
 import io.fleetgate.session.EnrolRequest;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,12 +29,15 @@ import java.util.Optional;
 /**
  * Loads a fixtures file (the format in {@code docs/http-api.md}) through the library's services
  * only, as the system principal: workspaces, users (credential plus a membership with their role
- * in their workspace), chargers, merchants and batches.
+ * in their workspace), chargers, merchants and batches (with their stops, a stop's polygon
+ * included, and a batch's optional corridor, {@code {"line": [[lat, lng], …], "width_m"}}). A
+ * batch is read whole before it is created: a malformed polygon or corridor refuses it and
+ * nothing of it is written.
  *
  * <p>Loading the same file again changes nothing: workspaces, memberships and places are upserts
  * with the same values, enrolling the same user with the same PIN is a no-op, and a batch that
- * already exists with the same workspace, driver and stops is left as it is, whatever its status
- * now. A user enrolled with another PIN, or a batch id naming a different batch, is refused.
+ * already exists with the same workspace, driver, stops and corridor is left as it is, whatever
+ * its status now. A user enrolled with another PIN, or a batch id naming a different batch, is refused.
  * Stateless and thread-safe.
  */
 final class Fixtures {
@@ -84,17 +89,62 @@ final class Fixtures {
             throw FleetgateException.invalid("stops", "must be an array of stops");
         }
         List<Stop> stops = Views.stops(stopsNode);
+        Corridor corridor = corridor(b.get("corridor"));
         Optional<Batch> existing = find(services, id);
         if (existing.isPresent()) {
             Batch e = existing.get();
             if (e.workspaceId().equals(workspaceId) && Objects.equals(e.driverId(), driverId)
-                    && e.stops().equals(stops)) {
+                    && e.stops().equals(stops) && Objects.equals(e.corridor(), corridor)) {
                 return;
             }
             throw FleetgateException.invalid("id", "already names a different batch");
         }
         services.execution().createBatch(Principal.system(),
-                new CreateBatchRequest(id, workspaceId, driverId, stops, JsonIo.object(b, "metadata")));
+                new CreateBatchRequest(id, workspaceId, driverId, stops, JsonIo.object(b, "metadata"), corridor));
+    }
+
+    /**
+     * Reads a batch's corridor: {@code {"line": [[lat, lng], …], "width_m"}} (2 to
+     * {@value Corridor#MAX_VERTICES} vertices, a width over 0 and at most {@value Corridor#MAX_WIDTH_M} m).
+     *
+     * @param node the {@code corridor} value, or {@code null}
+     * @return the corridor, or {@code null} when absent or JSON {@code null}
+     * @throws FleetgateException {@code INVALID_REQUEST} naming {@code corridor}, {@code corridor.line}
+     *                            or {@code corridor.width_m}
+     */
+    static Corridor corridor(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw FleetgateException.invalid("corridor", "must be an object {\"line\": [[lat, lng], …], \"width_m\"}");
+        }
+        for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!key.equals("line") && !key.equals("width_m")) {
+                throw FleetgateException.invalid("corridor." + key, "is not a corridor field (line, width_m)");
+            }
+        }
+        JsonNode line = node.get("line");
+        JsonNode width = node.get("width_m");
+        if (line == null || line.isNull()) {
+            throw FleetgateException.invalid("corridor.line", "is required");
+        }
+        if (width == null || width.isNull()) {
+            throw FleetgateException.invalid("corridor.width_m", "is required");
+        }
+        if (!width.isNumber()) {
+            throw FleetgateException.invalid("corridor.width_m", "must be a number of metres");
+        }
+        List<Coordinate> vertices;
+        try {
+            vertices = Coordinate.fromJson("corridor.line", JsonIo.plain(line), Corridor.MAX_VERTICES);
+        } catch (InvalidRequestException e) {
+            // a vertex out of range is refused naming lat or lng: name the line
+            throw e.field().startsWith("corridor.") ? e : FleetgateException.invalid("corridor.line",
+                    "holds a vertex whose " + e.getMessage());
+        }
+        return Corridor.of(vertices, width.doubleValue());
     }
 
     private static Optional<Batch> find(Services services, String id) {

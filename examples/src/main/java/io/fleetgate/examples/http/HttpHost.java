@@ -52,6 +52,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The answers are those of {@code docs/http-api.md}; errors Jetty answers itself (a malformed
  * request line, headers over the cap) use the same JSON envelope ({@link JsonErrors}).
  *
+ * <p>Once serving, the host also runs the position stream's sweep and purge on a daemon thread of
+ * its own ({@link PositionSweeper}, every {@link ServeOptions#positionSweep()}), stopped first
+ * when the host closes.
+ *
  * <p>The settings come from the environment map the command gives {@link #settings} (never from
  * {@code System.getenv()} here). Without {@code FLEETGATE_SIGNING_SECRET} a random 32-byte secret
  * is made, with a warning: signing keys handed out then do not verify after a restart or on
@@ -76,9 +80,10 @@ final class HttpHost implements AutoCloseable {
     private final ExecutorService pool;
     private final ExecutorService logins;
     private final ConnectionGuard guard;
+    private final PositionSweeper sweeper;
 
     private HttpHost(JdbcStore store, Services services, Router router, Server server, ServerConnector connector,
-                     ExecutorService pool, ExecutorService logins, ConnectionGuard guard) {
+                     ExecutorService pool, ExecutorService logins, ConnectionGuard guard, PositionSweeper sweeper) {
         this.store = store;
         this.services = services;
         this.router = router;
@@ -87,6 +92,7 @@ final class HttpHost implements AutoCloseable {
         this.pool = pool;
         this.logins = logins;
         this.guard = guard;
+        this.sweeper = sweeper;
     }
 
     /**
@@ -125,7 +131,8 @@ final class HttpHost implements AutoCloseable {
             server.setErrorHandler(new JsonErrors());
             server.setHandler(new HostHandler(router, pool, logins, guard));
             server.start();
-            return new HttpHost(store, services, router, server, connector, pool, logins, guard);
+            PositionSweeper sweeper = PositionSweeper.start(services.positions(), options.positionSweep());
+            return new HttpHost(store, services, router, server, connector, pool, logins, guard, sweeper);
         } catch (Exception e) {
             stop(server);
             close(store, guard, pool, logins);
@@ -200,6 +207,7 @@ final class HttpHost implements AutoCloseable {
         ExclusiveApi.register(router);
         DriverApi.register(router);
         SupervisorApi.register(router);
+        PositionApi.register(router);
         return router;
     }
 
@@ -267,17 +275,24 @@ final class HttpHost implements AutoCloseable {
         return services;
     }
 
+    /** @return the position stream's sweeper, for tests */
+    PositionSweeper sweeper() {
+        return sweeper;
+    }
+
     /** @return the store, for tests that need to break it */
     JdbcStore store() {
         return store;
     }
 
     /**
-     * Lets running requests finish (up to five seconds; requests arriving meanwhile are refused),
-     * then stops the server and closes the store. Idempotent.
+     * Stops the position sweeper (letting a sweep under way finish), lets running requests finish
+     * (up to five seconds; requests arriving meanwhile are refused), then stops the server and
+     * closes the store. Idempotent.
      */
     @Override
     public void close() {
+        sweeper.close();
         close(store, guard, pool, logins);
         stop(server);
     }

@@ -1,6 +1,8 @@
 package io.fleetgate.examples.http;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +11,11 @@ import java.util.Map;
  * The {@code serve} command line: {@code --port N} (default 8080; 0 picks a free port),
  * {@code --db JDBC_URL} (default {@code jdbc:sqlite:fleetgate.db}), {@code --db-user U},
  * {@code --db-password P}, {@code --db-owner-user O}, {@code --db-owner-password OP},
- * {@code --fixtures FILE}; and the connection and rate limits of {@link HttpLimits}
+ * {@code --fixtures FILE}; the connection and rate limits of {@link HttpLimits}
  * ({@code --header-timeout-s S} and the others, each also an {@code HTTP_…} environment setting; a
- * flag wins over the setting). Immutable.
+ * flag wins over the setting); and how often the host runs the position stream's sweep,
+ * {@code --position-sweep-s S} or {@value #POSITION_SWEEP_ENV} (default 30; 0 runs none, for
+ * hosts that leave it to another; see {@link PositionSweeper}). Immutable.
  *
  * <p>On PostgreSQL {@code --db-user} is the role the store runs as (owns nothing, member of
  * {@code fleetgate_runtime}) and {@code --db-owner-user} the schema's owner, which migrates and
@@ -27,9 +31,10 @@ import java.util.Map;
  * @param dbOwnerUser     the PostgreSQL schema's owner, or {@code null}
  * @param dbOwnerPassword its password, or {@code null}
  * @param limits          the connection and rate limits
+ * @param positionSweep   the time between two sweeps of the position stream; zero for none
  */
 record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Path fixtures, String dbOwnerUser,
-                    String dbOwnerPassword, HttpLimits limits) {
+                    String dbOwnerPassword, HttpLimits limits, Duration positionSweep) {
     /** The environment variable {@code --db-password} defaults to. */
     static final String DB_PASSWORD_ENV = "FLEETGATE_DB_PASSWORD";
     /** The environment variable {@code --db-owner-password} defaults to. */
@@ -38,8 +43,15 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
     static final String DEFAULT_DB = "jdbc:sqlite:fleetgate.db";
     static final String SQLITE = "jdbc:sqlite:";
     static final String POSTGRES = "jdbc:postgresql:";
+    /** The environment variable {@code --position-sweep-s} defaults to. */
+    static final String POSITION_SWEEP_ENV = "HTTP_POSITION_SWEEP_S";
+    /** The time between two sweeps when neither the flag nor the setting says. */
+    static final Duration DEFAULT_POSITION_SWEEP = PositionSweeper.DEFAULT_PERIOD;
 
-    /** @throws IllegalArgumentException for a port out of range or an unsupported URL */
+    /**
+     * @throws IllegalArgumentException for a port out of range, an unsupported URL or a sweep
+     *                                  period out of range
+     */
     ServeOptions {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
@@ -56,6 +68,28 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
         if (limits == null) {
             throw new IllegalArgumentException("limits must not be null");
         }
+        if (positionSweep == null || !positionSweep.isZero() && (positionSweep.compareTo(Duration.ofMillis(1)) < 0
+                || positionSweep.compareTo(Duration.ofHours(1)) > 0)) {
+            throw new IllegalArgumentException("--position-sweep-s (" + POSITION_SWEEP_ENV + ") must be 0 (no sweep) "
+                    + "or 0.001 to 3600 seconds, got " + positionSweep);
+        }
+    }
+
+    /**
+     * Options with those limits and the default sweep period.
+     *
+     * @param port            the port on 127.0.0.1, 0 to 65535
+     * @param dbUrl           {@code jdbc:sqlite:PATH} or {@code jdbc:postgresql:…}
+     * @param dbUser          the role the store runs as, or {@code null}
+     * @param dbPassword      its password, or {@code null}
+     * @param fixtures        the fixtures file to load at start, or {@code null}
+     * @param dbOwnerUser     the schema's owner, or {@code null}
+     * @param dbOwnerPassword its password, or {@code null}
+     * @param limits          the connection and rate limits
+     */
+    ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Path fixtures, String dbOwnerUser,
+                 String dbOwnerPassword, HttpLimits limits) {
+        this(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits, DEFAULT_POSITION_SWEEP);
     }
 
     /**
@@ -93,7 +127,17 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
      * @return these options with those limits
      */
     ServeOptions withLimits(HttpLimits limits) {
-        return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits);
+        return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits,
+                positionSweep);
+    }
+
+    /**
+     * @param period the time between two sweeps of the position stream; zero for none
+     * @return these options with that period
+     */
+    ServeOptions withPositionSweep(Duration period) {
+        return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits,
+                period);
     }
 
     /** @return the SQLite file for a {@code jdbc:sqlite:} URL, else {@code null} */
@@ -113,8 +157,8 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
 
     /**
      * @param args the options after {@code serve}
-     * @param env  the environment, for the {@code HTTP_…} limits the flags do not set and the
-     *             passwords not given as options
+     * @param env  the environment, for the {@code HTTP_…} limits and sweep period the flags do not
+     *             set and the passwords not given as options
      * @return the options
      * @throws IllegalArgumentException with a one-line message for an unknown option, a missing
      *                                  value or an invalid one
@@ -133,14 +177,17 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
         Path fixtures = null;
         String ownerUser = null;
         String ownerPassword = null;
+        String sweep = env.get(POSITION_SWEEP_ENV);
+        String sweepName = POSITION_SWEEP_ENV;
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
             if (!List.of("--port", "--db", "--db-user", "--db-password", "--fixtures", "--db-owner-user",
-                    "--db-owner-password").contains(option) && !HttpLimits.FLAGS.containsKey(option)) {
+                    "--db-owner-password", "--position-sweep-s").contains(option)
+                    && !HttpLimits.FLAGS.containsKey(option)) {
                 throw new IllegalArgumentException("unknown option '" + option
                         + "'; options: --port N, --db JDBC_URL, --db-user U, --db-password P, --fixtures FILE, "
                         + "--db-owner-user O, --db-owner-password OP, "
-                        + String.join(" N, ", HttpLimits.FLAG_NAMES) + " N");
+                        + String.join(" N, ", HttpLimits.FLAG_NAMES) + " N, --position-sweep-s S");
             }
             if (i + 1 >= args.size()) {
                 throw new IllegalArgumentException(option + " needs a value");
@@ -160,6 +207,10 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
                 case "--fixtures" -> fixtures = Path.of(value);
                 case "--db-owner-user" -> ownerUser = value;
                 case "--db-owner-password" -> ownerPassword = value;
+                case "--position-sweep-s" -> {
+                    sweep = value;
+                    sweepName = "--position-sweep-s";
+                }
                 default -> limits.put(HttpLimits.FLAGS.get(option), value);
             }
         }
@@ -169,6 +220,27 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
         if (ownerPassword == null && ownerUser != null) {
             ownerPassword = env.get(DB_OWNER_PASSWORD_ENV);
         }
-        return new ServeOptions(port, db, user, password, fixtures, ownerUser, ownerPassword, HttpLimits.from(limits));
+        return new ServeOptions(port, db, user, password, fixtures, ownerUser, ownerPassword, HttpLimits.from(limits),
+                sweep == null ? DEFAULT_POSITION_SWEEP : sweepPeriod(sweepName, sweep));
+    }
+
+    /**
+     * @param name  the flag or setting, for the message
+     * @param value seconds, maybe with a fraction; 0 for no sweep
+     * @return the period
+     * @throws IllegalArgumentException naming the flag or setting when not 0 to 3600 seconds
+     */
+    private static Duration sweepPeriod(String name, String value) {
+        try {
+            BigDecimal s = new BigDecimal(value.trim());
+            if (s.signum() < 0 || s.signum() > 0 && s.compareTo(new BigDecimal("0.001")) < 0
+                    || s.compareTo(BigDecimal.valueOf(3600)) > 0) {
+                throw new IllegalArgumentException(name + " must be 0 (no sweep) or 0.001 to 3600 seconds, got '"
+                        + value + "'");
+            }
+            return Duration.ofNanos(s.movePointRight(9).longValue());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number of seconds, got '" + value + "'");
+        }
     }
 }

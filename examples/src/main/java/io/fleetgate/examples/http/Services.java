@@ -5,6 +5,7 @@ import io.fleetgate.FleetgateSettings;
 import io.fleetgate.access.AccessService;
 import io.fleetgate.exclusive.ExclusiveSessionService;
 import io.fleetgate.execution.DriverExecutionService;
+import io.fleetgate.execution.PositionService;
 import io.fleetgate.session.CredentialService;
 import io.fleetgate.session.SessionService;
 import io.fleetgate.spi.FleetgateStore;
@@ -60,6 +61,11 @@ record Services(Fleetgate fleetgate, Clock clock) {
     /** @return batches and driver events */
     DriverExecutionService execution() {
         return fleetgate.execution();
+    }
+
+    /** @return fixes, their reads, the sweep and the purge */
+    PositionService positions() {
+        return fleetgate.positions();
     }
 
     /** @return board, review queue, overrides */

@@ -12,6 +12,12 @@ import io.fleetgate.error.FleetgateException;
 import io.fleetgate.execution.ProofRequirement;
 import io.fleetgate.execution.Stop;
 import io.fleetgate.execution.StopProgress;
+import io.fleetgate.geo.Coordinate;
+import io.fleetgate.geo.Corridor;
+import io.fleetgate.position.FixMark;
+import io.fleetgate.position.PositionAlert;
+import io.fleetgate.position.PositionReceipt;
+import io.fleetgate.position.RecordedFix;
 import io.fleetgate.supervisor.DriverBoardRow;
 
 import java.time.Instant;
@@ -56,10 +62,10 @@ final class Views {
     }
 
     /**
-     * The batch object: the original fields, plus each stop's id, window, proof requirement and
-     * progress (status, arrival, outcome, proof counts, late), the next stop, removed stops and the
-     * batch's lateness. A stop's expected code hash is never shown: it would let a client search
-     * the code offline.
+     * The batch object: the original fields, plus each stop's id, window, proof requirement,
+     * polygon and progress (status, arrival, outcome, proof counts, late), the next stop, removed
+     * stops, the batch's lateness and its corridor. A stop's expected code hash is never shown: it
+     * would let a client search the code offline.
      *
      * @param b   a batch
      * @param now the server's instant (lateness)
@@ -83,6 +89,21 @@ final class Views {
         m.put("next_stop_id", b.nextStop().map(Stop::id).orElse(null));
         m.put("removed_stop_ids", b.removedStops());
         m.put("lateness_s", b.lateness(now).toSeconds());
+        m.put("corridor", corridor(b.corridor()));
+        return m;
+    }
+
+    /**
+     * @param c a corridor, or {@code null}
+     * @return {@code {"line": [[lat, lng], …], "width_m"}}, or {@code null}
+     */
+    static Map<String, Object> corridor(Corridor c) {
+        if (c == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("line", Coordinate.toJson(c.line()));
+        m.put("width_m", c.widthMeters());
         return m;
     }
 
@@ -101,6 +122,7 @@ final class Views {
             stop.put("window", null);
         }
         stop.put("proof", s.proof().stream().map(ProofRequirement::toJson).toList());
+        stop.put("polygon", s.polygon() == null ? null : Coordinate.toJson(s.polygon().ring()));
         stop.put("status", p.status().name());
         stop.put("arrived_at", time(p.arrivedAt()));
         stop.put("early", p.early());
@@ -177,12 +199,16 @@ final class Views {
      * A review queue item: the event object plus {@code quarantined}, {@code reasons} and
      * {@code client_event_id}. For a quarantined event, {@code event_id} is the quarantine
      * record's id (what {@code POST /v1/supervisor/review} takes) and the other fields are read
-     * from what the phone sent.
+     * from what the phone sent. A position alert is shaped the same ({@link #alertItem}) plus
+     * {@code kind} and {@code alert}.
      *
      * @param item an open item
      * @return the item object
      */
     static Map<String, Object> reviewItem(ReviewItem item) {
+        if (item.alert() != null) {
+            return alertItem(item.alert());
+        }
         if (!item.isQuarantined()) {
             Map<String, Object> m = event(item.event());
             m.put("client_event_id", item.event().eventId());
@@ -216,6 +242,95 @@ final class Views {
         return m;
     }
 
+    /**
+     * A position alert as a review queue item: the fields every item has, so a client that knows
+     * only events still lists it (an item flagged for review, {@code quarantined} false, whose
+     * {@code reasons} say what it is about), plus {@code "kind": "alert"} and the {@code alert}
+     * object. {@code event_id} is the alert's id (what {@code POST /v1/supervisor/review} takes),
+     * {@code recorded_at} the start of the span it covers, {@code synced_at} when it was raised;
+     * the event fields it has no value for are {@code null}.
+     *
+     * @param a the alert
+     * @return the item object
+     */
+    static Map<String, Object> alertItem(PositionAlert a) {
+        List<String> reasons = List.of(a.kind().name() + ": " + a.detail());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event_id", a.id());
+        m.put("driver_id", a.driverId());
+        m.put("batch_id", a.batchId());
+        m.put("session_id", null);
+        m.put("event_type", null);
+        m.put("driver_status", null);
+        m.put("recorded_at", time(a.firstAt()));
+        m.put("synced_at", time(a.createdAt()));
+        m.put("lat", null);
+        m.put("lng", null);
+        m.put("accuracy_m", null);
+        m.put("stop_index", null);
+        m.put("stop_id", null);
+        m.put("payload", Map.of());
+        m.put("flagged_for_review", true);
+        m.put("flag_reasons", reasons);
+        m.put("client_event_id", null);
+        m.put("quarantined", false);
+        m.put("reasons", reasons);
+        m.put("kind", "alert");
+        m.put("alert", alert(a));
+        return m;
+    }
+
+    /**
+     * @param a a position alert
+     * @return {@code {"id", "kind", "driver_id", "batch_id", "first_at", "last_at", "count", "detail"}}
+     */
+    static Map<String, Object> alert(PositionAlert a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", a.id());
+        m.put("kind", a.kind().name());
+        m.put("driver_id", a.driverId());
+        m.put("batch_id", a.batchId());
+        m.put("first_at", time(a.firstAt()));
+        m.put("last_at", time(a.lastAt()));
+        m.put("count", a.count());
+        m.put("detail", a.detail());
+        return m;
+    }
+
+    /**
+     * @param f a stored fix
+     * @return the fix object: {@code recorded_at}, the place and the phone's readings as sent, the
+     *         {@code marks} (names, in the order of {@link FixMark}), and whose and when it arrived
+     */
+    static Map<String, Object> fix(RecordedFix f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("recorded_at", time(f.recordedAt()));
+        m.put("lat", f.fix().location().lat());
+        m.put("lng", f.fix().location().lng());
+        m.put("accuracy_m", f.fix().accuracyMeters());
+        m.put("speed_mps", f.fix().speedMps());
+        m.put("heading_deg", f.fix().headingDegrees());
+        m.put("marks", f.marks().stream().sorted().map(FixMark::name).toList());
+        m.put("driver_id", f.driverId());
+        m.put("batch_id", f.batchId());
+        m.put("received_at", time(f.receivedAt()));
+        return m;
+    }
+
+    /**
+     * @param r what an ingest did
+     * @return {@code {"accepted", "duplicates", "conflicts": [recorded_at, …], "marked", "arrivals_confirmed"}}
+     */
+    static Map<String, Object> receipt(PositionReceipt r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("accepted", r.accepted());
+        m.put("duplicates", r.duplicates());
+        m.put("conflicts", r.conflicts().stream().sorted().map(Views::time).toList());
+        m.put("marked", r.marked());
+        m.put("arrivals_confirmed", r.arrivalsConfirmed());
+        return m;
+    }
+
     private static JsonNode sentContent(String content) {
         try {
             JsonNode node = JsonIo.MAPPER.readTree(content);
@@ -242,7 +357,8 @@ final class Views {
 
     /**
      * @param row a status board row
-     * @return the driver row object
+     * @return the driver row object: the original fields, the stop figures, and the position
+     *         stream's {@code quiet}, {@code last_fix_at} and {@code last_fix_age_s}
      */
     static Map<String, Object> boardRow(DriverBoardRow row) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -255,6 +371,9 @@ final class Views {
         m.put("stops_failed", row.stopsFailed());
         m.put("stops_late", row.stopsLate());
         m.put("lateness_s", row.lateness().toSeconds());
+        m.put("quiet", row.quiet());
+        m.put("last_fix_at", time(row.lastFixAt()));
+        m.put("last_fix_age_s", row.lastFixAge() == null ? null : row.lastFixAge().toSeconds());
         return m;
     }
 

@@ -28,11 +28,14 @@ import static io.fleetgate.examples.http.HostileRequests.BATCH;
 import static io.fleetgate.examples.http.HostileRequests.CANCEL;
 import static io.fleetgate.examples.http.HostileRequests.COMPLETE;
 import static io.fleetgate.examples.http.HostileRequests.DRIVERS;
+import static io.fleetgate.examples.http.HostileRequests.DRIVER_POSITIONS;
 import static io.fleetgate.examples.http.HostileRequests.EVENTS;
 import static io.fleetgate.examples.http.HostileRequests.INVALIDATE;
 import static io.fleetgate.examples.http.HostileRequests.LOGIN;
 import static io.fleetgate.examples.http.HostileRequests.LOGOUT;
 import static io.fleetgate.examples.http.HostileRequests.OVERRIDE;
+import static io.fleetgate.examples.http.HostileRequests.OWN_POSITIONS;
+import static io.fleetgate.examples.http.HostileRequests.POSITIONS;
 import static io.fleetgate.examples.http.HostileRequests.QUEUE;
 import static io.fleetgate.examples.http.HostileRequests.REFRESH;
 import static io.fleetgate.examples.http.HostileRequests.REVIEW;
@@ -41,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Hostile input against the real host (issue #8): {@value #REQUESTS} requests generated from the
- * fixed seed {@value #SEED} by {@link HostileRequests}, across every endpoint of HTTP.md, each
+ * fixed seed {@value #SEED} by {@link HostileRequests}, across every endpoint of HTTP.md and the
+ * position stream's of docs/http-api.md, each
  * answered below 500 with a (status, code) the contract allows for that endpoint ({@link #REFUSALS})
  * in the contract's error envelope; the host still answers afterwards; and the database is as it
  * was before, but for what the contract says refusals do write.
@@ -105,6 +109,9 @@ abstract class HostileInputContract {
             Map.entry(QUEUE, Set.of("200", INVALID, UNAUTHENTICATED, FORBIDDEN)),
             Map.entry(REVIEW, Set.of(INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, TOO_LARGE)),
             Map.entry(DRIVERS, Set.of("200", UNAUTHENTICATED, FORBIDDEN)),
+            Map.entry(POSITIONS, Set.of(INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, TOO_LARGE)),
+            Map.entry(OWN_POSITIONS, Set.of("200", INVALID, UNAUTHENTICATED, FORBIDDEN)),
+            Map.entry(DRIVER_POSITIONS, Set.of("200", INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND)),
             Map.entry(HostileRequests.UNKNOWN_PATH, Set.of(NOT_FOUND)),
             Map.entry(HostileRequests.WRONG_METHOD, Set.of("405 METHOD_NOT_ALLOWED")));
 
@@ -253,6 +260,9 @@ abstract class HostileInputContract {
                 clock.instant().minus(Duration.ofMinutes(1)));
         Api.Reply sync = api.post("/v1/driver/events", a.ana(), Map.of("events", List.of(proof)));
         assertThat(sync.body().at("/results/0/outcome").asText()).as("%s", sync).isEqualTo("ACCEPTED");
+        Map<String, Object> fix = Map.of("recorded_at", a.recordedAt(), "lat", 30.27, "lng", -97.74);
+        Api.Reply fixes = api.post("/v1/driver/positions", a.ana(), Map.of("batch_id", "b_1", "fixes", List.of(fix)));
+        assertThat(fixes.body().path("accepted").asInt()).as("%s", fixes).isEqualTo(1);
         assertThat(api.post("/v1/auth/login", null, Map.of("username", HttpApiContract.MIA, "pin",
                 HttpApiContract.MIA_PIN, "device_id", "mia-phone")).status()).isEqualTo(200);
     }

@@ -98,14 +98,22 @@ final class HostileRequests {
     static final String QUEUE = "GET /v1/supervisor/review-queue";
     static final String REVIEW = "POST /v1/supervisor/review";
     static final String DRIVERS = "GET /v1/supervisor/drivers";
+    static final String POSITIONS = "POST /v1/driver/positions";
+    static final String OWN_POSITIONS = "GET /v1/driver/positions";
+    static final String DRIVER_POSITIONS = "GET /v1/supervisor/drivers/{driverId}/positions";
 
-    /** Every endpoint of HTTP.md. */
+    /** Every endpoint of HTTP.md, and those docs/http-api.md adds for the position stream. */
     static final List<String> ENDPOINTS = List.of(LOGIN, REFRESH, LOGOUT, ACTIVATE, COMPLETE, CANCEL, ACTIVE, SYNC,
-            EVENTS, BATCH, OVERRIDE, INVALIDATE, QUEUE, REVIEW, DRIVERS);
+            EVENTS, BATCH, OVERRIDE, INVALIDATE, QUEUE, REVIEW, DRIVERS, POSITIONS, OWN_POSITIONS, DRIVER_POSITIONS);
 
     /** The endpoints that read a JSON body (refresh and logout take none). */
     static final List<String> BODY_ENDPOINTS = List.of(LOGIN, ACTIVATE, COMPLETE, CANCEL, SYNC, OVERRIDE, INVALIDATE,
-            REVIEW);
+            REVIEW, POSITIONS);
+
+    /** A span of {@code recorded_at} for the position reads: every fix there could be. */
+    static final String SPAN = "?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z";
+    /** The fields of a fix, in the order they are sent. */
+    static final List<String> FIX_FIELDS = List.of("recorded_at", "lat", "lng", "accuracy_m", "speed_mps", "heading_deg");
 
     static final String INVALID = "400 INVALID_REQUEST";
     static final String UNAUTHENTICATED = "401 UNAUTHENTICATED";
@@ -246,6 +254,16 @@ final class HostileRequests {
             }
             return sync("wrong types", a.ana(), event);
         }
+        if (endpoint.equals(POSITIONS) && random.nextBoolean()) {
+            // one field of one fix of several: the whole call is refused
+            Map<String, Object> fix = fix();
+            String field = pick(FIX_FIELDS);
+            fix.put(field, wrongValueFor(field));
+            List<Object> fixes = new ArrayList<>(List.of(fix(), fix()));
+            fixes.add(random.nextInt(fixes.size() + 1), fix);
+            return post("wrong types", POSITIONS, a.ana(), Json.write(fields("batch_id", "b_1", "fixes", fixes)),
+                    Set.of(INVALID));
+        }
         Map<String, Object> body = dangerousFields(endpoint);
         String field = pick(List.copyOf(body.keySet()));
         body.put(field, wrongValueFor(field));
@@ -254,7 +272,7 @@ final class HostileRequests {
 
     private Hostile huge() {
         String number = pick(HUGE);
-        switch (random.nextInt(4)) {
+        switch (random.nextInt(5)) {
             case 0 -> {
                 Map<String, Object> body = activation();
                 String field = pick(List.of("lat", "lng", "accuracy_m"));
@@ -294,6 +312,15 @@ final class HostileRequests {
                         path(endpoint) + query + encode(pick(List.of(number, "0", "-1", "1001", "2147483648",
                                 "-2147483649", "1e3", "0x10", "1.0", " 5", "5 ", "five"))), Set.of(INVALID));
             }
+            case 3 -> {
+                // a fix's coordinate, speed or heading no fix can have (a tiny number would be a valid 0,
+                // a huge accuracy a valid one, marked: neither is sent)
+                String big = pick(HUGE.stream().filter(h -> !h.contains("e-")).toList());
+                Map<String, Object> fix = fix();
+                fix.put(pick(List.of("lat", "lng", "speed_mps", "heading_deg")), new Json.Raw(big));
+                return post("huge numbers", POSITIONS, a.ana(), Json.write(fields("batch_id", "b_1", "fixes",
+                        List.of(fix(), fix))), Set.of(INVALID));
+            }
             default -> {
                 String endpoint = pick(List.of(COMPLETE, CANCEL, INVALIDATE, REVIEW, OVERRIDE, LOGIN));
                 Map<String, Object> body = dangerousFields(endpoint);
@@ -312,7 +339,7 @@ final class HostileRequests {
         String literal = pick(List.of("NaN", "Infinity", "-Infinity", "+Infinity", "-NaN", "nan", "inf", "+1"));
         boolean asString = random.nextBoolean();
         Object value = asString ? literal : new Json.Raw(literal);
-        switch (random.nextInt(3)) {
+        switch (random.nextInt(4)) {
             case 0 -> {
                 Map<String, Object> body = activation();
                 body.put(pick(List.of("lat", "lng", "accuracy_m")), value);
@@ -328,6 +355,12 @@ final class HostileRequests {
                 }
                 return post("NaN and Infinity", SYNC, a.ana(), Json.write(Map.of("events", List.of(event))),
                         Set.of(INVALID));
+            }
+            case 2 -> {
+                Map<String, Object> fix = fix();
+                fix.put(pick(FIX_FIELDS.subList(1, FIX_FIELDS.size())), value);
+                return post("NaN and Infinity", POSITIONS, a.ana(), Json.write(fields("batch_id", "b_1", "fixes",
+                        List.of(fix))), Set.of(INVALID));
             }
             default -> {
                 String endpoint = pick(List.of(EVENTS, QUEUE));
@@ -404,7 +437,7 @@ final class HostileRequests {
     private Hostile ids(List<String> pool, String category) {
         String id = pick(pool);
         String where = pick(List.of("path", "raw-path", "query", "queue", "active", "activate", "complete", "sync", "sync-batch",
-                "override", "invalidate", "review", "login"));
+                "override", "invalidate", "review", "login", "positions", "positions-driver"));
         switch (where) {
             case "path":
                 return get(category, BATCH, pick(validTokens), "/v1/driver/batches/" + encode(id),
@@ -460,6 +493,14 @@ final class HostileRequests {
             case "review":
                 return post(category, REVIEW, a.sam(), Json.write(fields("event_id", id, "note", "checked")),
                         Set.of("404 NOT_FOUND", INVALID));
+            case "positions":
+                return post(category, POSITIONS, a.ana(), Json.write(fields("batch_id", id, "fixes", List.of(fix()))),
+                        Set.of("404 NOT_FOUND", INVALID));
+            case "positions-driver":
+                // a read: an id that names no driver of the workspace is an empty list
+                return get(category, DRIVER_POSITIONS, pick(List.of(a.sam(), a.mia(), a.sue())),
+                        "/v1/supervisor/drivers/" + encode(id) + "/positions" + SPAN, Set.of(OK, INVALID,
+                                "404 NOT_FOUND"));
             default: {
                 Map<String, Object> body = fields("username", id, "pin", "000000", "device_id", "d");
                 if (random.nextBoolean()) {
@@ -513,7 +554,7 @@ final class HostileRequests {
         String c = "another workspace / not assigned / wrong role";
         String notFound = "404 NOT_FOUND";
         String forbidden = "403 FORBIDDEN";
-        switch (random.nextInt(14)) {
+        switch (random.nextInt(17)) {
             case 0:
                 return get(c, BATCH, pick(List.of(a.bob(), a.sue(), a.dan())), "/v1/driver/batches/b_1",
                         Set.of(notFound));
@@ -569,6 +610,24 @@ final class HostileRequests {
                         : Json.write(Map.of("exclusive_session_id", a.activeSession()));
                 return post(c, endpoint, caller, body, Set.of(forbidden));
             }
+            case 14:
+                return post(c, POSITIONS, pick(List.of(a.sam(), a.mia(), a.sue())),
+                        Json.write(fields("batch_id", pick(List.of("b_1", "b_2")), "fixes", List.of(fix()))),
+                        Set.of(forbidden));
+            case 15: {
+                boolean ana = random.nextBoolean();
+                String caller = ana ? a.ana() : pick(List.of(a.bob(), a.dan()));
+                String batch = ana ? "b_2" : pick(List.of("b_1", "b_3"));
+                return post(c, POSITIONS, caller, Json.write(fields("batch_id", batch, "fixes", List.of(fix()))),
+                        Set.of(notFound));
+            }
+            case 16:
+                if (random.nextBoolean()) {
+                    return get(c, DRIVER_POSITIONS, pick(List.of(a.bob(), a.dan())),
+                            "/v1/supervisor/drivers/d_1/positions" + SPAN, Set.of(forbidden));
+                }
+                return get(c, OWN_POSITIONS, pick(List.of(a.sam(), a.mia(), a.sue())),
+                        "/v1/driver/positions" + SPAN, Set.of(forbidden));
             default: {
                 String endpoint = pick(List.of(QUEUE, DRIVERS, REVIEW));
                 String caller = pick(List.of(a.ana(), a.dan(), a.bob()));
@@ -586,11 +645,13 @@ final class HostileRequests {
         String right = endpoint.substring(0, endpoint.indexOf(' '));
         List<String> others = new ArrayList<>(List.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"));
         others.remove(right);
-        if (endpoint.equals(SYNC) || endpoint.equals(EVENTS)) {
+        if (endpoint.equals(SYNC) || endpoint.equals(EVENTS) || endpoint.equals(POSITIONS)
+                || endpoint.equals(OWN_POSITIONS)) {
             others.removeAll(List.of("GET", "POST"));
         }
         String method = pick(others);
-        String target = endpoint.equals(BATCH) ? "/v1/driver/batches/b_1" : path(endpoint);
+        String target = endpoint.equals(BATCH) ? "/v1/driver/batches/b_1"
+                : endpoint.equals(DRIVER_POSITIONS) ? "/v1/supervisor/drivers/d_1/positions" : path(endpoint);
         byte[] body = method.equals("GET") || method.equals("OPTIONS") ? null
                 : dangerousBody(BODY_ENDPOINTS.contains(endpoint) ? endpoint : LOGIN).getBytes(StandardCharsets.UTF_8);
         return new Hostile("wrong method", WRONG_METHOD, method, target,
@@ -606,6 +667,8 @@ final class HostileRequests {
                 "/v1/exclusive", "/v1/exclusive/activate/x", "/admin", "/.env", "/v1/auth/login%00",
                 "/v1/auth/..%2Flogin", "/v1/%2e%2e/auth/login", "/v1/driver/batches/b_1/..", "/favicon.ico",
                 "/v1/driver/batches/%2F/x", "/v1/supervisor/drivers.json", "/v1/exclusive/active;jsessionid=1",
+                "/v1/driver/positions/1", "/v1/driver/positions/", "/v1/supervisor/drivers/d_1",
+                "/v1/supervisor/drivers//positions", "/v1/supervisor/drivers/d_1/positions/x",
                 "/" + encode(pick(SQL)), "/v1/" + encode(pick(UNICODE)), "/v1/" + "a/".repeat(300)));
         String method = pick(List.of("GET", "POST", "DELETE"));
         byte[] body = method.equals("POST") ? "{}".getBytes(StandardCharsets.UTF_8) : null;
@@ -660,6 +723,7 @@ final class HostileRequests {
             case OVERRIDE -> overrideBody();
             case INVALIDATE -> fields("driver_id", "d_3");
             case REVIEW -> fields("event_id", "e-1", "note", "looked at it");
+            case POSITIONS -> fields("batch_id", "b_1", "fixes", List.of(fix()));
             default -> throw new IllegalArgumentException(endpoint);
         };
     }
@@ -676,6 +740,11 @@ final class HostileRequests {
         return fields("batch_id", "b_1", "target_status", "SUSPENDED", "reason", "van inspection");
     }
 
+    /** A fix ana could send for b_1: taken if nothing else is wrong with it. */
+    private Map<String, Object> fix() {
+        return fields("recorded_at", a.recordedAt(), "lat", 30.27, "lng", -97.74, "accuracy_m", 5);
+    }
+
     /** A proof event on b_1 that ana could send: accepted if nothing else is wrong with it. */
     private Map<String, Object> proof() {
         return fields("event_id", "h-" + (++sequence), "batch_id", "b_1", "event_type", "PROOF_CAPTURED",
@@ -684,7 +753,8 @@ final class HostileRequests {
 
     private Object wrongValueFor(String field) {
         List<Object> values = switch (field) {
-            case "lat", "lng", "accuracy_m" -> List.of("30.27", "NaN", true, List.of(), Map.of(), "");
+            case "lat", "lng", "accuracy_m", "speed_mps", "heading_deg" -> List.of("30.27", "NaN", true, List.of(),
+                    Map.of(), "");
             case "stop_index" -> List.of(new Json.Raw("1.5"), "0", true, List.of(0), Map.of(), new Json.Raw("-0.5"));
             case "payload" -> List.of("{}", 1, List.of(), true, new Json.Raw("[{}]"));
             case "events" -> List.of(Map.of(), "[]", 1, true, Map.of("0", Map.of()));
@@ -752,6 +822,8 @@ final class HostileRequests {
         return switch (endpoint) {
             case BATCH -> "/v1/driver/batches/b_1";
             case EVENTS -> "/v1/driver/events?batch_id=b_1";
+            case OWN_POSITIONS -> "/v1/driver/positions" + SPAN;
+            case DRIVER_POSITIONS -> "/v1/supervisor/drivers/d_1/positions" + SPAN;
             default -> path(endpoint);
         };
     }

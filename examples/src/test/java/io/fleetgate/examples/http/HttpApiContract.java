@@ -120,11 +120,23 @@ abstract class HttpApiContract {
      * @param db       the database
      * @param fixtures loaded at start, or {@code null}
      * @param clock    the server clock
-     * @return a host on a free port with the test settings ({@link #env()})
+     * @return a host on a free port with the test settings ({@link #env()}) and no position
+     *         sweeper, so that nothing but the requests of a test writes
      */
     static HttpHost startHost(ServeOptions db, Path fixtures, Clock clock) {
+        return startHost(db, fixtures, clock, Duration.ZERO);
+    }
+
+    /**
+     * @param db       the database
+     * @param fixtures loaded at start, or {@code null}
+     * @param clock    the server clock
+     * @param sweep    the time between two position sweeps; zero for none
+     * @return a host on a free port with the test settings ({@link #env()})
+     */
+    static HttpHost startHost(ServeOptions db, Path fixtures, Clock clock, Duration sweep) {
         ServeOptions options = new ServeOptions(0, db.dbUrl(), db.dbUser(), db.dbPassword(), fixtures, db.dbOwnerUser(),
-                db.dbOwnerPassword()).withLimits(LIMITS);
+                db.dbOwnerPassword()).withLimits(LIMITS).withPositionSweep(sweep);
         return HttpHost.start(options, HttpHost.settings(env(), System.err), clock);
     }
 
@@ -138,7 +150,21 @@ abstract class HttpApiContract {
      * @throws IOException if the fixtures file cannot be written
      */
     static HttpHost startWithFixtures(ServeOptions db, Path dir, Clock clock) throws IOException {
-        HttpHost started = startHost(db, DEMO, clock);
+        return startWithFixtures(db, dir, clock, Duration.ZERO);
+    }
+
+    /**
+     * Starts a host with the demo fixtures and {@link #EXTRA_FIXTURES} (written to {@code dir}).
+     *
+     * @param db    the database
+     * @param dir   a folder for the extra fixtures file
+     * @param clock the server clock
+     * @param sweep the time between two position sweeps; zero for none
+     * @return the running host
+     * @throws IOException if the fixtures file cannot be written
+     */
+    static HttpHost startWithFixtures(ServeOptions db, Path dir, Clock clock, Duration sweep) throws IOException {
+        HttpHost started = startHost(db, DEMO, clock, sweep);
         Path extra = dir.resolve("extra.json");
         Files.writeString(extra, EXTRA_FIXTURES);
         Fixtures.load(extra, started.services());
@@ -652,6 +678,8 @@ abstract class HttpApiContract {
         assertThat(b.get("actual_end_time").isNull()).isTrue();
         assertThat(b.get("stops")).hasSize(2);
         assertThat(b.at("/stops/0/radius_m").asDouble()).isEqualTo(100);
+        assertThat(b.at("/stops/0/polygon").isNull()).isTrue();
+        assertThat(b.get("corridor").isNull()).isTrue();
         assertThat(api.get("/v1/driver/batches/b_1", sam()).status()).isEqualTo(200);
         assertThat(api.get("/v1/driver/batches/b_1", mia()).status()).isEqualTo(200);
         assertError(api.get("/v1/driver/batches/b_2", ana), 404, "NOT_FOUND");
@@ -972,6 +1000,10 @@ abstract class HttpApiContract {
         assertThat(rows.get("d_1").get("last_active_at").asText()).isNotBlank();
         assertThat(rows.get("d_3").get("batch_id").isNull()).isTrue();
         assertThat(rows.get("d_3").get("last_active_at").isNull()).isTrue();
+        // the position stream's fields (docs/positions.md): no fix yet, just started
+        assertThat(rows.get("d_1").get("quiet").asBoolean()).isFalse();
+        assertThat(rows.get("d_1").get("last_fix_at").isNull()).isTrue();
+        assertThat(rows.get("d_1").get("last_fix_age_s").isNull()).isTrue();
         assertThat(api.get("/v1/supervisor/drivers", mia()).status()).isEqualTo(200);
         assertError(api.get("/v1/supervisor/drivers", ana), 403, "FORBIDDEN");
     }

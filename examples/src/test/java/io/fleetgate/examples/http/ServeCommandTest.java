@@ -156,6 +156,25 @@ class ServeCommandTest {
     }
 
     @Test
+    void parseWhenPositionSweepGivenThenFlagWinsOverSettingZeroTurnsItOffAndBadValuesAreNamed() {
+        assertThat(ServeOptions.parse(List.of()).positionSweep()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(ServeOptions.parse(List.of(), Map.of(ServeOptions.POSITION_SWEEP_ENV, "90")).positionSweep())
+                .isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(ServeOptions.parse(List.of("--position-sweep-s", "0.25"), Map.of(ServeOptions.POSITION_SWEEP_ENV,
+                "90")).positionSweep()).isEqualTo(java.time.Duration.ofMillis(250));
+        assertThat(ServeOptions.parse(List.of("--position-sweep-s", "0")).positionSweep()).isZero();
+
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--position-sweep-s", "-1")))
+                .hasMessageContaining("--position-sweep-s");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--position-sweep-s", "often")))
+                .hasMessageContaining("--position-sweep-s");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of(), Map.of(ServeOptions.POSITION_SWEEP_ENV, "3601")))
+                .hasMessageContaining(ServeOptions.POSITION_SWEEP_ENV);
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--position-sweep-s", "0.0001")))
+                .hasMessageContaining("0.001");
+    }
+
+    @Test
     void startWhenPortZeroThenListensOnAFreePortOfLoopback(@TempDir Path dir) {
         ServeOptions options = new ServeOptions(0, "jdbc:sqlite:" + dir.resolve("s.db"), null, null,
                 HttpApiContract.DEMO);
@@ -174,7 +193,7 @@ class ServeCommandTest {
 
         try (HttpHost host = HttpHost.start(options, HttpHost.settings(HttpApiContract.env(), System.err),
                 java.time.Clock.systemUTC())) {
-            assertThat(host.routes()).hasSize(16);
+            assertThat(host.routes()).hasSize(19);
             for (String route : host.routes()) {
                 assertThat(docs).as("docs/http-api.md documents %s", route).contains("### `" + route);
             }
