@@ -62,6 +62,25 @@ final class AbRunner implements AutoCloseable {
      */
     Comparison compare(String name, String store, Arm ours, Arm baseline, Plan plan, int fixedOps, double target)
             throws Exception {
+        return compare(name, store, ours, baseline, plan, fixedOps, target, 0);
+    }
+
+    /**
+     * As {@link #compare(String, String, Arm, Arm, Plan, int, double)}, with an absolute target too.
+     *
+     * @param name     the benchmark
+     * @param store    the store's name
+     * @param ours     fleetgate's arm
+     * @param baseline the baseline's arm
+     * @param plan     rounds and sizes
+     * @param fixedOps operations per round, or 0 to size rounds from the first warm-up
+     * @param target   the least acceptable ratio
+     * @param minOurs  the least acceptable median ops/s of fleetgate, 0 for none
+     * @return the measured rounds
+     * @throws Exception if an arm fails
+     */
+    Comparison compare(String name, String store, Arm ours, Arm baseline, Plan plan, int fixedOps, double target,
+                       double minOurs) throws Exception {
         int ops = fixedOps > 0 ? fixedOps : roundUp(plan.minOps());
         List<Double> a = new ArrayList<>();
         List<Double> b = new ArrayList<>();
@@ -91,7 +110,7 @@ final class AbRunner implements AutoCloseable {
                 ops = roundUp((int) Math.max(plan.minOps(), Math.min(plan.maxOps(), slower * plan.roundSeconds())));
             }
         }
-        return new Comparison(name, store, threads, a, b, target, null, null);
+        return new Comparison(name, store, threads, a, b, target, null, null, minOurs);
     }
 
     private int roundUp(int ops) {

@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param oursBytes  fleetgate's allocation per operation (JMH {@code gc.alloc.rate.norm}), or
  *                   {@code null} when not measured
  * @param baseBytes  the baseline's allocation per operation, or {@code null}
+ * @param minOurs    the least acceptable {@link #oursMedian()} in ops/s, an absolute target met
+ *                   besides the ratio (PostgreSQL's {@code positions-ingest}); 0 for none
  */
 record Comparison(String name, String store, int threads, List<Double> ours, List<Double> baseline,
-                  double target, Double oursBytes, Double baseBytes) {
+                  double target, Double oursBytes, Double baseBytes, double minOurs) {
 
     Comparison {
         Objects.requireNonNull(name, "name");
@@ -31,6 +33,15 @@ record Comparison(String name, String store, int threads, List<Double> ours, Lis
         if (ours.isEmpty() || baseline.isEmpty()) {
             throw new IllegalArgumentException("no samples for " + name);
         }
+        if (!(minOurs >= 0)) {
+            throw new IllegalArgumentException("minOurs must be >= 0, was " + minOurs);
+        }
+    }
+
+    /** A comparison with a ratio target only. */
+    Comparison(String name, String store, int threads, List<Double> ours, List<Double> baseline, double target,
+               Double oursBytes, Double baseBytes) {
+        this(name, store, threads, ours, baseline, target, oursBytes, baseBytes, 0);
     }
 
     /** @return median ops/s of fleetgate */
@@ -62,9 +73,15 @@ record Comparison(String name, String store, int threads, List<Double> ours, Lis
         return percentile(blocks, 50);
     }
 
-    /** @return whether the ratio reaches the target */
+    /** @return whether the ratio reaches the target, and fleetgate's median its absolute target if any */
     boolean met() {
-        return ratio() >= target;
+        return ratio() >= target && oursMedian() >= minOurs;
+    }
+
+    /** @return the targets as the table prints them, e.g. {@code >=0.60} or {@code >=0.60 & >=20.0k/s} */
+    String targets() {
+        String ratio = String.format(Locale.ROOT, ">=%.2f", target);
+        return minOurs > 0 ? ratio + " & >=" + number(minOurs) + "/s" : ratio;
     }
 
     /**

@@ -17,10 +17,14 @@ import io.fleetgate.execution.DriverExecutionService;
 import io.fleetgate.execution.DriverStatus;
 import io.fleetgate.execution.EventEncoding;
 import io.fleetgate.execution.EventOutcome;
+import io.fleetgate.execution.PositionService;
 import io.fleetgate.execution.ProofKind;
 import io.fleetgate.execution.Stop;
 import io.fleetgate.execution.TimeWindow;
 import io.fleetgate.geo.Coordinate;
+import io.fleetgate.geo.Corridor;
+import io.fleetgate.position.Fix;
+import io.fleetgate.position.PositionReceipt;
 import io.fleetgate.store.jdbc.JdbcStore;
 
 import java.io.PrintStream;
@@ -34,6 +38,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -63,12 +68,40 @@ import static io.fleetgate.execution.DriverEventType.ROUTE_STARTED;
  *       the round;</li>
  *   <li>{@code sync}: {@link DriverExecutionService#sync} of {@link Plan#syncEvents()} offline
  *       events in calls of {@link Plan#syncChunk()}, one driver and batch per thread, each event a
- *       valid step of the route; throughput in events per second.</li>
+ *       valid step of the route; throughput in events per second. Arrival confirmation is off
+ *       ({@code ARRIVAL_CONFIRM_FIXES=0}) and the batches have no corridor, as for a host whose
+ *       phones send no fixes: the baseline writes no flag (issue #17 measures them apart, in
+ *       {@code sync-positions});</li>
+ *   <li>{@code positions-ingest}: {@link PositionService#ingest} of {@value #FIXES_PER_CALL} fixes
+ *       per call from {@link Plan#ingestThreads()} threads, each its own driver and batch (with
+ *       stops and a corridor), against the fastest raw insert of the same rows into {@code
+ *       driver_fixes} ({@link RawJdbc#insertFixes}): on SQLite a JDBC batch in one transaction per
+ *       call ({@code positions-ingest-batch}); on PostgreSQL both {@code INSERT … SELECT FROM
+ *       unnest(…)} ({@code -unnest}) and {@code COPY} ({@code -copy}), each its own comparison, so
+ *       that the faster decides; throughput in fixes per second;</li>
+ *   <li>{@code sync-positions}: what the position stream adds to the event sync: the {@code sync}
+ *       cycle with arrival confirmation on (the defaults) and batches with a corridor, the fixes a
+ *       phone took along the route stored before the round so that each arrival's confirmation
+ *       reads and judges them, against the same sync with confirmation off and no corridor (the
+ *       same fixes stored, unread): fleetgate against itself.</li>
  * </ul>
  */
 final class DbSuite {
     /** Names of the database benchmarks, in the order they run. */
-    static final List<String> NAMES = List.of("activate", "active", "complete", "sync", "sync-proof");
+    static final List<String> NAMES = List.of("activate", "active", "complete", "sync", "sync-proof", "positions-ingest",
+            "sync-positions");
+    /** The fix ingest benchmark; its RESULT names add the baseline: {@code positions-ingest-unnest}. */
+    static final String INGEST = "positions-ingest";
+    /** Fixes per {@code ingest} call, as a phone online sends them every few minutes. */
+    static final int FIXES_PER_CALL = 100;
+    /** {@code positions-ingest}: the least ratio to the faster raw insert. */
+    static final double INGEST_TARGET = 0.6;
+    /** {@code positions-ingest} on PostgreSQL: the fewest fixes per second fleetgate must take. */
+    static final double INGEST_MIN_POSTGRES = 20_000;
+    /** {@code sync-positions}: the least ratio to the sync without confirmation and corridor (≤ 20 % added). */
+    static final double SYNC_POSITIONS_TARGET = 0.8;
+    /** Seconds between two events of a sync route. */
+    static final int EVENT_EVERY_S = 10;
 
     private static final String WORKSPACE = "ws-bench";
     private static final int PLACES = 50;
@@ -82,6 +115,9 @@ final class DbSuite {
     private final Fleetgate fleetgate;
     private final ExclusiveSessionService exclusive;
     private final DriverExecutionService execution;
+    /** The execution service with the position stream's defaults: arrivals confirmed by fixes. */
+    private final DriverExecutionService executionOn;
+    private final PositionService positions;
     private final List<Charger> chargers = new ArrayList<>();
     private final List<Merchant> merchants = new ArrayList<>();
     private final Random random = new Random(7);
@@ -90,10 +126,14 @@ final class DbSuite {
         this.db = db;
         this.store = db.store();
         this.raw = new RawJdbc(store.dataSource(), db.postgres(), accessContext, accessContext ? db.contextKey() : null);
-        this.settings = FleetgateSettings.defaults().withExclusive(e -> e.withDuration(Duration.ofHours(12)));
+        FleetgateSettings on = FleetgateSettings.defaults().withExclusive(e -> e.withDuration(Duration.ofHours(12)));
+        this.settings = on.withPositions(p -> p.withConfirmation(0, p.confirmDwell()));
         this.fleetgate = Fleetgate.builder().store(store).settings(settings).build();
         this.exclusive = fleetgate.exclusive();
         this.execution = fleetgate.execution();
+        Fleetgate positionsOn = Fleetgate.builder().store(store).settings(on).build();
+        this.executionOn = positionsOn.execution();
+        this.positions = positionsOn.positions();
     }
 
     /**
@@ -117,6 +157,10 @@ final class DbSuite {
         suite.history(plan.historyEvents(), plan.syncChunk());
         List<Comparison> out = new ArrayList<>();
         for (String name : NAMES) {
+            if (name.equals(INGEST)) {
+                out.addAll(suite.ingest(plan, selected, log));
+                continue;
+            }
             if (!selected.test(name)) {
                 continue;
             }
@@ -136,12 +180,31 @@ final class DbSuite {
                         case "sync", "sync-proof" -> runner.compare(name, db.kind(),
                                 suite.syncOurs(cycle(name), plan.syncChunk()),
                                 suite.syncBaseline(cycle(name), plan.syncChunk()), plan, plan.syncEvents(), 0.5);
+                        case "sync-positions" -> runner.compare(name, db.kind(), suite.syncPositionsOn(plan.syncChunk()),
+                                suite.syncPositionsOff(plan.syncChunk()), plan, plan.syncEvents(), SYNC_POSITIONS_TARGET);
                         default -> throw new IllegalStateException(name);
                     });
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * @param selected which RESULT names to run
+     * @return whether any database benchmark is selected, by its name or a full RESULT name
+     */
+    static boolean anySelected(Predicate<String> selected) {
+        return NAMES.stream().anyMatch(selected)
+                || Stream.of(RawJdbc.FixInsert.values()).map(DbSuite::ingestName).anyMatch(selected);
+    }
+
+    /**
+     * @param how the baseline's insert
+     * @return the RESULT name of {@code positions-ingest} against it, e.g. {@code positions-ingest-copy}
+     */
+    static String ingestName(RawJdbc.FixInsert how) {
+        return INGEST + "-" + how.name().toLowerCase(Locale.ROOT);
     }
 
     /** @return whether any table of the store's schema has row-level security enabled */
@@ -169,14 +232,21 @@ final class DbSuite {
     }
 
     /**
-     * Logs {@code events} events over 8 drivers (set-up, not timed), so the benchmarks run on a
-     * log with a history rather than an empty table.
+     * Logs {@code events} events over 8 drivers and stores as many fixes over 8 others (set-up,
+     * not timed), so the benchmarks run on a log and a fix table with a history rather than empty
+     * tables.
      */
     void history(int events, int chunk) throws Exception {
         if (events > 0) {
             Arm.Round r = syncBaseline(PLAIN, chunk).prepare(events, 8);
             for (int t = 0; t < 8; t++) {
                 r.run(t);
+            }
+            Instant start = now().minus(Duration.ofDays(3));
+            for (int t = 0; t < 8; t++) {
+                List<RawJdbc.FixRow> rows = FixRoute.drive(1000 + t, events / 8, start).fixes().stream()
+                        .map(DbSuite::fixRow).toList();
+                storeFixes(newId("drv-"), newId("batch-"), rows);
             }
         }
     }
@@ -449,17 +519,25 @@ final class DbSuite {
 
     /** @return a new batch for a new driver and {@code count} events along the cycle */
     private Route route(Cycle cycle, int count) {
+        return route(execution, cycle, count, null);
+    }
+
+    /**
+     * @return a new batch (with that corridor, or none) for a new driver and {@code count} events
+     *         along the cycle, {@value #EVENT_EVERY_S} s apart
+     */
+    private Route route(DriverExecutionService service, Cycle cycle, int count, Corridor corridor) {
         String driverId = newId("drv-");
         String batchId = newId("batch-");
-        execution.createBatch(Principal.system(), new CreateBatchRequest(batchId, WORKSPACE, driverId, cycle.stops(),
-                null));
+        service.createBatch(Principal.system(), new CreateBatchRequest(batchId, WORKSPACE, driverId, cycle.stops(),
+                null, corridor));
         Instant start = now().minus(Duration.ofDays(2));
         List<DriverEventRequest> events = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int step = i % cycle.types().length;
             double[] at = PLACES_OF_ROUTE[cycle.where()[step]];
             DriverEventRequest e = DriverEventRequest.of(UUID.randomUUID().toString(), batchId, cycle.types()[step],
-                    start.plusSeconds(10L * i)).at(at[0], at[1], 5.0).payload(cycle.payloads().get(step));
+                    start.plusSeconds((long) EVENT_EVERY_S * i)).at(at[0], at[1], 5.0).payload(cycle.payloads().get(step));
             Object stop = cycle.stop()[step];
             events.add(stop == null ? e : stop instanceof Integer index ? e.stop(index) : e.stop((String) stop));
         }
@@ -467,17 +545,35 @@ final class DbSuite {
     }
 
     Arm syncOurs(Cycle cycle, int chunk) {
+        return syncOurs(execution, cycle, chunk, null, false);
+    }
+
+    /**
+     * fleetgate's sync of the cycle: every event must be accepted and none flagged (with
+     * confirmation on, an arrival the stored fixes do not confirm is flagged, and fails the arm).
+     *
+     * @param service  the execution service (its settings decide whether arrivals are confirmed)
+     * @param cycle    the route
+     * @param chunk    events per call
+     * @param corridor each batch's corridor, or {@code null}
+     * @param fixes    whether the fixes the phone took along each route are stored before the round
+     *                 ({@link #storeFixes(Cycle, Route)}; set-up, not timed)
+     */
+    Arm syncOurs(DriverExecutionService service, Cycle cycle, int chunk, Corridor corridor, boolean fixes) {
         return (ops, threads) -> {
             List<Principal> drivers = new ArrayList<>();
             List<List<List<DriverEventRequest>>> calls = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                Route r = route(cycle, Arm.to(ops, threads, t) - Arm.from(ops, threads, t));
+                Route r = route(service, cycle, Arm.to(ops, threads, t) - Arm.from(ops, threads, t), corridor);
+                if (fixes) {
+                    storeFixes(cycle, r);
+                }
                 drivers.add(Principal.driver(r.driverId()));
                 calls.add(chunks(r.events(), chunk));
             }
             return t -> {
                 for (List<DriverEventRequest> call : calls.get(t)) {
-                    List<EventOutcome> outcomes = execution.sync(drivers.get(t), call);
+                    List<EventOutcome> outcomes = service.sync(drivers.get(t), call);
                     for (EventOutcome o : outcomes) {
                         if (o.result() != EventOutcome.Result.ACCEPTED || o.flaggedForReview()) {
                             throw new IllegalStateException("sync gave " + o);
@@ -507,6 +603,178 @@ final class DbSuite {
                 }
             };
         };
+    }
+
+    // --- sync-positions ---------------------------------------------------------------------------
+
+    /** The sync cycle's planned route: its two stops by way of the place half-way, 200 m wide. */
+    static final Corridor SYNC_CORRIDOR = Corridor.of(List.of(Coordinate.of(PLACES_OF_ROUTE[0][0], PLACES_OF_ROUTE[0][1]),
+            Coordinate.of(PLACES_OF_ROUTE[2][0], PLACES_OF_ROUTE[2][1]),
+            Coordinate.of(PLACES_OF_ROUTE[1][0], PLACES_OF_ROUTE[1][1])), 200);
+
+    /** The sync with arrival confirmation on (the defaults) and batches with {@link #SYNC_CORRIDOR}. */
+    Arm syncPositionsOn(int chunk) {
+        return syncOurs(executionOn, PLAIN, chunk, SYNC_CORRIDOR, true);
+    }
+
+    /** The same sync with confirmation off ({@code ARRIVAL_CONFIRM_FIXES=0}) and no corridor; the same fixes stored. */
+    Arm syncPositionsOff(int chunk) {
+        return syncOurs(execution, PLAIN, chunk, null, true);
+    }
+
+    /**
+     * Stores the fixes the route's phone took (set-up, not timed): one every {@value
+     * FixRoute#FIX_EVERY_S} s from the first event to the last, where the driver was then (the
+     * place of the latest event), accuracy 5 to 20 m and off by up to a quarter of it. So the
+     * {@code ARRIVAL_WINDOW_S} (300 s) either side of each arrival hold 120 fixes to read and
+     * judge, those taken at the stop certainly inside its 50 m fence: every arrival is confirmed.
+     */
+    private void storeFixes(Cycle cycle, Route r) throws SQLException {
+        Random jitter = new Random(r.driverId().hashCode());
+        Instant first = r.events().get(0).recordedAt();
+        int count = r.events().size() * EVENT_EVERY_S / FixRoute.FIX_EVERY_S;
+        List<RawJdbc.FixRow> rows = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            long second = (long) FixRoute.FIX_EVERY_S * k;
+            int step = (int) (second / EVENT_EVERY_S) % cycle.types().length;
+            double[] at = PLACES_OF_ROUTE[cycle.where()[step]];
+            double accuracy = 5 + 15 * jitter.nextDouble();
+            double north = (jitter.nextDouble() - 0.5) * accuracy / 2;
+            double east = (jitter.nextDouble() - 0.5) * accuracy / 2;
+            rows.add(new RawJdbc.FixRow(first.plusSeconds(second), at[0] + north / 111_195.0,
+                    at[1] + east / (111_195.0 * Math.cos(Math.toRadians(at[0]))), accuracy, null, null, 0));
+        }
+        storeFixes(r.driverId(), r.batchId(), rows);
+    }
+
+    /** Stores a driver's fixes in transactions of up to 1,000 (set-up, not timed). */
+    private void storeFixes(String driverId, String batchId, List<RawJdbc.FixRow> rows) throws SQLException {
+        RawJdbc.FixInsert how = db.postgres() ? RawJdbc.FixInsert.UNNEST : RawJdbc.FixInsert.BATCH;
+        for (List<RawJdbc.FixRow> part : chunks(rows, 1000)) {
+            int n = raw.insertFixes(how, driverId, WORKSPACE, batchId, part, now());
+            if (n != part.size()) {
+                throw new IllegalStateException("set-up stored " + n + " of " + part.size() + " fixes of " + driverId);
+            }
+        }
+    }
+
+    // --- positions-ingest -------------------------------------------------------------------------
+
+    /**
+     * Runs {@code positions-ingest} against each raw insert of the store: on SQLite the JDBC
+     * batch, on PostgreSQL {@code unnest} and {@code COPY}, each a comparison of its own (the
+     * faster decides: both must meet the target). Warm-up: at least 1,000 calls per arm ({@link
+     * Plan#warmupOps()} / 10 calls of {@value #FIXES_PER_CALL} fixes), besides the plan's rounds and
+     * seconds.
+     *
+     * @return one comparison per baseline selected
+     */
+    List<Comparison> ingest(Plan plan, Predicate<String> selected, PrintStream log) throws Exception {
+        List<RawJdbc.FixInsert> baselines = db.postgres() ? List.of(RawJdbc.FixInsert.UNNEST, RawJdbc.FixInsert.COPY)
+                : List.of(RawJdbc.FixInsert.BATCH);
+        List<Comparison> out = new ArrayList<>();
+        for (RawJdbc.FixInsert how : baselines) {
+            String name = ingestName(how);
+            if (!selected.test(name)) {
+                continue;
+            }
+            analyze();
+            try (AbRunner runner = new AbRunner(plan.ingestThreads(), log)) {
+                out.add(runner.compare(name, db.kind(), ingestOurs(), ingestBaseline(how),
+                        plan.withWarmupOps(plan.warmupOps() / 10 * FIXES_PER_CALL), plan.ingestFixes(), INGEST_TARGET,
+                        db.postgres() ? INGEST_MIN_POSTGRES : 0));
+            }
+        }
+        return out;
+    }
+
+    /** @return fixes per thread, {@code ops} being a multiple of the threads times {@value #FIXES_PER_CALL} */
+    private static int fixesPerThread(int ops, int threads) {
+        if (ops % (threads * FIXES_PER_CALL) != 0) {
+            throw new IllegalArgumentException("positions-ingest needs a multiple of " + threads + " x "
+                    + FIXES_PER_CALL + " fixes per round, got " + ops);
+        }
+        return ops / threads;
+    }
+
+    /** @return the fix as the baseline stores it: every fix of a {@link FixRoute} is plausible, no mark */
+    private static RawJdbc.FixRow fixRow(Fix f) {
+        return new RawJdbc.FixRow(f.recordedAt(), f.location().lat(), f.location().lng(), f.accuracyMeters(),
+                f.speedMps(), f.headingDegrees(), 0);
+    }
+
+    /**
+     * fleetgate: per thread a new driver and their new batch (the route's stops and corridor),
+     * then {@link PositionService#ingest} of the route's fixes, {@value #FIXES_PER_CALL} a call,
+     * every fix accepted and none marked.
+     */
+    Arm ingestOurs() {
+        return (ops, threads) -> {
+            int perThread = fixesPerThread(ops, threads);
+            Instant start = now().minus(Duration.ofDays(1));
+            List<Principal> drivers = new ArrayList<>();
+            List<String> batches = new ArrayList<>();
+            List<List<List<Fix>>> calls = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                FixRoute r = FixRoute.drive(t, perThread, start);
+                String driverId = newId("drv-");
+                String batchId = newId("batch-");
+                executionOn.createBatch(Principal.system(), new CreateBatchRequest(batchId, WORKSPACE, driverId,
+                        r.stops(), null, r.corridor()));
+                drivers.add(Principal.driver(driverId));
+                batches.add(batchId);
+                calls.add(chunks(r.fixes(), FIXES_PER_CALL));
+            }
+            return t -> {
+                for (List<Fix> call : calls.get(t)) {
+                    PositionReceipt p = positions.ingest(drivers.get(t), batches.get(t), call);
+                    if (p.accepted() != call.size() || p.duplicates() != 0 || !p.conflicts().isEmpty()
+                            || p.marked() != 0) {
+                        throw new IllegalStateException("ingest gave " + p);
+                    }
+                }
+            };
+        };
+    }
+
+    /**
+     * The baseline: per thread a new driver, then the same fixes stored by {@link
+     * RawJdbc#insertFixes} that way, {@value #FIXES_PER_CALL} a transaction, every one inserted.
+     */
+    Arm ingestBaseline(RawJdbc.FixInsert how) {
+        return (ops, threads) -> {
+            int perThread = fixesPerThread(ops, threads);
+            Instant start = now().minus(Duration.ofDays(1));
+            List<String> drivers = new ArrayList<>();
+            List<String> batches = new ArrayList<>();
+            List<List<List<RawJdbc.FixRow>>> calls = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                List<RawJdbc.FixRow> rows = FixRoute.drive(t, perThread, start).fixes().stream()
+                        .map(DbSuite::fixRow).toList();
+                drivers.add(newId("drv-"));
+                batches.add(newId("batch-"));
+                calls.add(chunks(rows, FIXES_PER_CALL));
+            }
+            return t -> {
+                for (List<RawJdbc.FixRow> call : calls.get(t)) {
+                    int n = raw.insertFixes(how, drivers.get(t), WORKSPACE, batches.get(t), call, now());
+                    if (n != call.size()) {
+                        throw new IllegalStateException("baseline " + how + " inserted " + n + " of " + call.size()
+                                + " fixes of " + drivers.get(t));
+                    }
+                }
+            };
+        };
+    }
+
+    /** @return the baseline's JDBC (for tests of the harness) */
+    RawJdbc raw() {
+        return raw;
+    }
+
+    /** @return the execution service with arrival confirmation on (for tests of the harness) */
+    DriverExecutionService executionOn() {
+        return executionOn;
     }
 
     /** What the baseline keeps of one stop, to write the batch's stop progress as the library does. */

@@ -3,17 +3,26 @@ package io.fleetgate.examples.bench;
 import io.fleetgate.Principal;
 import io.fleetgate.store.jdbc.PostgresContextKey;
 
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * The baselines: what a careful engineer would write by hand with plain JDBC to get the same
@@ -32,6 +41,15 @@ import java.util.List;
  *       that also marks a session past its expiry EXPIRED, as the library's does.</li>
  *   <li>{@link #sync}: per chunk, one transaction with the batch's compare-and-set
  *       {@code UPDATE} and one JDBC batch inserting the chunk's event rows.</li>
+ *   <li>{@link #insertFixes}: one phone's call of fixes in one transaction, in one of three ways
+ *       ({@link FixInsert}): a JDBC batch of one-row inserts (SQLite); one {@code INSERT … SELECT
+ *       FROM unnest(arrays) ON CONFLICT DO NOTHING} (PostgreSQL); or PostgreSQL's {@code COPY}
+ *       through pgjdbc's {@link CopyManager}. PostgreSQL refuses {@code COPY FROM} into a table
+ *       with row-level security ({@code driver_fixes} has it, forced, since V12: "COPY FROM not
+ *       supported with row-level security", for the owner too), so the copy goes into a
+ *       temporary table of the connection ({@code ON COMMIT DELETE ROWS}, no index, no policy)
+ *       and one {@code INSERT … SELECT … ON CONFLICT DO NOTHING} moves the rows into {@code
+ *       driver_fixes}, in the same transaction.</li>
  * </ul>
  *
  * <p><b>Access context.</b> When {@code accessContext} is on (PostgreSQL with row-level security),
@@ -64,6 +82,31 @@ final class RawJdbc {
             + " synced_at, lat, lng, accuracy_m, stop_index, payload, reason, content_hash, flagged_for_review,"
             + " flag_reasons, stop_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (workspace_id, actor_id, event_id) DO NOTHING";
+    /** One fix (SQLite, as a JDBC batch). */
+    static final String INSERT_FIX = "INSERT INTO driver_fixes (driver_id, recorded_at, workspace_id, batch_id, lat,"
+            + " lng, accuracy_m, speed_mps, heading_deg, marks, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (driver_id, recorded_at) DO NOTHING";
+    /**
+     * One call's fixes in one statement (PostgreSQL): what is the same for every fix of a call
+     * (driver, workspace, batch, when received) bound once, the rest as one array per column
+     * (instants as integer microseconds since the epoch, exact).
+     */
+    static final String INSERT_FIXES_UNNEST = "INSERT INTO driver_fixes (driver_id, recorded_at, workspace_id,"
+            + " batch_id, lat, lng, accuracy_m, speed_mps, heading_deg, marks, received_at)"
+            + " SELECT ?, TIMESTAMPTZ 'epoch' + f.us * INTERVAL '1 microsecond', ?, ?, f.lat, f.lng, f.acc, f.speed,"
+            + " f.heading, f.marks, ? FROM unnest(?::int8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[],"
+            + " ?::float8[], ?::int4[]) AS f (us, lat, lng, acc, speed, heading, marks)"
+            + " ON CONFLICT (driver_id, recorded_at) DO NOTHING";
+    /** The connection's staging table for {@code COPY} (PostgreSQL), emptied by every commit. */
+    static final String CREATE_FIXES_IN = "CREATE TEMPORARY TABLE IF NOT EXISTS fixes_in (driver_id VARCHAR(64),"
+            + " recorded_at TIMESTAMPTZ, workspace_id VARCHAR(64), batch_id VARCHAR(64), lat DOUBLE PRECISION,"
+            + " lng DOUBLE PRECISION, accuracy_m DOUBLE PRECISION, speed_mps DOUBLE PRECISION,"
+            + " heading_deg DOUBLE PRECISION, marks INTEGER, received_at TIMESTAMPTZ) ON COMMIT DELETE ROWS";
+    static final String COPY_FIXES_IN = "COPY fixes_in FROM STDIN";
+    static final String INSERT_FIXES_FROM_COPY = "INSERT INTO driver_fixes (driver_id, recorded_at, workspace_id,"
+            + " batch_id, lat, lng, accuracy_m, speed_mps, heading_deg, marks, received_at)"
+            + " SELECT driver_id, recorded_at, workspace_id, batch_id, lat, lng, accuracy_m, speed_mps, heading_deg,"
+            + " marks, received_at FROM fixes_in ON CONFLICT (driver_id, recorded_at) DO NOTHING";
 
     /** The role name bound for a driver. */
     static final String DRIVER_ROLE = "driver";
@@ -74,6 +117,8 @@ final class RawJdbc {
     private final boolean postgres;
     private final boolean accessContext;
     private final PostgresContextKey key;
+    /** The physical PostgreSQL connections that have {@code fixes_in} (temporary tables live per connection). */
+    private final Set<PGConnection> staged = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     /**
      * @param ds            the store's pool
@@ -269,6 +314,166 @@ final class RawJdbc {
                 }
             }
             return null;
+        });
+    }
+
+    /** How {@link #insertFixes} writes. */
+    enum FixInsert {
+        /** A JDBC batch of one-row inserts (SQLite). */
+        BATCH,
+        /** One {@code INSERT … SELECT FROM unnest(arrays)} (PostgreSQL). */
+        UNNEST,
+        /** {@code COPY} into the connection's staging table, then one {@code INSERT … SELECT} (PostgreSQL). */
+        COPY
+    }
+
+    /**
+     * A fix as the baseline stores it (what is the same for a whole call is passed apart).
+     *
+     * @param recordedAt when the phone took it
+     * @param lat        latitude
+     * @param lng        longitude
+     * @param accuracy   accuracy in metres, or {@code null}
+     * @param speed      speed in metres per second, or {@code null}
+     * @param heading    heading in degrees, or {@code null}
+     * @param marks      the mark bits ({@code FixMark.bits})
+     */
+    record FixRow(Instant recordedAt, double lat, double lng, Double accuracy, Double speed, Double heading, int marks) {
+    }
+
+    /**
+     * Stores one driver's fixes in one transaction, a fix whose key is taken left as stored.
+     *
+     * @param how         how (see the class comment)
+     * @param driverId    the driver (bound as the caller: a driver inserts their own fixes)
+     * @param workspaceId the batch's workspace
+     * @param batchId     the batch they were sent for
+     * @param rows        the fixes, recorded times distinct
+     * @param receivedAt  when the server took them
+     * @return how many were inserted
+     */
+    int insertFixes(FixInsert how, String driverId, String workspaceId, String batchId, List<FixRow> rows,
+                    Instant receivedAt) throws SQLException {
+        if ((how == FixInsert.BATCH) == postgres) {
+            throw new IllegalArgumentException(how + " is not for " + (postgres ? "PostgreSQL" : "SQLite"));
+        }
+        return unit(true, DRIVER_ROLE, driverId, c -> switch (how) {
+            case BATCH -> insertFixesBatch(c, driverId, workspaceId, batchId, rows, receivedAt);
+            case UNNEST -> insertFixesUnnest(c, driverId, workspaceId, batchId, rows, receivedAt);
+            case COPY -> insertFixesCopy(c, driverId, workspaceId, batchId, rows, receivedAt);
+        });
+    }
+
+    private int insertFixesBatch(Connection c, String driverId, String workspaceId, String batchId, List<FixRow> rows,
+                                 Instant receivedAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_FIX)) {
+            for (FixRow f : rows) {
+                ps.setString(1, driverId);
+                setInstant(ps, 2, f.recordedAt());
+                ps.setString(3, workspaceId);
+                ps.setString(4, batchId);
+                ps.setDouble(5, f.lat());
+                ps.setDouble(6, f.lng());
+                setDouble(ps, 7, f.accuracy());
+                setDouble(ps, 8, f.speed());
+                setDouble(ps, 9, f.heading());
+                ps.setInt(10, f.marks());
+                setInstant(ps, 11, receivedAt);
+                ps.addBatch();
+            }
+            int inserted = 0;
+            for (int count : ps.executeBatch()) {
+                inserted += count;
+            }
+            return inserted;
+        }
+    }
+
+    private int insertFixesUnnest(Connection c, String driverId, String workspaceId, String batchId,
+                                  List<FixRow> rows, Instant receivedAt) throws SQLException {
+        int n = rows.size();
+        Long[] micros = new Long[n];
+        Double[] lat = new Double[n];
+        Double[] lng = new Double[n];
+        Double[] accuracy = new Double[n];
+        Double[] speed = new Double[n];
+        Double[] heading = new Double[n];
+        Integer[] marks = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            FixRow f = rows.get(i);
+            micros[i] = ChronoUnit.MICROS.between(Instant.EPOCH, f.recordedAt());
+            lat[i] = f.lat();
+            lng[i] = f.lng();
+            accuracy[i] = f.accuracy();
+            speed[i] = f.speed();
+            heading[i] = f.heading();
+            marks[i] = f.marks();
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT_FIXES_UNNEST)) {
+            ps.setString(1, driverId);
+            ps.setString(2, workspaceId);
+            ps.setString(3, batchId);
+            setInstant(ps, 4, receivedAt);
+            ps.setArray(5, c.createArrayOf("int8", micros));
+            ps.setArray(6, c.createArrayOf("float8", lat));
+            ps.setArray(7, c.createArrayOf("float8", lng));
+            ps.setArray(8, c.createArrayOf("float8", accuracy));
+            ps.setArray(9, c.createArrayOf("float8", speed));
+            ps.setArray(10, c.createArrayOf("float8", heading));
+            ps.setArray(11, c.createArrayOf("int4", marks));
+            return ps.executeUpdate();
+        }
+    }
+
+    private int insertFixesCopy(Connection c, String driverId, String workspaceId, String batchId, List<FixRow> rows,
+                                Instant receivedAt) throws SQLException {
+        PGConnection pg = c.unwrap(PGConnection.class);
+        if (!staged.contains(pg)) {
+            try (Statement st = c.createStatement()) {
+                st.execute(CREATE_FIXES_IN);
+            }
+            staged.add(pg);
+        }
+        // COPY's text format: tab-separated columns, \N for NULL, instants in ISO 8601 (UTC)
+        StringBuilder text = new StringBuilder(rows.size() * 160);
+        String tail = '\t' + receivedAt.toString() + '\n';
+        for (FixRow f : rows) {
+            text.append(driverId).append('\t').append(f.recordedAt()).append('\t').append(workspaceId).append('\t')
+                    .append(batchId).append('\t').append(f.lat()).append('\t').append(f.lng()).append('\t');
+            copyValue(text, f.accuracy()).append('\t');
+            copyValue(text, f.speed()).append('\t');
+            copyValue(text, f.heading()).append('\t').append(f.marks()).append(tail);
+        }
+        CopyManager copy = pg.getCopyAPI();
+        long copied;
+        try {
+            copied = copy.copyIn(COPY_FIXES_IN, new StringReader(text.toString()));
+        } catch (IOException e) {
+            throw new SQLException("COPY of " + rows.size() + " fixes failed", e);
+        }
+        if (copied != rows.size()) {
+            throw new IllegalStateException("COPY took " + copied + " of " + rows.size() + " fixes");
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT_FIXES_FROM_COPY)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    private static StringBuilder copyValue(StringBuilder text, Double v) {
+        return v == null ? text.append("\\N") : text.append(v.doubleValue());
+    }
+
+    /**
+     * @return how many fixes {@code driver_fixes} holds, read as the system (row-level security
+     *         shows it every row), for tests of the harness
+     */
+    long countFixes() throws SQLException {
+        return unit(true, SYSTEM_ROLE, "system", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM driver_fixes");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         });
     }
 

@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.within;
  */
 class BenchTest {
     static final Pattern RESULT = Pattern.compile(
-            "^RESULT (activate|active|complete|sync|sync-proof|statemachine[-a-z0-9]*|stopguard[-a-z]*|haversine[-a-z]*"
-                    + "|geofence[-a-z]*)"
+            "^RESULT (activate|active|complete|sync|sync-proof|positions-ingest-(batch|unnest|copy)|sync-positions"
+                    + "|statemachine[-a-z0-9]*|stopguard[-a-z]*|polygon[-a-z]*|haversine[-a-z]*|geofence[-a-z]*)"
                     + " (sqlite|postgres|none) [1-9][0-9]* [0-9]+\\.[0-9] [0-9]+\\.[0-9] [0-9]+\\.[0-9]{3}$");
 
     @Test
@@ -42,7 +42,44 @@ class BenchTest {
         assertThat(results).extracting(line -> line.split(" ")[1] + " " + line.split(" ")[2] + " " + line.split(" ")[3])
                 .containsExactly("activate sqlite 1", "activate sqlite 2", "active sqlite 1", "active sqlite 2",
                         "complete sqlite 1", "complete sqlite 2", "sync sqlite 1", "sync sqlite 2",
-                        "sync-proof sqlite 1", "sync-proof sqlite 2");
+                        "sync-proof sqlite 1", "sync-proof sqlite 2",
+                        // selected by "sync" (a name selects those it is a prefix of, up to a '-')
+                        "sync-positions sqlite 1", "sync-positions sqlite 2");
+    }
+
+    @Test
+    void runWhenPositionBenchmarksOnSqliteThenIngestAgainstTheBatchAndSyncAtEachThreadCount() throws Exception {
+        List<String> results = runTiny(List.of("--only", "positions-ingest,sync-positions"));
+
+        assertThat(results).allSatisfy(line -> assertThat(line).matches(RESULT));
+        assertThat(results).extracting(line -> line.split(" ")[1] + " " + line.split(" ")[2] + " " + line.split(" ")[3])
+                .containsExactly("positions-ingest-batch sqlite 2", "sync-positions sqlite 1", "sync-positions sqlite 2");
+    }
+
+    @Test
+    void runWhenOnlyAFullIngestResultNameThenThatOneRuns() throws Exception {
+        assertThat(runTiny(List.of("--only", "positions-ingest-batch"))).extracting(line -> line.split(" ")[1])
+                .containsExactly("positions-ingest-batch");
+        assertThat(runTiny(List.of("--only", "positions-ingest-copy"))).as("no COPY on SQLite").isEmpty();
+    }
+
+    @Test
+    void tableWhenAbsoluteTargetThenPrintedAndMetOnlyWhenBothAreReached() {
+        Comparison fast = new Comparison("positions-ingest-unnest", "postgres", 8, List.of(30_000.0, 30_000.0),
+                List.of(40_000.0, 40_000.0), 0.6, null, null, 20_000);
+        Comparison slow = new Comparison("positions-ingest-unnest", "postgres", 8, List.of(15_000.0, 15_000.0),
+                List.of(20_000.0, 20_000.0), 0.6, null, null, 20_000);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Bench.printTable(List.of(fast, slow), new PrintStream(out, true, StandardCharsets.UTF_8));
+
+        assertThat(fast.ratio()).isCloseTo(0.75, within(1e-12));
+        assertThat(slow.ratio()).isCloseTo(0.75, within(1e-12));
+        assertThat(fast.met()).isTrue();
+        assertThat(slow.met()).as("ratio met, 15,000 fixes/s under the 20,000 floor").isFalse();
+        assertThat(fast.targets()).isEqualTo(">=0.60 & >=20.0k/s");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains(">=0.60 & >=20.0k/s yes").contains(">=0.60 & >=20.0k/s NO");
+        assertThat(new Comparison("active", "sqlite", 1, List.of(1.0), List.of(1.0), 0.8, null, null).targets())
+                .isEqualTo(">=0.80");
     }
 
     @Test
@@ -125,7 +162,7 @@ class BenchTest {
     void compareWhenWarmupOpsSetThenEachArmRunsThatManyBeforeAnyRoundIsMeasured() throws Exception {
         List<Integer> ours = new ArrayList<>();
         List<Integer> base = new ArrayList<>();
-        Plan plan = new Plan(1, 0, 50, 3, 0.001, 4, 8, 60, 20, List.of(1), 10, 40);
+        Plan plan = new Plan(1, 0, 50, 3, 0.001, 4, 8, 60, 20, List.of(1), 10, 40, 100, 1);
         Comparison c;
         try (AbRunner runner = new AbRunner(1, new PrintStream(new ByteArrayOutputStream(), true))) {
             c = runner.compare("activate", "sqlite", counting(ours), counting(base), plan, 10, 0.8);
@@ -186,6 +223,94 @@ class BenchTest {
             assertThat(stops.get(0).get(0).toString()).contains(cycle == DbSuite.PLAIN ? "COMPLETED" : "SIGNATURE");
         } finally {
             JsonLines.setLevel(level);
+        }
+    }
+
+    /** Each fix as both arms store it, its time taken from its driver's first: the same shift gives the same rows. */
+    static final String FIX_CONTENT = "SELECT (recorded_at - (SELECT min(g.recorded_at) FROM driver_fixes g"
+            + " WHERE g.driver_id = f.driver_id)) || ' ' || lat || ' ' || lng || ' ' || coalesce(accuracy_m, '-') || ' '"
+            + " || coalesce(speed_mps, '-') || ' ' || coalesce(heading_deg, '-') || ' ' || marks FROM driver_fixes f";
+
+    @Test
+    void ingestWhenBothArmsRunTheSameShiftsThenEachStoresEveryFixAndTheSameRows() throws Exception {
+        Level level = JsonLines.level();
+        JsonLines.setLevel(Level.WARN);
+        try (BenchStore db = BenchStore.sqlite()) {
+            DbSuite suite = new DbSuite(db, false);
+            suite.seed();
+
+            Arm.Round ours = suite.ingestOurs().prepare(600, 3);
+            for (int t = 0; t < 3; t++) {
+                ours.run(t);
+            }
+            assertThat(suite.raw().countFixes()).isEqualTo(600);
+            Arm.Round base = suite.ingestBaseline(RawJdbc.FixInsert.BATCH).prepare(600, 3);
+            for (int t = 0; t < 3; t++) {
+                base.run(t);
+            }
+
+            assertThat(suite.raw().countFixes()).isEqualTo(1200);
+            assertThat(count(db, "SELECT count(DISTINCT driver_id) FROM driver_fixes")).isEqualTo(6);
+            assertThat(count(db, "SELECT count(*) FROM driver_fixes WHERE marks <> 0")).isZero();
+            assertThat(count(db, "SELECT count(*) FROM driver_fixes WHERE speed_mps IS NOT NULL")).isBetween(600L, 1000L);
+            Map<String, Long> content = new java.util.HashMap<>();
+            for (String row : rows(db, FIX_CONTENT.replaceFirst("SELECT ", "SELECT 'all', ")).get("all")) {
+                content.merge(row, 1L, Long::sum);
+            }
+            assertThat(content).hasSize(600).allSatisfy((row, n) -> assertThat(n).as(row).isEqualTo(2));
+            // fleetgate's side raised nothing: on route, in the corridor, no jump
+            assertThat(count(db, "SELECT count(*) FROM position_alerts")).isZero();
+            assertThat(count(db, "SELECT count(*) FROM driver_presence WHERE last_fix_at IS NOT NULL")).isEqualTo(3);
+        } finally {
+            JsonLines.setLevel(level);
+        }
+    }
+
+    @Test
+    void ingestWhenRoundNotWholeCallsPerThreadThenRefused() throws Exception {
+        try (BenchStore db = BenchStore.sqlite()) {
+            DbSuite suite = new DbSuite(db, false);
+            assertThatThrownBy(() -> suite.ingestOurs().prepare(250, 2)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("multiple of 2 x 100");
+        }
+    }
+
+    @Test
+    void syncPositionsWhenFixesStoredThenArrivalsConfirmedAndWithoutFixesFlagged() throws Exception {
+        Level level = JsonLines.level();
+        JsonLines.setLevel(Level.WARN);
+        try (BenchStore db = BenchStore.sqlite()) {
+            DbSuite suite = new DbSuite(db, false);
+            suite.seed();
+
+            suite.syncPositionsOn(7).prepare(33, 1).run(0);
+            long fixesOn = suite.raw().countFixes();
+            suite.syncPositionsOff(7).prepare(33, 1).run(0);
+
+            // 33 events 10 s apart: 66 fixes 5 s apart per route, both arms
+            assertThat(fixesOn).isEqualTo(66);
+            assertThat(suite.raw().countFixes()).isEqualTo(132);
+            assertThat(count(db, "SELECT count(*) FROM driver_events")).isEqualTo(66);
+            assertThat(count(db, "SELECT count(*) FROM driver_events WHERE event_type = 'ARRIVED_AT_STOP'")).isEqualTo(14);
+            assertThat(count(db, "SELECT count(*) FROM driver_events WHERE flagged_for_review")).isZero();
+            assertThat(count(db, "SELECT count(*) FROM delivery_batches WHERE route IS NOT NULL")).isEqualTo(1);
+            assertThat(count(db, "SELECT count(*) FROM position_alerts")).isZero();
+            // the same route without its fixes: confirmation is on, so every arrival is flagged
+            // and the arm refuses to pass for a fast one
+            Arm.Round unconfirmed = suite.syncOurs(suite.executionOn(), DbSuite.PLAIN, 7, DbSuite.SYNC_CORRIDOR, false)
+                    .prepare(33, 1);
+            assertThatThrownBy(() -> unconfirmed.run(0)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("ARRIVAL_UNCONFIRMED");
+        } finally {
+            JsonLines.setLevel(level);
+        }
+    }
+
+    private static long count(BenchStore db, String sql) throws SQLException {
+        try (Connection c = db.store().dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

@@ -1,8 +1,10 @@
 package io.fleetgate.examples.bench;
 
+import io.fleetgate.examples.JsonLines;
 import io.fleetgate.testkit.TestPostgres;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,15 +19,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The harness on PostgreSQL with tiny sizes, on the server given by the system properties
  * {@code fleetgate.test.pg.url}, {@code .user} and {@code .password} (scripts/test provisions
- * one): both arms run under the store's row-level security, and the run leaves no schema behind.
- * Without a server the test fails, saying how to give one: PostgreSQL tests never skip.
+ * one): both arms run under the store's row-level security, each fix ingest arm stores every fix
+ * it claims, and the run leaves no schema behind. Without a server the test fails, saying how to
+ * give one: PostgreSQL tests never skip.
  */
 class PostgresBenchTest {
 
     @Test
     void runWhenDatabaseBenchmarksOnPostgresThenOneResultLinePerBenchmarkAndThreadCount() throws Exception {
         String url = TestPostgres.url();
-        List<String> args = new ArrayList<>(List.of("--only", "activate,active,complete,sync,sync-proof", "--db", url));
+        List<String> args = new ArrayList<>(List.of("--only",
+                "activate,active,complete,sync,sync-proof,positions-ingest,sync-positions", "--db", url));
         String user = TestPostgres.user();
         String password = TestPostgres.password();
         args.addAll(List.of("--db-user", TestPostgres.runtimeUser(), "--db-owner-user", user));
@@ -44,8 +48,35 @@ class PostgresBenchTest {
         assertThat(results).extracting(line -> line.split(" ")[1] + " " + line.split(" ")[2] + " " + line.split(" ")[3])
                 .containsExactly("activate postgres 1", "activate postgres 2", "active postgres 1", "active postgres 2",
                         "complete postgres 1", "complete postgres 2", "sync postgres 1", "sync postgres 2",
-                        "sync-proof postgres 1", "sync-proof postgres 2");
+                        "sync-proof postgres 1", "sync-proof postgres 2", "positions-ingest-unnest postgres 2",
+                        "positions-ingest-copy postgres 2", "sync-positions postgres 1", "sync-positions postgres 2");
         assertThat(benchSchemas(url, user, password)).as("bench schemas left behind").isEqualTo(schemasBefore);
+    }
+
+    @Test
+    void ingestWhenEachArmRunsOnPostgresThenEachStoresEveryFixItClaimsUnderRowLevelSecurity() throws Exception {
+        Level level = JsonLines.level();
+        JsonLines.setLevel(Level.WARN);
+        try (BenchStore db = BenchStore.postgres(TestPostgres.url(), TestPostgres.user(), TestPostgres.password(),
+                TestPostgres.runtimeUser(), TestPostgres.runtimePassword())) {
+            DbSuite suite = new DbSuite(db, DbSuite.rowLevelSecurity(db));
+            suite.seed();
+            assertThat(suite.raw().accessContext()).as("driver_fixes has row-level security").isTrue();
+
+            // COPY twice: the second round runs on the staging tables the first made
+            long expected = 0;
+            for (Arm arm : List.of(suite.ingestOurs(), suite.ingestBaseline(RawJdbc.FixInsert.UNNEST),
+                    suite.ingestBaseline(RawJdbc.FixInsert.COPY), suite.ingestBaseline(RawJdbc.FixInsert.COPY))) {
+                Arm.Round round = arm.prepare(400, 2);
+                round.run(0);
+                round.run(1);
+                expected += 400;
+                assertThat(suite.raw().countFixes()).isEqualTo(expected);
+            }
+            assertThat(expected).isEqualTo(1600);
+        } finally {
+            JsonLines.setLevel(level);
+        }
     }
 
     private static long benchSchemas(String url, String user, String password) throws SQLException {
