@@ -29,19 +29,36 @@ class DemoTest {
                 .toList();
         assertThat(codes).containsExactly("ACTIVE", "OUTSIDE_RADIUS", "ACTIVE_SESSION_EXISTS", "ACTIVE",
                 "COMPLETED", "ACCURACY_TOO_LOW", "ACTIVE", "EXPIRED", "NOT_ACTIVE",
-                // the route: created, started, at maple-12, leaving refused without the signature,
-                // the signature, left delivered, an impossible departure, a stop added by the
-                // supervisor, three offline events (one a failed stop), the same three resent, the
-                // completion refused while birch-1 is open, birch-1 skipped, completed, then the
-                // review queue
-                "INACTIVE", "EN_ROUTE", "AT_STOP", "PROOF_REQUIRED", "AT_STOP", "EN_ROUTE", "INVALID_TRANSITION",
-                "EN_ROUTE", "AT_STOP", "EN_ROUTE", "AT_STOP", "DUPLICATE", "DUPLICATE", "DUPLICATE", "STOPS_OPEN",
-                "SKIPPED", "COMPLETED", "QUARANTINED", "QUARANTINED", "QUARANTINED", "FLAGGED");
+                // the route: created, started, fixes streamed, at maple-12 (confirmed by them),
+                // leaving refused without the signature, the signature, left delivered, an
+                // impossible departure, a stop added by the supervisor, a detour off the corridor,
+                // three offline events (one a failed stop), the same three resent, oak-3's arrival
+                // confirmed by fixes that came later, the completion refused while birch-1 is open,
+                // birch-1 skipped, completed, then the review queue (the excursion first)
+                "INACTIVE", "EN_ROUTE", "FIXES", "AT_STOP", "PROOF_REQUIRED", "AT_STOP", "EN_ROUTE",
+                "INVALID_TRANSITION", "EN_ROUTE", "OFF_CORRIDOR", "AT_STOP", "EN_ROUTE", "AT_STOP", "DUPLICATE",
+                "DUPLICATE", "DUPLICATE", "CONFIRMED", "STOPS_OPEN", "SKIPPED", "COMPLETED", "ALERT", "QUARANTINED",
+                "QUARANTINED", "QUARANTINED", "FLAGGED");
     }
 
     @Test
     void runWhenArrivalOutsideStopThenItIsFlaggedWithTheDistance() {
         assertThat(runDemo()).anyMatch(l -> l.startsWith("  FLAGGED ") && l.contains("OUTSIDE_GEOFENCE: 334 m from stop 3"));
+    }
+
+    @Test
+    void runWhenThePhoneStreamsFixesThenArrivalsAreConfirmedNowOrLaterAndTheDetourIsOneItem() {
+        List<String> lines = runDemo();
+        assertThat(lines).anyMatch(l -> l.startsWith("  AT_STOP ") && l.contains("arrives at maple-12")
+                && !l.contains("flagged"));
+        assertThat(lines).anyMatch(l -> l.startsWith("  AT_STOP ") && l.contains("arrived at stop oak-3")
+                && l.contains("flagged for review"));
+        assertThat(lines).anyMatch(l -> l.startsWith("  CONFIRMED ") && l.contains("oak-3"));
+        assertThat(lines).noneMatch(l -> l.startsWith("  FLAGGED ") && l.contains("oak-3"));
+        assertThat(lines).filteredOn(l -> l.startsWith("  ALERT ")).singleElement().asString()
+                .contains("OFF_CORRIDOR: outside the planned route's corridor (300 m wide), 8 fixes");
+        assertThat(lines).anyMatch(l -> l.startsWith("  FLAGGED ") && l.contains("ARRIVAL_UNCONFIRMED: 0 of 2 fixes")
+                && l.contains("stop elm-8"));
     }
 
     @Test
