@@ -128,11 +128,11 @@ public final class PositionStream {
      */
     public Taken ingest(String driverId, String batchId, List<Fix> fixes, Instant now) {
         return store.exclusively(List.of("positions:" + driverId), () -> {
-            Batch batch = store.batches().findBatch(batchId).filter(b -> driverId.equals(b.driverId()))
+            PositionLog.BatchRoute batch = log.findBatchRoute(batchId).filter(b -> driverId.equals(b.driverId()))
                     .orElseThrow(() -> FleetgateException.notFound("batch", batchId));
             List<RecordedFix> rows = new ArrayList<>(fixes.size());
             for (Fix f : fixes) {
-                rows.add(new RecordedFix(driverId, batch.workspaceId(), batch.id(), f, marks(f, now), now));
+                rows.add(new RecordedFix(driverId, batch.workspaceId(), batch.batchId(), f, marks(f, now), now));
             }
             rows.sort((x, y) -> x.recordedAt().compareTo(y.recordedAt()));
             List<RecordedFix> before = storedAround(driverId, rows);
@@ -162,7 +162,7 @@ public final class PositionStream {
         return around;
     }
 
-    private Taken bookkeeping(Batch batch, String driverId, List<RecordedFix> fixes, List<RecordedFix> before,
+    private Taken bookkeeping(PositionLog.BatchRoute batch, String driverId, List<RecordedFix> fixes, List<RecordedFix> before,
                               List<RecordedFix> taken, Instant now) {
         TreeMap<Instant, RecordedFix> stored = new TreeMap<>();
         for (RecordedFix f : taken) {
@@ -234,8 +234,11 @@ public final class PositionStream {
             heard(events.get(events.size() - 1).workspaceId(), driverId, now, null);
             if (!outside.isEmpty()) {
                 store.exclusively(List.of("positions:" + driverId), () -> {
-                    outside.forEach((batchId, triggers) -> raise(batches.get(batchId), driverId,
-                            AlertKind.OFF_CORRIDOR, triggers, corridorDetail(batches.get(batchId).corridor()), now));
+                    outside.forEach((batchId, triggers) -> {
+                        Batch b = batches.get(batchId);
+                        raise(new PositionLog.BatchRoute(b.id(), b.workspaceId(), b.driverId(), b.corridor()), driverId,
+                                AlertKind.OFF_CORRIDOR, triggers, corridorDetail(b.corridor()), now);
+                    });
                     return null;
                 });
             }
@@ -289,7 +292,7 @@ public final class PositionStream {
                 Principal.system().userId(), note, now));
     }
 
-    private void offCorridor(Batch batch, String driverId, List<RecordedFix> plausible, Instant now) {
+    private void offCorridor(PositionLog.BatchRoute batch, String driverId, List<RecordedFix> plausible, Instant now) {
         Corridor corridor = batch.corridor();
         if (corridor == null) {
             return;
@@ -314,7 +317,7 @@ public final class PositionStream {
      * apart (less both accuracies) than {@code MAX_SPEED_KMH} allows in the time between them. A
      * pair is found once: when the later-stored of the two arrives.
      */
-    private void jumps(Batch batch, String driverId, List<RecordedFix> fresh, List<RecordedFix> before, Instant now) {
+    private void jumps(PositionLog.BatchRoute batch, String driverId, List<RecordedFix> fresh, List<RecordedFix> before, Instant now) {
         // the fixes stored before this call near the new ones, and the new ones: oldest first
         List<RecordedFix> around = new ArrayList<>(before.size() + fresh.size());
         around.addAll(before);
@@ -339,8 +342,12 @@ public final class PositionStream {
                 if (micros > horizonMicros) {
                     continue;
                 }
-                double metres = Geo.distanceMeters(f.fix().location(), g.fix().location())
-                        - orZero(f.fix().accuracyMeters()) - orZero(g.fix().accuracyMeters());
+                double slack = orZero(f.fix().accuracyMeters()) + orZero(g.fix().accuracyMeters());
+                double allowed = maxSpeedKmh / 3.6 * (micros / 1e6) + slack;
+                if (upperBoundMeters(f.fix().location(), g.fix().location()) <= allowed) {
+                    continue; // certainly not too far: no great-circle distance needed
+                }
+                double metres = Geo.distanceMeters(f.fix().location(), g.fix().location()) - slack;
                 if (metres <= 0) {
                     continue;
                 }
@@ -379,6 +386,21 @@ public final class PositionStream {
         return sorted.subList(lo, end);
     }
 
+    /**
+     * {@return a cheap bound the great-circle distance never exceeds: the arc along the meridian
+     * plus the arc along a parallel, as if at the equator}
+     */
+    private static double upperBoundMeters(io.fleetgate.geo.Coordinate a, io.fleetgate.geo.Coordinate b) {
+        double dLng = Math.abs(a.lng() - b.lng());
+        if (dLng > 180) {
+            dLng = 360 - dLng;
+        }
+        return (Math.abs(a.lat() - b.lat()) + dLng) * METRES_PER_DEGREE_BOUND;
+    }
+
+    /** Metres per degree of a great circle, rounded up (a mean radius of 6,371.0088 km gives 111,195.08). */
+    private static final double METRES_PER_DEGREE_BOUND = 111_196;
+
     private static double orZero(Double d) {
         return d == null ? 0 : d;
     }
@@ -392,7 +414,7 @@ public final class PositionStream {
      * {@code EXCURSION_GAP_S}) widens the alerts it comes within the gap of, merging them into the
      * earliest, or starts a new one.
      */
-    private void raise(Batch batch, String driverId, AlertKind kind, List<Trigger> triggers, String detail,
+    private void raise(PositionLog.BatchRoute batch, String driverId, AlertKind kind, List<Trigger> triggers, String detail,
                        Instant now) {
         if (triggers.isEmpty()) {
             return;
@@ -418,12 +440,12 @@ public final class PositionStream {
         fold(batch, driverId, kind, runFrom, runTo, runCount, detail, now);
     }
 
-    private void fold(Batch batch, String driverId, AlertKind kind, Instant from, Instant to, int count, String detail,
+    private void fold(PositionLog.BatchRoute batch, String driverId, AlertKind kind, Instant from, Instant to, int count, String detail,
                       Instant now) {
         Duration gap = settings.excursionGap();
         List<PositionAlert> near = log.findAlerts(driverId, kind, from.minus(gap), to.plus(gap));
         if (near.isEmpty()) {
-            log.insertAlert(new PositionAlert(UUID.randomUUID().toString(), batch.workspaceId(), driverId, batch.id(),
+            log.insertAlert(new PositionAlert(UUID.randomUUID().toString(), batch.workspaceId(), driverId, batch.batchId(),
                     kind, from, to, count, detail, now, null));
             return;
         }

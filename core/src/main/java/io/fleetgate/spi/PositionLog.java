@@ -1,6 +1,7 @@
 package io.fleetgate.spi;
 
 import io.fleetgate.execution.DriverEvent;
+import io.fleetgate.geo.Corridor;
 import io.fleetgate.position.AlertKind;
 import io.fleetgate.position.DriverPresence;
 import io.fleetgate.position.PositionAlert;
@@ -18,6 +19,14 @@ import java.util.Optional;
  * {@link FleetgateStore#exclusively} on {@code "positions:" + driverId}.
  */
 public interface PositionLog {
+
+    /**
+     * {@return the batch's workspace, driver and corridor, without its stops: what taking fixes
+     * for it needs, in one row}
+     *
+     * @param batchId the batch
+     */
+    Optional<BatchRoute> findBatchRoute(String batchId);
 
     /**
      * Stores each fix whose driver and {@code recorded_at} are new, in one statement or a few; a
@@ -134,6 +143,17 @@ public interface PositionLog {
      * @param limit    the most to return
      */
     List<DriverEvent> findUnconfirmedArrivals(String driverId, Instant from, Instant to, int limit);
+
+    /**
+     * A batch as the position stream needs it.
+     *
+     * @param batchId     the batch
+     * @param workspaceId its workspace
+     * @param driverId    its driver, or {@code null} when unassigned
+     * @param corridor    its corridor, or {@code null}
+     */
+    record BatchRoute(String batchId, String workspaceId, String driverId, Corridor corridor) {
+    }
 
     /**
      * A driver on route gone silent.

@@ -36,6 +36,11 @@ final class InMemoryPositions implements PositionLog {
     }
 
     @Override
+    public Optional<BatchRoute> findBatchRoute(String batchId) {
+        return execution.findBatch(batchId).map(b -> new BatchRoute(b.id(), b.workspaceId(), b.driverId(), b.corridor()));
+    }
+
+    @Override
     public List<RecordedFix> insertFixes(List<RecordedFix> batch) {
         synchronized (lock) {
             List<RecordedFix> taken = new ArrayList<>();

@@ -68,6 +68,7 @@ public final class JdbcPositionLog implements PositionLog {
     /** SQLite: the one-row insert as a JDBC batch. */
     private final RowBatch<RecordedFix> insertFix;
     private final String findFixesAt;
+    private final String findBatchRoute;
     private final String findFixes;
     private final String purgeFixes;
     private final String heard;
@@ -104,6 +105,7 @@ public final class JdbcPositionLog implements PositionLog {
             this.heardQuiet = SqlFiles.statement(dialect, "positions/heard_quiet");
         }
         this.findFixesAt = SqlFiles.statement(dialect, "positions/find_fixes_at");
+        this.findBatchRoute = SqlFiles.statement(dialect, "positions/find_batch_route");
         this.findFixes = SqlFiles.statement(dialect, "positions/find_fixes");
         this.purgeFixes = SqlFiles.statement(dialect, "positions/purge_fixes");
         this.heard = SqlFiles.statement(dialect, "positions/heard");
@@ -167,7 +169,7 @@ public final class JdbcPositionLog implements PositionLog {
         if (fixes.isEmpty()) {
             return new ArrayList<>();
         }
-        return tx.write(h -> {
+        return tx.writeOrFailAll(h -> {
             List<Key> taken = postgres ? insertPostgres(h, fixes) : insertSqlite(h, fixes);
             return taken.isEmpty() ? new ArrayList<>() : stored(h, taken);
         });
@@ -306,6 +308,17 @@ public final class JdbcPositionLog implements PositionLog {
     /**
      * {@inheritDoc}
      *
+     * <p>One row of {@code delivery_batches}, on its primary key.
+     */
+    @Override
+    public Optional<BatchRoute> findBatchRoute(String batchId) {
+        Objects.requireNonNull(batchId, "batchId");
+        return tx.read(h -> h.createQuery(findBatchRoute).bind("id", batchId).mapTo(BatchRoute.class).findOne());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>On the primary key {@code (driver_id, recorded_at)}.
      *
      * @throws IllegalArgumentException for a negative limit
@@ -333,7 +346,7 @@ public final class JdbcPositionLog implements PositionLog {
         if (limitOrZero(limit)) {
             return 0;
         }
-        return tx.write(h -> h.createUpdate(purgeFixes).bind("before", before).bind("limit", limit).execute());
+        return tx.writeOrFailAll(h -> h.createUpdate(purgeFixes).bind("before", before).bind("limit", limit).execute());
     }
 
     @Override
@@ -341,7 +354,7 @@ public final class JdbcPositionLog implements PositionLog {
         Objects.requireNonNull(workspaceId, "workspaceId");
         Objects.requireNonNull(driverId, "driverId");
         Objects.requireNonNull(heardAt, "heardAt");
-        return tx.write(h -> {
+        return tx.writeOrFailAll(h -> {
             if (postgres) {
                 return bindHeard(h.createQuery(heard), workspaceId, driverId, heardAt, lastFixAt)
                         .mapTo(String.class).findOne();
@@ -389,7 +402,7 @@ public final class JdbcPositionLog implements PositionLog {
 
     @Override
     public boolean markQuiet(String driverId, Instant lastHeardAt, String alertId) {
-        return tx.write(h -> h.createUpdate(markQuiet).bind("driver_id", driverId).bind("last_heard_at", lastHeardAt)
+        return tx.writeOrFailAll(h -> h.createUpdate(markQuiet).bind("driver_id", driverId).bind("last_heard_at", lastHeardAt)
                 .bind("alert_id", alertId).execute()) == 1;
     }
 
@@ -415,7 +428,7 @@ public final class JdbcPositionLog implements PositionLog {
     @Override
     public boolean insertAlert(PositionAlert alert) {
         Objects.requireNonNull(alert, "alert");
-        return tx.write(h -> h.createUpdate(insertAlert)
+        return tx.writeOrFailAll(h -> h.createUpdate(insertAlert)
                 .bind("id", alert.id())
                 .bind("workspace_id", alert.workspaceId())
                 .bind("driver_id", alert.driverId())
@@ -438,7 +451,7 @@ public final class JdbcPositionLog implements PositionLog {
     @Override
     public void updateAlert(PositionAlert alert) {
         Objects.requireNonNull(alert, "alert");
-        tx.write(h -> h.createUpdate(updateAlert)
+        tx.writeOrFailAll(h -> h.createUpdate(updateAlert)
                 .bind("id", alert.id())
                 .bind("first_at", alert.firstAt())
                 .bind("last_at", alert.lastAt())

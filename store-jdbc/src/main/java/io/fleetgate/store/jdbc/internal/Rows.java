@@ -145,6 +145,11 @@ public final class Rows {
                 StopJson.corridorOf(v.jsonValues().map(rs, "route", ctx), nullableDouble(rs, "corridor_width_m")),
                 instant.map(rs, "created_at", ctx),
                 instant.map(rs, "updated_at", ctx)));
+        jdbi.registerRowMapper(PositionLog.BatchRoute.class, (rs, ctx) -> new PositionLog.BatchRoute(
+                rs.getString("id"),
+                rs.getString("workspace_id"),
+                rs.getString("driver_id"),
+                StopJson.corridorOf(v.jsonValues().map(rs, "route", ctx), nullableDouble(rs, "corridor_width_m"))));
         jdbi.registerRowMapper(Stop.class, stop);
         jdbi.registerRowMapper(DriverEvent.class, (rs, ctx) -> new DriverEvent(
                 rs.getString("event_id"),

@@ -84,6 +84,26 @@ public final class Tx {
     }
 
     /**
+     * As {@link #write(HandleCallback)}, for a unit whose caller never goes on after it fails: inside
+     * {@link #exclusively} it runs without a savepoint of its own (two round trips fewer), so if it
+     * fails the whole exclusive section fails with it, as it would anyway when nobody catches.
+     * The position stream's writes are such units; a unit a caller may catch and recover from (an
+     * event commit refused for a taken id) needs {@link #write(HandleCallback)}.
+     *
+     * @param work the unit; may run more than once
+     * @param <T>  its result
+     * @return its result
+     */
+    public <T> T writeOrFailAll(HandleCallback<T, RuntimeException> work) {
+        Handle joined = bound.get();
+        if (joined != null) {
+            bindAs(joined);
+            return work.withHandle(joined);
+        }
+        return write(work);
+    }
+
+    /**
      * As {@link #write(HandleCallback)}, for a unit that can tell afterwards whether it committed:
      * when the connection is lost while committing, {@code verify} runs on another connection and
      * returns the unit's result if its write is there, or {@code null} if not (then the unit runs
@@ -155,13 +175,7 @@ public final class Tx {
                       HandleCallback<T, RuntimeException> verify) {
         Handle joined = bound.get();
         if (joined != null) {
-            Principal acting = AccessContext.current();
-            if (!acting.equals(boundAs.get())) {
-                // the library's own bookkeeping inside a caller's exclusive section (a review
-                // record the system writes during a driver's call): the database sees who acts
-                dialect.bindPrincipal(joined, acting);
-                boundAs.set(acting);
-            }
+            bindAs(joined);
             return transactional ? inSavepoint(joined, work) : work.withHandle(joined);
         }
         boolean inTransaction = transactional || (!reference && dialect.readsInTransaction());
@@ -227,6 +241,19 @@ public final class Tx {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * Binds the exclusive section's transaction to the principal acting now, if it is another:
+     * the library's own bookkeeping inside a caller's section (a review record the system writes
+     * during a driver's call) is seen by the database as the system's.
+     */
+    private void bindAs(Handle joined) {
+        Principal acting = AccessContext.current();
+        if (!acting.equals(boundAs.get())) {
+            dialect.bindPrincipal(joined, acting);
+            boundAs.set(acting);
         }
     }
 
