@@ -128,17 +128,27 @@ public final class PositionStream {
      */
     public Taken ingest(String driverId, String batchId, List<Fix> fixes, Instant now) {
         return store.exclusively(List.of("positions:" + driverId), () -> {
-            PositionLog.BatchRoute batch = log.findBatchRoute(batchId).filter(b -> driverId.equals(b.driverId()))
+            List<Fix> sorted = new ArrayList<>(fixes);
+            sorted.sort((x, y) -> x.recordedAt().compareTo(y.recordedAt()));
+            Instant first = sorted.get(0).recordedAt();
+            Instant last = sorted.get(sorted.size() - 1).recordedAt();
+            // one read: the batch, the stored fixes around the new ones (when the call spans at
+            // most an hour; else per run below) and whether an arrival near them awaits fixes
+            boolean compact = Duration.between(first, last).compareTo(Duration.ofHours(1)) <= 0;
+            PositionLog.Intake intake = log.findIntake(batchId, driverId, first.minus(JUMP_HORIZON),
+                    compact ? last.plus(JUMP_HORIZON) : first.minus(JUMP_HORIZON), JUMP_READ_LIMIT,
+                    first.minus(settings.confirmWindow()), last.plus(settings.confirmWindow()))
+                    .filter(i -> driverId.equals(i.batch().driverId()))
                     .orElseThrow(() -> FleetgateException.notFound("batch", batchId));
-            List<RecordedFix> rows = new ArrayList<>(fixes.size());
-            for (Fix f : fixes) {
+            PositionLog.BatchRoute batch = intake.batch();
+            List<RecordedFix> rows = new ArrayList<>(sorted.size());
+            for (Fix f : sorted) {
                 rows.add(new RecordedFix(driverId, batch.workspaceId(), batch.batchId(), f, marks(f, now), now));
             }
-            rows.sort((x, y) -> x.recordedAt().compareTo(y.recordedAt()));
-            List<RecordedFix> before = storedAround(driverId, rows);
+            List<RecordedFix> before = compact ? intake.stored() : storedAround(driverId, rows);
             List<RecordedFix> taken = log.insertFixes(rows);                // as the driver
             try (AccessContext.Scope system = AccessContext.enter(Principal.system())) {
-                return bookkeeping(batch, driverId, rows, before, taken, now); // the library's own records
+                return bookkeeping(batch, driverId, rows, before, taken, intake.unconfirmedArrivals(), now);
             }
         });
     }
@@ -162,8 +172,8 @@ public final class PositionStream {
         return around;
     }
 
-    private Taken bookkeeping(PositionLog.BatchRoute batch, String driverId, List<RecordedFix> fixes, List<RecordedFix> before,
-                              List<RecordedFix> taken, Instant now) {
+    private Taken bookkeeping(PositionLog.BatchRoute batch, String driverId, List<RecordedFix> fixes,
+                              List<RecordedFix> before, List<RecordedFix> taken, boolean unconfirmed, Instant now) {
         TreeMap<Instant, RecordedFix> stored = new TreeMap<>();
         for (RecordedFix f : taken) {
             stored.put(f.recordedAt(), f);
@@ -195,8 +205,8 @@ public final class PositionStream {
             plausible.sort((a, b) -> a.recordedAt().compareTo(b.recordedAt()));
             offCorridor(batch, driverId, plausible, now);
             jumps(batch, driverId, plausible, before, now);
-            confirmed = confirmArrivals(driverId, plausible.get(0).recordedAt(),
-                    plausible.get(plausible.size() - 1).recordedAt(), now);
+            confirmed = unconfirmed ? confirmArrivals(driverId, plausible.get(0).recordedAt(),
+                    plausible.get(plausible.size() - 1).recordedAt(), now) : 0;
         }
         return new Taken(accepted, duplicates, conflicts, confirmed);
     }

@@ -21,12 +21,22 @@ import java.util.Optional;
 public interface PositionLog {
 
     /**
-     * {@return the batch's workspace, driver and corridor, without its stops: what taking fixes
-     * for it needs, in one row}
+     * {@return what taking a call of fixes for a batch needs, in one read, or empty for an unknown
+     * batch: the batch's workspace, driver and corridor (without its stops), the driver's stored
+     * fixes recorded from {@code from} to {@code to} (oldest first, at most {@code limit}), and
+     * whether the driver has an arrival {@linkplain #findUnconfirmedArrivals unconfirmed} recorded
+     * from {@code arrivalsFrom} to {@code arrivalsTo}}
      *
-     * @param batchId the batch
+     * @param batchId      the batch
+     * @param driverId     the driver sending the fixes
+     * @param from         the earliest {@code recorded_at} of the fixes to read
+     * @param to           the latest
+     * @param limit        the most fixes to read
+     * @param arrivalsFrom the earliest {@code recorded_at} of the arrivals to look for
+     * @param arrivalsTo   the latest
      */
-    Optional<BatchRoute> findBatchRoute(String batchId);
+    Optional<Intake> findIntake(String batchId, String driverId, Instant from, Instant to, int limit,
+                                Instant arrivalsFrom, Instant arrivalsTo);
 
     /**
      * Stores each fix whose driver and {@code recorded_at} are new, in one statement or a few; a
@@ -153,6 +163,26 @@ public interface PositionLog {
      * @param corridor    its corridor, or {@code null}
      */
     record BatchRoute(String batchId, String workspaceId, String driverId, Corridor corridor) {
+    }
+
+    /**
+     * What {@link #findIntake} read.
+     *
+     * @param batch               the batch
+     * @param stored              the driver's fixes in the span, oldest first
+     * @param unconfirmedArrivals whether the driver has an unconfirmed arrival in the arrivals' span
+     */
+    record Intake(BatchRoute batch, List<RecordedFix> stored, boolean unconfirmedArrivals) {
+        /**
+         * Copies the list.
+         *
+         * @param batch               the batch
+         * @param stored              the fixes
+         * @param unconfirmedArrivals whether there is an unconfirmed arrival
+         */
+        public Intake {
+            stored = List.copyOf(stored);
+        }
     }
 
     /**

@@ -36,8 +36,14 @@ final class InMemoryPositions implements PositionLog {
     }
 
     @Override
-    public Optional<BatchRoute> findBatchRoute(String batchId) {
-        return execution.findBatch(batchId).map(b -> new BatchRoute(b.id(), b.workspaceId(), b.driverId(), b.corridor()));
+    public Optional<Intake> findIntake(String batchId, String driverId, Instant from, Instant to, int limit,
+                                      Instant arrivalsFrom, Instant arrivalsTo) {
+        synchronized (lock) {
+            return execution.findBatch(batchId).map(b -> new Intake(
+                    new BatchRoute(b.id(), b.workspaceId(), b.driverId(), b.corridor()),
+                    findFixes(driverId, from, to, limit),
+                    !findUnconfirmedArrivals(driverId, arrivalsFrom, arrivalsTo, 1).isEmpty()));
+        }
     }
 
     @Override

@@ -68,7 +68,7 @@ public final class JdbcPositionLog implements PositionLog {
     /** SQLite: the one-row insert as a JDBC batch. */
     private final RowBatch<RecordedFix> insertFix;
     private final String findFixesAt;
-    private final String findBatchRoute;
+    private final String findIntake;
     private final String findFixes;
     private final String purgeFixes;
     private final String heard;
@@ -105,7 +105,7 @@ public final class JdbcPositionLog implements PositionLog {
             this.heardQuiet = SqlFiles.statement(dialect, "positions/heard_quiet");
         }
         this.findFixesAt = SqlFiles.statement(dialect, "positions/find_fixes_at");
-        this.findBatchRoute = SqlFiles.statement(dialect, "positions/find_batch_route");
+        this.findIntake = SqlFiles.statement(dialect, "positions/find_intake");
         this.findFixes = SqlFiles.statement(dialect, "positions/find_fixes");
         this.purgeFixes = SqlFiles.statement(dialect, "positions/purge_fixes");
         this.heard = SqlFiles.statement(dialect, "positions/heard");
@@ -308,12 +308,33 @@ public final class JdbcPositionLog implements PositionLog {
     /**
      * {@inheritDoc}
      *
-     * <p>One row of {@code delivery_batches}, on its primary key.
+     * <p>One statement: the batch row, left-joined to the driver's fixes in the span, with the
+     * arrivals' test as a column.
+     *
+     * @throws IllegalArgumentException for a negative limit
      */
     @Override
-    public Optional<BatchRoute> findBatchRoute(String batchId) {
+    public Optional<Intake> findIntake(String batchId, String driverId, Instant from, Instant to, int limit,
+                                      Instant arrivalsFrom, Instant arrivalsTo) {
         Objects.requireNonNull(batchId, "batchId");
-        return tx.read(h -> h.createQuery(findBatchRoute).bind("id", batchId).mapTo(BatchRoute.class).findOne());
+        Objects.requireNonNull(driverId, "driverId");
+        boolean none = limitOrZero(limit) || from.isAfter(to);
+        List<Rows.IntakeRow> rows = tx.read(h -> h.createQuery(findIntake).bind("batch_id", batchId)
+                .bind("driver_id", driverId).bind("from", from).bind("to", none ? from.minusNanos(1000) : to)
+                .bind("limit", Math.max(limit, 0)).bind("arrivals_from", arrivalsFrom).bind("arrivals_to", arrivalsTo)
+                .mapTo(Rows.IntakeRow.class).list());
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Rows.IntakeRow head = rows.get(0);
+        List<RecordedFix> stored = new ArrayList<>(rows.size());
+        for (Rows.IntakeRow r : rows) {
+            if (r.fix() != null) {
+                stored.add(r.fix());
+            }
+        }
+        return Optional.of(new Intake(new BatchRoute(batchId, head.workspaceId(), head.driverId(), head.corridor()),
+                stored, head.unconfirmed()));
     }
 
     /**

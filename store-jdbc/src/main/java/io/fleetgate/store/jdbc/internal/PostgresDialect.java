@@ -40,6 +40,7 @@ public final class PostgresDialect extends SqlDialect {
     /** A transaction-scoped advisory lock on a text key (64-bit hash; a collision only serialises more). */
     private static final String LOCK_KEY = "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(?, 0))) AS locked";
     private static final String BIND_PRINCIPAL = SqlFiles.statement(new PostgresDialect(), "context/bind");
+    private static final String BIND_AND_LOCK = SqlFiles.statement(new PostgresDialect(), "context/bind_and_lock");
 
     private final Supplier<PostgresContextKey> key;
     private final Clock clock;
@@ -106,6 +107,26 @@ public final class PostgresDialect extends SqlDialect {
         for (String key : keys) {
             handle.createQuery(LOCK_KEY).bind(0, key).mapTo(Integer.class).one();
         }
+    }
+
+    /** One round trip for the context and the first key's lock; one more per further key. */
+    @Override
+    public void bindAndLock(Handle handle, Principal principal, java.util.List<String> keys) {
+        if (keys.isEmpty()) {
+            bindPrincipal(handle, principal);
+            return;
+        }
+        if (key == null) {
+            throw new IllegalStateException("this PostgreSQL dialect has no context key, so it cannot bind a principal");
+        }
+        try (PreparedStatement st = handle.getConnection().prepareStatement(BIND_AND_LOCK)) {
+            st.setString(1, key.get().context(principal, clock.instant()));
+            st.setString(2, keys.get(0));
+            st.executeQuery().close();
+        } catch (SQLException e) {
+            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+        }
+        lockKeys(handle, keys.subList(1, keys.size()));
     }
 
     /** One statement, one round trip: the context, local to the current transaction. */

@@ -145,11 +145,14 @@ public final class Rows {
                 StopJson.corridorOf(v.jsonValues().map(rs, "route", ctx), nullableDouble(rs, "corridor_width_m")),
                 instant.map(rs, "created_at", ctx),
                 instant.map(rs, "updated_at", ctx)));
-        jdbi.registerRowMapper(PositionLog.BatchRoute.class, (rs, ctx) -> new PositionLog.BatchRoute(
-                rs.getString("id"),
-                rs.getString("workspace_id"),
-                rs.getString("driver_id"),
-                StopJson.corridorOf(v.jsonValues().map(rs, "route", ctx), nullableDouble(rs, "corridor_width_m"))));
+        jdbi.registerRowMapper(IntakeRow.class, (rs, ctx) -> new IntakeRow(
+                rs.getString("intake_workspace_id"),
+                rs.getString("intake_driver_id"),
+                StopJson.corridorOf(v.jsonValues().map(rs, "intake_route", ctx),
+                        rs.getObject("intake_route") == null ? null : nullableDouble(rs, "intake_corridor_width_m")),
+                rs.getBoolean("intake_unconfirmed"),
+                rs.getObject("recorded_at") == null ? null
+                        : ctx.findRowMapperFor(RecordedFix.class).orElseThrow().map(rs, ctx)));
         jdbi.registerRowMapper(Stop.class, stop);
         jdbi.registerRowMapper(DriverEvent.class, (rs, ctx) -> new DriverEvent(
                 rs.getString("event_id"),
@@ -398,5 +401,18 @@ public final class Rows {
         b.put("reason", v.column(String.class, QuarantinedEvent::reason));
         b.put("received_at", v.column(Instant.class, QuarantinedEvent::receivedAt));
         return b;
+    }
+
+    /**
+     * One row of {@code positions/find_intake}: the batch's columns (its corridor only on the first
+     * row), and a stored fix or none.
+     *
+     * @param workspaceId the batch's workspace
+     * @param driverId    its driver, or {@code null}
+     * @param corridor    its corridor on the first row, else {@code null}
+     * @param unconfirmed whether an unconfirmed arrival is near
+     * @param fix         a stored fix, or {@code null} on the one row of a span without any
+     */
+    record IntakeRow(String workspaceId, String driverId, Corridor corridor, boolean unconfirmed, RecordedFix fix) {
     }
 }

@@ -134,7 +134,6 @@ public final class Tx {
             return body.get();
         }
         return run(h -> {
-            dialect.lockKeys(h, keys.stream().sorted().distinct().toList());
             bound.set(h);
             boundAs.set(AccessContext.current());
             try {
@@ -143,7 +142,7 @@ public final class Tx {
                 bound.remove();
                 boundAs.remove();
             }
-        }, true, false, null);
+        }, true, false, null, keys.stream().sorted().distinct().toList());
     }
 
     /**
@@ -173,6 +172,12 @@ public final class Tx {
 
     private <T> T run(HandleCallback<T, RuntimeException> work, boolean transactional, boolean reference,
                       HandleCallback<T, RuntimeException> verify) {
+        return run(work, transactional, reference, verify, null);
+    }
+
+    /** As above; with {@code lock}, the transaction also takes those keys' locks as it binds. */
+    private <T> T run(HandleCallback<T, RuntimeException> work, boolean transactional, boolean reference,
+                      HandleCallback<T, RuntimeException> verify, java.util.List<String> lock) {
         Handle joined = bound.get();
         if (joined != null) {
             bindAs(joined);
@@ -187,7 +192,11 @@ public final class Tx {
                 }
                 committing[0] = false;
                 return jdbi.inTransaction(h -> {
-                    dialect.bindPrincipal(h, AccessContext.current());
+                    if (lock == null) {
+                        dialect.bindPrincipal(h, AccessContext.current());
+                    } else {
+                        dialect.bindAndLock(h, AccessContext.current(), lock);
+                    }
                     T result = work.withHandle(h);
                     committing[0] = true;
                     return result;
