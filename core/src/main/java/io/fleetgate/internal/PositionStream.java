@@ -10,6 +10,7 @@ import io.fleetgate.execution.Stop;
 import io.fleetgate.geo.Corridor;
 import io.fleetgate.geo.Geo;
 import io.fleetgate.position.AlertKind;
+import io.fleetgate.position.DriverPresence;
 import io.fleetgate.position.Fix;
 import io.fleetgate.position.FixMark;
 import io.fleetgate.position.PositionAlert;
@@ -148,7 +149,7 @@ public final class PositionStream {
             List<RecordedFix> before = compact ? intake.stored() : storedAround(driverId, rows);
             List<RecordedFix> taken = log.insertFixes(rows);                // as the driver
             try (AccessContext.Scope system = AccessContext.enter(Principal.system())) {
-                return bookkeeping(batch, driverId, rows, before, taken, intake.unconfirmedArrivals(), now);
+                return bookkeeping(batch, driverId, rows, before, taken, intake, now);
             }
         });
     }
@@ -173,7 +174,8 @@ public final class PositionStream {
     }
 
     private Taken bookkeeping(PositionLog.BatchRoute batch, String driverId, List<RecordedFix> fixes,
-                              List<RecordedFix> before, List<RecordedFix> taken, boolean unconfirmed, Instant now) {
+                              List<RecordedFix> before, List<RecordedFix> taken, PositionLog.Intake intake,
+                              Instant now) {
         TreeMap<Instant, RecordedFix> stored = new TreeMap<>();
         for (RecordedFix f : taken) {
             stored.put(f.recordedAt(), f);
@@ -199,17 +201,37 @@ public final class PositionStream {
                 lastFix = lastFix == null || f.recordedAt().isAfter(lastFix) ? f.recordedAt() : lastFix;
             }
         }
-        heard(batch.workspaceId(), driverId, now, lastFix);
+        if (presenceStale(intake.presence(), batch.workspaceId(), lastFix, now)) {
+            heard(batch.workspaceId(), driverId, now, lastFix);
+        }
         int confirmed = 0;
         if (!plausible.isEmpty()) {
             plausible.sort((a, b) -> a.recordedAt().compareTo(b.recordedAt()));
             offCorridor(batch, driverId, plausible, now);
             jumps(batch, driverId, plausible, before, now);
-            confirmed = unconfirmed ? confirmArrivals(driverId, plausible.get(0).recordedAt(),
+            confirmed = intake.unconfirmedArrivals() ? confirmArrivals(driverId, plausible.get(0).recordedAt(),
                     plausible.get(plausible.size() - 1).recordedAt(), now) : 0;
         }
         return new Taken(accepted, duplicates, conflicts, confirmed);
     }
+
+    /**
+     * {@return whether a call of fixes must write the driver's presence: never heard, a QUIET
+     * item open, another workspace, or last heard (or last fix) more than {@link
+     * #PRESENCE_RESOLUTION} behind; a phone streaming every few seconds writes it every
+     * fifteen, not with every call}
+     */
+    private static boolean presenceStale(DriverPresence p, String workspaceId, Instant lastFix, Instant now) {
+        return p == null || p.quietAlertId() != null || !p.workspaceId().equals(workspaceId)
+                || p.lastHeardAt().isBefore(now.minus(PRESENCE_RESOLUTION))
+                || (lastFix != null && (p.lastFixAt() == null || lastFix.isAfter(p.lastFixAt().plus(PRESENCE_RESOLUTION))));
+    }
+
+    /**
+     * How far behind a driver's presence may be after a call of their fixes: the quiet sweep and
+     * the board's last fix may lag the phone by this much (the quiet threshold is a minute or more).
+     */
+    public static final Duration PRESENCE_RESOLUTION = Duration.ofSeconds(15);
 
     /**
      * After a committed sync: the driver was heard, and their located events on a batch with a
@@ -327,45 +349,50 @@ public final class PositionStream {
      * apart (less both accuracies) than {@code MAX_SPEED_KMH} allows in the time between them. A
      * pair is found once: when the later-stored of the two arrives.
      */
-    private void jumps(PositionLog.BatchRoute batch, String driverId, List<RecordedFix> fresh, List<RecordedFix> before, Instant now) {
-        // the fixes stored before this call near the new ones, and the new ones: oldest first
+    private void jumps(PositionLog.BatchRoute batch, String driverId, List<RecordedFix> fresh, List<RecordedFix> before,
+                       Instant now) {
+        // the plausible fixes stored before this call near the new ones, and the new ones, oldest
+        // first, as arrays: the pairs are many and each must cost little
         List<RecordedFix> around = new ArrayList<>(before.size() + fresh.size());
-        around.addAll(before);
-        around.addAll(fresh);
-        around.sort((x, y) -> x.recordedAt().compareTo(y.recordedAt()));
-        java.util.Set<Instant> freshTimes = new java.util.HashSet<>();
-        for (RecordedFix f : fresh) {
-            freshTimes.add(f.recordedAt());
+        for (RecordedFix f : before) {
+            if (f.plausible()) {
+                around.add(f);
+            }
         }
+        int stored = around.size();
+        around.addAll(fresh);
+        int n = around.size();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (x, y) -> around.get(x).recordedAt().compareTo(around.get(y).recordedAt()));
+        long[] micros = new long[n];
+        double[] lat = new double[n];
+        double[] lng = new double[n];
+        double[] acc = new double[n];
+        boolean[] isNew = new boolean[n];
+        for (int k = 0; k < n; k++) {
+            RecordedFix f = around.get(order[k]);
+            micros[k] = ChronoUnit.MICROS.between(Instant.EPOCH, f.recordedAt());
+            lat[k] = f.fix().location().lat();
+            lng[k] = f.fix().location().lng();
+            acc[k] = orZero(f.fix().accuracyMeters());
+            isNew[k] = order[k] >= stored;
+        }
+        long horizon = JUMP_HORIZON.toNanos() / 1000;
+        double metresPerMicro = maxSpeedKmh / 3.6 / 1e6;
         List<Trigger> triggers = new ArrayList<>();
-        long horizonMicros = JUMP_HORIZON.toNanos() / 1000;
-        for (RecordedFix f : fresh) {
-            for (RecordedFix g : window(around, f.recordedAt())) {
-                if (!g.plausible() || g.recordedAt().equals(f.recordedAt())) {
-                    continue;
-                }
-                // both new: count the pair once, from its later fix
-                if (freshTimes.contains(g.recordedAt()) && !g.recordedAt().isBefore(f.recordedAt())) {
-                    continue;
-                }
-                long micros = Math.abs(ChronoUnit.MICROS.between(g.recordedAt(), f.recordedAt()));
-                if (micros > horizonMicros) {
-                    continue;
-                }
-                double slack = orZero(f.fix().accuracyMeters()) + orZero(g.fix().accuracyMeters());
-                double allowed = maxSpeedKmh / 3.6 * (micros / 1e6) + slack;
-                if (upperBoundMeters(f.fix().location(), g.fix().location()) <= allowed) {
-                    continue; // certainly not too far: no great-circle distance needed
-                }
-                double metres = Geo.distanceMeters(f.fix().location(), g.fix().location()) - slack;
-                if (metres <= 0) {
-                    continue;
-                }
-                double kmh = micros == 0 ? Double.POSITIVE_INFINITY : metres / (micros / 1e6) * 3.6;
-                if (kmh > maxSpeedKmh) {
-                    Instant a = f.recordedAt().isBefore(g.recordedAt()) ? f.recordedAt() : g.recordedAt();
-                    Instant b = f.recordedAt().isBefore(g.recordedAt()) ? g.recordedAt() : f.recordedAt();
-                    triggers.add(new Trigger(a, b, 1));
+        for (int i = 0; i < n; i++) {
+            if (!isNew[i]) {
+                continue;
+            }
+            for (int j = i - 1; j >= 0 && micros[i] - micros[j] <= horizon; j--) {
+                jump(i, j, micros, lat, lng, acc, metresPerMicro, triggers);
+            }
+            for (int j = i + 1; j < n && micros[j] - micros[i] <= horizon; j++) {
+                if (!isNew[j]) { // a pair of two new fixes is judged once, from its later fix
+                    jump(i, j, micros, lat, lng, acc, metresPerMicro, triggers);
                 }
             }
         }
@@ -375,37 +402,24 @@ public final class PositionStream {
         }
     }
 
-    /** {@return the fixes of {@code sorted} within the horizon of {@code t}} */
-    private static List<RecordedFix> window(List<RecordedFix> sorted, Instant t) {
-        int lo = 0;
-        int hi = sorted.size();
-        Instant from = t.minus(JUMP_HORIZON);
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted.get(mid).recordedAt().isBefore(from)) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
+    /** Adds a trigger if fixes {@code i} and {@code j} are farther apart than the time between them allows. */
+    private static void jump(int i, int j, long[] micros, double[] lat, double[] lng, double[] acc,
+                             double metresPerMicro, List<Trigger> triggers) {
+        long dt = Math.abs(micros[i] - micros[j]);
+        if (dt == 0) {
+            return; // one instant: the same key, never two stored fixes
         }
-        Instant to = t.plus(JUMP_HORIZON);
-        int end = lo;
-        while (end < sorted.size() && !sorted.get(end).recordedAt().isAfter(to)) {
-            end++;
+        double allowed = metresPerMicro * dt + acc[i] + acc[j];
+        double dLng = Math.abs(lng[i] - lng[j]);
+        if ((Math.abs(lat[i] - lat[j]) + (dLng > 180 ? 360 - dLng : dLng)) * METRES_PER_DEGREE_BOUND <= allowed) {
+            return; // certainly not too far: no great-circle distance needed
         }
-        return sorted.subList(lo, end);
-    }
-
-    /**
-     * {@return a cheap bound the great-circle distance never exceeds: the arc along the meridian
-     * plus the arc along a parallel, as if at the equator}
-     */
-    private static double upperBoundMeters(io.fleetgate.geo.Coordinate a, io.fleetgate.geo.Coordinate b) {
-        double dLng = Math.abs(a.lng() - b.lng());
-        if (dLng > 180) {
-            dLng = 360 - dLng;
+        if (Geo.haversineMeters(lat[i], lng[i], lat[j], lng[j]) > allowed) {
+            int a = Math.min(i, j);
+            int b = Math.max(i, j);
+            triggers.add(new Trigger(Instant.EPOCH.plus(micros[a], ChronoUnit.MICROS),
+                    Instant.EPOCH.plus(micros[b], ChronoUnit.MICROS), 1));
         }
-        return (Math.abs(a.lat() - b.lat()) + dLng) * METRES_PER_DEGREE_BOUND;
     }
 
     /** Metres per degree of a great circle, rounded up (a mean radius of 6,371.0088 km gives 111,195.08). */

@@ -23,9 +23,9 @@ public interface PositionLog {
     /**
      * {@return what taking a call of fixes for a batch needs, in one read, or empty for an unknown
      * batch: the batch's workspace, driver and corridor (without its stops), the driver's stored
-     * fixes recorded from {@code from} to {@code to} (oldest first, at most {@code limit}), and
-     * whether the driver has an arrival {@linkplain #findUnconfirmedArrivals unconfirmed} recorded
-     * from {@code arrivalsFrom} to {@code arrivalsTo}}
+     * fixes recorded from {@code from} to {@code to} (oldest first, at most {@code limit}), the
+     * driver's presence, and whether the driver has an arrival {@linkplain #findUnconfirmedArrivals
+     * unconfirmed} recorded from {@code arrivalsFrom} to {@code arrivalsTo}}
      *
      * @param batchId      the batch
      * @param driverId     the driver sending the fixes
@@ -170,14 +170,16 @@ public interface PositionLog {
      *
      * @param batch               the batch
      * @param stored              the driver's fixes in the span, oldest first
+     * @param presence            the driver's presence, or {@code null} if never heard
      * @param unconfirmedArrivals whether the driver has an unconfirmed arrival in the arrivals' span
      */
-    record Intake(BatchRoute batch, List<RecordedFix> stored, boolean unconfirmedArrivals) {
+    record Intake(BatchRoute batch, List<RecordedFix> stored, DriverPresence presence, boolean unconfirmedArrivals) {
         /**
          * Copies the list.
          *
          * @param batch               the batch
          * @param stored              the fixes
+         * @param presence            the presence, or {@code null}
          * @param unconfirmedArrivals whether there is an unconfirmed arrival
          */
         public Intake {

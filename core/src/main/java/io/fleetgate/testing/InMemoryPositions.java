@@ -41,7 +41,7 @@ final class InMemoryPositions implements PositionLog {
         synchronized (lock) {
             return execution.findBatch(batchId).map(b -> new Intake(
                     new BatchRoute(b.id(), b.workspaceId(), b.driverId(), b.corridor()),
-                    findFixes(driverId, from, to, limit),
+                    findFixes(driverId, from, to, limit), presence.get(driverId),
                     !findUnconfirmedArrivals(driverId, arrivalsFrom, arrivalsTo, 1).isEmpty()));
         }
     }

@@ -334,7 +334,7 @@ public final class JdbcPositionLog implements PositionLog {
             }
         }
         return Optional.of(new Intake(new BatchRoute(batchId, head.workspaceId(), head.driverId(), head.corridor()),
-                stored, head.unconfirmed()));
+                stored, head.presence(), head.unconfirmed()));
     }
 
     /**

@@ -145,12 +145,23 @@ public final class Rows {
                 StopJson.corridorOf(v.jsonValues().map(rs, "route", ctx), nullableDouble(rs, "corridor_width_m")),
                 instant.map(rs, "created_at", ctx),
                 instant.map(rs, "updated_at", ctx)));
+        // A batch's corridor never changes: the stream reads it with every call of fixes, and
+        // parsing a long route each time cost more than the rest of the read
+        Map<String, Corridor> corridors = java.util.Collections.synchronizedMap(
+                new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Corridor> eldest) {
+                        return size() > CORRIDORS_CACHED;
+                    }
+                });
         jdbi.registerRowMapper(IntakeRow.class, (rs, ctx) -> new IntakeRow(
                 rs.getString("intake_workspace_id"),
                 rs.getString("intake_driver_id"),
-                StopJson.corridorOf(v.jsonValues().map(rs, "intake_route", ctx),
-                        rs.getObject("intake_route") == null ? null : nullableDouble(rs, "intake_corridor_width_m")),
+                corridor(rs.getString("intake_route"), nullableDouble(rs, "intake_corridor_width_m"), corridors),
                 rs.getBoolean("intake_unconfirmed"),
+                rs.getString("presence_driver_id") == null ? null : new DriverPresence(
+                        rs.getString("presence_driver_id"), rs.getString("presence_workspace_id"), instant.map(rs, "presence_last_heard_at", ctx),
+                        instant.map(rs, "presence_last_fix_at", ctx), rs.getString("presence_quiet_alert_id")),
                 rs.getObject("recorded_at") == null ? null
                         : ctx.findRowMapperFor(RecordedFix.class).orElseThrow().map(rs, ctx)));
         jdbi.registerRowMapper(Stop.class, stop);
@@ -411,8 +422,27 @@ public final class Rows {
      * @param driverId    its driver, or {@code null}
      * @param corridor    its corridor on the first row, else {@code null}
      * @param unconfirmed whether an unconfirmed arrival is near
+     * @param presence    the driver's presence, or {@code null}
      * @param fix         a stored fix, or {@code null} on the one row of a span without any
      */
-    record IntakeRow(String workspaceId, String driverId, Corridor corridor, boolean unconfirmed, RecordedFix fix) {
+    record IntakeRow(String workspaceId, String driverId, Corridor corridor, boolean unconfirmed,
+                     DriverPresence presence, RecordedFix fix) {
+    }
+
+    /** How many parsed corridors the intake read keeps, by their stored text. */
+    private static final int CORRIDORS_CACHED = 1024;
+
+    /** {@return the corridor of that stored route and width, parsed once per distinct text} */
+    private static Corridor corridor(String route, Double width, Map<String, Corridor> cache) {
+        if (route == null) {
+            return null;
+        }
+        String key = width + "|" + route;
+        Corridor c = cache.get(key);
+        if (c == null) {
+            c = StopJson.corridorOf(io.fleetgate.internal.Json.parse(route), width);
+            cache.put(key, c);
+        }
+        return c;
     }
 }

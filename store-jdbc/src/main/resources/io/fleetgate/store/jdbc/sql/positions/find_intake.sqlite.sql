@@ -1,5 +1,6 @@
 -- What taking a call of fixes for a batch needs, in one statement (PositionLog.findIntake): the
--- batch's workspace, driver and corridor (no stops; the route only on the first row), whether the
+-- batch's workspace, driver and corridor (no stops; the route only on the first row), the driver's
+-- presence (when last heard, and an open QUIET alert), whether the
 -- driver has an ARRIVAL_UNCONFIRMED arrival without a review record near the new fixes, and the
 -- driver's stored fixes around them (none: one row of NULLs). The batch on its primary key, the
 -- fixes on (driver_id, recorded_at), the arrivals on ix_driver_events_unconfirmed_arrivals (V12).
@@ -14,8 +15,12 @@ SELECT b.workspace_id AS intake_workspace_id, b.driver_id AS intake_driver_id,
                  AND NOT EXISTS (SELECT 1 FROM event_reviews v
                                  WHERE v.workspace_id = e.workspace_id AND v.item_id = e.event_id))
            AS intake_unconfirmed,
+       p.driver_id AS presence_driver_id, p.workspace_id AS presence_workspace_id,
+       p.last_heard_at AS presence_last_heard_at,
+       p.last_fix_at AS presence_last_fix_at, p.quiet_alert_id AS presence_quiet_alert_id,
        f.*
 FROM delivery_batches b
+LEFT JOIN driver_presence p ON p.driver_id = :driver_id
 LEFT JOIN (SELECT * FROM driver_fixes
            WHERE driver_id = :driver_id AND recorded_at >= :from AND recorded_at <= :to
            ORDER BY recorded_at
