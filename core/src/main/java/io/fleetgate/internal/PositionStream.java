@@ -217,14 +217,14 @@ public final class PositionStream {
 
     /**
      * {@return whether a call of fixes must write the driver's presence: never heard, a QUIET
-     * item open, another workspace, or last heard (or last fix) more than {@link
-     * #PRESENCE_RESOLUTION} behind; a phone streaming every few seconds writes it every
-     * fifteen, not with every call}
+     * item open, another workspace, no fix known yet, or last heard more than {@link
+     * #PRESENCE_RESOLUTION} ago; a phone sending every few seconds writes it every fifteen, not
+     * with every call (its last fix then catches up with the next write)}
      */
     private static boolean presenceStale(DriverPresence p, String workspaceId, Instant lastFix, Instant now) {
         return p == null || p.quietAlertId() != null || !p.workspaceId().equals(workspaceId)
-                || p.lastHeardAt().isBefore(now.minus(PRESENCE_RESOLUTION))
-                || (lastFix != null && (p.lastFixAt() == null || lastFix.isAfter(p.lastFixAt().plus(PRESENCE_RESOLUTION))));
+                || (lastFix != null && p.lastFixAt() == null)
+                || p.lastHeardAt().isBefore(now.minus(PRESENCE_RESOLUTION));
     }
 
     /**
