@@ -208,8 +208,7 @@ public final class PositionService {
     public SweepReport sweep(Principal principal) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
             requireSystem(principal, "sweeps");
-            int[] found = stream.sweep(context.now());
-            SweepReport report = new SweepReport(found[0], found[1]);
+            SweepReport report = stream.sweep(context.now());
             LOG.atInfo().setMessage("positions_swept").addKeyValue("quiet_raised", report.quietRaised())
                     .addKeyValue("arrivals_confirmed", report.arrivalsConfirmed()).log();
             return report;

@@ -7,6 +7,7 @@ import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.ReviewRecord;
 import io.fleetgate.execution.Stop;
+import io.fleetgate.geo.Coordinate;
 import io.fleetgate.geo.Corridor;
 import io.fleetgate.geo.Geo;
 import io.fleetgate.position.AlertKind;
@@ -15,6 +16,7 @@ import io.fleetgate.position.Fix;
 import io.fleetgate.position.FixMark;
 import io.fleetgate.position.PositionAlert;
 import io.fleetgate.position.RecordedFix;
+import io.fleetgate.position.SweepReport;
 import io.fleetgate.spi.FleetgateStore;
 import io.fleetgate.spi.PositionLog;
 
@@ -22,12 +24,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -51,7 +56,7 @@ public final class PositionStream {
     public static final Duration JUMP_HORIZON = Duration.ofMinutes(2);
     /** The most unconfirmed arrivals re-judged per call or sweep. */
     private static final int CONFIRM_LIMIT = 1000;
-    /** The most fixes read around the fixes of one call for jumps. */
+    /** The most fixes read in one span: around a call's fixes for jumps, or around one arrival. */
     private static final int JUMP_READ_LIMIT = 20_000;
 
     private final FleetgateStore store;
@@ -176,7 +181,7 @@ public final class PositionStream {
     private Taken bookkeeping(PositionLog.BatchRoute batch, String driverId, List<RecordedFix> fixes,
                               List<RecordedFix> before, List<RecordedFix> taken, PositionLog.Intake intake,
                               Instant now) {
-        TreeMap<Instant, RecordedFix> stored = new TreeMap<>();
+        Map<Instant, RecordedFix> stored = new HashMap<>();
         for (RecordedFix f : taken) {
             stored.put(f.recordedAt(), f);
         }
@@ -206,7 +211,6 @@ public final class PositionStream {
         }
         int confirmed = 0;
         if (!plausible.isEmpty()) {
-            plausible.sort((a, b) -> a.recordedAt().compareTo(b.recordedAt()));
             offCorridor(batch, driverId, plausible, now);
             jumps(batch, driverId, plausible, before, now);
             confirmed = intake.unconfirmedArrivals() ? confirmArrivals(driverId, plausible.get(0).recordedAt(),
@@ -242,11 +246,11 @@ public final class PositionStream {
      * @param batches  those batches by id
      * @param now      the call's instant
      */
-    public void synced(String driverId, List<DriverEvent> events, java.util.Map<String, Batch> batches, Instant now) {
+    public void synced(String driverId, List<DriverEvent> events, Map<String, Batch> batches, Instant now) {
         if (events.isEmpty()) {
             return;
         }
-        java.util.Map<String, List<Trigger>> outside = new java.util.LinkedHashMap<>();
+        Map<String, List<Trigger>> outside = new LinkedHashMap<>();
         for (DriverEvent e : events) {
             Batch b = batches.get(e.batchId());
             if (b == null || b.corridor() == null || e.lat() == null) {
@@ -256,7 +260,7 @@ public final class PositionStream {
             if (accuracy != null && accuracy > settings.maxFixAccuracyMeters()) {
                 continue;
             }
-            if (!b.corridor().check(io.fleetgate.geo.Coordinate.of(e.lat(), e.lng()), accuracy).plausiblyInside()) {
+            if (!b.corridor().check(Coordinate.of(e.lat(), e.lng()), accuracy).plausiblyInside()) {
                 outside.computeIfAbsent(b.id(), id -> new ArrayList<>())
                         .add(new Trigger(e.recordedAt(), e.recordedAt(), 1));
             }
@@ -286,7 +290,7 @@ public final class PositionStream {
      * @param now the sweep's instant
      * @return quiet alerts raised and arrivals confirmed
      */
-    public int[] sweep(Instant now) {
+    public SweepReport sweep(Instant now) {
         int raised = 0;
         for (PositionLog.Silence s : log.findSilent(now.minus(settings.quietAfter()), CONFIRM_LIMIT)) {
             String driverId = s.presence().driverId();
@@ -308,7 +312,7 @@ public final class PositionStream {
         int confirmed = store.exclusively(List.of("positions:sweep"), () -> confirm(
                 log.findUnconfirmedArrivals(null, now.minus(maxOfflineAge), now.plus(futureTolerance), CONFIRM_LIMIT),
                 now));
-        return new int[] {raised, confirmed};
+        return new SweepReport(raised, confirmed);
     }
 
     // --- the parts -----------------------------------------------------------------------------
@@ -366,7 +370,7 @@ public final class PositionStream {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (x, y) -> around.get(x).recordedAt().compareTo(around.get(y).recordedAt()));
+        Arrays.sort(order, (x, y) -> around.get(x).recordedAt().compareTo(around.get(y).recordedAt()));
         long[] micros = new long[n];
         double[] lat = new double[n];
         double[] lng = new double[n];
@@ -497,7 +501,7 @@ public final class PositionStream {
 
     private int confirm(List<DriverEvent> arrivals, Instant now) {
         int confirmed = 0;
-        java.util.Map<String, Optional<Batch>> batches = new java.util.HashMap<>();
+        Map<String, Optional<Batch>> batches = new HashMap<>();
         for (DriverEvent e : arrivals) {
             Optional<Batch> b = batches.computeIfAbsent(e.batchId(), store.batches()::findBatch);
             Stop stop = b.flatMap(batch -> stopOf(batch, e)).orElse(null);
@@ -505,7 +509,7 @@ public final class PositionStream {
                 continue;
             }
             List<RecordedFix> fixes = log.findFixes(e.driverId(), ArrivalPresence.from(e.recordedAt(), settings),
-                    ArrivalPresence.to(e.recordedAt(), settings), 7200);
+                    ArrivalPresence.to(e.recordedAt(), settings), JUMP_READ_LIMIT);
             ArrivalPresence.Verdict v = ArrivalPresence.judge(stop, e.recordedAt(), fixes, settings);
             if (v.confirmed() && e.flagReasons().stream().allMatch(r -> r.startsWith(ARRIVAL_UNCONFIRMED))) {
                 close(e.workspaceId(), e.eventId(), "ARRIVAL_CONFIRMED: " + v.describe(settings) + ", by fixes"

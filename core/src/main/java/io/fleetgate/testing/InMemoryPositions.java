@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -199,13 +198,7 @@ final class InMemoryPositions implements PositionLog {
 
     /** The open alerts of a workspace, for the review queue (the caller holds the lock). */
     List<PositionAlert> alertsOf(String workspaceId) {
-        List<PositionAlert> out = new ArrayList<>();
-        for (Iterator<PositionAlert> it = alerts.values().iterator(); it.hasNext(); ) {
-            PositionAlert a = it.next();
-            if (a.workspaceId().equals(workspaceId) && a.mergedInto() == null) {
-                out.add(a);
-            }
-        }
-        return out;
+        return alerts.values().stream()
+                .filter(a -> a.workspaceId().equals(workspaceId) && a.mergedInto() == null).toList();
     }
 }

@@ -21,7 +21,7 @@ import io.fleetgate.session.EnrolRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
+import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -112,6 +112,8 @@ final class Fixtures {
      * @throws FleetgateException {@code INVALID_REQUEST} naming {@code corridor}, {@code corridor.line}
      *                            or {@code corridor.width_m}
      */
+    private static final Set<String> CORRIDOR_KEYS = Set.of("line", "width_m");
+
     static Corridor corridor(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
@@ -119,12 +121,7 @@ final class Fixtures {
         if (!node.isObject()) {
             throw FleetgateException.invalid("corridor", "must be an object {\"line\": [[lat, lng], …], \"width_m\"}");
         }
-        for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
-            String key = keys.next();
-            if (!key.equals("line") && !key.equals("width_m")) {
-                throw FleetgateException.invalid("corridor." + key, "is not a corridor field (line, width_m)");
-            }
-        }
+        JsonIo.requireKnown((ObjectNode) node, CORRIDOR_KEYS, "corridor.", "is not a corridor field (line, width_m)");
         JsonNode line = node.get("line");
         JsonNode width = node.get("width_m");
         if (line == null || line.isNull()) {

@@ -194,6 +194,27 @@ final class JsonIo {
     }
 
     /**
+     * Refuses a key the object may not have, naming it (at most 64 code points of the client's
+     * text, never half a pair).
+     *
+     * @param node    the object
+     * @param keys    the keys it may have
+     * @param prefix  what goes before the key in the refusal's field, e.g. {@code "fixes[3]."}
+     * @param problem the refusal's text
+     * @throws FleetgateException {@code INVALID_REQUEST} naming the first unknown key
+     */
+    static void requireKnown(ObjectNode node, java.util.Set<String> keys, String prefix, String problem) {
+        for (java.util.Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!keys.contains(name)) {
+                String shown = name.codePointCount(0, name.length()) > 64
+                        ? name.substring(0, name.offsetByCodePoints(0, 64)) + "…" : name;
+                throw FleetgateException.invalid(prefix + shown, problem);
+            }
+        }
+    }
+
+    /**
      * @param node  an object
      * @param field a field name
      * @return the string, or {@code null} when absent or null

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,17 +29,13 @@ import java.util.Set;
  * <p>A send is read whole before anything is written: unknown keys, a fix that is not an object,
  * a field of the wrong type or out of range, or more than {@link PositionService#MAX_FIXES_PER_CALL}
  * fixes refuse the whole call with 400 {@code INVALID_REQUEST} naming the field
- * ({@code fixes[12].lat}), and the library is not called. {@code recorded_at} is kept to the
- * microsecond (what the stores keep; finer digits are dropped) and must lie in the years 0001 to
- * 9999. Stateless and thread-safe.
+ * ({@code fixes[12].lat}), and nothing is written. {@code recorded_at} is kept to the microsecond
+ * (finer digits are dropped) and must lie from 2000 to 9999, as {@link Fix} rules. Stateless and
+ * thread-safe.
  */
 final class PositionApi {
     /** {@code limit} of a read when the query has none. */
     static final int DEFAULT_LIMIT = 1000;
-    /** The earliest {@code recorded_at} a fix may have. */
-    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    /** The latest {@code recorded_at} a fix may have. */
-    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private static final Set<String> BODY_KEYS = Set.of("batch_id", "fixes");
     private static final Set<String> FIX_KEYS = Set.of("recorded_at", "lat", "lng", "accuracy_m", "speed_mps",
@@ -62,7 +57,7 @@ final class PositionApi {
     static Response ingest(Call call) throws IOException {
         Principal who = call.principal();
         ObjectNode body = call.body();
-        requireKnown(body, BODY_KEYS, "", "is not a field of this request (batch_id, fixes)");
+        JsonIo.requireKnown(body, BODY_KEYS, "", "is not a field of this request (batch_id, fixes)");
         String batchId = JsonIo.requiredText(body, "batch_id");
         List<Fix> fixes = fixes(body.get("fixes"));
         PositionReceipt receipt = call.services().positions().ingest(who, batchId, fixes);
@@ -157,18 +152,16 @@ final class PositionApi {
             throw FleetgateException.invalid(where, "must be a JSON object");
         }
         ObjectNode f = (ObjectNode) node;
-        requireKnown(f, FIX_KEYS, where + ".",
+        JsonIo.requireKnown(f, FIX_KEYS, where + ".",
                 "is not a fix field (recorded_at, lat, lng, accuracy_m, speed_mps, heading_deg)");
         try {
             Instant at = DriverApi.timestamp(JsonIo.text(f, "recorded_at"), "recorded_at");
             if (at == null) {
                 throw FleetgateException.invalid("recorded_at", "is required");
             }
-            if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
-                throw FleetgateException.invalid("recorded_at", "must lie in the years 0001 to 9999");
-            }
+            // the range (2000 to 9999) and the microsecond are the library's: Fix checks and keeps them
             Coordinate location = Coordinate.of(JsonIo.requiredNumber(f, "lat"), JsonIo.requiredNumber(f, "lng"));
-            return new Fix(at.truncatedTo(ChronoUnit.MICROS), location, JsonIo.number(f, "accuracy_m"),
+            return new Fix(at, location, JsonIo.number(f, "accuracy_m"),
                     JsonIo.number(f, "speed_mps"), JsonIo.number(f, "heading_deg"));
         } catch (InvalidRequestException e) {
             throw relabel(e, where);
@@ -181,17 +174,5 @@ final class PositionApi {
         String problem = e.getMessage().startsWith(field + " ") ? e.getMessage().substring(field.length() + 1)
                 : e.getMessage();
         return FleetgateException.invalid(where + "." + field.substring(field.lastIndexOf('.') + 1), problem);
-    }
-
-    private static void requireKnown(ObjectNode node, Set<String> keys, String prefix, String problem) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!keys.contains(name)) {
-                // the client's text goes back in the answer: at most 64 code points of it (never half a pair)
-                String shown = name.codePointCount(0, name.length()) > 64
-                        ? name.substring(0, name.offsetByCodePoints(0, 64)) + "…" : name;
-                throw FleetgateException.invalid(prefix + shown, problem);
-            }
-        }
     }
 }
