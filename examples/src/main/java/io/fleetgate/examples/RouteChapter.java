@@ -105,6 +105,9 @@ final class RouteChapter implements Chapter {
         stage.narrator().step(added.status(), "sam adds birch-1 before elm-8 (a plan change, now "
                 + added.stops().stream().map(Stop::id).toList() + ")");
 
+        // sam's review queue lists items by when they reached the server: a second apart, the
+        // excursion after the refusals before it and before the ones after it, whatever their ids
+        stage.clock().advance(Duration.ofSeconds(1));
         Instant detour = stage.clock().instant().plusSeconds((eventNumber + 1) * 240L - 3600 - 150);
         List<Fix> east = new ArrayList<>();
         for (int s = 0; s < 120; s += 15) {
@@ -140,6 +143,7 @@ final class RouteChapter implements Chapter {
                 "the fixes cara's phone buffered offline arrive in a later sync: they show her at oak-3,"
                         + " so its arrival (flagged ARRIVAL_UNCONFIRMED) is confirmed and leaves the review queue");
 
+        stage.clock().advance(Duration.ofSeconds(1));
         say(CARA, event(DriverEventType.ROUTE_COMPLETED), "cara tries to complete the route");
         Batch skipped = supervisor.changePlan(SAM, "route_7", new PlanChange.SkipStop("birch-1"),
                 "birch-1's customer cancelled", null);

@@ -34,11 +34,13 @@ class DemoTest {
                 // impossible departure, a stop added by the supervisor, a detour off the corridor,
                 // three offline events (one a failed stop), the same three resent, oak-3's arrival
                 // confirmed by fixes that came later, the completion refused while birch-1 is open,
-                // birch-1 skipped, completed, then the review queue (the excursion first)
+                // birch-1 skipped, completed, then the review queue in the order its items reached
+                // the server: the two refusals, the excursion, elm-8's flagged arrival, the refused
+                // completion
                 "INACTIVE", "EN_ROUTE", "FIXES", "AT_STOP", "PROOF_REQUIRED", "AT_STOP", "EN_ROUTE",
                 "INVALID_TRANSITION", "EN_ROUTE", "OFF_CORRIDOR", "AT_STOP", "EN_ROUTE", "AT_STOP", "DUPLICATE",
-                "DUPLICATE", "DUPLICATE", "CONFIRMED", "STOPS_OPEN", "SKIPPED", "COMPLETED", "ALERT", "QUARANTINED",
-                "QUARANTINED", "QUARANTINED", "FLAGGED");
+                "DUPLICATE", "DUPLICATE", "CONFIRMED", "STOPS_OPEN", "SKIPPED", "COMPLETED", "QUARANTINED",
+                "QUARANTINED", "ALERT", "FLAGGED", "QUARANTINED");
     }
 
     @Test
