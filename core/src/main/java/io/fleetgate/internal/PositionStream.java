@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -138,21 +139,21 @@ public final class PositionStream {
             sorted.sort((x, y) -> x.recordedAt().compareTo(y.recordedAt()));
             Instant first = sorted.get(0).recordedAt();
             Instant last = sorted.get(sorted.size() - 1).recordedAt();
-            // one read: the batch, the stored fixes around the new ones (when the call spans at
-            // most an hour; else per run below) and whether an arrival near them awaits fixes
+            // one read with the insert: the batch, the stored fixes around the new ones (when the
+            // call spans at most an hour; else per run below) and whether an arrival near them
+            // awaits fixes
             boolean compact = Duration.between(first, last).compareTo(Duration.ofHours(1)) <= 0;
-            PositionLog.Intake intake = log.findIntake(batchId, driverId, first.minus(JUMP_HORIZON),
-                    compact ? last.plus(JUMP_HORIZON) : first.minus(JUMP_HORIZON), JUMP_READ_LIMIT,
-                    first.minus(settings.confirmWindow()), last.plus(settings.confirmWindow()))
-                    .filter(i -> driverId.equals(i.batch().driverId()))
+            PositionLog.Reads reads = new PositionLog.Reads(first.minus(JUMP_HORIZON), last.plus(JUMP_HORIZON),
+                    compact ? JUMP_READ_LIMIT : 0, first.minus(settings.confirmWindow()),
+                    last.plus(settings.confirmWindow()));
+            // the read and the insert (as the driver) in one go where the store can
+            PositionLog.Taking taking = log.takeFixes(batchId, driverId, reads, sorted, f -> marks(f, now), now)
                     .orElseThrow(() -> FleetgateException.notFound("batch", batchId));
+            PositionLog.Intake intake = taking.intake();
             PositionLog.BatchRoute batch = intake.batch();
-            List<RecordedFix> rows = new ArrayList<>(sorted.size());
-            for (Fix f : sorted) {
-                rows.add(new RecordedFix(driverId, batch.workspaceId(), batch.batchId(), f, marks(f, now), now));
-            }
-            List<RecordedFix> before = compact ? intake.stored() : storedAround(driverId, rows);
-            List<RecordedFix> taken = log.insertFixes(rows);                // as the driver
+            List<RecordedFix> rows = taking.fixes();
+            List<RecordedFix> taken = taking.taken();
+            List<Fix> before = compact ? intake.plausible() : storedAround(driverId, rows, taken);
             try (AccessContext.Scope system = AccessContext.enter(Principal.system())) {
                 return bookkeeping(batch, driverId, rows, before, taken, intake, now);
             }
@@ -160,18 +161,33 @@ public final class PositionStream {
     }
 
     /**
-     * The stored fixes within {@link #JUMP_HORIZON} of the new ones, read per run of new fixes (a
-     * run ends where the next is more than two horizons later), so that an upload spread over days
-     * reads only around its fixes; oldest first.
+     * The plausible fixes stored before this call within {@link #JUMP_HORIZON} of its fixes, read per run of
+     * them (a run ends where the next is more than two horizons later), so that an upload spread
+     * over days reads only around its fixes; oldest first. Read after the insert, so the call's
+     * own new fixes are left out (a key that was taken keeps its stored fix).
      */
-    private List<RecordedFix> storedAround(String driverId, List<RecordedFix> sorted) {
-        List<RecordedFix> around = new ArrayList<>();
+    private List<Fix> storedAround(String driverId, List<RecordedFix> sorted, List<RecordedFix> taken) {
+        Set<Instant> stayed = new HashSet<>();
+        for (RecordedFix f : taken) {
+            stayed.add(f.recordedAt());
+        }
+        Set<Instant> fresh = new HashSet<>();
+        for (RecordedFix f : sorted) {
+            if (!stayed.contains(f.recordedAt())) {
+                fresh.add(f.recordedAt());
+            }
+        }
+        List<Fix> around = new ArrayList<>();
         int start = 0;
         for (int i = 1; i <= sorted.size(); i++) {
             if (i == sorted.size() || sorted.get(i).recordedAt().isAfter(
                     sorted.get(i - 1).recordedAt().plus(JUMP_HORIZON.multipliedBy(2)))) {
-                around.addAll(log.findFixes(driverId, sorted.get(start).recordedAt().minus(JUMP_HORIZON),
-                        sorted.get(i - 1).recordedAt().plus(JUMP_HORIZON), JUMP_READ_LIMIT));
+                for (RecordedFix f : log.findFixes(driverId, sorted.get(start).recordedAt().minus(JUMP_HORIZON),
+                        sorted.get(i - 1).recordedAt().plus(JUMP_HORIZON), JUMP_READ_LIMIT)) {
+                    if (f.plausible() && !fresh.contains(f.recordedAt())) {
+                        around.add(f.fix());
+                    }
+                }
                 start = i;
             }
         }
@@ -179,7 +195,7 @@ public final class PositionStream {
     }
 
     private Taken bookkeeping(PositionLog.BatchRoute batch, String driverId, List<RecordedFix> fixes,
-                              List<RecordedFix> before, List<RecordedFix> taken, PositionLog.Intake intake,
+                              List<Fix> before, List<RecordedFix> taken, PositionLog.Intake intake,
                               Instant now) {
         Map<Instant, RecordedFix> stored = new HashMap<>();
         for (RecordedFix f : taken) {
@@ -353,18 +369,16 @@ public final class PositionStream {
      * apart (less both accuracies) than {@code MAX_SPEED_KMH} allows in the time between them. A
      * pair is found once: when the later-stored of the two arrives.
      */
-    private void jumps(PositionLog.BatchRoute batch, String driverId, List<RecordedFix> fresh, List<RecordedFix> before,
+    private void jumps(PositionLog.BatchRoute batch, String driverId, List<RecordedFix> fresh, List<Fix> before,
                        Instant now) {
         // the plausible fixes stored before this call near the new ones, and the new ones, oldest
         // first, as arrays: the pairs are many and each must cost little
-        List<RecordedFix> around = new ArrayList<>(before.size() + fresh.size());
-        for (RecordedFix f : before) {
-            if (f.plausible()) {
-                around.add(f);
-            }
-        }
+        List<Fix> around = new ArrayList<>(before.size() + fresh.size());
+        around.addAll(before);
         int stored = around.size();
-        around.addAll(fresh);
+        for (RecordedFix f : fresh) {
+            around.add(f.fix());
+        }
         int n = around.size();
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -377,11 +391,11 @@ public final class PositionStream {
         double[] acc = new double[n];
         boolean[] isNew = new boolean[n];
         for (int k = 0; k < n; k++) {
-            RecordedFix f = around.get(order[k]);
+            Fix f = around.get(order[k]);
             micros[k] = ChronoUnit.MICROS.between(Instant.EPOCH, f.recordedAt());
-            lat[k] = f.fix().location().lat();
-            lng[k] = f.fix().location().lng();
-            acc[k] = orZero(f.fix().accuracyMeters());
+            lat[k] = f.location().lat();
+            lng[k] = f.location().lng();
+            acc[k] = orZero(f.accuracyMeters());
             isNew[k] = order[k] >= stored;
         }
         long horizon = JUMP_HORIZON.toNanos() / 1000;

@@ -31,7 +31,7 @@ public record RecordedFix(String driverId, String workspaceId, String batchId, F
         Objects.requireNonNull(workspaceId, "workspaceId");
         Objects.requireNonNull(batchId, "batchId");
         Objects.requireNonNull(fix, "fix");
-        marks = Set.copyOf(marks);
+        marks = marks.isEmpty() ? Set.of() : Set.copyOf(marks); // most fixes have none: no copy
         Objects.requireNonNull(receivedAt, "receivedAt");
     }
 

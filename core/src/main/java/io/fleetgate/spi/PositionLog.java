@@ -4,12 +4,17 @@ import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.geo.Corridor;
 import io.fleetgate.position.AlertKind;
 import io.fleetgate.position.DriverPresence;
+import io.fleetgate.position.Fix;
+import io.fleetgate.position.FixMark;
 import io.fleetgate.position.PositionAlert;
 import io.fleetgate.position.RecordedFix;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The position stream's records: fixes (append-only, many, keyed by driver and {@code
@@ -23,9 +28,9 @@ public interface PositionLog {
     /**
      * {@return what taking a call of fixes for a batch needs, in one read, or empty for an unknown
      * batch: the batch's workspace, driver and corridor (without its stops), the driver's stored
-     * fixes recorded from {@code from} to {@code to} (oldest first, at most {@code limit}), the
-     * driver's presence, and whether the driver has an arrival {@linkplain #findUnconfirmedArrivals
-     * unconfirmed} recorded from {@code arrivalsFrom} to {@code arrivalsTo}}
+     * plausible fixes (no mark) recorded from {@code from} to {@code to} (oldest first, at most
+     * {@code limit}), the driver's presence, and whether the driver has an arrival {@linkplain
+     * #findUnconfirmedArrivals unconfirmed} recorded from {@code arrivalsFrom} to {@code arrivalsTo}}
      *
      * @param batchId      the batch
      * @param driverId     the driver sending the fixes
@@ -47,6 +52,32 @@ public interface PositionLog {
      *         empty when all were new
      */
     List<RecordedFix> insertFixes(List<RecordedFix> fixes);
+
+    /**
+     * Takes one phone's call of fixes for a batch: reads what {@link #findIntake} reads and, when
+     * the batch is the driver's, stores the fixes as {@link #insertFixes} does, each in the
+     * batch's workspace. The read sees the driver's fixes as they were before the insert. A store
+     * may do both in one round trip; this default calls the two in turn.
+     *
+     * @param batchId      the batch
+     * @param driverId     the driver sending the fixes (each fix is stored as theirs)
+     * @param reads        the spans of the read, as {@link #findIntake} takes them
+     * @param fixes        up to 1000 fixes, recorded times distinct
+     * @param marks        each fix's marks
+     * @param receivedAt   when the server took them
+     * @return what was read and what was taken, or empty for an unknown batch or another driver's
+     *         (nothing written)
+     */
+    default Optional<Taking> takeFixes(String batchId, String driverId, Reads reads, List<Fix> fixes,
+                                       Function<? super Fix, Set<FixMark>> marks, Instant receivedAt) {
+        Optional<Intake> found = findIntake(batchId, driverId, reads.from(), reads.to(), reads.limit(),
+                reads.arrivalsFrom(), reads.arrivalsTo()).filter(i -> driverId.equals(i.batch().driverId()));
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        List<RecordedFix> rows = Taking.rows(found.get().batch(), driverId, fixes, marks, receivedAt);
+        return Optional.of(new Taking(found.get(), rows, insertFixes(rows)));
+    }
 
     /**
      * {@return the driver's fixes recorded from {@code from} to {@code to} (both included),
@@ -169,21 +200,72 @@ public interface PositionLog {
      * What {@link #findIntake} read.
      *
      * @param batch               the batch
-     * @param stored              the driver's fixes in the span, oldest first
+     * @param plausible           the driver's stored fixes without a mark in the span, oldest first
      * @param presence            the driver's presence, or {@code null} if never heard
      * @param unconfirmedArrivals whether the driver has an unconfirmed arrival in the arrivals' span
      */
-    record Intake(BatchRoute batch, List<RecordedFix> stored, DriverPresence presence, boolean unconfirmedArrivals) {
+    record Intake(BatchRoute batch, List<Fix> plausible, DriverPresence presence, boolean unconfirmedArrivals) {
         /**
          * Copies the list.
          *
          * @param batch               the batch
-         * @param stored              the fixes
+         * @param plausible           the fixes
          * @param presence            the presence, or {@code null}
          * @param unconfirmedArrivals whether there is an unconfirmed arrival
          */
         public Intake {
-            stored = List.copyOf(stored);
+            plausible = List.copyOf(plausible);
+        }
+    }
+
+    /**
+     * The spans {@link #findIntake} reads.
+     *
+     * @param from         the earliest {@code recorded_at} of the stored fixes to read
+     * @param to           the latest
+     * @param limit        the most fixes to read
+     * @param arrivalsFrom the earliest {@code recorded_at} of the arrivals to look for
+     * @param arrivalsTo   the latest
+     */
+    record Reads(Instant from, Instant to, int limit, Instant arrivalsFrom, Instant arrivalsTo) {
+    }
+
+    /**
+     * What {@link #takeFixes} read and wrote.
+     *
+     * @param intake the read (its plausible fixes as they were before the insert)
+     * @param fixes  the call's fixes as stored, in the order given
+     * @param taken  the stored fixes at the keys that were already taken (as stored), in any order
+     */
+    record Taking(Intake intake, List<RecordedFix> fixes, List<RecordedFix> taken) {
+        /**
+         * Copies the lists.
+         *
+         * @param intake the read
+         * @param fixes  the fixes
+         * @param taken  the taken
+         */
+        public Taking {
+            fixes = List.copyOf(fixes);
+            taken = List.copyOf(taken);
+        }
+
+        /**
+         * {@return the call's fixes as they are stored for that batch}
+         *
+         * @param batch      the batch
+         * @param driverId   the driver
+         * @param fixes      the fixes
+         * @param marks      each fix's marks
+         * @param receivedAt when the server took them
+         */
+        public static List<RecordedFix> rows(BatchRoute batch, String driverId, List<Fix> fixes,
+                                             Function<? super Fix, Set<FixMark>> marks, Instant receivedAt) {
+            List<RecordedFix> rows = new ArrayList<>(fixes.size());
+            for (Fix f : fixes) {
+                rows.add(new RecordedFix(driverId, batch.workspaceId(), batch.batchId(), f, marks.apply(f), receivedAt));
+            }
+            return rows;
         }
     }
 

@@ -5,6 +5,7 @@ import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.internal.PositionStream;
 import io.fleetgate.position.AlertKind;
 import io.fleetgate.position.DriverPresence;
+import io.fleetgate.position.Fix;
 import io.fleetgate.position.PositionAlert;
 import io.fleetgate.position.RecordedFix;
 import io.fleetgate.spi.PositionLog;
@@ -40,9 +41,19 @@ final class InMemoryPositions implements PositionLog {
         synchronized (lock) {
             return execution.findBatch(batchId).map(b -> new Intake(
                     new BatchRoute(b.id(), b.workspaceId(), b.driverId(), b.corridor()),
-                    findFixes(driverId, from, to, limit), presence.get(driverId),
+                    plausible(driverId, from, to, limit), presence.get(driverId),
                     !findUnconfirmedArrivals(driverId, arrivalsFrom, arrivalsTo, 1).isEmpty()));
         }
+    }
+
+    /** The driver's fixes without a mark in the span, oldest first, at most {@code limit}. */
+    private List<Fix> plausible(String driverId, Instant from, Instant to, int limit) {
+        NavigableMap<Instant, RecordedFix> mine = fixes.get(driverId);
+        if (mine == null || from.isAfter(to)) {
+            return List.of();
+        }
+        return mine.subMap(from, true, to, true).values().stream().filter(RecordedFix::plausible)
+                .limit(limit).map(RecordedFix::fix).toList();
     }
 
     @Override

@@ -40,6 +40,75 @@ class CorridorTest {
     }
 
     @Test
+    void distanceWhenTheRouteIsLongThenTheSameAsMeasuringEverySegment() {
+        java.util.Random random = new java.util.Random(17);
+        int cases = 0;
+        for (int r = 0; r < 300; r++) {
+            // a random walk: in a city, across the antimeridian, near a pole, or doubling back
+            double lat = switch (r % 4) {
+                case 0 -> 52.5;
+                case 1 -> -10 + random.nextDouble() * 20;
+                case 2 -> 88.5 + random.nextDouble();
+                default -> -60 + random.nextDouble() * 120;
+            };
+            double lng = wrap(r % 4 == 1 ? 179.5 + random.nextDouble() : -180 + random.nextDouble() * 360);
+            double step = r % 3 == 0 ? 0.002 : r % 3 == 1 ? 0.05 : 0.5;
+            int vertices = 2 + random.nextInt(r % 5 == 0 ? 2000 : 200);
+            List<Coordinate> line = new ArrayList<>();
+            line.add(Coordinate.of(lat, lng));
+            double bearing = random.nextDouble() * 2 * Math.PI;
+            while (line.size() < vertices) {
+                bearing += (random.nextDouble() - 0.5) * (r % 4 == 3 ? 4 : 1);
+                double nextLat = Math.max(-89.9, Math.min(89.9, lat + step * Math.cos(bearing)));
+                double nextLng = wrap(lng + step * Math.sin(bearing) / Math.max(0.05, Math.cos(Math.toRadians(lat))));
+                Coordinate next = Coordinate.of(nextLat, nextLng);
+                if (next.equals(line.get(line.size() - 1))
+                        || next.distanceTo(line.get(line.size() - 1)) > Corridor.MAX_SEGMENT_KM * 1000.0) {
+                    bearing += 1;
+                    continue;
+                }
+                line.add(next);
+                lat = nextLat;
+                lng = nextLng;
+            }
+            Corridor c = Corridor.of(line, 100);
+            for (int k = 0; k < 40; k++) {
+                Coordinate near = line.get(random.nextInt(line.size()));
+                double spread = k % 4 == 0 ? 90 : k % 4 == 1 ? 1 : 0.01;
+                Coordinate p = Coordinate.of(Math.max(-90, Math.min(90, near.lat() + (random.nextDouble() - 0.5) * spread)),
+                        wrap(near.lng() + (random.nextDouble() - 0.5) * spread * 2));
+                assertThat(c.distanceMeters(p)).as("route %d, point %s", r, p).isEqualTo(everySegment(line, p));
+                cases++;
+            }
+        }
+        assertThat(cases).isEqualTo(12_000);
+    }
+
+    /** The distance as the class comment defines it, measured on every segment (no index). */
+    private static double everySegment(List<Coordinate> line, Coordinate p) {
+        double ky = Math.toRadians(1) * Geo.EARTH_RADIUS_M;
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i + 1 < line.size(); i++) {
+            Coordinate a = line.get(i);
+            Coordinate b = line.get(i + 1);
+            double kx = ky * Math.cos(Math.toRadians((a.lat() + b.lat()) / 2));
+            double ex = PolygonFence.Shape.unwrap(b.lng() - a.lng()) * kx;
+            double ey = (b.lat() - a.lat()) * ky;
+            double px = PolygonFence.Shape.unwrap(p.lng() - a.lng()) * kx;
+            double py = (p.lat() - a.lat()) * ky;
+            double t = Math.max(0, Math.min(1, (px * ex + py * ey) / (ex * ex + ey * ey)));
+            double dx = px - t * ex;
+            double dy = py - t * ey;
+            best = Math.min(best, dx * dx + dy * dy);
+        }
+        return Math.sqrt(best);
+    }
+
+    private static double wrap(double lng) {
+        return lng >= 180 ? lng - 360 : lng < -180 ? lng + 360 : lng;
+    }
+
+    @Test
     void ofWhenTheLineOrWidthIsWrongThenInvalidNamingTheField() {
         assertField(() -> Corridor.of(List.of(Coordinate.of(0, 0)), 10), "corridor.line");
         assertField(() -> Corridor.of(List.of(Coordinate.of(0, 0), Coordinate.of(0, 0)), 10), "corridor.line");

@@ -180,6 +180,55 @@ abstract class JdbcPositionStoreContract extends StoreContract {
     }
 
     @Test
+    void takeFixesWhenTheBatchIsTheDriversThenTheReadSeesTheFixesBeforeTheInsertAndTakenKeysComeBackAsStored() {
+        RecordedFix f0 = fix("d_ana", T0, 30.27);
+        RecordedFix f1 = fix("d_ana", T0.plusSeconds(1), 30.271);
+        RecordedFix marked = new RecordedFix("d_ana", WS, "b_ana", Fix.of(T0.minusSeconds(1), 31.0, -97.74, 500.0),
+                EnumSet.of(FixMark.ACCURACY), RECEIVED);
+        assertThat(log().insertFixes(List.of(f0, f1, marked))).isEmpty();
+        Fix other = Fix.of(f1.recordedAt(), 30.5, -97.5, 3.0);
+        Fix two = new Fix(T0.plusSeconds(2), Coordinate.of(30.272, -97.74), 80.0, 4.5, 90.0);
+        Fix three = Fix.of(T0.plusSeconds(3), 30.273, -97.74, 5.0);
+        Instant received = RECEIVED.plusSeconds(60);
+        PositionLog.Reads reads = new PositionLog.Reads(T0.minusSeconds(120), T0.plusSeconds(123), 100,
+                T0.minusSeconds(300), T0.plusSeconds(303));
+
+        PositionLog.Taking taking = log().takeFixes("b_ana", "d_ana", reads, List.of(other, two, three),
+                f -> f.accuracyMeters() > 50 ? EnumSet.of(FixMark.ACCURACY) : Set.of(), received).orElseThrow();
+
+        assertThat(taking.intake().plausible()).as("the plausible fixes as they were before the insert")
+                .containsExactly(f0.fix(), f1.fix());
+        assertThat(taking.intake().batch()).isEqualTo(new PositionLog.BatchRoute("b_ana", WS, "d_ana", null));
+        assertThat(taking.intake().unconfirmedArrivals()).isFalse();
+        RecordedFix twoRow = new RecordedFix("d_ana", WS, "b_ana", two, EnumSet.of(FixMark.ACCURACY), received);
+        RecordedFix threeRow = new RecordedFix("d_ana", WS, "b_ana", three, Set.of(), received);
+        assertThat(taking.fixes()).containsExactly(new RecordedFix("d_ana", WS, "b_ana", other, Set.of(), received),
+                twoRow, threeRow);
+        assertThat(taking.taken()).as("the taken key's row as stored").containsExactly(f1);
+        assertThat(log().findFixes("d_ana", T0, T0.plusSeconds(10), 10)).containsExactly(f0, f1, twoRow, threeRow);
+
+        PositionLog.Taking none = log().takeFixes("b_ana", "d_ana", new PositionLog.Reads(T0, T0.plusSeconds(9), 0,
+                T0, T0), List.of(three), f -> Set.of(), received).orElseThrow();
+        assertThat(none.intake().plausible()).as("limit 0 reads no fix").isEmpty();
+        assertThat(none.taken()).containsExactly(threeRow);
+    }
+
+    @Test
+    void takeFixesWhenTheBatchIsUnknownOrAnotherDriversThenEmptyAndNothingWritten() throws SQLException {
+        PositionLog.Reads reads = new PositionLog.Reads(T0.minusSeconds(120), T0.plusSeconds(120), 100,
+                T0.minusSeconds(300), T0.plusSeconds(300));
+        List<Fix> fixes = List.of(Fix.of(T0, 30.27, -97.74, 5.0), Fix.of(T0.plusSeconds(1), 30.27, -97.74, 5.0));
+
+        assertThat(log().takeFixes("b_nobody", "d_ana", reads, fixes, f -> Set.of(), RECEIVED)).isEmpty();
+        assertThat(log().takeFixes("b_ben", "d_ana", reads, fixes, f -> Set.of(), RECEIVED))
+                .as("ben's batch, same workspace").isEmpty();
+        assertThat(log().takeFixes("b_cy", "d_ana", reads, fixes, f -> Set.of(), RECEIVED))
+                .as("cy's batch, another workspace").isEmpty();
+
+        assertThat(rows(ds(), "SELECT COUNT(*) FROM driver_fixes")).containsExactly(List.of("0"));
+    }
+
+    @Test
     void findFixesWhenRangeGivenThenBothEndsIncludedOldestFirstAtMostLimitAndOnlyThatDriver() {
         List<RecordedFix> ana = List.of(fix("d_ana", T0, 30.1), fix("d_ana", T0.plusSeconds(10), 30.2),
                 fix("d_ana", T0.plusSeconds(20), 30.3), fix("d_ana", T0.plusSeconds(30), 30.4));

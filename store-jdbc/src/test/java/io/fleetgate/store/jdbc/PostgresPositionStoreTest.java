@@ -5,8 +5,10 @@ import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.internal.AccessContext;
 import io.fleetgate.position.AlertKind;
 import io.fleetgate.position.DriverPresence;
+import io.fleetgate.position.Fix;
 import io.fleetgate.position.PositionAlert;
 import io.fleetgate.position.RecordedFix;
+import io.fleetgate.spi.PositionLog;
 import io.fleetgate.testkit.StoreFixture;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -69,6 +72,26 @@ class PostgresPositionStoreTest extends JdbcPositionStoreContract {
         assertThat(as(ANA, () -> log().insertFixes(List.of(fix("d_ana", T0, 30.1))))).isEmpty();
         assertThat(as(ANA, () -> log().insertFixes(List.of(fix("d_ana", T0, 30.9)))))
                 .as("her own row, as stored").containsExactly(fix("d_ana", T0, 30.1));
+    }
+
+    @Test
+    void takeFixesWhenActingForAnotherDriverThenRefusedOrEmptyAndNothingWritten() {
+        PositionLog.Reads reads = new PositionLog.Reads(T0.minusSeconds(120), T0.plusSeconds(120), 100,
+                T0.minusSeconds(300), T0.plusSeconds(300));
+        List<Fix> fixes = List.of(Fix.of(T0, 30.1, -97.74, 5.0));
+        String before = fixture().snapshot();
+
+        // ben claims to be ana: her batch is not his to read, so nothing is inserted either
+        assertThat(as(BEN, () -> log().takeFixes("b_ana", "d_ana", reads, fixes, f -> Set.of(), RECEIVED))).isEmpty();
+        // a supervisor reads the batch, but the fixes are not theirs to write
+        assertThatThrownBy(() -> as(SAM, () -> log().takeFixes("b_ana", "d_ana", reads, fixes, f -> Set.of(), RECEIVED)))
+                .hasStackTraceContaining("row-level security policy for table \"driver_fixes\"");
+        assertThat(fixture().snapshot()).isEqualTo(before);
+
+        PositionLog.Taking hers = as(ANA, () -> log().takeFixes("b_ana", "d_ana", reads, fixes, f -> Set.of(), RECEIVED))
+                .orElseThrow();
+        assertThat(hers.taken()).isEmpty();
+        assertThat(as(ANA, () -> log().findFixes("d_ana", T0, T0, 10))).containsExactly(fix("d_ana", T0, 30.1));
     }
 
     @Test

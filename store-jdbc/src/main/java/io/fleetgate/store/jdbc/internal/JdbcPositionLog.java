@@ -3,6 +3,7 @@ package io.fleetgate.store.jdbc.internal;
 import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.position.AlertKind;
 import io.fleetgate.position.DriverPresence;
+import io.fleetgate.position.Fix;
 import io.fleetgate.position.FixMark;
 import io.fleetgate.position.PositionAlert;
 import io.fleetgate.position.RecordedFix;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@link PositionLog} on a JDBC database (migration V12): the fixes in {@code driver_fixes}, each
@@ -65,6 +67,8 @@ public final class JdbcPositionLog implements PositionLog {
     /** PostgreSQL: the unnest insert of any fixes, and of one phone's call (one driver, batch, receipt). */
     private final Positional insertFixesPg;
     private final Positional insertCallFixesPg;
+    /** PostgreSQL: the intake read and one call's insert in one statement. */
+    private final String takeFixesPg;
     /** SQLite: the one-row insert as a JDBC batch. */
     private final RowBatch<RecordedFix> insertFix;
     private final String findFixesAt;
@@ -96,11 +100,13 @@ public final class JdbcPositionLog implements PositionLog {
         if (postgres) {
             this.insertFixesPg = Positional.of(insertFixes);
             this.insertCallFixesPg = Positional.of(SqlFiles.statement(dialect, "positions/insert_call_fixes"));
+            this.takeFixesPg = SqlFiles.statement(dialect, "positions/take_fixes");
             this.insertFix = null;
             this.heardQuiet = null;
         } else {
             this.insertFixesPg = null;
             this.insertCallFixesPg = null;
+            this.takeFixesPg = null;
             this.insertFix = new RowBatch<>(insertFixes, Rows.fixColumns(new Values(dialect)));
             this.heardQuiet = SqlFiles.statement(dialect, "positions/heard_quiet");
         }
@@ -224,44 +230,60 @@ public final class JdbcPositionLog implements PositionLog {
     private static Map<String, Object> values(Connection c, List<RecordedFix> fixes, boolean oneCall)
             throws SQLException {
         int n = fixes.size();
-        String[] driver = new String[n];
-        Long[] recorded = new Long[n];
-        String[] workspace = new String[n];
-        String[] batch = new String[n];
-        Double[] lat = new Double[n];
-        Double[] lng = new Double[n];
-        Double[] accuracy = new Double[n];
-        Double[] speed = new Double[n];
-        Double[] heading = new Double[n];
-        Integer[] marks = new Integer[n];
-        Long[] received = new Long[n];
+        List<Fix> each = new ArrayList<>(n);
+        int[] marks = new int[n];
         for (int i = 0; i < n; i++) {
-            RecordedFix f = fixes.get(i);
-            driver[i] = f.driverId();
-            recorded[i] = SqliteDialect.toMicros(f.recordedAt());
-            workspace[i] = f.workspaceId();
-            batch[i] = f.batchId();
-            lat[i] = f.fix().location().lat();
-            lng[i] = f.fix().location().lng();
-            accuracy[i] = f.fix().accuracyMeters();
-            speed[i] = f.fix().speedMps();
-            heading[i] = f.fix().headingDegrees();
-            marks[i] = FixMark.bits(f.marks());
-            received[i] = SqliteDialect.toMicros(f.receivedAt());
+            each.add(fixes.get(i).fix());
+            marks[i] = FixMark.bits(fixes.get(i).marks());
         }
-        Map<String, Object> out = new HashMap<>();
+        Map<String, Object> out = fixArrays(c, each, marks);
         if (oneCall) {
             RecordedFix first = fixes.get(0);
             out.put("driver_id", first.driverId());
             out.put("workspace_id", first.workspaceId());
             out.put("batch_id", first.batchId());
             out.put("received_us", SqliteDialect.toMicros(first.receivedAt()));
-        } else {
-            out.put("driver_id", c.createArrayOf("text", driver));
-            out.put("workspace_id", c.createArrayOf("text", workspace));
-            out.put("batch_id", c.createArrayOf("text", batch));
-            out.put("received_us", c.createArrayOf("int8", received));
+            return out;
         }
+        String[] driver = new String[n];
+        String[] workspace = new String[n];
+        String[] batch = new String[n];
+        Long[] received = new Long[n];
+        for (int i = 0; i < n; i++) {
+            RecordedFix f = fixes.get(i);
+            driver[i] = f.driverId();
+            workspace[i] = f.workspaceId();
+            batch[i] = f.batchId();
+            received[i] = SqliteDialect.toMicros(f.receivedAt());
+        }
+        out.put("driver_id", c.createArrayOf("text", driver));
+        out.put("workspace_id", c.createArrayOf("text", workspace));
+        out.put("batch_id", c.createArrayOf("text", batch));
+        out.put("received_us", c.createArrayOf("int8", received));
+        return out;
+    }
+
+    /** The fixes' own columns, one array each, by parameter name: {@link #FIX_ARRAYS}. */
+    private static Map<String, Object> fixArrays(Connection c, List<Fix> fixes, int[] markBits) throws SQLException {
+        int n = fixes.size();
+        Long[] recorded = new Long[n];
+        Double[] lat = new Double[n];
+        Double[] lng = new Double[n];
+        Double[] accuracy = new Double[n];
+        Double[] speed = new Double[n];
+        Double[] heading = new Double[n];
+        Integer[] marks = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            Fix f = fixes.get(i);
+            recorded[i] = SqliteDialect.toMicros(f.recordedAt());
+            lat[i] = f.location().lat();
+            lng[i] = f.location().lng();
+            accuracy[i] = f.accuracyMeters();
+            speed[i] = f.speedMps();
+            heading[i] = f.headingDegrees();
+            marks[i] = markBits[i];
+        }
+        Map<String, Object> out = new HashMap<>();
         out.put("recorded_us", c.createArrayOf("int8", recorded));
         out.put("lat", c.createArrayOf("float8", lat));
         out.put("lng", c.createArrayOf("float8", lng));
@@ -271,6 +293,10 @@ public final class JdbcPositionLog implements PositionLog {
         out.put("marks", c.createArrayOf("int4", marks));
         return out;
     }
+
+    /** The parameters of the fixes' own columns, each bound as an array. */
+    private static final List<String> FIX_ARRAYS =
+            List.of("recorded_us", "lat", "lng", "accuracy_m", "speed_mps", "heading_deg", "marks");
 
     private List<Key> insertSqlite(Handle h, List<RecordedFix> fixes) {
         List<Key> taken = new ArrayList<>();
@@ -323,18 +349,94 @@ public final class JdbcPositionLog implements PositionLog {
                 .bind("driver_id", driverId).bind("from", from).bind("to", none ? from.minusNanos(1000) : to)
                 .bind("limit", Math.max(limit, 0)).bind("arrivals_from", arrivalsFrom).bind("arrivals_to", arrivalsTo)
                 .mapTo(Rows.IntakeRow.class).list());
-        if (rows.isEmpty()) {
-            return Optional.empty();
-        }
+        return rows.isEmpty() ? Optional.empty() : Optional.of(intake(batchId, rows));
+    }
+
+    /** {@return the intake of these rows of {@code find_intake} or {@code take_fixes}, at least one} */
+    private static Intake intake(String batchId, List<Rows.IntakeRow> rows) {
         Rows.IntakeRow head = rows.get(0);
-        List<RecordedFix> stored = new ArrayList<>(rows.size());
+        List<Fix> stored = new ArrayList<>(rows.size());
         for (Rows.IntakeRow r : rows) {
             if (r.fix() != null) {
                 stored.add(r.fix());
             }
         }
-        return Optional.of(new Intake(new BatchRoute(batchId, head.workspaceId(), head.driverId(), head.corridor()),
-                stored, head.presence(), head.unconfirmed()));
+        return new Intake(new BatchRoute(batchId, head.workspaceId(), head.driverId(), head.corridor()),
+                stored, head.presence(), head.unconfirmed());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On PostgreSQL, for up to {@value #STATEMENT_ROWS} fixes, one statement ({@code
+     * take_fixes.postgres.sql}): the read of {@link #findIntake} with the insert of one call as a
+     * data-modifying {@code WITH}, which sees the snapshot before the insert; the stored rows at
+     * taken keys are read after it, only when some key was taken. Otherwise the two in turn.
+     */
+    @Override
+    public Optional<Taking> takeFixes(String batchId, String driverId, Reads reads, List<Fix> fixes,
+                                      Function<? super Fix, Set<FixMark>> marks, Instant receivedAt) {
+        Objects.requireNonNull(batchId, "batchId");
+        Objects.requireNonNull(driverId, "driverId");
+        if (!postgres || fixes.isEmpty() || fixes.size() > STATEMENT_ROWS) {
+            return PositionLog.super.takeFixes(batchId, driverId, reads, fixes, marks, receivedAt);
+        }
+        boolean none = limitOrZero(reads.limit()) || reads.from().isAfter(reads.to());
+        return tx.writeOrFailAll(h -> {
+            List<Set<FixMark>> each = new ArrayList<>(fixes.size());
+            int[] bits = new int[fixes.size()];
+            for (int i = 0; i < bits.length; i++) {
+                each.add(marks.apply(fixes.get(i)));
+                bits[i] = FixMark.bits(each.get(i));
+            }
+            Map<String, Object> arrays;
+            try {
+                arrays = fixArrays(h.getConnection(), fixes, bits);
+            } catch (SQLException e) {
+                throw new UnableToExecuteStatementException("arrays of " + fixes.size() + " fixes: " + e.getMessage(),
+                        e, null);
+            }
+            var query = h.createQuery(takeFixesPg).bind("batch_id", batchId).bind("driver_id", driverId)
+                    .bind("from", reads.from()).bind("to", none ? reads.from().minusNanos(1000) : reads.to())
+                    .bind("limit", Math.max(reads.limit(), 0)).bind("arrivals_from", reads.arrivalsFrom())
+                    .bind("arrivals_to", reads.arrivalsTo())
+                    .bind("received_us", SqliteDialect.toMicros(receivedAt));
+            for (String name : FIX_ARRAYS) {
+                Array a = (Array) arrays.get(name);
+                query.bind(name, (position, statement, ctx) -> statement.setArray(position, a));
+            }
+            Set<Long> inserted = new HashSet<>();
+            List<Rows.IntakeRow> rows = query.map((rs, ctx) -> {
+                if (rs.isFirst()) {
+                    Array a = rs.getArray("intake_inserted_us");
+                    if (a != null) {
+                        for (Object us : (Object[]) a.getArray()) {
+                            inserted.add(((Number) us).longValue());
+                        }
+                    }
+                }
+                return ctx.findRowMapperFor(Rows.IntakeRow.class).orElseThrow().map(rs, ctx);
+            }).list();
+            if (rows.isEmpty()) {
+                return Optional.<Taking>empty();
+            }
+            Intake intake = intake(batchId, rows);
+            if (!driverId.equals(intake.batch().driverId())) {
+                return Optional.<Taking>empty();
+            }
+            List<RecordedFix> stored = new ArrayList<>(fixes.size());
+            List<Key> taken = new ArrayList<>();
+            for (int i = 0; i < fixes.size(); i++) {
+                RecordedFix f = new RecordedFix(driverId, intake.batch().workspaceId(), batchId, fixes.get(i),
+                        each.get(i), receivedAt);
+                stored.add(f);
+                Key k = Key.of(f);
+                if (!inserted.contains(k.micros())) {
+                    taken.add(k);
+                }
+            }
+            return Optional.of(new Taking(intake, stored, taken.isEmpty() ? List.of() : stored(h, taken)));
+        });
     }
 
     /**

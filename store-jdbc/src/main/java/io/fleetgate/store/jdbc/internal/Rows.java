@@ -163,7 +163,9 @@ public final class Rows {
                         rs.getString("presence_driver_id"), rs.getString("presence_workspace_id"), instant.map(rs, "presence_last_heard_at", ctx),
                         instant.map(rs, "presence_last_fix_at", ctx), rs.getString("presence_quiet_alert_id")),
                 rs.getObject("recorded_at") == null ? null
-                        : ctx.findRowMapperFor(RecordedFix.class).orElseThrow().map(rs, ctx)));
+                        : new Fix(instant.map(rs, "recorded_at", ctx), Coordinate.of(rs.getDouble("lat"), rs.getDouble("lng")),
+                        nullableDouble(rs, "accuracy_m"), nullableDouble(rs, "speed_mps"),
+                        nullableDouble(rs, "heading_deg"))));
         jdbi.registerRowMapper(Stop.class, stop);
         jdbi.registerRowMapper(DriverEvent.class, (rs, ctx) -> new DriverEvent(
                 rs.getString("event_id"),
@@ -423,10 +425,10 @@ public final class Rows {
      * @param corridor    its corridor on the first row, else {@code null}
      * @param unconfirmed whether an unconfirmed arrival is near
      * @param presence    the driver's presence, or {@code null}
-     * @param fix         a stored fix, or {@code null} on the one row of a span without any
+     * @param fix         a stored plausible fix, or {@code null} on the one row of a span without any
      */
     record IntakeRow(String workspaceId, String driverId, Corridor corridor, boolean unconfirmed,
-                     DriverPresence presence, RecordedFix fix) {
+                     DriverPresence presence, Fix fix) {
     }
 
     /** How many parsed corridors the intake read keeps, by their stored text. */
