@@ -9,7 +9,8 @@ import java.time.Instant;
  * event kept in the quarantine, or an alert the position stream raised. Exactly one of {@code
  * event}, {@code quarantined} and {@code alert} is set. Immutable.
  *
- * @param id          the item's id: the event id, or the quarantine record's id
+ * @param id          the item's id: the event id (unique per sender only: see {@link #senderId()}),
+ *                    the quarantine record's id, or the alert's id
  * @param workspaceId the workspace
  * @param at          when it reached the server (the queue's order)
  * @param event       the flagged event, or {@code null}
@@ -50,5 +51,28 @@ public record ReviewItem(String id, String workspaceId, Instant at, DriverEvent 
     /** {@return whether this is a refused event} */
     public boolean isQuarantined() {
         return quarantined != null;
+    }
+
+    /** {@return what the item is} */
+    public Kind kind() {
+        return event != null ? Kind.EVENT : quarantined != null ? Kind.QUARANTINED : Kind.ALERT;
+    }
+
+    /**
+     * {@return who sent a flagged event ({@link DriverEvent#actorId()}), or {@code null} for the
+     * other kinds}: event ids are unique only per sender, so a flagged event is named by both
+     */
+    public String senderId() {
+        return event == null ? null : event.actorId();
+    }
+
+    /** What a review item is. */
+    public enum Kind {
+        /** An accepted event flagged for review. */
+        EVENT,
+        /** A refused event kept in the quarantine. */
+        QUARANTINED,
+        /** An alert of the position stream. */
+        ALERT
     }
 }

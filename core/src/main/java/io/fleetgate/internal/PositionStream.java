@@ -5,6 +5,7 @@ import io.fleetgate.Principal;
 import io.fleetgate.error.FleetgateException;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
+import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
 import io.fleetgate.execution.Stop;
 import io.fleetgate.geo.Coordinate;
@@ -319,7 +320,8 @@ public final class PositionStream {
                     return false;
                 }
                 if (!log.markQuiet(driverId, since, alert.id())) {
-                    close(alert.workspaceId(), alert.id(), "SPOKE_AGAIN: heard before the sweep finished", now);
+                    close(alert.workspaceId(), alert.id(), ReviewItem.Kind.ALERT, null,
+                            "SPOKE_AGAIN: heard before the sweep finished", now);
                 }
                 return true;
             });
@@ -336,12 +338,13 @@ public final class PositionStream {
     private void heard(String workspaceId, String driverId, Instant now, Instant lastFix) {
         Optional<String> quiet = log.heard(workspaceId, driverId, now, lastFix);
         quiet.ifPresent(alertId -> log.findAlert(workspaceId, alertId).ifPresent(a ->
-                close(a.workspaceId(), a.id(), "SPOKE_AGAIN: heard at " + now, now)));
+                close(a.workspaceId(), a.id(), ReviewItem.Kind.ALERT, null, "SPOKE_AGAIN: heard at " + now, now)));
     }
 
-    private void close(String workspaceId, String itemId, String note, Instant now) {
-        store.reviews().insertReview(new ReviewRecord(UUID.randomUUID().toString(), workspaceId, itemId, false,
-                Principal.system().userId(), note, now));
+    private void close(String workspaceId, String itemId, ReviewItem.Kind kind, String senderId, String note,
+                       Instant now) {
+        store.reviews().insertReview(new ReviewRecord(UUID.randomUUID().toString(), workspaceId, itemId, kind,
+                senderId, Principal.system().userId(), note, now));
     }
 
     private void offCorridor(PositionLog.BatchRoute batch, String driverId, List<RecordedFix> plausible, Instant now) {
@@ -526,7 +529,7 @@ public final class PositionStream {
                     ArrivalPresence.to(e.recordedAt(), settings), JUMP_READ_LIMIT);
             ArrivalPresence.Verdict v = ArrivalPresence.judge(stop, e.recordedAt(), fixes, settings);
             if (v.confirmed() && e.flagReasons().stream().allMatch(r -> r.startsWith(ARRIVAL_UNCONFIRMED))) {
-                close(e.workspaceId(), e.eventId(), "ARRIVAL_CONFIRMED: " + v.describe(settings) + ", by fixes"
+                close(e.workspaceId(), e.eventId(), ReviewItem.Kind.EVENT, e.actorId(), "ARRIVAL_CONFIRMED: " + v.describe(settings) + ", by fixes"
                         + " that arrived later", now);
                 confirmed++;
             }

@@ -35,15 +35,28 @@ public interface ReviewQueue {
     List<ReviewItem> findReviewQueue(String workspaceId, Instant afterAt, String afterId, int limit);
 
     /**
-     * {@return the item if it belongs to the workspace and is flagged or quarantined, reviewed or not}
+     * {@return every item of the workspace with that id, reviewed or not: its flagged events of
+     * that id (one per sender that used it, by {@code synced_at} then sender id), then a
+     * quarantine record and an alert not merged into another with that id}
      *
      * @param workspaceId the workspace
-     * @param itemId      an event id or quarantine record id
+     * @param itemId      an event id, a quarantine record id or an alert id
      */
-    Optional<ReviewItem> findReviewItem(String workspaceId, String itemId);
+    List<ReviewItem> findReviewItems(String workspaceId, String itemId);
 
     /**
-     * Appends a review record.
+     * {@return the first of {@link #findReviewItems}, if any}
+     *
+     * @param workspaceId the workspace
+     * @param itemId      an event id, a quarantine record id or an alert id
+     */
+    default Optional<ReviewItem> findReviewItem(String workspaceId, String itemId) {
+        return findReviewItems(workspaceId, itemId).stream().findFirst();
+    }
+
+    /**
+     * Appends a review record. An item is its kind, id and (for a flagged event) sender: a review
+     * of one driver's event never closes another driver's event of the same id.
      *
      * @param review the record
      * @return false if the item already has one (nothing written)

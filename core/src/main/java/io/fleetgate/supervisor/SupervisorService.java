@@ -162,33 +162,69 @@ public final class SupervisorService {
 
     /**
      * Marks a queue item reviewed with a note, as an append-only review record; the item leaves
-     * the open queue and the event itself never changes.
+     * the open queue and the event itself never changes. Same as {@link #review(Principal, String,
+     * String, String)} without a sender.
      *
      * @param principal a supervisor of the workspace
-     * @param itemId    an event id or quarantine record id from the queue
+     * @param itemId    an event id, quarantine record id or alert id from the queue
      * @param note      what the supervisor concluded (1 to {@value #MAX_NOTE_CHARS} characters)
      * @return the record
      * @throws ForbiddenException        for anyone but a supervisor
      * @throws NotFoundException         for an item not in the workspace's queue
-     * @throws InvalidRequestException   for a bad item id or note, or an item already reviewed
+     * @throws InvalidRequestException   for a bad item id or note, an item already reviewed, or an id
+     *                                   that several items share ({@code sender_id} is then required)
      * @throws StoreUnavailableException if the store fails
      */
     public ReviewRecord review(Principal principal, String itemId, String note) {
+        return review(principal, itemId, null, note);
+    }
+
+    /**
+     * Marks a queue item reviewed with a note, as an append-only review record; the item leaves
+     * the open queue and the event itself never changes. Event ids are chosen by phones and unique
+     * only per sender: when two senders' flagged events of the workspace share the id, the sender
+     * must be named, and a review closes that sender's event only.
+     *
+     * @param principal a supervisor of the workspace
+     * @param itemId    an event id, quarantine record id or alert id from the queue
+     * @param senderId  the sender of the flagged event meant ({@link ReviewItem#senderId()}), or
+     *                  {@code null} when the id is the workspace's only item of that id
+     * @param note      what the supervisor concluded (1 to {@value #MAX_NOTE_CHARS} characters)
+     * @return the record
+     * @throws ForbiddenException        for anyone but a supervisor
+     * @throws NotFoundException         for an item not in the workspace's queue (with that sender)
+     * @throws InvalidRequestException   for a bad item id, sender id or note, an item already
+     *                                   reviewed, or an id several items share without a sender
+     * @throws StoreUnavailableException if the store fails
+     */
+    public ReviewRecord review(Principal principal, String itemId, String senderId, String note) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
             Principal.Supervisor s = requireSupervisor(principal);
             Ids.require("event_id", itemId);
+            if (senderId != null) {
+                Ids.require("sender_id", senderId);
+            }
             if (note == null || note.isBlank() || note.length() > MAX_NOTE_CHARS || note.indexOf('\u0000') >= 0) {
                 throw FleetgateException.invalid("note", "must be 1 to " + MAX_NOTE_CHARS + " characters");
             }
-            ReviewItem item = reviews.findReviewItem(s.workspaceId(), itemId)
-                    .orElseThrow(() -> FleetgateException.notFound("review item", itemId));
-            ReviewRecord record = new ReviewRecord(UUID.randomUUID().toString(), s.workspaceId(), item.id(),
-                    item.isQuarantined(), s.userId(), note, context.now());
+            List<ReviewItem> items = reviews.findReviewItems(s.workspaceId(), itemId).stream()
+                    .filter(i -> senderId == null || senderId.equals(i.senderId())).toList();
+            if (items.isEmpty()) {
+                throw FleetgateException.notFound("review item", itemId);
+            }
+            if (items.size() > 1) {
+                throw FleetgateException.invalid("sender_id", "is required: " + items.size()
+                        + " items of the review queue have this id");
+            }
+            ReviewItem item = items.get(0);
+            ReviewRecord record = ReviewRecord.of(UUID.randomUUID().toString(), item, s.userId(), note, context.now());
             if (!reviews.insertReview(record)) {
                 throw FleetgateException.invalid("event_id", "was already reviewed");
             }
             LOG.atInfo().setMessage("review_recorded").addKeyValue("item_id", LogValues.text(item.id()))
                     .addKeyValue("quarantined", item.isQuarantined())
+                    .addKeyValue("item_kind", item.kind())
+                    .addKeyValue("sender_id", LogValues.text(item.senderId()))
                     .addKeyValue("workspace_id", LogValues.text(s.workspaceId()))
                     .addKeyValue("reviewer_id", LogValues.text(s.userId())).log();
             return record;

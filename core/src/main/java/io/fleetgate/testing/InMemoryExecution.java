@@ -48,9 +48,9 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
         return events.values();
     }
 
-    /** {@return whether the item has a review record (the caller holds the lock)} */
-    boolean reviewed(String workspaceId, String itemId) {
-        return reviews.containsKey(reviewKey(workspaceId, itemId));
+    /** {@return whether the flagged event has a review record (the caller holds the lock)} */
+    boolean reviewed(DriverEvent event) {
+        return reviews.containsKey(reviewKey(event.workspaceId(), ReviewItem.Kind.EVENT, event.actorId(), event.eventId()));
     }
 
     @Override
@@ -242,7 +242,7 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
     public List<ReviewItem> findReviewQueue(String workspaceId, Instant afterAt, String afterId, int limit) {
         synchronized (lock) {
             return items(workspaceId).stream()
-                    .filter(i -> !reviews.containsKey(reviewKey(workspaceId, i.id())))
+                    .filter(i -> !reviews.containsKey(reviewKey(workspaceId, i.kind(), i.senderId(), i.id())))
                     .filter(i -> after(i.at(), i.id(), afterAt, afterId))
                     .sorted(Comparator.comparing(ReviewItem::at).thenComparing(ReviewItem::id, CodePoints.ORDER))
                     .limit(limit)
@@ -251,9 +251,14 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
     }
 
     @Override
-    public Optional<ReviewItem> findReviewItem(String workspaceId, String itemId) {
+    public List<ReviewItem> findReviewItems(String workspaceId, String itemId) {
         synchronized (lock) {
-            return items(workspaceId).stream().filter(i -> i.id().equals(itemId)).findFirst();
+            // flagged events first, by synced_at then sender (as the databases order them), then the rest
+            return items(workspaceId).stream().filter(i -> i.id().equals(itemId))
+                    .sorted(Comparator.comparing((ReviewItem i) -> i.kind().ordinal())
+                            .thenComparing(ReviewItem::at)
+                            .thenComparing(i -> i.senderId() == null ? "" : i.senderId(), CodePoints.ORDER))
+                    .toList();
         }
     }
 
@@ -280,13 +285,17 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
     @Override
     public boolean insertReview(ReviewRecord review) {
         synchronized (lock) {
-            return reviews.putIfAbsent(reviewKey(review.workspaceId(), review.itemId()), review) == null;
+            return reviews.putIfAbsent(reviewKey(review.workspaceId(), review.itemKind(), review.itemSenderId(),
+                    review.itemId()), review) == null;
         }
     }
 
-    /** An item has one review per workspace (UNIQUE (workspace_id, item_id) on the JDBC stores). */
-    private static String reviewKey(String workspaceId, String itemId) {
-        return workspaceId + '\u0000' + itemId;
+    /**
+     * An item has one review (UNIQUE (workspace_id, item_kind, item_sender_id, item_id) on the
+     * JDBC stores, V13): a flagged event is named by its sender too.
+     */
+    private static String reviewKey(String workspaceId, ReviewItem.Kind kind, String senderId, String itemId) {
+        return workspaceId + '\u0000' + kind + '\u0000' + (senderId == null ? "" : senderId) + '\u0000' + itemId;
     }
 
     String dump() {

@@ -198,7 +198,7 @@ final class InMemoryPositions implements PositionLog {
                 if (e.type() == DriverEventType.ARRIVED_AT_STOP && (driverId == null || driverId.equals(e.driverId()))
                         && !e.recordedAt().isBefore(from) && !e.recordedAt().isAfter(to)
                         && e.flagReasons().stream().anyMatch(r -> r.startsWith(PositionStream.ARRIVAL_UNCONFIRMED))
-                        && !execution.reviewed(e.workspaceId(), e.eventId())) {
+                        && !execution.reviewed(e)) {
                     out.add(e);
                 }
             }

@@ -288,7 +288,7 @@ public abstract class PositionsContract extends StoreContract {
         DriverEvent logged = execution.log(sam, "b_1").get(1);
         assertThat(logged.flagReasons()).singleElement().asString().startsWith("ARRIVAL_UNCONFIRMED");
         assertThat(store().reviews().insertReview(new io.fleetgate.execution.ReviewRecord("r-x", "ws_1",
-                arrival.eventId(), false, "s_sam", "again", clock.instant()))).as("already closed by the system").isFalse();
+                arrival.eventId(), ReviewItem.Kind.EVENT, "d_ana", "s_sam", "again", clock.instant()))).as("already closed by the system").isFalse();
         assertThat(positions.ingest(ana, "b_1", List.of(fix(105, A))).arrivalsConfirmed()).isZero();
     }
 

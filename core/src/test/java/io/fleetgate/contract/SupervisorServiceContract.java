@@ -390,6 +390,62 @@ public abstract class SupervisorServiceContract extends StoreContract {
     }
 
     @Test
+    void reviewWhenTwoDriversSentFlaggedEventsOfOneIdThenEachIsItsOwnItemAndOneReviewClosesOnlyItsOwn() {
+        // event ids are the phones' own: ana's and ben's phones both number their events alike
+        execution.createBatch(sam, new CreateBatchRequest("b_ben", "ws_1", "d_ben", STOPS, null));
+        accepted(ana, event("e-start", "b_1", ROUTE_STARTED));
+        accepted(ben, event("e-start", "b_ben", ROUTE_STARTED));
+        atMinute(1);
+        flaggedArrival(ana, "e-7", "b_1");
+        atMinute(2);
+        flaggedArrival(ben, "e-7", "b_ben");
+
+        List<ReviewItem> open = supervisor.reviewQueue(sam, 10, null).items();
+        assertThat(open).extracting(ReviewItem::id, ReviewItem::senderId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("e-7", "d_ana"),
+                        org.assertj.core.groups.Tuple.tuple("e-7", "d_ben"));
+
+        // which one? the supervisor must say, and nothing is written until they do
+        String before = fixture().snapshot();
+        assertThatThrownBy(() -> supervisor.review(sam, "e-7", "which?"))
+                .isInstanceOfSatisfying(io.fleetgate.error.InvalidRequestException.class,
+                        e -> assertThat(e.getMessage()).contains("sender_id"));
+        assertCode(() -> supervisor.review(sam, "e-7", "d_cy", "nobody's"), ErrorCode.NOT_FOUND);
+        assertThat(fixture().snapshot()).isEqualTo(before);
+
+        ReviewRecord anas = supervisor.review(sam, "e-7", "d_ana", "her detour, agreed by phone");
+
+        assertThat(anas.itemKind()).isEqualTo(ReviewItem.Kind.EVENT);
+        assertThat(anas.itemSenderId()).isEqualTo("d_ana");
+        assertThat(supervisor.reviewQueue(sam, 10, null).items()).as("ben's e-7 is still open")
+                .extracting(ReviewItem::id, ReviewItem::senderId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("e-7", "d_ben"));
+        assertCode(() -> supervisor.review(sam, "e-7", "d_ana", "again"), ErrorCode.INVALID_REQUEST);
+        // only one item of that id is left open, but the closed one is still an item: name the sender
+        assertThatThrownBy(() -> supervisor.review(sam, "e-7", "his"))
+                .isInstanceOf(io.fleetgate.error.InvalidRequestException.class);
+        ReviewRecord bens = supervisor.review(sam, "e-7", "d_ben", "his, a different story");
+        assertThat(bens.itemSenderId()).isEqualTo("d_ben");
+        assertThat(supervisor.reviewQueue(sam, 10, null).items()).isEmpty();
+    }
+
+    @Test
+    void reviewWhenAnEventIdEqualsAReviewedRefusalsIdThenTheEventStaysOpen() {
+        QuarantinedEvent q = seedQueue();
+        supervisor.review(sam, q.id(), "harmless restart");
+        atMinute(5);
+        // ana names her next flagged event (a proof without a location) with the refusal record's id
+        assertThat(accepted(ana, event(q.id(), "b_1", PROOF_CAPTURED)).flaggedForReview()).isTrue();
+
+        assertThat(supervisor.reviewQueue(sam, 10, null).items()).extracting(ReviewItem::id, ReviewItem::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("e-far", ReviewItem.Kind.EVENT),
+                        org.assertj.core.groups.Tuple.tuple("e-proof", ReviewItem.Kind.EVENT),
+                        org.assertj.core.groups.Tuple.tuple(q.id(), ReviewItem.Kind.EVENT));
+        ReviewRecord r = supervisor.review(sam, q.id(), "d_ana", "seen");
+        assertThat(r.itemKind()).isEqualTo(ReviewItem.Kind.EVENT);
+    }
+
+    @Test
     void reviewWhenNotAllowedOrNotAnOpenItemThenRefusedAndNothingWritten() {
         QuarantinedEvent q = seedQueue();
         String before = fixture().snapshot();

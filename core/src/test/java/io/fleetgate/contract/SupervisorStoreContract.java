@@ -212,11 +212,13 @@ public abstract class SupervisorStoreContract extends StoreContract {
      * @param itemId      an event id or quarantine record id
      * @param quarantined whether the item is a quarantine record
      * @param note        the reviewer's note
-     * @return supervisor s_sam's review of the item, a minute after {@code T0}
+     * @return supervisor s_sam's review of the item, a minute after {@code T0}; a flagged event's
+     *         sender is the seeded one (d_ana in ws_1, d_cy in ws_2)
      */
     protected static ReviewRecord review(String workspaceId, String itemId, boolean quarantined, String note) {
-        return new ReviewRecord(UUID.randomUUID().toString(), workspaceId, itemId, quarantined, "s_sam", note,
-                T0.plusSeconds(60));
+        return new ReviewRecord(UUID.randomUUID().toString(), workspaceId, itemId,
+                quarantined ? ReviewItem.Kind.QUARANTINED : ReviewItem.Kind.EVENT,
+                quarantined ? null : WS.equals(workspaceId) ? "d_ana" : "d_cy", "s_sam", note, T0.plusSeconds(60));
     }
 
     /** The event as accepted at {@code syncedAt}, flagged for review. */

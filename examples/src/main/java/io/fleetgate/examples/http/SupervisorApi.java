@@ -90,7 +90,7 @@ final class SupervisorApi {
         var who = call.principal();
         ObjectNode body = call.body();
         ReviewRecord record = call.services().supervisor().review(who, JsonIo.text(body, "event_id"),
-                JsonIo.text(body, "note"));
+                JsonIo.text(body, "sender_id"), JsonIo.text(body, "note"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("review", Views.review(record));
         return Response.ok(out);

@@ -212,6 +212,8 @@ final class Views {
         if (!item.isQuarantined()) {
             Map<String, Object> m = event(item.event());
             m.put("client_event_id", item.event().eventId());
+            // event ids are unique per sender only: review takes it when two senders used one id
+            m.put("sender_id", item.senderId());
             m.put("quarantined", false);
             m.put("reasons", item.event().flagReasons());
             return m;
@@ -349,6 +351,8 @@ final class Views {
         m.put("id", r.id());
         m.put("event_id", r.itemId());
         m.put("quarantined", r.quarantined());
+        m.put("item_kind", r.itemKind().name());
+        m.put("sender_id", r.itemSenderId());
         m.put("reviewer_id", r.reviewerId());
         m.put("note", r.note());
         m.put("reviewed_at", time(r.reviewedAt()));

@@ -985,6 +985,28 @@ abstract class HttpApiContract {
     }
 
     @Test
+    void reviewWhenSenderNamedThenOnlyThatSendersEventIsTheItemAndTheRecordSaysWhich() {
+        String ana = ana();
+        sync(ana, event("e-start", "ROUTE_STARTED", ago(10)),
+                with(event("e-far", "ARRIVED_AT_STOP", ago(5)), "stop_index", 0, "lat", 30.30, "lng", -97.74));
+        String sam = sam();
+        JsonNode far = api.get("/v1/supervisor/review-queue", sam).body().get("events").get(0);
+        assertThat(far.get("sender_id").asText()).isEqualTo("d_1");
+
+        assertError(api.post("/v1/supervisor/review", sam, Map.of("event_id", "e-far", "sender_id", "d_3", "note", "x")),
+                404, "NOT_FOUND");
+        assertError(api.post("/v1/supervisor/review", sam, Map.of("event_id", "e-far", "sender_id", 7, "note", "x")),
+                400, "INVALID_REQUEST");
+        Api.Reply reviewed = api.post("/v1/supervisor/review", sam,
+                Map.of("event_id", "e-far", "sender_id", "d_1", "note", "agreed detour"));
+
+        assertThat(reviewed.status()).as("%s", reviewed).isEqualTo(200);
+        assertThat(reviewed.body().at("/review/item_kind").asText()).isEqualTo("EVENT");
+        assertThat(reviewed.body().at("/review/sender_id").asText()).isEqualTo("d_1");
+        assertThat(api.get("/v1/supervisor/review-queue", sam).body().get("events")).isEmpty();
+    }
+
+    @Test
     void driversWhenSupervisorOrMemberThenStatusBoard() {
         String ana = ana();
         sync(ana, event("e-start", "ROUTE_STARTED", ago(1)));

@@ -6,6 +6,7 @@ import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverStatus;
 import io.fleetgate.execution.QuarantinedEvent;
+import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
 import io.fleetgate.position.Fix;
 import io.fleetgate.position.FixMark;
@@ -97,7 +98,8 @@ abstract class AppendOnlyContract extends StoreContract {
                 List.of(event("ev_1", b1, DriverEventType.DRIVER_LOGGED_IN, DriverStatus.INACTIVE, T0),
                         event("ev_2", b2, DriverEventType.ROUTE_STARTED, DriverStatus.ACTIVE, T0.plusSeconds(1))),
                 List.of(refusal, quarantined("ev_q2", "b_1", WS, "{\"n\":2}", T0)))).isTrue();
-        review = new ReviewRecord("r_1", WS, refusal.id(), true, "s_sam", "looked at it", T0.plusSeconds(60));
+        review = new ReviewRecord("r_1", WS, refusal.id(), ReviewItem.Kind.QUARANTINED, null, "s_sam", "looked at it",
+                T0.plusSeconds(60));
         assertThat(repo.reviews().insertReview(review)).isTrue();
         assertThat(jdbc.positions().insertFixes(List.of(
                 new RecordedFix("d_ana", WS, "b_1", new Fix(T0, io.fleetgate.geo.Coordinate.of(30.27, -97.74), 5.0, 3.5,
@@ -135,7 +137,8 @@ abstract class AppendOnlyContract extends StoreContract {
     void databaseWhenReviewOverwrittenByAnyWriteFormThenRefusedOrUnchanged() throws Exception {
         assertEveryFormRefusedOrUnchanged("event_reviews", "note", "id = 'r_1'", List.of(
                 new Variant("the primary key", List.of("id"), ""),
-                new Variant("(workspace_id, item_id)", List.of("workspace_id", "item_id"), "id = 'r_forged'")));
+                new Variant("(workspace_id, item_kind, item_sender_id, item_id)",
+                        List.of("workspace_id", "item_kind", "item_sender_id", "item_id"), "id = 'r_forged'")));
     }
 
     @Test
@@ -153,8 +156,8 @@ abstract class AppendOnlyContract extends StoreContract {
         assertThat(repo.log().commit(List.of(), List.of(), List.of(quarantined("ev_q", "b_1", WS, "{\"n\":1}", T0))))
                 .isTrue();
         // A second review of an item keeps the first.
-        assertThat(repo.reviews().insertReview(new ReviewRecord("r_2", WS, refusal.id(), true, "s_other", "again",
-                T0.plusSeconds(90)))).isFalse();
+        assertThat(repo.reviews().insertReview(new ReviewRecord("r_2", WS, refusal.id(), ReviewItem.Kind.QUARANTINED, null,
+                "s_other", "again", T0.plusSeconds(90)))).isFalse();
         // An event id already in the log: the commit is refused as a whole, nothing written.
         Batch b3 = step(b2, DriverStatus.DELAYED, null, T0.plusSeconds(2));
         assertThat(repo.log().commit(List.of(new BatchChange(b3, b2.version())),

@@ -460,10 +460,10 @@ abstract class JdbcPositionStoreContract extends StoreContract {
                 synced(event("ev-10", "b_cy", "d_cy", 1, DriverEventType.ARRIVED_AT_STOP, 10, unconfirmed), "d_cy", 10,
                         WS2));
         assertThat(store().eventLog().commit(List.of(), events, List.of())).isTrue();
-        assertThat(store().reviews().insertReview(new ReviewRecord("r-7", WS, "ev-7", false, "s_sam", "seen",
+        assertThat(store().reviews().insertReview(new ReviewRecord("r-7", WS, "ev-7", ReviewItem.Kind.EVENT, "d_ana", "s_sam", "seen",
                 T0.plusSeconds(500)))).isTrue();
         // a review of that id in another workspace does not close ws_2's event
-        assertThat(store().reviews().insertReview(new ReviewRecord("r-10", WS, "ev-10", false, "s_sam", "seen",
+        assertThat(store().reviews().insertReview(new ReviewRecord("r-10", WS, "ev-10", ReviewItem.Kind.EVENT, "d_cy", "s_sam", "seen",
                 T0.plusSeconds(500)))).isTrue();
 
         assertThat(log().findUnconfirmedArrivals("d_ana", T0, T0.plusSeconds(100), 10)).containsExactly(e1, e2a, e2b);
@@ -497,7 +497,7 @@ abstract class JdbcPositionStoreContract extends StoreContract {
         for (PositionAlert a : List.of(a2, merged, reviewed, a1, elsewhere)) {
             assertThat(log().insertAlert(a)).isTrue();
         }
-        assertThat(store().reviews().insertReview(new ReviewRecord("r-4", WS, "al-4", false, "s_sam", "seen",
+        assertThat(store().reviews().insertReview(new ReviewRecord("r-4", WS, "al-4", ReviewItem.Kind.ALERT, null, "s_sam", "seen",
                 T0.plusSeconds(20)))).isTrue();
 
         List<ReviewItem> queue = store().reviews().findReviewQueue(WS, null, null, 10);
@@ -523,9 +523,9 @@ abstract class JdbcPositionStoreContract extends StoreContract {
         assertThat(store().reviews().findReviewItem(WS, "al-3")).as("merged").isEmpty();
         assertThat(store().reviews().findReviewItem(WS2, "al-1")).isEmpty();
 
-        assertThat(store().reviews().insertReview(new ReviewRecord("r-1", WS, "al-1", false, "s_sam", "looked",
+        assertThat(store().reviews().insertReview(new ReviewRecord("r-1", WS, "al-1", ReviewItem.Kind.ALERT, null, "s_sam", "looked",
                 T0.plusSeconds(30)))).isTrue();
-        assertThat(store().reviews().insertReview(new ReviewRecord("r-1b", WS, "al-1", false, "s_oz", "again",
+        assertThat(store().reviews().insertReview(new ReviewRecord("r-1b", WS, "al-1", ReviewItem.Kind.ALERT, null, "s_oz", "again",
                 T0.plusSeconds(31)))).isFalse();
         assertThat(store().reviews().findReviewQueue(WS, null, null, 10)).extracting(ReviewItem::id)
                 .containsExactly("ev-f", "al-2", "q-1");
@@ -641,7 +641,7 @@ abstract class JdbcPositionStoreContract extends StoreContract {
             assertThat(db.store().eventLog().commit(List.of(), events, List.of())).isTrue();
             String batchesBefore = dump(ds, "delivery_batches") + dump(ds, "batch_stops") + dump(ds, "driver_events");
 
-            assertThat(db.runner().migrate()).containsExactly(12);
+            assertThat(db.runner().migrate(12)).containsExactly(12);
 
             List<DriverPresence> seeded = List.of(new DriverPresence("d_ana", WS2, T0.plusSeconds(21), null, null),
                     new DriverPresence("d_ben", WS2, T0.plusSeconds(6), null, null));
@@ -653,11 +653,61 @@ abstract class JdbcPositionStoreContract extends StoreContract {
             UndoContract.undo(db, 12);
             assertThat(dump(ds, "delivery_batches") + dump(ds, "batch_stops") + dump(ds, "driver_events"))
                     .as("U12 keeps every batch, stop and event as it was").isEqualTo(batchesBefore);
-            assertThat(db.store().migrationStatus().pending()).containsExactly("V12__positions.sql");
+            assertThat(db.store().migrationStatus().pending())
+                    .containsExactly("V12__positions.sql", "V13__review_items_per_sender.sql");
 
-            assertThat(db.runner().migrate()).as("V12 again, after U12").containsExactly(12);
+            assertThat(db.runner().migrate(12)).as("V12 again, after U12").containsExactly(12);
             assertThat(presenceOf(db)).containsExactlyElementsOf(seeded);
             assertThat(db.store().batches().findBatch("b_1")).contains(b1);
+        }
+    }
+
+    // --- V13 over reviews stored before it ----------------------------------------------------------
+
+    @Test
+    void migrateWhenReviewsStoredBeforeV13ThenEachNamesItsKindAndTheSenderItClosedAndAnotherSendersEventIsOpenAgain()
+            throws Exception {
+        try (EmptyDatabases databases = new EmptyDatabases(dialect())) {
+            EmptyDatabases.Db db = databases.create();
+            assertThat(db.runner().migrate(12)).endsWith(12);
+            DataSource ds = db.store().dataSource();
+            execute(ds, "INSERT INTO workspaces (id, name) VALUES ('ws_1', 'North')");
+            for (String driver : List.of("d_ana", "d_ben")) {
+                execute(ds, "INSERT INTO delivery_batches (id, workspace_id, driver_id, driver_status, execution_metadata, "
+                        + "visited_stops, stop_progress, version, created_at, updated_at) VALUES ('b_" + driver.substring(2)
+                        + "', 'ws_1', '" + driver + "', 'EN_ROUTE', '{}', '[]', '{}', 1, " + literal(T0) + ", "
+                        + literal(T0) + ")");
+            }
+            // ana's and ben's phones both sent a flagged "e-1"; ana's reached the server first
+            DriverEvent anas = event("e-1", "b_ana", "d_ana", 2, DriverEventType.ARRIVED_AT_STOP, 10, "OUTSIDE_GEOFENCE: 1 km");
+            DriverEvent bens = event("e-1", "b_ben", "d_ben", 2, DriverEventType.ARRIVED_AT_STOP, 20, "OUTSIDE_GEOFENCE: 2 km");
+            QuarantinedEvent refused = new QuarantinedEvent("q-1", "ev-q", "b_ana", WS, "d_ana", null, "{\"n\":1}",
+                    EventEncoding.sha256("{\"n\":1}"), ErrorCode.INVALID_TRANSITION, "refused", T0.plusSeconds(30));
+            assertThat(db.store().eventLog().commit(List.of(), List.of(anas, bens), List.of(refused))).isTrue();
+            assertThat(db.store().positions().insertAlert(raised("al-1", WS, 40, null))).isTrue();
+            // V12's records: (workspace_id, item_id) only
+            for (String[] r : new String[][] {{"r-e", "e-1", "FALSE"}, {"r-q", "q-1", "TRUE"}, {"r-a", "al-1", "FALSE"}}) {
+                execute(ds, "INSERT INTO event_reviews (id, workspace_id, item_id, quarantined, reviewer_id, note, "
+                        + "reviewed_at) VALUES ('" + r[0] + "', 'ws_1', '" + r[1] + "', " + r[2] + ", 's_sam', 'seen', "
+                        + literal(T0.plusSeconds(60)) + ")");
+            }
+            String before = dump(ds, "event_reviews");
+            assertThat(db.store().migrationStatus().pending()).containsExactly("V13__review_items_per_sender.sql");
+
+            assertThat(db.runner().migrate()).containsExactly(13);
+
+            assertThat(rows(ds, "SELECT id, item_kind, item_sender_id FROM event_reviews ORDER BY id")).containsExactly(
+                    List.of("r-a", "ALERT", ""), List.of("r-e", "EVENT", "d_ana"), List.of("r-q", "QUARANTINED", ""));
+            assertThat(db.store().reviews().findReviewQueue(WS, null, null, 10))
+                    .as("ben's e-1 was hidden by ana's review; now it is open")
+                    .extracting(ReviewItem::id, ReviewItem::senderId)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("e-1", "d_ben"));
+
+            UndoContract.undo(db, 13);
+            assertThat(dump(ds, "event_reviews")).as("U13 keeps every record as it was").isEqualTo(before);
+            assertThat(db.runner().migrate()).as("V13 again, after U13").containsExactly(13);
+            assertThat(rows(ds, "SELECT id, item_kind, item_sender_id FROM event_reviews ORDER BY id")).containsExactly(
+                    List.of("r-a", "ALERT", ""), List.of("r-e", "EVENT", "d_ana"), List.of("r-q", "QUARANTINED", ""));
         }
     }
 

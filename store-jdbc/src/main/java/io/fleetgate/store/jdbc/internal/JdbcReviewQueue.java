@@ -6,7 +6,6 @@ import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
 import io.fleetgate.position.PositionAlert;
 import io.fleetgate.spi.ReviewQueue;
-import io.fleetgate.store.jdbc.internal.Rows.ItemKind;
 import io.fleetgate.store.jdbc.internal.Rows.QueueKey;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
@@ -98,17 +97,18 @@ public final class JdbcReviewQueue implements ReviewQueue {
                     : h.createQuery(findQueueAfter).bind("after_at", afterAt).bind("after_id", afterId);
             List<QueueKey> keys = page.bind("workspace_id", workspaceId).bind("limit", limit)
                     .mapTo(QueueKey.class).list();
-            Map<String, DriverEvent> events = rowsById(h, findQueueEvents, workspaceId, ids(keys, ItemKind.EVENT),
-                    DriverEvent.class, DriverEvent::eventId);
+            // flagged events by sender and id: two senders may have used one id, each its own item
+            Map<String, DriverEvent> events = rowsById(h, findQueueEvents, workspaceId, ids(keys, ReviewItem.Kind.EVENT),
+                    DriverEvent.class, e -> senderKey(e.actorId(), e.eventId()));
             Map<String, QuarantinedEvent> refused = rowsById(h, findQueueQuarantined, null,
-                    ids(keys, ItemKind.QUARANTINED), QuarantinedEvent.class, QuarantinedEvent::id);
-            Map<String, PositionAlert> alerts = rowsById(h, findQueueAlerts, workspaceId, ids(keys, ItemKind.ALERT),
-                    PositionAlert.class, PositionAlert::id);
+                    ids(keys, ReviewItem.Kind.QUARANTINED), QuarantinedEvent.class, QuarantinedEvent::id);
+            Map<String, PositionAlert> alerts = rowsById(h, findQueueAlerts, workspaceId,
+                    ids(keys, ReviewItem.Kind.ALERT), PositionAlert.class, PositionAlert::id);
             List<ReviewItem> out = new ArrayList<>(keys.size());
             for (QueueKey k : keys) {
-                DriverEvent e = k.kind() == ItemKind.EVENT ? events.get(k.id()) : null;
-                QuarantinedEvent q = k.kind() == ItemKind.QUARANTINED ? refused.get(k.id()) : null;
-                PositionAlert a = k.kind() == ItemKind.ALERT ? alerts.get(k.id()) : null;
+                DriverEvent e = k.kind() == ReviewItem.Kind.EVENT ? events.get(senderKey(k.senderId(), k.id())) : null;
+                QuarantinedEvent q = k.kind() == ReviewItem.Kind.QUARANTINED ? refused.get(k.id()) : null;
+                PositionAlert a = k.kind() == ReviewItem.Kind.ALERT ? alerts.get(k.id()) : null;
                 if (e == null && q == null && a == null) {
                     throw new IllegalStateException("review item " + k.id() + " was listed but its row is gone; "
                             + "driver_events and quarantined_events are append-only, position alerts are never deleted");
@@ -119,8 +119,12 @@ public final class JdbcReviewQueue implements ReviewQueue {
         });
     }
 
-    private static List<String> ids(List<QueueKey> keys, ItemKind kind) {
-        return keys.stream().filter(k -> k.kind() == kind).map(QueueKey::id).toList();
+    private static List<String> ids(List<QueueKey> keys, ReviewItem.Kind kind) {
+        return keys.stream().filter(k -> k.kind() == kind).map(QueueKey::id).distinct().toList();
+    }
+
+    private static String senderKey(String senderId, String eventId) {
+        return senderId + '\u0000' + eventId;
     }
 
     private static <T> Map<String, T> rowsById(Handle h, String sql, String workspaceId, List<String> ids,
@@ -131,8 +135,7 @@ public final class JdbcReviewQueue implements ReviewQueue {
             if (workspaceId != null) {
                 q.bind("workspace_id", workspaceId);
             }
-            // putIfAbsent: two senders' flagged events with one id are one item (the first read)
-            q.mapTo(type).forEach(row -> out.putIfAbsent(idOf.apply(row), row));
+            q.mapTo(type).forEach(row -> out.put(idOf.apply(row), row));
         }
         return out;
     }
@@ -140,34 +143,32 @@ public final class JdbcReviewQueue implements ReviewQueue {
     /**
      * {@inheritDoc}
      *
-     * <p>A flagged event is looked for first, then a quarantine record, then an alert not merged
-     * into another, as the in-memory store does.
+     * <p>The flagged events of that id first (one per sender), then a quarantine record, then an
+     * alert not merged into another, as the in-memory store lists them.
      */
     @Override
-    public Optional<ReviewItem> findReviewItem(String workspaceId, String itemId) {
+    public List<ReviewItem> findReviewItems(String workspaceId, String itemId) {
         return tx.read(h -> {
-            Optional<DriverEvent> flagged = h.createQuery(findFlaggedEvent)
-                    .bind("workspace_id", workspaceId).bind("item_id", itemId).mapTo(DriverEvent.class).findOne();
-            if (flagged.isPresent()) {
-                DriverEvent e = flagged.get();
-                return Optional.of(new ReviewItem(e.eventId(), workspaceId, e.syncedAt(), e, null));
+            List<ReviewItem> out = new ArrayList<>();
+            for (DriverEvent e : h.createQuery(findFlaggedEvent).bind("workspace_id", workspaceId)
+                    .bind("item_id", itemId).mapTo(DriverEvent.class).list()) {
+                out.add(new ReviewItem(e.eventId(), workspaceId, e.syncedAt(), e, null));
             }
-            Optional<QuarantinedEvent> refused = h.createQuery(findQuarantinedItem)
-                    .bind("workspace_id", workspaceId).bind("item_id", itemId).mapTo(QuarantinedEvent.class).findOne();
-            if (refused.isPresent()) {
-                QuarantinedEvent q = refused.get();
-                return Optional.of(new ReviewItem(q.id(), workspaceId, q.receivedAt(), null, q));
-            }
-            return h.createQuery(findAlertItem)
-                    .bind("workspace_id", workspaceId).bind("item_id", itemId).mapTo(PositionAlert.class).findOne()
-                    .map(a -> new ReviewItem(a.id(), workspaceId, a.createdAt(), null, null, a));
+            h.createQuery(findQuarantinedItem).bind("workspace_id", workspaceId).bind("item_id", itemId)
+                    .mapTo(QuarantinedEvent.class).findOne()
+                    .ifPresent(q -> out.add(new ReviewItem(q.id(), workspaceId, q.receivedAt(), null, q)));
+            h.createQuery(findAlertItem).bind("workspace_id", workspaceId).bind("item_id", itemId)
+                    .mapTo(PositionAlert.class).findOne()
+                    .ifPresent(a -> out.add(new ReviewItem(a.id(), workspaceId, a.createdAt(), null, null, a)));
+            return out;
         });
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>{@code INSERT … ON CONFLICT (workspace_id, item_id) DO NOTHING}: of two supervisors
+     * <p>{@code INSERT … ON CONFLICT (workspace_id, item_kind, item_sender_id, item_id) DO
+     * NOTHING} (V13; the sender is {@code ""} for items other than flagged events): of two supervisors
      * reviewing one item at once, on any number of instances, exactly one writes. The table is
      * append-only (triggers refuse UPDATE and DELETE).
      */
@@ -179,6 +180,8 @@ public final class JdbcReviewQueue implements ReviewQueue {
                 .bind("workspace_id", review.workspaceId())
                 .bind("item_id", review.itemId())
                 .bind("quarantined", review.quarantined())
+                .bind("item_kind", review.itemKind())
+                .bind("item_sender_id", review.itemSenderId() == null ? "" : review.itemSenderId())
                 .bind("reviewer_id", review.reviewerId())
                 .bind("note", review.note())
                 .bind("reviewed_at", review.reviewedAt())

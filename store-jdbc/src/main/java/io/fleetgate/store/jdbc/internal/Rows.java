@@ -13,6 +13,7 @@ import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverStatus;
 import io.fleetgate.execution.QuarantinedEvent;
+import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.Stop;
 import io.fleetgate.execution.StopProgress;
 import io.fleetgate.execution.TimeWindow;
@@ -90,24 +91,15 @@ public final class Rows {
         }
     }
 
-    /** What a review queue item is: the table its key comes from. */
-    enum ItemKind {
-        /** A flagged event ({@code driver_events}). */
-        EVENT,
-        /** A refused event ({@code quarantined_events}). */
-        QUARANTINED,
-        /** A position alert ({@code position_alerts}). */
-        ALERT
-    }
-
     /**
      * One key of a review queue page.
      *
-     * @param kind what the item is
-     * @param id   the event's id, the quarantine record's or the alert's
-     * @param at   when it arrived (an alert: when it was raised)
+     * @param kind     what the item is
+     * @param id       the event's id, the quarantine record's or the alert's
+     * @param senderId a flagged event's sender; {@code ""} for the other kinds
+     * @param at       when it arrived (an alert: when it was raised)
      */
-    record QueueKey(ItemKind kind, String id, Instant at) {
+    record QueueKey(ReviewItem.Kind kind, String id, String senderId, Instant at) {
     }
 
     /**
@@ -202,8 +194,8 @@ public final class Rows {
                 name(rs, "error_code", ErrorCode.class),
                 rs.getString("reason"),
                 instant.map(rs, "received_at", ctx)));
-        jdbi.registerRowMapper(QueueKey.class, (rs, ctx) -> new QueueKey(name(rs, "kind", ItemKind.class),
-                rs.getString("item_id"), instant.map(rs, "at", ctx)));
+        jdbi.registerRowMapper(QueueKey.class, (rs, ctx) -> new QueueKey(name(rs, "kind", ReviewItem.Kind.class),
+                rs.getString("item_id"), rs.getString("sender_id"), instant.map(rs, "at", ctx)));
         RowMapper<DriverPresence> presence = (rs, ctx) -> new DriverPresence(
                 rs.getString("driver_id"),
                 rs.getString("workspace_id"),

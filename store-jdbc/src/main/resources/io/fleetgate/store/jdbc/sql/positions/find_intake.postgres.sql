@@ -13,7 +13,8 @@ SELECT b.workspace_id AS intake_workspace_id, b.driver_id AS intake_driver_id,
                  AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(e.flag_reasons) AS r (reason)
                              WHERE starts_with(r.reason, 'ARRIVAL_UNCONFIRMED'))
                  AND NOT EXISTS (SELECT 1 FROM event_reviews v
-                                 WHERE v.workspace_id = e.workspace_id AND v.item_id = e.event_id))
+                                 WHERE v.workspace_id = e.workspace_id AND v.item_kind = 'EVENT'
+                                   AND v.item_sender_id = e.actor_id AND v.item_id = e.event_id))
            AS intake_unconfirmed,
        p.driver_id AS presence_driver_id, p.workspace_id AS presence_workspace_id,
        p.last_heard_at AS presence_last_heard_at,

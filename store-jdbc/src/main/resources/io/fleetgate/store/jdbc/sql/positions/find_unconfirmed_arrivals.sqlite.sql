@@ -7,6 +7,7 @@ WHERE e.driver_id = :driver_id AND e.event_type = 'ARRIVED_AT_STOP' AND e.flagge
   AND e.recorded_at >= :from AND e.recorded_at <= :to
   AND EXISTS (SELECT 1 FROM json_each(e.flag_reasons) AS f
               WHERE substr(f.value, 1, 19) = 'ARRIVAL_UNCONFIRMED')
-  AND NOT EXISTS (SELECT 1 FROM event_reviews r WHERE r.workspace_id = e.workspace_id AND r.item_id = e.event_id)
+  AND NOT EXISTS (SELECT 1 FROM event_reviews r WHERE r.workspace_id = e.workspace_id AND r.item_kind = 'EVENT'
+                                                   AND r.item_sender_id = e.actor_id AND r.item_id = e.event_id)
 ORDER BY e.recorded_at, e.event_id
 LIMIT :limit

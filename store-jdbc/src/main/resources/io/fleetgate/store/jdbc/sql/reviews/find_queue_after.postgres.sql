@@ -3,36 +3,39 @@
 -- cursor without an id pages from items that arrived strictly later.
 -- Ids compare in COLLATE "C" (code point order, as on SQLite): driver_events.event_id,
 -- position_alerts.id and event_reviews.item_id are declared so, quarantined_events.id is converted.
-SELECT kind, item_id, at FROM (
+SELECT kind, item_id, sender_id, at FROM (
     SELECT * FROM (
-        SELECT 'EVENT' AS kind, e.event_id AS item_id, e.synced_at AS at
+        SELECT 'EVENT' AS kind, e.event_id AS item_id, e.actor_id AS sender_id, e.synced_at AS at
         FROM driver_events e
         WHERE e.workspace_id = :workspace_id AND e.flagged_for_review
           AND (e.synced_at, e.event_id) > (:after_at, :after_id)
           AND NOT EXISTS (SELECT 1 FROM event_reviews r
-                          WHERE r.workspace_id = :workspace_id AND r.item_id = e.event_id)
+                          WHERE r.workspace_id = :workspace_id AND r.item_kind = 'EVENT'
+                            AND r.item_sender_id = e.actor_id AND r.item_id = e.event_id)
         ORDER BY e.synced_at, e.event_id
         LIMIT :limit) flagged
     UNION ALL
     SELECT * FROM (
-        SELECT 'QUARANTINED' AS kind, q.id COLLATE "C" AS item_id, q.received_at AS at
+        SELECT 'QUARANTINED' AS kind, q.id COLLATE "C" AS item_id, '' COLLATE "C" AS sender_id, q.received_at AS at
         FROM quarantined_events q
         WHERE q.workspace_id = :workspace_id
           AND (q.received_at, q.id COLLATE "C") > (:after_at, :after_id)
           AND NOT EXISTS (SELECT 1 FROM event_reviews r
-                          WHERE r.workspace_id = :workspace_id AND r.item_id = q.id COLLATE "C")
+                          WHERE r.workspace_id = :workspace_id AND r.item_kind = 'QUARANTINED'
+                            AND r.item_sender_id = '' AND r.item_id = q.id COLLATE "C")
         ORDER BY q.received_at, q.id COLLATE "C"
         LIMIT :limit) refused
     UNION ALL
     SELECT * FROM (
-        SELECT 'ALERT' AS kind, a.id AS item_id, a.created_at AS at
+        SELECT 'ALERT' AS kind, a.id AS item_id, '' COLLATE "C" AS sender_id, a.created_at AS at
         FROM position_alerts a
         WHERE a.workspace_id = :workspace_id AND a.merged_into IS NULL
           AND (a.created_at, a.id) > (:after_at, :after_id)
           AND NOT EXISTS (SELECT 1 FROM event_reviews r
-                          WHERE r.workspace_id = :workspace_id AND r.item_id = a.id)
+                          WHERE r.workspace_id = :workspace_id AND r.item_kind = 'ALERT'
+                            AND r.item_sender_id = '' AND r.item_id = a.id)
         ORDER BY a.created_at, a.id
         LIMIT :limit) alerts
 ) items
-ORDER BY at, item_id
+ORDER BY at, item_id, sender_id
 LIMIT :limit
