@@ -650,11 +650,10 @@ abstract class JdbcPositionStoreContract extends StoreContract {
             assertThat(b1.corridor()).isNull();
             assertThat(b1.stops()).extracting(Stop::polygon).containsExactly((PolygonFence) null);
 
-            UndoContract.undo(db, 12);
+            UndoContract.undoDownTo(db, 12);
             assertThat(dump(ds, "delivery_batches") + dump(ds, "batch_stops") + dump(ds, "driver_events"))
                     .as("U12 keeps every batch, stop and event as it was").isEqualTo(batchesBefore);
-            assertThat(db.store().migrationStatus().pending())
-                    .containsExactly("V12__positions.sql", "V13__review_items_per_sender.sql");
+            assertThat(db.store().migrationStatus().pending()).containsExactlyElementsOf(UndoContract.filesFrom(12));
 
             assertThat(db.runner().migrate(12)).as("V12 again, after U12").containsExactly(12);
             assertThat(presenceOf(db)).containsExactlyElementsOf(seeded);
@@ -692,9 +691,9 @@ abstract class JdbcPositionStoreContract extends StoreContract {
                         + literal(T0.plusSeconds(60)) + ")");
             }
             String before = dump(ds, "event_reviews");
-            assertThat(db.store().migrationStatus().pending()).containsExactly("V13__review_items_per_sender.sql");
+            assertThat(db.store().migrationStatus().pending()).containsExactlyElementsOf(UndoContract.filesFrom(13));
 
-            assertThat(db.runner().migrate()).containsExactly(13);
+            assertThat(db.runner().migrate()).containsExactlyElementsOf(UndoContract.versionsAfter(12));
 
             assertThat(rows(ds, "SELECT id, item_kind, item_sender_id FROM event_reviews ORDER BY id")).containsExactly(
                     List.of("r-a", "ALERT", ""), List.of("r-e", "EVENT", "d_ana"), List.of("r-q", "QUARANTINED", ""));
@@ -703,9 +702,9 @@ abstract class JdbcPositionStoreContract extends StoreContract {
                     .extracting(ReviewItem::id, ReviewItem::senderId)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("e-1", "d_ben"));
 
-            UndoContract.undo(db, 13);
+            UndoContract.undoDownTo(db, 13);
             assertThat(dump(ds, "event_reviews")).as("U13 keeps every record as it was").isEqualTo(before);
-            assertThat(db.runner().migrate()).as("V13 again, after U13").containsExactly(13);
+            assertThat(db.runner().migrate()).as("V13 again, after U13").containsExactlyElementsOf(UndoContract.versionsAfter(12));
             assertThat(rows(ds, "SELECT id, item_kind, item_sender_id FROM event_reviews ORDER BY id")).containsExactly(
                     List.of("r-a", "ALERT", ""), List.of("r-e", "EVENT", "d_ana"), List.of("r-q", "QUARANTINED", ""));
         }

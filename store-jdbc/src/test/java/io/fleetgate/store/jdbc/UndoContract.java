@@ -37,6 +37,24 @@ abstract class UndoContract {
     /** The versions of {@link #FILES}, in order (numbers are pre-assigned, so there may be gaps). */
     static final List<Integer> VERSIONS = FILES.stream().map(UndoContract::version).toList();
 
+    /** {@return the migration files from version {@code n} on, in order: what is pending after undoing down to it} */
+    static List<String> filesFrom(int n) {
+        return FILES.subList(VERSIONS.indexOf(n), FILES.size());
+    }
+
+    /** {@return the versions after {@code n}, in order: what a plain migrate applies to a database at {@code n}} */
+    static List<Integer> versionsAfter(int n) {
+        return VERSIONS.subList(VERSIONS.indexOf(n) + 1, VERSIONS.size());
+    }
+
+    /** Undoes every applied version from the last down to {@code n}, as {@link #undo(EmptyDatabases.Db, int)} does each. */
+    static void undoDownTo(EmptyDatabases.Db db, int n) {
+        List<String> applied = db.store().migrationStatus().applied();
+        for (int i = applied.size() - 1; i >= 0 && version(applied.get(i)) >= n; i--) {
+            undo(db, version(applied.get(i)));
+        }
+    }
+
     /** {@return the version in a migration file's name, {@code V<version>__<name>.sql}} */
     static int version(String file) {
         return Integer.parseInt(file.substring(1, file.indexOf("__")));
