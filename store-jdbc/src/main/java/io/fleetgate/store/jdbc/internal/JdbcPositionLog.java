@@ -111,7 +111,7 @@ public final class JdbcPositionLog implements PositionLog {
             this.heardQuiet = SqlFiles.statement(dialect, "positions/heard_quiet");
         }
         this.findFixesAt = SqlFiles.statement(dialect, "positions/find_fixes_at");
-        this.findIntake = SqlFiles.statement(dialect, "positions/find_intake");
+        this.findIntake = postgres ? null : SqlFiles.statement(dialect, "positions/find_intake");
         this.findFixes = SqlFiles.statement(dialect, "positions/find_fixes");
         this.purgeFixes = SqlFiles.statement(dialect, "positions/purge_fixes");
         this.heard = SqlFiles.statement(dialect, "positions/heard");
@@ -344,6 +344,12 @@ public final class JdbcPositionLog implements PositionLog {
                                       Instant arrivalsFrom, Instant arrivalsTo) {
         Objects.requireNonNull(batchId, "batchId");
         Objects.requireNonNull(driverId, "driverId");
+        if (postgres) { // take_fixes without fixes: the same read, one statement to keep
+            Reads reads = new Reads(from, to, limit, arrivalsFrom, arrivalsTo);
+            List<Rows.IntakeRow> rows = tx.writeOrFailAll(h -> take(h, batchId, driverId, reads, List.of(), new int[0],
+                    Instant.EPOCH, new HashSet<>()));
+            return rows.isEmpty() ? Optional.empty() : Optional.of(intake(batchId, rows));
+        }
         boolean none = limitOrZero(limit) || from.isAfter(to);
         List<Rows.IntakeRow> rows = tx.read(h -> h.createQuery(findIntake).bind("batch_id", batchId)
                 .bind("driver_id", driverId).bind("from", from).bind("to", none ? from.minusNanos(1000) : to)
@@ -381,7 +387,6 @@ public final class JdbcPositionLog implements PositionLog {
         if (!postgres || fixes.isEmpty() || fixes.size() > STATEMENT_ROWS) {
             return PositionLog.super.takeFixes(batchId, driverId, reads, fixes, marks, receivedAt);
         }
-        boolean none = limitOrZero(reads.limit()) || reads.from().isAfter(reads.to());
         return tx.writeOrFailAll(h -> {
             List<Set<FixMark>> each = new ArrayList<>(fixes.size());
             int[] bits = new int[fixes.size()];
@@ -389,34 +394,8 @@ public final class JdbcPositionLog implements PositionLog {
                 each.add(marks.apply(fixes.get(i)));
                 bits[i] = FixMark.bits(each.get(i));
             }
-            Map<String, Object> arrays;
-            try {
-                arrays = fixArrays(h.getConnection(), fixes, bits);
-            } catch (SQLException e) {
-                throw new UnableToExecuteStatementException("arrays of " + fixes.size() + " fixes: " + e.getMessage(),
-                        e, null);
-            }
-            var query = h.createQuery(takeFixesPg).bind("batch_id", batchId).bind("driver_id", driverId)
-                    .bind("from", reads.from()).bind("to", none ? reads.from().minusNanos(1000) : reads.to())
-                    .bind("limit", Math.max(reads.limit(), 0)).bind("arrivals_from", reads.arrivalsFrom())
-                    .bind("arrivals_to", reads.arrivalsTo())
-                    .bind("received_us", SqliteDialect.toMicros(receivedAt));
-            for (String name : FIX_ARRAYS) {
-                Array a = (Array) arrays.get(name);
-                query.bind(name, (position, statement, ctx) -> statement.setArray(position, a));
-            }
             Set<Long> inserted = new HashSet<>();
-            List<Rows.IntakeRow> rows = query.map((rs, ctx) -> {
-                if (rs.isFirst()) {
-                    Array a = rs.getArray("intake_inserted_us");
-                    if (a != null) {
-                        for (Object us : (Object[]) a.getArray()) {
-                            inserted.add(((Number) us).longValue());
-                        }
-                    }
-                }
-                return ctx.findRowMapperFor(Rows.IntakeRow.class).orElseThrow().map(rs, ctx);
-            }).list();
+            List<Rows.IntakeRow> rows = take(h, batchId, driverId, reads, fixes, bits, receivedAt, inserted);
             if (rows.isEmpty()) {
                 return Optional.<Taking>empty();
             }
@@ -437,6 +416,45 @@ public final class JdbcPositionLog implements PositionLog {
             }
             return Optional.of(new Taking(intake, stored, taken.isEmpty() ? List.of() : stored(h, taken)));
         });
+    }
+
+    /**
+     * Runs {@code take_fixes.postgres.sql}: the intake read and, when the batch is the driver's,
+     * the insert of {@code fixes} (none: only the read).
+     *
+     * @param inserted filled with the recorded times inserted, in microseconds since the epoch
+     * @return the rows read; none for an unknown batch
+     */
+    private List<Rows.IntakeRow> take(Handle h, String batchId, String driverId, Reads reads, List<Fix> fixes,
+                                      int[] bits, Instant receivedAt, Set<Long> inserted) {
+        boolean none = limitOrZero(reads.limit()) || reads.from().isAfter(reads.to());
+        Map<String, Object> arrays;
+        try {
+            arrays = fixArrays(h.getConnection(), fixes, bits);
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException("arrays of " + fixes.size() + " fixes: " + e.getMessage(),
+                    e, null);
+        }
+        var query = h.createQuery(takeFixesPg).bind("batch_id", batchId).bind("driver_id", driverId)
+                .bind("from", reads.from()).bind("to", none ? reads.from().minusNanos(1000) : reads.to())
+                .bind("limit", Math.max(reads.limit(), 0)).bind("arrivals_from", reads.arrivalsFrom())
+                .bind("arrivals_to", reads.arrivalsTo())
+                .bind("received_us", SqliteDialect.toMicros(receivedAt));
+        for (String name : FIX_ARRAYS) {
+            Array a = (Array) arrays.get(name);
+            query.bind(name, (position, statement, ctx) -> statement.setArray(position, a));
+        }
+        return query.map((rs, ctx) -> {
+            if (rs.isFirst()) {
+                Array a = rs.getArray("intake_inserted_us");
+                if (a != null) {
+                    for (Object us : (Object[]) a.getArray()) {
+                        inserted.add(((Number) us).longValue());
+                    }
+                }
+            }
+            return ctx.findRowMapperFor(Rows.IntakeRow.class).orElseThrow().map(rs, ctx);
+        }).list();
     }
 
     /**

@@ -409,8 +409,8 @@ public final class Rows {
     }
 
     /**
-     * One row of {@code positions/find_intake}: the batch's columns (its corridor only on the first
-     * row), and a stored fix or none.
+     * One row of {@code positions/find_intake} (SQLite) or {@code positions/take_fixes} (PostgreSQL):
+     * the batch's columns (its corridor only on the first row), and a stored fix or none.
      *
      * @param workspaceId the batch's workspace
      * @param driverId    its driver, or {@code null}

@@ -1,9 +1,16 @@
--- One phone's call of fixes for a batch in one round trip (PositionLog.takeFixes): find_intake's read, and
--- insert_call_fixes's insert when the batch is the driver's, each fix in the batch's workspace. The whole
--- statement reads one snapshot, so the fixes read are the driver's as they were before the insert (plausible ones, as find_intake). The
--- recorded times inserted come back on every row as one array of integer microseconds since the epoch
--- (intake_inserted_us, NULL when none), so the caller knows which keys were taken. No batch or another
--- driver's: nothing is inserted (and no row comes back for an unknown batch).
+-- What taking a call of fixes for a batch needs, and the call's insert, in one round trip
+-- (PositionLog.takeFixes; findIntake runs it with empty arrays, inserting nothing): the batch's
+-- workspace, driver and corridor (no stops; the route only on the first row), the driver's presence
+-- (when last heard, an open QUIET alert), whether the driver has an ARRIVAL_UNCONFIRMED arrival near
+-- the new fixes without a review record (V13: named by kind, sender and id), and the driver's stored
+-- plausible fixes (no mark) around them, only what a Fix holds (none: one row of NULLs). The batch on
+-- its primary key, the fixes on (driver_id, recorded_at), the arrivals on
+-- ix_driver_events_unconfirmed_arrivals (V12).
+-- The insert runs only when the batch is the driver's, each fix in the batch's workspace; the whole
+-- statement reads one snapshot, so the fixes read are the driver's as they were before the insert.
+-- The recorded times inserted come back on every row as one array of integer microseconds since the
+-- epoch (intake_inserted_us, NULL when none), so the caller knows which keys were taken. An unknown
+-- batch: no row, nothing inserted.
 WITH batch AS (
     SELECT id, workspace_id, driver_id, route, corridor_width_m FROM delivery_batches WHERE id = :batch_id
 ), inserted AS (
