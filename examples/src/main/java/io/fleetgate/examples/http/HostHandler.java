@@ -37,6 +37,7 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
     private final ExecutorService workers;
     private final ExecutorService logins;
     private final ConnectionGuard guard;
+    private final HostMetrics metrics;
 
     /**
      * @param router  what answers
@@ -44,12 +45,15 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
      * @param logins  the login lane's threads: logins wait there for the PIN-hashing lane, so a
      *                flood of them never holds a request thread another call needs
      * @param guard   the connections' deadlines
+     * @param metrics where each answered request is counted (by route template), or {@code null}
      */
-    HostHandler(Router router, ExecutorService workers, ExecutorService logins, ConnectionGuard guard) {
+    HostHandler(Router router, ExecutorService workers, ExecutorService logins, ConnectionGuard guard,
+                HostMetrics metrics) {
         this.router = router;
         this.workers = workers;
         this.logins = logins;
         this.guard = guard;
+        this.metrics = metrics;
     }
 
     @Override
@@ -106,7 +110,11 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
                       Response answer, long started) {
         int status = answer.status();
         byte[] bytes = null;
-        if (answer.body() != null) {
+        String contentType = "application/json; charset=utf-8";
+        if (answer.body() instanceof Response.Text text) {
+            bytes = text.bytes();
+            contentType = text.contentType();
+        } else if (answer.body() != null) {
             try {
                 bytes = JsonIo.write(answer.body());
             } catch (RuntimeException unwritable) {
@@ -121,7 +129,7 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
         }
         ByteBuffer content = null;
         if (bytes != null) {
-            response.getHeaders().put("Content-Type", "application/json; charset=utf-8");
+            response.getHeaders().put("Content-Type", contentType);
             response.getHeaders().put(new HttpField(org.eclipse.jetty.http.HttpHeader.CONTENT_LENGTH,
                     Integer.toString(bytes.length)));
             content = ByteBuffer.wrap(bytes);
@@ -134,6 +142,7 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
             public void succeeded() {
                 guard.answered(connection);
                 Router.log(in, sent, error, started);
+                measure(in, sent, started);
                 callback.succeeded();
             }
 
@@ -142,9 +151,17 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
                 LOG.atDebug().setMessage("http_client_gone").addKeyValue("path", io.fleetgate.internal.LogValues
                         .text(in.rawPath())).log();
                 Router.log(in, 500, error, started);
+                measure(in, 500, started);
                 callback.failed(clientGone);
             }
         });
+    }
+
+    private void measure(Incoming in, int status, long started) {
+        if (metrics != null) {
+            metrics.request(in.method(), router.template(in.method(), in.rawPath()), status,
+                    System.nanoTime() - started);
+        }
     }
 
     /** What a body read ends with. */
