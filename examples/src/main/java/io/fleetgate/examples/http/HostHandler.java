@@ -135,6 +135,8 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
             content = ByteBuffer.wrap(bytes);
         }
         int sent = status;
+        // counted before the write, so a client that has its answer also finds it in /metrics
+        measure(in, sent, started);
         String error = status == 500 && bytes == INTERNAL ? "INTERNAL" : Router.errorOf(answer);
         Connection connection = request.getConnectionMetaData().getConnection();
         response.write(true, content, new Callback() {
@@ -142,7 +144,6 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
             public void succeeded() {
                 guard.answered(connection);
                 Router.log(in, sent, error, started);
-                measure(in, sent, started);
                 callback.succeeded();
             }
 
@@ -151,7 +152,6 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
                 LOG.atDebug().setMessage("http_client_gone").addKeyValue("path", io.fleetgate.internal.LogValues
                         .text(in.rawPath())).log();
                 Router.log(in, 500, error, started);
-                measure(in, 500, started);
                 callback.failed(clientGone);
             }
         });
