@@ -4,6 +4,10 @@ package io.fleetgate;
  * What kind of decision a {@link Decision} reports: one constant per service call that decides
  * something a host or a device asked for. A closed set, so a metric tagged with it has a bounded
  * number of series. Constants may be added; none is renamed.
+ *
+ * <p>Not decisions: reads (a batch, the board, the queue, a log) and the system's maintenance
+ * calls ({@code expireDue}, the position sweep and purge), whose changes the other listener
+ * methods still tell.
  */
 public enum DecisionKind {
     /** {@code exclusive().activate}. */
