@@ -6,7 +6,7 @@ module io.fleetgate.store.jdbc {
     requires transitive io.fleetgate.core;
     requires transitive java.sql;
     requires org.jdbi.v3.core;
-    requires com.zaxxer.hikari;
+    requires transitive com.zaxxer.hikari; // JdbcStore.Builder.metricsTrackerFactory takes its SPI type
     requires static org.xerial.sqlitejdbc;
     requires static org.postgresql.jdbc;
 

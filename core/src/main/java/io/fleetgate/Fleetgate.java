@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The one way in: a host builds a {@code Fleetgate} once, on its store, clock and settings, and
@@ -57,7 +58,7 @@ public final class Fleetgate {
     private Fleetgate(Builder b) {
         LoginSettings login = b.settings.login();
         PinHasher hasher = b.hasher != null ? b.hasher : new PinHasher(login.pinHashIterations(), login.pinPepper());
-        Context context = new Context(b.store, b.clock, b.settings, hasher, b.listener);
+        Context context = new Context(b.store, b.clock, b.settings, hasher, b.listener, b.ticker);
         this.settings = b.settings;
         this.access = new AccessService(context);
         this.exclusive = new ExclusiveSessionService(context);
@@ -133,6 +134,7 @@ public final class Fleetgate {
         private FleetgateSettings settings = FleetgateSettings.defaults();
         private PinHasher hasher;
         private FleetgateListener listener = FleetgateListener.NONE;
+        private LongSupplier ticker = System::nanoTime;
 
         private Builder() {
         }
@@ -174,15 +176,30 @@ public final class Fleetgate {
         }
 
         /**
-         * Sets the listener told of every committed change.
+         * Sets the listener told of every committed change, every decision and, if it asks, every
+         * store call's duration.
          *
-         * @param listener told of every change the services commit (see {@link FleetgateListener});
+         * @param listener told of every change the services commit, every decision they make and
+         *                 (if it asks) how long store calls take (see {@link FleetgateListener});
          *                 {@link FleetgateListener#NONE} if not set
          * @return this builder
          * @throws NullPointerException naming {@code listener}
          */
         public Builder listener(FleetgateListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Sets the ticker durations are measured with ({@link Decision#durationNanos()},
+         * {@link StoreCall#durationNanos()}); instants still come from the clock.
+         *
+         * @param ticker a monotonic nanosecond count; {@link System#nanoTime()} if not set
+         * @return this builder
+         * @throws NullPointerException naming {@code ticker}
+         */
+        public Builder ticker(LongSupplier ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.fleetgate.exclusive;
 
+import io.fleetgate.DecisionKind;
 import io.fleetgate.ExclusiveSettings;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
@@ -135,24 +136,26 @@ public final class ExclusiveSessionService {
      * @throws StoreUnavailableException    if the store fails
      */
     public ExclusiveSession activate(Principal principal, ActivateRequest request) {
-        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            Objects.requireNonNull(request, "request");
-            try {
-                Principal.Driver driver = Principal.requireDriver(principal, "activate an exclusive session");
-                return activate(driver, request);
-            } catch (FleetgateException e) {
-                LoggingEventBuilder event = LOG.atInfo().setMessage("exclusive_activation_blocked")
-                        .addKeyValue("driver_id", principal == null ? null : LogValues.text(principal.userId()))
-                        .addKeyValue("charger_id", LogValues.text(request.chargerId()))
-                        .addKeyValue("merchant_id", LogValues.text(request.merchantId()))
-                        .addKeyValue("reason", e.code().name());
-                e.details().forEach((k, v) -> event.addKeyValue(LogValues.text(k), v instanceof ExclusiveSession s
-                        ? LogValues.text(s.id()) : v instanceof Number || v instanceof Boolean || v == null
-                        ? v : LogValues.text(String.valueOf(v))));
-                event.log();
-                throw e;
+        return context.decide(DecisionKind.ACTIVATION, () -> {
+            try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+                Objects.requireNonNull(request, "request");
+                try {
+                    Principal.Driver driver = Principal.requireDriver(principal, "activate an exclusive session");
+                    return activate(driver, request);
+                } catch (FleetgateException e) {
+                    LoggingEventBuilder event = LOG.atInfo().setMessage("exclusive_activation_blocked")
+                            .addKeyValue("driver_id", principal == null ? null : LogValues.text(principal.userId()))
+                            .addKeyValue("charger_id", LogValues.text(request.chargerId()))
+                            .addKeyValue("merchant_id", LogValues.text(request.merchantId()))
+                            .addKeyValue("reason", e.code().name());
+                    e.details().forEach((k, v) -> event.addKeyValue(LogValues.text(k), v instanceof ExclusiveSession s
+                            ? LogValues.text(s.id()) : v instanceof Number || v instanceof Boolean || v == null
+                            ? v : LogValues.text(String.valueOf(v))));
+                    event.log();
+                    throw e;
+                }
             }
-        }
+        });
     }
 
     /**
@@ -274,9 +277,11 @@ public final class ExclusiveSessionService {
      * @throws StoreUnavailableException if the store fails
      */
     public ExclusiveSession complete(Principal principal, String sessionId) {
-        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            return finish(principal, sessionId, ExclusiveSessionStatus.COMPLETED, "exclusive_completed");
-        }
+        return context.decide(DecisionKind.COMPLETION, () -> {
+            try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+                return finish(principal, sessionId, ExclusiveSessionStatus.COMPLETED, "exclusive_completed");
+            }
+        });
     }
 
     /**
@@ -293,9 +298,11 @@ public final class ExclusiveSessionService {
      * @throws StoreUnavailableException if the store fails
      */
     public ExclusiveSession cancel(Principal principal, String sessionId) {
-        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            return finish(principal, sessionId, ExclusiveSessionStatus.CANCELED, "exclusive_canceled");
-        }
+        return context.decide(DecisionKind.CANCEL, () -> {
+            try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+                return finish(principal, sessionId, ExclusiveSessionStatus.CANCELED, "exclusive_canceled");
+            }
+        });
     }
 
     private ExclusiveSession finish(Principal principal, String sessionId, ExclusiveSessionStatus target,

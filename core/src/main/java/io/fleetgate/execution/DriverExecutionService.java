@@ -1,5 +1,8 @@
 package io.fleetgate.execution;
 
+import io.fleetgate.Decision;
+import io.fleetgate.DecisionKind;
+import io.fleetgate.error.ErrorCode;
 import io.fleetgate.Principal;
 import io.fleetgate.error.BadSignatureException;
 import io.fleetgate.error.EventIdConflictException;
@@ -27,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 
 /**
  * The driver execution layer (seed 004): delivery batches moving through the
@@ -115,9 +119,11 @@ public final class DriverExecutionService {
      * @throws StoreUnavailableException if the store fails
      */
     public Batch createBatch(Principal principal, CreateBatchRequest request) {
-        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            return batches.create(principal, request);
-        }
+        return context.decide(DecisionKind.BATCH_CREATE, () -> {
+            try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+                return batches.create(principal, request);
+            }
+        });
     }
 
     /**
@@ -135,9 +141,11 @@ public final class DriverExecutionService {
      * @throws StoreUnavailableException  if the store fails or the batch keeps changing
      */
     public Batch assignDriver(Principal principal, String batchId, String driverId) {
-        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            return batches.assign(principal, batchId, driverId);
-        }
+        return context.decide(DecisionKind.BATCH_ASSIGN, () -> {
+            try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+                return batches.assign(principal, batchId, driverId);
+            }
+        });
     }
 
     /**
@@ -217,27 +225,41 @@ public final class DriverExecutionService {
     }
 
     private List<EventOutcome> sync(Principal principal, List<DriverEventRequest> events, boolean keepRefusals) {
-        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            Objects.requireNonNull(principal, "principal");
-            if (events == null || events.stream().anyMatch(Objects::isNull)) {
-                throw FleetgateException.invalid("events", "must be a list of events");
+        return context.decide(DecisionKind.SYNC, () -> {
+            try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+                Objects.requireNonNull(principal, "principal");
+                if (events == null || events.stream().anyMatch(Objects::isNull)) {
+                    throw FleetgateException.invalid("events", "must be a list of events");
+                }
+                if (events.size() > MAX_EVENTS_PER_CALL) {
+                    throw FleetgateException.invalid("events", "must hold at most " + MAX_EVENTS_PER_CALL + " events");
+                }
+                Instant now = context.now();
+                // Ids the store found taken by events this principal cannot see (row-level security):
+                // refused as conflicts when the call is decided again.
+                Set<String> hiddenIds = new HashSet<>();
+                // Decided in memory and committed only if no batch moved meanwhile; a call that keeps
+                // losing (many devices syncing one batch at once, from any instance) waits in line.
+                SyncCall committed = context.contention().decide(
+                        () -> events.stream().map(e -> "batch:" + e.batchId()).distinct().toList(),
+                        () -> trySync(principal, events, now, hiddenIds, keepRefusals), "the batch");
+                log(committed);
+                heard(committed, now);
+                tell(committed);
+                return committed.outcomes();
             }
-            if (events.size() > MAX_EVENTS_PER_CALL) {
-                throw FleetgateException.invalid("events", "must hold at most " + MAX_EVENTS_PER_CALL + " events");
+        }, DriverExecutionService::decisions);
+    }
+
+    /** One decision per event: accepted (or flagged), duplicate, or quarantined with its code. */
+    private static void decisions(List<EventOutcome> outcomes, BiConsumer<Decision.Outcome, ErrorCode> decision) {
+        for (EventOutcome o : outcomes) {
+            switch (o.result()) {
+                case ACCEPTED -> decision.accept(o.flaggedForReview() ? Decision.Outcome.FLAGGED
+                        : Decision.Outcome.ACCEPTED, null);
+                case DUPLICATE -> decision.accept(Decision.Outcome.DUPLICATE, null);
+                case REJECTED -> decision.accept(Decision.Outcome.QUARANTINED, o.error());
             }
-            Instant now = context.now();
-            // Ids the store found taken by events this principal cannot see (row-level security):
-            // refused as conflicts when the call is decided again.
-            Set<String> hiddenIds = new HashSet<>();
-            // Decided in memory and committed only if no batch moved meanwhile; a call that keeps
-            // losing (many devices syncing one batch at once, from any instance) waits in line.
-            SyncCall committed = context.contention().decide(
-                    () -> events.stream().map(e -> "batch:" + e.batchId()).distinct().toList(),
-                    () -> trySync(principal, events, now, hiddenIds, keepRefusals), "the batch");
-            log(committed);
-            heard(committed, now);
-            tell(committed);
-            return committed.outcomes();
         }
     }
 

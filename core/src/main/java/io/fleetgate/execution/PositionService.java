@@ -1,5 +1,6 @@
 package io.fleetgate.execution;
 
+import io.fleetgate.DecisionKind;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
 import io.fleetgate.error.FleetgateException;
@@ -95,50 +96,52 @@ public final class PositionService {
      * @throws StoreUnavailableException if the store fails
      */
     public PositionReceipt ingest(Principal principal, String batchId, List<Fix> fixes) {
-        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            Objects.requireNonNull(principal, "principal");
-            Ids.require("batch_id", batchId);
-            if (fixes == null || fixes.isEmpty() || fixes.size() > MAX_FIXES_PER_CALL) {
-                throw FleetgateException.invalid("fixes", "must list 1 to " + MAX_FIXES_PER_CALL + " fixes");
-            }
-            for (Fix f : fixes) {
-                if (f == null) {
-                    throw FleetgateException.invalid("fixes", "must not hold null");
+        return context.decide(DecisionKind.POSITION_INGEST, () -> {
+            try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+                Objects.requireNonNull(principal, "principal");
+                Ids.require("batch_id", batchId);
+                if (fixes == null || fixes.isEmpty() || fixes.size() > MAX_FIXES_PER_CALL) {
+                    throw FleetgateException.invalid("fixes", "must list 1 to " + MAX_FIXES_PER_CALL + " fixes");
                 }
-            }
-            Principal.Driver driver = Principal.requireDriver(principal, "send fixes");
-            Instant now = context.now();
-            Map<Instant, Fix> distinct = new HashMap<>();
-            List<Fix> rows = new ArrayList<>(fixes.size());
-            int sameInCall = 0;
-            List<Instant> conflictsInCall = new ArrayList<>();
-            for (Fix f : fixes) {
-                Fix first = distinct.putIfAbsent(f.recordedAt(), f);
-                if (first == null) {
-                    rows.add(f);
-                } else if (first.equals(f)) {
-                    sameInCall++;
-                } else {
-                    conflictsInCall.add(f.recordedAt());
+                for (Fix f : fixes) {
+                    if (f == null) {
+                        throw FleetgateException.invalid("fixes", "must not hold null");
+                    }
                 }
+                Principal.Driver driver = Principal.requireDriver(principal, "send fixes");
+                Instant now = context.now();
+                Map<Instant, Fix> distinct = new HashMap<>();
+                List<Fix> rows = new ArrayList<>(fixes.size());
+                int sameInCall = 0;
+                List<Instant> conflictsInCall = new ArrayList<>();
+                for (Fix f : fixes) {
+                    Fix first = distinct.putIfAbsent(f.recordedAt(), f);
+                    if (first == null) {
+                        rows.add(f);
+                    } else if (first.equals(f)) {
+                        sameInCall++;
+                    } else {
+                        conflictsInCall.add(f.recordedAt());
+                    }
+                }
+                // the batch is read, and the driver's right to it checked, under the driver's lock
+                // and before anything is written
+                PositionStream.Taken taken = stream.ingest(driver.userId(), batchId, rows, now);
+                int marked = 0;
+                for (RecordedFix r : taken.accepted()) {
+                    marked += r.plausible() ? 0 : 1;
+                }
+                List<Instant> conflicts = new ArrayList<>(taken.conflicts());
+                conflicts.addAll(conflictsInCall);
+                PositionReceipt receipt = new PositionReceipt(taken.accepted().size(), taken.duplicates() + sameInCall,
+                        conflicts, marked, taken.confirmed());
+                LOG.atDebug().setMessage("fixes_taken").addKeyValue("driver_id", LogValues.text(driver.userId()))
+                        .addKeyValue("batch_id", LogValues.text(batchId)).addKeyValue("accepted", receipt.accepted())
+                        .addKeyValue("duplicates", receipt.duplicates()).addKeyValue("conflicts", conflicts.size())
+                        .addKeyValue("marked", marked).addKeyValue("arrivals_confirmed", receipt.arrivalsConfirmed()).log();
+                return receipt;
             }
-            // the batch is read, and the driver's right to it checked, under the driver's lock
-            // and before anything is written
-            PositionStream.Taken taken = stream.ingest(driver.userId(), batchId, rows, now);
-            int marked = 0;
-            for (RecordedFix r : taken.accepted()) {
-                marked += r.plausible() ? 0 : 1;
-            }
-            List<Instant> conflicts = new ArrayList<>(taken.conflicts());
-            conflicts.addAll(conflictsInCall);
-            PositionReceipt receipt = new PositionReceipt(taken.accepted().size(), taken.duplicates() + sameInCall,
-                    conflicts, marked, taken.confirmed());
-            LOG.atDebug().setMessage("fixes_taken").addKeyValue("driver_id", LogValues.text(driver.userId()))
-                    .addKeyValue("batch_id", LogValues.text(batchId)).addKeyValue("accepted", receipt.accepted())
-                    .addKeyValue("duplicates", receipt.duplicates()).addKeyValue("conflicts", conflicts.size())
-                    .addKeyValue("marked", marked).addKeyValue("arrivals_confirmed", receipt.arrivalsConfirmed()).log();
-            return receipt;
-        }
+        });
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.fleetgate.session;
 
+import io.fleetgate.DecisionKind;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
 import io.fleetgate.error.FleetgateException;
@@ -62,28 +63,30 @@ public final class CredentialService {
      * @throws StoreUnavailableException if the store fails
      */
     public UserCredential enrol(Principal principal, EnrolRequest request) {
-        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            requireManager(principal);
-            Objects.requireNonNull(request, "request");
-            Ids.require("user_id", request.userId());
-            String key = Usernames.key(request.username());
-            checkPin(request.pin());
-            Instant now = context.now();
-            UserCredential user = new UserCredential(request.userId(), request.username().strip(), key,
-                    hasher.hash(request.pin()), now, now);
-            if (!credentials.insertUser(user)) {
-                UserCredential existing = credentials.findByUserId(request.userId()).orElse(null);
-                if (existing != null && existing.usernameKey().equals(key)
-                        && hasher.verify(request.pin(), existing.pinHash()).matches()) {
-                    return existing;
+        return context.decide(DecisionKind.ENROL, () -> {
+            try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+                requireManager(principal);
+                Objects.requireNonNull(request, "request");
+                Ids.require("user_id", request.userId());
+                String key = Usernames.key(request.username());
+                checkPin(request.pin());
+                Instant now = context.now();
+                UserCredential user = new UserCredential(request.userId(), request.username().strip(), key,
+                        hasher.hash(request.pin()), now, now);
+                if (!credentials.insertUser(user)) {
+                    UserCredential existing = credentials.findByUserId(request.userId()).orElse(null);
+                    if (existing != null && existing.usernameKey().equals(key)
+                            && hasher.verify(request.pin(), existing.pinHash()).matches()) {
+                        return existing;
+                    }
+                    throw FleetgateException.invalid(existing == null ? "username" : "user_id", "is already enrolled");
                 }
-                throw FleetgateException.invalid(existing == null ? "username" : "user_id", "is already enrolled");
+                LOG.atInfo().setMessage("user_enrolled").addKeyValue("user_id", LogValues.text(user.userId()))
+                        .addKeyValue("username", LogValues.digest(user.usernameKey()))
+                        .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
+                return user;
             }
-            LOG.atInfo().setMessage("user_enrolled").addKeyValue("user_id", LogValues.text(user.userId()))
-                    .addKeyValue("username", LogValues.digest(user.usernameKey()))
-                    .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
-            return user;
-        }
+        });
     }
 
     /**
@@ -100,24 +103,26 @@ public final class CredentialService {
      * @throws StoreUnavailableException if the store fails
      */
     public void setPin(Principal principal, String userId, String pin) {
-        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            Objects.requireNonNull(principal, "principal");
-            Ids.require("user_id", userId);
-            boolean self = principal instanceof Principal.Driver d && d.userId().equals(userId);
-            if (!self) {
-                requireManager(principal);
+        context.decide(DecisionKind.PIN_CHANGE, () -> {
+            try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+                Objects.requireNonNull(principal, "principal");
+                Ids.require("user_id", userId);
+                boolean self = principal instanceof Principal.Driver d && d.userId().equals(userId);
+                if (!self) {
+                    requireManager(principal);
+                }
+                checkPin(pin);
+                if (principal instanceof Principal.Supervisor s) {
+                    SessionService.requireManagedBy(directory, s, userId, "user");
+                }
+                UserCredential user = credentials.findByUserId(userId)
+                        .orElseThrow(() -> FleetgateException.notFound("user", userId));
+                credentials.updatePinHash(userId, hasher.hash(pin), context.now());
+                credentials.clearAttempts(user.usernameKey());
+                LOG.atInfo().setMessage("pin_set").addKeyValue("user_id", LogValues.text(userId))
+                        .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
             }
-            checkPin(pin);
-            if (principal instanceof Principal.Supervisor s) {
-                SessionService.requireManagedBy(directory, s, userId, "user");
-            }
-            UserCredential user = credentials.findByUserId(userId)
-                    .orElseThrow(() -> FleetgateException.notFound("user", userId));
-            credentials.updatePinHash(userId, hasher.hash(pin), context.now());
-            credentials.clearAttempts(user.usernameKey());
-            LOG.atInfo().setMessage("pin_set").addKeyValue("user_id", LogValues.text(userId))
-                    .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
-        }
+        });
     }
 
     /**
@@ -137,26 +142,28 @@ public final class CredentialService {
      * @throws StoreUnavailableException if the store fails
      */
     public void unlock(Principal principal, String username) {
-        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            requireManager(principal);
-            String key = Usernames.key(username);
-            Optional<UserCredential> user = credentials.findByUsernameKey(key);
-            Instant now = context.now();
-            List<SecurityAuditEntry> audit;
-            if (principal instanceof Principal.Supervisor s) {
-                UserCredential u = user.orElseThrow(() -> FleetgateException.notFound("user", key));
-                SessionService.requireManagedBy(directory, s, u.userId(), "user");
-                audit = List.of(unlocked(s.workspaceId(), s.userId(), u.userId(), now));
-            } else {
-                audit = user.map(u -> directory.findMemberships(u.userId()).stream()
-                        .map(m -> unlocked(m.workspaceId(), principal.userId(), u.userId(), now)).toList())
-                        .orElse(List.of());
+        context.decide(DecisionKind.UNLOCK, () -> {
+            try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+                requireManager(principal);
+                String key = Usernames.key(username);
+                Optional<UserCredential> user = credentials.findByUsernameKey(key);
+                Instant now = context.now();
+                List<SecurityAuditEntry> audit;
+                if (principal instanceof Principal.Supervisor s) {
+                    UserCredential u = user.orElseThrow(() -> FleetgateException.notFound("user", key));
+                    SessionService.requireManagedBy(directory, s, u.userId(), "user");
+                    audit = List.of(unlocked(s.workspaceId(), s.userId(), u.userId(), now));
+                } else {
+                    audit = user.map(u -> directory.findMemberships(u.userId()).stream()
+                            .map(m -> unlocked(m.workspaceId(), principal.userId(), u.userId(), now)).toList())
+                            .orElse(List.of());
+                }
+                credentials.unlock(key, audit);
+                LOG.atWarn().setMessage("login_unlocked").addKeyValue("username", LogValues.digest(key))
+                        .addKeyValue("user_id", user.map(u -> LogValues.text(u.userId())).orElse(null))
+                        .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
             }
-            credentials.unlock(key, audit);
-            LOG.atWarn().setMessage("login_unlocked").addKeyValue("username", LogValues.digest(key))
-                    .addKeyValue("user_id", user.map(u -> LogValues.text(u.userId())).orElse(null))
-                    .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
-        }
+        });
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.fleetgate.session;
 
+import io.fleetgate.DecisionKind;
 import io.fleetgate.FleetgateSettings;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
@@ -117,28 +118,30 @@ public final class SessionService {
      * @throws StoreUnavailableException if the store fails or the user's logins keep racing
      */
     public LoginResult login(Principal principal, LoginRequest request) {
-        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            requireSystem(principal, "log users in");
-            Objects.requireNonNull(request, "request");
-            String key = Usernames.key(request.username());
-            Ids.require("device_id", request.deviceId());
-            if (request.pin() == null) {
-                throw FleetgateException.invalid("pin", "is required");
+        return context.decide(DecisionKind.LOGIN, () -> {
+            try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+                requireSystem(principal, "log users in");
+                Objects.requireNonNull(request, "request");
+                String key = Usernames.key(request.username());
+                Ids.require("device_id", request.deviceId());
+                if (request.pin() == null) {
+                    throw FleetgateException.invalid("pin", "is required");
+                }
+                String source = request.source() == null || request.source().isEmpty() ? null : request.source();
+                // The stages in order; each refuses with its own code, and nothing after a refusal runs.
+                return hashing.run(() -> {                                              // 1 admit: a hashing slot
+                    Instant now = context.now();
+                    var reserved = reservations.reserve(key, source, now);              // 2 reserve, before any hash
+                    UserCredential user = verifyPin(reserved, request.pin(), now);      // 3 verify the PIN
+                    LoginResult result = open(user.userId(), request.deviceId(), now);  // 4 open the session
+                    context.loggedIn(user.userId(), result.session().id(), now);        // 5 after-login hook
+                    LOG.atInfo().setMessage("login_succeeded").addKeyValue("user_id", LogValues.text(user.userId()))
+                            .addKeyValue("session_id", result.session().id())
+                            .addKeyValue("device_id", LogValues.digest(request.deviceId())).log();
+                    return result;
+                });
             }
-            String source = request.source() == null || request.source().isEmpty() ? null : request.source();
-            // The stages in order; each refuses with its own code, and nothing after a refusal runs.
-            return hashing.run(() -> {                                              // 1 admit: a hashing slot
-                Instant now = context.now();
-                var reserved = reservations.reserve(key, source, now);              // 2 reserve, before any hash
-                UserCredential user = verifyPin(reserved, request.pin(), now);      // 3 verify the PIN
-                LoginResult result = open(user.userId(), request.deviceId(), now);  // 4 open the session
-                context.loggedIn(user.userId(), result.session().id(), now);        // 5 after-login hook
-                LOG.atInfo().setMessage("login_succeeded").addKeyValue("user_id", LogValues.text(user.userId()))
-                        .addKeyValue("session_id", result.session().id())
-                        .addKeyValue("device_id", LogValues.digest(request.deviceId())).log();
-                return result;
-            });
-        }
+        });
     }
 
     /**
@@ -265,14 +268,16 @@ public final class SessionService {
      * @throws StoreUnavailableException if the store fails
      */
     public LoginResult refresh(String token) {
-        DeviceSession s = authenticate(token);
-        String next = newToken();
-        if (!sessions.rotateToken(s.id(), s.tokenHash(), hash(next), context.now())) {
-            throw unauthenticated(UNKNOWN_TOKEN);
-        }
-        LOG.atInfo().setMessage("token_rotated").addKeyValue("session_id", s.id())
-                .addKeyValue("user_id", LogValues.text(s.userId())).log();
-        return new LoginResult(next, sessions.findById(s.id()).orElseThrow(), signatures.keyFor(s.id()));
+        return context.decide(DecisionKind.REFRESH, () -> {
+            DeviceSession s = authenticate(token);
+            String next = newToken();
+            if (!sessions.rotateToken(s.id(), s.tokenHash(), hash(next), context.now())) {
+                throw unauthenticated(UNKNOWN_TOKEN);
+            }
+            LOG.atInfo().setMessage("token_rotated").addKeyValue("session_id", s.id())
+                    .addKeyValue("user_id", LogValues.text(s.userId())).log();
+            return new LoginResult(next, sessions.findById(s.id()).orElseThrow(), signatures.keyFor(s.id()));
+        });
     }
 
     /**
@@ -283,11 +288,13 @@ public final class SessionService {
      * @throws StoreUnavailableException if the store fails
      */
     public void logout(String token) {
-        DeviceSession s = authenticate(token);
-        if (sessions.invalidate(s.id(), InvalidationReason.LOGOUT, context.now())) {
-            LOG.atInfo().setMessage("session_ended").addKeyValue("session_id", s.id())
-                    .addKeyValue("user_id", LogValues.text(s.userId())).addKeyValue("reason", InvalidationReason.LOGOUT.name()).log();
-        }
+        context.decide(DecisionKind.LOGOUT, () -> {
+            DeviceSession s = authenticate(token);
+            if (sessions.invalidate(s.id(), InvalidationReason.LOGOUT, context.now())) {
+                LOG.atInfo().setMessage("session_ended").addKeyValue("session_id", s.id())
+                        .addKeyValue("user_id", LogValues.text(s.userId())).addKeyValue("reason", InvalidationReason.LOGOUT.name()).log();
+            }
+        });
     }
 
     /**
@@ -309,31 +316,33 @@ public final class SessionService {
      * @throws StoreUnavailableException if the store fails or the user's sessions keep changing
      */
     public Optional<DeviceSession> invalidateCurrent(Principal principal, String userId) {
-        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            Objects.requireNonNull(principal, "principal");
-            if (!(principal instanceof Principal.Supervisor) && !(principal instanceof Principal.System)) {
-                throw FleetgateException.forbidden("only a supervisor may end another user's session");
-            }
-            Ids.require("driver_id", userId);
-            if (principal instanceof Principal.Supervisor s) {
-                requireManagedBy(directory, s, userId, "driver");
-            }
-            Instant now = context.now();
-            return context.contention().retry(() -> {
-                Optional<DeviceSession> current = sessions.findCurrent(userId);
-                if (current.isEmpty()) {
-                    return Optional.<DeviceSession>empty();
+        return context.decide(DecisionKind.SESSION_INVALIDATE, () -> {
+            try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+                Objects.requireNonNull(principal, "principal");
+                if (!(principal instanceof Principal.Supervisor) && !(principal instanceof Principal.System)) {
+                    throw FleetgateException.forbidden("only a supervisor may end another user's session");
                 }
-                if (!sessions.invalidate(current.get().id(), InvalidationReason.SUPERVISOR, now)) {
-                    return null; // replaced meanwhile: end the new one
+                Ids.require("driver_id", userId);
+                if (principal instanceof Principal.Supervisor s) {
+                    requireManagedBy(directory, s, userId, "driver");
                 }
-                LOG.atInfo().setMessage("session_ended").addKeyValue("session_id", current.get().id())
-                        .addKeyValue("user_id", LogValues.text(userId))
-                        .addKeyValue("reason", InvalidationReason.SUPERVISOR.name())
-                        .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
-                return sessions.findById(current.get().id());
-            }, "the sessions of " + userId);
-        }
+                Instant now = context.now();
+                return context.contention().retry(() -> {
+                    Optional<DeviceSession> current = sessions.findCurrent(userId);
+                    if (current.isEmpty()) {
+                        return Optional.<DeviceSession>empty();
+                    }
+                    if (!sessions.invalidate(current.get().id(), InvalidationReason.SUPERVISOR, now)) {
+                        return null; // replaced meanwhile: end the new one
+                    }
+                    LOG.atInfo().setMessage("session_ended").addKeyValue("session_id", current.get().id())
+                            .addKeyValue("user_id", LogValues.text(userId))
+                            .addKeyValue("reason", InvalidationReason.SUPERVISOR.name())
+                            .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
+                    return sessions.findById(current.get().id());
+                }, "the sessions of " + userId);
+            }
+        });
     }
 
     /** {@return the signatures helper holding this service's secret} */

@@ -1,5 +1,6 @@
 package io.fleetgate.supervisor;
 
+import io.fleetgate.DecisionKind;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
 import io.fleetgate.access.Membership;
@@ -198,37 +199,39 @@ public final class SupervisorService {
      * @throws StoreUnavailableException if the store fails
      */
     public ReviewRecord review(Principal principal, String itemId, String senderId, String note) {
-        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            Principal.Supervisor s = requireSupervisor(principal);
-            Ids.require("event_id", itemId);
-            if (senderId != null) {
-                Ids.require("sender_id", senderId);
+        return context.decide(DecisionKind.REVIEW, () -> {
+            try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+                Principal.Supervisor s = requireSupervisor(principal);
+                Ids.require("event_id", itemId);
+                if (senderId != null) {
+                    Ids.require("sender_id", senderId);
+                }
+                if (note == null || note.isBlank() || note.length() > MAX_NOTE_CHARS || note.indexOf('\u0000') >= 0) {
+                    throw FleetgateException.invalid("note", "must be 1 to " + MAX_NOTE_CHARS + " characters");
+                }
+                List<ReviewItem> items = reviews.findReviewItems(s.workspaceId(), itemId).stream()
+                        .filter(i -> senderId == null || senderId.equals(i.senderId())).toList();
+                if (items.isEmpty()) {
+                    throw FleetgateException.notFound("review item", itemId);
+                }
+                if (items.size() > 1) {
+                    throw FleetgateException.invalid("sender_id", "is required: " + items.size()
+                            + " items of the review queue have this id");
+                }
+                ReviewItem item = items.get(0);
+                ReviewRecord record = ReviewRecord.of(UUID.randomUUID().toString(), item, s.userId(), note, context.now());
+                if (!reviews.insertReview(record)) {
+                    throw FleetgateException.invalid("event_id", "was already reviewed");
+                }
+                LOG.atInfo().setMessage("review_recorded").addKeyValue("item_id", LogValues.text(item.id()))
+                        .addKeyValue("quarantined", item.isQuarantined())
+                        .addKeyValue("item_kind", item.kind())
+                        .addKeyValue("sender_id", LogValues.text(item.senderId()))
+                        .addKeyValue("workspace_id", LogValues.text(s.workspaceId()))
+                        .addKeyValue("reviewer_id", LogValues.text(s.userId())).log();
+                return record;
             }
-            if (note == null || note.isBlank() || note.length() > MAX_NOTE_CHARS || note.indexOf('\u0000') >= 0) {
-                throw FleetgateException.invalid("note", "must be 1 to " + MAX_NOTE_CHARS + " characters");
-            }
-            List<ReviewItem> items = reviews.findReviewItems(s.workspaceId(), itemId).stream()
-                    .filter(i -> senderId == null || senderId.equals(i.senderId())).toList();
-            if (items.isEmpty()) {
-                throw FleetgateException.notFound("review item", itemId);
-            }
-            if (items.size() > 1) {
-                throw FleetgateException.invalid("sender_id", "is required: " + items.size()
-                        + " items of the review queue have this id");
-            }
-            ReviewItem item = items.get(0);
-            ReviewRecord record = ReviewRecord.of(UUID.randomUUID().toString(), item, s.userId(), note, context.now());
-            if (!reviews.insertReview(record)) {
-                throw FleetgateException.invalid("event_id", "was already reviewed");
-            }
-            LOG.atInfo().setMessage("review_recorded").addKeyValue("item_id", LogValues.text(item.id()))
-                    .addKeyValue("quarantined", item.isQuarantined())
-                    .addKeyValue("item_kind", item.kind())
-                    .addKeyValue("sender_id", LogValues.text(item.senderId()))
-                    .addKeyValue("workspace_id", LogValues.text(s.workspaceId()))
-                    .addKeyValue("reviewer_id", LogValues.text(s.userId())).log();
-            return record;
-        }
+        });
     }
 
     /**
@@ -248,18 +251,20 @@ public final class SupervisorService {
      * @throws StoreUnavailableException  if the store fails or the batch stays contended
      */
     public Batch override(Principal principal, String batchId, DriverStatus target, String reason) {
-        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            requireSupervisor(principal);
-            Ids.require("batch_id", batchId);
-            if (target == null) {
-                throw FleetgateException.invalid("target_status", "is required");
+        return context.decide(DecisionKind.OVERRIDE, () -> {
+            try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+                requireSupervisor(principal);
+                Ids.require("batch_id", batchId);
+                if (target == null) {
+                    throw FleetgateException.invalid("target_status", "is required");
+                }
+                // A refusal is this request's answer, thrown with its details (from, event_type); it
+                // writes nothing, not even a quarantine record: only what phones send is quarantined.
+                events.recordOrRefuse(principal, DriverEventRequest.of(UUID.randomUUID().toString(), batchId,
+                        DriverEventType.SUPERVISOR_OVERRIDE, context.now()).override(target, reason));
+                return events.batch(principal, batchId);
             }
-            // A refusal is this request's answer, thrown with its details (from, event_type); it
-            // writes nothing, not even a quarantine record: only what phones send is quarantined.
-            events.recordOrRefuse(principal, DriverEventRequest.of(UUID.randomUUID().toString(), batchId,
-                    DriverEventType.SUPERVISOR_OVERRIDE, context.now()).override(target, reason));
-            return events.batch(principal, batchId);
-        }
+        });
     }
 
     /**
@@ -290,37 +295,39 @@ public final class SupervisorService {
      */
     public Batch changePlan(Principal principal, String batchId, PlanChange change, String reason,
                             Long expectedVersion) {
-        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
-            requireSupervisor(principal);
-            Ids.require("batch_id", batchId);
-            if (change == null) {
-                throw FleetgateException.invalid("plan", "is required");
-            }
-            for (int attempt = 1; ; attempt++) {
-                Batch b = events.batch(principal, batchId);
-                long version = expectedVersion == null ? b.version() : expectedVersion;
-                Map<String, Object> plan = new LinkedHashMap<>(change.toJson());
-                plan.put("expected_version", version);
-                try {
-                    events.recordOrRefuse(principal, DriverEventRequest.of(UUID.randomUUID().toString(), batchId,
-                            DriverEventType.SUPERVISOR_OVERRIDE, context.now()).override(b.status(), reason)
-                            .payload(Map.of("plan", plan)));
-                } catch (InvalidRequestException stale) {
-                    // another change won the version read above: decide again on the batch as it is now
-                    if (expectedVersion == null && attempt < PLAN_ATTEMPTS
-                            && PlanChange.STALE_VERSION_FIELD.equals(stale.field())) {
-                        continue;
-                    }
-                    throw stale;
+        return context.decide(DecisionKind.PLAN_CHANGE, () -> {
+            try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+                requireSupervisor(principal);
+                Ids.require("batch_id", batchId);
+                if (change == null) {
+                    throw FleetgateException.invalid("plan", "is required");
                 }
-                Batch after = events.batch(principal, batchId);
-                LOG.atInfo().setMessage("plan_changed").addKeyValue("batch_id", LogValues.text(batchId))
-                        .addKeyValue("op", change.toJson().get("op"))
-                        .addKeyValue("version", after.version())
-                        .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
-                return after;
+                for (int attempt = 1; ; attempt++) {
+                    Batch b = events.batch(principal, batchId);
+                    long version = expectedVersion == null ? b.version() : expectedVersion;
+                    Map<String, Object> plan = new LinkedHashMap<>(change.toJson());
+                    plan.put("expected_version", version);
+                    try {
+                        events.recordOrRefuse(principal, DriverEventRequest.of(UUID.randomUUID().toString(), batchId,
+                                DriverEventType.SUPERVISOR_OVERRIDE, context.now()).override(b.status(), reason)
+                                .payload(Map.of("plan", plan)));
+                    } catch (InvalidRequestException stale) {
+                        // another change won the version read above: decide again on the batch as it is now
+                        if (expectedVersion == null && attempt < PLAN_ATTEMPTS
+                                && PlanChange.STALE_VERSION_FIELD.equals(stale.field())) {
+                            continue;
+                        }
+                        throw stale;
+                    }
+                    Batch after = events.batch(principal, batchId);
+                    LOG.atInfo().setMessage("plan_changed").addKeyValue("batch_id", LogValues.text(batchId))
+                            .addKeyValue("op", change.toJson().get("op"))
+                            .addKeyValue("version", after.version())
+                            .addKeyValue("actor_id", LogValues.text(principal.userId())).log();
+                    return after;
+                }
             }
-        }
+        });
     }
 
     /**

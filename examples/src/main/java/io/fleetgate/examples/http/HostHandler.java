@@ -37,6 +37,7 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
     private final ExecutorService workers;
     private final ExecutorService logins;
     private final ConnectionGuard guard;
+    private final HostMetrics metrics;
 
     /**
      * @param router  what answers
@@ -44,12 +45,15 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
      * @param logins  the login lane's threads: logins wait there for the PIN-hashing lane, so a
      *                flood of them never holds a request thread another call needs
      * @param guard   the connections' deadlines
+     * @param metrics where each answered request is counted (by route template), or {@code null}
      */
-    HostHandler(Router router, ExecutorService workers, ExecutorService logins, ConnectionGuard guard) {
+    HostHandler(Router router, ExecutorService workers, ExecutorService logins, ConnectionGuard guard,
+                HostMetrics metrics) {
         this.router = router;
         this.workers = workers;
         this.logins = logins;
         this.guard = guard;
+        this.metrics = metrics;
     }
 
     @Override
@@ -106,7 +110,11 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
                       Response answer, long started) {
         int status = answer.status();
         byte[] bytes = null;
-        if (answer.body() != null) {
+        String contentType = "application/json; charset=utf-8";
+        if (answer.body() instanceof Response.Text text) {
+            bytes = text.bytes();
+            contentType = text.contentType();
+        } else if (answer.body() != null) {
             try {
                 bytes = JsonIo.write(answer.body());
             } catch (RuntimeException unwritable) {
@@ -121,12 +129,14 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
         }
         ByteBuffer content = null;
         if (bytes != null) {
-            response.getHeaders().put("Content-Type", "application/json; charset=utf-8");
+            response.getHeaders().put("Content-Type", contentType);
             response.getHeaders().put(new HttpField(org.eclipse.jetty.http.HttpHeader.CONTENT_LENGTH,
                     Integer.toString(bytes.length)));
             content = ByteBuffer.wrap(bytes);
         }
         int sent = status;
+        // counted before the write, so a client that has its answer also finds it in /metrics
+        measure(in, sent, started);
         String error = status == 500 && bytes == INTERNAL ? "INTERNAL" : Router.errorOf(answer);
         Connection connection = request.getConnectionMetaData().getConnection();
         response.write(true, content, new Callback() {
@@ -145,6 +155,13 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
                 callback.failed(clientGone);
             }
         });
+    }
+
+    private void measure(Incoming in, int status, long started) {
+        if (metrics != null) {
+            metrics.request(in.method(), router.template(in.method(), in.rawPath()), status,
+                    System.nanoTime() - started);
+        }
     }
 
     /** What a body read ends with. */

@@ -1,5 +1,6 @@
 package io.fleetgate.examples.http;
 
+import io.fleetgate.FleetgateListener;
 import io.fleetgate.FleetgateSettings;
 import io.fleetgate.store.jdbc.JdbcStore;
 import org.eclipse.jetty.http.UriCompliance;
@@ -52,6 +53,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The answers are those of {@code docs/http-api.md}; errors Jetty answers itself (a malformed
  * request line, headers over the cap) use the same JSON envelope ({@link JsonErrors}).
  *
+ * <p>With {@code HTTP_METRICS_TOKEN} set ({@link ServeOptions#metricsToken()}) the host keeps
+ * {@link HostMetrics} (fleetgate's decisions, store calls and changes through the listener, the
+ * HikariCP pools, the JVM, each request by route template) and serves them at {@code GET /metrics}
+ * ({@link MetricsApi}); without it, neither.
+ *
  * <p>Once serving, the host also runs the position stream's sweep and purge on a daemon thread of
  * its own ({@link PositionSweeper}, every {@link ServeOptions#positionSweep()}), stopped first
  * when the host closes.
@@ -81,9 +87,11 @@ final class HttpHost implements AutoCloseable {
     private final ExecutorService logins;
     private final ConnectionGuard guard;
     private final PositionSweeper sweeper;
+    private final HostMetrics metrics;
 
     private HttpHost(JdbcStore store, Services services, Router router, Server server, ServerConnector connector,
-                     ExecutorService pool, ExecutorService logins, ConnectionGuard guard, PositionSweeper sweeper) {
+                     ExecutorService pool, ExecutorService logins, ConnectionGuard guard, PositionSweeper sweeper,
+                     HostMetrics metrics) {
         this.store = store;
         this.services = services;
         this.router = router;
@@ -93,6 +101,7 @@ final class HttpHost implements AutoCloseable {
         this.logins = logins;
         this.guard = guard;
         this.sweeper = sweeper;
+        this.metrics = metrics;
     }
 
     /**
@@ -107,18 +116,30 @@ final class HttpHost implements AutoCloseable {
      * @throws RuntimeException         if the store cannot be opened or migrated
      */
     static HttpHost start(ServeOptions options, FleetgateSettings settings, Clock clock) {
-        JdbcStore store = open(options);
+        HostMetrics metrics = options.metricsToken() == null ? null : new HostMetrics(options.metricsToken());
+        JdbcStore store;
+        try {
+            store = open(options, metrics);
+        } catch (RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
+            throw e;
+        }
         ExecutorService pool = null;
         ExecutorService logins = null;
         ConnectionGuard guard = null;
         Server server = null;
         try {
-            Services services = Services.on(store, settings, clock);
+            Services services = Services.on(store, settings, clock, metrics == null ? FleetgateListener.NONE : metrics);
             if (options.fixtures() != null) {
                 Fixtures.load(options.fixtures(), services);
             }
             HttpLimits limits = options.limits();
             Router router = router(services);
+            if (metrics != null) {
+                MetricsApi.register(router, metrics);
+            }
             if (limits.rateLimited()) {
                 router.limitedBy(new RateLimiter(clock, limits));
             }
@@ -129,13 +150,16 @@ final class HttpHost implements AutoCloseable {
             ServerConnector connector = connector(server, options.port(), limits, guard);
             server.addConnector(connector);
             server.setErrorHandler(new JsonErrors());
-            server.setHandler(new HostHandler(router, pool, logins, guard));
+            server.setHandler(new HostHandler(router, pool, logins, guard, metrics));
             server.start();
             PositionSweeper sweeper = PositionSweeper.start(services.positions(), options.positionSweep());
-            return new HttpHost(store, services, router, server, connector, pool, logins, guard, sweeper);
+            return new HttpHost(store, services, router, server, connector, pool, logins, guard, sweeper, metrics);
         } catch (Exception e) {
             stop(server);
             close(store, guard, pool, logins);
+            if (metrics != null) {
+                metrics.close();
+            }
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("cannot listen on 127.0.0.1:" + options.port() + ": " + e.getMessage(),
                         io);
@@ -235,11 +259,15 @@ final class HttpHost implements AutoCloseable {
         return FleetgateSettings.fromEnv(withSecret);
     }
 
-    private static JdbcStore open(ServeOptions options) {
-        if (options.sqliteFile() != null) {
-            return JdbcStore.sqlite(options.sqliteFile());
+    private static JdbcStore open(ServeOptions options, HostMetrics metrics) {
+        JdbcStore.Builder builder = JdbcStore.builder();
+        if (metrics != null) {
+            builder.metricsTrackerFactory(metrics.poolMetrics());
         }
-        JdbcStore.Builder postgres = JdbcStore.builder().postgres(options.dbUrl()).runtime(options.dbUser(), options.dbPassword());
+        if (options.sqliteFile() != null) {
+            return builder.sqlite(options.sqliteFile()).build();
+        }
+        JdbcStore.Builder postgres = builder.postgres(options.dbUrl()).runtime(options.dbUser(), options.dbPassword());
         if (options.dbOwnerUser() != null) {
             postgres.owner(options.dbOwnerUser(), options.dbOwnerPassword());
         }
@@ -295,6 +323,9 @@ final class HttpHost implements AutoCloseable {
         sweeper.close();
         close(store, guard, pool, logins);
         stop(server);
+        if (metrics != null) {
+            metrics.close();
+        }
     }
 
     private static void stop(Server server) {

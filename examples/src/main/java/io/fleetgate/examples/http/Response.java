@@ -23,6 +23,15 @@ record Response(int status, Object body, Map<String, String> headers) {
         return new Response(201, body, Map.of());
     }
 
+    /**
+     * A body sent as it is, not as JSON.
+     *
+     * @param contentType its {@code Content-Type}
+     * @param bytes       the body
+     */
+    record Text(String contentType, byte[] bytes) {
+    }
+
     static Response noContent() {
         return new Response(204, null, Map.of());
     }

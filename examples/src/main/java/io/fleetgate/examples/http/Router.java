@@ -143,6 +143,35 @@ final class Router {
     }
 
     /**
+     * The route a request is counted under in the metrics: never the raw path, so that made-up
+     * paths add no series.
+     *
+     * @param method  the request's method
+     * @param rawPath its raw path
+     * @return the template of the route that matches it ({@code /v1/driver/batches/{id}}), also
+     *         when only with another method (a 405), else {@link HostMetrics#UNMATCHED}
+     */
+    String template(String method, String rawPath) {
+        if (!wellEncoded(rawPath)) {
+            return HostMetrics.UNMATCHED;
+        }
+        String[] segments = split(rawPath);
+        String other = null;
+        for (Route route : routes) {
+            if (match(route.segments(), segments) != null) {
+                String template = "/" + String.join("/", route.segments());
+                if (route.method().equals(method)) {
+                    return template;
+                }
+                if (other == null) {
+                    other = template;
+                }
+            }
+        }
+        return other != null ? other : HostMetrics.UNMATCHED;
+    }
+
+    /**
      * Answers one request whose body has been read; never throws.
      *
      * @param in the request

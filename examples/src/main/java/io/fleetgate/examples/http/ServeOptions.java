@@ -15,7 +15,9 @@ import java.util.Map;
  * ({@code --header-timeout-s S} and the others, each also an {@code HTTP_…} environment setting; a
  * flag wins over the setting); and how often the host runs the position stream's sweep,
  * {@code --position-sweep-s S} or {@value #POSITION_SWEEP_ENV} (default 30; 0 runs none, for
- * hosts that leave it to another; see {@link PositionSweeper}). Immutable.
+ * hosts that leave it to another; see {@link PositionSweeper}). {@value #METRICS_TOKEN_ENV} (an
+ * environment setting only, so the secret is not on the command line) enables {@code GET /metrics}
+ * ({@link MetricsApi}). Immutable.
  *
  * <p>On PostgreSQL {@code --db-user} is the role the store runs as (owns nothing, member of
  * {@code fleetgate_runtime}) and {@code --db-owner-user} the schema's owner, which migrates and
@@ -32,9 +34,15 @@ import java.util.Map;
  * @param dbOwnerPassword its password, or {@code null}
  * @param limits          the connection and rate limits
  * @param positionSweep   the time between two sweeps of the position stream; zero for none
+ * @param metricsToken    the bearer token {@code GET /metrics} asks for ({@value #METRICS_TOKEN_ENV}),
+ *                        or {@code null}: then the host serves no metrics (404) and collects none
  */
 record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Path fixtures, String dbOwnerUser,
-                    String dbOwnerPassword, HttpLimits limits, Duration positionSweep) {
+                    String dbOwnerPassword, HttpLimits limits, Duration positionSweep, String metricsToken) {
+    /** The setting that enables {@code GET /metrics}: the bearer token a scraper sends. */
+    static final String METRICS_TOKEN_ENV = "HTTP_METRICS_TOKEN";
+    /** The shortest metrics token accepted. */
+    static final int METRICS_TOKEN_MIN_CHARS = 32;
     /** The environment variable {@code --db-password} defaults to. */
     static final String DB_PASSWORD_ENV = "FLEETGATE_DB_PASSWORD";
     /** The environment variable {@code --db-owner-password} defaults to. */
@@ -73,6 +81,30 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
             throw new IllegalArgumentException("--position-sweep-s (" + POSITION_SWEEP_ENV + ") must be 0 (no sweep) "
                     + "or 0.001 to 3600 seconds, got " + positionSweep);
         }
+        if (metricsToken != null && (metricsToken.length() < METRICS_TOKEN_MIN_CHARS || metricsToken.length() > 512
+                || !metricsToken.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            // the value itself is never echoed: it is a secret
+            throw new IllegalArgumentException(METRICS_TOKEN_ENV + " must be " + METRICS_TOKEN_MIN_CHARS
+                    + " to 512 printable ASCII characters without spaces (e.g. 32 random bytes, base64)");
+        }
+    }
+
+    /**
+     * Options without metrics.
+     *
+     * @param port            the port on 127.0.0.1, 0 to 65535
+     * @param dbUrl           {@code jdbc:sqlite:PATH} or {@code jdbc:postgresql:…}
+     * @param dbUser          the role the store runs as, or {@code null}
+     * @param dbPassword      its password, or {@code null}
+     * @param fixtures        the fixtures file to load at start, or {@code null}
+     * @param dbOwnerUser     the schema's owner, or {@code null}
+     * @param dbOwnerPassword its password, or {@code null}
+     * @param limits          the connection and rate limits
+     * @param positionSweep   the time between two sweeps; zero for none
+     */
+    ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Path fixtures, String dbOwnerUser,
+                 String dbOwnerPassword, HttpLimits limits, Duration positionSweep) {
+        this(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits, positionSweep, null);
     }
 
     /**
@@ -128,7 +160,7 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
      */
     ServeOptions withLimits(HttpLimits limits) {
         return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits,
-                positionSweep);
+                positionSweep, metricsToken);
     }
 
     /**
@@ -137,7 +169,24 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
      */
     ServeOptions withPositionSweep(Duration period) {
         return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits,
-                period);
+                period, metricsToken);
+    }
+
+    /**
+     * @param token the bearer token {@code GET /metrics} asks for, or {@code null} for no metrics
+     * @return these options with that token
+     */
+    ServeOptions withMetricsToken(String token) {
+        return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits,
+                positionSweep, token);
+    }
+
+    /** @return the options, the metrics token hidden (it is a secret; so are the passwords) */
+    @Override
+    public String toString() {
+        return "ServeOptions[port=" + port + ", dbUrl=" + dbUrl + ", dbUser=" + dbUser + ", fixtures=" + fixtures
+                + ", dbOwnerUser=" + dbOwnerUser + ", limits=" + limits + ", positionSweep=" + positionSweep
+                + ", metrics=" + (metricsToken != null) + "]";
     }
 
     /** @return the SQLite file for a {@code jdbc:sqlite:} URL, else {@code null} */
@@ -220,8 +269,10 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
         if (ownerPassword == null && ownerUser != null) {
             ownerPassword = env.get(DB_OWNER_PASSWORD_ENV);
         }
+        String metricsToken = env.get(METRICS_TOKEN_ENV);
         return new ServeOptions(port, db, user, password, fixtures, ownerUser, ownerPassword, HttpLimits.from(limits),
-                sweep == null ? DEFAULT_POSITION_SWEEP : sweepPeriod(sweepName, sweep));
+                sweep == null ? DEFAULT_POSITION_SWEEP : sweepPeriod(sweepName, sweep),
+                metricsToken == null || metricsToken.isEmpty() ? null : metricsToken);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.fleetgate.examples.http;
 
 import io.fleetgate.Fleetgate;
+import io.fleetgate.FleetgateListener;
 import io.fleetgate.FleetgateSettings;
 import io.fleetgate.access.AccessService;
 import io.fleetgate.exclusive.ExclusiveSessionService;
@@ -30,7 +31,19 @@ record Services(Fleetgate fleetgate, Clock clock) {
      * @return the services
      */
     static Services on(FleetgateStore store, FleetgateSettings settings, Clock clock) {
-        return new Services(Fleetgate.builder().store(store).settings(settings).clock(clock).build(), clock);
+        return on(store, settings, clock, FleetgateListener.NONE);
+    }
+
+    /**
+     * @param store    the store
+     * @param settings the settings; must carry a signing secret
+     * @param clock    the clock
+     * @param listener told of changes, decisions and store calls (the host's metrics)
+     * @return the services
+     */
+    static Services on(FleetgateStore store, FleetgateSettings settings, Clock clock, FleetgateListener listener) {
+        return new Services(Fleetgate.builder().store(store).settings(settings).clock(clock).listener(listener).build(),
+                clock);
     }
 
     /** @return the settings in force */

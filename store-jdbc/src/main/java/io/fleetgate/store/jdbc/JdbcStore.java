@@ -1,6 +1,7 @@
 package io.fleetgate.store.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import io.fleetgate.spi.BatchRepository;
 import io.fleetgate.spi.CredentialRepository;
 import io.fleetgate.spi.EventLog;
@@ -260,6 +261,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         private Clock contextClock = Clock.systemUTC();
         private int poolSize = 10;
         private Duration connectionTimeout = Duration.ofSeconds(10);
+        private MetricsTrackerFactory metrics;
         private boolean migrate = true;
         private Clock clock = Clock.systemUTC();
 
@@ -429,6 +431,23 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         }
 
         /**
+         * Reports the store's own pools' metrics (connections active, idle, pending, timeouts,
+         * acquire and usage times) through HikariCP's own SPI, e.g. {@code new
+         * MicrometerMetricsTrackerFactory(registry)}; the store itself depends on no metrics
+         * library. Each pool is tagged with its name: {@code fleetgate-sqlite},
+         * {@code fleetgate-postgres}, {@code fleetgate-postgres-owner}. Not used with a host's own
+         * {@link #dataSource(DataSource)}: configure that pool directly.
+         *
+         * @param factory makes the pools' trackers
+         * @return this builder
+         * @throws NullPointerException naming {@code factory}
+         */
+        public Builder metricsTrackerFactory(MetricsTrackerFactory factory) {
+            this.metrics = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
          * {@return this builder}
          *
          * @param migrate whether {@link #build()} applies pending migrations (default true)
@@ -475,13 +494,14 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
             try {
                 if (sqliteFile != null) {
                     SqliteFiles.prepare(sqliteFile);
-                    ds = pool = Pools.sqlite(sqliteFile, durability.name(), poolSize, connectionTimeout);
+                    ds = pool = Pools.sqlite(sqliteFile, durability.name(), poolSize, connectionTimeout, metrics);
                     d = Dialect.SQLITE;
                 } else if (url != null) {
-                    ds = pool = Pools.postgres("fleetgate-postgres", url, user, password, poolSize, connectionTimeout, true);
+                    ds = pool = Pools.postgres("fleetgate-postgres", url, user, password, poolSize, connectionTimeout, true,
+                            metrics);
                     if (ownerGiven) {
                         owner = ownerPool = Pools.postgres("fleetgate-postgres-owner", url, ownerUser, ownerPassword, 2,
-                                connectionTimeout, false);
+                                connectionTimeout, false, metrics);
                     }
                     d = Dialect.POSTGRES;
                 } else {

@@ -2,6 +2,7 @@ package io.fleetgate.store.jdbc.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,11 +23,13 @@ public final class Pools {
      * @param synchronous SQLite's {@code synchronous} pragma, e.g. {@code FULL}
      * @param size        the most connections
      * @param timeout     how long a caller waits for a connection
+     * @param metrics     the pool's metrics tracker factory, or {@code null} for none
      * @return the pool; the caller closes it
      */
-    public static HikariDataSource sqlite(Path file, String synchronous, int size, Duration timeout) {
+    public static HikariDataSource sqlite(Path file, String synchronous, int size, Duration timeout,
+                                          MetricsTrackerFactory metrics) {
         HikariConfig c = config("fleetgate-sqlite", "org.sqlite.JDBC", "jdbc:sqlite:" + file.toAbsolutePath(), size,
-                timeout);
+                timeout, metrics);
         // Opening a connection switches the file to WAL, which needs a moment of exclusive access:
         // when several stores open one file at once, keep trying for a while instead of failing.
         c.setInitializationFailTimeout(10_000);
@@ -50,11 +53,12 @@ public final class Pools {
      * @param timeout  how long a caller waits for a connection
      * @param keepIdle whether idle connections are kept (not for the owner's pool: migrations and
      *                 one read of the key need none afterwards)
+     * @param metrics  the pool's metrics tracker factory, or {@code null} for none
      * @return the pool; the caller closes it
      */
     public static HikariDataSource postgres(String name, String url, String user, String password, int size,
-                                            Duration timeout, boolean keepIdle) {
-        HikariConfig c = config(name, "org.postgresql.Driver", url, size, timeout);
+                                            Duration timeout, boolean keepIdle, MetricsTrackerFactory metrics) {
+        HikariConfig c = config(name, "org.postgresql.Driver", url, size, timeout, metrics);
         c.setUsername(user);
         c.setPassword(password);
         if (!keepIdle) {
@@ -76,8 +80,12 @@ public final class Pools {
         }
     }
 
-    private static HikariConfig config(String name, String driver, String url, int size, Duration timeout) {
+    private static HikariConfig config(String name, String driver, String url, int size, Duration timeout,
+                                       MetricsTrackerFactory metrics) {
         HikariConfig c = new HikariConfig();
+        if (metrics != null) {
+            c.setMetricsTrackerFactory(metrics);
+        }
         c.setPoolName(name);
         c.setDriverClassName(driver);
         c.setJdbcUrl(url);

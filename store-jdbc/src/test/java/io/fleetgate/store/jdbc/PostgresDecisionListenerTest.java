@@ -1,0 +1,11 @@
+package io.fleetgate.store.jdbc;
+
+import io.fleetgate.contract.DecisionListenerContract;
+import io.fleetgate.testkit.StoreFixture;
+
+class PostgresDecisionListenerTest extends DecisionListenerContract {
+    @Override
+    protected StoreFixture newFixture() {
+        return new PostgresFixture();
+    }
+}
