@@ -76,7 +76,7 @@ abstract class JdbcStopStoreContract extends StoreContract {
 
             assertThat(db.runner().migrate(11)).containsExactly(11);
             // The store reads the schema of its last migration (V12 adds the corridor and polygons).
-            assertThat(db.runner().migrate()).containsExactly(12);
+            assertThat(db.runner().migrate()).containsExactly(12, 13);
 
             Batch read = db.store().batches().findBatch("b_1").orElseThrow();
             assertThat(read).isEqualTo(expected);
@@ -89,15 +89,17 @@ abstract class JdbcStopStoreContract extends StoreContract {
             assertThat(rows(ds, "SELECT COUNT(*) FROM delivery_batches WHERE stop_progress IS NULL AND removed_stops IS NULL"))
                     .as("NULL: derive the progress").containsExactly(List.of("1"));
 
+            UndoContract.undo(db, 13);
             UndoContract.undo(db, 12);
             UndoContract.undo(db, 11);
             assertThat(rows(ds, "SELECT COUNT(*) FROM batch_stops")).containsExactly(List.of("3"));
             assertThat(rows(ds, "SELECT id, driver_status, visited_stops FROM delivery_batches"))
                     .containsExactly(List.of("b_1", "AT_STOP", "[0]"));
-            assertThat(db.store().migrationStatus().pending()).containsExactly("V11__stops.sql", "V12__positions.sql");
+            assertThat(db.store().migrationStatus().pending()).containsExactly("V11__stops.sql", "V12__positions.sql",
+                    "V13__change_feed.sql");
 
             assertThat(db.runner().migrate(11)).as("V11 again, after U11").containsExactly(11);
-            assertThat(db.runner().migrate()).containsExactly(12);
+            assertThat(db.runner().migrate()).containsExactly(12, 13);
             assertThat(db.store().batches().findBatch("b_1")).contains(expected);
         }
     }
