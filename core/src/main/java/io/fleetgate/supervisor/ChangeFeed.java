@@ -190,10 +190,10 @@ public final class ChangeFeed {
         }
         String named = workspaceId != null ? workspaceId : from != null ? from.workspaceId : null;
         if (principal instanceof Principal.Supervisor sup) {
-            return own(sup.workspaceId(), named);
+            return own(sup.workspaceId(), workspaceId, from);
         }
         if (principal instanceof Principal.Member m) {
-            return own(m.workspaceId(), named);
+            return own(m.workspaceId(), workspaceId, from);
         }
         if (named == null) {
             throw FleetgateException.invalid("workspace_id", "is required for drivers and the system");
@@ -214,8 +214,11 @@ public final class ChangeFeed {
         return new Scope(named, null);
     }
 
-    private static Scope own(String own, String named) {
-        if (named != null && !named.equals(own)) {
+    private static Scope own(String own, String workspaceId, Position from) {
+        if (workspaceId != null && !workspaceId.equals(own)) {
+            throw FleetgateException.notFound("workspace", workspaceId);
+        }
+        if (from != null && !from.workspaceId.equals(own)) {
             throw FleetgateException.notFound("cursor", "of another workspace");
         }
         return new Scope(own, null);
