@@ -90,6 +90,7 @@ class PostgresChangeFeedRaceTest {
     @Test
     void changesWhenManyWritersOnTwoInstancesCommitWhileReadersPageThenEveryReaderGetsTheWholeFeedOnceInOrder()
             throws Exception {
+        pauseAfterEachChange();
         for (int i = 0; i < DRIVERS; i++) {
             first.execution().createBatch(sam, new CreateBatchRequest("b_" + i, "ws_1", "d_" + i, STOPS, null));
         }
@@ -307,6 +308,24 @@ class PostgresChangeFeedRaceTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Widens the window between a change's nextval and its transaction's commit: a deferred
+     * constraint trigger on each source table the writers touch, named to fire right after V13's
+     * (triggers of one row fire in name order), sleeps up to 5 ms. With V13's lock the other
+     * writers of the workspace wait it out; without it they would commit later seqs first, and the
+     * readers would skip the earlier ones (this test then fails: checked by removing the lock).
+     */
+    private void pauseAfterEachChange() throws SQLException {
+        try (Connection c = pg.ownerDataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE FUNCTION pause_after_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " PERFORM pg_sleep(random() * 0.005); RETURN NULL; END $$");
+            for (String table : List.of("driver_events", "delivery_batches")) {
+                st.execute("CREATE CONSTRAINT TRIGGER changes_from_" + table + "_zz_pause AFTER INSERT OR UPDATE ON "
+                        + table + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pause_after_change()");
+            }
         }
     }
 
