@@ -375,6 +375,18 @@ public abstract class ChangeFeedContract extends StoreContract {
         assertThat(feed.changes(sam, floorCursor, 10).changes()).isEqualTo(after);
         assertThat(feed.head(ben, "ws_1")).as("a driver with nothing left starts at the floor").isEqualTo(floorCursor);
         assertThat(feed.purge(system)).as("nothing more to remove").isZero();
+
+        // Everything goes, the newest seq of the store included; seqs are never taken again.
+        long newest = all(oz, null, 1000).get(0).seq();
+        clock.set(t0.plus(Duration.ofDays(31)));
+        assertThat(feed.purge(system)).isEqualTo(3);
+        String head = feed.head(sam, null);
+        assertThat(feed.changes(sam, head, 10).changes()).isEmpty();
+        execution.createBatch(sam, new CreateBatchRequest("b_5", "ws_1", "d_ana", STOPS, null));
+        List<Change> fresh = feed.changes(sam, head, 10).changes();
+        assertThat(fresh).extracting(Change::entityId).containsExactly("b_5");
+        assertThat(fresh.get(0).seq()).isGreaterThan(newest);
+        assertThat(all(sam, null, 1000)).isEqualTo(fresh);
     }
 
     // --- helpers -------------------------------------------------------------------------------

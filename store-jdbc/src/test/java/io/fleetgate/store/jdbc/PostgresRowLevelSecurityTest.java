@@ -252,7 +252,7 @@ class PostgresRowLevelSecurityTest {
             assertThat(bound).containsExactlyInAnyOrder("batch_stops", "delivery_batches", "driver_events",
                     "driver_sessions", "event_reviews", "exclusive_sessions", "login_attempts", "quarantined_events",
                     "user_credentials", "login_source_attempts", "security_audit", "driver_fixes", "driver_presence",
-                    "position_alerts");
+                    "position_alerts", "changes", "change_floors");
             assertThat(open).containsExactlyInAnyOrder("chargers", "merchants", "workspaces", "workspace_members",
                     "fleetgate_schema_history", "fleetgate_schema_lock", "fleetgate_context_key");
         }

@@ -4,15 +4,18 @@
 -- kinds and the instants; the tables are the same (SQLite has no row-level security: see V5).
 --
 -- Gap-freedom: SQLite has one writer at a time, and the triggers run inside the writing
--- transaction, so seqs are taken in commit order. seq is INTEGER PRIMARY KEY AUTOINCREMENT: a seq
--- is never taken twice, even after the purge has removed the newest rows.
+-- transaction, so seqs are taken in commit order. seq is the rowid (INTEGER PRIMARY KEY), given
+-- by the triggers as one more than the greatest seq ever taken: the greatest left in changes or
+-- the greatest floor (the purge removes only rows at or below their workspace's floor), so a seq
+-- is never taken twice, even after the purge has removed the newest rows. (Not AUTOINCREMENT: its
+-- sqlite_sequence table could not be dropped again by U13.)
 -- Append-only but for the purge: UPDATE refused by a trigger; INSERT OR REPLACE cannot replace a
 -- row (seq is never given by a writer). summary is TEXT holding a JSON object of text values
 -- (json_object). Instants are INTEGER microseconds since the epoch, UTC. No backfill: the feed
 -- starts at V13. Device and exclusive sessions carry no workspace and are not in the feed.
 
 CREATE TABLE IF NOT EXISTS changes (
-    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq          INTEGER PRIMARY KEY,
     workspace_id TEXT NOT NULL,
     kind         TEXT NOT NULL CHECK (kind IN ('EVENT', 'BATCH', 'QUARANTINED', 'ALERT', 'REVIEW')),
     entity_id    TEXT NOT NULL,
@@ -38,8 +41,9 @@ END;
 
 CREATE TRIGGER IF NOT EXISTS changes_from_driver_events AFTER INSERT ON driver_events
 BEGIN
-    INSERT INTO changes (workspace_id, kind, entity_id, driver_id, batch_id, at, summary)
-    VALUES (NEW.workspace_id, 'EVENT', NEW.event_id, NEW.driver_id, NEW.batch_id, NEW.recorded_at,
+    INSERT INTO changes (seq, workspace_id, kind, entity_id, driver_id, batch_id, at, summary)
+    VALUES (max(COALESCE((SELECT MAX(seq) FROM changes), 0), COALESCE((SELECT MAX(floor_seq) FROM change_floors), 0)) + 1,
+            NEW.workspace_id, 'EVENT', NEW.event_id, NEW.driver_id, NEW.batch_id, NEW.recorded_at,
             json_object('event_type', NEW.event_type, 'status', NEW.driver_status,
                         'flagged', CASE WHEN NEW.flagged_for_review THEN 'true' ELSE 'false' END,
                         'stop_id', NEW.stop_id));
@@ -47,8 +51,9 @@ END;
 
 CREATE TRIGGER IF NOT EXISTS changes_from_batch_insert AFTER INSERT ON delivery_batches
 BEGIN
-    INSERT INTO changes (workspace_id, kind, entity_id, driver_id, batch_id, at, summary)
-    VALUES (NEW.workspace_id, 'BATCH', NEW.id, NEW.driver_id, NEW.id, NEW.updated_at,
+    INSERT INTO changes (seq, workspace_id, kind, entity_id, driver_id, batch_id, at, summary)
+    VALUES (max(COALESCE((SELECT MAX(seq) FROM changes), 0), COALESCE((SELECT MAX(floor_seq) FROM change_floors), 0)) + 1,
+            NEW.workspace_id, 'BATCH', NEW.id, NEW.driver_id, NEW.id, NEW.updated_at,
             json_object('status', NEW.driver_status, 'version', CAST(NEW.version AS TEXT),
                         'current_stop_index', CAST(NEW.current_stop_index AS TEXT), 'op', 'created'));
 END;
@@ -57,8 +62,9 @@ CREATE TRIGGER IF NOT EXISTS changes_from_batch_update AFTER UPDATE ON delivery_
 WHEN NEW.driver_status IS NOT OLD.driver_status OR NEW.version IS NOT OLD.version
      OR NEW.driver_id IS NOT OLD.driver_id OR NEW.current_stop_index IS NOT OLD.current_stop_index
 BEGIN
-    INSERT INTO changes (workspace_id, kind, entity_id, driver_id, batch_id, at, summary)
-    VALUES (NEW.workspace_id, 'BATCH', NEW.id, NEW.driver_id, NEW.id, NEW.updated_at,
+    INSERT INTO changes (seq, workspace_id, kind, entity_id, driver_id, batch_id, at, summary)
+    VALUES (max(COALESCE((SELECT MAX(seq) FROM changes), 0), COALESCE((SELECT MAX(floor_seq) FROM change_floors), 0)) + 1,
+            NEW.workspace_id, 'BATCH', NEW.id, NEW.driver_id, NEW.id, NEW.updated_at,
             json_object('status', NEW.driver_status, 'version', CAST(NEW.version AS TEXT),
                         'current_stop_index', CAST(NEW.current_stop_index AS TEXT), 'op', 'updated'));
 END;
@@ -66,30 +72,34 @@ END;
 CREATE TRIGGER IF NOT EXISTS changes_from_quarantined_events AFTER INSERT ON quarantined_events
 WHEN NEW.workspace_id IS NOT NULL
 BEGIN
-    INSERT INTO changes (workspace_id, kind, entity_id, driver_id, batch_id, at, summary)
-    VALUES (NEW.workspace_id, 'QUARANTINED', NEW.id, NEW.sender_id, NEW.batch_id, NEW.received_at,
+    INSERT INTO changes (seq, workspace_id, kind, entity_id, driver_id, batch_id, at, summary)
+    VALUES (max(COALESCE((SELECT MAX(seq) FROM changes), 0), COALESCE((SELECT MAX(floor_seq) FROM change_floors), 0)) + 1,
+            NEW.workspace_id, 'QUARANTINED', NEW.id, NEW.sender_id, NEW.batch_id, NEW.received_at,
             json_object('error_code', NEW.error_code));
 END;
 
 CREATE TRIGGER IF NOT EXISTS changes_from_alert_insert AFTER INSERT ON position_alerts
 BEGIN
-    INSERT INTO changes (workspace_id, kind, entity_id, driver_id, batch_id, at, summary)
-    VALUES (NEW.workspace_id, 'ALERT', NEW.id, NEW.driver_id, NEW.batch_id, NEW.created_at,
+    INSERT INTO changes (seq, workspace_id, kind, entity_id, driver_id, batch_id, at, summary)
+    VALUES (max(COALESCE((SELECT MAX(seq) FROM changes), 0), COALESCE((SELECT MAX(floor_seq) FROM change_floors), 0)) + 1,
+            NEW.workspace_id, 'ALERT', NEW.id, NEW.driver_id, NEW.batch_id, NEW.created_at,
             json_object('alert_kind', NEW.kind, 'state', 'raised', 'merged_into', NEW.merged_into));
 END;
 
 CREATE TRIGGER IF NOT EXISTS changes_from_alert_merge AFTER UPDATE ON position_alerts
 WHEN OLD.merged_into IS NULL AND NEW.merged_into IS NOT NULL
 BEGIN
-    INSERT INTO changes (workspace_id, kind, entity_id, driver_id, batch_id, at, summary)
-    VALUES (NEW.workspace_id, 'ALERT', NEW.id, NEW.driver_id, NEW.batch_id, NEW.last_at,
+    INSERT INTO changes (seq, workspace_id, kind, entity_id, driver_id, batch_id, at, summary)
+    VALUES (max(COALESCE((SELECT MAX(seq) FROM changes), 0), COALESCE((SELECT MAX(floor_seq) FROM change_floors), 0)) + 1,
+            NEW.workspace_id, 'ALERT', NEW.id, NEW.driver_id, NEW.batch_id, NEW.last_at,
             json_object('alert_kind', NEW.kind, 'state', 'merged', 'merged_into', NEW.merged_into));
 END;
 
 CREATE TRIGGER IF NOT EXISTS changes_from_event_reviews AFTER INSERT ON event_reviews
 BEGIN
-    INSERT INTO changes (workspace_id, kind, entity_id, driver_id, batch_id, at, summary)
-    VALUES (NEW.workspace_id, 'REVIEW', NEW.id, NULL, NULL, NEW.reviewed_at,
+    INSERT INTO changes (seq, workspace_id, kind, entity_id, driver_id, batch_id, at, summary)
+    VALUES (max(COALESCE((SELECT MAX(seq) FROM changes), 0), COALESCE((SELECT MAX(floor_seq) FROM change_floors), 0)) + 1,
+            NEW.workspace_id, 'REVIEW', NEW.id, NULL, NULL, NEW.reviewed_at,
             json_object('item_id', NEW.item_id,
                         'quarantined', CASE WHEN NEW.quarantined THEN 'true' ELSE 'false' END));
 END;
