@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param workspaceId the workspace
  * @param kind        what changed
  * @param entityId    the id of the row that changed (event, batch, quarantine record, alert, review)
- * @param driverId    the driver it concerns, or {@code null} (a batch not assigned yet, a quarantined
- *                    event whose sender is not the batch's driver is still named by its sender)
+ * @param driverId    the driver it concerns (for a quarantined event, its sender), or {@code null}
+ *                    (a batch not assigned yet, a review record)
  * @param batchId     the batch it concerns, or {@code null} when unknown
  * @param at          when it happened, from the source row (an event's {@code recorded_at}, a
  *                    batch's {@code updated_at}, a quarantine record's {@code received_at}, an

@@ -77,7 +77,6 @@ public final class ChangeFeed {
      * @param cursor    a cursor from a page or from {@link #head}, or {@code null}
      * @param limit     1 to {@value #MAX_LIMIT}
      * @return the page
-     * @throws ForbiddenException        never for the four kinds of principal; see the 4-argument form
      * @throws InvalidRequestException   for a malformed cursor ({@code cursor}), a limit out of range
      *                                   ({@code limit}), or a {@code null} cursor from a driver or
      *                                   the system ({@code workspace_id})
