@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * The change feed's log in memory: the other in-memory repositories record each change here while
  * they hold the store's one lock, as they write, so the seqs are in commit order (the JDBC stores
- * do it with triggers, see V13). The same rows and summaries as the JDBC stores' triggers.
+ * do it with triggers, see V14). The same rows and summaries as the JDBC stores' triggers.
  */
 final class InMemoryChanges implements ChangeLog {
     private final Object lock;

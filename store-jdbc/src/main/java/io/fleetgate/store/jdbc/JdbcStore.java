@@ -203,7 +203,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         return positions;
     }
 
-    /** {@return the change feed's log (V13): written by database triggers, read and purged here} */
+    /** {@return the change feed's log (V14): written by database triggers, read and purged here} */
     @Override
     public ChangeLog changes() {
         return changes;

@@ -24,10 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * The change feed's migration (V13, U13) over data stored before it, on each database (thin
- * subclasses): V13 applies over rows of every source table without touching them and records
- * nothing for them (no backfill: the feed starts at V13); the next writes are recorded; U13 keeps
- * every source row, and V13 again starts an empty feed.
+ * The change feed's migration (V14, U14) over data stored before it, on each database (thin
+ * subclasses): V14 applies over rows of every source table without touching them and records
+ * nothing for them (no backfill: the feed starts at V14); the next writes are recorded; U14 keeps
+ * every source row, and V14 again starts an empty feed.
  */
 abstract class JdbcChangeStoreContract {
     static final Instant T0 = Instant.parse("2026-12-07T09:00:00.123456Z");
@@ -36,10 +36,10 @@ abstract class JdbcChangeStoreContract {
     protected abstract Dialect dialect();
 
     @Test
-    void migrateWhenDataStoredBeforeV13ThenNothingBackfilledNextWritesRecordedAndUndoKeepsTheRows() throws Exception {
+    void migrateWhenDataStoredBeforeV14ThenNothingBackfilledNextWritesRecordedAndUndoKeepsTheRows() throws Exception {
         try (EmptyDatabases databases = new EmptyDatabases(dialect())) {
             EmptyDatabases.Db db = databases.create();
-            assertThat(db.runner().migrate(12)).endsWith(12);
+            assertThat(db.runner().migrate(13)).endsWith(13);
             DataSource ds = db.store().dataSource();
             db.store().workspaces().upsertWorkspace(new Workspace("ws_1", "North"));
             Batch b1 = batch("b_1", 1);
@@ -50,8 +50,8 @@ abstract class JdbcChangeStoreContract {
                     List.of(event("ev-1", 2)), List.of())).isTrue();
             String before = dump(ds);
 
-            assertThat(db.runner().migrate()).containsExactly(13);
-            assertThat(dump(ds)).as("V13 changes no source row").isEqualTo(before);
+            assertThat(db.runner().migrate()).containsExactly(14);
+            assertThat(dump(ds)).as("V14 changes no source row").isEqualTo(before);
             ChangeLog log = db.store().changes();
             assertThat(log.findChanges("ws_1", null, 0, 100)).as("no backfill").isEmpty();
             assertThat(log.head("ws_1", null)).isZero();
@@ -62,10 +62,10 @@ abstract class JdbcChangeStoreContract {
                     .containsExactly(tuple(ChangeKind.BATCH, "b_2", T0));
             String withB2 = dump(ds);
 
-            UndoContract.undo(db, 13);
-            assertThat(dump(ds)).as("U13 keeps every source row").isEqualTo(withB2);
-            assertThat(db.store().migrationStatus().pending()).containsExactly("V13__change_feed.sql");
-            assertThat(db.runner().migrate()).as("V13 again, after U13").containsExactly(13);
+            UndoContract.undo(db, 14);
+            assertThat(dump(ds)).as("U14 keeps every source row").isEqualTo(withB2);
+            assertThat(db.store().migrationStatus().pending()).containsExactly("V14__change_feed.sql");
+            assertThat(db.runner().migrate()).as("V14 again, after U14").containsExactly(14);
             assertThat(log.findChanges("ws_1", null, 0, 100)).as("the feed starts again, empty").isEmpty();
             assertThat(db.store().batches().insertBatch(batch("b_3", 0))).isTrue();
             assertThat(log.findChanges("ws_1", null, 0, 100)).extracting(Change::entityId).containsExactly("b_3");

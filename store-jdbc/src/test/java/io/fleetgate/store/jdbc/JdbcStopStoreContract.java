@@ -96,7 +96,7 @@ abstract class JdbcStopStoreContract extends StoreContract {
             assertThat(rows(ds, "SELECT id, driver_status, visited_stops FROM delivery_batches"))
                     .containsExactly(List.of("b_1", "AT_STOP", "[0]"));
             assertThat(db.store().migrationStatus().pending()).containsExactly("V11__stops.sql", "V12__positions.sql",
-                    "V13__change_feed.sql");
+                    "V14__change_feed.sql");
 
             assertThat(db.runner().migrate(11)).as("V11 again, after U11").containsExactly(11);
             assertThat(db.runner().migrate()).containsExactly(12, 13);

@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The change feed's promise on PostgreSQL (V13): a reader that resumes from its cursor never
+ * The change feed's promise on PostgreSQL (V14): a reader that resumes from its cursor never
  * misses a change, with two store instances (two pools) writing one database at once. And the
  * proof that the test could fail: the same reader protocol over a naive log (a plain sequence,
  * taken when the row is written, no lock) loses a change as soon as a transaction that took an
@@ -313,8 +313,8 @@ class PostgresChangeFeedRaceTest {
 
     /**
      * Widens the window between a change's nextval and its transaction's commit: a deferred
-     * constraint trigger on each source table the writers touch, named to fire right after V13's
-     * (triggers of one row fire in name order), sleeps up to 5 ms. With V13's lock the other
+     * constraint trigger on each source table the writers touch, named to fire right after V14's
+     * (triggers of one row fire in name order), sleeps up to 5 ms. With V14's lock the other
      * writers of the workspace wait it out; without it they would commit later seqs first, and the
      * readers would skip the earlier ones (this test then fails: checked by removing the lock).
      */

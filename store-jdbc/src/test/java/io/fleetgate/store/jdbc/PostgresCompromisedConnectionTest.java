@@ -296,7 +296,7 @@ class PostgresCompromisedConnectionTest {
         }
     }
 
-    // --- the change feed (V13) -------------------------------------------------------------------
+    // --- the change feed (V14) -------------------------------------------------------------------
 
     @Test
     void changesWhenTheRuntimeRoleWritesTheFeedItselfThenRefusedAndOnlyTheSystemPurges() throws SQLException {

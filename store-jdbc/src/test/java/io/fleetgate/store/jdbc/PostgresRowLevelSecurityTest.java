@@ -273,12 +273,12 @@ class PostgresRowLevelSecurityTest {
         try (Connection c = store.dataSource().getConnection()) {
             policiesBefore = query(c, policies);
         }
-        // V5's 21 (V8 replaces them, V10 four of them), V6's 3, V11's 1, V12's 9, V13's 6
+        // V5's 21 (V8 replaces them, V10 four of them), V6's 3, V11's 1, V12's 9, V14's 6
         assertThat(policiesBefore).hasSize(40);
         String text = "";
         for (String file : List.of("V5__row_level_security.sql", "V8__database_roles.sql",
                 "V10__workspace_member_function.sql", "V11__stops.sql", "V12__positions.sql",
-                "V13__change_feed.sql")) {
+                "V14__change_feed.sql")) {
             try (var in = getClass().getResourceAsStream("/io/fleetgate/store/jdbc/migration/postgres/" + file)) {
                 text += new String(in.readAllBytes(), StandardCharsets.UTF_8) + "\n";
             }

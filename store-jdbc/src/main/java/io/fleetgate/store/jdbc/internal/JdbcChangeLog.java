@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link ChangeLog} on a JDBC database: the {@code changes} table (V13), which database triggers on
+ * {@link ChangeLog} on a JDBC database: the {@code changes} table (V14), which database triggers on
  * the source tables write (deferred constraint triggers under a per-workspace advisory lock on
- * PostgreSQL, plain AFTER triggers on SQLite: see V13), and {@code change_floors}, the purge's
+ * PostgreSQL, plain AFTER triggers on SQLite: see V14), and {@code change_floors}, the purge's
  * floor per workspace. This class only reads, and purges. On PostgreSQL every unit runs bound to
  * the acting principal ({@link Tx}), so row-level security applies: a driver reads the changes
  * about them, a supervisor or member their workspace's, and only the system purges. Thread-safe.

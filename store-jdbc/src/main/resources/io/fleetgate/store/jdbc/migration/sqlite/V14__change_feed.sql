@@ -1,4 +1,4 @@
--- fleetgate V13: the change feed (issue #18, item 3): changes, one row per committed change of
+-- fleetgate V14: the change feed (issue #18, item 3): changes, one row per committed change of
 -- the source tables, written by AFTER triggers (no code path can forget one), and change_floors,
 -- per workspace the greatest seq the purge removed. See the PostgreSQL file for the rules, the
 -- kinds and the instants; the tables are the same (SQLite has no row-level security: see V5).
@@ -8,11 +8,11 @@
 -- by the triggers as one more than the greatest seq ever taken: the greatest left in changes or
 -- the greatest floor (the purge removes only rows at or below their workspace's floor), so a seq
 -- is never taken twice, even after the purge has removed the newest rows. (Not AUTOINCREMENT: its
--- sqlite_sequence table could not be dropped again by U13.)
+-- sqlite_sequence table could not be dropped again by U14.)
 -- Append-only but for the purge: UPDATE refused by a trigger; INSERT OR REPLACE cannot replace a
 -- row (seq is never given by a writer). summary is TEXT holding a JSON object of text values
 -- (json_object). Instants are INTEGER microseconds since the epoch, UTC. No backfill: the feed
--- starts at V13. Device and exclusive sessions carry no workspace and are not in the feed.
+-- starts at V14. Device and exclusive sessions carry no workspace and are not in the feed.
 
 CREATE TABLE IF NOT EXISTS changes (
     seq          INTEGER PRIMARY KEY,

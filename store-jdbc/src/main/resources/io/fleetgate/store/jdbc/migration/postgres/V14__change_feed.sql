@@ -1,4 +1,4 @@
--- fleetgate V13: the change feed (issue #18, item 3): one row per committed change of the source
+-- fleetgate V14: the change feed (issue #18, item 3): one row per committed change of the source
 -- tables, written by database triggers (no code path can forget one), read by cursor.
 --
 -- changes: seq (from the sequence changes_seq, taken at COMMIT under the workspace's lock: see
@@ -36,7 +36,7 @@
 --   position_alerts UPDATE setting merged_into   ALERT   (at = last_at)
 --   event_reviews INSERT                         REVIEW  (at = reviewed_at)
 -- Device sessions (driver_sessions) carry no workspace, exclusive sessions (seed 000) neither:
--- neither is in the feed. No backfill: the feed starts at V13.
+-- neither is in the feed. No backfill: the feed starts at V14.
 --
 -- Row-level security: both tables enabled and forced. changes: SELECT the system, a driver the
 -- rows about them, a supervisor or member their workspace's; INSERT only the owner (through the
