@@ -11,6 +11,7 @@ import io.fleetgate.internal.PositionStream;
 import io.fleetgate.session.CredentialService;
 import io.fleetgate.session.SessionService;
 import io.fleetgate.spi.FleetgateStore;
+import io.fleetgate.supervisor.ChangeFeed;
 import io.fleetgate.supervisor.SupervisorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,7 @@ public final class Fleetgate {
     private final SupervisorService supervisor;
     private final AccessService access;
     private final PositionService positions;
+    private final ChangeFeed changes;
 
     private Fleetgate(Builder b) {
         LoginSettings login = b.settings.login();
@@ -67,6 +69,7 @@ public final class Fleetgate {
         this.credentials = new CredentialService(context);
         this.supervisor = new SupervisorService(context, execution);
         this.positions = new PositionService(context, new PositionStream(context));
+        this.changes = new ChangeFeed(context);
         if (login.pinPepper() == null) {
             LOG.atWarn().setMessage("pin_pepper_missing").addKeyValue("setting", FleetgateSettings.PIN_PEPPER)
                     .addKeyValue("consequence", "a stolen credentials table allows an offline search of every PIN").log();
@@ -120,6 +123,11 @@ public final class Fleetgate {
     /** {@return the supervisors' view: the status board, the review queue, overrides} */
     public SupervisorService supervisor() {
         return supervisor;
+    }
+
+    /** {@return the change feed: every committed change of a workspace, in commit order, with a cursor} */
+    public ChangeFeed changes() {
+        return changes;
     }
 
     /** {@return workspaces, memberships and resolving who a user acts as} */

@@ -92,6 +92,8 @@ public final class FleetgateSettings {
     public static final String EXCURSION_GAP_S = "EXCURSION_GAP_S";
     /** Environment name of {@link PositionSettings#retention()}. */
     public static final String FIX_RETENTION_D = "FIX_RETENTION_D";
+    /** Environment name of {@link #changeRetention()}. */
+    public static final String CHANGE_RETENTION_D = "CHANGE_RETENTION_D";
 
     /**
      * One environment setting: its name, the concern it belongs to, its default and meaning as
@@ -178,6 +180,9 @@ public final class FleetgateSettings {
             new Env(FIX_RETENTION_D, "positions", "30", "fixes recorded longer ago than this (days) are removed by"
                     + " the purge",
                     (s, t) -> s.withPositions(p -> p.withRetention(Duration.ofDays(whole(t))))),
+            new Env(CHANGE_RETENTION_D, "changes", "30", "changes of the change feed older than this (days) are"
+                    + " removed by its purge; a cursor older than what is kept answers `NOT_FOUND` (expired cursor)",
+                    (s, t) -> s.withChangeRetention(Duration.ofDays(whole(t)))),
             new Env(SESSION_IDLE_TIMEOUT_MIN, "sessions", "30", "a device session ends after this long without an"
                     + " authenticated call (minutes)",
                     (s, t) -> s.withSessions(d -> d.withIdleTimeout(Duration.ofMinutes(whole(t))))),
@@ -189,7 +194,7 @@ public final class FleetgateSettings {
 
     private static final FleetgateSettings DEFAULTS = new FleetgateSettings(ExclusiveSettings.defaults(),
             LoginSettings.defaults(), SyncSettings.defaults(), SessionSettings.defaults(), StopSettings.defaults(),
-            PositionSettings.defaults());
+            PositionSettings.defaults(), Duration.ofDays(30));
 
     private final ExclusiveSettings exclusive;
     private final LoginSettings login;
@@ -197,15 +202,21 @@ public final class FleetgateSettings {
     private final SessionSettings sessions;
     private final StopSettings stops;
     private final PositionSettings positions;
+    private final Duration changeRetention;
 
     private FleetgateSettings(ExclusiveSettings exclusive, LoginSettings login, SyncSettings sync,
-                              SessionSettings sessions, StopSettings stops, PositionSettings positions) {
+                              SessionSettings sessions, StopSettings stops, PositionSettings positions,
+                              Duration changeRetention) {
         this.exclusive = Objects.requireNonNull(exclusive, "exclusive");
         this.login = Objects.requireNonNull(login, "login");
         this.sync = Objects.requireNonNull(sync, "sync");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.stops = Objects.requireNonNull(stops, "stops");
         this.positions = Objects.requireNonNull(positions, "positions");
+        this.changeRetention = Objects.requireNonNull(changeRetention, "changeRetention");
+        if (changeRetention.compareTo(Duration.ofDays(1)) < 0 || changeRetention.compareTo(Duration.ofDays(3650)) > 0) {
+            throw new IllegalArgumentException(CHANGE_RETENTION_D + " must be 1 to 3650 days, got " + changeRetention);
+        }
     }
 
     /** {@return every concern's defaults (no signing secret, no pepper)} */
@@ -278,6 +289,22 @@ public final class FleetgateSettings {
         return positions;
     }
 
+    /** {@return how long the change feed keeps a change ({@code CHANGE_RETENTION_D}, default 30 days; 1 to 3650 days)} */
+    public Duration changeRetention() {
+        return changeRetention;
+    }
+
+    /**
+     * Returns a copy of these settings with another change-feed retention.
+     *
+     * @param retention how long the change feed keeps a change (1 to 3650 days)
+     * @return these settings with it changed
+     * @throws IllegalArgumentException out of range
+     */
+    public FleetgateSettings withChangeRetention(Duration retention) {
+        return new FleetgateSettings(exclusive, login, sync, sessions, stops, positions, retention);
+    }
+
     /** {@return the rules of device sessions, with the signing secret} */
     public SessionSettings sessions() {
         return sessions;
@@ -290,7 +317,7 @@ public final class FleetgateSettings {
      * @return these settings with them changed
      */
     public FleetgateSettings withExclusive(UnaryOperator<ExclusiveSettings> change) {
-        return new FleetgateSettings(change.apply(exclusive), login, sync, sessions, stops, positions);
+        return new FleetgateSettings(change.apply(exclusive), login, sync, sessions, stops, positions, changeRetention);
     }
 
     /**
@@ -300,7 +327,7 @@ public final class FleetgateSettings {
      * @return these settings with them changed
      */
     public FleetgateSettings withLogin(UnaryOperator<LoginSettings> change) {
-        return new FleetgateSettings(exclusive, change.apply(login), sync, sessions, stops, positions);
+        return new FleetgateSettings(exclusive, change.apply(login), sync, sessions, stops, positions, changeRetention);
     }
 
     /**
@@ -310,7 +337,7 @@ public final class FleetgateSettings {
      * @return these settings with them changed
      */
     public FleetgateSettings withSync(UnaryOperator<SyncSettings> change) {
-        return new FleetgateSettings(exclusive, login, change.apply(sync), sessions, stops, positions);
+        return new FleetgateSettings(exclusive, login, change.apply(sync), sessions, stops, positions, changeRetention);
     }
 
     /**
@@ -320,7 +347,7 @@ public final class FleetgateSettings {
      * @return these settings with them changed
      */
     public FleetgateSettings withSessions(UnaryOperator<SessionSettings> change) {
-        return new FleetgateSettings(exclusive, login, sync, change.apply(sessions), stops, positions);
+        return new FleetgateSettings(exclusive, login, sync, change.apply(sessions), stops, positions, changeRetention);
     }
 
     /**
@@ -330,7 +357,7 @@ public final class FleetgateSettings {
      * @return these settings with them changed
      */
     public FleetgateSettings withStops(UnaryOperator<StopSettings> change) {
-        return new FleetgateSettings(exclusive, login, sync, sessions, change.apply(stops), positions);
+        return new FleetgateSettings(exclusive, login, sync, sessions, change.apply(stops), positions, changeRetention);
     }
 
     /**
@@ -340,25 +367,25 @@ public final class FleetgateSettings {
      * @return these settings with them changed
      */
     public FleetgateSettings withPositions(UnaryOperator<PositionSettings> change) {
-        return new FleetgateSettings(exclusive, login, sync, sessions, stops, change.apply(positions));
+        return new FleetgateSettings(exclusive, login, sync, sessions, stops, change.apply(positions), changeRetention);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof FleetgateSettings f && exclusive.equals(f.exclusive) && login.equals(f.login)
                 && sync.equals(f.sync) && sessions.equals(f.sessions) && stops.equals(f.stops)
-                && positions.equals(f.positions);
+                && positions.equals(f.positions) && changeRetention.equals(f.changeRetention);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(exclusive, login, sync, sessions, stops, positions);
+        return Objects.hash(exclusive, login, sync, sessions, stops, positions, changeRetention);
     }
 
     /** {@return every concern, secrets shown only as set or not} */
     @Override
     public String toString() {
-        return "FleetgateSettings[" + exclusive + ", " + login + ", " + sync + ", " + sessions + ", " + stops + ", " + positions + "]";
+        return "FleetgateSettings[" + exclusive + ", " + login + ", " + sync + ", " + sessions + ", " + stops + ", " + positions + ", changeRetention=" + changeRetention + "]";
     }
 
     private static long whole(String text) {

@@ -218,7 +218,7 @@ class FleetgateSettingsTest {
                 "FLEETGATE_PIN_PEPPER", "EVENT_FUTURE_TOLERANCE_S", "EVENT_MAX_OFFLINE_AGE_H", "EVENT_SESSION_SKEW_S",
                 "MAX_SPEED_KMH", "STOP_FAILURE_REASONS", "STOP_MAX_PROOFS", "FIX_MAX_ACCURACY_M", "ARRIVAL_CONFIRM_FIXES",
                 "ARRIVAL_CONFIRM_DWELL_S", "ARRIVAL_WINDOW_S", "EXIT_RADIUS_FACTOR", "QUIET_AFTER_MIN", "EXCURSION_GAP_S",
-                "FIX_RETENTION_D", "SESSION_IDLE_TIMEOUT_MIN", "SESSION_MAX_AGE_H", "FLEETGATE_SIGNING_SECRET");
+                "FIX_RETENTION_D", "CHANGE_RETENTION_D", "SESSION_IDLE_TIMEOUT_MIN", "SESSION_MAX_AGE_H", "FLEETGATE_SIGNING_SECRET");
         for (String name : names) {
             assertThatThrownBy(() -> FleetgateSettings.fromEnv(Map.of(name, "%not valid%")))
                     .as("%s is read", name).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(name);

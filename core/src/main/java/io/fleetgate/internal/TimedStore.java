@@ -2,6 +2,7 @@ package io.fleetgate.internal;
 
 import io.fleetgate.StoreCall;
 import io.fleetgate.spi.BatchRepository;
+import io.fleetgate.spi.ChangeLog;
 import io.fleetgate.spi.CredentialRepository;
 import io.fleetgate.spi.EventLog;
 import io.fleetgate.spi.ExclusiveSessionRepository;
@@ -74,6 +75,7 @@ public final class TimedStore implements FleetgateStore {
     private final CredentialRepository credentials;
     private final SessionRepository sessions;
     private final PositionLog positions;
+    private final ChangeLog changes;
 
     /**
      * Wraps a store.
@@ -95,6 +97,7 @@ public final class TimedStore implements FleetgateStore {
         this.credentials = timed(CredentialRepository.class, "credentials", store.credentials());
         this.sessions = timed(SessionRepository.class, "sessions", store.sessions());
         this.positions = timed(PositionLog.class, "positions", store.positions());
+        this.changes = timed(ChangeLog.class, "changes", store.changes());
     }
 
     private static List<Method> repositoryAccessors() {
@@ -190,6 +193,11 @@ public final class TimedStore implements FleetgateStore {
     @Override
     public PositionLog positions() {
         return positions;
+    }
+
+    @Override
+    public ChangeLog changes() {
+        return changes;
     }
 
     @Override

@@ -49,6 +49,9 @@ public interface FleetgateStore {
     /** {@return the position stream: fixes, presence and the alerts they raise} */
     PositionLog positions();
 
+    /** {@return the change feed's log, which the store writes itself as it writes the source rows} */
+    ChangeLog changes();
+
     /**
      * Runs {@code body} while holding an exclusive lock on each key, one that every instance
      * sharing the store respects; the repository calls {@code body} makes see one consistent

@@ -33,9 +33,20 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
     private final Map<String, QuarantinedEvent> quarantine = new LinkedHashMap<>();
     private final Map<String, ReviewRecord> reviews = new LinkedHashMap<>();
     private InMemoryPositions positions;
+    private InMemoryChanges changeLog;
 
     InMemoryExecution(Object lock) {
         this.lock = lock;
+    }
+
+    /** Joins the change feed's log, which records every write under the lock. */
+    void changes(InMemoryChanges c) {
+        this.changeLog = c;
+    }
+
+    /** {@return the change feed's log} */
+    InMemoryChanges changeLog() {
+        return changeLog;
     }
 
     /** Joins the position stream, whose alerts are review items too. */
@@ -56,7 +67,11 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
     @Override
     public boolean insertBatch(Batch batch) {
         synchronized (lock) {
-            return batches.putIfAbsent(batch.id(), batch) == null;
+            if (batches.putIfAbsent(batch.id(), batch) != null) {
+                return false;
+            }
+            changeLog.batch(null, batch);
+            return true;
         }
     }
 
@@ -92,6 +107,7 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
                     b.actualStartTime(), b.actualEndTime(), b.metadata(), b.version() + 1, b.stops(),
                     b.visitedStops(), b.progress(), b.removedStops(), b.corridor(), b.createdAt(), now);
             batches.put(batchId, changed);
+            changeLog.batch(b, changed);
             return Optional.of(changed);
         }
     }
@@ -155,14 +171,20 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
                     return false;
                 }
             }
+            // In the JDBC stores' order: the batches' updates, then the events, then the quarantine.
+            for (BatchChange c : changes) {
+                changeLog.batch(batches.get(c.batch().id()), c.batch());
+            }
             batches.putAll(after);
             accepted.forEach(e -> events.put(key(e), e));
+            accepted.forEach(changeLog::event);
             loggedVersions.addAll(newVersions);
             for (QuarantinedEvent q : refused) {
                 boolean seen = quarantine.values().stream().anyMatch(old -> q.contentHash().equals(old.contentHash())
                         && java.util.Objects.equals(q.eventId(), old.eventId()));
                 if (!seen) {
                     quarantine.put(q.id(), q);
+                    changeLog.quarantined(q);
                 }
             }
             return true;
@@ -285,8 +307,12 @@ final class InMemoryExecution implements BatchRepository, EventLog, ReviewQueue 
     @Override
     public boolean insertReview(ReviewRecord review) {
         synchronized (lock) {
-            return reviews.putIfAbsent(reviewKey(review.workspaceId(), review.itemKind(), review.itemSenderId(),
-                    review.itemId()), review) == null;
+            if (reviews.putIfAbsent(reviewKey(review.workspaceId(), review.itemKind(), review.itemSenderId(),
+                    review.itemId()), review) != null) {
+                return false;
+            }
+            changeLog.review(review);
+            return true;
         }
     }
 

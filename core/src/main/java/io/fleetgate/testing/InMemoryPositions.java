@@ -179,6 +179,7 @@ final class InMemoryPositions implements PositionLog {
                 }
             }
             alerts.put(alert.id(), alert);
+            execution.changeLog().alert(null, alert);
             return true;
         }
     }
@@ -186,7 +187,11 @@ final class InMemoryPositions implements PositionLog {
     @Override
     public void updateAlert(PositionAlert alert) {
         synchronized (lock) {
-            alerts.computeIfPresent(alert.id(), (id, a) -> alert);
+            PositionAlert before = alerts.get(alert.id());
+            if (before != null) {
+                alerts.put(alert.id(), alert);
+                execution.changeLog().alert(before, alert);
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import io.fleetgate.spi.ExclusiveSessionRepository;
 import io.fleetgate.spi.FinishOutcome;
 import io.fleetgate.spi.FleetgateStore;
 import io.fleetgate.spi.PlaceDirectory;
+import io.fleetgate.spi.ChangeLog;
 import io.fleetgate.spi.PositionLog;
 import io.fleetgate.spi.ReviewQueue;
 import io.fleetgate.spi.SessionRepository;
@@ -90,9 +91,11 @@ public final class InMemoryStore implements FleetgateStore {
         private final InMemoryExecution execution = new InMemoryExecution(lock);
         private final InMemorySessions sessionStore = new InMemorySessions(lock);
         private final InMemoryPositions positions = new InMemoryPositions(lock, execution);
+        private final InMemoryChanges changes = new InMemoryChanges(lock);
 
         private Data() {
             execution.positions(positions);
+            execution.changes(changes);
         }
     }
 
@@ -139,6 +142,12 @@ public final class InMemoryStore implements FleetgateStore {
     @Override
     public PositionLog positions() {
         return data.positions;
+    }
+
+    /** {@return the change feed's log, recorded under the store's one lock as the other repositories write} */
+    @Override
+    public ChangeLog changes() {
+        return data.changes;
     }
 
     /** Runs {@code body} holding the store's one lock, which every repository call takes too. */

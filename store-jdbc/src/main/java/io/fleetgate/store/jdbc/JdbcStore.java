@@ -8,6 +8,7 @@ import io.fleetgate.spi.EventLog;
 import io.fleetgate.spi.ExclusiveSessionRepository;
 import io.fleetgate.spi.FleetgateStore;
 import io.fleetgate.spi.PlaceDirectory;
+import io.fleetgate.spi.ChangeLog;
 import io.fleetgate.spi.PositionLog;
 import io.fleetgate.spi.ReviewQueue;
 import io.fleetgate.spi.SessionRepository;
@@ -18,6 +19,7 @@ import io.fleetgate.store.jdbc.internal.JdbcBatchRepository;
 import io.fleetgate.store.jdbc.internal.JdbcEventLog;
 import io.fleetgate.store.jdbc.internal.JdbcReviewQueue;
 import io.fleetgate.store.jdbc.internal.JdbcPlaceDirectory;
+import io.fleetgate.store.jdbc.internal.JdbcChangeLog;
 import io.fleetgate.store.jdbc.internal.JdbcPositionLog;
 import io.fleetgate.store.jdbc.internal.JdbcSessionRepository;
 import io.fleetgate.store.jdbc.internal.JdbcWorkspaceDirectory;
@@ -91,6 +93,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final CredentialRepository credentials;
     private final SessionRepository sessions;
     private final PositionLog positions;
+    private final ChangeLog changes;
 
     private JdbcStore(Builder b, DataSource dataSource, HikariDataSource ownedPool, DataSource ownerDataSource,
                       HikariDataSource ownedOwnerPool, Dialect dialect) {
@@ -112,6 +115,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         this.credentials = new JdbcCredentialRepository(tx);
         this.sessions = new JdbcSessionRepository(tx);
         this.positions = new JdbcPositionLog(tx);
+        this.changes = new JdbcChangeLog(tx);
     }
 
     /**
@@ -198,6 +202,12 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     @Override
     public PositionLog positions() {
         return positions;
+    }
+
+    /** {@return the change feed's log (V14): written by database triggers, read and purged here} */
+    @Override
+    public ChangeLog changes() {
+        return changes;
     }
 
     /**

@@ -203,7 +203,7 @@ class PostgresCompromisedConnectionTest {
         String before = pg.snapshot();
         try (Connection c = runtime()) {
             for (String table : List.of("driver_events", "quarantined_events", "event_reviews", "delivery_batches",
-                    "driver_fixes", "driver_presence", "position_alerts")) {
+                    "driver_fixes", "driver_presence", "position_alerts", "changes", "change_floors")) {
                 String owner = "must be owner of table " + table;
                 assertRefused(c, "ALTER TABLE " + table + " DISABLE TRIGGER ALL", owner);
                 assertRefused(c, "ALTER TABLE " + table + " NO FORCE ROW LEVEL SECURITY", owner);
@@ -294,6 +294,46 @@ class PostgresCompromisedConnectionTest {
             assertThat(query(c, "SELECT current_user")).containsExactly(List.of(PostgresFixture.runtimeUser()));
             assertThat(runtime.batches().findBatch("b_1")).isPresent();
         }
+    }
+
+    // --- the change feed (V14) -------------------------------------------------------------------
+
+    @Test
+    void changesWhenTheRuntimeRoleWritesTheFeedItselfThenRefusedAndOnlyTheSystemPurges() throws SQLException {
+        String system = key.context(Principal.system(), Instant.now());
+        String sam = key.context(Principal.supervisor("s_sam", "ws_1"), Instant.now());
+        String ana = key.context(Principal.driver("d_ana"), Instant.now());
+        long all = countAs(system, "changes");
+        assertThat(all).as("3 batches created; a login on each batch and ana's start, each an event and a batch move")
+                .isEqualTo(11L);
+        String before = pg.snapshot();
+        for (String context : List.of(system, sam)) {
+            withContext(context, c -> {
+                assertRefused(c, "INSERT INTO changes (seq, workspace_id, kind, entity_id, at, summary)"
+                        + " VALUES (999, 'ws_1', 'EVENT', 'forged', now(), '{}')", "permission denied for table changes");
+                return null;
+            });
+            withContext(context, c -> {
+                assertRefused(c, "UPDATE changes SET entity_id = 'forged'", "permission denied for table changes");
+                return null;
+            });
+            withContext(context, c -> {
+                assertRefused(c, "SELECT fleetgate_record_change()", "permission denied for function fleetgate_record_change");
+                return null;
+            });
+        }
+        withContext(sam, c -> {
+            assertThat(c.createStatement().executeUpdate("DELETE FROM changes")).as("the purge is the system's").isZero();
+            assertThatThrownBy(() -> execute(c, "INSERT INTO change_floors (workspace_id, floor_seq) VALUES ('ws_1', 1000)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+                    .hasMessageContaining("row-level security");
+            return null;
+        });
+        assertThat(pg.snapshot()).isEqualTo(before);
+        assertThat(queryAs(ana, "SELECT DISTINCT driver_id FROM changes"))
+                .as("a driver's connection sees the changes about them only").containsExactly(List.of("d_ana"));
+        assertThat(queryAs(sam, "SELECT DISTINCT workspace_id FROM changes")).containsExactly(List.of("ws_1"));
+        assertThat(countAs(system, "changes")).isEqualTo(all);
     }
 
     // --- helpers ------------------------------------------------------------------------------

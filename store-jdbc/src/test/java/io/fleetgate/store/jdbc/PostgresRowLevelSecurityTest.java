@@ -252,7 +252,7 @@ class PostgresRowLevelSecurityTest {
             assertThat(bound).containsExactlyInAnyOrder("batch_stops", "delivery_batches", "driver_events",
                     "driver_sessions", "event_reviews", "exclusive_sessions", "login_attempts", "quarantined_events",
                     "user_credentials", "login_source_attempts", "security_audit", "driver_fixes", "driver_presence",
-                    "position_alerts");
+                    "position_alerts", "changes", "change_floors");
             assertThat(open).containsExactlyInAnyOrder("chargers", "merchants", "workspaces", "workspace_members",
                     "fleetgate_schema_history", "fleetgate_schema_lock", "fleetgate_context_key");
         }
@@ -273,11 +273,12 @@ class PostgresRowLevelSecurityTest {
         try (Connection c = store.dataSource().getConnection()) {
             policiesBefore = query(c, policies);
         }
-        // V5's 21 (V8 replaces them, V10 four of them), V6's 3, V11's 1, V12's 9
-        assertThat(policiesBefore).hasSize(34);
+        // V5's 21 (V8 replaces them, V10 four of them), V6's 3, V11's 1, V12's 9, V14's 6
+        assertThat(policiesBefore).hasSize(40);
         String text = "";
         for (String file : List.of("V5__row_level_security.sql", "V8__database_roles.sql",
-                "V10__workspace_member_function.sql", "V11__stops.sql", "V12__positions.sql")) {
+                "V10__workspace_member_function.sql", "V11__stops.sql", "V12__positions.sql",
+                "V14__change_feed.sql")) {
             try (var in = getClass().getResourceAsStream("/io/fleetgate/store/jdbc/migration/postgres/" + file)) {
                 text += new String(in.readAllBytes(), StandardCharsets.UTF_8) + "\n";
             }
