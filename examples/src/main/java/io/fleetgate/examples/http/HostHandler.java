@@ -106,7 +106,11 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
                       Response answer, long started) {
         int status = answer.status();
         byte[] bytes = null;
-        if (answer.body() != null) {
+        String contentType = "application/json; charset=utf-8";
+        if (answer.body() instanceof StaticFiles.Body file) {
+            bytes = file.bytes();
+            contentType = file.contentType();
+        } else if (answer.body() != null) {
             try {
                 bytes = JsonIo.write(answer.body());
             } catch (RuntimeException unwritable) {
@@ -121,10 +125,10 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
         }
         ByteBuffer content = null;
         if (bytes != null) {
-            response.getHeaders().put("Content-Type", "application/json; charset=utf-8");
+            response.getHeaders().put("Content-Type", contentType);
             response.getHeaders().put(new HttpField(org.eclipse.jetty.http.HttpHeader.CONTENT_LENGTH,
                     Integer.toString(bytes.length)));
-            content = ByteBuffer.wrap(bytes);
+            content = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
         }
         int sent = status;
         String error = status == 500 && bytes == INTERNAL ? "INTERNAL" : Router.errorOf(answer);

@@ -208,6 +208,7 @@ final class HttpHost implements AutoCloseable {
         DriverApi.register(router);
         SupervisorApi.register(router);
         PositionApi.register(router);
+        StaticFiles.register(router);
         return router;
     }
 
