@@ -9,6 +9,7 @@ const SESSION_KEY = 'fleetgate.driver.session';   // sessionStorage: token, sess
 const DEVICE_KEY = 'fleetgate.driver.device_id';  // localStorage: this phone's id (not a secret)
 const BATCH_KEY = 'fleetgate.driver.batch_id';    // localStorage: the batch last opened
 const RETRY_MS = 3000;
+const FIX_MS = 15000;
 const FAILURE_REASONS = ['RECIPIENT_ABSENT', 'ADDRESS_NOT_FOUND', 'REFUSED', 'DAMAGED', 'ACCESS_DENIED', 'OTHER'];
 const LABELS = {
   ROUTE_STARTED: 'Start route', DELAY_REPORTED: 'Report a delay', ROUTE_RESUMED: 'Resume route',
@@ -20,6 +21,7 @@ let session = JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
 let serverBatch = null;   // the batch as the server last answered
 let batch = null;         // serverBatch with the outbox applied
 let syncing = null;
+let syncAgain = false;
 let lastRecordedMs = 0;
 
 function deviceId() {
@@ -127,7 +129,7 @@ async function openBatch(id) {
 async function refresh() {
   const queued = await outbox.all();
   batch = queued.map((q) => q.event).filter((e) => e.batch_id === serverBatch.id).reduce(apply, serverBatch);
-  render(queued.length);
+  render();
 }
 
 function position() {
@@ -137,9 +139,64 @@ function position() {
       return;
     }
     navigator.geolocation.getCurrentPosition(
-      (p) => resolve({ lat: p.coords.latitude, lng: p.coords.longitude, accuracy_m: p.coords.accuracy }),
-      () => resolve(null), { enableHighAccuracy: true, timeout: 5000, maximumAge: 10000 });
+      async (p) => {
+        const here = { lat: p.coords.latitude, lng: p.coords.longitude, accuracy_m: p.coords.accuracy };
+        await keepFix(p);
+        resolve(here);
+      },
+      () => resolve(null), { enableHighAccuracy: true, timeout: 5000, maximumAge: 0 });
   });
+}
+
+/** Keeps a position as a fix for the position stream (it confirms arrivals); sent with the events. */
+async function keepFix(p) {
+  if (!batch) {
+    return;
+  }
+  // a fresh reading (maximumAge 0): stamped when it came, as some browsers (and DevTools'
+  // emulation) repeat the first reading's timestamp, which would make later readings duplicates
+  const fix = { recorded_at: new Date().toISOString(), lat: p.coords.latitude, lng: p.coords.longitude };
+  if (Number.isFinite(p.coords.accuracy)) {
+    fix.accuracy_m = p.coords.accuracy;
+  }
+  if (Number.isFinite(p.coords.speed) && p.coords.speed >= 0) {
+    fix.speed_mps = p.coords.speed;
+  }
+  if (Number.isFinite(p.coords.heading) && p.coords.heading >= 0 && p.coords.heading < 360) {
+    fix.heading_deg = p.coords.heading;
+  }
+  await outbox.appendFix(batch.id, fix);
+}
+
+/** While on route, takes a position every FIX_MS. */
+function sampleWhileOnRoute() {
+  if (batch && ['EN_ROUTE', 'AT_STOP', 'DELAYED'].includes(batch.driver_status)) {
+    position();
+  }
+}
+
+/** Sends the kept fixes, per batch, at most 1,000 a call; answered ones (stored, duplicates, conflicts) leave. */
+async function sendFixes() {
+  const kept = await outbox.allFixes();
+  const byBatch = new Map();
+  for (const k of kept) {
+    if (!byBatch.has(k.batch_id)) {
+      byBatch.set(k.batch_id, []);
+    }
+    byBatch.get(k.batch_id).push(k);
+  }
+  for (const [batchId, fixes] of byBatch) {
+    const part = fixes.slice(0, 1000);
+    try {
+      await api('POST', '/v1/driver/positions', { batch_id: batchId, fixes: part.map((k) => k.fix) });
+    } catch (e) {
+      if (!(e instanceof HttpFailure) || e.status === 401 || e.status === 429 || e.status >= 500) {
+        throw e;   // offline, ended or busy: try again later
+      }
+      // refused as a whole (400, 403, 404): these fixes will never be taken; drop them
+    }
+    await outbox.removeFixes(part.map((k) => k.seq));
+  }
 }
 
 /** Records an event: built, signed, queued, shown; then sent when the server can be reached. */
@@ -167,11 +224,17 @@ async function record(type, fields, withPosition) {
 
 /** Sends the outbox, oldest first, one call at a time; what was answered leaves it. */
 function sync() {
-  if (!syncing) {
+  if (syncing) {
+    syncAgain = true;
+  } else {
     syncing = (async () => {
       try {
+        if (!session) {
+          return;
+        }
+        await sendFixes();
         const queued = await outbox.all();
-        if (queued.length === 0 || !session) {
+        if (queued.length === 0) {
           return;
         }
         const answer = await api('POST', '/v1/driver/events', { events: queued.map((q) => q.event) });
@@ -189,6 +252,10 @@ function sync() {
       } finally {
         syncing = null;
         await showConnection();
+        if (syncAgain) {
+          syncAgain = false;
+          sync();
+        }
       }
     })();
   }
@@ -197,6 +264,8 @@ function sync() {
 
 async function showConnection() {
   const waiting = (await outbox.all()).length;
+  const fixes = (await outbox.allFixes()).length;
+  document.body.dataset.fixes = String(fixes);
   $('connection').textContent = (navigator.onLine ? 'Online' : 'Offline')
     + (waiting ? ' · ' + waiting + ' event' + (waiting === 1 ? '' : 's') + ' waiting to sync' : ' · all synced');
   document.body.dataset.waiting = String(waiting);
@@ -220,8 +289,17 @@ function card(title) {
   return div;
 }
 
-function render(waiting) {
+let rendered = '';
+
+function render() {
   show('batch');
+  // rebuilt only when the batch changed: a re-read must not wipe a signature being drawn
+  const key = JSON.stringify(batch);
+  if (key === rendered && !$('screen').hidden) {
+    showConnection();
+    return;
+  }
+  rendered = key;
   $('batch-name').textContent = batch.id;
   $('status').textContent = batch.driver_status;
   document.body.dataset.status = batch.driver_status;
@@ -427,6 +505,7 @@ function start() {
   window.addEventListener('online', () => sync());
   window.addEventListener('offline', () => showConnection());
   setInterval(() => sync(), RETRY_MS);
+  setInterval(sampleWhileOnRoute, FIX_MS);
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('sw.js', { scope: './' }).catch(() => {});
   }

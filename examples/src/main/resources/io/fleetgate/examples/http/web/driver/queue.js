@@ -5,22 +5,26 @@
 
 const DB_NAME = 'fleetgate-driver';
 const STORE = 'outbox';
+const FIXES = 'fixes';
 
 function open() {
   return new Promise((resolve, reject) => {
     const req = indexedDB.open(DB_NAME, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'seq', autoIncrement: true });
+    req.onupgradeneeded = () => {
+      req.result.createObjectStore(STORE, { keyPath: 'seq', autoIncrement: true });
+      req.result.createObjectStore(FIXES, { keyPath: 'seq', autoIncrement: true });
+    };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
 }
 
-async function run(mode, work) {
+async function run(mode, work, name = STORE) {
   const db = await open();
   try {
     return await new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const result = work(tx.objectStore(STORE));
+      const tx = db.transaction(name, mode);
+      const result = work(tx.objectStore(name));
       tx.oncomplete = () => resolve(result.value);
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error);
@@ -56,4 +60,31 @@ export function remove(seqs) {
     }
     return { value: undefined };
   });
+}
+
+/** Keeps a position fix ({batch_id, fix}) until it is sent. */
+export function appendFix(batchId, fix) {
+  return run('readwrite', (store) => {
+    store.add({ batch_id: batchId, fix });
+    return { value: undefined };
+  }, FIXES);
+}
+
+/** @returns {Promise<Array<{seq:number, batch_id:string, fix:object}>>} the fixes not yet sent, oldest first */
+export function allFixes() {
+  return run('readonly', (store) => {
+    const out = { value: [] };
+    store.getAll().onsuccess = (e) => { out.value = e.target.result; };
+    return out;
+  }, FIXES);
+}
+
+/** Removes sent fixes. */
+export function removeFixes(seqs) {
+  return run('readwrite', (store) => {
+    for (const seq of seqs) {
+      store.delete(seq);
+    }
+    return { value: undefined };
+  }, FIXES);
 }
