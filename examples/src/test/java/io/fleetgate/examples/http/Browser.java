@@ -2,6 +2,7 @@ package io.fleetgate.examples.http;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -119,14 +120,18 @@ final class Browser implements AutoCloseable {
         return driver.findElement(By.cssSelector(css));
     }
 
-    /** Waits until the condition holds (at most {@link #WAIT}). */
+    /**
+     * Waits until the condition holds (at most {@link #WAIT}); an element replaced by a re-render
+     * while it is checked is looked up again.
+     */
     <T> T await(ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver, WAIT).until(condition);
+        return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     /** Waits at most {@code within} for the condition. */
     <T> T await(Duration within, ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver, within, Duration.ofMillis(50)).until(condition);
+        return new WebDriverWait(driver, within, Duration.ofMillis(50)).ignoring(StaleElementReferenceException.class)
+                .until(condition);
     }
 
     /** Runs a script; its last argument is the callback to call with the result. */
