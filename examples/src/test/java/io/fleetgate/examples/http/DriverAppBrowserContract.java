@@ -172,6 +172,8 @@ abstract class DriverAppBrowserContract {
         String token = supervisor();
         assertThat(types(serverEvents(token))).containsExactly("ROUTE_STARTED");
 
+        // the service worker controls the page, so it can be reloaded offline
+        browser.await(ExpectedConditions.jsReturnsValue("return navigator.serviceWorker.controller ? true : null"));
         browser.offline(true);
         click("button[data-event=ARRIVED_AT_STOP]");
         awaitStatus("AT_STOP");
@@ -179,8 +181,14 @@ abstract class DriverAppBrowserContract {
         click("button[data-event=DEPARTED_STOP]");
         awaitStatus("EN_ROUTE");
         browser.await(ExpectedConditions.attributeToBe(org.openqa.selenium.By.tagName("body"), "data-waiting", "3"));
-        // the UI moved on offline: navigation to the next stop
+        // the UI moved on offline: navigation to the next stop; and so it is after a reload, still
+        // offline: the app from the service worker, the outbox from IndexedDB
         assertThat(browser.find("#navigate").getAttribute("href")).contains("30.28");
+        browser.driver().navigate().refresh();
+        awaitStatus("EN_ROUTE");
+        browser.await(ExpectedConditions.attributeToBe(org.openqa.selenium.By.tagName("body"), "data-waiting", "3"));
+        assertThat(browser.find("#navigate").getAttribute("href")).contains("30.28");
+        assertThat(browser.find("li[data-stop=gate]").getAttribute("data-stop-status")).isEqualTo("COMPLETED");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> queued = (List<Map<String, Object>>) browser.async(
                 "const done = arguments[arguments.length - 1];"

@@ -8,6 +8,7 @@ import { allowed, apply, currentStop, missingProof, nextStop } from './state.js'
 const SESSION_KEY = 'fleetgate.driver.session';   // sessionStorage: token, session_id, signing_key
 const DEVICE_KEY = 'fleetgate.driver.device_id';  // localStorage: this phone's id (not a secret)
 const BATCH_KEY = 'fleetgate.driver.batch_id';    // localStorage: the batch last opened
+const COPY_KEY = 'fleetgate.driver.batch';        // sessionStorage: the server's last copy of it, for a reload offline
 const RETRY_MS = 3000;
 const FIX_MS = 15000;
 const FAILURE_REASONS = ['RECIPIENT_ABSENT', 'ADDRESS_NOT_FOUND', 'REFUSED', 'DAMAGED', 'ACCESS_DENIED', 'OTHER'];
@@ -18,7 +19,7 @@ const LABELS = {
 
 const $ = (id) => document.getElementById(id);
 let session = JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
-let serverBatch = null;   // the batch as the server last answered
+let serverBatch = JSON.parse(sessionStorage.getItem(COPY_KEY) || 'null');   // the batch as the server last answered
 let batch = null;         // serverBatch with the outbox applied
 let syncing = null;
 let syncAgain = false;
@@ -72,6 +73,8 @@ async function api(method, path, body) {
 function ended() {
   session = null;
   sessionStorage.removeItem(SESSION_KEY);
+  sessionStorage.removeItem(COPY_KEY);
+  serverBatch = null;
   show('login');
   say('Your session has ended; log in again. Events waiting to be sent are kept.');
 }
@@ -105,6 +108,7 @@ async function openBatch(id) {
   try {
     const answer = await api('GET', '/v1/driver/batches/' + encodeURIComponent(id));
     serverBatch = answer.batch;
+    sessionStorage.setItem(COPY_KEY, JSON.stringify(serverBatch));
     localStorage.setItem(BATCH_KEY, id);
   } catch (e) {
     if (e instanceof HttpFailure) {
