@@ -132,7 +132,7 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
             response.getHeaders().put("Content-Type", contentType);
             response.getHeaders().put(new HttpField(org.eclipse.jetty.http.HttpHeader.CONTENT_LENGTH,
                     Integer.toString(bytes.length)));
-            content = ByteBuffer.wrap(bytes);
+            content = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
         }
         int sent = status;
         // counted before the write, so a client that has its answer also finds it in /metrics

@@ -232,6 +232,7 @@ final class HttpHost implements AutoCloseable {
         DriverApi.register(router);
         SupervisorApi.register(router);
         PositionApi.register(router);
+        StaticFiles.register(router);
         return router;
     }
 

@@ -193,9 +193,19 @@ class ServeCommandTest {
 
         try (HttpHost host = HttpHost.start(options, HttpHost.settings(HttpApiContract.env(), System.err),
                 java.time.Clock.systemUTC())) {
-            assertThat(host.routes()).hasSize(19);
-            for (String route : host.routes()) {
+            List<String> api = host.routes().stream().filter(r -> r.contains(" /v1/")).toList();
+            List<String> web = host.routes().stream().filter(r -> !r.contains(" /v1/")).toList();
+            assertThat(api).hasSize(19);
+            for (String route : api) {
                 assertThat(docs).as("docs/http-api.md documents %s", route).contains("### `" + route);
+            }
+            // the web apps' files: each named in the section on them
+            assertThat(web).hasSize(StaticFiles.FILES.size() + 2);
+            String section = docs.substring(docs.indexOf("## Web apps"), docs.indexOf("## Fixtures"));
+            for (String route : web) {
+                String path = route.substring(route.indexOf(' ') + 1);
+                assertThat(route).startsWith("GET ");
+                assertThat(section).as("docs/http-api.md names %s", path).contains("`" + path + "`");
             }
         }
     }
