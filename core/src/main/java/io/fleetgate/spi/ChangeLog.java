@@ -4,6 +4,7 @@ import io.fleetgate.supervisor.Change;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The change feed's log: one row per committed change of the source tables (driver events,
@@ -52,4 +53,25 @@ public interface ChangeLog {
      * @return how many changes were removed
      */
     long purge(Instant before);
+
+    /**
+     * Starts telling {@code changed} which workspaces' feeds may have grown, from now on until the
+     * returned watch or the store is closed: after each commit that recorded changes, at least
+     * once, the workspace's id; where the store is shared (PostgreSQL), commits of every process
+     * on it. It may tell more often than needed (a reader woken finds nothing new and waits
+     * again), and tells {@code null}, "any workspace", when it may have missed some (a lost
+     * connection, once it is back). {@code changed} runs on a thread of the store's, possibly
+     * while a write's lock is still held: it must return at once and never call the store.
+     *
+     * @param changed told of the workspaces whose feed may have grown
+     * @return the watch; closing it stops the telling
+     */
+    Watch watch(Consumer<String> changed);
+
+    /** A running {@link #watch}: closing it stops it (idempotent, never throws). */
+    @FunctionalInterface
+    interface Watch extends AutoCloseable {
+        @Override
+        void close();
+    }
 }

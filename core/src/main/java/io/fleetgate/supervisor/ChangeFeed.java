@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The change feed (issue #18): every committed change a principal may see, in commit order, with
@@ -41,8 +43,11 @@ import java.util.Objects;
  * #EXPIRED_CURSOR}: the changes after it are gone, and the reader must start again from
  * {@link #head} or from the oldest retained (a {@code null} cursor).
  *
- * <p>Waiting for news is not this service's business: it answers at once; the push layer wakes
- * readers. Immutable and thread-safe.
+ * <p>Reads answer at once. A reader that wants to wait for news {@linkplain #subscribe subscribes}
+ * to the workspace and reads again when woken: the store tells this service which workspaces'
+ * feeds may have grown ({@link ChangeLog#watch}; on PostgreSQL through {@code LISTEN}, so commits
+ * of every host sharing the database wake readers here), and it wakes their subscribers.
+ * Thread-safe.
  */
 public final class ChangeFeed {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
@@ -55,6 +60,10 @@ public final class ChangeFeed {
     private final Context context;
     private final ChangeLog log;
     private final WorkspaceDirectory directory;
+    /** The subscribers' wake-ups by workspace; a workspace without any has no entry. */
+    private final ConcurrentHashMap<String, Set<Subscription>> waiting = new ConcurrentHashMap<>();
+    /** The store's watch, started by the first subscription; guarded by {@code this}. */
+    private ChangeLog.Watch watch;
 
     /**
      * Made by {@link io.fleetgate.Fleetgate}, which hosts build; not for hosts to call.
@@ -141,6 +150,110 @@ public final class ChangeFeed {
             Objects.requireNonNull(principal, "principal");
             Scope s = scope(principal, workspaceId, null);
             return new Position(s.workspaceId, log.head(s.workspaceId, s.driverId)).encode();
+        }
+    }
+
+    /**
+     * Calls {@code wake} whenever changes may have been committed to the workspace the principal
+     * reads (named as for {@link #head}), until the subscription is closed: the push behind a
+     * reader that waits for news. A wake-up carries no change and promises none the principal can
+     * see: it says "read again from your cursor". It may come for nothing new (and a driver's, for
+     * a change about another driver: they then read nothing), and it runs on a thread of the
+     * store's, so {@code wake} must return at once and hand any read to a thread of its own. Read
+     * after subscribing, not before, or a change committed in between waits for the next one.
+     *
+     * <p>The first subscription starts the store's watch ({@link ChangeLog#watch}), which runs
+     * until the store is closed: on PostgreSQL one listening connection for this service, however
+     * many subscribe. Access is checked first, as for {@link #head}; nothing is written.
+     *
+     * @param principal   as {@link #changes(Principal, String, String, int)}
+     * @param workspaceId the workspace, or {@code null} for a supervisor's or member's own
+     * @param wake        runs on each wake-up; must not block; what it throws is logged
+     * @return the subscription; close it to stop the wake-ups
+     * @throws InvalidRequestException   for a malformed workspace id, or none from a driver or the system
+     * @throws NotFoundException         for a workspace the principal may not read
+     * @throws StoreUnavailableException if the store fails
+     */
+    public Subscription subscribe(Principal principal, String workspaceId, Runnable wake) {
+        Objects.requireNonNull(wake, "wake");
+        String workspace;
+        try (AccessContext.Scope scope = AccessContext.enter(principal)) {
+            Objects.requireNonNull(principal, "principal");
+            workspace = scope(principal, workspaceId, null).workspaceId;
+        }
+        startWatch();
+        Subscription subscription = new Subscription(workspace, wake);
+        waiting.compute(workspace, (ws, set) -> {
+            Set<Subscription> wakes = set != null ? set : ConcurrentHashMap.newKeySet();
+            wakes.add(subscription);
+            return wakes;
+        });
+        return subscription;
+    }
+
+    /** {@return how many subscriptions are open, over all workspaces} */
+    public int subscribers() {
+        return waiting.values().stream().mapToInt(Set::size).sum();
+    }
+
+    private synchronized void startWatch() {
+        if (watch == null) {
+            watch = log.watch(this::wakeUp);
+        }
+    }
+
+    private void wakeUp(String workspaceId) {
+        if (workspaceId == null) {
+            waiting.values().forEach(wakes -> wakes.forEach(ChangeFeed::wake));
+        } else {
+            Set<Subscription> wakes = waiting.get(workspaceId);
+            if (wakes != null) {
+                wakes.forEach(ChangeFeed::wake);
+            }
+        }
+    }
+
+    private static void wake(Subscription subscription) {
+        try {
+            subscription.fire();
+        } catch (RuntimeException e) {
+            LOG.atWarn().setMessage("change_wake_failed").addKeyValue("exception", e.getClass().getName()).log();
+        }
+    }
+
+    /**
+     * An open {@link #subscribe subscription}; once {@link #close()} has returned it is never woken
+     * again (idempotent).
+     */
+    public final class Subscription implements AutoCloseable {
+        private final String workspaceId;
+        private final Runnable wake;
+        private volatile boolean open = true;
+
+        private Subscription(String workspaceId, Runnable wake) {
+            this.workspaceId = workspaceId;
+            this.wake = wake;
+        }
+
+        /** {@return the workspace whose changes wake it} */
+        public String workspaceId() {
+            return workspaceId;
+        }
+
+        /** Runs the subscriber's wake-up while open. */
+        private void fire() {
+            if (open) {
+                wake.run();
+            }
+        }
+
+        @Override
+        public void close() {
+            open = false;
+            waiting.computeIfPresent(workspaceId, (ws, set) -> {
+                set.remove(this);
+                return set.isEmpty() ? null : set;
+            });
         }
     }
 

@@ -15,6 +15,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The change feed's log in memory: the other in-memory repositories record each change here while
@@ -25,6 +28,7 @@ final class InMemoryChanges implements ChangeLog {
     private final Object lock;
     private final List<Change> changes = new ArrayList<>();
     private final Map<String, Long> floors = new HashMap<>();
+    private final List<Consumer<String>> watchers = new CopyOnWriteArrayList<>();
     private long seq;
 
     InMemoryChanges(Object lock) {
@@ -81,6 +85,10 @@ final class InMemoryChanges implements ChangeLog {
     private void add(String workspaceId, ChangeKind kind, String entityId, String driverId, String batchId, Instant at,
                      Map<String, String> summary) {
         changes.add(new Change(++seq, workspaceId, kind, entityId, driverId, batchId, at, summary));
+        // under the lock: a reader the watcher wakes reads once the writer has released it
+        for (Consumer<String> w : watchers) {
+            w.accept(workspaceId);
+        }
     }
 
     private static Map<String, String> summary(String... pairs) {
@@ -120,6 +128,13 @@ final class InMemoryChanges implements ChangeLog {
         synchronized (lock) {
             return floors.getOrDefault(workspaceId, 0L);
         }
+    }
+
+    @Override
+    public Watch watch(Consumer<String> changed) {
+        Objects.requireNonNull(changed, "changed");
+        watchers.add(changed);
+        return () -> watchers.remove(changed);
     }
 
     @Override

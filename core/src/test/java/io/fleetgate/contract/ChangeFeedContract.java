@@ -46,6 +46,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import static io.fleetgate.execution.DriverEventType.ARRIVED_AT_STOP;
 import static io.fleetgate.execution.DriverEventType.ROUTE_STARTED;
@@ -126,6 +128,80 @@ public abstract class ChangeFeedContract extends StoreContract {
             }
             cursor = page.cursor();
         }
+    }
+
+    // --- wake-ups: the push behind a reader that waits -----------------------------------------
+
+    /**
+     * Waits until a wake-up lets {@code who} read something after {@code cursor} (a wake-up may
+     * also say "anything", e.g. a store's listener starting: then the read finds nothing and it
+     * waits again), at most ten seconds.
+     */
+    protected List<Change> awaitChanges(Semaphore woken, Principal who, String cursor) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (woken.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            List<Change> read = feed.changes(who, cursor, ChangeFeed.MAX_LIMIT).changes();
+            if (!read.isEmpty()) {
+                return read;
+            }
+        }
+        throw new AssertionError("no wake-up brought a change within 10 s");
+    }
+
+    @Test
+    void subscribeWhenAChangeIsCommittedThenTheSubscriberIsWokenAndReadsItAndAClosedOneNever() throws Exception {
+        String cursor = feed.head(sam, null);
+        Semaphore woken = new Semaphore(0);
+        Semaphore closedWakes = new Semaphore(0);
+        ChangeFeed.Subscription closed = feed.subscribe(sam, null, closedWakes::release);
+        closed.close();
+        closed.close();
+        closedWakes.drainPermits();
+        try (ChangeFeed.Subscription open = feed.subscribe(sam, null, woken::release)) {
+            assertThat(open.workspaceId()).isEqualTo("ws_1");
+            assertThat(feed.subscribers()).isEqualTo(1);
+            execution.createBatch(sam, new CreateBatchRequest("b_1", "ws_1", "d_ana", STOPS, null));
+
+            List<Change> read = awaitChanges(woken, sam, cursor);
+            assertThat(read).extracting(Change::kind, Change::entityId).containsExactly(tuple(ChangeKind.BATCH, "b_1"));
+            cursor = feed.changes(sam, cursor, ChangeFeed.MAX_LIMIT).cursor();
+
+            accepted(ana, event("e-start", "b_1", ROUTE_STARTED));
+            assertThat(awaitChanges(woken, sam, cursor)).extracting(Change::entityId).contains("e-start");
+        }
+        assertThat(closedWakes.availablePermits()).as("a closed subscription is never woken").isZero();
+        assertThat(feed.subscribers()).isZero();
+    }
+
+    @Test
+    void subscribeWhenADriverWaitsThenWokenInTheirWorkspaceAndReadOnlyTheirOwn() throws Exception {
+        execution.createBatch(sam, new CreateBatchRequest("b_1", "ws_1", "d_ana", STOPS, null));
+        execution.createBatch(sam, new CreateBatchRequest("b_2", "ws_1", "d_ben", STOPS, null));
+        String cursor = feed.head(ana, "ws_1");
+        Semaphore woken = new Semaphore(0);
+        try (ChangeFeed.Subscription s = feed.subscribe(ana, "ws_1", woken::release)) {
+            accepted(ben, event("e-ben", "b_2", ROUTE_STARTED));
+            accepted(ana, event("e-ana", "b_1", ROUTE_STARTED));
+            List<Change> read = awaitChanges(woken, ana, cursor);
+            assertThat(read).extracting(Change::driverId).containsOnly("d_ana");
+            assertThat(read).extracting(Change::entityId).contains("e-ana").doesNotContain("e-ben");
+        }
+    }
+
+    @Test
+    void subscribeWhenTheWorkspaceIsNotTheirsThenRefusedBeforeAnythingIsWatchedAndNothingWritten() {
+        String before = String.valueOf(all(system, "ws_1", 1000)) + all(system, "ws_2", 1000);
+        Runnable never = () -> {
+            throw new AssertionError("woken");
+        };
+        assertThatThrownBy(() -> feed.subscribe(sam, "ws_2", never)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> feed.subscribe(mia, "ws_2", never)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> feed.subscribe(cy, "ws_1", never)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> feed.subscribe(cy, null, never)).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> feed.subscribe(system, "ws\n1", never)).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> feed.subscribe(system, "ws_404", never)).isInstanceOf(NotFoundException.class);
+        assertThat(feed.subscribers()).isZero();
+        assertThat(String.valueOf(all(system, "ws_1", 1000)) + all(system, "ws_2", 1000)).isEqualTo(before);
     }
 
     /**

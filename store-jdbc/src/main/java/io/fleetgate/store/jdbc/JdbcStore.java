@@ -19,6 +19,7 @@ import io.fleetgate.store.jdbc.internal.JdbcBatchRepository;
 import io.fleetgate.store.jdbc.internal.JdbcEventLog;
 import io.fleetgate.store.jdbc.internal.JdbcReviewQueue;
 import io.fleetgate.store.jdbc.internal.JdbcPlaceDirectory;
+import io.fleetgate.store.jdbc.internal.ChangeWatch;
 import io.fleetgate.store.jdbc.internal.JdbcChangeLog;
 import io.fleetgate.store.jdbc.internal.JdbcPositionLog;
 import io.fleetgate.store.jdbc.internal.JdbcSessionRepository;
@@ -94,6 +95,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final SessionRepository sessions;
     private final PositionLog positions;
     private final ChangeLog changes;
+    private final ChangeWatch changeWatch;
 
     private JdbcStore(Builder b, DataSource dataSource, HikariDataSource ownedPool, DataSource ownerDataSource,
                       HikariDataSource ownedOwnerPool, Dialect dialect) {
@@ -115,7 +117,8 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         this.credentials = new JdbcCredentialRepository(tx);
         this.sessions = new JdbcSessionRepository(tx);
         this.positions = new JdbcPositionLog(tx);
-        this.changes = new JdbcChangeLog(tx);
+        this.changeWatch = ChangeWatch.of(dataSource, tx);
+        this.changes = new JdbcChangeLog(tx, changeWatch);
     }
 
     /**
@@ -248,9 +251,13 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         return migrations.status();
     }
 
-    /** Closes the pools the store built; a host's data sources are left open. */
+    /**
+     * Stops the change feed's watch (on PostgreSQL its listening connection goes back to the pool)
+     * and closes the pools the store built; a host's data sources are left open.
+     */
     @Override
     public void close() {
+        changeWatch.close();
         Pools.close(ownedPool, ownedOwnerPool);
     }
 

@@ -14,6 +14,7 @@ import io.fleetgate.execution.EventOutcome;
 import io.fleetgate.execution.Stop;
 import io.fleetgate.spi.FleetgateStore;
 import io.fleetgate.supervisor.Change;
+import io.fleetgate.supervisor.ChangeFeed;
 import io.fleetgate.supervisor.ChangeKind;
 import io.fleetgate.supervisor.ChangePage;
 import io.fleetgate.testkit.TestFleetgates;
@@ -37,6 +38,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -85,6 +87,56 @@ class PostgresChangeFeedRaceTest {
     @AfterEach
     void close() {
         pg.close();
+    }
+
+    /** Waits, at most ten seconds, until a wake-up lets sam read something after {@code cursor} on {@code on}. */
+    private static List<Change> awaitChanges(Semaphore woken, Fleetgate on, Principal who, String cursor)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (woken.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            List<Change> read = on.changes().changes(who, cursor, 1000).changes();
+            if (!read.isEmpty()) {
+                return read;
+            }
+        }
+        throw new AssertionError("no wake-up brought a change within 10 s");
+    }
+
+    @Test
+    void subscribeWhenTheOtherInstanceCommitsThenThisInstancesSubscribersAreWokenAlsoAfterItsListenerWasCut()
+            throws Exception {
+        String cursor = first.changes().head(sam, null);
+        List<Semaphore> woken = new ArrayList<>();
+        List<ChangeFeed.Subscription> subscriptions = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Semaphore w = new Semaphore(0);
+            woken.add(w);
+            subscriptions.add(first.changes().subscribe(sam, null, w::release));
+        }
+        try {
+            second.execution().createBatch(sam, new CreateBatchRequest("b_far", "ws_1", null, STOPS, null));
+            for (Semaphore w : woken) {
+                assertThat(awaitChanges(w, first, sam, cursor)).extracting(Change::entityId).containsExactly("b_far");
+            }
+            cursor = first.changes().head(sam, null);
+
+            // the listening connection is cut (a failover, an administrator): the listener takes
+            // another, and commits made meanwhile or after still wake this instance's subscribers
+            // (a role may end its own backends: the store's runtime role ends its listener's)
+            try (Connection admin = DriverManager.getConnection(pg.schemaUrl(), PostgresFixture.runtimeUser(),
+                    PostgresFixture.runtimePassword());
+                 Statement st = admin.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                         + " WHERE datname = current_database() AND query = 'LISTEN fleetgate_changes'")) {
+                assertThat(rs.next()).as("a listening connection").isTrue();
+                assertThat(rs.getBoolean(1)).as("ended").isTrue();
+            }
+            second.execution().createBatch(sam, new CreateBatchRequest("b_after", "ws_1", null, STOPS, null));
+            assertThat(awaitChanges(woken.get(0), first, sam, cursor)).extracting(Change::entityId)
+                    .containsExactly("b_after");
+        } finally {
+            subscriptions.forEach(ChangeFeed.Subscription::close);
+        }
     }
 
     @Test

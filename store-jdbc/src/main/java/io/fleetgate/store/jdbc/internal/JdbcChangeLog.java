@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * {@link ChangeLog} on a JDBC database: the {@code changes} table (V14), which database triggers on
@@ -32,14 +34,17 @@ public final class JdbcChangeLog implements ChangeLog {
     private final String raiseFloors;
     private final String purge;
     private final RowMapper<Change> mapper;
+    private final ChangeWatch watch;
 
     /**
      * Creates the log on the store's runner.
      *
-     * @param tx the database
+     * @param tx    the database
+     * @param watch the store's wake-ups ({@link ChangeWatch#of}), closed by the store
      */
-    public JdbcChangeLog(Tx tx) {
+    public JdbcChangeLog(Tx tx, ChangeWatch watch) {
         this.tx = tx;
+        this.watch = watch;
         this.dialect = tx.dialect();
         this.find = SqlFiles.statement(dialect, "changes/find");
         this.findDriver = SqlFiles.statement(dialect, "changes/find_driver");
@@ -83,6 +88,11 @@ public final class JdbcChangeLog implements ChangeLog {
             h.createUpdate(raiseFloors).bind("before", before).execute();
             return (long) h.createUpdate(purge).execute();
         });
+    }
+
+    @Override
+    public Watch watch(Consumer<String> changed) {
+        return watch.add(Objects.requireNonNull(changed, "changed"));
     }
 
     private long floorOf(Handle h, String workspaceId) {

@@ -53,6 +53,8 @@ public final class Tx {
     private final ThreadLocal<Handle> bound = new ThreadLocal<>();
     /** The principal that transaction is bound to now: a unit acting for another binds it anew. */
     private final ThreadLocal<Principal> boundAs = new ThreadLocal<>();
+    /** Runs after each committed write transaction, or {@code null}. */
+    private volatile Runnable afterCommit;
 
     /**
      * Creates the runner for one database.
@@ -63,6 +65,16 @@ public final class Tx {
     public Tx(Jdbi jdbi, SqlDialect dialect) {
         this.jdbi = jdbi;
         this.dialect = dialect;
+    }
+
+    /**
+     * Sets what runs after each write transaction this runner commits (the SQLite change feed's
+     * in-process wake-up), on the committing thread; it must return at once and not throw.
+     *
+     * @param hook what runs, or {@code null} for nothing
+     */
+    public void afterCommit(Runnable hook) {
+        this.afterCommit = hook;
     }
 
     /** {@return the dialect of the database} */
@@ -191,7 +203,7 @@ public final class Tx {
                     return jdbi.withHandle(work);
                 }
                 committing[0] = false;
-                return jdbi.inTransaction(h -> {
+                T committed = jdbi.inTransaction(h -> {
                     if (lock == null) {
                         dialect.bindPrincipal(h, AccessContext.current());
                     } else {
@@ -201,6 +213,10 @@ public final class Tx {
                     committing[0] = true;
                     return result;
                 });
+                if (transactional) {
+                    committed();
+                }
+                return committed;
             } catch (FleetgateException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -224,6 +240,7 @@ public final class Tx {
                     }
                     T found = check(verify);
                     if (found != null) {
+                        committed();
                         return found;
                     }
                     // not there: nothing was applied, so the unit runs again
@@ -237,6 +254,13 @@ public final class Tx {
                     throw unavailable("the store cannot be reached; retry later", e);
                 }
             }
+        }
+    }
+
+    private void committed() {
+        Runnable hook = afterCommit;
+        if (hook != null) {
+            hook.run();
         }
     }
 
