@@ -232,6 +232,25 @@ public final class SessionService {
      * @throws StoreUnavailableException if the store fails
      */
     public DeviceSession authenticate(String token) {
+        return authenticate(token, true);
+    }
+
+    /**
+     * Checks a bearer token still holds, without counting it as activity: for a host that
+     * re-checks, now and then, the token behind a long-lived answer (an event stream), which must
+     * end with the token and must not keep it alive. A token found idle or expired is ended, as
+     * {@link #authenticate} ends it.
+     *
+     * @param token the token as received
+     * @return the session
+     * @throws UnauthenticatedException  as {@link #authenticate}
+     * @throws StoreUnavailableException if the store fails
+     */
+    public DeviceSession verify(String token) {
+        return authenticate(token, false);
+    }
+
+    private DeviceSession authenticate(String token, boolean activity) {
         if (token == null || token.isBlank() || token.length() > 200) {
             throw unauthenticated("a bearer token is required");
         }
@@ -250,7 +269,7 @@ public final class SessionService {
             }
             throw unauthenticated(UNKNOWN_TOKEN); // an ended token answers exactly as an unknown one
         }
-        if (!s.lastActiveAt().isAfter(now.minus(ACTIVITY_RESOLUTION))) {
+        if (activity && !s.lastActiveAt().isAfter(now.minus(ACTIVITY_RESOLUTION))) {
             sessions.touch(s.id(), now, now.minus(ACTIVITY_RESOLUTION));
             return new DeviceSession(s.id(), s.userId(), s.deviceId(), s.tokenHash(), s.createdAt(), now,
                     s.expiresAt(), null, null);

@@ -154,6 +154,16 @@ public final class ChangeFeed {
     }
 
     /**
+     * {@return the cursor that resumes right after {@code change}: what a host sends as an event's
+     * id, so that a reader cut off in the middle of a page resumes after the last change it got}
+     *
+     * @param change a change of a page this service answered
+     */
+    public String cursorAfter(Change change) {
+        return new Position(change.workspaceId(), change.seq()).encode();
+    }
+
+    /**
      * Calls {@code wake} whenever changes may have been committed to the workspace the principal
      * reads (named as for {@link #head}), until the subscription is closed: the push behind a
      * reader that waits for news. A wake-up carries no change and promises none the principal can

@@ -112,6 +112,14 @@ final class Call {
     }
 
     /**
+     * @param name a request header
+     * @return its value, or {@code null} when absent
+     */
+    String header(String name) {
+        return request.header(name);
+    }
+
+    /**
      * @return the bearer token, or {@code null} when the request has none
      */
     String bearerToken() {

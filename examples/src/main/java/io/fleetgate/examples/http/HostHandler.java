@@ -108,6 +108,15 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
 
     private void send(Request request, org.eclipse.jetty.server.Response response, Callback callback, Incoming in,
                       Response answer, long started) {
+        if (answer.body() instanceof Response.Later later) {
+            later.answer().whenComplete((r, failure) -> send(request, response, callback, in,
+                    r != null ? r : router.failure(failure), started));
+            return;
+        }
+        if (answer.body() instanceof Response.Stream stream) {
+            stream(request, response, callback, in, answer, stream, started);
+            return;
+        }
         int status = answer.status();
         byte[] bytes = null;
         String contentType = "application/json; charset=utf-8";
@@ -155,6 +164,112 @@ final class HostHandler extends Handler.Abstract.NonBlocking {
                 callback.failed(clientGone);
             }
         });
+    }
+
+    /** Sends a stream's head, then lets it write until it ends or the client goes. */
+    private void stream(Request request, org.eclipse.jetty.server.Response response, Callback callback, Incoming in,
+                        Response answer, Response.Stream stream, long started) {
+        response.setStatus(answer.status());
+        answer.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+        response.getHeaders().put("Content-Type", stream.contentType());
+        measure(in, answer.status(), started);
+        Connection connection = request.getConnectionMetaData().getConnection();
+        stream.opened().accept(new JettySink(response, () -> {
+            guard.answered(connection);
+            Router.log(in, answer.status(), null, started);
+            callback.succeeded();
+        }, failure -> {
+            Router.log(in, answer.status(), null, started);
+            callback.failed(failure);
+        }));
+    }
+
+    /**
+     * A stream's writes to Jetty: one at a time (Jetty allows no other), the end after the write
+     * in flight. Thread-safe.
+     */
+    private static final class JettySink implements Response.Sink {
+        private final org.eclipse.jetty.server.Response response;
+        private final Runnable ended;
+        private final java.util.function.Consumer<Throwable> failed;
+        private boolean writing;
+        private boolean endAfterWrite;
+        private boolean done;
+
+        JettySink(org.eclipse.jetty.server.Response response, Runnable ended,
+                  java.util.function.Consumer<Throwable> failed) {
+            this.response = response;
+            this.ended = ended;
+            this.failed = failed;
+        }
+
+        @Override
+        public void write(String text, java.util.function.Consumer<Boolean> written) {
+            synchronized (this) {
+                if (done || writing || endAfterWrite) {
+                    throw new IllegalStateException("one write at a time, before the end");
+                }
+                writing = true;
+            }
+            response.write(false, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), new Callback() {
+                @Override
+                public void succeeded() {
+                    boolean end;
+                    synchronized (JettySink.this) {
+                        writing = false;
+                        end = endAfterWrite;
+                    }
+                    if (end) {
+                        finish();
+                    }
+                    written.accept(true);
+                }
+
+                @Override
+                public void failed(Throwable clientGone) {
+                    synchronized (JettySink.this) {
+                        writing = false;
+                        done = true;
+                    }
+                    failed.accept(clientGone);
+                    written.accept(false);
+                }
+            });
+        }
+
+        @Override
+        public void end() {
+            synchronized (this) {
+                if (done || endAfterWrite) {
+                    return;
+                }
+                if (writing) {
+                    endAfterWrite = true;
+                    return;
+                }
+            }
+            finish();
+        }
+
+        private void finish() {
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                done = true;
+            }
+            response.write(true, null, new Callback() {
+                @Override
+                public void succeeded() {
+                    ended.run();
+                }
+
+                @Override
+                public void failed(Throwable clientGone) {
+                    failed.accept(clientGone);
+                }
+            });
+        }
     }
 
     private void measure(Incoming in, int status, long started) {

@@ -88,10 +88,11 @@ final class HttpHost implements AutoCloseable {
     private final ConnectionGuard guard;
     private final PositionSweeper sweeper;
     private final HostMetrics metrics;
+    private final ChangesApi changes;
 
     private HttpHost(JdbcStore store, Services services, Router router, Server server, ServerConnector connector,
                      ExecutorService pool, ExecutorService logins, ConnectionGuard guard, PositionSweeper sweeper,
-                     HostMetrics metrics) {
+                     HostMetrics metrics, ChangesApi changes) {
         this.store = store;
         this.services = services;
         this.router = router;
@@ -102,6 +103,7 @@ final class HttpHost implements AutoCloseable {
         this.guard = guard;
         this.sweeper = sweeper;
         this.metrics = metrics;
+        this.changes = changes;
     }
 
     /**
@@ -129,6 +131,7 @@ final class HttpHost implements AutoCloseable {
         ExecutorService pool = null;
         ExecutorService logins = null;
         ConnectionGuard guard = null;
+        ChangesApi changes = null;
         Server server = null;
         try {
             Services services = Services.on(store, settings, clock, metrics == null ? FleetgateListener.NONE : metrics);
@@ -136,15 +139,17 @@ final class HttpHost implements AutoCloseable {
                 Fixtures.load(options.fixtures(), services);
             }
             HttpLimits limits = options.limits();
+            pool = requestThreads(limits);
+            logins = loginLane(settings, limits);
+            changes = new ChangesApi(services, pool, limits);
             Router router = router(services);
+            changes.register(router);
             if (metrics != null) {
                 MetricsApi.register(router, metrics);
             }
             if (limits.rateLimited()) {
                 router.limitedBy(new RateLimiter(clock, limits));
             }
-            pool = requestThreads(limits);
-            logins = loginLane(settings, limits);
             guard = new ConnectionGuard(limits);
             server = new Server(ioThreads());
             ServerConnector connector = connector(server, options.port(), limits, guard);
@@ -153,8 +158,12 @@ final class HttpHost implements AutoCloseable {
             server.setHandler(new HostHandler(router, pool, logins, guard, metrics));
             server.start();
             PositionSweeper sweeper = PositionSweeper.start(services.positions(), options.positionSweep());
-            return new HttpHost(store, services, router, server, connector, pool, logins, guard, sweeper, metrics);
+            return new HttpHost(store, services, router, server, connector, pool, logins, guard, sweeper, metrics,
+                    changes);
         } catch (Exception e) {
+            if (changes != null) {
+                changes.close();
+            }
             stop(server);
             close(store, guard, pool, logins);
             if (metrics != null) {
@@ -195,8 +204,11 @@ final class HttpHost implements AutoCloseable {
         // Jetty's own per-read idle timeout, a backstop behind the guard's deadlines: a second
         // later than the longest of them, so that a silent connection is closed (and counted) by
         // the guard's sweep, not by Jetty racing it to the same instant
-        connector.setIdleTimeout(BACKSTOP_MARGIN_MS + Math.max(limits.idleTimeout().toMillis(),
-                Math.max(limits.headerTimeout().toMillis(), limits.bodyTimeout().toMillis())));
+        // (and later than a long-poll's longest wait and a stream's heartbeat, which keep a
+        // connection silent that long while it is answered)
+        connector.setIdleTimeout(BACKSTOP_MARGIN_MS + Math.max(Math.max(limits.idleTimeout().toMillis(),
+                Math.max(limits.headerTimeout().toMillis(), limits.bodyTimeout().toMillis())),
+                Math.max(ChangesApi.MAX_WAIT_S * 1000L, limits.streamHeartbeat().toMillis())));
         connector.addBean(guard);
         return connector;
     }
@@ -314,13 +326,20 @@ final class HttpHost implements AutoCloseable {
         return store;
     }
 
+    /** {@return the event streams and waiting long-polls open on this host now} */
+    int changeWaiters() {
+        return changes.open();
+    }
+
     /**
-     * Stops the position sweeper (letting a sweep under way finish), lets running requests finish
-     * (up to five seconds; requests arriving meanwhile are refused), then stops the server and
-     * closes the store. Idempotent.
+     * Ends the event streams and answers the waiting long-polls, stops the position sweeper
+     * (letting a sweep under way finish), lets running requests finish (up to five seconds;
+     * requests arriving meanwhile are refused), then stops the server and closes the store.
+     * Idempotent.
      */
     @Override
     public void close() {
+        changes.close();
         sweeper.close();
         close(store, guard, pool, logins);
         stop(server);

@@ -21,6 +21,8 @@ import java.util.Map;
  * <tr><td>{@code HTTP_REQUEST_THREADS}</td><td>{@code --request-threads}</td><td>16</td></tr>
  * <tr><td>{@code HTTP_RATE_LIMIT_PER_S}</td><td>{@code --rate-limit-per-s}</td><td>20 (0: no limit)</td></tr>
  * <tr><td>{@code HTTP_RATE_LIMIT_BURST}</td><td>{@code --rate-limit-burst}</td><td>200</td></tr>
+ * <tr><td>{@code HTTP_STREAM_HEARTBEAT_S}</td><td>{@code --stream-heartbeat-s}</td><td>15</td></tr>
+ * <tr><td>{@code HTTP_WAITERS_PER_SESSION}</td><td>{@code --waiters-per-session}</td><td>8</td></tr>
  * </table>
  * Timeouts are seconds and may have a fraction ({@code 0.5}).
  *
@@ -32,9 +34,13 @@ import java.util.Map;
  * @param requestThreads threads that run requests (the store calls); sockets never hold one
  * @param ratePerSecond  requests a second each caller's bucket regains; 0 turns the limit off
  * @param rateBurst      the bucket's size: requests a caller may make at once
+ * @param streamHeartbeat the time between two heartbeats of an event stream, each also a re-check
+ *                       of its token (a stream whose token has ended is closed)
+ * @param waitersPerSession event streams and waiting long-polls one session may hold at once (more: 429)
  */
 record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxConnections,
-                  int requestThreads, double ratePerSecond, int rateBurst) {
+                  int requestThreads, double ratePerSecond, int rateBurst,
+                  Duration streamHeartbeat, int waitersPerSession) {
 
     static final String HEADER_TIMEOUT_S = "HTTP_HEADER_TIMEOUT_S";
     static final String BODY_TIMEOUT_S = "HTTP_BODY_TIMEOUT_S";
@@ -43,6 +49,8 @@ record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTim
     static final String REQUEST_THREADS = "HTTP_REQUEST_THREADS";
     static final String RATE_LIMIT_PER_S = "HTTP_RATE_LIMIT_PER_S";
     static final String RATE_LIMIT_BURST = "HTTP_RATE_LIMIT_BURST";
+    static final String STREAM_HEARTBEAT_S = "HTTP_STREAM_HEARTBEAT_S";
+    static final String WAITERS_PER_SESSION = "HTTP_WAITERS_PER_SESSION";
 
     /** Each setting and its flag, in the order of the table above. */
     static final Map<String, String> FLAGS = Map.of(
@@ -52,15 +60,18 @@ record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTim
             "--max-connections", MAX_CONNECTIONS,
             "--request-threads", REQUEST_THREADS,
             "--rate-limit-per-s", RATE_LIMIT_PER_S,
-            "--rate-limit-burst", RATE_LIMIT_BURST);
+            "--rate-limit-burst", RATE_LIMIT_BURST,
+            "--stream-heartbeat-s", STREAM_HEARTBEAT_S,
+            "--waiters-per-session", WAITERS_PER_SESSION);
 
     /** The flags, in the order of the table above. */
     static final List<String> FLAG_NAMES = List.of("--header-timeout-s", "--body-timeout-s", "--idle-timeout-s",
-            "--max-connections", "--request-threads", "--rate-limit-per-s", "--rate-limit-burst");
+            "--max-connections", "--request-threads", "--rate-limit-per-s", "--rate-limit-burst",
+            "--stream-heartbeat-s", "--waiters-per-session");
 
     /** The defaults. */
     static final HttpLimits DEFAULTS = new HttpLimits(Duration.ofSeconds(10), Duration.ofSeconds(30),
-            Duration.ofSeconds(30), 1000, 16, 20, 200);
+            Duration.ofSeconds(30), 1000, 16, 20, 200, Duration.ofSeconds(15), 8);
 
     /** @throws IllegalArgumentException naming the setting that is out of range */
     HttpLimits {
@@ -80,6 +91,11 @@ record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTim
         if (rateBurst < 1 || rateBurst > 1_000_000) {
             throw new IllegalArgumentException(RATE_LIMIT_BURST + " must be between 1 and 1000000, got " + rateBurst);
         }
+        positive(streamHeartbeat, STREAM_HEARTBEAT_S);
+        if (waitersPerSession < 1 || waitersPerSession > 100_000) {
+            throw new IllegalArgumentException(WAITERS_PER_SESSION + " must be between 1 and 100000, got "
+                    + waitersPerSession);
+        }
     }
 
     private static void positive(Duration d, String name) {
@@ -94,7 +110,8 @@ record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTim
      * @return these limits with that rate limit
      */
     HttpLimits withRate(double perSecond, int burst) {
-        return new HttpLimits(headerTimeout, bodyTimeout, idleTimeout, maxConnections, requestThreads, perSecond, burst);
+        return new HttpLimits(headerTimeout, bodyTimeout, idleTimeout, maxConnections, requestThreads, perSecond, burst,
+                streamHeartbeat, waitersPerSession);
     }
 
     /**
@@ -104,7 +121,8 @@ record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTim
      * @return these limits with those timeouts
      */
     HttpLimits withTimeouts(Duration header, Duration body, Duration idle) {
-        return new HttpLimits(header, body, idle, maxConnections, requestThreads, ratePerSecond, rateBurst);
+        return new HttpLimits(header, body, idle, maxConnections, requestThreads, ratePerSecond, rateBurst,
+                streamHeartbeat, waitersPerSession);
     }
 
     /**
@@ -112,7 +130,18 @@ record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTim
      * @return these limits with that cap
      */
     HttpLimits withMaxConnections(int max) {
-        return new HttpLimits(headerTimeout, bodyTimeout, idleTimeout, max, requestThreads, ratePerSecond, rateBurst);
+        return new HttpLimits(headerTimeout, bodyTimeout, idleTimeout, max, requestThreads, ratePerSecond, rateBurst,
+                streamHeartbeat, waitersPerSession);
+    }
+
+    /**
+     * @param heartbeat the time between two heartbeats of an event stream (and re-checks of its token)
+     * @param perSession streams and waiting long-polls one session may hold at once
+     * @return these limits with those
+     */
+    HttpLimits withPush(Duration heartbeat, int perSession) {
+        return new HttpLimits(headerTimeout, bodyTimeout, idleTimeout, maxConnections, requestThreads, ratePerSecond,
+                rateBurst, heartbeat, perSession);
     }
 
     /** {@return whether the rate limit is on} */
@@ -134,7 +163,9 @@ record HttpLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTim
                 whole(values, MAX_CONNECTIONS, d.maxConnections),
                 whole(values, REQUEST_THREADS, d.requestThreads),
                 decimal(values, RATE_LIMIT_PER_S, d.ratePerSecond),
-                whole(values, RATE_LIMIT_BURST, d.rateBurst));
+                whole(values, RATE_LIMIT_BURST, d.rateBurst),
+                seconds(values, STREAM_HEARTBEAT_S, d.streamHeartbeat),
+                whole(values, WAITERS_PER_SESSION, d.waitersPerSession));
     }
 
     private static Duration seconds(Map<String, String> values, String name, Duration fallback) {

@@ -195,6 +195,14 @@ final class Router {
     }
 
     /**
+     * @param failure what an answer that comes later failed with
+     * @return the error it maps to, as {@link #handle} would answer it
+     */
+    Response failure(Throwable failure) {
+        return errors.toResponse(failure);
+    }
+
+    /**
      * Logs the {@code http_request} line.
      *
      * @param in      the request

@@ -242,7 +242,8 @@ abstract class HostLimitsContract {
             throws Exception {
         // One request thread; a hashing lane of one slot and two waiting places; hashes slow enough
         // (1.5M iterations, no fixtures to enrol) that no login can finish while the others are asked.
-        start(new HttpLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30), 100, 1, 0, 1),
+        start(new HttpLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30), 100, 1, 0, 1,
+                Duration.ofSeconds(15), 8),
                 null, Map.of(io.fleetgate.FleetgateSettings.PIN_HASH_ITERATIONS, "1500000",
                         io.fleetgate.FleetgateSettings.LOGIN_HASH_CONCURRENCY, "1",
                         io.fleetgate.FleetgateSettings.LOGIN_HASH_QUEUE, "2"));
