@@ -281,6 +281,28 @@ public abstract class SessionServiceContract extends StoreContract {
     }
 
     @Test
+    void verifyWhenCheckedAgainAndAgainThenNothingWrittenTheIdleTimeoutStillEndsItAndALogoutToo() {
+        LoginResult r = login("phone-1");
+        String afterLogin = fixture().snapshot();
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMinutes(5));
+            assertThat(sessions.verify(r.token()).id()).isEqualTo(r.session().id());
+        }
+        assertThat(fixture().snapshot()).as("a check is not activity: nothing written").isEqualTo(afterLogin);
+        clock.advance(Duration.ofMinutes(5)); // 30 min without activity
+        assertCode(() -> sessions.verify(r.token()), ErrorCode.UNAUTHENTICATED);
+        assertThat(store().sessions().findById(r.session().id()).orElseThrow().invalidationReason())
+                .isEqualTo(InvalidationReason.IDLE_TIMEOUT);
+
+        LoginResult other = login("phone-2");
+        assertThat(sessions.verify(other.token()).id()).isEqualTo(other.session().id());
+        sessions.logout(other.token());
+        assertCode(() -> sessions.verify(other.token()), ErrorCode.UNAUTHENTICATED);
+        assertCode(() -> sessions.verify("made-up"), ErrorCode.UNAUTHENTICATED);
+        assertCode(() -> sessions.verify(null), ErrorCode.UNAUTHENTICATED);
+    }
+
+    @Test
     void refreshWhenValidThenNewTokenAndOldOneRefusedAtOnce() {
         LoginResult r = login("phone-1");
         LoginResult next = sessions.refresh(r.token());

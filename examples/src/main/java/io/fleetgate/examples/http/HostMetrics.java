@@ -80,6 +80,16 @@ final class HostMetrics implements FleetgateListener, AutoCloseable {
                 .tag("kind", kind).register(registry);
     }
 
+    /**
+     * Reports the change streams and waiting long-polls open now.
+     *
+     * @param open how many ({@link ChangesApi#open()})
+     */
+    void changeWaiters(java.util.function.IntSupplier open) {
+        io.micrometer.core.instrument.Gauge.builder("fleetgate.http.change.waiters", open::getAsInt)
+                .description("change streams and waiting long-polls open on this host").register(registry);
+    }
+
     /** @return the factory the store's HikariCP pools report through */
     MetricsTrackerFactory poolMetrics() {
         return new MicrometerMetricsTrackerFactory(registry);

@@ -142,6 +142,9 @@ final class HttpHost implements AutoCloseable {
             pool = requestThreads(limits);
             logins = loginLane(settings, limits);
             changes = new ChangesApi(services, pool, limits);
+            if (metrics != null) {
+                metrics.changeWaiters(changes::open);
+            }
             Router router = router(services);
             changes.register(router);
             if (metrics != null) {

@@ -202,6 +202,21 @@ abstract class MetricsHttpApiContract {
     }
 
     @Test
+    void metricsWhenALongPollWaitsThenTheWaitersGaugeCountsItUntilItIsAnswered() throws Exception {
+        start(TOKEN);
+        assertThat(value(scrape(), "fleetgate_http_change_waiters")).isZero();
+        String sam = api.post("/v1/auth/login", null, Map.of("username", HttpApiContract.SAM, "pin",
+                HttpApiContract.SAM_PIN, "device_id", "console")).body().get("token").asText();
+        String next = api.get("/v1/supervisor/changes?limit=1000", sam).body().get("next").asText();
+        var poll = client.sendAsync(api.request("/v1/supervisor/changes?wait=1&after=" + next, sam).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        ChangesHttpApiContract.awaitWaiters(host, 1);
+        assertThat(value(scrape(), "fleetgate_http_change_waiters")).isEqualTo(1);
+        assertThat(poll.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(value(scrape(), "fleetgate_http_change_waiters")).isZero();
+    }
+
+    @Test
     void metricsWhenTheTokenIsMissingWrongOrADeviceSessionsThen401AndWithItTheTextFormat() {
         start(TOKEN);
         String ana = api.post("/v1/auth/login", null, Map.of("username", HttpApiContract.ANA, "pin",

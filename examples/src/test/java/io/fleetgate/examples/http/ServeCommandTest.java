@@ -195,7 +195,7 @@ class ServeCommandTest {
                 java.time.Clock.systemUTC())) {
             List<String> api = host.routes().stream().filter(r -> r.contains(" /v1/")).toList();
             List<String> web = host.routes().stream().filter(r -> !r.contains(" /v1/")).toList();
-            assertThat(api).hasSize(19);
+            assertThat(api).hasSize(21);
             for (String route : api) {
                 assertThat(docs).as("docs/http-api.md documents %s", route).contains("### `" + route);
             }
