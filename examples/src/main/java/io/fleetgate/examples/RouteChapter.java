@@ -22,6 +22,8 @@ import io.fleetgate.geo.Corridor;
 import io.fleetgate.position.Fix;
 import io.fleetgate.position.PositionAlert;
 import io.fleetgate.position.PositionReceipt;
+import io.fleetgate.supervisor.ChangeKind;
+import io.fleetgate.supervisor.ChangePage;
 import io.fleetgate.supervisor.DriverBoardRow;
 import io.fleetgate.supervisor.SupervisorService;
 
@@ -83,6 +85,9 @@ final class RouteChapter implements Chapter {
         stage.narrator().step(execution.batch(SAM, "route_7").status(),
                 "sam creates route_7: maple-12 (needs a signature), oak-3 (a time window), elm-8; for cara,"
                         + " along a planned route with a 300 m corridor");
+
+        // sam's console follows the workspace's change feed from here on
+        String feedCursor = stage.fleetgate().changes().head(SAM, null);
 
         say(CARA, event(DriverEventType.ROUTE_STARTED), "cara starts the route");
         DriverEventRequest atMaple = arrival("maple-12", 30.2701, -97.7400);
@@ -163,6 +168,16 @@ final class RouteChapter implements Chapter {
             stage.narrator().step(item.isQuarantined() ? "QUARANTINED" : alert != null ? "ALERT" : "FLAGGED",
                     "in sam's review queue: " + why);
         }
+        Map<ChangeKind, Integer> seen = new java.util.EnumMap<>(ChangeKind.class);
+        for (ChangePage page = stage.fleetgate().changes().changes(SAM, feedCursor, 10); !page.changes().isEmpty();
+             page = stage.fleetgate().changes().changes(SAM, page.cursor(), 10)) {
+            page.changes().forEach(c -> seen.merge(c.kind(), 1, Integer::sum));
+        }
+        stage.narrator().aside("sam's console reads the workspace's change feed from the cursor it took when the route began,"
+                + " 10 at a time: "
+                + seen.values().stream().mapToInt(Integer::intValue).sum() + " changes in commit order ("
+                + seen.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().name().toLowerCase())
+                .collect(java.util.stream.Collectors.joining(", ")) + "), none skipped, none twice");
         long version = execution.batch(SAM, "route_7").version();
         stage.narrator().aside("route_7's log holds " + execution.log(SAM, "route_7").size()
                 + " events (batch version " + version + "); replaying them gives the batch as stored");

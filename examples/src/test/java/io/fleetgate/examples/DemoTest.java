@@ -67,6 +67,8 @@ class DemoTest {
     void runWhenTheRouteEndsThenTheBoardCountsItsStopsAndTheFailureKeepsItsReason() {
         List<String> lines = runDemo();
         assertThat(lines).anyMatch(l -> l.contains("sam's board: cara on route_7, 2 stops done, 1 failed, 0 late"));
+        assertThat(lines).anyMatch(l -> l.contains("change feed") && l.contains("23 changes in commit order (10 event,"
+                + " 8 batch, 3 quarantined, 1 alert, 1 review), none skipped, none twice"));
         assertThat(lines).anyMatch(l -> l.startsWith("  PROOF_REQUIRED ") && l.contains("missing SIGNATURE: 0 of 1"));
         assertThat(lines).anyMatch(l -> l.startsWith("  STOPS_OPEN ") && l.endsWith("no outcome: birch-1"));
     }

@@ -253,8 +253,9 @@ final class ChangesApi implements AutoCloseable {
 
     private void beat() {
         for (Waiter w : waiters) {
-            if (w instanceof Live live) {
-                run(live::beat);
+            // one heartbeat queued per stream at most, however slow the store
+            if (w instanceof Live live && live.beating.compareAndSet(false, true) && !run(live::beat)) {
+                live.beating.set(false);
             }
         }
     }
@@ -371,6 +372,7 @@ final class ChangesApi implements AutoCloseable {
     /** An open event stream. */
     private final class Live extends Waiter {
         final String token;
+        final AtomicBoolean beating = new AtomicBoolean();
         /** Guarded by this: the sink once opened, a write in flight, a read wanted meanwhile. */
         private Response.Sink sink;
         private boolean writing;
@@ -470,6 +472,7 @@ final class ChangesApi implements AutoCloseable {
 
         /** The heartbeat: the token re-checked, then a comment line (skipped while a page is being written). */
         void beat() {
+            beating.set(false);
             if (finished.get()) {
                 return;
             }
