@@ -47,7 +47,7 @@ abstract class ConsoleBrowserContract {
     @BeforeEach
     void start() throws Exception {
         db = newDatabase();
-        host = WebApps.start(db, dir);
+        host = WebApps.startLive(db, dir);
         api = new Api(host.port());
         browser = Browser.start();
     }

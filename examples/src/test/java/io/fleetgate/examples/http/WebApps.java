@@ -16,10 +16,11 @@ import java.util.regex.Pattern;
 /**
  * What the browser tests share: a host on the real clock (the browser's events carry its real
  * time) with a workspace of their own that requires signed events, so every event the driver app
- * gets accepted proves that the page's signature verified on the server. The hosts send a heartbeat
- * on each event stream every {@link #HEARTBEAT} (each re-checks the stream's token, so an ended token
- * closes its stream soon) and serve {@code GET /metrics} with {@link #METRICS_TOKEN}, so a test can
- * count the requests a page made on the server's side ({@link #requests}).
+ * gets accepted proves that the page's signature verified on the server. The console's hosts
+ * ({@link #startLive}, {@link #startAnother}) send a heartbeat on each event stream every
+ * {@link #HEARTBEAT} (each re-checks the stream's token, so an ended token closes its stream soon)
+ * and serve {@code GET /metrics} with {@link #METRICS_TOKEN}, so a test can count the requests a
+ * page made on the server's side ({@link #requests}).
  */
 final class WebApps {
     static final String DRIVER = "wen";
@@ -55,6 +56,21 @@ final class WebApps {
      * @throws IOException if the fixtures cannot be written
      */
     static HttpHost start(TestDatabase db, Path dir) throws IOException {
+        Path fixtures = dir.resolve("web.json");
+        Files.writeString(fixtures, FIXTURES);
+        return HttpApiContract.startHost(db.options(), fixtures, Clock.systemUTC());
+    }
+
+    /**
+     * A host for the console's tests: as {@link #start}, and its streams beat every
+     * {@link #HEARTBEAT} and it serves {@code GET /metrics} ({@link #requests}).
+     *
+     * @param db  the database
+     * @param dir a folder for the fixtures file
+     * @return a host with the web fixtures, on the system clock
+     * @throws IOException if the fixtures cannot be written
+     */
+    static HttpHost startLive(TestDatabase db, Path dir) throws IOException {
         Path fixtures = dir.resolve("web.json");
         Files.writeString(fixtures, FIXTURES);
         return startHost(db, fixtures);
