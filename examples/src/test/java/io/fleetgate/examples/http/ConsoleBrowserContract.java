@@ -24,15 +24,18 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The supervisor console (/console/) in headless Chromium against a real host: the board shows a
- * driver's change without a reload, and a supervisor reviews a queue item and overrides a batch
- * through the UI. Until the host has the change stream (GET /v1/supervisor/stream, issue #18 item
- * 4) the console polls; {@link #consoleShowsAChangeWithinTwoSecondsByPolling} is the test the push
- * version replaces. Run by one thin subclass per database.
+ * The supervisor console (/console/) in headless Chromium against a real host: the console is on
+ * the change stream (GET /v1/supervisor/stream) and shows a driver's change within 2 s without a
+ * reload and without polling; when its token ends the stream ends and the console shows the login
+ * form; a supervisor reviews a queue item and overrides a batch through the UI. Run by one thin
+ * subclass per database (the PostgreSQL one adds a second host on the same database).
  */
 abstract class ConsoleBrowserContract {
     @TempDir
     Path dir;
+
+    /** Longer than the console's polling period (1 s) times two, had it fallen back to polling. */
+    static final Duration QUIET = Duration.ofMillis(3000);
 
     private TestDatabase db;
     HttpHost host;
@@ -44,7 +47,7 @@ abstract class ConsoleBrowserContract {
     @BeforeEach
     void start() throws Exception {
         db = newDatabase();
-        host = WebApps.start(db, dir);
+        host = WebApps.startLive(db, dir);
         api = new Api(host.port());
         browser = Browser.start();
     }
@@ -66,8 +69,17 @@ abstract class ConsoleBrowserContract {
         }
     }
 
+    TestDatabase db() {
+        return db;
+    }
+
     /** Logs the driver in (their batch becomes ACTIVE) and returns the login answer. */
     JsonNode driverLogin() {
+        return driverLogin(api);
+    }
+
+    /** Logs the driver in through a host (their batch becomes ACTIVE) and returns the login answer. */
+    static JsonNode driverLogin(Api api) {
         Api.Reply r = api.post("/v1/auth/login", null, Map.of("username", WebApps.DRIVER, "pin", WebApps.DRIVER_PIN,
                 "device_id", "wen-phone"));
         assertThat(r.status()).as("%s", r).isEqualTo(200);
@@ -76,6 +88,11 @@ abstract class ConsoleBrowserContract {
 
     /** Sends one event as the driver's phone would, signed (the workspace requires it). */
     JsonNode send(JsonNode login, DriverEventType type, String stopId) {
+        return send(api, login, type, stopId);
+    }
+
+    /** Sends one signed event through a host, as the driver's phone would. */
+    static JsonNode send(Api api, JsonNode login, DriverEventType type, String stopId) {
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         String id = UUID.randomUUID().toString();
         DriverEventRequest e = new DriverEventRequest(id, WebApps.BATCH, type, at, login.get("session_id").asText(),
@@ -109,19 +126,69 @@ abstract class ConsoleBrowserContract {
         return By.cssSelector("tr[data-driver=" + driver + "] td[data-status]");
     }
 
+    /** Waits until the console is on the stream, and marks the page to see a reload. */
+    void onTheStream() {
+        browser.await(ExpectedConditions.attributeToBe(By.tagName("body"), "data-live", "stream"));
+        browser.script("window.fleetgateNotReloaded = true");
+    }
+
+    /** The page was not reloaded, and it announced the driver's new status. */
+    void shownWithoutAReload() {
+        assertThat(browser.script("return window.fleetgateNotReloaded === true")).as("no reload").isEqualTo(true);
+        assertThat(browser.find("#announce").getText()).contains("d_w is now EN_ROUTE");
+    }
+
+    /**
+     * Once the reads a change caused are done, the console reads the board no more while nothing
+     * changes: it is not polling (it would read it at least twice in {@link #QUIET}).
+     */
+    void notPolling(HttpHost on) throws InterruptedException {
+        Thread.sleep(1000);
+        long before = WebApps.requests(on, "/v1/supervisor/drivers");
+        assertThat(before).as("the board was read (at the start and after the change)").isGreaterThanOrEqualTo(2);
+        Thread.sleep(QUIET.toMillis());
+        assertThat(WebApps.requests(on, "/v1/supervisor/drivers")).as("board reads while nothing changed")
+                .isEqualTo(before);
+    }
+
+    String consoleToken() {
+        return (String) browser.script("return JSON.parse(sessionStorage.getItem('fleetgate.console.session')).token");
+    }
+
     @Test
-    void consoleShowsAChangeWithinTwoSecondsByPolling() {
+    void consoleShowsAChangeWithinTwoSecondsByTheStreamWithoutAReloadOrPolling() throws InterruptedException {
         JsonNode login = driverLogin();
         logInToTheConsole();
         browser.await(ExpectedConditions.attributeToBe(statusOf("d_w"), "data-status", "ACTIVE"));
-        browser.await(ExpectedConditions.attributeToBe(By.tagName("body"), "data-live", "polling"));
-        browser.script("window.fleetgateNotReloaded = true");
+        onTheStream();
 
         send(login, DriverEventType.ROUTE_STARTED, null);
         browser.await(Duration.ofSeconds(2), ExpectedConditions.attributeToBe(statusOf("d_w"), "data-status", "EN_ROUTE"));
 
+        shownWithoutAReload();
+        notPolling(host);
+        assertThat(WebApps.requests(host, "/v1/supervisor/stream", 200)).as("one stream, still open").isEqualTo(1);
+    }
+
+    @Test
+    void consoleWhenItsTokenEndsThenTheStreamEndsAndTheLoginFormShowsWithoutAReload() {
+        logInToTheConsole();
+        onTheStream();
+        String token = consoleToken();
+        assertThat(WebApps.requests(host, "/v1/supervisor/stream", 401)).isZero();
+
+        // logging out writes nothing the feed carries: only the stream's heartbeat sees the token end
+        assertThat(api.post("/v1/auth/logout", token, Map.of()).status()).isBetween(200, 204);
+        browser.await(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+
+        assertThat(browser.find("#message").getText()).contains("Your session has ended");
+        assertThat(browser.find("#app").isDisplayed()).isFalse();
+        assertThat(browser.script("return sessionStorage.getItem('fleetgate.console.session')")).isNull();
+        assertThat(browser.script("return document.body.dataset.live === undefined")).as("not live").isEqualTo(true);
         assertThat(browser.script("return window.fleetgateNotReloaded === true")).as("no reload").isEqualTo(true);
-        assertThat(browser.find("#announce").getText()).contains("d_w is now EN_ROUTE");
+        // the stream ended (event: end, then closed) and its reconnection was refused; nothing else was
+        assertThat(WebApps.requests(host, "/v1/supervisor/stream", 401)).as("the reconnection").isEqualTo(1);
+        assertThat(WebApps.requests(host, "/v1/supervisor/drivers", 401)).isZero();
     }
 
     @Test
@@ -140,8 +207,7 @@ abstract class ConsoleBrowserContract {
         browser.await(ExpectedConditions.invisibilityOfElementLocated(item));
 
         // the console's own token: a second login of the supervisor would end the console's session
-        String supervisor = (String) browser.script(
-                "return JSON.parse(sessionStorage.getItem('fleetgate.console.session')).token");
+        String supervisor = consoleToken();
         assertThat(api.get("/v1/supervisor/review-queue", supervisor).body().get("events")).isEmpty();
 
         browser.find("tr[data-driver=d_w] button").click();
@@ -159,7 +225,7 @@ abstract class ConsoleBrowserContract {
     @Test
     void theConsoleKeepsItsTokenInSessionStorageOnly() {
         logInToTheConsole();
-        String token = (String) browser.script("return JSON.parse(sessionStorage.getItem('fleetgate.console.session')).token");
+        String token = consoleToken();
         assertThat(token).isNotBlank();
         assertThat(browser.driver().getCurrentUrl()).doesNotContain(token);
         assertThat((String) browser.script("return JSON.stringify(Object.assign({}, localStorage))")).doesNotContain(token);

@@ -108,8 +108,19 @@ abstract class DriverAppBrowserContract {
         browser.await(ExpectedConditions.attributeToBe(org.openqa.selenium.By.tagName("body"), "data-waiting", "0"));
     }
 
+    /**
+     * Clicks the element once it is clickable; a button the app redrew between finding and clicking
+     * it (a sync answer re-renders the screen) is found again and clicked then.
+     */
     void click(String css) {
-        browser.await(ExpectedConditions.elementToBeClickable(org.openqa.selenium.By.cssSelector(css))).click();
+        browser.await(d -> {
+            WebElement button = ExpectedConditions.elementToBeClickable(org.openqa.selenium.By.cssSelector(css)).apply(d);
+            if (button == null) {
+                return null;
+            }
+            button.click();
+            return true;
+        });
     }
 
     void sign() {

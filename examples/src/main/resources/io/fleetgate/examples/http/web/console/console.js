@@ -73,6 +73,7 @@ function loggedOut(message) {
   $('logout').hidden = true;
   $('login').hidden = false;
   $('live').textContent = '';
+  delete document.body.dataset.live;
   say(message || '');
 }
 
@@ -164,6 +165,9 @@ async function startLive() {
 
 function retryLive() {
   if (session && streamAbort && !streamAbort.signal.aborted) {
+    // an `end` event (the token ended, the host stops) closes the stream too: reconnecting then
+    // gets 401 and the login form, or a new stream
+    document.body.dataset.live = 'reconnecting';
     $('live').textContent = 'Reconnecting…';
     setTimeout(() => { if (session) startLive(); }, RECONNECT_MS);
   }
