@@ -1,0 +1,268 @@
+package io.fleetgate.examples.bench;
+
+import io.fleetgate.Fleetgate;
+import io.fleetgate.FleetgateSettings;
+import io.fleetgate.Principal;
+import io.fleetgate.access.Workspace;
+import io.fleetgate.supervisor.ChangeFeed;
+import io.fleetgate.supervisor.ChangePage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+/**
+ * The {@code feed-query} benchmark (issue #18): what reading the change feed costs as the log
+ * grows. Two databases of the same kind (two SQLite files, or two PostgreSQL schemas), one with a
+ * small {@code changes} table and one with a large one (10,000 and 1,000,000 rows by default),
+ * filled by one set-based {@code INSERT … SELECT} each (not through the services: only the rows
+ * matter), spread over {@value #WORKSPACES} workspaces in interleaved seqs. A supervisor of one of
+ * them reads through {@link ChangeFeed}: {@code feed-query-page} is {@code changes(cursor, 100)}
+ * from a cursor 100 changes before the workspace's newest (a full page), {@code feed-query-head}
+ * is {@code head()}. {@link AbRunner} alternates the large database (“ours”) and the small one
+ * (“baseline”) round by round, so the ratio is large ÷ small: flat is 1, the target is ≥ 0.8.
+ * The query plans of both statements on the large database are printed (PostgreSQL {@code EXPLAIN
+ * (ANALYZE, BUFFERS)} as the runtime role with the reader's context bound, so row-level security
+ * applies; SQLite {@code EXPLAIN QUERY PLAN}).
+ */
+final class FeedQuery {
+    /** The benchmark's name in {@code --only}; its RESULT names add {@code -page} and {@code -head}. */
+    static final String NAME = "feed-query";
+    /** Workspaces the rows are spread over. */
+    static final int WORKSPACES = 10;
+    /** The page size read. */
+    static final int PAGE = 100;
+    /** The least ratio large ÷ small: the cost stays flat. */
+    static final double TARGET = 0.8;
+
+    private static final String WORKSPACE = "ws-feed-0";
+    private static final String FIND = "io/fleetgate/store/jdbc/sql/changes/find.sql";
+    private static final String HEAD = "io/fleetgate/store/jdbc/sql/changes/head.sql";
+
+    private FeedQuery() {
+    }
+
+    /** One filled database and a reader of it. */
+    private record Side(BenchStore db, ChangeFeed feed, Principal reader, String cursor, long rows) {
+    }
+
+    /**
+     * Runs both comparisons.
+     *
+     * @param open     opens a new, empty database of the run's kind
+     * @param small    rows in the small table
+     * @param large    rows in the large table
+     * @param plan     rounds (threads: 1)
+     * @param selected which RESULT names run
+     * @param log      progress and the query plans
+     * @return the comparisons ({@code feed-query-page}, {@code feed-query-head})
+     * @throws Exception if a database cannot be filled or a read fails
+     */
+    static List<Comparison> run(Opener open, long small, long large, Plan plan, Predicate<String> selected,
+                                PrintStream log) throws Exception {
+        List<Comparison> out = new ArrayList<>();
+        try (BenchStore smallDb = open.open(); BenchStore largeDb = open.open()) {
+            Side s = fill(smallDb, small, log);
+            Side l = fill(largeDb, large, log);
+            explain(l, log);
+            String kind = largeDb.kind();
+            try (AbRunner runner = new AbRunner(1, log)) {
+                if (selected.test(NAME + "-page")) {
+                    out.add(runner.compare(NAME + "-page", kind, page(l), page(s), plan, 0, TARGET));
+                }
+                if (selected.test(NAME + "-head")) {
+                    out.add(runner.compare(NAME + "-head", kind, head(l), head(s), plan, 0, TARGET));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Opens a new, empty, migrated database. */
+    @FunctionalInterface
+    interface Opener {
+        /**
+         * @return the database
+         * @throws Exception if it cannot be made
+         */
+        BenchStore open() throws Exception;
+    }
+
+    private static Arm page(Side side) {
+        return (ops, threads) -> t -> {
+            for (int i = Arm.from(ops, threads, t); i < Arm.to(ops, threads, t); i++) {
+                ChangePage p = side.feed().changes(side.reader(), side.cursor(), PAGE);
+                if (p.changes().size() != PAGE) {
+                    throw new IllegalStateException("a page of " + p.changes().size() + " changes, not " + PAGE);
+                }
+            }
+        };
+    }
+
+    private static Arm head(Side side) {
+        return (ops, threads) -> t -> {
+            for (int i = Arm.from(ops, threads, t); i < Arm.to(ops, threads, t); i++) {
+                if (side.feed().head(side.reader(), null) == null) {
+                    throw new IllegalStateException("no head");
+                }
+            }
+        };
+    }
+
+    /** Fills the database's {@code changes} with {@code rows} rows and returns a reader positioned near the end. */
+    private static Side fill(BenchStore db, long rows, PrintStream log) throws SQLException {
+        if (rows < (long) WORKSPACES * (PAGE + 1)) {
+            throw new IllegalArgumentException("feed-query needs at least " + WORKSPACES * (PAGE + 1) + " rows, got " + rows);
+        }
+        Fleetgate fleetgate = Fleetgate.builder().store(db.store()).settings(FleetgateSettings.defaults()).build();
+        for (int w = 0; w < WORKSPACES; w++) {
+            fleetgate.access().upsertWorkspace(Principal.system(), new Workspace("ws-feed-" + w, "feed " + w));
+        }
+        long started = System.nanoTime();
+        long at = Instant.now().minus(20, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MICROS).toEpochMilli() * 1000;
+        if (db.postgres()) {
+            // as the owner: only it may insert into changes (V14); seqs given, the sequence moved past them
+            try (Connection c = db.ownerConnection()) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO changes (seq, workspace_id, kind, entity_id,"
+                        + " driver_id, batch_id, at, summary) SELECT g, 'ws-feed-' || (g % ?), 'EVENT', 'ev-' || g,"
+                        + " 'drv-' || (g % 97), 'batch-' || (g % 997), to_timestamp(? / 1e6) + g * interval '1 millisecond',"
+                        + " jsonb_build_object('event_type', 'DELAY_REPORTED', 'status', 'DELAYED', 'flagged', 'false')"
+                        + " FROM generate_series(1, ?) g")) {
+                    ps.setInt(1, WORKSPACES);
+                    ps.setLong(2, at);
+                    ps.setLong(3, rows);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT setval('changes_seq', ?)")) {
+                    ps.setLong(1, rows);
+                    ps.executeQuery().close();
+                }
+                try (Statement st = c.createStatement()) {
+                    st.execute("ANALYZE changes");
+                }
+            }
+        } else {
+            try (Connection c = db.store().dataSource().getConnection()) {
+                try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1"
+                        + " FROM g WHERE n < ?) INSERT INTO changes (seq, workspace_id, kind, entity_id, driver_id,"
+                        + " batch_id, at, summary) SELECT n, 'ws-feed-' || (n % ?), 'EVENT', 'ev-' || n, 'drv-' || (n % 97),"
+                        + " 'batch-' || (n % 997), ? + n * 1000,"
+                        + " '{\"event_type\":\"DELAY_REPORTED\",\"status\":\"DELAYED\",\"flagged\":\"false\"}' FROM g")) {
+                    ps.setLong(1, rows);
+                    ps.setInt(2, WORKSPACES);
+                    ps.setLong(3, at);
+                    ps.executeUpdate();
+                }
+                try (Statement st = c.createStatement()) {
+                    st.execute("ANALYZE");
+                }
+            }
+        }
+        long count;
+        long nearEnd;
+        try (Connection c = db.postgres() ? db.ownerConnection() : db.store().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM changes), (SELECT seq FROM changes"
+                     + " WHERE workspace_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)")) {
+            ps.setString(1, WORKSPACE);
+            ps.setInt(2, PAGE);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                count = rs.getLong(1);
+                nearEnd = rs.getLong(2);
+            }
+        }
+        if (count != rows) {
+            throw new IllegalStateException("changes holds " + count + " rows, not " + rows);
+        }
+        log.printf(Locale.ROOT, "  feed-query %s: %,d changes over %d workspaces written in %.1f s%n", db.kind(), rows,
+                WORKSPACES, (System.nanoTime() - started) / 1e9);
+        return new Side(db, fleetgate.changes(), Principal.supervisor("feed-reader", WORKSPACE), cursor(WORKSPACE, nearEnd),
+                rows);
+    }
+
+    /**
+     * @param workspaceId the workspace
+     * @param seq         the last seq read
+     * @return the feed's cursor for it, as {@code docs/changes.md} describes it
+     */
+    static String cursor(String workspaceId, long seq) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(("f1:" + seq + ":" + workspaceId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Prints the plans of the store's own page and head statements on the side's database. */
+    private static void explain(Side side, PrintStream log) throws Exception {
+        String find = positional(resource(FIND));
+        String head = positional(resource(HEAD));
+        long after = Long.parseLong(new String(Base64.getUrlDecoder().decode(side.cursor()), StandardCharsets.UTF_8)
+                .split(":")[1]);
+        BenchStore db = side.db();
+        try (Connection c = db.store().dataSource().getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                if (db.postgres()) {
+                    db.contextKey().bind(c, side.reader(), Instant.now());
+                }
+                String prefix = db.postgres() ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN QUERY PLAN ";
+                log.printf(Locale.ROOT, "PLAN feed-query-page %s %,d rows:%n", db.kind(), side.rows());
+                try (PreparedStatement ps = c.prepareStatement(prefix + find)) {
+                    ps.setString(1, WORKSPACE);
+                    ps.setLong(2, after);
+                    ps.setInt(3, PAGE);
+                    printPlan(ps, db.postgres(), log);
+                }
+                log.printf(Locale.ROOT, "PLAN feed-query-head %s %,d rows:%n", db.kind(), side.rows());
+                try (PreparedStatement ps = c.prepareStatement(prefix + head)) {
+                    ps.setString(1, WORKSPACE);
+                    printPlan(ps, db.postgres(), log);
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(auto);
+            }
+        }
+    }
+
+    private static void printPlan(PreparedStatement ps, boolean postgres, PrintStream log) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                // SQLite: id, parent, notused, detail
+                log.println("    " + (postgres ? rs.getString(1) : rs.getString(4)));
+            }
+        }
+    }
+
+    /** @return the statement without its comment lines, Jdbi's named parameters made positional */
+    static String positional(String sql) {
+        StringBuilder out = new StringBuilder();
+        for (String line : sql.split("\n")) {
+            if (!line.strip().startsWith("--")) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString().replaceAll(":[a-z_]+", "?").strip();
+    }
+
+    private static String resource(String path) throws IOException {
+        try (InputStream in = FeedQuery.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IOException("no resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
