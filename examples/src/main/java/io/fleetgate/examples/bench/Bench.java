@@ -254,7 +254,7 @@ public final class Bench {
             }
             if (selected.test(FeedQuery.NAME + "-page") || selected.test(FeedQuery.NAME + "-head")) {
                 results.addAll(FeedQuery.run(() -> open(o), feedSizes.get(0), feedSizes.get(1), plan.withThreads(List.of(1)),
-                        selected, err));
+                        selected, err, lines));
             }
             if (selected.test(LOGIN_FLOOD)) {
                 lines.add(LoginFlood.run(flood, env, err));
@@ -269,7 +269,9 @@ public final class Bench {
                     plan.warmupRounds(), plan.warmupSeconds(), plan.warmupOps(), plan.measuredRounds(),
                     plan.roundSeconds(), jmh.rounds(),
                     jmh.warmups(), jmh.warmupMillis(), jmh.iterations(), jmh.iterMillis());
-            printTable(results, out);
+            if (!results.isEmpty()) {
+                printTable(results, out);
+            }
             for (Comparison c : results) {
                 out.println(c.resultLine());
             }

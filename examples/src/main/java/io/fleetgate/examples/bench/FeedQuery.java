@@ -67,17 +67,18 @@ final class FeedQuery {
      * @param large    rows in the large table
      * @param plan     rounds (threads: 1)
      * @param selected which RESULT names run
-     * @param log      progress and the query plans
+     * @param log      progress
+     * @param plans    gets the query plans' lines ({@code PLAN …} and the plan indented)
      * @return the comparisons ({@code feed-query-page}, {@code feed-query-head})
      * @throws Exception if a database cannot be filled or a read fails
      */
     static List<Comparison> run(Opener open, long small, long large, Plan plan, Predicate<String> selected,
-                                PrintStream log) throws Exception {
+                                PrintStream log, List<String> plans) throws Exception {
         List<Comparison> out = new ArrayList<>();
         try (BenchStore smallDb = open.open(); BenchStore largeDb = open.open()) {
             Side s = fill(smallDb, small, log);
             Side l = fill(largeDb, large, log);
-            explain(l, log);
+            explain(l, plans);
             String kind = largeDb.kind();
             try (AbRunner runner = new AbRunner(1, log)) {
                 if (selected.test(NAME + "-page")) {
@@ -204,7 +205,7 @@ final class FeedQuery {
     }
 
     /** Prints the plans of the store's own page and head statements on the side's database. */
-    private static void explain(Side side, PrintStream log) throws Exception {
+    private static void explain(Side side, List<String> log) throws Exception {
         String find = positional(resource(FIND));
         String head = positional(resource(HEAD));
         long after = Long.parseLong(new String(Base64.getUrlDecoder().decode(side.cursor()), StandardCharsets.UTF_8)
@@ -218,14 +219,14 @@ final class FeedQuery {
                     db.contextKey().bind(c, side.reader(), Instant.now());
                 }
                 String prefix = db.postgres() ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN QUERY PLAN ";
-                log.printf(Locale.ROOT, "PLAN feed-query-page %s %,d rows:%n", db.kind(), side.rows());
+                log.add(String.format(Locale.ROOT, "PLAN feed-query-page %s %d rows:", db.kind(), side.rows()));
                 try (PreparedStatement ps = c.prepareStatement(prefix + find)) {
                     ps.setString(1, WORKSPACE);
                     ps.setLong(2, after);
                     ps.setInt(3, PAGE);
                     printPlan(ps, db.postgres(), log);
                 }
-                log.printf(Locale.ROOT, "PLAN feed-query-head %s %,d rows:%n", db.kind(), side.rows());
+                log.add(String.format(Locale.ROOT, "PLAN feed-query-head %s %d rows:", db.kind(), side.rows()));
                 try (PreparedStatement ps = c.prepareStatement(prefix + head)) {
                     ps.setString(1, WORKSPACE);
                     printPlan(ps, db.postgres(), log);
@@ -237,11 +238,11 @@ final class FeedQuery {
         }
     }
 
-    private static void printPlan(PreparedStatement ps, boolean postgres, PrintStream log) throws SQLException {
+    private static void printPlan(PreparedStatement ps, boolean postgres, List<String> log) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 // SQLite: id, parent, notused, detail
-                log.println("    " + (postgres ? rs.getString(1) : rs.getString(4)));
+                log.add("    " + (postgres ? rs.getString(1) : rs.getString(4)));
             }
         }
     }
