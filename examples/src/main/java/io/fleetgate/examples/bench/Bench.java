@@ -136,7 +136,7 @@ public final class Bench {
             if (parts.length != 2) {
                 throw new IllegalArgumentException("--feed-sizes takes SMALL,LARGE, e.g. 10000,1000000");
             }
-            long min = (long) FeedQuery.WORKSPACES * (FeedQuery.PAGE + 1);
+            long min = FeedQuery.MIN_ROWS;
             long small = whole(parts[0], "--feed-sizes", min, 100_000_000);
             long large = whole(parts[1], "--feed-sizes", min, 100_000_000);
             return List.of(small, large);
@@ -211,7 +211,7 @@ public final class Bench {
     static List<Comparison> run(Options o, Plan plan, JmhSuite.JmhPlan jmh, LoginFlood.Params flood,
                                 Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
         return run(o, plan, jmh, flood, env, PushBench.Params.tiny(),
-                o.feedSizes() == null ? List.of(2_000L, 4_000L) : o.feedSizes(), out, err);
+                o.feedSizes() == null ? List.of(FeedQuery.MIN_ROWS, 2 * FeedQuery.MIN_ROWS) : o.feedSizes(), out, err);
     }
 
     /**
@@ -252,7 +252,7 @@ public final class Bench {
                     lines.add(PushBench.streamClients(push, db.hostDb(), err).line());
                 }
             }
-            if (selected.test(FeedQuery.NAME + "-page") || selected.test(FeedQuery.NAME + "-head")) {
+            if (FeedQuery.NAMES.stream().anyMatch(selected)) {
                 results.addAll(FeedQuery.run(() -> open(o), feedSizes.get(0), feedSizes.get(1), plan.withThreads(List.of(1)),
                         selected, err, lines));
             }

@@ -45,10 +45,17 @@ final class FeedQuery {
     static final int WORKSPACES = 10;
     /** The page size read. */
     static final int PAGE = 100;
+    /** Its RESULT names, in the order they run. */
+    static final List<String> NAMES = List.of(NAME + "-page", NAME + "-head", NAME + "-page-quiet", NAME + "-head-quiet");
     /** The least ratio large ÷ small: the cost stays flat. */
     static final double TARGET = 0.8;
 
     private static final String WORKSPACE = "ws-feed-0";
+    /** A quiet workspace: one change in {@value #QUIET_EVERY}, in the older half of the log only. */
+    private static final String QUIET = "ws-feed-quiet";
+    private static final int QUIET_EVERY = 40;
+    /** The fewest rows a table may have: the quiet workspace needs a full page and one more. */
+    static final long MIN_ROWS = 2L * QUIET_EVERY * (PAGE + 1);
     private static final String FIND = "io/fleetgate/store/jdbc/sql/changes/find.sql";
     private static final String HEAD = "io/fleetgate/store/jdbc/sql/changes/head.sql";
 
@@ -56,7 +63,14 @@ final class FeedQuery {
     }
 
     /** One filled database and a reader of it. */
-    private record Side(BenchStore db, ChangeFeed feed, Principal reader, String cursor, long rows) {
+    private record Side(BenchStore db, ChangeFeed feed, long rows, Reader busy, Reader quiet) {
+        Reader reader(boolean quiet) {
+            return quiet ? this.quiet : busy;
+        }
+    }
+
+    /** A supervisor of one workspace, and a cursor a page before its newest change. */
+    private record Reader(String workspaceId, Principal principal, String cursor, long after) {
     }
 
     /**
@@ -80,12 +94,17 @@ final class FeedQuery {
             Side l = fill(largeDb, large, log);
             explain(l, plans);
             String kind = largeDb.kind();
-            try (AbRunner runner = new AbRunner(1, log)) {
-                if (selected.test(NAME + "-page")) {
-                    out.add(runner.compare(NAME + "-page", kind, page(l), page(s), plan, 0, TARGET));
+            for (String name : NAMES) {
+                if (!selected.test(name)) {
+                    continue;
                 }
-                if (selected.test(NAME + "-head")) {
-                    out.add(runner.compare(NAME + "-head", kind, head(l), head(s), plan, 0, TARGET));
+                boolean quiet = name.endsWith("-quiet");
+                try (AbRunner runner = new AbRunner(1, log)) {
+                    out.add(name.startsWith(NAME + "-page")
+                            ? runner.compare(name, kind, page(l.reader(quiet), l.feed()), page(s.reader(quiet), s.feed()),
+                            plan, 0, TARGET)
+                            : runner.compare(name, kind, head(l.reader(quiet), l.feed()), head(s.reader(quiet), s.feed()),
+                            plan, 0, TARGET));
                 }
             }
         }
@@ -102,10 +121,10 @@ final class FeedQuery {
         BenchStore open() throws Exception;
     }
 
-    private static Arm page(Side side) {
+    private static Arm page(Reader reader, ChangeFeed feed) {
         return (ops, threads) -> t -> {
             for (int i = Arm.from(ops, threads, t); i < Arm.to(ops, threads, t); i++) {
-                ChangePage p = side.feed().changes(side.reader(), side.cursor(), PAGE);
+                ChangePage p = feed.changes(reader.principal(), reader.cursor(), PAGE);
                 if (p.changes().size() != PAGE) {
                     throw new IllegalStateException("a page of " + p.changes().size() + " changes, not " + PAGE);
                 }
@@ -113,10 +132,10 @@ final class FeedQuery {
         };
     }
 
-    private static Arm head(Side side) {
+    private static Arm head(Reader reader, ChangeFeed feed) {
         return (ops, threads) -> t -> {
             for (int i = Arm.from(ops, threads, t); i < Arm.to(ops, threads, t); i++) {
-                if (side.feed().head(side.reader(), null) == null) {
+                if (feed.head(reader.principal(), null) == null) {
                     throw new IllegalStateException("no head");
                 }
             }
@@ -125,26 +144,31 @@ final class FeedQuery {
 
     /** Fills the database's {@code changes} with {@code rows} rows and returns a reader positioned near the end. */
     private static Side fill(BenchStore db, long rows, PrintStream log) throws SQLException {
-        if (rows < (long) WORKSPACES * (PAGE + 1)) {
-            throw new IllegalArgumentException("feed-query needs at least " + WORKSPACES * (PAGE + 1) + " rows, got " + rows);
+        if (rows < MIN_ROWS) {
+            throw new IllegalArgumentException("feed-query needs at least " + MIN_ROWS + " rows, got " + rows);
         }
         Fleetgate fleetgate = Fleetgate.builder().store(db.store()).settings(FleetgateSettings.defaults()).build();
         for (int w = 0; w < WORKSPACES; w++) {
             fleetgate.access().upsertWorkspace(Principal.system(), new Workspace("ws-feed-" + w, "feed " + w));
         }
+        fleetgate.access().upsertWorkspace(Principal.system(), new Workspace(QUIET, "quiet"));
         long started = System.nanoTime();
         long at = Instant.now().minus(20, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MICROS).toEpochMilli() * 1000;
         if (db.postgres()) {
             // as the owner: only it may insert into changes (V14); seqs given, the sequence moved past them
             try (Connection c = db.ownerConnection()) {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO changes (seq, workspace_id, kind, entity_id,"
-                        + " driver_id, batch_id, at, summary) SELECT g, 'ws-feed-' || (g % ?), 'EVENT', 'ev-' || g,"
+                        + " driver_id, batch_id, at, summary) SELECT g, CASE WHEN g % ? = 0 AND g <= ? THEN ?"
+                        + " ELSE 'ws-feed-' || (g % ?) END, 'EVENT', 'ev-' || g,"
                         + " 'drv-' || (g % 97), 'batch-' || (g % 997), to_timestamp(? / 1e6) + g * interval '1 millisecond',"
                         + " jsonb_build_object('event_type', 'DELAY_REPORTED', 'status', 'DELAYED', 'flagged', 'false')"
                         + " FROM generate_series(1, ?) g")) {
-                    ps.setInt(1, WORKSPACES);
-                    ps.setLong(2, at);
-                    ps.setLong(3, rows);
+                    ps.setInt(1, QUIET_EVERY);
+                    ps.setLong(2, rows / 2);
+                    ps.setString(3, QUIET);
+                    ps.setInt(4, WORKSPACES);
+                    ps.setLong(5, at);
+                    ps.setLong(6, rows);
                     ps.executeUpdate();
                 }
                 try (PreparedStatement ps = c.prepareStatement("SELECT setval('changes_seq', ?)")) {
@@ -159,12 +183,16 @@ final class FeedQuery {
             try (Connection c = db.store().dataSource().getConnection()) {
                 try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1"
                         + " FROM g WHERE n < ?) INSERT INTO changes (seq, workspace_id, kind, entity_id, driver_id,"
-                        + " batch_id, at, summary) SELECT n, 'ws-feed-' || (n % ?), 'EVENT', 'ev-' || n, 'drv-' || (n % 97),"
+                        + " batch_id, at, summary) SELECT n, CASE WHEN n % ? = 0 AND n <= ? THEN ? ELSE 'ws-feed-' || (n % ?)"
+                        + " END, 'EVENT', 'ev-' || n, 'drv-' || (n % 97),"
                         + " 'batch-' || (n % 997), ? + n * 1000,"
                         + " '{\"event_type\":\"DELAY_REPORTED\",\"status\":\"DELAYED\",\"flagged\":\"false\"}' FROM g")) {
                     ps.setLong(1, rows);
-                    ps.setInt(2, WORKSPACES);
-                    ps.setLong(3, at);
+                    ps.setInt(2, QUIET_EVERY);
+                    ps.setLong(3, rows / 2);
+                    ps.setString(4, QUIET);
+                    ps.setInt(5, WORKSPACES);
+                    ps.setLong(6, at);
                     ps.executeUpdate();
                 }
                 try (Statement st = c.createStatement()) {
@@ -174,24 +202,39 @@ final class FeedQuery {
         }
         long count;
         long nearEnd;
-        try (Connection c = db.postgres() ? db.ownerConnection() : db.store().dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM changes), (SELECT seq FROM changes"
-                     + " WHERE workspace_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)")) {
-            ps.setString(1, WORKSPACE);
-            ps.setInt(2, PAGE);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                count = rs.getLong(1);
-                nearEnd = rs.getLong(2);
+        long quietNearEnd;
+        // PostgreSQL forces row-level security on changes, the owner included: read as the system
+        try (Connection c = db.store().dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            if (db.postgres()) {
+                db.contextKey().bind(c, Principal.system(), Instant.now());
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM changes), (SELECT seq FROM"
+                    + " changes WHERE workspace_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?), (SELECT seq FROM"
+                    + " changes WHERE workspace_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)")) {
+                ps.setString(1, WORKSPACE);
+                ps.setInt(2, PAGE);
+                ps.setString(3, QUIET);
+                ps.setInt(4, PAGE);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    count = rs.getLong(1);
+                    nearEnd = rs.getLong(2);
+                    quietNearEnd = rs.getLong(3);
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
             }
         }
         if (count != rows) {
             throw new IllegalStateException("changes holds " + count + " rows, not " + rows);
         }
-        log.printf(Locale.ROOT, "  feed-query %s: %,d changes over %d workspaces written in %.1f s%n", db.kind(), rows,
-                WORKSPACES, (System.nanoTime() - started) / 1e9);
-        return new Side(db, fleetgate.changes(), Principal.supervisor("feed-reader", WORKSPACE), cursor(WORKSPACE, nearEnd),
-                rows);
+        log.printf(Locale.ROOT, "  feed-query %s: %,d changes over %d busy workspaces and a quiet one written in %.1f s%n",
+                db.kind(), rows, WORKSPACES, (System.nanoTime() - started) / 1e9);
+        return new Side(db, fleetgate.changes(), rows,
+                new Reader(WORKSPACE, Principal.supervisor("feed-reader", WORKSPACE), cursor(WORKSPACE, nearEnd), nearEnd),
+                new Reader(QUIET, Principal.supervisor("feed-quiet", QUIET), cursor(QUIET, quietNearEnd), quietNearEnd));
     }
 
     /**
@@ -206,29 +249,34 @@ final class FeedQuery {
 
     /** Prints the plans of the store's own page and head statements on the side's database. */
     private static void explain(Side side, List<String> log) throws Exception {
+        for (boolean quiet : new boolean[] {false, true}) {
+            explain(side, side.reader(quiet), quiet ? "-quiet" : "", log);
+        }
+    }
+
+    private static void explain(Side side, Reader reader, String suffix, List<String> log) throws Exception {
         String find = positional(resource(FIND));
         String head = positional(resource(HEAD));
-        long after = Long.parseLong(new String(Base64.getUrlDecoder().decode(side.cursor()), StandardCharsets.UTF_8)
-                .split(":")[1]);
+        long after = reader.after();
         BenchStore db = side.db();
         try (Connection c = db.store().dataSource().getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
                 if (db.postgres()) {
-                    db.contextKey().bind(c, side.reader(), Instant.now());
+                    db.contextKey().bind(c, reader.principal(), Instant.now());
                 }
                 String prefix = db.postgres() ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN QUERY PLAN ";
-                log.add(String.format(Locale.ROOT, "PLAN feed-query-page %s %d rows:", db.kind(), side.rows()));
+                log.add(String.format(Locale.ROOT, "PLAN feed-query-page%s %s %d rows:", suffix, db.kind(), side.rows()));
                 try (PreparedStatement ps = c.prepareStatement(prefix + find)) {
-                    ps.setString(1, WORKSPACE);
+                    ps.setString(1, reader.workspaceId());
                     ps.setLong(2, after);
                     ps.setInt(3, PAGE);
                     printPlan(ps, db.postgres(), log);
                 }
-                log.add(String.format(Locale.ROOT, "PLAN feed-query-head %s %d rows:", db.kind(), side.rows()));
+                log.add(String.format(Locale.ROOT, "PLAN feed-query-head%s %s %d rows:", suffix, db.kind(), side.rows()));
                 try (PreparedStatement ps = c.prepareStatement(prefix + head)) {
-                    ps.setString(1, WORKSPACE);
+                    ps.setString(1, reader.workspaceId());
                     printPlan(ps, db.postgres(), log);
                 }
             } finally {
