@@ -47,6 +47,8 @@ final class FeedQuery {
     static final int PAGE = 100;
     /** Its RESULT names, in the order they run. */
     static final List<String> NAMES = List.of(NAME + "-page", NAME + "-head", NAME + "-page-quiet", NAME + "-head-quiet");
+    /** Warm-up operations per side (fewer than the other database benchmarks': a slow read may take 20 ms). */
+    static final int WARMUP_OPS = 2_000;
     /** The least ratio large ÷ small: the cost stays flat. */
     static final double TARGET = 0.8;
 
@@ -100,11 +102,13 @@ final class FeedQuery {
                 }
                 boolean quiet = name.endsWith("-quiet");
                 try (AbRunner runner = new AbRunner(1, log)) {
+                    // the JIT warms the feed's read path in a few thousand calls; the slow side may take 20 ms a call
+                    Plan p = plan.withWarmupOps(Math.min(plan.warmupOps(), WARMUP_OPS));
                     out.add(name.startsWith(NAME + "-page")
                             ? runner.compare(name, kind, page(l.reader(quiet), l.feed()), page(s.reader(quiet), s.feed()),
-                            plan, 0, TARGET)
+                            p, 0, TARGET)
                             : runner.compare(name, kind, head(l.reader(quiet), l.feed()), head(s.reader(quiet), s.feed()),
-                            plan, 0, TARGET));
+                            p, 0, TARGET));
                 }
             }
         }
@@ -266,22 +270,67 @@ final class FeedQuery {
                 if (db.postgres()) {
                     db.contextKey().bind(c, reader.principal(), Instant.now());
                 }
-                String prefix = db.postgres() ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN QUERY PLAN ";
-                log.add(String.format(Locale.ROOT, "PLAN feed-query-page%s %s %d rows:", suffix, db.kind(), side.rows()));
-                try (PreparedStatement ps = c.prepareStatement(prefix + find)) {
-                    ps.setString(1, reader.workspaceId());
-                    ps.setLong(2, after);
-                    ps.setInt(3, PAGE);
-                    printPlan(ps, db.postgres(), log);
-                }
-                log.add(String.format(Locale.ROOT, "PLAN feed-query-head%s %s %d rows:", suffix, db.kind(), side.rows()));
-                try (PreparedStatement ps = c.prepareStatement(prefix + head)) {
-                    ps.setString(1, reader.workspaceId());
-                    printPlan(ps, db.postgres(), log);
+                for (String mode : db.postgres() ? List.of("force_custom_plan", "force_generic_plan") : List.of("")) {
+                    explain(c, db, mode, find, head, reader, suffix, after, side.rows(), log);
                 }
             } finally {
                 c.rollback();
                 c.setAutoCommit(auto);
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL plans a statement for its values the first five times it is executed as a server-side
+     * prepared statement, then may switch to a generic plan (pgjdbc prepares on the server from the
+     * fifth use): both are shown, as {@code plan_cache_mode} forces each.
+     */
+    private static void explain(Connection c, BenchStore db, String mode, String find, String head, Reader reader,
+                                String suffix, long after, long rows, List<String> log) throws SQLException {
+        if (!mode.isEmpty()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL plan_cache_mode = " + mode);
+            }
+        }
+        String how = mode.isEmpty() ? "" : " " + mode;
+        log.add(String.format(Locale.ROOT, "PLAN feed-query-page%s %s %d rows%s:", suffix, db.kind(), rows, how));
+        plan(c, db.postgres(), find, List.of(reader.workspaceId(), after, PAGE), log);
+        log.add(String.format(Locale.ROOT, "PLAN feed-query-head%s %s %d rows%s:", suffix, db.kind(), rows, how));
+        plan(c, db.postgres(), head, List.of(reader.workspaceId()), log);
+    }
+
+    /**
+     * SQLite: {@code EXPLAIN QUERY PLAN} with the values bound. PostgreSQL: {@code PREPARE} then
+     * {@code EXPLAIN (ANALYZE, BUFFERS) EXECUTE} with the values, as a server-side prepared
+     * statement is planned (pgjdbc prepares on the server from a statement's fifth use); the values
+     * are the bench's own workspace ids and numbers, written as literals.
+     */
+    private static void plan(Connection c, boolean postgres, String sql, List<Object> values, List<String> log)
+            throws SQLException {
+        if (!postgres) {
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
+                for (int i = 0; i < values.size(); i++) {
+                    ps.setObject(i + 1, values.get(i));
+                }
+                printPlan(ps, false, log);
+            }
+            return;
+        }
+        StringBuilder numbered = new StringBuilder();
+        int n = 0;
+        for (char ch : sql.toCharArray()) {
+            numbered.append(ch == '?' ? "$" + (++n) : String.valueOf(ch));
+        }
+        StringBuilder args = new StringBuilder();
+        for (Object v : values) {
+            args.append(args.isEmpty() ? "" : ", ").append(v instanceof String text ? "'" + text.replace("'", "''") + "'" : v);
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("PREPARE fleetgate_bench_plan AS " + numbered);
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) EXECUTE fleetgate_bench_plan(" + args + ")")) {
+                printPlan(ps, true, log);
+            } finally {
+                st.execute("DEALLOCATE fleetgate_bench_plan");
             }
         }
     }
