@@ -29,7 +29,9 @@ import java.util.function.Predicate;
  * baseline, {@link RawJdbc}, in alternating rounds); the rules-engine and geo benchmarks by JMH
  * ({@link JmhSuite}). Progress goes to standard error; standard output gets a table with medians
  * and spreads, then one line per benchmark:
- * {@code RESULT <name> <store> <threads> <ops_per_s> <baseline_ops_per_s> <ratio>}; and for
+ * {@code RESULT <name> <store> <threads> <ops_per_s> <baseline_ops_per_s> <ratio>}; then for
+ * {@code push-latency} a {@code LATENCY} line and for {@code stream-clients} a {@code STREAMS} line
+ * ({@link PushBench}), {@code feed-query}'s {@code PLAN} lines ({@link FeedQuery}), and for
  * {@code login-flood} ({@link LoginFlood}) one line of probe latencies idle and under a login flood.
  */
 public final class Bench {

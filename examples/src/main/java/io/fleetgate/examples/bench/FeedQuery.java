@@ -29,14 +29,16 @@ import java.util.function.Predicate;
  * grows. Two databases of the same kind (two SQLite files, or two PostgreSQL schemas), one with a
  * small {@code changes} table and one with a large one (10,000 and 1,000,000 rows by default),
  * filled by one set-based {@code INSERT … SELECT} each (not through the services: only the rows
- * matter), spread over {@value #WORKSPACES} workspaces in interleaved seqs. A supervisor of one of
- * them reads through {@link ChangeFeed}: {@code feed-query-page} is {@code changes(cursor, 100)}
- * from a cursor 100 changes before the workspace's newest (a full page), {@code feed-query-head}
- * is {@code head()}. {@link AbRunner} alternates the large database (“ours”) and the small one
+ * matter), spread over {@value #WORKSPACES} busy workspaces in interleaved seqs, and one row in
+ * {@value #QUIET_EVERY} of the older half to a quiet workspace. A supervisor reads through
+ * {@link ChangeFeed}: {@code feed-query-page} is {@code changes(cursor, 100)} from a cursor 100
+ * changes before a busy workspace's newest (a full page), {@code feed-query-head} is {@code head()};
+ * the {@code -quiet} pair does the same for the quiet workspace. {@link AbRunner} alternates the large database (“ours”) and the small one
  * (“baseline”) round by round, so the ratio is large ÷ small: flat is 1, the target is ≥ 0.8.
- * The query plans of both statements on the large database are printed (PostgreSQL {@code EXPLAIN
- * (ANALYZE, BUFFERS)} as the runtime role with the reader's context bound, so row-level security
- * applies; SQLite {@code EXPLAIN QUERY PLAN}).
+ * The query plans of both statements on the large database are returned as {@code PLAN} lines
+ * (PostgreSQL {@code EXPLAIN (ANALYZE, BUFFERS)} as the runtime role with the reader's context
+ * bound, so row-level security applies, as a custom and as a generic plan; SQLite {@code EXPLAIN
+ * QUERY PLAN}).
  */
 final class FeedQuery {
     /** The benchmark's name in {@code --only}; its RESULT names add {@code -page} and {@code -head}. */
