@@ -536,27 +536,31 @@ public final class PushBench {
         }
     }
 
-    /** {@return the base URL the child prints once it serves} */
+    /** {@return the base URL the child prints once it serves}; its standard output is drained to the end meanwhile */
     private static String awaitListening(Process host, int seconds) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
-        Future<String> line = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "serve-stdout");
-            t.setDaemon(true);
-            return t;
-        }).submit(() -> {
-            String l;
-            while ((l = out.readLine()) != null) {
-                if (l.startsWith("listening on ")) {
-                    return l.substring("listening on ".length()).strip();
+        java.util.concurrent.CompletableFuture<String> base = new java.util.concurrent.CompletableFuture<>();
+        Thread drain = new Thread(() -> {
+            try {
+                String l;
+                while ((l = out.readLine()) != null) {
+                    if (!base.isDone() && l.startsWith("listening on ")) {
+                        base.complete(l.substring("listening on ".length()).strip());
+                    }
                 }
+            } catch (IOException e) {
+                base.completeExceptionally(e);
+            } finally {
+                base.complete(null);
             }
-            return null;
-        });
-        String base = line.get(seconds, TimeUnit.SECONDS);
-        if (base == null) {
+        }, "serve-stdout");
+        drain.setDaemon(true);
+        drain.start();
+        String url = base.get(seconds, TimeUnit.SECONDS);
+        if (url == null) {
             throw new IllegalStateException("serve exited with " + host.waitFor() + " before listening");
         }
-        return base;
+        return url;
     }
 
     /** {@return the heap in use after a full GC and the heap's limit, in MiB, from {@code jcmd} and {@code /metrics}} */
