@@ -2,6 +2,7 @@ package io.fleetgate.examples.bench;
 
 import io.fleetgate.examples.JsonLines;
 import io.fleetgate.examples.http.LoginFlood;
+import io.fleetgate.examples.http.PushBench;
 import org.slf4j.event.Level;
 
 import java.io.PrintStream;
@@ -28,7 +29,9 @@ import java.util.function.Predicate;
  * baseline, {@link RawJdbc}, in alternating rounds); the rules-engine and geo benchmarks by JMH
  * ({@link JmhSuite}). Progress goes to standard error; standard output gets a table with medians
  * and spreads, then one line per benchmark:
- * {@code RESULT <name> <store> <threads> <ops_per_s> <baseline_ops_per_s> <ratio>}; and for
+ * {@code RESULT <name> <store> <threads> <ops_per_s> <baseline_ops_per_s> <ratio>}; then for
+ * {@code push-latency} a {@code LATENCY} line and for {@code stream-clients} a {@code STREAMS} line
+ * ({@link PushBench}), {@code feed-query}'s {@code PLAN} lines ({@link FeedQuery}), and for
  * {@code login-flood} ({@link LoginFlood}) one line of probe latencies idle and under a login flood.
  */
 public final class Bench {
@@ -46,18 +49,28 @@ public final class Bench {
               --gc                     report JMH allocation per operation (always on without --quick)
               --only NAME,...          run only these benchmarks (activate, active, complete, sync,
                                        sync-proof, positions-ingest, sync-positions, statemachine,
-                                       stopguard, polygon, haversine, geofence, login-flood, or a
-                                       full RESULT name); login-flood reads LOGIN_HASH_CONCURRENCY
+                                       stopguard, polygon, haversine, geofence, login-flood,
+                                       push-latency, stream-clients, feed-query, or a full RESULT
+                                       name); login-flood reads LOGIN_HASH_CONCURRENCY
                                        and LOGIN_HASH_QUEUE from the environment
               --flood-nice N           login-flood's attacker process priority: 19 (default, the
                                        lowest: it stands in for machines of its own) to 0 (the
                                        host's own priority)
               --access-context MODE    auto (default): the baseline binds the caller per transaction
                                        on PostgreSQL when the schema has row-level security; on; off
+              --stream-clients N       stream-clients: concurrent streams (default 500)
+              --feed-sizes S,L         feed-query: rows in the small and the large changes table
+                                       (default 10000,1000000)
             """;
 
     /** The login flood's name in {@code --only} and its RESULT line. */
     static final String LOGIN_FLOOD = "login-flood";
+    /** The push latency benchmark's name in {@code --only}; its throughput RESULT is {@code push-latency-sync}. */
+    static final String PUSH_LATENCY = "push-latency";
+    /** The 500-streams benchmark's name in {@code --only} and its STREAMS line. */
+    static final String STREAM_CLIENTS = "stream-clients";
+    /** {@code feed-query}'s table sizes, small and large, unless {@code --feed-sizes} says otherwise. */
+    static final List<Long> FEED_SIZES = List.of(10_000L, 1_000_000L);
 
     private Bench() {
     }
@@ -65,7 +78,7 @@ public final class Bench {
     /** Parsed command line. */
     record Options(boolean quick, String dbUrl, String dbUser, String dbPassword, String dbOwnerUser,
                    String dbOwnerPassword, boolean gc, List<String> only, Boolean accessContext, Integer floodNice,
-                   boolean help) {
+                   boolean help, Integer streamClients, List<Long> feedSizes) {
 
         static Options parse(List<String> args) {
             boolean quick = false;
@@ -79,6 +92,8 @@ public final class Bench {
             List<String> only = List.of();
             Boolean context = null;
             Integer floodNice = null;
+            Integer streamClients = null;
+            List<Long> feedSizes = null;
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
                 switch (a) {
@@ -92,6 +107,8 @@ public final class Bench {
                     case "--db-owner-password" -> ownerPassword = value(args, ++i, a);
                     case "--only" -> only = List.of(value(args, ++i, a).split(","));
                     case "--flood-nice" -> floodNice = niceness(value(args, ++i, a));
+                    case "--stream-clients" -> streamClients = (int) whole(value(args, ++i, a), a, 1, 10_000);
+                    case "--feed-sizes" -> feedSizes = feedSizes(value(args, ++i, a));
                     case "--access-context" -> context = switch (value(args, ++i, a)) {
                         case "auto" -> null;
                         case "on" -> Boolean.TRUE;
@@ -105,7 +122,26 @@ public final class Bench {
                 throw new IllegalArgumentException("--db-user, --db-password, --db-owner-user and --db-owner-password need --db");
             }
             return new Options(quick, url, user, password, ownerUser, ownerPassword, gc || !quick, only, context, floodNice,
-                    help);
+                    help, streamClients, feedSizes);
+        }
+
+        private static long whole(String value, String option, long min, long max) {
+            if (!value.matches("[0-9]{1,10}") || Long.parseLong(value) < min || Long.parseLong(value) > max) {
+                throw new IllegalArgumentException(option + " takes a whole number from " + min + " to " + max
+                        + ", got '" + value + "'");
+            }
+            return Long.parseLong(value);
+        }
+
+        private static List<Long> feedSizes(String value) {
+            String[] parts = value.split(",");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("--feed-sizes takes SMALL,LARGE, e.g. 10000,1000000");
+            }
+            long min = FeedQuery.MIN_ROWS;
+            long small = whole(parts[0], "--feed-sizes", min, 100_000_000);
+            long large = whole(parts[1], "--feed-sizes", min, 100_000_000);
+            return List.of(small, large);
         }
 
         private static int niceness(String value) {
@@ -151,8 +187,11 @@ public final class Bench {
             return 0;
         }
         LoginFlood.Params flood = o.quick() ? LoginFlood.Params.quick() : LoginFlood.Params.full();
+        PushBench.Params push = o.quick() ? PushBench.Params.quick() : PushBench.Params.full();
         run(o, o.quick() ? Plan.quick() : Plan.full(), o.quick() ? JmhSuite.JmhPlan.quick() : JmhSuite.JmhPlan.full(),
-                o.floodNice() == null ? flood : flood.withNice(o.floodNice()), System.getenv(), out, err);
+                o.floodNice() == null ? flood : flood.withNice(o.floodNice()), System.getenv(),
+                o.streamClients() == null ? push : push.withClients(o.streamClients()),
+                o.feedSizes() == null ? FEED_SIZES : o.feedSizes(), out, err);
         return 0;
     }
 
@@ -173,6 +212,19 @@ public final class Bench {
      */
     static List<Comparison> run(Options o, Plan plan, JmhSuite.JmhPlan jmh, LoginFlood.Params flood,
                                 Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
+        return run(o, plan, jmh, flood, env, PushBench.Params.tiny(),
+                o.feedSizes() == null ? List.of(FeedQuery.MIN_ROWS, 2 * FeedQuery.MIN_ROWS) : o.feedSizes(), out, err);
+    }
+
+    /**
+     * Runs the selected benchmarks and prints the table, the RESULT lines, then the LATENCY,
+     * STREAMS and login flood's lines.
+     *
+     * @return the comparisons, in the order printed
+     */
+    static List<Comparison> run(Options o, Plan plan, JmhSuite.JmhPlan jmh, LoginFlood.Params flood,
+                                Map<String, String> env, PushBench.Params push, List<Long> feedSizes, PrintStream out,
+                                PrintStream err) throws Exception {
         Level previous = JsonLines.level();
         JsonLines.setLevel(Level.WARN);
         long started = System.nanoTime();
@@ -181,17 +233,34 @@ public final class Bench {
             List<Comparison> results = new ArrayList<>();
             Predicate<String> selected = o::selected;
             if (DbSuite.anySelected(selected)) {
-                try (BenchStore db = o.dbUrl() == null ? BenchStore.sqlite()
-                        : (o.dbOwnerUser() == null
-                        ? BenchStore.postgres(o.dbUrl(), o.dbUser(), o.dbPassword(), null, null)
-                        : BenchStore.postgres(o.dbUrl(), o.dbOwnerUser(), o.dbOwnerPassword(), o.dbUser(), o.dbPassword()))) {
+                try (BenchStore db = open(o)) {
                     results.addAll(DbSuite.run(db, plan, selected, o.accessContext(), err));
                 }
             }
             if (JmhSuite.PAIRS.stream().anyMatch(p -> selected.test(p.name()))) {
                 results.addAll(JmhSuite.run(jmh, o.gc(), selected, err));
             }
-            String floodLine = selected.test(LOGIN_FLOOD) ? LoginFlood.run(flood, env, err) : null;
+            List<String> lines = new ArrayList<>();
+            if (selected.test(PUSH_LATENCY) || selected.test(PUSH_LATENCY + "-sync")) {
+                try (BenchStore db = open(o)) {
+                    PushBench.LatencyResult r = PushBench.pushLatency(push, db.hostDb(), err);
+                    results.add(new Comparison(PUSH_LATENCY + "-sync", r.store(), r.threads(), r.withStream(),
+                            r.noStream(), 0, null, null));
+                    lines.add(r.line());
+                }
+            }
+            if (selected.test(STREAM_CLIENTS)) {
+                try (BenchStore db = open(o)) {
+                    lines.add(PushBench.streamClients(push, db.hostDb(), err).line());
+                }
+            }
+            if (FeedQuery.NAMES.stream().anyMatch(selected)) {
+                results.addAll(FeedQuery.run(() -> open(o), feedSizes.get(0), feedSizes.get(1), plan.withThreads(List.of(1)),
+                        selected, err, lines));
+            }
+            if (selected.test(LOGIN_FLOOD)) {
+                lines.add(LoginFlood.run(flood, env, err));
+            }
             double seconds = (System.nanoTime() - started) / 1e9;
             out.printf(Locale.ROOT, "fleetgate bench (%s): %d cpus, Java %s, load average %.2f before, %.2f after, %.0f s%n",
                     o.quick() ? "quick" : "full", Runtime.getRuntime().availableProcessors(),
@@ -202,17 +271,27 @@ public final class Bench {
                     plan.warmupRounds(), plan.warmupSeconds(), plan.warmupOps(), plan.measuredRounds(),
                     plan.roundSeconds(), jmh.rounds(),
                     jmh.warmups(), jmh.warmupMillis(), jmh.iterations(), jmh.iterMillis());
-            printTable(results, out);
+            if (!results.isEmpty()) {
+                printTable(results, out);
+            }
             for (Comparison c : results) {
                 out.println(c.resultLine());
             }
-            if (floodLine != null) {
-                out.println(floodLine);
-            }
+            lines.forEach(out::println);
             return results;
         } finally {
             JsonLines.setLevel(previous);
         }
+    }
+
+    /** @return a new throwaway database of the run's kind (SQLite, or a schema of {@code --db}) */
+    private static BenchStore open(Options o) throws Exception {
+        if (o.dbUrl() == null) {
+            return BenchStore.sqlite();
+        }
+        return o.dbOwnerUser() == null
+                ? BenchStore.postgres(o.dbUrl(), o.dbUser(), o.dbPassword(), null, null)
+                : BenchStore.postgres(o.dbUrl(), o.dbOwnerUser(), o.dbOwnerPassword(), o.dbUser(), o.dbPassword());
     }
 
     private static double load() {

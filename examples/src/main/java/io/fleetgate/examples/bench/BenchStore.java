@@ -1,5 +1,6 @@
 package io.fleetgate.examples.bench;
 
+import io.fleetgate.examples.http.PushBench;
 import io.fleetgate.store.jdbc.Dialect;
 import io.fleetgate.store.jdbc.JdbcStore;
 import io.fleetgate.store.jdbc.PostgresContextKey;
@@ -32,10 +33,15 @@ final class BenchStore implements AutoCloseable {
     private final String pgUser;
     private final String pgPassword;
     private final String pgSchema;
+    private final String runtimeUser;
+    private final String runtimePassword;
     private volatile PostgresContextKey contextKey;
 
-    private BenchStore(JdbcStore store, Path tempDir, String pgUrl, String pgUser, String pgPassword, String pgSchema) {
+    private BenchStore(JdbcStore store, Path tempDir, String pgUrl, String pgUser, String pgPassword, String pgSchema,
+                       String runtimeUser, String runtimePassword) {
         this.store = store;
+        this.runtimeUser = runtimeUser;
+        this.runtimePassword = runtimePassword;
         this.tempDir = tempDir;
         this.pgUrl = pgUrl;
         this.pgUser = pgUser;
@@ -51,7 +57,7 @@ final class BenchStore implements AutoCloseable {
         Path dir = Files.createTempDirectory("fleetgate-bench");
         try {
             JdbcStore store = JdbcStore.builder().sqlite(dir.resolve("bench.db")).poolSize(POOL_SIZE).build();
-            return new BenchStore(store, dir, null, null, null, null);
+            return new BenchStore(store, dir, null, null, null, null, null, null);
         } catch (RuntimeException e) {
             deleteTree(dir);
             throw e;
@@ -78,11 +84,29 @@ final class BenchStore implements AutoCloseable {
             builder = runtime == null ? builder.runtime(owner, ownerPassword).allowPrivilegedRuntime(true)
                     : builder.runtime(runtime, runtimePassword);
             JdbcStore store = builder.poolSize(POOL_SIZE).build();
-            return new BenchStore(store, null, url, owner, ownerPassword, schema);
+            return new BenchStore(store, null, url, owner, ownerPassword, schema, runtime, runtimePassword);
         } catch (RuntimeException e) {
             execute(url, owner, ownerPassword, "DROP SCHEMA " + schema + " CASCADE");
             throw e;
         }
+    }
+
+    /**
+     * @return the database as an HTTP host opens it ({@code serve --db …}): the SQLite file, or the
+     *         PostgreSQL schema with the runtime role and the owner
+     * @throws IllegalStateException on PostgreSQL without a runtime role apart from the owner (a
+     *                               host refuses to run as the owner)
+     */
+    PushBench.Db hostDb() {
+        if (tempDir != null) {
+            return new PushBench.Db("jdbc:sqlite:" + tempDir.resolve("bench.db"), null, null, null, null, kind());
+        }
+        if (runtimeUser == null) {
+            throw new IllegalStateException("the push benchmarks start HTTP hosts, which run as a runtime role:"
+                    + " give --db-user (the runtime role) and --db-owner-user (the owner)");
+        }
+        return new PushBench.Db(pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + pgSchema, runtimeUser,
+                runtimePassword, pgUser, pgPassword, kind());
     }
 
     /** @return the store */

@@ -59,6 +59,15 @@ record Plan(int warmupRounds, double warmupSeconds, int warmupOps, int measuredR
     }
 
     /**
+     * @param counts the thread counts
+     * @return this plan at those thread counts
+     */
+    Plan withThreads(List<Integer> counts) {
+        return new Plan(warmupRounds, warmupSeconds, warmupOps, measuredRounds, roundSeconds, minOps, maxOps, syncEvents,
+                syncChunk, counts, activeDrivers, historyEvents, ingestFixes, ingestThreads);
+    }
+
+    /**
      * @return {@code --quick}: warm-up of 1.5 s and {@value #WARMUP_OPS} operations per arm, then 6
      *         measured rounds of about 0.25 s per arm; {@code positions-ingest} rounds of 16,000 fixes
      *         (8 threads, 20 calls each)

@@ -95,6 +95,43 @@ class BenchTest {
             + " logins_429_locked=0 logins_other=0 hash_concurrency=1 hash_queue=0 flood_nice=([0-9]+)$");
 
     @Test
+    void runWhenPushAndFeedBenchmarksThenEveryChangeArrivesAndTheFeedReadsTheIndex() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Bench.run(Bench.Options.parse(List.of("--only", "push-latency,stream-clients,feed-query")), Plan.tiny(),
+                JmhSuite.JmhPlan.quick(), io.fleetgate.examples.http.LoginFlood.Params.tiny(), Map.of(),
+                io.fleetgate.examples.http.PushBench.Params.tiny(), List.of(FeedQuery.MIN_ROWS, 2 * FeedQuery.MIN_ROWS),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+
+        assertThat(lines.stream().filter(l -> l.startsWith("RESULT ")).map(l -> l.split(" ")[1]).toList())
+                .containsExactly("push-latency-sync", "feed-query-page", "feed-query-head", "feed-query-page-quiet",
+                        "feed-query-head-quiet");
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("RESULT push-latency-sync sqlite 2 "));
+        String latency = lines.stream().filter(l -> l.startsWith("LATENCY ")).findFirst().orElseThrow();
+        assertThat(latency).as("every acknowledged event reached the stream").startsWith("LATENCY push-latency sqlite 2 ")
+                .contains(" missing=0 ", " hosts=1 ").doesNotContain("samples=0 ");
+        String streams = lines.stream().filter(l -> l.startsWith("STREAMS ")).findFirst().orElseThrow();
+        assertThat(streams).as("every client got every change, nothing failed")
+                .startsWith("STREAMS stream-clients sqlite 5 changes=16 lacking=0 ")
+                .contains(" http_5xx=0 dropped=0 oom=no host_alive=yes met=yes");
+        assertThat(lines.stream().filter(l -> l.startsWith("    SEARCH changes USING")).toList()).hasSize(4)
+                .allSatisfy(l -> assertThat(l).contains("INDEX ix_changes_workspace"));
+    }
+
+    @Test
+    void optionsWhenFeedSizesOrStreamClientsThenParsedAndCheckedWithTheOptionNamed() {
+        Bench.Options o = Bench.Options.parse(List.of("--feed-sizes", "10000,1000000", "--stream-clients", "200"));
+        assertThat(o.feedSizes()).containsExactly(10_000L, 1_000_000L);
+        assertThat(o.streamClients()).isEqualTo(200);
+        for (List<String> bad : List.of(List.of("--feed-sizes", "10000"), List.of("--feed-sizes", "10,1000000"),
+                List.of("--feed-sizes", "x,y"), List.of("--stream-clients", "0"), List.of("--stream-clients", "-5"))) {
+            assertThatThrownBy(() -> Bench.Options.parse(bad)).as("%s", bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(bad.get(0));
+        }
+    }
+
+    @Test
     void runWhenLoginFloodThenOneResultLineWithMediansAndEveryLoginAnswered() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Bench.run(Bench.Options.parse(List.of("--only", "login-flood")), Plan.tiny(), JmhSuite.JmhPlan.quick(),

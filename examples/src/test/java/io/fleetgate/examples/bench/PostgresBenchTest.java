@@ -6,6 +6,9 @@ import io.fleetgate.testkit.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,6 +54,41 @@ class PostgresBenchTest {
                         "complete postgres 1", "complete postgres 2", "sync postgres 1", "sync postgres 2",
                         "sync-proof postgres 1", "sync-proof postgres 2", "positions-ingest-unnest postgres 2",
                         "positions-ingest-copy postgres 2", "sync-positions postgres 1", "sync-positions postgres 2");
+        assertThat(benchSchemas(url, user, password)).as("bench schemas left behind").isEqualTo(schemasBefore);
+    }
+
+    @Test
+    void runWhenPushAndFeedBenchmarksOnPostgresThenTwoHostsDeliverEverythingAndNoSchemaIsLeft() throws Exception {
+        String url = TestPostgres.url();
+        String user = TestPostgres.user();
+        String password = TestPostgres.password();
+        List<String> args = new ArrayList<>(List.of("--only", "push-latency,stream-clients,feed-query", "--db", url,
+                "--db-user", TestPostgres.runtimeUser(), "--db-owner-user", user));
+        if (TestPostgres.runtimePassword() != null && !TestPostgres.runtimePassword().isEmpty()) {
+            args.addAll(List.of("--db-password", TestPostgres.runtimePassword()));
+        }
+        if (password != null && !password.isEmpty()) {
+            args.addAll(List.of("--db-owner-password", password));
+        }
+        long schemasBefore = benchSchemas(url, user, password);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        Bench.run(Bench.Options.parse(args), Plan.tiny(), JmhSuite.JmhPlan.quick(),
+                io.fleetgate.examples.http.LoginFlood.Params.tiny(), Map.of(),
+                io.fleetgate.examples.http.PushBench.Params.tiny(), List.of(FeedQuery.MIN_ROWS, 2 * FeedQuery.MIN_ROWS),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+
+        assertThat(lines.stream().filter(l -> l.startsWith("RESULT ")).map(l -> l.split(" ")[1] + " " + l.split(" ")[2])
+                .toList()).containsExactly("push-latency-sync postgres", "feed-query-page postgres",
+                "feed-query-head postgres", "feed-query-page-quiet postgres", "feed-query-head-quiet postgres");
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("LATENCY push-latency postgres 2 ")
+                .as("synced through one host, every event on the other's stream").contains(" missing=0 ", " hosts=2 "));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("STREAMS stream-clients postgres 5 changes=16 lacking=0 ")
+                .contains(" http_5xx=0 dropped=0 oom=no host_alive=yes met=yes"));
+        assertThat(lines.stream().filter(l -> l.startsWith("PLAN feed-query-")).toList()).as("custom and generic plans")
+                .hasSize(8);
         assertThat(benchSchemas(url, user, password)).as("bench schemas left behind").isEqualTo(schemasBefore);
     }
 
