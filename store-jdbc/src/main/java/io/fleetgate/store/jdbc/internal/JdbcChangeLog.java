@@ -64,7 +64,8 @@ public final class JdbcChangeLog implements ChangeLog {
         }
         return tx.read(h -> {
             Query q = driverId == null ? h.createQuery(find) : h.createQuery(findDriver).bind("driver_id", driverId);
-            return q.bind("workspace_id", workspaceId).bind("after", afterSeq).bind("limit", limit).map(mapper).list();
+            return dialect.plannedPerCall(q).bind("workspace_id", workspaceId).bind("after", afterSeq)
+                    .bind("limit", limit).map(mapper).list();
         });
     }
 
@@ -72,7 +73,7 @@ public final class JdbcChangeLog implements ChangeLog {
     public long head(String workspaceId, String driverId) {
         return tx.read(h -> {
             Query q = driverId == null ? h.createQuery(head) : h.createQuery(headDriver).bind("driver_id", driverId);
-            Long max = q.bind("workspace_id", workspaceId).mapTo(Long.class).one();
+            Long max = dialect.plannedPerCall(q).bind("workspace_id", workspaceId).mapTo(Long.class).findOne().orElse(null);
             return Math.max(max == null ? 0 : max, floorOf(h, workspaceId));
         });
     }

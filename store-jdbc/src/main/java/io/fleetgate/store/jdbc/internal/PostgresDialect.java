@@ -145,6 +145,17 @@ public final class PostgresDialect extends SqlDialect {
     }
 
     @Override
+    public org.jdbi.v3.core.statement.Query plannedPerCall(org.jdbi.v3.core.statement.Query query) {
+        return query.addCustomizer(new org.jdbi.v3.core.statement.StatementCustomizer() {
+            @Override
+            public void beforeExecution(PreparedStatement statement, org.jdbi.v3.core.statement.StatementContext ctx)
+                    throws SQLException {
+                statement.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+            }
+        });
+    }
+
+    @Override
     public Dialect dialect() {
         return Dialect.POSTGRES;
     }

@@ -18,6 +18,19 @@ import java.time.Instant;
  */
 public abstract sealed class SqlDialect permits PostgresDialect, SqliteDialect {
 
+    /**
+     * {@return the query, planned for its own parameters on every call where the database would
+     * otherwise settle on one generic plan for all (PostgreSQL: an unnamed statement, never
+     * server-prepared); unchanged elsewhere} For queries whose best plan depends on the values:
+     * under row-level security a generic plan of the change feed's reads walks the primary key
+     * and filters by workspace, a cost that grows with every other workspace's changes.
+     *
+     * @param query the query
+     */
+    public org.jdbi.v3.core.statement.Query plannedPerCall(org.jdbi.v3.core.statement.Query query) {
+        return query;
+    }
+
     /** {@return the public name of this dialect} */
     public abstract Dialect dialect();
 
