@@ -32,12 +32,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Events), for supervisors and members of a workspace. Both are reads: nothing a client sends here
  * writes anything.
  *
- * <p>How waiting costs no thread: a waiting long-poll or an open stream is a
- * {@link ChangeFeed#subscribe subscription}; a wake-up (from this host's commits, or on PostgreSQL
- * from any host's through the store's one listening connection) schedules one read of the feed
- * on a request thread, at most one queued per waiter however many wake-ups come, and the answer
- * or the events are written without blocking. A stream writes a page, then reads again only
- * once the client has taken it: a slow reader holds one page, never a backlog.
+ * <p>How waiting costs no thread: a waiting long-poll is a {@link ChangeFeed#subscribe
+ * subscription}, and the open streams of a workspace share one (their {@code Tail}); a wake-up
+ * (from this host's commits, or on PostgreSQL from any host's through the store's one listening
+ * connection) schedules one read of the feed on a request thread, at most one queued per waiter
+ * or tail however many wake-ups come, and the answer or the events are written without blocking.
+ * A workspace's tail reads the new changes once and keeps its newest {@value #RECENT}, rendered,
+ * for all its streams: a commit costs one read however many consoles watch. A stream writes a
+ * page, then takes the next only once the client has taken it: a slow reader holds one page,
+ * never a backlog, and one that fell behind what the tail keeps reads the store itself.
  *
  * <p>Limits: a session holds at most {@link HttpLimits#waitersPerSession()} streams and waiting
  * long-polls at once (more: 429); every {@link HttpLimits#streamHeartbeat()} a stream sends a
@@ -53,6 +56,8 @@ final class ChangesApi implements AutoCloseable {
     static final int DEFAULT_LIMIT = 100;
     /** The reconnection delay a stream asks browsers for. */
     static final int RETRY_MS = 2000;
+    /** How many of its newest changes a workspace's tail keeps ready for its streams. */
+    static final int RECENT = 512;
 
     private static final Logger LOG = LoggerFactory.getLogger("io.fleetgate.examples.http");
 
@@ -62,6 +67,8 @@ final class ChangesApi implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Map<String, AtomicInteger> perSession = new ConcurrentHashMap<>();
     private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
+    /** The workspaces' tails, one per workspace with a stream open; guarded by this for changes. */
+    private final Map<String, Tail> tails = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> heartbeat;
     private volatile boolean closed;
 
@@ -148,7 +155,7 @@ final class ChangesApi implements AutoCloseable {
         Live live = new Live(session.id(), who, call.bearerToken(), cursor);
         admit(live);
         try {
-            live.subscription = feed.subscribe(who, null, live::wake);
+            attach(live);
         } catch (RuntimeException e) {
             live.finish();
             throw e;
@@ -311,9 +318,175 @@ final class ChangesApi implements AutoCloseable {
             if (s != null) {
                 s.close();
             }
+            finished();
             waiters.remove(this);
             release(sessionId);
             return true;
+        }
+
+        /** What else lets go when it finishes. */
+        void finished() {
+        }
+    }
+
+    /** Joins a stream to its workspace's tail, made (subscribed, at the head) by the first stream. */
+    private synchronized void attach(Live live) {
+        String workspace = live.workspaceId;
+        Tail tail = tails.get(workspace);
+        if (tail == null) {
+            tail = new Tail(workspace, live.who);
+            tails.put(workspace, tail);
+        }
+        tail.streams.add(live);
+        live.tail = tail;
+    }
+
+    /** Lets a stream go from its tail; the last one out closes the tail's subscription. */
+    private synchronized void detach(Live live) {
+        Tail tail = live.tail;
+        if (tail != null && tail.streams.remove(live) && tail.streams.isEmpty()) {
+            tail.subscription.close();
+            tails.remove(tail.workspaceId);
+        }
+    }
+
+    /** A change as a stream sends it, and the cursor after it. */
+    private record Sent(String cursor, String text) {
+    }
+
+    static String event(ChangeFeed feed, Change c) {
+        return "id: " + feed.cursorAfter(c) + "\nevent: change\ndata: "
+                + new String(JsonIo.write(change(feed, c)), java.nio.charset.StandardCharsets.UTF_8) + "\n\n";
+    }
+
+    /**
+     * One workspace's newest changes, read once per wake-up for every stream of the workspace and
+     * kept (the last {@value #RECENT}) ready to send: a commit costs one read of the feed however
+     * many consoles watch, and each stream takes what lies after its cursor from here. Every stream
+     * of a workspace is a supervisor's or member's, who see the same changes. A stream whose cursor
+     * is not here (it fell further behind, or read past the tail itself) reads the store.
+     */
+    private final class Tail {
+        final String workspaceId;
+        final Principal reader;
+        final Set<Live> streams = ConcurrentHashMap.newKeySet();
+        final AtomicBoolean queued = new AtomicBoolean();
+        final ChangeFeed.Subscription subscription;
+        private final Object refreshing = new Object();
+        /** Guarded by this: the newest changes, the cursor before the first of them, and after the last. */
+        private final java.util.ArrayDeque<Sent> recent = new java.util.ArrayDeque<>();
+        private String start;
+        private String last;
+
+        Tail(String workspaceId, Principal reader) {
+            this.workspaceId = workspaceId;
+            this.reader = reader;
+            ChangeFeed feed = services.fleetgate().changes();
+            synchronized (this) {
+                this.start = feed.head(reader, workspaceId);
+                this.last = start;
+            }
+            this.subscription = feed.subscribe(reader, workspaceId, this::wake);
+            // what was committed between the head and the subscription woke nobody: read once
+            wake();
+        }
+
+        void wake() {
+            if (queued.compareAndSet(false, true) && !run(this::refresh)) {
+                queued.set(false);
+            }
+        }
+
+        /** Reads what is new (one reader at a time), keeps it, then lets each stream send it. */
+        private void refresh() {
+            queued.set(false);
+            ChangeFeed feed = services.fleetgate().changes();
+            boolean grew = false;
+            synchronized (refreshing) {
+                try {
+                    while (true) {
+                        String from;
+                        synchronized (this) {
+                            from = last;
+                        }
+                        if (from == null) {
+                            restart(feed);
+                            break;
+                        }
+                        ChangePage page = feed.changes(reader, workspaceId, from, ChangeFeed.MAX_LIMIT);
+                        if (page.changes().isEmpty()) {
+                            break;
+                        }
+                        grew = true;
+                        synchronized (this) {
+                            for (Change c : page.changes()) {
+                                recent.addLast(new Sent(feed.cursorAfter(c), event(feed, c)));
+                                if (recent.size() > RECENT) {
+                                    start = recent.removeFirst().cursor();
+                                }
+                            }
+                            last = page.cursor();
+                        }
+                        if (page.changes().size() < ChangeFeed.MAX_LIMIT) {
+                            break;
+                        }
+                    }
+                } catch (FleetgateException e) {
+                    // the store failed (or the tail's own cursor expired): the streams read the
+                    // store themselves until a later wake-up reads here again
+                    LOG.atWarn().setMessage("change_tail_read_failed").addKeyValue("error", e.code().name()).log();
+                    synchronized (this) {
+                        recent.clear();
+                        start = null;
+                        last = null;
+                    }
+                    restart(feed);
+                    grew = true;
+                }
+            }
+            if (grew) {
+                streams.forEach(Live::wake);
+            }
+        }
+
+        private void restart(ChangeFeed feed) {
+            try {
+                String head = feed.head(reader, workspaceId);
+                synchronized (this) {
+                    start = head;
+                    last = head;
+                }
+            } catch (FleetgateException e) {
+                LOG.atWarn().setMessage("change_tail_read_failed").addKeyValue("error", e.code().name()).log();
+            }
+        }
+
+        /**
+         * {@return what lies after {@code cursor} here, at most {@code limit}, or {@code null} when
+         * the cursor is not within what is kept}
+         */
+        synchronized List<Sent> after(String cursor, int limit) {
+            if (cursor == null || start == null) {
+                return null;
+            }
+            int skip;
+            if (cursor.equals(start)) {
+                skip = 0;
+            } else {
+                skip = -1;
+                int i = 0;
+                for (Sent sent : recent) {
+                    i++;
+                    if (sent.cursor().equals(cursor)) {
+                        skip = i;
+                        break;
+                    }
+                }
+                if (skip < 0) {
+                    return null;
+                }
+            }
+            return recent.stream().skip(skip).limit(limit).toList();
         }
     }
 
@@ -380,10 +553,20 @@ final class ChangesApi implements AutoCloseable {
         private String cursor;
         private String endReason;
 
+        final String workspaceId;
+        volatile Tail tail;
+
         Live(String sessionId, Principal who, String token, String cursor) {
             super(sessionId, who);
             this.token = token;
             this.cursor = cursor;
+            this.workspaceId = who instanceof Principal.Supervisor sup ? sup.workspaceId()
+                    : ((Principal.Member) who).workspaceId();
+        }
+
+        @Override
+        void finished() {
+            detach(this);
         }
 
         /** The head is sent: ask for a reconnection delay, then read what is already there. */
@@ -412,30 +595,35 @@ final class ChangesApi implements AutoCloseable {
                 from = cursor;
                 writing = true;
             }
-            ChangeFeed feed = services.fleetgate().changes();
-            ChangePage page;
-            try {
-                page = feed.changes(who, from, DEFAULT_LIMIT);
-            } catch (FleetgateException e) {
-                // the cursor expired under a reader that fell far behind, or the store failed
-                end(e.code().name());
-                return;
+            StringBuilder text = new StringBuilder();
+            String next;
+            Tail t = tail;
+            List<Sent> kept = t == null ? null : t.after(from, DEFAULT_LIMIT);
+            if (kept != null) {
+                kept.forEach(sent -> text.append(sent.text()));
+                next = kept.isEmpty() ? from : kept.get(kept.size() - 1).cursor();
+            } else {
+                ChangeFeed feed = services.fleetgate().changes();
+                ChangePage page;
+                try {
+                    page = feed.changes(who, from, DEFAULT_LIMIT);
+                } catch (FleetgateException e) {
+                    // the cursor expired under a reader that fell far behind, or the store failed
+                    end(e.code().name());
+                    return;
+                }
+                page.changes().forEach(c -> text.append(event(feed, c)));
+                next = page.cursor();
             }
-            if (page.changes().isEmpty()) {
+            if (text.length() == 0) {
                 synchronized (this) {
                     writing = false;
                 }
                 written(true);
                 return;
             }
-            StringBuilder text = new StringBuilder();
-            for (Change c : page.changes()) {
-                text.append("id: ").append(feed.cursorAfter(c)).append("\nevent: change\ndata: ")
-                        .append(new String(JsonIo.write(change(feed, c)), java.nio.charset.StandardCharsets.UTF_8))
-                        .append("\n\n");
-            }
             synchronized (this) {
-                cursor = page.cursor();
+                cursor = next;
             }
             sink.write(text.toString(), ok -> {
                 synchronized (this) {

@@ -138,10 +138,12 @@ abstract class ChangesHttpApiContract {
             return line;
         }
 
-        /** {@return the next event's fields (comments skipped), as {@code field → value}} */
+        /** {@return the next event's fields (comments skipped), as {@code field → value}, within ten seconds} */
         Map<String, String> nextEvent() throws InterruptedException {
             Map<String, String> fields = new java.util.LinkedHashMap<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (true) {
+                assertThat(System.nanoTime() - deadline).as("an event within 10 s (heartbeats aside)").isNegative();
                 String line = next();
                 if (line.equals(END)) {
                     return fields;
@@ -311,6 +313,52 @@ abstract class ChangesHttpApiContract {
         Map<String, String> again = resumed.nextEvent();
         assertThat(again).containsEntry("id", second.get("id"));
         assertThat(Api.JSON.readTree(again.get("data")).get("kind").asText()).isEqualTo("EVENT");
+    }
+
+    @Test
+    void streamWhenSeveralConsolesWatchOneWorkspaceThenEachGetsEveryChangeOnceInOrderAndOneFarBehindTooFromTheStore()
+            throws Exception {
+        start();
+        String sam = token(SAM, SAM_PIN);
+        String mia = token(MIA, MIA_PIN);
+        String ana = token(ANA, ANA_PIN);
+        JsonNode oldest = api.get("/v1/supervisor/changes?limit=2", sam).body().get("changes");
+        List<Events> watching = List.of(open(host.port(), sam, null), open(host.port(), mia, null),
+                open(host.port(), sam, oldest.get(0).get("cursor").asText()));
+        for (Events e : watching) {
+            assertThat(e.nextEvent()).containsKey("retry");
+        }
+        // the one that resumed from the feed's first change gets the second first, read from the store
+        Map<String, String> behind = watching.get(2).nextEvent();
+        assertThat(behind).containsEntry("id", oldest.get(1).get("cursor").asText());
+
+        Map<String, Object> arrival = new java.util.LinkedHashMap<>(event("e-2", "ARRIVED_AT_STOP",
+                clock.instant().minusSeconds(5)));
+        arrival.put("stop_index", 0);
+        arrival.put("lat", 30.30);
+        arrival.put("lng", -97.74);
+        for (Map<String, Object> e : List.of(event("e-1", "ROUTE_STARTED", clock.instant().minusSeconds(9)), arrival)) {
+            Api.Reply r = api.post("/v1/driver/events", ana, Map.of("events", List.of(e)));
+            assertThat(r.body().at("/results/0/outcome").asText()).as("%s", r).isEqualTo("ACCEPTED");
+        }
+        List<List<String>> seen = new ArrayList<>();
+        for (Events e : watching) {
+            List<String> got = new ArrayList<>();
+            String last;
+            do {
+                JsonNode data = Api.JSON.readTree(e.nextEvent().get("data"));
+                last = data.get("kind").asText() + ":" + data.get("entity_id").asText() + "@"
+                        + data.get("cursor").asText();
+                got.add(last);
+            } while (!last.startsWith("EVENT:e-2@"));
+            assertThat(got).as("each change once").doesNotHaveDuplicates();
+            assertThat(got.stream().filter(c -> c.startsWith("EVENT:e-")).map(c -> c.substring(0, c.indexOf('@'))))
+                    .containsExactly("EVENT:e-1", "EVENT:e-2");
+            seen.add(got);
+        }
+        assertThat(seen.get(1)).as("two consoles, the same changes in the same order").isEqualTo(seen.get(0));
+        assertThat(seen.get(2)).as("the one far behind ends with the same changes").endsWith(
+                seen.get(0).toArray(String[]::new));
     }
 
     @Test
