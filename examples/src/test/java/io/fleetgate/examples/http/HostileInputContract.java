@@ -60,6 +60,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       docs/http-api.md: "Rejected events the host could read into an event are kept in the
  *       quarantine"). Checked instead: the rows before are all still there and there are at most
  *       as many new rows as {@code REJECTED} results.</li>
+ *   <li>{@code changes}: each event kept in the quarantine is a change of the workspace's feed
+ *       (docs/changes.md, kind {@code QUARANTINED}). Checked instead: the changes before are all
+ *       still there, and the new ones are exactly one {@code QUARANTINED} change per new
+ *       quarantine row.</li>
  *   <li>{@code driver_sessions.last_active_at}: an authenticated call counts as activity, written
  *       at most once a minute (docs/http-api.md, {@code SESSION_IDLE_TIMEOUT_MIN}). The server
  *       clock stands still during the barrage, so there is nothing to leave out: the column is
@@ -120,7 +124,8 @@ abstract class HostileInputContract {
             "EVENT_ID_CONFLICT", "BAD_SIGNATURE");
 
     /** Tables the comparison leaves out (see the class comment). */
-    static final Set<String> WRITTEN_BY_REFUSALS = Set.of("login_attempts", "login_source_attempts", "quarantined_events");
+    static final Set<String> WRITTEN_BY_REFUSALS = Set.of("login_attempts", "login_source_attempts", "quarantined_events",
+            "changes");
 
     @TempDir
     Path dir;
@@ -205,6 +210,12 @@ abstract class HostileInputContract {
         assertThat(quarantined).as("the quarantine is append-only").containsAll(was.get("quarantined_events"));
         assertThat(quarantined.size() - was.get("quarantined_events").size())
                 .as("new quarantine rows, at most one per REJECTED result").isBetween(0, rejectedEvents);
+        List<String> changes = is.get("changes");
+        assertThat(changes).as("the change feed is append-only").containsAll(was.get("changes"));
+        List<String> newChanges = changes.stream().filter(c -> !was.get("changes").contains(c)).toList();
+        assertThat(newChanges).as("the only new changes: the quarantine's, one per new record")
+                .hasSize(quarantined.size() - was.get("quarantined_events").size())
+                .allMatch(c -> c.contains("kind=QUARANTINED"));
 
         stillServing(actors);
     }
