@@ -121,6 +121,22 @@ final class Browser implements AutoCloseable {
     }
 
     /**
+     * {@return an attribute of the element {@code css} finds, read again if a re-render replaced
+     * the element between the look-up and the read (waits at most {@link #WAIT} for a value)}
+     *
+     * @param css  the element
+     * @param name the attribute
+     */
+    String attribute(String css, String name) {
+        return await(d -> d.findElement(By.cssSelector(css)).getAttribute(name));
+    }
+
+    /** {@return an attribute of every element {@code css} finds, all read from one rendering} */
+    java.util.List<String> attributes(String css, String name) {
+        return await(d -> d.findElements(By.cssSelector(css)).stream().map(e -> e.getAttribute(name)).toList());
+    }
+
+    /**
      * Waits until the condition holds (at most {@link #WAIT}); an element replaced by a re-render
      * while it is checked is looked up again.
      */

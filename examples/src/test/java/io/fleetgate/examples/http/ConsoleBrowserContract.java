@@ -201,7 +201,7 @@ abstract class ConsoleBrowserContract {
 
         By item = By.cssSelector("#queue li[data-item]");
         browser.await(ExpectedConditions.visibilityOfElementLocated(item));
-        String itemId = browser.find("#queue li[data-item]").getAttribute("data-item");
+        String itemId = browser.attribute("#queue li[data-item]", "data-item");
         browser.find("#note-" + itemId).sendKeys("driver confirmed by phone");
         browser.find("#queue li[data-item] button[type=submit]").click();
         browser.await(ExpectedConditions.invisibilityOfElementLocated(item));
@@ -212,8 +212,7 @@ abstract class ConsoleBrowserContract {
 
         browser.find("tr[data-driver=d_w] button").click();
         browser.await(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#events li[data-event=ARRIVED_AT_STOP]")));
-        assertThat(browser.driver().findElements(By.cssSelector("#events li"))).extracting(e -> e.getAttribute("data-event"))
-                .containsSubsequence("ROUTE_STARTED", "ARRIVED_AT_STOP");
+        assertThat(browser.attributes("#events li", "data-event")).containsSubsequence("ROUTE_STARTED", "ARRIVED_AT_STOP");
         new org.openqa.selenium.support.ui.Select(browser.find("#override-status")).selectByVisibleText("SUSPENDED");
         browser.find("#override-reason").sendKeys("van inspection");
         browser.find("#override-form button[type=submit]").click();

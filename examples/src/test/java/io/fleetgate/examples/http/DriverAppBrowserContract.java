@@ -136,12 +136,11 @@ abstract class DriverAppBrowserContract {
     @Test
     void driverLogsInAndCompletesAStop() {
         logInAndOpenTheBatch();
-        assertThat(browser.driver().findElements(org.openqa.selenium.By.cssSelector("button[data-event]")))
-                .extracting(e -> e.getAttribute("data-event")).containsExactly("ROUTE_STARTED");
+        assertThat(browser.attributes("button[data-event]", "data-event")).containsExactly("ROUTE_STARTED");
 
         click("button[data-event=ROUTE_STARTED]");
         awaitStatus("EN_ROUTE");
-        String navigation = browser.find("#navigate").getAttribute("href");
+        String navigation = browser.attribute("#navigate", "href");
         assertThat(navigation).contains("30.27").contains("-97.74");
 
         click("button[data-event=ARRIVED_AT_STOP]");
@@ -194,12 +193,12 @@ abstract class DriverAppBrowserContract {
         browser.await(ExpectedConditions.attributeToBe(org.openqa.selenium.By.tagName("body"), "data-waiting", "3"));
         // the UI moved on offline: navigation to the next stop; and so it is after a reload, still
         // offline: the app from the service worker, the outbox from IndexedDB
-        assertThat(browser.find("#navigate").getAttribute("href")).contains("30.28");
+        assertThat(browser.attribute("#navigate", "href")).contains("30.28");
         browser.driver().navigate().refresh();
         awaitStatus("EN_ROUTE");
         browser.await(ExpectedConditions.attributeToBe(org.openqa.selenium.By.tagName("body"), "data-waiting", "3"));
-        assertThat(browser.find("#navigate").getAttribute("href")).contains("30.28");
-        assertThat(browser.find("li[data-stop=gate]").getAttribute("data-stop-status")).isEqualTo("COMPLETED");
+        assertThat(browser.attribute("#navigate", "href")).contains("30.28");
+        assertThat(browser.attribute("li[data-stop=gate]", "data-stop-status")).isEqualTo("COMPLETED");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> queued = (List<Map<String, Object>>) browser.async(
                 "const done = arguments[arguments.length - 1];"
