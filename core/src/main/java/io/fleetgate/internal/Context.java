@@ -151,7 +151,11 @@ public final class Context {
         }
     }
 
-    /** How a call's result becomes decisions: one per call, or one per event of a sync. */
+    /**
+     * How a call's result becomes decisions: one per call, or one per event of a sync.
+     *
+     * @param <T> the call's result
+     */
     @FunctionalInterface
     public interface Outcomes<T> {
         /**
