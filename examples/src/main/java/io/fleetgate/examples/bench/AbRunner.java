@@ -33,6 +33,7 @@ final class AbRunner implements AutoCloseable {
     private final int threads;
     private final ExecutorService pool;
     private final PrintStream log;
+    private final CpuMeter cpuMeter = CpuMeter.fromEnvironment();
 
     /**
      * @param threads how many threads run each round
@@ -91,8 +92,8 @@ final class AbRunner implements AutoCloseable {
             boolean measured = warmups >= plan.warmupRounds() && warmupOps >= plan.warmupOps()
                     && System.nanoTime() >= warmupEnds;
             boolean oursFirst = r % 2 == 0;
-            double first = round(oursFirst ? ours : baseline, ops);
-            double second = round(oursFirst ? baseline : ours, ops);
+            double first = round(oursFirst ? ours : baseline, ops, oursFirst ? "ours" : "baseline");
+            double second = round(oursFirst ? baseline : ours, ops, oursFirst ? "baseline" : "ours");
             double rateOurs = oursFirst ? first : second;
             double rateBase = oursFirst ? second : first;
             if (measured) {
@@ -118,8 +119,9 @@ final class AbRunner implements AutoCloseable {
     }
 
     /** @return the arm's throughput over one round of {@code ops} operations */
-    private double round(Arm arm, int ops) throws Exception {
+    private double round(Arm arm, int ops, String side) throws Exception {
         Arm.Round round = arm.prepare(ops, threads);
+        CpuMeter.Sample cpu = cpuMeter.sample();
         CountDownLatch ready = new CountDownLatch(threads);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Long>> done = new ArrayList<>(threads);
@@ -148,6 +150,7 @@ final class AbRunner implements AutoCloseable {
             }
             throw e;
         }
+        cpuMeter.report(log, side, cpu, ops);
         return ops / ((end - start) / 1e9);
     }
 
