@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -186,13 +187,29 @@ class PostgresCompromisedConnectionTest {
             assertThat(inTransaction(c, forged, PostgresCompromisedConnectionTest::counts))
                     .allSatisfy((table, n) -> assertThat(n).as(table).isZero());
 
-            assertRefused(c, "SELECT * FROM fleetgate_context_principal()",
-                    "permission denied for function fleetgate_context_principal");
+            // V15: the runtime role may call the verifier itself (the policies inline it), and it
+            // still verifies against the schema's key, never the shadowing table: nothing
+            List<List<String>> principal = inTransaction(c, forged,
+                    conn -> query(conn, "SELECT role, user_id, workspace_id FROM fleetgate_context_principal()"));
+            assertThat(principal).containsExactly(Arrays.asList(null, null, null));
             assertRefused(c, "CREATE OR REPLACE FUNCTION fleetgate_role() RETURNS text LANGUAGE sql AS $$ SELECT 'system' $$",
                     "permission denied for schema " + pg.schema());
             assertRefused(c, "CREATE FUNCTION fleetgate_evil() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$",
                     "permission denied for schema " + pg.schema());
             assertRefused(c, "ALTER FUNCTION fleetgate_role() SECURITY INVOKER", "must be owner of function fleetgate_role");
+        }
+    }
+
+    @Test
+    void principalFunctionsWhenAPolicyNamesThemThenTheyAreInlinedToOneVerifierCall() throws SQLException {
+        try (Connection c = runtime()) {
+            for (String f : List.of("fleetgate_role", "fleetgate_user", "fleetgate_workspace")) {
+                // inlined: the plan names the verifier, not the wrapper (which PostgreSQL would
+                // otherwise plan again in every statement)
+                String plan = String.join("\n", query(c, "EXPLAIN (VERBOSE, COSTS OFF) SELECT (SELECT " + f + "())")
+                        .stream().map(row -> row.get(0)).toList());
+                assertThat(plan).as(f).contains("fleetgate_context_principal()").doesNotContain(f + "()");
+            }
         }
     }
 

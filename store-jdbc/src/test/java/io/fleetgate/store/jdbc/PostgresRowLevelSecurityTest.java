@@ -278,7 +278,7 @@ class PostgresRowLevelSecurityTest {
         String text = "";
         for (String file : List.of("V5__row_level_security.sql", "V8__database_roles.sql",
                 "V10__workspace_member_function.sql", "V11__stops.sql", "V12__positions.sql",
-                "V14__change_feed.sql")) {
+                "V14__change_feed.sql", "V15__principal_inlined.sql")) {
             try (var in = getClass().getResourceAsStream("/io/fleetgate/store/jdbc/migration/postgres/" + file)) {
                 text += new String(in.readAllBytes(), StandardCharsets.UTF_8) + "\n";
             }

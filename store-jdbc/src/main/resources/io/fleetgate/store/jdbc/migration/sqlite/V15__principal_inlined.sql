@@ -1,0 +1,3 @@
+-- fleetgate V15: on PostgreSQL the policies call the principal's verifier directly. Nothing to do on
+-- SQLite, which has no roles and no row-level security (see V8). The file exists so that both
+-- dialects have the same list of versions and history rows; it holds no statement.

@@ -1,0 +1,3 @@
+-- fleetgate U15: undoes V15__principal_inlined.sql, which holds no statement on SQLite. Nothing to do.
+-- With fleetgate's runner, delete the version's history row:
+--   DELETE FROM fleetgate_schema_history WHERE version = 15;
