@@ -9,7 +9,9 @@ import io.fleetgate.supervisor.ChangePage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +69,7 @@ final class ChangesApi implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Map<String, AtomicInteger> perSession = new ConcurrentHashMap<>();
     private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
-    /** The workspaces' tails, one per workspace with a stream open; guarded by this for changes. */
+    /** The workspaces' tails, one per workspace with a stream open; changed only by compute, per workspace. */
     private final Map<String, Tail> tails = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> heartbeat;
     private volatile boolean closed;
@@ -329,25 +331,32 @@ final class ChangesApi implements AutoCloseable {
         }
     }
 
-    /** Joins a stream to its workspace's tail, made (subscribed, at the head) by the first stream. */
-    private synchronized void attach(Live live) {
-        String workspace = live.workspaceId;
-        Tail tail = tails.get(workspace);
-        if (tail == null) {
-            tail = new Tail(workspace, live.who);
-            tails.put(workspace, tail);
-        }
-        tail.streams.add(live);
-        live.tail = tail;
+    /**
+     * Joins a stream to its workspace's tail, made (subscribed, at the head) by the first stream.
+     * Atomic per workspace: the first stream of one workspace reading its head holds up no other.
+     */
+    private void attach(Live live) {
+        tails.compute(live.workspaceId, (workspace, tail) -> {
+            Tail joined = tail != null ? tail : new Tail(workspace, live.who);
+            joined.streams.add(live);
+            live.tail = joined;
+            return joined;
+        });
     }
 
     /** Lets a stream go from its tail; the last one out closes the tail's subscription. */
-    private synchronized void detach(Live live) {
-        Tail tail = live.tail;
-        if (tail != null && tail.streams.remove(live) && tail.streams.isEmpty()) {
-            tail.subscription.close();
-            tails.remove(tail.workspaceId);
+    private void detach(Live live) {
+        Tail left = live.tail;
+        if (left == null) {
+            return;
         }
+        tails.computeIfPresent(left.workspaceId, (workspace, tail) -> {
+            if (tail != left || !tail.streams.remove(live) || !tail.streams.isEmpty()) {
+                return tail;
+            }
+            tail.subscription.close();
+            return null;
+        });
     }
 
     /** A change as a stream sends it, and the cursor after it. */
@@ -356,7 +365,7 @@ final class ChangesApi implements AutoCloseable {
 
     static String event(ChangeFeed feed, Change c) {
         return "id: " + feed.cursorAfter(c) + "\nevent: change\ndata: "
-                + new String(JsonIo.write(change(feed, c)), java.nio.charset.StandardCharsets.UTF_8) + "\n\n";
+                + new String(JsonIo.write(change(feed, c)), StandardCharsets.UTF_8) + "\n\n";
     }
 
     /**
@@ -374,7 +383,7 @@ final class ChangesApi implements AutoCloseable {
         final ChangeFeed.Subscription subscription;
         private final Object refreshing = new Object();
         /** Guarded by this: the newest changes, the cursor before the first of them, and after the last. */
-        private final java.util.ArrayDeque<Sent> recent = new java.util.ArrayDeque<>();
+        private final ArrayDeque<Sent> recent = new ArrayDeque<>();
         private String start;
         private String last;
 
@@ -432,14 +441,9 @@ final class ChangesApi implements AutoCloseable {
                         }
                     }
                 } catch (FleetgateException e) {
-                    // the store failed (or the tail's own cursor expired): the streams read the
-                    // store themselves until a later wake-up reads here again
+                    // the store failed (or the tail's own cursor expired): start again from the
+                    // head; until then the streams read the store themselves
                     LOG.atWarn().setMessage("change_tail_read_failed").addKeyValue("error", e.code().name()).log();
-                    synchronized (this) {
-                        recent.clear();
-                        start = null;
-                        last = null;
-                    }
                     restart(feed);
                     grew = true;
                 }
@@ -449,15 +453,19 @@ final class ChangesApi implements AutoCloseable {
             }
         }
 
+        /** Forgets what is kept and starts at the head; with no head (the store failed), nowhere. */
         private void restart(ChangeFeed feed) {
+            String head;
             try {
-                String head = feed.head(reader, workspaceId);
-                synchronized (this) {
-                    start = head;
-                    last = head;
-                }
+                head = feed.head(reader, workspaceId);
             } catch (FleetgateException e) {
                 LOG.atWarn().setMessage("change_tail_read_failed").addKeyValue("error", e.code().name()).log();
+                head = null;
+            }
+            synchronized (this) {
+                recent.clear();
+                start = head;
+                last = head;
             }
         }
 

@@ -132,7 +132,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** {@return an attribute of every element {@code css} finds, all read from one rendering} */
-    java.util.List<String> attributes(String css, String name) {
+    List<String> attributes(String css, String name) {
         return await(d -> d.findElements(By.cssSelector(css)).stream().map(e -> e.getAttribute(name)).toList());
     }
 
