@@ -18,24 +18,18 @@
 -- caller's search_path cannot point them elsewhere, and the runtime role can create no function
 -- anywhere (V8). Re-runnable: CREATE OR REPLACE FUNCTION, GRANT is idempotent.
 DO $$
+DECLARE
+    f text[];
 BEGIN
-    EXECUTE format($fn$
-CREATE OR REPLACE FUNCTION fleetgate_role() RETURNS text
+    -- each wrapper and the verifier's field it answers
+    FOREACH f SLICE 1 IN ARRAY ARRAY[['fleetgate_role', 'role'], ['fleetgate_user', 'user_id'],
+                                     ['fleetgate_workspace', 'workspace_id']] LOOP
+        EXECUTE format($fn$
+CREATE OR REPLACE FUNCTION %I() RETURNS text
     LANGUAGE sql STABLE
-    AS $body$ SELECT (%I.fleetgate_context_principal()).role $body$
-$fn$, current_schema());
-
-    EXECUTE format($fn$
-CREATE OR REPLACE FUNCTION fleetgate_user() RETURNS text
-    LANGUAGE sql STABLE
-    AS $body$ SELECT (%I.fleetgate_context_principal()).user_id $body$
-$fn$, current_schema());
-
-    EXECUTE format($fn$
-CREATE OR REPLACE FUNCTION fleetgate_workspace() RETURNS text
-    LANGUAGE sql STABLE
-    AS $body$ SELECT (%I.fleetgate_context_principal()).workspace_id $body$
-$fn$, current_schema());
+    AS $body$ SELECT (%I.fleetgate_context_principal()).%s $body$
+$fn$, f[1], current_schema(), f[2]);
+    END LOOP;
 
     EXECUTE format('GRANT EXECUTE ON FUNCTION %I.fleetgate_context_principal() TO PUBLIC', current_schema());
 END

@@ -5,27 +5,19 @@
 --   DELETE FROM fleetgate_schema_history WHERE version = 15;
 -- (with Flyway, follow Flyway's rules for its own history; see docs/migrations.md).
 DO $$
+DECLARE
+    f text[];
 BEGIN
-    EXECUTE format($fn$
-CREATE OR REPLACE FUNCTION fleetgate_role() RETURNS text
+    -- each wrapper and the verifier's field it answers, as V8 made them
+    FOREACH f SLICE 1 IN ARRAY ARRAY[['fleetgate_role', 'role'], ['fleetgate_user', 'user_id'],
+                                     ['fleetgate_workspace', 'workspace_id']] LOOP
+        EXECUTE format($fn$
+CREATE OR REPLACE FUNCTION %I() RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path = pg_catalog, %I, pg_temp
-    AS $body$ SELECT role FROM fleetgate_context_principal() $body$
-$fn$, current_schema());
-
-    EXECUTE format($fn$
-CREATE OR REPLACE FUNCTION fleetgate_user() RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path = pg_catalog, %I, pg_temp
-    AS $body$ SELECT user_id FROM fleetgate_context_principal() $body$
-$fn$, current_schema());
-
-    EXECUTE format($fn$
-CREATE OR REPLACE FUNCTION fleetgate_workspace() RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path = pg_catalog, %I, pg_temp
-    AS $body$ SELECT workspace_id FROM fleetgate_context_principal() $body$
-$fn$, current_schema());
+    AS $body$ SELECT %s FROM fleetgate_context_principal() $body$
+$fn$, f[1], current_schema(), f[2]);
+    END LOOP;
 
     EXECUTE format('REVOKE EXECUTE ON FUNCTION %I.fleetgate_context_principal() FROM PUBLIC', current_schema());
 END
