@@ -141,9 +141,9 @@ class PostgresPoolerTest {
 
         fleetgate.access().upsertWorkspace(Principal.system(), new Workspace("ws_pooled", "Pooled"));
 
-        assertThat(PostgresFixture.asSystem(pg.ownerDataSource(), c -> PostgresFixture.rows(c,
-                "SELECT id, name FROM " + pg.schema() + ".workspaces WHERE id = 'ws_pooled'")))
-                .containsExactly(List.of("ws_pooled", "Pooled"));
+        List<List<String>> rows = PostgresFixture.asSystem(pg.ownerDataSource(), c -> PostgresFixture.rows(c,
+                "SELECT id, name FROM " + pg.schema() + ".workspaces WHERE id = 'ws_pooled'"));
+        assertThat(rows).containsExactly(List.of("ws_pooled", "Pooled"));
         try (Connection c = store.dataSource().getConnection()) {
             // through the store's connection: a statement in auto-commit mode runs in the schema
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_schema()")) {
@@ -152,7 +152,7 @@ class PostgresPoolerTest {
             }
             // the driver's own connection under it: the session was never pointed at the schema
             // (straight to the server this is the very session the store used)
-            Connection session = c.unwrap(PGConnection.class).unwrap(Connection.class);
+            Connection session = (Connection) c.unwrap(PGConnection.class);
             try (Statement st = session.createStatement(); ResultSet rs = st.executeQuery("SHOW search_path")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("\"$user\", public");
