@@ -6,6 +6,13 @@ package io.fleetgate.testkit;
  * migrates) and {@code .runtime.user} and {@code .runtime.password} (the role the stores run as: owns
  * nothing, member of {@code fleetgate_runtime}); scripts/test provisions a throwaway server and
  * passes them. Without them every use fails, saying how to give them: PostgreSQL tests never skip.
+ *
+ * <p>scripts/test runs the PostgreSQL tests a second time through a throwaway PgBouncer in
+ * transaction mode: then {@code fleetgate.test.pg.url} is PgBouncer's URL, the one the stores use,
+ * {@code fleetgate.test.pg.pooler} is {@code transaction} (the stores are built with that pooler
+ * setting), and {@code fleetgate.test.pg.direct.url} reaches the server itself, for what needs a
+ * session of its own: the tests' raw JDBC (schema set-up, signed contexts, inspection) and the
+ * change feed's {@code LISTEN}.
  */
 public final class TestPostgres {
     private TestPostgres() {
@@ -20,6 +27,29 @@ public final class TestPostgres {
                     + "-Dfleetgate.test.pg.user=U -Dfleetgate.test.pg.password=P to mvn.");
         }
         return url;
+    }
+
+    /**
+     * {@return the JDBC URL that reaches the test server directly (not through a pooler): the same
+     * as {@link #url()} unless {@code fleetgate.test.pg.direct.url} says otherwise}
+     */
+    public static String directUrl() {
+        String direct = System.getProperty("fleetgate.test.pg.direct.url", "");
+        return direct.isBlank() ? url() : direct;
+    }
+
+    /**
+     * {@return the pooler between the stores and the server, {@code none} (default) or
+     * {@code transaction} ({@code fleetgate.test.pg.pooler})}
+     */
+    public static String pooler() {
+        String pooler = System.getProperty("fleetgate.test.pg.pooler", "");
+        return pooler.isBlank() ? "none" : pooler;
+    }
+
+    /** {@return whether the stores reach the server through a transaction pooler} */
+    public static boolean throughTransactionPooler() {
+        return "transaction".equals(pooler());
     }
 
     /** {@return the owner's login role, or {@code null}} */

@@ -46,12 +46,14 @@ public final class Bench {
                                        migrates and drops the run's schema (without it, --db-user
                                        does, and the store runs as that owner)
               --db-owner-password PW   its password
+              --pooled-db JDBC_URL     pooler: the same database as --db through PgBouncer in
+                                       transaction mode (the run's schema is reached both ways)
               --gc                     report JMH allocation per operation (always on without --quick)
               --only NAME,...          run only these benchmarks (activate, active, complete, sync,
                                        sync-proof, positions-ingest, sync-positions, statemachine,
                                        stopguard, polygon, haversine, geofence, login-flood,
-                                       push-latency, stream-clients, feed-query, or a full RESULT
-                                       name); login-flood reads LOGIN_HASH_CONCURRENCY
+                                       push-latency, stream-clients, feed-query, pooler, or a full
+                                       RESULT name); login-flood reads LOGIN_HASH_CONCURRENCY
                                        and LOGIN_HASH_QUEUE from the environment
               --flood-nice N           login-flood's attacker process priority: 19 (default, the
                                        lowest: it stands in for machines of its own) to 0 (the
@@ -78,7 +80,7 @@ public final class Bench {
     /** Parsed command line. */
     record Options(boolean quick, String dbUrl, String dbUser, String dbPassword, String dbOwnerUser,
                    String dbOwnerPassword, boolean gc, List<String> only, Boolean accessContext, Integer floodNice,
-                   boolean help, Integer streamClients, List<Long> feedSizes) {
+                   boolean help, Integer streamClients, List<Long> feedSizes, String pooledDbUrl) {
 
         static Options parse(List<String> args) {
             boolean quick = false;
@@ -94,6 +96,7 @@ public final class Bench {
             Integer floodNice = null;
             Integer streamClients = null;
             List<Long> feedSizes = null;
+            String pooled = null;
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
                 switch (a) {
@@ -105,6 +108,7 @@ public final class Bench {
                     case "--db-password" -> password = value(args, ++i, a);
                     case "--db-owner-user" -> ownerUser = value(args, ++i, a);
                     case "--db-owner-password" -> ownerPassword = value(args, ++i, a);
+                    case "--pooled-db" -> pooled = value(args, ++i, a);
                     case "--only" -> only = List.of(value(args, ++i, a).split(","));
                     case "--flood-nice" -> floodNice = niceness(value(args, ++i, a));
                     case "--stream-clients" -> streamClients = (int) whole(value(args, ++i, a), a, 1, 10_000);
@@ -121,8 +125,16 @@ public final class Bench {
             if (url == null && (user != null || password != null || ownerUser != null || ownerPassword != null)) {
                 throw new IllegalArgumentException("--db-user, --db-password, --db-owner-user and --db-owner-password need --db");
             }
+            if (pooled != null && (url == null || !pooled.startsWith("jdbc:postgresql:"))) {
+                throw new IllegalArgumentException("--pooled-db takes a jdbc:postgresql: URL and goes with --db");
+            }
+            boolean pooler = only.stream().anyMatch(n -> n.equals(DbSuite.POOLER) || n.startsWith(DbSuite.POOLER + "-"));
+            if (pooler && (pooled == null || user == null || ownerUser == null)) {
+                throw new IllegalArgumentException("pooler needs --db, --db-user, --db-owner-user and --pooled-db (the "
+                        + "same database through PgBouncer in transaction mode)");
+            }
             return new Options(quick, url, user, password, ownerUser, ownerPassword, gc || !quick, only, context, floodNice,
-                    help, streamClients, feedSizes);
+                    help, streamClients, feedSizes, pooled);
         }
 
         private static long whole(String value, String option, long min, long max) {
@@ -235,6 +247,12 @@ public final class Bench {
             if (DbSuite.anySelected(selected)) {
                 try (BenchStore db = open(o)) {
                     results.addAll(DbSuite.run(db, plan, selected, o.accessContext(), err));
+                }
+            }
+            if (o.pooledDbUrl() != null && !o.only().isEmpty()
+                    && DbSuite.POOLER_PATHS.stream().anyMatch(p -> selected.test(DbSuite.POOLER + "-" + p))) {
+                try (BenchStore direct = open(o); BenchStore pooled = direct.throughPooler(o.pooledDbUrl())) {
+                    results.addAll(DbSuite.runPooler(direct, pooled, plan, selected, err));
                 }
             }
             if (JmhSuite.PAIRS.stream().anyMatch(p -> selected.test(p.name()))) {

@@ -3,6 +3,7 @@ package io.fleetgate.examples.bench;
 import io.fleetgate.examples.http.PushBench;
 import io.fleetgate.store.jdbc.Dialect;
 import io.fleetgate.store.jdbc.JdbcStore;
+import io.fleetgate.store.jdbc.Pooler;
 import io.fleetgate.store.jdbc.PostgresContextKey;
 
 import java.io.IOException;
@@ -35,10 +36,18 @@ final class BenchStore implements AutoCloseable {
     private final String pgSchema;
     private final String runtimeUser;
     private final String runtimePassword;
+    /** Whether {@link #close()} drops the schema: not for a second store on another's schema. */
+    private final boolean ownsSchema;
     private volatile PostgresContextKey contextKey;
 
     private BenchStore(JdbcStore store, Path tempDir, String pgUrl, String pgUser, String pgPassword, String pgSchema,
                        String runtimeUser, String runtimePassword) {
+        this(store, tempDir, pgUrl, pgUser, pgPassword, pgSchema, runtimeUser, runtimePassword, true);
+    }
+
+    private BenchStore(JdbcStore store, Path tempDir, String pgUrl, String pgUser, String pgPassword, String pgSchema,
+                       String runtimeUser, String runtimePassword, boolean ownsSchema) {
+        this.ownsSchema = ownsSchema;
         this.store = store;
         this.runtimeUser = runtimeUser;
         this.runtimePassword = runtimePassword;
@@ -89,6 +98,26 @@ final class BenchStore implements AutoCloseable {
             execute(url, owner, ownerPassword, "DROP SCHEMA " + schema + " CASCADE");
             throw e;
         }
+    }
+
+    /**
+     * A second store on this PostgreSQL schema, through a transaction pooler (PgBouncer
+     * {@code pool_mode = transaction}) in front of the same database: set up as a host behind it
+     * is ({@link Pooler#TRANSACTION}; the change feed polls, no benchmark here watches it). Closing
+     * it leaves the schema to this store.
+     *
+     * @param pooledUrl the pooler's JDBC URL for the same database
+     * @return the store
+     */
+    BenchStore throughPooler(String pooledUrl) {
+        if (pgSchema == null || runtimeUser == null) {
+            throw new IllegalStateException("the pooler benchmark needs PostgreSQL with --db-user and --db-owner-user");
+        }
+        JdbcStore pooled = JdbcStore.builder()
+                .postgres(pooledUrl + (pooledUrl.contains("?") ? "&" : "?") + "currentSchema=" + pgSchema)
+                .owner(pgUser, pgPassword).runtime(runtimeUser, runtimePassword).pooler(Pooler.TRANSACTION)
+                .poolSize(POOL_SIZE).build();
+        return new BenchStore(pooled, null, pgUrl, pgUser, pgPassword, pgSchema, runtimeUser, runtimePassword, false);
     }
 
     /**
@@ -152,7 +181,7 @@ final class BenchStore implements AutoCloseable {
         if (tempDir != null) {
             deleteTree(tempDir);
         }
-        if (pgSchema != null) {
+        if (pgSchema != null && ownsSchema) {
             execute(pgUrl, pgUser, pgPassword, "DROP SCHEMA " + pgSchema + " CASCADE");
         }
     }

@@ -90,6 +90,13 @@ final class DbSuite {
     /** Names of the database benchmarks, in the order they run. */
     static final List<String> NAMES = List.of("activate", "active", "complete", "sync", "sync-proof", "positions-ingest",
             "sync-positions");
+    /**
+     * The pooler benchmark's name in {@code --only}: its RESULT lines are {@code pooler-<path>}, the
+     * path through a transaction pooler against the same path straight to the server.
+     */
+    static final String POOLER = "pooler";
+    /** The hot paths the pooler benchmark times. */
+    static final List<String> POOLER_PATHS = List.of("activate", "active", "sync");
     /** The fix ingest benchmark; its RESULT names add the baseline: {@code positions-ingest-unnest}. */
     static final String INGEST = "positions-ingest";
     /** Fixes per {@code ingest} call, as a phone online sends them every few minutes. */
@@ -183,6 +190,53 @@ final class DbSuite {
                         case "sync-positions" -> runner.compare(name, db.kind(), suite.syncPositionsOn(plan.syncChunk()),
                                 suite.syncPositionsOff(plan.syncChunk()), plan, plan.syncEvents(), SYNC_POSITIONS_TARGET);
                         default -> throw new IllegalStateException(name);
+                    });
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What a transaction pooler costs: each hot path of {@link #POOLER_PATHS} through fleetgate's
+     * services on a store behind PgBouncer ({@code pooled}, set for {@code Pooler.TRANSACTION})
+     * against the same services on a store straight to the server ({@code direct}), both on one
+     * schema, in alternating rounds ({@link AbRunner}); the ratio is pooled ÷ direct. Nothing is
+     * targeted: the lines measure the cost.
+     *
+     * @param direct   the store on the server itself
+     * @param pooled   a store on the same schema through the pooler ({@link BenchStore#throughPooler})
+     * @param plan     rounds and sizes
+     * @param selected which RESULT names to run ({@code pooler-activate}, …)
+     * @param log      where progress goes
+     * @return one comparison per path and thread count
+     * @throws Exception if a benchmark fails
+     */
+    static List<Comparison> runPooler(BenchStore direct, BenchStore pooled, Plan plan, Predicate<String> selected,
+                                      PrintStream log) throws Exception {
+        boolean context = rowLevelSecurity(direct);
+        DbSuite d = new DbSuite(direct, context);
+        DbSuite p = new DbSuite(pooled, context);
+        d.seed();
+        p.seed();
+        List<Comparison> out = new ArrayList<>();
+        for (String path : POOLER_PATHS) {
+            String name = POOLER + "-" + path;
+            if (!selected.test(name)) {
+                continue;
+            }
+            for (int threads : plan.threads()) {
+                d.analyze();
+                try (AbRunner runner = new AbRunner(threads, log)) {
+                    out.add(switch (path) {
+                        case "activate" -> runner.compare(name, "postgres", p.activateOurs(), d.activateOurs(), plan, 0, 0);
+                        case "active" -> {
+                            List<String> drivers = d.activeDrivers(plan.activeDrivers());
+                            yield runner.compare(name, "postgres", p.activeOurs(drivers), d.activeOurs(drivers), plan, 0, 0);
+                        }
+                        case "sync" -> runner.compare(name, "postgres", p.syncOurs(PLAIN, plan.syncChunk()),
+                                d.syncOurs(PLAIN, plan.syncChunk()), plan, plan.syncEvents(), 0);
+                        default -> throw new IllegalStateException(path);
                     });
                 }
             }

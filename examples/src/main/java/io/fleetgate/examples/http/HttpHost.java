@@ -283,7 +283,11 @@ final class HttpHost implements AutoCloseable {
         if (options.sqliteFile() != null) {
             return builder.sqlite(options.sqliteFile()).build();
         }
-        JdbcStore.Builder postgres = builder.postgres(options.dbUrl()).runtime(options.dbUser(), options.dbPassword());
+        JdbcStore.Builder postgres = builder.postgres(options.dbUrl()).runtime(options.dbUser(), options.dbPassword())
+                .pooler(options.pgPooler());
+        if (options.pgListenUrl() != null) {
+            postgres.listenUrl(options.pgListenUrl());
+        }
         if (options.dbOwnerUser() != null) {
             postgres.owner(options.dbOwnerUser(), options.dbOwnerPassword());
         }

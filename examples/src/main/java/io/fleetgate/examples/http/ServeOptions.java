@@ -1,5 +1,7 @@
 package io.fleetgate.examples.http;
 
+import io.fleetgate.store.jdbc.Pooler;
+
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +19,10 @@ import java.util.Map;
  * {@code --position-sweep-s S} or {@value #POSITION_SWEEP_ENV} (default 30; 0 runs none, for
  * hosts that leave it to another; see {@link PositionSweeper}). {@value #METRICS_TOKEN_ENV} (an
  * environment setting only, so the secret is not on the command line) enables {@code GET /metrics}
- * ({@link MetricsApi}). Immutable.
+ * ({@link MetricsApi}). Behind a PostgreSQL pooler, {@value #PG_POOLER_ENV} ({@code none},
+ * {@code session} or {@code transaction}; see {@link Pooler}) and, with {@code transaction},
+ * {@value #PG_LISTEN_URL_ENV} (a URL straight to the server for the change feed's {@code LISTEN};
+ * without it the feed polls every second): environment settings only. Immutable.
  *
  * <p>On PostgreSQL {@code --db-user} is the role the store runs as (owns nothing, member of
  * {@code fleetgate_runtime}) and {@code --db-owner-user} the schema's owner, which migrates and
@@ -36,9 +41,14 @@ import java.util.Map;
  * @param positionSweep   the time between two sweeps of the position stream; zero for none
  * @param metricsToken    the bearer token {@code GET /metrics} asks for ({@value #METRICS_TOKEN_ENV}),
  *                        or {@code null}: then the host serves no metrics (404) and collects none
+ * @param pgPooler        the PostgreSQL pooler in between ({@value #PG_POOLER_ENV}); {@link Pooler#NONE}
+ *                        on SQLite
+ * @param pgListenUrl     behind a transaction pooler, the direct URL the change feed listens on
+ *                        ({@value #PG_LISTEN_URL_ENV}), or {@code null}
  */
 record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Path fixtures, String dbOwnerUser,
-                    String dbOwnerPassword, HttpLimits limits, Duration positionSweep, String metricsToken) {
+                    String dbOwnerPassword, HttpLimits limits, Duration positionSweep, String metricsToken,
+                    Pooler pgPooler, String pgListenUrl) {
     /** The setting that enables {@code GET /metrics}: the bearer token a scraper sends. */
     static final String METRICS_TOKEN_ENV = "HTTP_METRICS_TOKEN";
     /** The shortest metrics token accepted. */
@@ -53,6 +63,10 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
     static final String POSTGRES = "jdbc:postgresql:";
     /** The environment variable {@code --position-sweep-s} defaults to. */
     static final String POSITION_SWEEP_ENV = "HTTP_POSITION_SWEEP_S";
+    /** The setting naming the PostgreSQL pooler in between: {@code none}, {@code session} or {@code transaction}. */
+    static final String PG_POOLER_ENV = "FLEETGATE_PG_POOLER";
+    /** The setting giving, behind a transaction pooler, a direct URL for the change feed's LISTEN. */
+    static final String PG_LISTEN_URL_ENV = "FLEETGATE_PG_LISTEN_URL";
     /** The time between two sweeps when neither the flag nor the setting says. */
     static final Duration DEFAULT_POSITION_SWEEP = PositionSweeper.DEFAULT_PERIOD;
 
@@ -87,6 +101,38 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
             throw new IllegalArgumentException(METRICS_TOKEN_ENV + " must be " + METRICS_TOKEN_MIN_CHARS
                     + " to 512 printable ASCII characters without spaces (e.g. 32 random bytes, base64)");
         }
+        if (pgPooler == null) {
+            throw new IllegalArgumentException("pgPooler must not be null");
+        }
+        if (pgPooler != Pooler.NONE && !dbUrl.startsWith(POSTGRES)) {
+            throw new IllegalArgumentException(PG_POOLER_ENV + " is for PostgreSQL (--db " + POSTGRES
+                    + "…); SQLite has no pooler: leave it unset or none");
+        }
+        // the URL itself is not repeated: it may carry a password
+        if (pgListenUrl != null && (pgPooler != Pooler.TRANSACTION || !pgListenUrl.startsWith(POSTGRES))) {
+            throw new IllegalArgumentException(PG_LISTEN_URL_ENV + " goes with " + PG_POOLER_ENV
+                    + "=transaction and must start with " + POSTGRES);
+        }
+    }
+
+    /**
+     * Options with no PostgreSQL pooler.
+     *
+     * @param port            the port on 127.0.0.1, 0 to 65535
+     * @param dbUrl           {@code jdbc:sqlite:PATH} or {@code jdbc:postgresql:…}
+     * @param dbUser          the role the store runs as, or {@code null}
+     * @param dbPassword      its password, or {@code null}
+     * @param fixtures        the fixtures file to load at start, or {@code null}
+     * @param dbOwnerUser     the schema's owner, or {@code null}
+     * @param dbOwnerPassword its password, or {@code null}
+     * @param limits          the connection and rate limits
+     * @param positionSweep   the time between two sweeps; zero for none
+     * @param metricsToken    the bearer token {@code GET /metrics} asks for, or {@code null}
+     */
+    ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Path fixtures, String dbOwnerUser,
+                 String dbOwnerPassword, HttpLimits limits, Duration positionSweep, String metricsToken) {
+        this(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits, positionSweep,
+                metricsToken, Pooler.NONE, null);
     }
 
     /**
@@ -160,7 +206,7 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
      */
     ServeOptions withLimits(HttpLimits limits) {
         return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits,
-                positionSweep, metricsToken);
+                positionSweep, metricsToken, pgPooler, pgListenUrl);
     }
 
     /**
@@ -169,7 +215,7 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
      */
     ServeOptions withPositionSweep(Duration period) {
         return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits,
-                period, metricsToken);
+                period, metricsToken, pgPooler, pgListenUrl);
     }
 
     /**
@@ -178,7 +224,17 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
      */
     ServeOptions withMetricsToken(String token) {
         return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits,
-                positionSweep, token);
+                positionSweep, token, pgPooler, pgListenUrl);
+    }
+
+    /**
+     * @param pooler    the PostgreSQL pooler in between
+     * @param listenUrl behind a transaction pooler, the direct URL for the change feed, or {@code null}
+     * @return these options with that pooler
+     */
+    ServeOptions withPgPooler(Pooler pooler, String listenUrl) {
+        return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits,
+                positionSweep, metricsToken, pooler, listenUrl);
     }
 
     /** @return the options, the metrics token hidden (it is a secret; so are the passwords) */
@@ -186,7 +242,8 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
     public String toString() {
         return "ServeOptions[port=" + port + ", dbUrl=" + dbUrl + ", dbUser=" + dbUser + ", fixtures=" + fixtures
                 + ", dbOwnerUser=" + dbOwnerUser + ", limits=" + limits + ", positionSweep=" + positionSweep
-                + ", metrics=" + (metricsToken != null) + "]";
+                + ", metrics=" + (metricsToken != null) + ", pgPooler=" + pgPooler + ", pgListenUrl="
+                + (pgListenUrl != null) + "]";
     }
 
     /** @return the SQLite file for a {@code jdbc:sqlite:} URL, else {@code null} */
@@ -270,9 +327,13 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
             ownerPassword = env.get(DB_OWNER_PASSWORD_ENV);
         }
         String metricsToken = env.get(METRICS_TOKEN_ENV);
+        String pooler = env.get(PG_POOLER_ENV);
+        String listenUrl = env.get(PG_LISTEN_URL_ENV);
         return new ServeOptions(port, db, user, password, fixtures, ownerUser, ownerPassword, HttpLimits.from(limits),
                 sweep == null ? DEFAULT_POSITION_SWEEP : sweepPeriod(sweepName, sweep),
-                metricsToken == null || metricsToken.isEmpty() ? null : metricsToken);
+                metricsToken == null || metricsToken.isEmpty() ? null : metricsToken,
+                pooler == null || pooler.isEmpty() ? Pooler.NONE : Pooler.parse(PG_POOLER_ENV, pooler),
+                listenUrl == null || listenUrl.isEmpty() ? null : listenUrl);
     }
 
     /**

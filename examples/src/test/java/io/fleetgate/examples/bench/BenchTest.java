@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.within;
 class BenchTest {
     static final Pattern RESULT = Pattern.compile(
             "^RESULT (activate|active|complete|sync|sync-proof|positions-ingest-(batch|unnest|copy)|sync-positions"
+                    + "|pooler-(activate|active|sync)"
                     + "|statemachine[-a-z0-9]*|stopguard[-a-z]*|polygon[-a-z]*|haversine[-a-z]*|geofence[-a-z]*)"
                     + " (sqlite|postgres|none) [1-9][0-9]* [0-9]+\\.[0-9] [0-9]+\\.[0-9] [0-9]+\\.[0-9]{3}$");
 

@@ -25,13 +25,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code fleetgate.test.pg.url}, {@code .user} and {@code .password} (scripts/test provisions
  * one): both arms run under the store's row-level security, each fix ingest arm stores every fix
  * it claims, and the run leaves no schema behind. Without a server the test fails, saying how to
- * give one: PostgreSQL tests never skip.
+ * give one: PostgreSQL tests never skip. The benchmarks' own JDBC reaches the server directly
+ * ({@link TestPostgres#directUrl()}); the pooler benchmark also through {@link TestPostgres#url()},
+ * PgBouncer in scripts/test's second pass.
  */
 class PostgresBenchTest {
 
     @Test
     void runWhenDatabaseBenchmarksOnPostgresThenOneResultLinePerBenchmarkAndThreadCount() throws Exception {
-        String url = TestPostgres.url();
+        String url = TestPostgres.directUrl();
         List<String> args = new ArrayList<>(List.of("--only",
                 "activate,active,complete,sync,sync-proof,positions-ingest,sync-positions", "--db", url));
         String user = TestPostgres.user();
@@ -59,7 +61,7 @@ class PostgresBenchTest {
 
     @Test
     void runWhenPushAndFeedBenchmarksOnPostgresThenTwoHostsDeliverEverythingAndNoSchemaIsLeft() throws Exception {
-        String url = TestPostgres.url();
+        String url = TestPostgres.directUrl();
         String user = TestPostgres.user();
         String password = TestPostgres.password();
         List<String> args = new ArrayList<>(List.of("--only", "push-latency,stream-clients,feed-query", "--db", url,
@@ -93,10 +95,36 @@ class PostgresBenchTest {
     }
 
     @Test
+    void runWhenPoolerBenchmarkThenEachHotPathThroughThePoolerAgainstDirectAndNoSchemaIsLeft() throws Exception {
+        String url = TestPostgres.directUrl();
+        String user = TestPostgres.user();
+        String password = TestPostgres.password();
+        // in scripts/test's first pass url() is the server itself: the "pooled" store is then set
+        // for a transaction pooler on a direct connection, which the store accepts
+        List<String> args = new ArrayList<>(List.of("--only", "pooler", "--db", url, "--pooled-db", TestPostgres.url(),
+                "--db-user", TestPostgres.runtimeUser(), "--db-owner-user", user));
+        if (TestPostgres.runtimePassword() != null && !TestPostgres.runtimePassword().isEmpty()) {
+            args.addAll(List.of("--db-password", TestPostgres.runtimePassword()));
+        }
+        if (password != null && !password.isEmpty()) {
+            args.addAll(List.of("--db-owner-password", password));
+        }
+        long schemasBefore = benchSchemas(url, user, password);
+
+        List<String> results = BenchTest.runTiny(args);
+
+        assertThat(results).allSatisfy(line -> assertThat(line).matches(BenchTest.RESULT));
+        assertThat(results).extracting(line -> line.split(" ")[1] + " " + line.split(" ")[2] + " " + line.split(" ")[3])
+                .containsExactly("pooler-activate postgres 1", "pooler-activate postgres 2", "pooler-active postgres 1",
+                        "pooler-active postgres 2", "pooler-sync postgres 1", "pooler-sync postgres 2");
+        assertThat(benchSchemas(url, user, password)).as("bench schemas left behind").isEqualTo(schemasBefore);
+    }
+
+    @Test
     void ingestWhenEachArmRunsOnPostgresThenEachStoresEveryFixItClaimsUnderRowLevelSecurity() throws Exception {
         Level level = JsonLines.level();
         JsonLines.setLevel(Level.WARN);
-        try (BenchStore db = BenchStore.postgres(TestPostgres.url(), TestPostgres.user(), TestPostgres.password(),
+        try (BenchStore db = BenchStore.postgres(TestPostgres.directUrl(), TestPostgres.user(), TestPostgres.password(),
                 TestPostgres.runtimeUser(), TestPostgres.runtimePassword())) {
             DbSuite suite = new DbSuite(db, DbSuite.rowLevelSecurity(db));
             suite.seed();

@@ -71,7 +71,8 @@ abstract class ChangesHttpApiContract {
         ServeOptions o = db().options();
         ServeOptions options = new ServeOptions(0, o.dbUrl(), o.dbUser(), o.dbPassword(),
                 fixtures ? HttpApiContract.DEMO : null, o.dbOwnerUser(), o.dbOwnerPassword())
-                .withLimits(HttpApiContract.LIMITS.withPush(BEAT, 2)).withPositionSweep(Duration.ZERO);
+                .withLimits(HttpApiContract.LIMITS.withPush(BEAT, 2)).withPositionSweep(Duration.ZERO)
+                .withPgPooler(o.pgPooler(), o.pgListenUrl());
         HttpHost started = HttpHost.start(options, HttpHost.settings(HttpApiContract.env(), System.err), clock);
         hosts.add(started);
         if (fixtures) {

@@ -61,7 +61,7 @@ abstract class HostLimitsContract {
         Map<String, String> env = new java.util.HashMap<>(HttpApiContract.env());
         env.putAll(settings);
         host = HttpHost.start(new ServeOptions(0, o.dbUrl(), o.dbUser(), o.dbPassword(), fixtures, o.dbOwnerUser(),
-                        o.dbOwnerPassword(), limits),
+                        o.dbOwnerPassword(), limits).withPgPooler(o.pgPooler(), o.pgListenUrl()),
                 HttpHost.settings(env, new PrintStream(OutputStream.nullOutputStream())), clock);
         api = new Api(host.port());
     }

@@ -136,7 +136,7 @@ abstract class HttpApiContract {
      */
     static HttpHost startHost(ServeOptions db, Path fixtures, Clock clock, Duration sweep) {
         ServeOptions options = new ServeOptions(0, db.dbUrl(), db.dbUser(), db.dbPassword(), fixtures, db.dbOwnerUser(),
-                db.dbOwnerPassword()).withLimits(LIMITS).withPositionSweep(sweep);
+                db.dbOwnerPassword()).withLimits(LIMITS).withPositionSweep(sweep).withPgPooler(db.pgPooler(), db.pgListenUrl());
         return HttpHost.start(options, HttpHost.settings(env(), System.err), clock);
     }
 

@@ -54,7 +54,7 @@ abstract class MetricsHttpApiContract {
         ServeOptions o = db.options();
         ServeOptions options = new ServeOptions(0, o.dbUrl(), o.dbUser(), o.dbPassword(), HttpApiContract.DEMO,
                 o.dbOwnerUser(), o.dbOwnerPassword()).withLimits(HttpApiContract.LIMITS)
-                .withPositionSweep(Duration.ZERO).withMetricsToken(metricsToken);
+                .withPositionSweep(Duration.ZERO).withMetricsToken(metricsToken).withPgPooler(o.pgPooler(), o.pgListenUrl());
         host = HttpHost.start(options, HttpHost.settings(HttpApiContract.env(), System.err), clock);
         api = new Api(host.port());
     }

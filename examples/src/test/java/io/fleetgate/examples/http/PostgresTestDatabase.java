@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A fresh schema on the PostgreSQL server given by the system properties
+ * A fresh schema on the PostgreSQL server given by the system properties (in scripts/test's second
+ * pass the host reaches it through PgBouncer, see {@link TestPostgres})
  * {@code fleetgate.test.pg.url}, {@code .user} and {@code .password} (the owner) and
  * {@code .runtime.user}, {@code .runtime.password} (the role the host's store runs as);
  * scripts/test provisions them. Created on first use. Without them every use fails saying how to
@@ -26,8 +27,9 @@ final class PostgresTestDatabase implements TestDatabase {
         return TestPostgres.url();
     }
 
+    /** Raw JDBC goes straight to the server, also in scripts/test's pass through PgBouncer. */
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(TestPostgres.url(), TestPostgres.user(), TestPostgres.password());
+        return DriverManager.getConnection(TestPostgres.directUrl(), TestPostgres.user(), TestPostgres.password());
     }
 
     private static void execute(String sql) {
@@ -45,8 +47,16 @@ final class PostgresTestDatabase implements TestDatabase {
             created = true;
         }
         String url = url();
-        return new ServeOptions(0, url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+        ServeOptions options = new ServeOptions(0, url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
                 TestPostgres.runtimeUser(), TestPostgres.runtimePassword(), null, TestPostgres.user(), TestPostgres.password());
+        if (!TestPostgres.throughTransactionPooler()) {
+            return options;
+        }
+        // scripts/test's PgBouncer pass: the host as FLEETGATE_PG_POOLER=transaction and
+        // FLEETGATE_PG_LISTEN_URL set it up, listening for the change feed straight on the server
+        String direct = TestPostgres.directUrl();
+        return options.withPgPooler(io.fleetgate.store.jdbc.Pooler.TRANSACTION,
+                direct + (direct.contains("?") ? "&" : "?") + "currentSchema=" + schema);
     }
 
     @Override

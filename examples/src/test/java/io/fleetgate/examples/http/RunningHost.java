@@ -37,14 +37,21 @@ public final class RunningHost implements AutoCloseable {
      * @param ownerUser     the schema's owner (migrates, holds the context key)
      * @param ownerPassword its password
      * @param fixtures      fixtures to load, or {@code null}
-     * @param env           the settings and the host's limits ({@code HTTP_…}), as the environment would give them
+     * @param env           the settings and the host's limits ({@code HTTP_…}), as the environment would give
+     *                      them, with {@code FLEETGATE_PG_POOLER} and {@code FLEETGATE_PG_LISTEN_URL}
      * @return the running host
      */
     public static RunningHost start(String dbUrl, String user, String password, String ownerUser, String ownerPassword,
                                     Path fixtures, Map<String, String> env) {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        return new RunningHost(HttpHost.start(new ServeOptions(0, dbUrl, user, password, fixtures, ownerUser, ownerPassword)
-                        .withLimits(HttpLimits.from(env)), HttpHost.settings(env, quiet), Clock.systemUTC()));
+        ServeOptions options = new ServeOptions(0, dbUrl, user, password, fixtures, ownerUser, ownerPassword)
+                .withLimits(HttpLimits.from(env));
+        String pooler = env.get(ServeOptions.PG_POOLER_ENV);
+        if (pooler != null) {
+            options = options.withPgPooler(io.fleetgate.store.jdbc.Pooler.parse(ServeOptions.PG_POOLER_ENV, pooler),
+                    env.get(ServeOptions.PG_LISTEN_URL_ENV));
+        }
+        return new RunningHost(HttpHost.start(options, HttpHost.settings(env, quiet), Clock.systemUTC()));
     }
 
     /** @return e.g. {@code http://127.0.0.1:41234} */

@@ -64,6 +64,32 @@ class ServeCommandTest {
     }
 
     @Test
+    void parseWhenPgPoolerSettingsThenKeptAndAWrongOneStopsStartNamingTheValidValues() {
+        List<String> pg = List.of("--db", "jdbc:postgresql://pgbouncer:6432/db", "--db-user", "app");
+        assertThat(ServeOptions.parse(pg, Map.of()).pgPooler()).isEqualTo(io.fleetgate.store.jdbc.Pooler.NONE);
+        assertThat(ServeOptions.parse(pg, Map.of(ServeOptions.PG_POOLER_ENV, "none")).pgPooler())
+                .isEqualTo(io.fleetgate.store.jdbc.Pooler.NONE);
+        ServeOptions pooled = ServeOptions.parse(pg, Map.of(ServeOptions.PG_POOLER_ENV, "transaction",
+                ServeOptions.PG_LISTEN_URL_ENV, "jdbc:postgresql://db:5432/db"));
+        assertThat(pooled.pgPooler()).isEqualTo(io.fleetgate.store.jdbc.Pooler.TRANSACTION);
+        assertThat(pooled.pgListenUrl()).isEqualTo("jdbc:postgresql://db:5432/db");
+        assertThat(ServeOptions.parse(pg, Map.of(ServeOptions.PG_POOLER_ENV, "Session")).pgPooler())
+                .isEqualTo(io.fleetgate.store.jdbc.Pooler.SESSION);
+
+        assertThatThrownBy(() -> ServeOptions.parse(pg, Map.of(ServeOptions.PG_POOLER_ENV, "statement")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FLEETGATE_PG_POOLER must be one of none, session, transaction");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--db", "jdbc:sqlite:x.db"),
+                Map.of(ServeOptions.PG_POOLER_ENV, "transaction")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FLEETGATE_PG_POOLER is for PostgreSQL");
+        assertThatThrownBy(() -> ServeOptions.parse(pg, Map.of(ServeOptions.PG_LISTEN_URL_ENV,
+                "jdbc:postgresql://db:5432/db?password=secret")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FLEETGATE_PG_LISTEN_URL goes with FLEETGATE_PG_POOLER=transaction and must start with "
+                        + "jdbc:postgresql:");
+    }
+
+    @Test
     void parseWhenInvalidThenOneLineMessage() {
         assertThatThrownBy(() -> ServeOptions.parse(List.of("--port", "x"))).hasMessageContaining("--port");
         assertThatThrownBy(() -> ServeOptions.parse(List.of("--port", "70000"))).hasMessageContaining("65535");

@@ -89,7 +89,7 @@ final class WebApps {
         ServeOptions options = new ServeOptions(0, o.dbUrl(), o.dbUser(), o.dbPassword(), fixtures, o.dbOwnerUser(),
                 o.dbOwnerPassword()).withLimits(HttpApiContract.LIMITS.withPush(HEARTBEAT,
                         HttpLimits.DEFAULTS.waitersPerSession())).withPositionSweep(Duration.ZERO)
-                .withMetricsToken(METRICS_TOKEN);
+                .withMetricsToken(METRICS_TOKEN).withPgPooler(o.pgPooler(), o.pgListenUrl());
         return HttpHost.start(options, HttpHost.settings(HttpApiContract.env(), System.err), Clock.systemUTC());
     }
 

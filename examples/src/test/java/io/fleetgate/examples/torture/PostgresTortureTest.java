@@ -37,8 +37,9 @@ class PostgresTortureTest {
     @TempDir
     Path dir;
 
+    /** The server, directly: for raw JDBC and the torture steps' own reads of the invariants. */
     private static String server() {
-        return TestPostgres.url();
+        return TestPostgres.directUrl();
     }
 
     private static String user() {
@@ -66,8 +67,26 @@ class PostgresTortureTest {
     }
 
     private RunningHost host(Path fixtures) throws SQLException {
-        return RunningHost.start(db(), TestPostgres.runtimeUser(), TestPostgres.runtimePassword(), user(), password(),
-                fixtures, ENV);
+        return RunningHost.start(hostDb(), TestPostgres.runtimeUser(), TestPostgres.runtimePassword(), user(), password(),
+                fixtures, hostEnv(ENV));
+    }
+
+    /** @return the schema's URL for the hosts: through PgBouncer in scripts/test's second pass */
+    private String hostDb() throws SQLException {
+        String direct = db();
+        String url = TestPostgres.url();
+        return url + (url.contains("?") ? "&" : "?") + direct.substring(direct.indexOf("currentSchema="));
+    }
+
+    /** @return {@code env} plus, in scripts/test's PgBouncer pass, the hosts' pooler settings */
+    private java.util.Map<String, String> hostEnv(java.util.Map<String, String> env) throws SQLException {
+        if (!TestPostgres.throughTransactionPooler()) {
+            return env;
+        }
+        java.util.Map<String, String> pooled = new java.util.HashMap<>(env);
+        pooled.put("FLEETGATE_PG_POOLER", "transaction");
+        pooled.put("FLEETGATE_PG_LISTEN_URL", db());
+        return pooled;
     }
 
     private List<String> dbArgs() throws SQLException {
@@ -116,8 +135,8 @@ class PostgresTortureTest {
         java.util.Map<String, String> env = new java.util.HashMap<>(ENV);
         env.putAll(java.util.Map.of("LOGIN_HASH_CONCURRENCY", "1", "LOGIN_HASH_QUEUE", "0"));
         TortureTest.Step s;
-        try (RunningHost a = RunningHost.start(db(), TestPostgres.runtimeUser(), TestPostgres.runtimePassword(), user(),
-                password(), FIXTURES, env)) {
+        try (RunningHost a = RunningHost.start(hostDb(), TestPostgres.runtimeUser(), TestPostgres.runtimePassword(), user(),
+                password(), FIXTURES, hostEnv(env))) {
             s = step(List.of("login-flood", "--base", a.baseUrl(), "--size", "8", "--seconds", "1"));
         }
 

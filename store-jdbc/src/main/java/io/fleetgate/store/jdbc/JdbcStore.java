@@ -25,6 +25,8 @@ import io.fleetgate.store.jdbc.internal.JdbcPositionLog;
 import io.fleetgate.store.jdbc.internal.JdbcSessionRepository;
 import io.fleetgate.store.jdbc.internal.JdbcWorkspaceDirectory;
 import io.fleetgate.store.jdbc.internal.MigrationRunner;
+import io.fleetgate.store.jdbc.internal.PinnedSchema;
+import io.fleetgate.store.jdbc.internal.PoolerCheck;
 import io.fleetgate.store.jdbc.internal.Pools;
 import io.fleetgate.store.jdbc.internal.PostgresDialect;
 import io.fleetgate.store.jdbc.internal.PostgresRoles;
@@ -69,6 +71,13 @@ import javax.sql.DataSource;
  *         .build();
  * }</pre>
  *
+ * <p><b>PostgreSQL behind a pooler.</b> Behind PgBouncer in transaction mode say so with
+ * {@link Builder#pooler(Pooler) pooler(Pooler.TRANSACTION)}: no statement is prepared on the
+ * server, the URL's {@code currentSchema} is set per transaction, and the change feed listens on a
+ * direct {@link Builder#listenUrl(String) listenUrl} or polls. The build checks the setting against
+ * the connection: one that goes through a pooler while the setting says {@link Pooler#NONE} is
+ * refused, naming the fix.
+ *
  * <p>SQLite pools are set up for several writer threads: WAL journal, {@code busy_timeout=5000},
  * foreign keys on, and IMMEDIATE transactions (a read-then-write transaction that starts DEFERRED
  * fails with {@code SQLITE_BUSY} under contention whatever the timeout). {@code synchronous=FULL}
@@ -81,6 +90,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
     private final HikariDataSource ownedOwnerPool;
+    private final HikariDataSource ownedListenPool;
     private final PostgresRoles roles;
     private final Dialect dialect;
     private final MigrationRunner migrations;
@@ -98,10 +108,11 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final ChangeWatch changeWatch;
 
     private JdbcStore(Builder b, DataSource dataSource, HikariDataSource ownedPool, DataSource ownerDataSource,
-                      HikariDataSource ownedOwnerPool, Dialect dialect) {
+                      HikariDataSource ownedOwnerPool, HikariDataSource ownedListenPool, Dialect dialect) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
         this.ownedOwnerPool = ownedOwnerPool;
+        this.ownedListenPool = ownedListenPool;
         this.dialect = dialect;
         this.roles = dialect == Dialect.POSTGRES ? new PostgresRoles(ownerDataSource, dataSource) : null;
         SqlDialect sql = dialect == Dialect.POSTGRES
@@ -117,7 +128,9 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         this.credentials = new JdbcCredentialRepository(tx);
         this.sessions = new JdbcSessionRepository(tx);
         this.positions = new JdbcPositionLog(tx);
-        this.changeWatch = ChangeWatch.of(dataSource, tx);
+        // behind a transaction pooler LISTEN needs a direct connection; without one the watch polls
+        DataSource listen = b.pooler == Pooler.TRANSACTION ? ownedListenPool : dataSource;
+        this.changeWatch = ChangeWatch.of(dataSource, tx, listen, b.changePollInterval.toMillis());
         this.changes = new JdbcChangeLog(tx, changeWatch);
     }
 
@@ -253,12 +266,13 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
 
     /**
      * Stops the change feed's watch (on PostgreSQL its listening connection goes back to the pool)
-     * and closes the pools the store built; a host's data sources are left open.
+     * and closes the pools the store built (the listening one of {@link Builder#listenUrl} too); a
+     * host's data sources are left open.
      */
     @Override
     public void close() {
         changeWatch.close();
-        Pools.close(ownedPool, ownedOwnerPool);
+        Pools.close(ownedListenPool, ownedPool, ownedOwnerPool);
     }
 
     /** Builds a {@link JdbcStore}; not thread-safe. */
@@ -281,6 +295,9 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         private MetricsTrackerFactory metrics;
         private boolean migrate = true;
         private Clock clock = Clock.systemUTC();
+        private Pooler pooler = Pooler.NONE;
+        private String listenUrl;
+        private Duration changePollInterval = Duration.ofSeconds(1);
 
         private Builder() {
         }
@@ -465,6 +482,59 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         }
 
         /**
+         * What sits between the store and PostgreSQL; see {@link Pooler} for exactly what each
+         * setting changes. {@link Pooler#NONE} by default, and checked at build: a connection that
+         * goes through a pooler while this says {@code NONE} fails the build, naming the fix.
+         * {@link Pooler#TRANSACTION} (PgBouncer {@code pool_mode = transaction}): the store's own
+         * pools prepare no statement on the server ({@code prepareThreshold=0}), pin the URL's
+         * {@code currentSchema} per transaction instead of per session, and the change feed listens
+         * on {@link #listenUrl(String)} or else polls every {@link #changePollInterval(Duration)}.
+         *
+         * @param pooler the pooler in between
+         * @return this builder
+         * @throws NullPointerException naming {@code pooler}
+         */
+        public Builder pooler(Pooler pooler) {
+            this.pooler = Objects.requireNonNull(pooler, "pooler");
+            return this;
+        }
+
+        /**
+         * Behind a transaction pooler ({@link Pooler#TRANSACTION}) with {@link #postgres(String)}: a
+         * URL that reaches the PostgreSQL server directly (not through the pooler), on which one
+         * connection, as the runtime role, {@code LISTEN}s for the change feed, so that a commit on
+         * any host wakes this one's readers at once. Without it the feed's watch polls (see
+         * {@link #changePollInterval(Duration)}).
+         *
+         * @param jdbcUrl the direct JDBC URL, e.g. {@code jdbc:postgresql://db:5432/fleetgate}
+         * @return this builder
+         * @throws NullPointerException naming {@code jdbcUrl}
+         */
+        public Builder listenUrl(String jdbcUrl) {
+            this.listenUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            return this;
+        }
+
+        /**
+         * Behind a transaction pooler without a {@link #listenUrl(String)}: how often the change
+         * feed's watch tells every watcher that any workspace's feed may have grown, so that each
+         * reader looks at its feed's head; a commit reaches a reader within this much time plus the
+         * reader's read. Unused otherwise.
+         *
+         * @param interval 50 ms to 60 s (default 1 s)
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code changePollInterval} when out of range
+         */
+        public Builder changePollInterval(Duration interval) {
+            Objects.requireNonNull(interval, "changePollInterval");
+            if (interval.compareTo(Duration.ofMillis(50)) < 0 || interval.compareTo(Duration.ofSeconds(60)) > 0) {
+                throw new IllegalArgumentException("changePollInterval must be between 50 ms and 60 s, got " + interval);
+            }
+            this.changePollInterval = interval;
+            return this;
+        }
+
+        /**
          * {@return this builder}
          *
          * @param migrate whether {@link #build()} applies pending migrations (default true)
@@ -488,7 +558,8 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
          * {@return the store, migrated unless disabled}
          *
          * @throws IllegalStateException if not exactly one of data source, SQLite file and
-         *                               PostgreSQL URL was given, or migration fails
+         *                               PostgreSQL URL was given, the {@link #pooler(Pooler)} setting
+         *                               does not fit the connection, or migration fails
          */
         public JdbcStore build() {
             int given = (dataSource != null ? 1 : 0) + (sqliteFile != null ? 1 : 0) + (url != null ? 1 : 0);
@@ -503,8 +574,16 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                 throw new IllegalStateException("ownerDataSource(…) goes with dataSource(…); with postgres(url), "
                         + "give owner(user, password)");
             }
+            if (listenUrl != null && (url == null || pooler != Pooler.TRANSACTION)) {
+                throw new IllegalStateException("listenUrl(…) goes with postgres(url) and pooler(Pooler.TRANSACTION): "
+                        + "without a transaction pooler the store listens on its own pool");
+            }
+            if (pooler != Pooler.NONE && sqliteFile != null) {
+                throw new IllegalStateException("pooler(…) is for PostgreSQL; SQLite has no pooler");
+            }
             HikariDataSource pool = null;
             HikariDataSource ownerPool = null;
+            HikariDataSource listenPool = null;
             DataSource ds = dataSource;
             DataSource owner = ownerDataSource;
             Dialect d;
@@ -514,10 +593,32 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                     ds = pool = Pools.sqlite(sqliteFile, durability.name(), poolSize, connectionTimeout, metrics);
                     d = Dialect.SQLITE;
                 } else if (url != null) {
-                    ds = pool = Pools.postgres("fleetgate-postgres", url, user, password, poolSize, connectionTimeout, true,
-                            metrics);
+                    boolean transaction = pooler == Pooler.TRANSACTION;
+                    String storeUrl = url;
+                    String searchPath = null;
+                    if (transaction) {
+                        PinnedSchema.Url parsed = PinnedSchema.Url.parse(url);
+                        String threshold = parsed.parameters().get("prepareThreshold");
+                        if (threshold != null && !threshold.strip().equals("0")) {
+                            throw new IllegalStateException("the URL sets prepareThreshold to other than 0, but behind a "
+                                    + "transaction pooler (Pooler.TRANSACTION) statements must not be prepared on the "
+                                    + "server: drop prepareThreshold from the URL (the store sets 0)");
+                        }
+                        searchPath = parsed.parameters().get("currentSchema");
+                        if (searchPath != null) {
+                            storeUrl = parsed.without("currentSchema");
+                        }
+                    }
+                    pool = Pools.postgres("fleetgate-postgres", storeUrl, user, password, poolSize, connectionTimeout,
+                            true, metrics, transaction);
+                    ds = searchPath == null ? pool : PinnedSchema.wrap(pool, searchPath);
                     if (ownerGiven) {
-                        owner = ownerPool = Pools.postgres("fleetgate-postgres-owner", url, ownerUser, ownerPassword, 2,
+                        ownerPool = Pools.postgres("fleetgate-postgres-owner", storeUrl, ownerUser, ownerPassword, 2,
+                                connectionTimeout, false, metrics, transaction);
+                        owner = searchPath == null ? ownerPool : PinnedSchema.wrap(ownerPool, searchPath);
+                    }
+                    if (listenUrl != null) {
+                        listenPool = Pools.postgres("fleetgate-postgres-listen", listenUrl, user, password, 1,
                                 connectionTimeout, false, metrics);
                     }
                     d = Dialect.POSTGRES;
@@ -527,7 +628,20 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                 if (d == Dialect.SQLITE && owner != null) {
                     throw new IllegalStateException("an owner is for PostgreSQL; SQLite has no roles");
                 }
-                JdbcStore store = new JdbcStore(this, ds, pool, owner == null ? ds : owner, ownerPool, d);
+                if (d == Dialect.SQLITE && pooler != Pooler.NONE) {
+                    throw new IllegalStateException("pooler(…) is for PostgreSQL; SQLite has no pooler");
+                }
+                if (d == Dialect.POSTGRES) {
+                    // before anything else runs: through a pooler the wrong setting fails half-way otherwise
+                    PoolerCheck.check(ds, pooler, "runtime");
+                    if (owner != null && owner != ds) {
+                        PoolerCheck.check(owner, pooler, "owner");
+                    }
+                    if (listenPool != null) {
+                        PoolerCheck.checkDirect(listenPool);
+                    }
+                }
+                JdbcStore store = new JdbcStore(this, ds, pool, owner == null ? ds : owner, ownerPool, listenPool, d);
                 if (d == Dialect.POSTGRES) {
                     store.roles.checkRuntimeRole(allowPrivilegedRuntime);
                 }
@@ -539,7 +653,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                 }
                 return store;
             } catch (RuntimeException e) {
-                Pools.close(pool, ownerPool);
+                Pools.close(listenPool, pool, ownerPool);
                 throw e;
             }
         }

@@ -49,8 +49,17 @@ final class PostgresFixture implements StoreFixture {
         store = open();
     }
 
+    /**
+     * {@return the server's URL for raw JDBC: direct, also in scripts/test's pass through PgBouncer
+     * (a test's own connection needs its session, e.g. for currentSchema)}
+     */
     static String url() {
-        return TestPostgres.url();
+        return TestPostgres.directUrl();
+    }
+
+    /** {@return the pooler setting the stores are built with: TRANSACTION in the PgBouncer pass} */
+    static Pooler pooler() {
+        return Pooler.parse("fleetgate.test.pg.pooler", TestPostgres.pooler());
     }
 
     static String user() {
@@ -348,8 +357,15 @@ final class PostgresFixture implements StoreFixture {
         return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
     }
 
+    /** {@return the schema's URL for raw JDBC: direct (see {@link #url()})} */
     String schemaUrl() {
         String url = url();
+        return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    /** {@return the schema's URL for the stores: through PgBouncer in scripts/test's second pass} */
+    String storeUrl() {
+        String url = TestPostgres.url();
         return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
@@ -361,9 +377,15 @@ final class PostgresFixture implements StoreFixture {
         return builder().poolSize(20).build();
     }
 
-    /** @return a builder for a store on this schema: migrating as the owner, running as the runtime role */
+    /**
+     * @return a builder for a store on this schema: migrating as the owner, running as the runtime
+     *         role; in the PgBouncer pass through it, set for a transaction pooler and listening for
+     *         the change feed on a direct connection
+     */
     JdbcStore.Builder builder() {
-        return JdbcStore.builder().postgres(schemaUrl()).owner(user(), password()).runtime(runtimeUser(), runtimePassword());
+        JdbcStore.Builder b = JdbcStore.builder().postgres(storeUrl()).owner(user(), password())
+                .runtime(runtimeUser(), runtimePassword()).pooler(pooler());
+        return pooler() == Pooler.TRANSACTION ? b.listenUrl(schemaUrl()) : b;
     }
 
     /** @return connections to this schema as its owner (each one opened anew) */

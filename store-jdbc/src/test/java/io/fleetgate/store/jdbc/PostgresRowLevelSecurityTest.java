@@ -406,7 +406,12 @@ class PostgresRowLevelSecurityTest {
         }
     }
 
+    /**
+     * The backend the connection announced when it opened: the server process straight to the
+     * server; behind PgBouncer (scripts/test's second pass) PgBouncer's id of the client
+     * connection, since a transaction pooler lends the server connection per transaction.
+     */
     private static long backendPid(Connection c) throws SQLException {
-        return Long.parseLong(query(c, "SELECT pg_backend_pid()").get(0).get(0));
+        return c.unwrap(org.postgresql.PGConnection.class).getBackendPID();
     }
 }

@@ -31,15 +31,23 @@ public abstract class ChangeWatch implements AutoCloseable {
     }
 
     /**
-     * {@return the watch for a store's database: a listening connection on PostgreSQL, the
-     * in-process dispatcher on SQLite}
+     * {@return the watch for a store's database}: on SQLite the in-process dispatcher; on
+     * PostgreSQL a connection of {@code listen} that {@code LISTEN}s, or, when there is none (behind
+     * a transaction pooler without a direct URL), a timer telling every watcher "any workspace"
+     * every {@code pollMillis}
      *
-     * @param dataSource the store's pool
+     * @param dataSource the store's pool (the listener reads the store's schema over it)
      * @param tx         the store's runner
+     * @param listen     where to listen: the store's pool, a direct connection's, or {@code null}
+     *                   to poll
+     * @param pollMillis the polling interval when {@code listen} is {@code null}
      */
-    public static ChangeWatch of(javax.sql.DataSource dataSource, Tx tx) {
-        return tx.dialect().dialect() == io.fleetgate.store.jdbc.Dialect.POSTGRES ? new PostgresChangeListener(dataSource, tx.dialect())
-                : new SqliteChangeDispatcher(tx);
+    public static ChangeWatch of(javax.sql.DataSource dataSource, Tx tx, javax.sql.DataSource listen, long pollMillis) {
+        if (tx.dialect().dialect() != io.fleetgate.store.jdbc.Dialect.POSTGRES) {
+            return new SqliteChangeDispatcher(tx);
+        }
+        return listen == null ? new PostgresChangePoller(pollMillis)
+                : new PostgresChangeListener(listen, dataSource, tx.dialect());
     }
 
     /** Adds a watcher, starting the thread on the first; the result removes it. */

@@ -58,13 +58,65 @@ public final class Pools {
      */
     public static HikariDataSource postgres(String name, String url, String user, String password, int size,
                                             Duration timeout, boolean keepIdle, MetricsTrackerFactory metrics) {
+        return postgres(name, url, user, password, size, timeout, keepIdle, metrics, false);
+    }
+
+    /**
+     * A PostgreSQL pool connecting as one role, maybe through a transaction pooler.
+     *
+     * @param name        the pool's name
+     * @param url         the JDBC URL (behind a transaction pooler: without {@code currentSchema},
+     *                    see {@link PinnedSchema})
+     * @param user        the role
+     * @param password    its password (may be {@code null})
+     * @param size        the most connections
+     * @param timeout     how long a caller waits for a connection
+     * @param keepIdle    whether idle connections are kept
+     * @param metrics     the pool's metrics tracker factory, or {@code null} for none
+     * @param transaction whether a transaction pooler is in between: then the driver prepares no
+     *                    statement on the server ({@code prepareThreshold=0}; a URL that says
+     *                    otherwise wins over it, which the store refuses before it gets here)
+     * @return the pool; the caller closes it
+     */
+    public static HikariDataSource postgres(String name, String url, String user, String password, int size,
+                                            Duration timeout, boolean keepIdle, MetricsTrackerFactory metrics,
+                                            boolean transaction) {
         HikariConfig c = config(name, "org.postgresql.Driver", url, size, timeout, metrics);
+        if (transaction) {
+            c.addDataSourceProperty("prepareThreshold", "0");
+        }
         c.setUsername(user);
         c.setPassword(password);
         if (!keepIdle) {
             c.setMinimumIdle(0);
         }
-        return new HikariDataSource(c);
+        try {
+            return new HikariDataSource(c);
+        } catch (RuntimeException e) {
+            throw refusedStartupParameter(e, transaction);
+        }
+    }
+
+    /**
+     * PgBouncer refuses a startup parameter it does not know ({@code unsupported startup
+     * parameter: search_path} for {@code currentSchema}, {@code extra_float_digits} unless ignored):
+     * the build fails saying what to set instead of with the bare refusal.
+     */
+    private static RuntimeException refusedStartupParameter(RuntimeException e, boolean transaction) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (t instanceof java.sql.SQLException && message != null && message.contains("unsupported startup parameter")) {
+                String fix = message.contains("extra_float_digits")
+                        ? "add extra_float_digits to PgBouncer's ignore_startup_parameters (the driver always sends it)"
+                        : transaction ? "drop that parameter from the URL (only currentSchema is handled per transaction)"
+                        : "behind PgBouncer in transaction mode set the store's pooler to transaction "
+                        + "(FLEETGATE_PG_POOLER=transaction; JdbcStore.builder().pooler(Pooler.TRANSACTION)), which "
+                        + "sets the URL's currentSchema per transaction instead";
+                return new IllegalStateException("the PostgreSQL connection was refused at connect (" + message.strip()
+                        + "), which is how PgBouncer answers a startup parameter it does not pass on: " + fix, e);
+            }
+        }
+        return e;
     }
 
     /**

@@ -10,8 +10,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The PostgreSQL change watch: one connection of the store's pool, held for as long as the store
- * is open, {@code LISTEN}ing on V14's channel {@code fleetgate_changes}. A notification's payload
+ * The PostgreSQL change watch: one connection of the store's pool (behind a transaction pooler: of
+ * a small pool straight to the server, {@code listenUrl}), held for as long as the store is open, {@code LISTEN}ing on V14's channel {@code fleetgate_changes}. A notification's payload
  * is {@code <schema>|<workspace>}; those of this store's schema are told. When the connection is
  * lost it is given back and another taken, with pauses growing to {@value ChangeWatch#MAX_PAUSE_MS} ms, and
  * the watchers are told {@code null} (any workspace) once listening again: what was committed in
@@ -22,13 +22,22 @@ final class PostgresChangeListener extends ChangeWatch {
     static final int POLL_MS = 500;
 
     private final DataSource dataSource;
+    private final DataSource schemaSource;
     private final String listen;
     private final String unlisten;
     private final String schema;
 
-    PostgresChangeListener(DataSource dataSource, SqlDialect dialect) {
+    /**
+     * @param dataSource   where the listening connection comes from: the store's pool, or behind a
+     *                     transaction pooler a direct connection's
+     * @param schemaSource the store's pool, over which the store's schema is read (the listening
+     *                     connection may have another search path)
+     * @param dialect      PostgreSQL
+     */
+    PostgresChangeListener(DataSource dataSource, DataSource schemaSource, SqlDialect dialect) {
         super("fleetgate-changes-listen");
         this.dataSource = dataSource;
+        this.schemaSource = schemaSource;
         this.listen = SqlFiles.statement(dialect, "changes/listen");
         this.unlisten = SqlFiles.statement(dialect, "changes/unlisten");
         this.schema = SqlFiles.statement(dialect, "changes/schema");
@@ -60,11 +69,14 @@ final class PostgresChangeListener extends ChangeWatch {
     private void listenOn(Connection c) throws SQLException {
         c.setAutoCommit(true);
         String mine;
-        try (Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery(schema)) {
-                rs.next();
-                mine = rs.getString(1) + "|";
+        if (schemaSource == dataSource) {
+            mine = schemaOf(c);
+        } else {
+            try (Connection other = schemaSource.getConnection()) {
+                mine = schemaOf(other);
             }
+        }
+        try (Statement st = c.createStatement()) {
             // the last statement: pg_stat_activity shows a listening connection by it
             st.execute(listen);
         }
@@ -82,6 +94,13 @@ final class PostgresChangeListener extends ChangeWatch {
                     tell(payload.substring(mine.length()));
                 }
             }
+        }
+    }
+
+    private String schemaOf(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(schema)) {
+            rs.next();
+            return rs.getString(1) + "|";
         }
     }
 
