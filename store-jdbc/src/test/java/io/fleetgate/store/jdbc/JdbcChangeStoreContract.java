@@ -50,8 +50,8 @@ abstract class JdbcChangeStoreContract {
                     List.of(event("ev-1", 2)), List.of())).isTrue();
             String before = dump(ds);
 
-            assertThat(db.runner().migrate()).containsExactly(14);
-            assertThat(dump(ds)).as("V14 changes no source row").isEqualTo(before);
+            assertThat(db.runner().migrate()).isEqualTo(UndoContract.versionsAfter(13));
+            assertThat(dump(ds)).as("V14 (and what follows) changes no source row").isEqualTo(before);
             ChangeLog log = db.store().changes();
             assertThat(log.findChanges("ws_1", null, 0, 100)).as("no backfill").isEmpty();
             assertThat(log.head("ws_1", null)).isZero();
@@ -62,10 +62,10 @@ abstract class JdbcChangeStoreContract {
                     .containsExactly(tuple(ChangeKind.BATCH, "b_2", T0));
             String withB2 = dump(ds);
 
-            UndoContract.undo(db, 14);
+            UndoContract.undoDownTo(db, 14);
             assertThat(dump(ds)).as("U14 keeps every source row").isEqualTo(withB2);
-            assertThat(db.store().migrationStatus().pending()).containsExactly("V14__change_feed.sql");
-            assertThat(db.runner().migrate()).as("V14 again, after U14").containsExactly(14);
+            assertThat(db.store().migrationStatus().pending()).isEqualTo(UndoContract.filesFrom(14));
+            assertThat(db.runner().migrate()).as("V14 again, after U14").isEqualTo(UndoContract.versionsAfter(13));
             assertThat(log.findChanges("ws_1", null, 0, 100)).as("the feed starts again, empty").isEmpty();
             assertThat(db.store().batches().insertBatch(batch("b_3", 0))).isTrue();
             assertThat(log.findChanges("ws_1", null, 0, 100)).extracting(Change::entityId).containsExactly("b_3");
