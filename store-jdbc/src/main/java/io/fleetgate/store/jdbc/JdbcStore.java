@@ -27,6 +27,8 @@ import io.fleetgate.store.jdbc.internal.JdbcWorkspaceDirectory;
 import io.fleetgate.store.jdbc.internal.MigrationRunner;
 import io.fleetgate.store.jdbc.internal.PinnedSchema;
 import io.fleetgate.store.jdbc.internal.PoolerCheck;
+import io.fleetgate.store.jdbc.internal.Partitions;
+import io.fleetgate.store.jdbc.internal.SqlFiles;
 import io.fleetgate.store.jdbc.internal.Pools;
 import io.fleetgate.store.jdbc.internal.PostgresDialect;
 import io.fleetgate.store.jdbc.internal.PostgresRoles;
@@ -34,14 +36,20 @@ import io.fleetgate.store.jdbc.internal.SqlDialect;
 import io.fleetgate.store.jdbc.internal.SqliteFiles;
 import io.fleetgate.store.jdbc.internal.Tx;
 import io.fleetgate.store.jdbc.internal.Values;
+import io.fleetgate.Principal;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -78,6 +86,14 @@ import javax.sql.DataSource;
  * the connection: one that goes through a pooler while the setting says {@link Pooler#NONE} is
  * refused, naming the fix.
  *
+ * <p><b>PostgreSQL: a partitioned log.</b> Since migration V16 the event log ({@code driver_events})
+ * and the position stream ({@code driver_fixes}) are partitioned by month of {@code recorded_at}.
+ * The store makes sure of the current month's partitions and the next {@value #PARTITIONS_AHEAD}
+ * months' when it builds ({@link #ensurePartitionsAhead(int)}), and of any other month's the first
+ * time it inserts a row of it (a phone offline across a month's end, a late sync, a clock ahead):
+ * a missing partition is made, never an error. Retention detaches old months
+ * ({@link #detachPartitionsBefore(YearMonth)}). See docs/scale-out.md, "Partitioned event log".
+ *
  * <p>SQLite pools are set up for several writer threads: WAL journal, {@code busy_timeout=5000},
  * foreign keys on, and IMMEDIATE transactions (a read-then-write transaction that starts DEFERRED
  * fails with {@code SQLITE_BUSY} under contention whatever the timeout). {@code synchronous=FULL}
@@ -106,6 +122,13 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final PositionLog positions;
     private final ChangeLog changes;
     private final ChangeWatch changeWatch;
+    /** Months after the current one whose partitions {@link Builder#build()} makes sure of. */
+    public static final int PARTITIONS_AHEAD = 2;
+
+    private final Partitions partitions;
+    private final SqlDialect sql;
+    private final Jdbi owner;
+    private final Clock clock;
 
     private JdbcStore(Builder b, DataSource dataSource, HikariDataSource ownedPool, DataSource ownerDataSource,
                       HikariDataSource ownedOwnerPool, HikariDataSource ownedListenPool, Dialect dialect) {
@@ -117,17 +140,21 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         this.roles = dialect == Dialect.POSTGRES ? new PostgresRoles(ownerDataSource, dataSource) : null;
         SqlDialect sql = dialect == Dialect.POSTGRES
                 ? new PostgresDialect(roles::contextKey, b.contextClock) : SqlDialect.of(dialect);
+        this.sql = sql;
+        this.clock = b.clock;
         this.tx = new Tx(Values.install(Jdbi.create(dataSource), sql), sql);
-        this.migrations = new MigrationRunner(Jdbi.create(ownerDataSource), SqlDialect.of(dialect), b.clock);
+        this.owner = Jdbi.create(ownerDataSource);
+        this.migrations = new MigrationRunner(owner, SqlDialect.of(dialect), b.clock);
+        this.partitions = dialect == Dialect.POSTGRES ? Partitions.of(tx) : Partitions.none();
         this.places = new JdbcPlaceDirectory(tx);
         this.exclusiveSessions = new JdbcExclusiveSessionRepository(tx);
         this.workspaces = new JdbcWorkspaceDirectory(tx);
         this.batches = new JdbcBatchRepository(tx);
-        this.eventLog = new JdbcEventLog(tx);
+        this.eventLog = new JdbcEventLog(tx, partitions);
         this.reviews = new JdbcReviewQueue(tx);
         this.credentials = new JdbcCredentialRepository(tx);
         this.sessions = new JdbcSessionRepository(tx);
-        this.positions = new JdbcPositionLog(tx);
+        this.positions = new JdbcPositionLog(tx, partitions);
         // behind a transaction pooler LISTEN needs a direct connection; without one the watch polls
         DataSource listen = b.pooler == Pooler.TRANSACTION ? ownedListenPool : dataSource;
         this.changeWatch = ChangeWatch.of(dataSource, tx, listen, b.changePollInterval.toMillis());
@@ -262,6 +289,95 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     /** {@return which migrations the database has} */
     public MigrationStatus migrationStatus() {
         return migrations.status();
+    }
+
+    /**
+     * Makes sure the event log and the position stream have their monthly partitions from the
+     * current month (by the {@linkplain Builder#clock(Clock) store's clock}, UTC) to {@code ahead}
+     * months after it (PostgreSQL, migration V16; nothing on SQLite). {@link Builder#build()} does
+     * this with {@value #PARTITIONS_AHEAD} months ahead after migrating; a host may call it from a
+     * daily job so that no insert ever waits for a partition to be made. Inserts never need it to
+     * succeed: a month without its partition gets one the first time a row of it is inserted.
+     *
+     * @param ahead how many months after the current one, 0 to 3 (the database makes partitions
+     *              for months up to 3 ahead of its own clock only)
+     * @throws IllegalArgumentException naming {@code ahead} when out of range
+     */
+    public void ensurePartitionsAhead(int ahead) {
+        if (ahead < 0 || ahead > 3) {
+            throw new IllegalArgumentException("ahead must be between 0 and 3 months, got " + ahead);
+        }
+        YearMonth current = YearMonth.from(clock.instant().atOffset(ZoneOffset.UTC));
+        List<YearMonth> months = new ArrayList<>();
+        for (int i = 0; i <= ahead; i++) {
+            months.add(current.plusMonths(i));
+        }
+        partitions.ensureMonths(Partitions.EVENTS, months);
+        partitions.ensureMonths(Partitions.FIXES, months);
+    }
+
+    /**
+     * Retention (PostgreSQL, migration V16): detaches every monthly partition of the event log
+     * ({@code driver_events}) and the position stream ({@code driver_fixes}) that holds months
+     * before {@code before}, and returns the detached tables' names, e.g.
+     * {@code driver_events_y2025m01_detached}. The rows of a detached month are no longer visible
+     * to the library (batch logs, event pages, review queue, fixes); the table stays in the schema,
+     * owned by the owner, with row-level security lifted so that the owner can archive it (e.g.
+     * {@code pg_dump -t}) and then drop it: archiving is left to the host. What stays: each event's
+     * id claim ({@code driver_event_ids}), so a phone resending an event of a detached month still
+     * gets it answered as a duplicate and never appends it again; the rows of the
+     * {@code DEFAULT} partitions (months a clock far off sent, see docs/scale-out.md); the change
+     * feed's entries until its own purge.
+     *
+     * <p><b>Live batches.</b> A month is detached only when none of its events belongs to a batch
+     * still in progress ({@code ACTIVE}, {@code EN_ROUTE}, {@code AT_STOP}, {@code DELAYED} or
+     * {@code SUSPENDED}): detaching would cut the log the batch's history is read from. Otherwise
+     * the whole call is refused and nothing is detached; complete or cancel those batches first.
+     * A late row for a detached month later gets a new, empty partition of that month.
+     *
+     * <p>Runs over the owner's connection (only the owner may detach), in one transaction, bound
+     * to the system principal. {@code ALTER TABLE … DETACH PARTITION} takes an {@code ACCESS
+     * EXCLUSIVE} lock on the parent table while it runs: call it at a quiet hour. On SQLite, which
+     * has no partitions, it detaches nothing and returns an empty list (purge fixes with
+     * {@link io.fleetgate.spi.PositionLog#purgeFixes}).
+     *
+     * @param before the first month kept; at most the current month by the store's clock
+     * @return the detached tables' names, events first, oldest first
+     * @throws IllegalArgumentException naming {@code before} when it is after the current month
+     * @throws IllegalStateException    when a month to detach holds events of a batch in progress
+     *                                  (naming the month, how many batches and one of them), or the
+     *                                  database refuses
+     */
+    public List<String> detachPartitionsBefore(YearMonth before) {
+        Objects.requireNonNull(before, "before");
+        YearMonth current = YearMonth.from(clock.instant().atOffset(ZoneOffset.UTC));
+        if (before.isAfter(current)) {
+            throw new IllegalArgumentException("before must not be after the current month " + current + ", got "
+                    + before);
+        }
+        if (dialect != Dialect.POSTGRES) {
+            return List.of();
+        }
+        String detach = SqlFiles.statement(sql, "partitions/detach_before");
+        List<String> detached;
+        try {
+            detached = owner.inTransaction(h -> {
+                sql.bindPrincipal(h, Principal.system());
+                List<String> out = new ArrayList<>();
+                for (String table : List.of(Partitions.EVENTS, Partitions.FIXES)) {
+                    out.addAll(h.createQuery(detach).bind("parent", table).bind("cut", before.atDay(1).toString())
+                            .mapTo(String.class).list());
+                }
+                return out;
+            });
+        } catch (JdbiException e) {
+            Throwable cause = e.getCause() instanceof SQLException s ? s : e;
+            throw new IllegalStateException("partitions before " + before + " were not detached: "
+                    + cause.getMessage(), e);
+        } finally {
+            partitions.forgetBefore(before);
+        }
+        return detached;
     }
 
     /**
@@ -649,6 +765,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                     store.migrations.migrate();
                     if (d == Dialect.POSTGRES) {
                         store.roles.contextKey();
+                        store.ensurePartitionsAhead(PARTITIONS_AHEAD);
                     }
                 }
                 return store;

@@ -2,6 +2,7 @@ package io.fleetgate.store.jdbc;
 
 import io.fleetgate.contract.ExecutionStoreContract;
 import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverStatus;
 import io.fleetgate.spi.EventLog.BatchChange;
@@ -9,7 +10,12 @@ import io.fleetgate.store.jdbc.internal.SqlDialect;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 import static io.fleetgate.store.jdbc.JdbcAssertions.execute;
@@ -85,6 +91,55 @@ abstract class JdbcExecutionStoreContract extends ExecutionStoreContract {
 
         assertThat(fixture().snapshot()).isEqualTo(before);
         assertRefused("DELETE FROM driver_events");
+    }
+
+    // --- replays across months (V16 partitions the log by recorded_at on PostgreSQL) -------------
+
+    @Test
+    void commitWhenAnEventIsResentWithAnotherRecordedAtThenItsIdIsTakenWhateverTheMonth() throws Exception {
+        seedOneEventAndOneRefusal();
+        String before = fixture().snapshot();
+        Batch b1 = repo.batches().findBatch("b_1").orElseThrow();
+        String hash = repo.log().findEventHashes(WS, "d_ana", List.of("ev_1")).get("ev_1");
+
+        for (Instant other : List.of(T0.minus(Duration.ofDays(95)), T0.plus(Duration.ofDays(40)),
+                T0.minus(Duration.ofDays(1200)))) {
+            Batch b2 = step(b1, DriverStatus.EN_ROUTE, null, other);
+            var again = event("ev_1", b2, DriverEventType.ROUTE_STARTED, DriverStatus.ACTIVE, other);
+            assertThat(repo.log().commit(List.of(new BatchChange(b2, b1.version())), List.of(again), List.of()))
+                    .as("ev_1 recorded again at %s, with the batch moved on", other).isFalse();
+            assertThat(repo.log().commit(List.of(), List.of(again), List.of()))
+                    .as("ev_1 recorded again at %s", other).isFalse();
+        }
+
+        assertThat(repo.log().findEventHashes(WS, "d_ana", List.of("ev_1"))).containsExactly(Map.entry("ev_1", hash));
+        assertThat(repo.log().findLog("b_1")).extracting(DriverEvent::recordedAt).containsExactly(T0);
+        assertThat(fixture().snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void detachWhenOldMonthsHoldFinishedBatchesThenPostgresDetachesThemAndSqliteKeepsItsOneTable() {
+        Batch b0 = newBatch("b_1", "d_ana");
+        repo.batches().insertBatch(b0);
+        YearMonth now = YearMonth.now(ZoneOffset.UTC);
+        Instant old = now.minusMonths(5).atDay(3).atStartOfDay().toInstant(ZoneOffset.UTC);
+        Batch b1 = step(b0, DriverStatus.COMPLETED, null, old);
+        assertThat(repo.log().commit(List.of(new BatchChange(b1, 0)),
+                List.of(event("ev_old", b1, DriverEventType.ROUTE_COMPLETED, DriverStatus.INACTIVE, old)), List.of()))
+                .isTrue();
+
+        List<String> detached = jdbc().detachPartitionsBefore(now.minusMonths(1));
+
+        if (jdbc().dialect() == Dialect.POSTGRES) {
+            assertThat(detached).contains(String.format("driver_events_y%04dm%02d_detached", now.minusMonths(5).getYear(),
+                    now.minusMonths(5).getMonthValue()));
+            assertThat(repo.log().findLog("b_1")).isEmpty();
+        } else {
+            assertThat(detached).isEmpty();
+            assertThat(repo.log().findLog("b_1")).extracting(DriverEvent::eventId)
+                    .containsExactly("ev_old");
+        }
+        assertThat(repo.log().findEventHashes(WS, "d_ana", List.of("ev_old"))).as("the id stays taken").hasSize(1);
     }
 
     private void seedOneEventAndOneRefusal() {

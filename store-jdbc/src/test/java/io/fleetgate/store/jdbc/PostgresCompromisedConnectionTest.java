@@ -220,7 +220,8 @@ class PostgresCompromisedConnectionTest {
         String before = pg.snapshot();
         try (Connection c = runtime()) {
             for (String table : List.of("driver_events", "quarantined_events", "event_reviews", "delivery_batches",
-                    "driver_fixes", "driver_presence", "position_alerts", "changes", "change_floors")) {
+                    "driver_fixes", "driver_presence", "position_alerts", "changes", "change_floors",
+                    "driver_event_ids")) {
                 String owner = "must be owner of table " + table;
                 assertRefused(c, "ALTER TABLE " + table + " DISABLE TRIGGER ALL", owner);
                 assertRefused(c, "ALTER TABLE " + table + " NO FORCE ROW LEVEL SECURITY", owner);
@@ -246,7 +247,7 @@ class PostgresCompromisedConnectionTest {
         String before = pg.snapshot();
         String system = key.context(Principal.system(), Instant.now());
         for (String table : List.of("driver_events", "quarantined_events", "event_reviews", "batch_stops",
-                "driver_fixes")) {
+                "driver_fixes", "driver_event_ids")) {
             String column = table.equals("event_reviews") ? "workspace_id" : "batch_id";
             List<String> statements = new ArrayList<>(List.of("UPDATE " + table + " SET " + column + " = " + column));
             if (!table.equals("batch_stops") && !table.equals("driver_fixes")) {

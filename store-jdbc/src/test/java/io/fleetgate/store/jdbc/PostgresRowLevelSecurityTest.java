@@ -241,27 +241,39 @@ class PostgresRowLevelSecurityTest {
                     .containsExactly(List.of(PostgresFixture.runtimeUser(), "f"));
             assertThat(query(c, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = current_schema()"))
                     .containsExactly(List.of(PostgresFixture.user()));
-            List<List<String>> tables = query(c, "SELECT relname, relrowsecurity::text, relforcerowsecurity::text "
-                    + "FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r' ORDER BY relname");
+            List<List<String>> tables = query(c, "SELECT relname, relrowsecurity::text, relforcerowsecurity::text, "
+                    + "relispartition::text FROM pg_class WHERE relnamespace = current_schema()::regnamespace "
+                    + "AND relkind IN ('r', 'p') ORDER BY relname");
             List<String> bound = new ArrayList<>();
             List<String> open = new ArrayList<>();
+            List<String> partitions = new ArrayList<>();
             for (List<String> t : tables) {
                 assertThat(t.get(1)).as("ENABLE and FORCE together on %s", t.get(0)).isEqualTo(t.get(2));
-                (Boolean.parseBoolean(t.get(1)) ? bound : open).add(t.get(0));
+                if (Boolean.parseBoolean(t.get(3))) {
+                    // V16: a partition is bound too (no policy: nothing visible but through its parent)
+                    assertThat(t.get(1)).as("row-level security on partition %s", t.get(0)).isEqualTo("true");
+                    partitions.add(t.get(0));
+                } else {
+                    (Boolean.parseBoolean(t.get(1)) ? bound : open).add(t.get(0));
+                }
             }
+            assertThat(partitions).contains("driver_events_default", "driver_fixes_default")
+                    .allMatch(p -> p.startsWith("driver_events_") || p.startsWith("driver_fixes_"));
             assertThat(bound).containsExactlyInAnyOrder("batch_stops", "delivery_batches", "driver_events",
                     "driver_sessions", "event_reviews", "exclusive_sessions", "login_attempts", "quarantined_events",
                     "user_credentials", "login_source_attempts", "security_audit", "driver_fixes", "driver_presence",
-                    "position_alerts", "changes", "change_floors");
+                    "position_alerts", "changes", "change_floors", "driver_event_ids");
             assertThat(open).containsExactlyInAnyOrder("chargers", "merchants", "workspaces", "workspace_members",
                     "fleetgate_schema_history", "fleetgate_schema_lock", "fleetgate_context_key");
         }
     }
 
     /**
-     * V5, V8, V10, V11 and V12 run again, as the owner (V5 puts back its functions and policies, V8
-     * its own, V10 its function and the policies that call it, V11 the policy on deleting stops,
-     * V12 those of the fixes, presence and alerts, and its seed of presence adds nothing).
+     * V5, V8, V10, V11, V12, V14 and V16 run again, as the owner (V5 puts back its functions and
+     * policies, V8 its own, V10 its function and the policies that call it, V11 the policy on
+     * deleting stops, V12 those of the fixes, presence and alerts, and its seed of presence adds
+     * nothing; V14 its change feed's function and triggers, which V16 then makes again with their
+     * source table as argument, with its own policies on the partitioned tables and the claims).
      */
     @Test
     void migrationWhenRowLevelSecurityFilesRunAgainThenNothingFailsOrChanges() throws Exception {
@@ -273,12 +285,14 @@ class PostgresRowLevelSecurityTest {
         try (Connection c = store.dataSource().getConnection()) {
             policiesBefore = query(c, policies);
         }
-        // V5's 21 (V8 replaces them, V10 four of them), V6's 3, V11's 1, V12's 9, V14's 6
-        assertThat(policiesBefore).hasSize(40);
+        // V5's 21 (V8 replaces them, V10 four of them), V6's 3, V11's 1, V12's 9, V14's 6, V16's 3 (the
+        // claims'; it makes driver_events' and driver_fixes' again on their partitioned tables)
+        assertThat(policiesBefore).hasSize(43);
         String text = "";
         for (String file : List.of("V5__row_level_security.sql", "V8__database_roles.sql",
                 "V10__workspace_member_function.sql", "V11__stops.sql", "V12__positions.sql",
-                "V14__change_feed.sql", "V15__principal_inlined.sql")) {
+                "V14__change_feed.sql", "V15__principal_inlined.sql",
+                "V16__partitioned_event_log.sql")) {
             try (var in = getClass().getResourceAsStream("/io/fleetgate/store/jdbc/migration/postgres/" + file)) {
                 text += new String(in.readAllBytes(), StandardCharsets.UTF_8) + "\n";
             }

@@ -155,7 +155,7 @@ class PostgresWorkspaceMemberFunctionTest {
             List<List<String>> policies = PostgresFixture.rows(c, "SELECT tablename || '.' || policyname, "
                     + "COALESCE(qual, '') || ' | ' || COALESCE(with_check, '') FROM pg_policies "
                     + "WHERE schemaname = current_schema() ORDER BY 1");
-            assertThat(policies).hasSize(40); // V11's 25, V12's 9 (fixes, presence, alerts), V14's 6 (the change feed)
+            assertThat(policies).hasSize(43); // V11's 25, V12's 9 (fixes, presence, alerts), V14's 6 (the change feed), V16's 3 (the claims)
             List<String> calling = new ArrayList<>();
             int calls = 0;
             int memberships = 0;

@@ -34,9 +34,14 @@ import java.util.Set;
  *       to another within one commit never trips the one-on-route index half-way;</li>
  *   <li>the stops of each batch whose plan a supervisor changed
  *       ({@link BatchChange#stopsChanged()}) are deleted and the new list inserted;</li>
- *   <li>the accepted events are appended with {@code INSERT … ON CONFLICT (workspace_id, actor_id,
- *       event_id) DO NOTHING} (JDBC batches of up to {@value Chunks#SIZE}). A row count of 0 means the
- *       sender already has that event id in the workspace (ids are unique per sender, V7). Drivers
+ *   <li>the accepted events are appended (JDBC batches of up to {@value Chunks#SIZE}): on SQLite
+ *       with {@code INSERT … ON CONFLICT (workspace_id, actor_id, event_id) DO NOTHING}; on
+ *       PostgreSQL, whose log is partitioned by month (V16), with a plain {@code INSERT} whose row
+ *       trigger first claims the id in {@code driver_event_ids} and skips the row when it was
+ *       claimed already, whatever its {@code recorded_at}. A row count of 0 means the
+ *       sender already has that event id in the workspace (ids are unique per sender, V7). Before
+ *       the transaction, each month the events fall in is made sure of its partition
+ *       ({@link Partitions}). Drivers
  *       that do not report a batch's row counts (PostgreSQL with {@code reWriteBatchedInserts}) are
  *       checked with one query per chunk instead;</li>
  *   <li>the refused events are kept with {@code INSERT … ON CONFLICT DO NOTHING} on the quarantine's
@@ -62,6 +67,7 @@ import java.util.Set;
  */
 public final class JdbcEventLog implements EventLog {
     private final Tx tx;
+    private final Partitions partitions;
     private final String updateBatch;
     private final String deleteStops;
     private final String insertStop;
@@ -78,10 +84,12 @@ public final class JdbcEventLog implements EventLog {
     /**
      * Creates the log on the store's runner.
      *
-     * @param tx the database
+     * @param tx         the database
+     * @param partitions the log's monthly partitions (PostgreSQL), made sure of before an append
      */
-    public JdbcEventLog(Tx tx) {
+    public JdbcEventLog(Tx tx, Partitions partitions) {
         this.tx = tx;
+        this.partitions = partitions;
         SqlDialect d = tx.dialect();
         Values values = new Values(d);
         this.updateBatch = SqlFiles.statement(d, "execution/update_batch");
@@ -145,6 +153,9 @@ public final class JdbcEventLog implements EventLog {
         if (changes.isEmpty() && events.isEmpty() && quarantined.isEmpty()) {
             return true;
         }
+        // A month without its partition (a phone offline across a month's end, a late sync, a clock
+        // ahead) gets one before the transaction; a month already known costs nothing.
+        partitions.ensure(Partitions.EVENTS, events.stream().map(DriverEvent::recordedAt).toList());
         List<BatchChange> ordered = new ArrayList<>(changes);
         ordered.sort(Comparator.comparing((BatchChange c) -> takesRoute(c.batch())).thenComparing(c -> c.batch().id()));
         try {
@@ -259,6 +270,7 @@ public final class JdbcEventLog implements EventLog {
         Set<List<Object>> found = new HashSet<>();
         // Every event of one commit has the same sender (one call's principal).
         h.createQuery(findInsertedEvents).bind("actor_id", chunk.get(0).actorId())
+                .bindList("workspaces", chunk.stream().map(DriverEvent::workspaceId).distinct().toList())
                 .bindList("ids", chunk.stream().map(DriverEvent::eventId).toList())
                 .map((rs, ctx) -> List.<Object>of(rs.getString("event_id"), rs.getString("batch_id"),
                         rs.getLong("batch_version")))

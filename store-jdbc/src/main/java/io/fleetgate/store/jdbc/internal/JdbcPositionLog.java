@@ -45,7 +45,9 @@ import java.util.function.Function;
  * {@value Chunks#SIZE} fixes, whose row counts tell which were inserted. Only when some key was taken are the stored rows at those keys read back, one query
  * per driver and {@value Chunks#SIZE} keys. Instants are kept to the microsecond (finer parts are
  * truncated, as {@link SqliteDialect#toMicros} does). {@link #purgeFixes} is one {@code DELETE} of
- * the oldest rows before the cut-off, by row address on PostgreSQL and by key on SQLite.
+ * the oldest rows before the cut-off, by key. On PostgreSQL {@code driver_fixes} is partitioned by
+ * month (V16): before an insert, each month the fixes fall in is made sure of its partition
+ * ({@link Partitions}); a month already known costs nothing.
  *
  * <p><b>Presence.</b> {@link #heard} returns and clears the open QUIET alert atomically: on
  * PostgreSQL in one statement that locks the row ({@code FOR UPDATE}) before it upserts it; on
@@ -58,6 +60,7 @@ import java.util.function.Function;
  * on both databases. Thread-safe.
  */
 public final class JdbcPositionLog implements PositionLog {
+    private final Partitions partitions;
     /** The most fixes one PostgreSQL statement inserts (one array per column). */
     static final int STATEMENT_ROWS = 1000;
 
@@ -90,10 +93,12 @@ public final class JdbcPositionLog implements PositionLog {
     /**
      * Creates the log on the store's runner.
      *
-     * @param tx the database
+     * @param tx         the database
+     * @param partitions the fixes' monthly partitions (PostgreSQL), made sure of before an insert
      */
-    public JdbcPositionLog(Tx tx) {
+    public JdbcPositionLog(Tx tx, Partitions partitions) {
         this.tx = tx;
+        this.partitions = partitions;
         this.dialect = tx.dialect();
         this.postgres = dialect.dialect() == Dialect.POSTGRES;
         String insertFixes = SqlFiles.statement(dialect, "positions/insert_fixes");
@@ -175,6 +180,7 @@ public final class JdbcPositionLog implements PositionLog {
         if (fixes.isEmpty()) {
             return new ArrayList<>();
         }
+        partitions.ensure(Partitions.FIXES, fixes.stream().map(f -> f.fix().recordedAt()).toList());
         return tx.writeOrFailAll(h -> {
             List<Key> taken = postgres ? insertPostgres(h, fixes) : insertSqlite(h, fixes);
             return taken.isEmpty() ? new ArrayList<>() : stored(h, taken);
@@ -387,6 +393,7 @@ public final class JdbcPositionLog implements PositionLog {
         if (!postgres || fixes.isEmpty() || fixes.size() > STATEMENT_ROWS) {
             return PositionLog.super.takeFixes(batchId, driverId, reads, fixes, marks, receivedAt);
         }
+        partitions.ensure(Partitions.FIXES, fixes.stream().map(Fix::recordedAt).toList());
         return tx.writeOrFailAll(h -> {
             List<Set<FixMark>> each = new ArrayList<>(fixes.size());
             int[] bits = new int[fixes.size()];

@@ -1,0 +1,12 @@
+-- fleetgate V16: the event log and the position stream partitioned by month. Nothing to do on SQLite.
+--
+-- On PostgreSQL this migration turns driver_events and driver_fixes into tables partitioned by
+-- recorded_at (one partition per month, made ahead and on demand by the store, detached for
+-- retention by JdbcStore.detachPartitionsBefore), and moves the event log's idempotency keys to a
+-- claim table that does not depend on recorded_at. SQLite has no partitioning: driver_events and
+-- driver_fixes stay plain tables, whose unique keys (V7's (workspace_id, actor_id, event_id), V2's
+-- (batch_id, batch_version), V12's (driver_id, recorded_at)) already decide every replay, whatever
+-- its recorded_at.
+--
+-- The file exists so that both dialects have the same list of versions and history rows; it holds
+-- no statement.

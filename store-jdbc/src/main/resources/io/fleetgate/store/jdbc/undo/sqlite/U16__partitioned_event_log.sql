@@ -1,0 +1,8 @@
+-- fleetgate U16: undoes V16__partitioned_event_log.sql. Nothing to do on SQLite.
+--
+-- V16 holds no statement on SQLite (its tables are not partitioned), so there is nothing to
+-- reverse. With fleetgate's runner, undoing V16 means only deleting its history row:
+--   DELETE FROM fleetgate_schema_history WHERE version = 16;
+-- (with Flyway, follow Flyway's rules for its own history; see docs/migrations.md).
+--
+-- The file exists so that both dialects have the same list of undo scripts; it holds no statement.
