@@ -36,6 +36,8 @@ final class BenchStore implements AutoCloseable {
     private final String runtimeUser;
     private final String runtimePassword;
     private volatile PostgresContextKey contextKey;
+    /** Whether {@link #close()} leaves the PostgreSQL schema in place (to look at its plans after a run). */
+    private volatile boolean keep;
 
     private BenchStore(JdbcStore store, Path tempDir, String pgUrl, String pgUser, String pgPassword, String pgSchema,
                        String runtimeUser, String runtimePassword) {
@@ -109,6 +111,16 @@ final class BenchStore implements AutoCloseable {
                 runtimePassword, pgUser, pgPassword, kind());
     }
 
+    /**
+     * Leaves the PostgreSQL schema in place when closed (the store still closes): the caller drops it.
+     *
+     * @return the schema's name
+     */
+    String keep() {
+        keep = true;
+        return pgSchema;
+    }
+
     /** @return the store */
     JdbcStore store() {
         return store;
@@ -152,7 +164,7 @@ final class BenchStore implements AutoCloseable {
         if (tempDir != null) {
             deleteTree(tempDir);
         }
-        if (pgSchema != null) {
+        if (pgSchema != null && !keep) {
             execute(pgUrl, pgUser, pgPassword, "DROP SCHEMA " + pgSchema + " CASCADE");
         }
     }

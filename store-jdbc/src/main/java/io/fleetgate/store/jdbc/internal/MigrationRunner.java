@@ -38,7 +38,7 @@ public final class MigrationRunner {
             "V3__credentials_and_sessions", "V4__memberships_and_reviews", "V5__row_level_security",
             "V6__login_attempts", "V7__event_ids_per_sender", "V8__database_roles", "V9__append_only_every_write_form",
             "V10__workspace_member_function", "V11__stops", "V12__positions", "V13__review_items_per_sender",
-            "V14__change_feed");
+            "V14__change_feed", "V17__volume_indexes");
 
     private static final String HISTORY = "fleetgate_schema_history";
 
