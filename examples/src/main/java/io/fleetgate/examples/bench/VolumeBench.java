@@ -87,6 +87,8 @@ final class VolumeBench {
         final VolumeFill.Filled filled;
         final Random random = new Random(19);
         final List<String> feedCursors = new ArrayList<>();
+        /** When each driver's last route of the {@code sync} path ended: the next one starts after it. */
+        final java.util.Map<String, Instant> routeEnds = new java.util.HashMap<>();
 
         Side(BenchStore db, Fleetgate fleetgate, VolumeFill.Filled filled) {
             this.db = db;
@@ -273,13 +275,21 @@ final class VolumeBench {
                 Principal[] drivers = new Principal[ops];
                 List<List<DriverEventRequest>> calls = new ArrayList<>(ops);
                 for (int i = 0; i < ops; i++) {
-                    int w = s.random.nextInt(s.workspaces());
-                    // a driver whose batch of the fill is off route: driver 2j of batch j, j % 10 != 0
-                    int j;
+                    // a driver whose batch of the fill is off route (driver 2j of batch j, j % 10 != 0), whose
+                    // last route (a driver drives several in a run) ended at least a minute before this one
+                    // starts: located events an impossible speed apart would be flagged
+                    int w;
+                    String driverId;
+                    Instant start;
                     do {
-                        j = s.random.nextInt(s.batches());
-                    } while (VolumeFill.Filled.onRoute(j));
-                    String driverId = VolumeFill.Filled.driver(w, 2 * j);
+                        w = s.random.nextInt(s.workspaces());
+                        int j = s.random.nextInt(s.batches());
+                        driverId = VolumeFill.Filled.onRoute(j) ? null : VolumeFill.Filled.driver(w, 2 * j);
+                        Instant earliest = now().minus(Duration.ofHours(2));
+                        Instant after = driverId == null ? null : s.routeEnds.get(driverId);
+                        start = after == null || after.isBefore(earliest) ? earliest : after.plusSeconds(60);
+                    } while (driverId == null || start.isAfter(now().minus(Duration.ofMinutes(5))));
+                    s.routeEnds.put(driverId, start.plusSeconds(10L * DbSuite.PLAIN.types().length));
                     String batchId = "vsync-" + UUID.randomUUID();
                     double lat = 52.0 + (w % 10) * 0.1;
                     double lng = 13.0 + (w / 10 % 10) * 0.1;
@@ -287,7 +297,7 @@ final class VolumeBench {
                             VolumeFill.Filled.workspace(w), driverId, List.of(Stop.of(lat, lng, 50),
                             Stop.of(lat + 0.001, lng + 0.001, 50)), null, null));
                     drivers[i] = Principal.driver(driverId);
-                    calls.add(route(batchId, lat, lng));
+                    calls.add(route(batchId, lat, lng, start));
                 }
                 return t -> {
                     for (int i = 0; i < ops; i++) {
@@ -402,10 +412,9 @@ final class VolumeBench {
                 lat + 0.0002, lng + 0.0002).withAccuracy(8.0);
     }
 
-    /** @return the route cycle of {@link DbSuite#PLAIN}, completed instead of cancelled, 10 s apart, an hour ago */
-    private static List<DriverEventRequest> route(String batchId, double lat, double lng) {
+    /** @return the route cycle of {@link DbSuite#PLAIN}, completed instead of cancelled, 10 s apart from {@code start} */
+    private static List<DriverEventRequest> route(String batchId, double lat, double lng, Instant start) {
         DbSuite.Cycle cycle = DbSuite.PLAIN;
-        Instant start = now().minus(Duration.ofHours(1));
         double[][] places = {{lat, lng}, {lat + 0.001, lng + 0.001}, {lat + 0.0005, lng + 0.0005}};
         List<DriverEventRequest> out = new ArrayList<>();
         for (int k = 0; k < cycle.types().length; k++) {
