@@ -1,0 +1,27 @@
+-- Appends a chunk of accepted events (up to 500) in ONE statement, each column bound as one array
+-- (instants as ISO-8601 text, read as timestamptz; JSON as text, read as jsonb): one executor
+-- start, one evaluation of the insert policy's principal, one round trip, where a JDBC batch of
+-- one-row inserts pays each per event. An event whose id its sender already has in the workspace
+-- is left alone (ON CONFLICT DO NOTHING); the ids inserted come back, so the caller tells which
+-- were taken, as the one-row insert's row count of 0 did.
+INSERT INTO driver_events (
+    event_id, batch_id, workspace_id, driver_id, actor_id, session_id, event_type, previous_status,
+    driver_status, batch_version, recorded_at, synced_at, lat, lng, accuracy_m, stop_index, payload,
+    reason, content_hash, flagged_for_review, flag_reasons, stop_id)
+SELECT e.event_id, e.batch_id, e.workspace_id, e.driver_id, e.actor_id, e.session_id, e.event_type,
+       e.previous_status, e.driver_status, e.batch_version, e.recorded_at, e.synced_at, e.lat, e.lng,
+       e.accuracy_m, e.stop_index, CAST(e.payload AS JSONB), e.reason, e.content_hash, e.flagged_for_review,
+       CAST(e.flag_reasons AS JSONB), e.stop_id
+FROM unnest(CAST(:event_id AS TEXT[]), CAST(:batch_id AS TEXT[]), CAST(:workspace_id AS TEXT[]),
+            CAST(:driver_id AS TEXT[]), CAST(:actor_id AS TEXT[]), CAST(:session_id AS TEXT[]),
+            CAST(:event_type AS TEXT[]), CAST(:previous_status AS TEXT[]), CAST(:driver_status AS TEXT[]),
+            CAST(:batch_version AS BIGINT[]), CAST(:recorded_at AS TIMESTAMPTZ[]), CAST(:synced_at AS TIMESTAMPTZ[]),
+            CAST(:lat AS FLOAT8[]), CAST(:lng AS FLOAT8[]), CAST(:accuracy_m AS FLOAT8[]),
+            CAST(:stop_index AS INTEGER[]), CAST(:payload AS TEXT[]), CAST(:reason AS TEXT[]),
+            CAST(:content_hash AS TEXT[]), CAST(:flagged_for_review AS BOOLEAN[]), CAST(:flag_reasons AS TEXT[]),
+            CAST(:stop_id AS TEXT[]))
+     AS e (event_id, batch_id, workspace_id, driver_id, actor_id, session_id, event_type, previous_status,
+           driver_status, batch_version, recorded_at, synced_at, lat, lng, accuracy_m, stop_index, payload,
+           reason, content_hash, flagged_for_review, flag_reasons, stop_id)
+ON CONFLICT (workspace_id, actor_id, event_id) DO NOTHING
+RETURNING event_id
