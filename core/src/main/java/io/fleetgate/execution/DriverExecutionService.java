@@ -344,7 +344,8 @@ public final class DriverExecutionService {
      */
     private void activateAssignedBatches(String userId, String sessionId, Instant now) {
         List<DriverEventRequest> logins = new ArrayList<>();
-        for (Batch b : context.store().batches().findBatchesAssignedTo(userId)) {
+        // only the INACTIVE ones: a login reads none of the driver's finished batches, however many
+        for (Batch b : context.store().batches().findBatchesAssignedTo(userId, DriverStatus.INACTIVE)) {
             if (b.status() == DriverStatus.INACTIVE) {
                 String eventId = UUID.nameUUIDFromBytes(("login:" + sessionId + ":" + b.id())
                         .getBytes(StandardCharsets.UTF_8)).toString();

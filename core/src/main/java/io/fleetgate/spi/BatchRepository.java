@@ -68,4 +68,40 @@ public interface BatchRepository {
      * @param driverId a driver
      */
     List<Batch> findBatchesAssignedTo(String driverId);
+
+    /**
+     * {@return the batches assigned to the driver that have that status, by id} (a login activates
+     * the INACTIVE ones). A store should read only those rows, by an index on (driver, status), so
+     * that the cost does not grow with the driver's finished batches; this default filters {@link
+     * #findBatchesAssignedTo(String)}, which reads them all.
+     *
+     * @param driverId a driver
+     * @param status   the status
+     */
+    default List<Batch> findBatchesAssignedTo(String driverId, io.fleetgate.execution.DriverStatus status) {
+        return findBatchesAssignedTo(driverId).stream().filter(b -> b.status() == status).toList();
+    }
+
+    /**
+     * Each driver's current batch in the workspace, as the status board shows it: the one on route
+     * (EN_ROUTE, AT_STOP or DELAYED), else the most recently updated (ties: the smallest id). A
+     * store should read one batch per driver by index (issue #19: cost flat however many batches
+     * the workspace and the drivers have had); this default filters {@link
+     * #findBatchesInWorkspace(String)}, which reads them all.
+     *
+     * @param workspaceId a workspace
+     * @param driverIds   drivers (a page of the board: at most a few hundred)
+     * @return driver id to batch, for the drivers that have a batch in the workspace
+     */
+    default Map<String, Batch> findCurrentBatches(String workspaceId, Collection<String> driverIds) {
+        Map<String, Batch> out = new java.util.HashMap<>();
+        java.util.Comparator<Batch> current = java.util.Comparator.comparing((Batch b) -> b.status().onRoute())
+                .thenComparing(Batch::updatedAt).thenComparing(Batch::id, java.util.Comparator.reverseOrder());
+        for (Batch b : findBatchesInWorkspace(workspaceId)) {
+            if (b.driverId() != null && driverIds.contains(b.driverId())) {
+                out.merge(b.driverId(), b, (x, y) -> current.compare(x, y) >= 0 ? x : y);
+            }
+        }
+        return out;
+    }
 }

@@ -10,6 +10,7 @@ import io.fleetgate.position.PositionAlert;
 import io.fleetgate.position.RecordedFix;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -118,6 +119,17 @@ public interface PositionLog {
      * @param workspaceId the workspace
      */
     List<DriverPresence> findPresence(String workspaceId);
+
+    /**
+     * {@return the presence of these drivers of the workspace that have one} (the status board's
+     * page). This default filters {@link #findPresence(String)}, which reads the whole workspace.
+     *
+     * @param workspaceId the workspace
+     * @param driverIds   drivers (a page of the board: at most a few hundred)
+     */
+    default List<DriverPresence> findPresence(String workspaceId, Collection<String> driverIds) {
+        return findPresence(workspaceId).stream().filter(p -> driverIds.contains(p.driverId())).toList();
+    }
 
     /**
      * {@return drivers with a batch on route (EN_ROUTE, AT_STOP or DELAYED), last heard before {@code heardBefore} and without an

@@ -4,6 +4,9 @@ import io.fleetgate.session.DeviceSession;
 import io.fleetgate.session.InvalidationReason;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,6 +22,21 @@ public interface SessionRepository {
      * @param userId a user
      */
     Optional<DeviceSession> findCurrent(String userId);
+
+    /**
+     * {@return the sessions of these users that have not been invalidated, one per user at most}
+     * (the status board's page, in one read). This default calls {@link #findCurrent(String)} for
+     * each.
+     *
+     * @param userIds users (a page of the board: at most a few hundred)
+     */
+    default List<DeviceSession> findCurrentSessions(Collection<String> userIds) {
+        List<DeviceSession> out = new ArrayList<>();
+        for (String u : userIds) {
+            findCurrent(u).ifPresent(out::add);
+        }
+        return out;
+    }
 
     /**
      * {@return the session whose current token it is, of any state}

@@ -1,6 +1,7 @@
 package io.fleetgate.spi;
 
 import io.fleetgate.access.Membership;
+import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
 
 import java.util.List;
@@ -51,4 +52,21 @@ public interface WorkspaceDirectory {
      * @param workspaceId a workspace
      */
     List<Membership> findMembers(String workspaceId);
+
+    /**
+     * One page of a workspace's members of one role, by user id: the status board's page (issue
+     * #19: no read loads a whole workspace). A store should answer from an index on (workspace,
+     * user id); this default filters {@link #findMembers(String)}, which reads them all.
+     *
+     * @param workspaceId a workspace
+     * @param role        the role
+     * @param afterUserId only user ids after this one (code point order), or {@code null} from the first
+     * @param limit       the most returned, at least 1
+     * @return the members, by user id
+     */
+    default List<Membership> findMembers(String workspaceId, Role role, String afterUserId, int limit) {
+        return findMembers(workspaceId).stream()
+                .filter(m -> m.role() == role && (afterUserId == null || m.userId().compareTo(afterUserId) > 0))
+                .limit(limit).toList();
+    }
 }

@@ -36,12 +36,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -83,11 +81,13 @@ public final class SupervisorService {
         this.context = context;
     }
 
+    /** The most drivers a board page holds. */
+    public static final int MAX_BOARD_PAGE = 1000;
+
     /**
-     * The workspace's drivers with their current batch: its status, its next stop, how many stops
-     * are done, failed and late, and its lateness (at the injected clock's now), their last
-     * activity, whether they are quiet (on route, not heard for {@code QUIET_AFTER_MIN}) and how
-     * old their last fix is.
+     * The whole status board: every page of {@link #statusBoard(Principal, int, String)} in turn
+     * (each page one bounded read of each table). A workspace of many drivers is better read page
+     * by page.
      *
      * @param principal a supervisor or member of the workspace
      * @return one row per driver member, by driver id
@@ -96,38 +96,80 @@ public final class SupervisorService {
      * @throws StoreUnavailableException if the store fails
      */
     public List<DriverBoardRow> statusBoard(Principal principal) {
+        List<DriverBoardRow> all = new ArrayList<>();
+        String after = null;
+        do {
+            BoardPage page = statusBoard(principal, MAX_BOARD_PAGE, after);
+            all.addAll(page.drivers());
+            after = page.next();
+        } while (after != null);
+        return all;
+    }
+
+    /**
+     * One page of the workspace's drivers, by driver id, each with their current batch (the one on
+     * route, else the most recently changed): its status, its next stop, how many stops are done,
+     * failed and late, and its lateness (at the injected clock's now), their last activity, whether
+     * they are quiet (on route, not heard for {@code QUIET_AFTER_MIN}) and how old their last fix
+     * is. A page reads only its own drivers' rows (their memberships, current batches, device
+     * sessions and presence), however large the workspace and its history.
+     *
+     * @param principal a supervisor or member of the workspace
+     * @param limit     1 to {@value #MAX_BOARD_PAGE}
+     * @param after     {@link BoardPage#next()} of the previous page (a driver id), or {@code null}
+     *                  for the first
+     * @return the page; its {@code next} is {@code null} on the last
+     * @throws ForbiddenException        for drivers and the system (name a workspace by acting as
+     *                                   its supervisor)
+     * @throws InvalidRequestException   for a bad limit or cursor ({@code after} not an id)
+     * @throws StoreUnavailableException if the store fails
+     */
+    public BoardPage statusBoard(Principal principal, int limit, String after) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
             String ws = readerWorkspace(principal);
-            List<Batch> batches = this.batches.findBatchesInWorkspace(ws);
-            Instant now = context.now();
-            List<DriverBoardRow> rows = new ArrayList<>();
+            if (limit < 1 || limit > MAX_BOARD_PAGE) {
+                throw FleetgateException.invalid("limit", "must be between 1 and " + MAX_BOARD_PAGE);
+            }
+            if (after != null) {
+                Ids.require("after", after);
+            }
+            List<Membership> members = directory.findMembers(ws, Role.DRIVER, after, limit + 1);
+            String next = null;
+            if (members.size() > limit) {
+                members = members.subList(0, limit);
+                next = members.get(limit - 1).userId();
+            }
+            if (members.isEmpty()) {
+                return new BoardPage(List.of(), null);
+            }
+            List<String> ids = members.stream().map(Membership::userId).toList();
+            Map<String, Batch> current = batches.findCurrentBatches(ws, ids);
+            Map<String, Instant> lastActive = new java.util.HashMap<>();
+            for (DeviceSession d : sessions.findCurrentSessions(ids)) {
+                lastActive.put(d.userId(), d.lastActiveAt());
+            }
             Map<String, DriverPresence> heard = new java.util.HashMap<>();
-            for (DriverPresence p : context.store().positions().findPresence(ws)) {
+            for (DriverPresence p : context.store().positions().findPresence(ws, ids)) {
                 heard.put(p.driverId(), p);
             }
+            Instant now = context.now();
             java.time.Duration quietAfter = context.settings().positions().quietAfter();
-            for (Membership m : directory.findMembers(ws)) {
-                if (m.role() != Role.DRIVER) {
-                    continue;
-                }
-                Optional<Batch> current = batches.stream()
-                        .filter(b -> m.userId().equals(b.driverId()))
-                        .max(Comparator.comparing((Batch b) -> b.status().onRoute()).thenComparing(Batch::updatedAt));
-                Instant lastActive = sessions.findCurrent(m.userId()).map(DeviceSession::lastActiveAt).orElse(null);
-                Batch b = current.orElse(null);
-                DriverPresence p = heard.get(m.userId());
+            List<DriverBoardRow> rows = new ArrayList<>(members.size());
+            for (String id : ids) {
+                Batch b = current.get(id);
+                DriverPresence p = heard.get(id);
                 Instant lastFixAt = p == null ? null : p.lastFixAt();
                 boolean quiet = b != null && b.status().onRoute() && p != null
                         && p.lastHeardAt().isBefore(now.minus(quietAfter));
                 rows.add(b == null
-                        ? new DriverBoardRow(m.userId(), null, null, lastActive, null, 0, 0, 0,
+                        ? new DriverBoardRow(id, null, null, lastActive.get(id), null, 0, 0, 0,
                                 java.time.Duration.ZERO, false, lastFixAt, now)
-                        : new DriverBoardRow(m.userId(), b.id(), b.status(), lastActive,
+                        : new DriverBoardRow(id, b.id(), b.status(), lastActive.get(id),
                                 b.nextStop().map(io.fleetgate.execution.Stop::id).orElse(null),
                                 b.count(StopStatus.COMPLETED), b.count(StopStatus.FAILED), b.lateStops(now).size(),
                                 b.lateness(now), quiet, lastFixAt, now));
             }
-            return rows;
+            return new BoardPage(rows, next);
         }
     }
 

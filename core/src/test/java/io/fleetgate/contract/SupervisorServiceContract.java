@@ -29,6 +29,7 @@ import io.fleetgate.session.LoginResult;
 import io.fleetgate.internal.PinHasher;
 import io.fleetgate.session.SessionService;
 import io.fleetgate.spi.FleetgateStore;
+import io.fleetgate.supervisor.BoardPage;
 import io.fleetgate.supervisor.DriverBoardRow;
 import io.fleetgate.supervisor.ReviewPage;
 import io.fleetgate.supervisor.SupervisorService;
@@ -209,6 +210,46 @@ public abstract class SupervisorServiceContract extends StoreContract {
         assertThat(supervisor.statusBoard(mia)).isEqualTo(board);
         assertThat(supervisor.statusBoard(oz)).containsExactly(
                 new DriverBoardRow("d_cy", "b_9", DriverStatus.INACTIVE, null, "stop-0", 0, 0, 0, Duration.ZERO));
+    }
+
+    @Test
+    void statusBoardWhenPagedThenPagesByDriverIdConcatenateToTheWholeBoardEachWithItsOwnDriversRows() {
+        // ana on route with a session; ben with two batches (the later one changed last); dee none
+        atMinute(1);
+        execution.createBatch(sam, new CreateBatchRequest("b_2", "ws_1", "d_ben", STOPS, null));
+        atMinute(2);
+        execution.createBatch(sam, new CreateBatchRequest("b_3", "ws_1", "d_ben", STOPS, null));
+        accepted(ana, event("e-start", "b_1", ROUTE_STARTED));
+        credentials.enrol(Principal.system(), new EnrolRequest("d_ana", "ana", "482193"));
+        sessions.login(Principal.system(), new LoginRequest("ana", "482193", "phone-1"));
+        AccessService access = TestFleetgates.on(store(), java.time.Clock.systemUTC()).access();
+        access.addMember(Principal.system(), new Membership("d_eve", "ws_1", Role.DRIVER));
+        List<DriverBoardRow> whole = supervisor.statusBoard(sam);
+        assertThat(whole).extracting(DriverBoardRow::driverId).containsExactly("d_ana", "d_ben", "d_dee", "d_eve");
+        assertThat(whole.get(0).batchId()).isEqualTo("b_1");
+        assertThat(whole.get(0).lastActiveAt()).isEqualTo(t0.plus(Duration.ofMinutes(2)));
+        assertThat(whole.get(1).batchId()).isEqualTo("b_3");
+
+        BoardPage first = supervisor.statusBoard(sam, 3, null);
+        assertThat(first.drivers()).isEqualTo(whole.subList(0, 3));
+        assertThat(first.next()).isEqualTo("d_dee");
+        BoardPage last = supervisor.statusBoard(sam, 3, first.next());
+        assertThat(last.drivers()).isEqualTo(whole.subList(3, 4));
+        assertThat(last.next()).isNull();
+        BoardPage exact = supervisor.statusBoard(mia, 4, null);
+        assertThat(exact.drivers()).isEqualTo(whole);
+        assertThat(exact.next()).as("a full page with nothing after it is the last").isNull();
+        assertThat(supervisor.statusBoard(sam, 2, "d_ben").drivers()).extracting(DriverBoardRow::driverId)
+                .containsExactly("d_dee", "d_eve");
+        assertThat(supervisor.statusBoard(sam, 10, "d_eve")).isEqualTo(new BoardPage(List.of(), null));
+        assertThat(supervisor.statusBoard(oz, 1, null).drivers()).extracting(DriverBoardRow::driverId)
+                .containsExactly("d_cy");
+
+        assertCode(() -> supervisor.statusBoard(sam, 0, null), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> supervisor.statusBoard(sam, SupervisorService.MAX_BOARD_PAGE + 1, null),
+                ErrorCode.INVALID_REQUEST);
+        assertCode(() -> supervisor.statusBoard(sam, 10, "bad\tid"), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> supervisor.statusBoard(ana, 10, null), ErrorCode.FORBIDDEN);
     }
 
     @Test

@@ -69,6 +69,45 @@ public abstract class SupervisorStoreContract extends StoreContract {
         assertThat(repo.batches().findBatchesAssignedTo("d_ana")).containsExactly(a, south);
         assertThat(repo.batches().findBatchesAssignedTo("d_ben")).containsExactly(upper);
         assertThat(repo.batches().findBatchesAssignedTo("d_nobody")).isEmpty();
+        assertThat(repo.batches().findBatchesAssignedTo("d_ana", DriverStatus.INACTIVE)).containsExactly(a, south);
+        assertThat(repo.batches().findBatchesAssignedTo("d_ana", DriverStatus.COMPLETED)).isEmpty();
+    }
+
+    @Test
+    void findCurrentBatchesWhenDriversHaveSeveralThenTheOneOnRouteElseTheLatestUpdatedInTheWorkspace() {
+        Batch old = newBatch("b_1", "d_ana");
+        Batch late = newBatch("b_2", "d_ana");
+        Batch tie = newBatch("b_3", "d_ana");
+        Batch benOld = newBatch("b_4", "d_ben");
+        Batch benRoute = newBatch("b_5", "d_ben");
+        Batch elsewhere = new Batch("b_s", "ws_2", "d_ana", DriverStatus.INACTIVE, null, null, null, Map.of(), 0,
+                List.of(Stop.of(1, 2, 30)), List.of(), T0, T0);
+        for (Batch b : List.of(old, late, tie, benOld, benRoute, elsewhere)) {
+            assertThat(repo.batches().insertBatch(b)).isTrue();
+        }
+        // ana: b_2 and b_3 changed at the same later instant (the smaller id wins), b_s (ws_2) later still;
+        // ben: b_4 changed last, but b_5 is on route
+        Batch late1 = step(late, DriverStatus.INACTIVE, null, T0.plusSeconds(5));
+        Batch tie1 = step(tie, DriverStatus.INACTIVE, null, T0.plusSeconds(5));
+        Batch elsewhere1 = step(elsewhere, DriverStatus.INACTIVE, null, T0.plusSeconds(9));
+        Batch benRoute1 = step(benRoute, DriverStatus.EN_ROUTE, null, T0.plusSeconds(1));
+        Batch benOld1 = step(benOld, DriverStatus.INACTIVE, null, T0.plusSeconds(7));
+        List<BatchChange> changes = new ArrayList<>();
+        List<DriverEvent> events = new ArrayList<>();
+        for (Batch b : List.of(late1, tie1, elsewhere1, benRoute1, benOld1)) {
+            changes.add(new BatchChange(b, 0));
+            events.add(event("ev_" + b.id(), b, b.status() == DriverStatus.EN_ROUTE ? DriverEventType.ROUTE_STARTED
+                    : DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE, b.updatedAt()));
+        }
+        assertThat(repo.log().commit(changes, events, List.of())).isTrue();
+
+        Map<String, Batch> current = repo.batches().findCurrentBatches(WS, List.of("d_ana", "d_ben", "d_nobody"));
+
+        assertThat(current).containsOnlyKeys("d_ana", "d_ben");
+        assertThat(current.get("d_ana")).isEqualTo(late1);
+        assertThat(current.get("d_ben")).isEqualTo(benRoute1);
+        assertThat(repo.batches().findCurrentBatches("ws_2", List.of("d_ana")).get("d_ana").id()).isEqualTo("b_s");
+        assertThat(repo.batches().findCurrentBatches(WS, List.of())).isEmpty();
     }
 
     @Test

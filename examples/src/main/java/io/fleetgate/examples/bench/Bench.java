@@ -52,7 +52,7 @@ public final class Bench {
               --only NAME,...          run only these benchmarks (activate, active, complete, sync,
                                        sync-proof, positions-ingest, sync-positions, statemachine,
                                        stopguard, polygon, haversine, geofence, login-flood,
-                                       push-latency, stream-clients, feed-query, pooler, or a full
+                                       push-latency, stream-clients, feed-query, pooler, volume, or a full
                                        RESULT name); login-flood reads LOGIN_HASH_CONCURRENCY
                                        and LOGIN_HASH_QUEUE from the environment
               --flood-nice N           login-flood's attacker process priority: 19 (default, the
@@ -63,6 +63,11 @@ public final class Bench {
               --stream-clients N       stream-clients: concurrent streams (default 500)
               --feed-sizes S,L         feed-query: rows in the small and the large changes table
                                        (default 10000,1000000)
+              --volume-scale X         volume (PostgreSQL; runs only when --only names it): the
+                                       volume database's size, above 0 up to 1 (default 1: 100,000
+                                       drivers, 50,000 batches, ~2M events); e.g. 0.05 for a smoke run
+              --volume-keep            volume: leave both filled schemas in place (printed as
+                                       VOLUME-KEPT lines) to look at their plans; drop them after
             """;
 
     /** The login flood's name in {@code --only} and its RESULT line. */
@@ -80,7 +85,8 @@ public final class Bench {
     /** Parsed command line. */
     record Options(boolean quick, String dbUrl, String dbUser, String dbPassword, String dbOwnerUser,
                    String dbOwnerPassword, boolean gc, List<String> only, Boolean accessContext, Integer floodNice,
-                   boolean help, Integer streamClients, List<Long> feedSizes, String pooledDbUrl) {
+                   boolean help, Integer streamClients, List<Long> feedSizes, String pooledDbUrl, double volumeScale,
+                   boolean volumeKeep) {
 
         static Options parse(List<String> args) {
             boolean quick = false;
@@ -97,6 +103,8 @@ public final class Bench {
             Integer streamClients = null;
             List<Long> feedSizes = null;
             String pooled = null;
+            double volumeScale = 1;
+            boolean volumeKeep = false;
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
                 switch (a) {
@@ -113,6 +121,8 @@ public final class Bench {
                     case "--flood-nice" -> floodNice = niceness(value(args, ++i, a));
                     case "--stream-clients" -> streamClients = (int) whole(value(args, ++i, a), a, 1, 10_000);
                     case "--feed-sizes" -> feedSizes = feedSizes(value(args, ++i, a));
+                    case "--volume-scale" -> volumeScale = scale(value(args, ++i, a));
+                    case "--volume-keep" -> volumeKeep = true;
                     case "--access-context" -> context = switch (value(args, ++i, a)) {
                         case "auto" -> null;
                         case "on" -> Boolean.TRUE;
@@ -133,8 +143,33 @@ public final class Bench {
                 throw new IllegalArgumentException("pooler needs --db, --db-user, --db-owner-user and --pooled-db (the "
                         + "same database through PgBouncer in transaction mode)");
             }
+            boolean volume = only.stream().anyMatch(n -> n.equals(VolumeBench.NAME) || VolumeBench.names().contains(n));
+            if (volume && url == null) {
+                throw new IllegalArgumentException("volume runs on PostgreSQL only: give --db (and the roles)");
+            }
             return new Options(quick, url, user, password, ownerUser, ownerPassword, gc || !quick, only, context, floodNice,
-                    help, streamClients, feedSizes, pooled);
+                    help, streamClients, feedSizes, pooled, volumeScale, volumeKeep);
+        }
+
+        private static double scale(String value) {
+            double v;
+            try {
+                v = Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                v = Double.NaN;
+            }
+            if (!(v > 0 && v <= 1)) {
+                throw new IllegalArgumentException("--volume-scale takes a number above 0 and at most 1, got '" + value + "'");
+            }
+            return v;
+        }
+
+        /**
+         * @return whether the {@code volume} path of that RESULT name is to run: only when
+         *         {@code --only} names it (its fill takes minutes)
+         */
+        boolean volumeSelected(String name) {
+            return !only.isEmpty() && selected(name);
         }
 
         private static long whole(String value, String option, long min, long max) {
@@ -275,6 +310,10 @@ public final class Bench {
             if (FeedQuery.NAMES.stream().anyMatch(selected)) {
                 results.addAll(FeedQuery.run(() -> open(o), feedSizes.get(0), feedSizes.get(1), plan.withThreads(List.of(1)),
                         selected, err, lines));
+            }
+            if (VolumeBench.names().stream().anyMatch(o::volumeSelected)) {
+                results.addAll(VolumeBench.run(() -> open(o), o.volumeScale(), o.volumeKeep(), plan, o::volumeSelected,
+                        err, lines));
             }
             if (selected.test(LOGIN_FLOOD)) {
                 lines.add(LoginFlood.run(flood, env, err));

@@ -39,6 +39,8 @@ final class BenchStore implements AutoCloseable {
     /** Whether {@link #close()} drops the schema: not for a second store on another's schema. */
     private final boolean ownsSchema;
     private volatile PostgresContextKey contextKey;
+    /** Whether {@link #close()} leaves the PostgreSQL schema in place (to look at its plans after a run). */
+    private volatile boolean keep;
 
     private BenchStore(JdbcStore store, Path tempDir, String pgUrl, String pgUser, String pgPassword, String pgSchema,
                        String runtimeUser, String runtimePassword) {
@@ -138,6 +140,16 @@ final class BenchStore implements AutoCloseable {
                 runtimePassword, pgUser, pgPassword, kind());
     }
 
+    /**
+     * Leaves the PostgreSQL schema in place when closed (the store still closes): the caller drops it.
+     *
+     * @return the schema's name
+     */
+    String keep() {
+        keep = true;
+        return pgSchema;
+    }
+
     /** @return the store */
     JdbcStore store() {
         return store;
@@ -181,7 +193,7 @@ final class BenchStore implements AutoCloseable {
         if (tempDir != null) {
             deleteTree(tempDir);
         }
-        if (pgSchema != null && ownsSchema) {
+        if (pgSchema != null && ownsSchema && !keep) {
             execute(pgUrl, pgUser, pgPassword, "DROP SCHEMA " + pgSchema + " CASCADE");
         }
     }

@@ -72,6 +72,11 @@ import static io.fleetgate.execution.DriverEventType.ROUTE_STARTED;
  *       ({@code ARRIVAL_CONFIRM_FIXES=0}) and the batches have no corridor, as for a host whose
  *       phones send no fixes: the baseline writes no flag (issue #17 measures them apart, in
  *       {@code sync-positions});</li>
+ *   <li>{@code sync-unnest} (PostgreSQL) and {@code sync-prepared} (SQLite): the same {@code sync}
+ *       against the fastest insert each store allows for the same rows (issue #19, item 6): one
+ *       {@code INSERT … SELECT FROM unnest(arrays)} per chunk ({@code COPY FROM} is refused on
+ *       {@code driver_events}, whose row-level security is forced), or one prepared insert executed
+ *       per event in the chunk's transaction; target {@value #SYNC_FASTEST_TARGET};</li>
  *   <li>{@code positions-ingest}: {@link PositionService#ingest} of {@value #FIXES_PER_CALL} fixes
  *       per call from {@link Plan#ingestThreads()} threads, each its own driver and batch (with
  *       stops and a corridor), against the fastest raw insert of the same rows into {@code
@@ -107,6 +112,8 @@ final class DbSuite {
     static final double INGEST_MIN_POSTGRES = 20_000;
     /** {@code sync-positions}: the least ratio to the sync without confirmation and corridor (≤ 20 % added). */
     static final double SYNC_POSITIONS_TARGET = 0.8;
+    /** {@code sync-unnest}, {@code sync-prepared}: the least ratio to the fastest insert of the same rows. */
+    static final double SYNC_FASTEST_TARGET = 0.6;
     /** Seconds between two events of a sync route. */
     static final int EVENT_EVERY_S = 10;
 
@@ -169,6 +176,9 @@ final class DbSuite {
                 continue;
             }
             if (!selected.test(name)) {
+                if (name.equals("sync")) {
+                    out.addAll(suite.syncFastest(plan, selected, log));
+                }
                 continue;
             }
             for (int threads : plan.threads()) {
@@ -192,6 +202,9 @@ final class DbSuite {
                         default -> throw new IllegalStateException(name);
                     });
                 }
+            }
+            if (name.equals("sync")) {
+                out.addAll(suite.syncFastest(plan, selected, log));
             }
         }
         return out;
@@ -250,7 +263,9 @@ final class DbSuite {
      */
     static boolean anySelected(Predicate<String> selected) {
         return NAMES.stream().anyMatch(selected)
-                || Stream.of(RawJdbc.FixInsert.values()).map(DbSuite::ingestName).anyMatch(selected);
+                || Stream.of(RawJdbc.FixInsert.values()).map(DbSuite::ingestName).anyMatch(selected)
+                || Stream.of(RawJdbc.SyncInsert.UNNEST, RawJdbc.SyncInsert.PREPARED).map(DbSuite::syncFastestName)
+                        .anyMatch(selected);
     }
 
     /**
@@ -639,6 +654,42 @@ final class DbSuite {
     }
 
     Arm syncBaseline(Cycle cycle, int chunk) {
+        return syncBaseline(cycle, chunk, RawJdbc.SyncInsert.BATCH);
+    }
+
+    /**
+     * {@code sync} against the fastest insert the store allows for the same rows (issue #19, item
+     * 6): PostgreSQL {@code sync-unnest} (one {@code INSERT … SELECT FROM unnest(…)} per chunk;
+     * {@code COPY FROM} is refused on {@code driver_events}, whose row-level security is forced),
+     * SQLite {@code sync-prepared} (one prepared insert executed per event, in the chunk's one
+     * transaction), at each thread count, target {@value #SYNC_FASTEST_TARGET}.
+     *
+     * @return the comparisons, none when not selected
+     */
+    List<Comparison> syncFastest(Plan plan, Predicate<String> selected, PrintStream log) throws Exception {
+        RawJdbc.SyncInsert how = db.postgres() ? RawJdbc.SyncInsert.UNNEST : RawJdbc.SyncInsert.PREPARED;
+        String name = syncFastestName(how);
+        List<Comparison> out = new ArrayList<>();
+        if (!selected.test(name)) {
+            return out;
+        }
+        for (int threads : plan.threads()) {
+            analyze();
+            try (AbRunner runner = new AbRunner(threads, log)) {
+                out.add(runner.compare(name, db.kind(), syncOurs(PLAIN, plan.syncChunk()),
+                        syncBaseline(PLAIN, plan.syncChunk(), how), plan, plan.syncEvents(), SYNC_FASTEST_TARGET));
+            }
+        }
+        return out;
+    }
+
+    /** @return the RESULT name of {@code sync} against that insert: {@code sync-unnest}, {@code sync-prepared} */
+    static String syncFastestName(RawJdbc.SyncInsert how) {
+        return "sync-" + how.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The raw baseline of the cycle, its events inserted {@code how}. */
+    Arm syncBaseline(Cycle cycle, int chunk, RawJdbc.SyncInsert how) {
         return (ops, threads) -> {
             List<List<RawJdbc.BatchRow>> batches = new ArrayList<>();
             List<List<List<RawJdbc.EventRow>>> rows = new ArrayList<>();
@@ -653,7 +704,7 @@ final class DbSuite {
             return t -> {
                 List<RawJdbc.BatchRow> b = batches.get(t);
                 for (int i = 0; i < b.size(); i++) {
-                    raw.sync(b.get(i), rows.get(t).get(i));
+                    raw.sync(b.get(i), rows.get(t).get(i), how);
                 }
             };
         };

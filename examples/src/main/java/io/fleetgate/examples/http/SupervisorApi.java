@@ -8,7 +8,9 @@ import io.fleetgate.execution.DriverStatus;
 import io.fleetgate.execution.PlanChange;
 import io.fleetgate.execution.ReviewRecord;
 import io.fleetgate.session.DeviceSession;
+import io.fleetgate.supervisor.BoardPage;
 import io.fleetgate.supervisor.ReviewPage;
+import io.fleetgate.supervisor.SupervisorService;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -22,6 +24,9 @@ import java.util.Optional;
  * Stateless and thread-safe.
  */
 final class SupervisorApi {
+    /** The status board's page size when the query has no {@code limit}: the library's largest. */
+    static final int BOARD_DEFAULT_LIMIT = SupervisorService.MAX_BOARD_PAGE;
+
     private SupervisorApi() {
     }
 
@@ -96,10 +101,18 @@ final class SupervisorApi {
         return Response.ok(out);
     }
 
+    /**
+     * {@code GET /v1/supervisor/drivers[?limit=N&after=DRIVER_ID]}: one page of the status board,
+     * {@value #BOARD_DEFAULT_LIMIT} drivers unless {@code limit} says otherwise (so a client that
+     * never pages still gets every driver of a workspace of up to that many), and {@code next}.
+     */
     static Response drivers(Call call) {
-        var rows = call.services().supervisor().statusBoard(call.principal());
+        String limit = call.query("limit");
+        BoardPage page = call.services().supervisor().statusBoard(call.principal(),
+                limit == null ? BOARD_DEFAULT_LIMIT : DriverApi.limit(limit), call.query("after"));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("drivers", rows.stream().map(Views::boardRow).toList());
+        out.put("drivers", page.drivers().stream().map(Views::boardRow).toList());
+        out.put("next", page.next());
         return Response.ok(out);
     }
 }

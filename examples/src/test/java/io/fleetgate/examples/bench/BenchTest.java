@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.within;
  */
 class BenchTest {
     static final Pattern RESULT = Pattern.compile(
-            "^RESULT (activate|active|complete|sync|sync-proof|positions-ingest-(batch|unnest|copy)|sync-positions"
-                    + "|pooler-(activate|active|sync)"
+            "^RESULT (activate|active|complete|sync|sync-proof|sync-(unnest|prepared)|positions-ingest-(batch|unnest|copy)"
+                    + "|sync-positions|pooler-(activate|active|sync)|volume-[a-z-]+"
                     + "|statemachine[-a-z0-9]*|stopguard[-a-z]*|polygon[-a-z]*|haversine[-a-z]*|geofence[-a-z]*)"
                     + " (sqlite|postgres|none) [1-9][0-9]* [0-9]+\\.[0-9] [0-9]+\\.[0-9] [0-9]+\\.[0-9]{3}$");
 
@@ -43,6 +43,7 @@ class BenchTest {
         assertThat(results).extracting(line -> line.split(" ")[1] + " " + line.split(" ")[2] + " " + line.split(" ")[3])
                 .containsExactly("activate sqlite 1", "activate sqlite 2", "active sqlite 1", "active sqlite 2",
                         "complete sqlite 1", "complete sqlite 2", "sync sqlite 1", "sync sqlite 2",
+                        "sync-prepared sqlite 1", "sync-prepared sqlite 2",
                         "sync-proof sqlite 1", "sync-proof sqlite 2",
                         // selected by "sync" (a name selects those it is a prefix of, up to a '-')
                         "sync-positions sqlite 1", "sync-positions sqlite 2");
@@ -118,6 +119,28 @@ class BenchTest {
                 .contains(" http_5xx=0 dropped=0 oom=no host_alive=yes met=yes");
         assertThat(lines.stream().filter(l -> l.startsWith("    SEARCH changes USING")).toList()).hasSize(4)
                 .allSatisfy(l -> assertThat(l).contains("INDEX ix_changes_workspace"));
+    }
+
+    @Test
+    void optionsWhenVolumeThenPostgresOnlyOptInAndItsScaleChecked() {
+        Bench.Options o = Bench.Options.parse(List.of("--only", "volume", "--volume-scale", "0.05", "--db", "jdbc:x"));
+        assertThat(o.volumeScale()).isEqualTo(0.05);
+        assertThat(o.volumeSelected("volume-board")).isTrue();
+        assertThat(Bench.Options.parse(List.of("--db", "jdbc:x")).volumeSelected("volume-board"))
+                .as("a run of everything leaves the volume fill out").isFalse();
+        assertThat(Bench.Options.parse(List.of()).volumeScale()).isEqualTo(1.0);
+        assertThatThrownBy(() -> Bench.Options.parse(List.of("--only", "volume"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--db");
+        assertThatThrownBy(() -> Bench.Options.parse(List.of("--only", "volume-login")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--db");
+        for (String bad : List.of("0", "1.5", "-1", "x", "NaN")) {
+            assertThatThrownBy(() -> Bench.Options.parse(List.of("--volume-scale", bad))).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--volume-scale");
+        }
+        assertThat(VolumeFill.Shape.volume(1)).isEqualTo(new VolumeFill.Shape(100, 1000));
+        assertThat(VolumeFill.Shape.volume(1).events()).isEqualTo(100L * (50 * 36 + 450 * 40));
+        assertThat(VolumeFill.Shape.volume(0.05)).isEqualTo(new VolumeFill.Shape(10, 500));
+        assertThat(VolumeFill.Shape.volume(0.001)).isEqualTo(VolumeFill.Shape.small());
     }
 
     @Test
@@ -221,9 +244,10 @@ class BenchTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sync", "sync-proof"})
-    void syncWhenBothArmsRunTheSameRouteThenTheyWriteTheSameLogAndBatch(String cycleName) throws Exception {
-        DbSuite.Cycle cycle = DbSuite.cycle(cycleName);
+    @ValueSource(strings = {"sync", "sync-proof", "sync-prepared"})
+    void syncWhenBothArmsRunTheSameRouteThenTheyWriteTheSameLogAndBatch(String name) throws Exception {
+        DbSuite.Cycle cycle = DbSuite.cycle(name.equals("sync-prepared") ? "sync" : name);
+        RawJdbc.SyncInsert how = name.equals("sync-prepared") ? RawJdbc.SyncInsert.PREPARED : RawJdbc.SyncInsert.BATCH;
         Level level = JsonLines.level();
         JsonLines.setLevel(Level.WARN);
         try (BenchStore db = BenchStore.sqlite()) {
@@ -231,7 +255,7 @@ class BenchTest {
             suite.seed();
 
             suite.syncOurs(cycle, 7).prepare(33, 1).run(0);
-            suite.syncBaseline(cycle, 7).prepare(33, 1).run(0);
+            suite.syncBaseline(cycle, 7, how).prepare(33, 1).run(0);
 
             Map<String, List<String>> logs = rows(db, "SELECT batch_id, event_type || ' ' || previous_status || ' '"
                     + " || driver_status || ' ' || batch_version || ' ' || coalesce(stop_index, '-') || ' '"

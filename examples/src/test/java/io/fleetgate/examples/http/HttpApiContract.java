@@ -1054,8 +1054,26 @@ abstract class HttpApiContract {
         assertThat(rows.get("d_1").get("quiet").asBoolean()).isFalse();
         assertThat(rows.get("d_1").get("last_fix_at").isNull()).isTrue();
         assertThat(rows.get("d_1").get("last_fix_age_s").isNull()).isTrue();
+        assertThat(r.body().get("next").isNull()).as("every driver on one page: no next").isTrue();
         assertThat(api.get("/v1/supervisor/drivers", mia()).status()).isEqualTo(200);
         assertError(api.get("/v1/supervisor/drivers", ana), 403, "FORBIDDEN");
+    }
+
+    @Test
+    void driversWhenPagedThenLimitAndAfterWalkTheBoardByDriverId() {
+        Api.Reply first = api.get("/v1/supervisor/drivers?limit=1", sam());
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.body().get("drivers").findValuesAsText("driver_id")).containsExactly("d_1");
+        assertThat(first.body().get("next").asText()).isEqualTo("d_1");
+
+        Api.Reply second = api.get("/v1/supervisor/drivers?limit=1&after=" + first.body().get("next").asText(), sam());
+        assertThat(second.body().get("drivers").findValuesAsText("driver_id")).containsExactly("d_3");
+        assertThat(second.body().get("next").isNull()).isTrue();
+
+        assertError(api.get("/v1/supervisor/drivers?limit=0", sam()), 400, "INVALID_REQUEST");
+        assertError(api.get("/v1/supervisor/drivers?limit=1001", sam()), 400, "INVALID_REQUEST");
+        assertError(api.get("/v1/supervisor/drivers?limit=ten", sam()), 400, "INVALID_REQUEST");
+        assertError(api.get("/v1/supervisor/drivers?after=%09", sam()), 400, "INVALID_REQUEST");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.fleetgate.store.jdbc.internal;
 
 import io.fleetgate.execution.Batch;
+import io.fleetgate.execution.DriverStatus;
 import io.fleetgate.execution.Stop;
 import io.fleetgate.spi.BatchRepository;
 import io.fleetgate.store.jdbc.internal.Rows.BatchRow;
@@ -42,6 +43,8 @@ public final class JdbcBatchRepository implements BatchRepository {
     private final String findInProgress;
     private final String findBatchesInWorkspace;
     private final String findBatchesAssignedTo;
+    private final String findCurrentBatches;
+    private final String findBatchesAssignedWithStatus;
 
     /**
      * Creates the repository on the store's runner.
@@ -60,6 +63,8 @@ public final class JdbcBatchRepository implements BatchRepository {
         this.findInProgress = SqlFiles.statement(d, "execution/find_in_progress");
         this.findBatchesInWorkspace = batchRows(d, "execution/find_batches_in_workspace");
         this.findBatchesAssignedTo = batchRows(d, "execution/find_batches_assigned_to");
+        this.findCurrentBatches = batchRows(d, "execution/find_current_batches");
+        this.findBatchesAssignedWithStatus = batchRows(d, "execution/find_batches_assigned_with_status");
     }
 
     /**
@@ -169,6 +174,43 @@ public final class JdbcBatchRepository implements BatchRepository {
     @Override
     public List<Batch> findBatchesAssignedTo(String driverId) {
         return tx.read(h -> joined(h.createQuery(findBatchesAssignedTo).bind("driver_id", driverId)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On the {@code (driver_id, driver_status)} index (V17); ids compare by code point on both
+     * databases.
+     */
+    @Override
+    public List<Batch> findBatchesAssignedTo(String driverId, DriverStatus status) {
+        Objects.requireNonNull(status, "status");
+        return tx.read(h -> joined(h.createQuery(findBatchesAssignedWithStatus).bind("driver_id", driverId)
+                .bind("driver_status", status.name())));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One statement per {@value Chunks#SIZE} drivers, in one transaction: per driver an index
+     * lookup of the batch on route, else of the latest updated ({@code find_current_batches.sql}).
+     */
+    @Override
+    public Map<String, Batch> findCurrentBatches(String workspaceId, Collection<String> driverIds) {
+        List<String> ids = List.copyOf(new LinkedHashSet<>(driverIds));
+        if (ids.isEmpty()) {
+            return new HashMap<>();
+        }
+        return tx.read(h -> {
+            Map<String, Batch> out = new HashMap<>();
+            for (List<String> chunk : Chunks.of(ids)) {
+                for (Batch b : joined(h.createQuery(findCurrentBatches).bind("workspace_id", workspaceId)
+                        .bindList("ids", chunk))) {
+                    out.put(b.driverId(), b);
+                }
+            }
+            return out;
+        });
     }
 
     private List<Stop> stopsOf(Handle h, String batchId) {

@@ -4,10 +4,17 @@ import io.fleetgate.error.EventIdConflictException;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.QuarantinedEvent;
+import io.fleetgate.internal.Json;
+import io.fleetgate.store.jdbc.Dialect;
 import io.fleetgate.spi.EventLog;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,16 +41,16 @@ import java.util.Set;
  *       to another within one commit never trips the one-on-route index half-way;</li>
  *   <li>the stops of each batch whose plan a supervisor changed
  *       ({@link BatchChange#stopsChanged()}) are deleted and the new list inserted;</li>
- *   <li>the accepted events are appended (JDBC batches of up to {@value Chunks#SIZE}): on SQLite
- *       with {@code INSERT … ON CONFLICT (workspace_id, actor_id, event_id) DO NOTHING}; on
- *       PostgreSQL, whose log is partitioned by month (V16), with a plain {@code INSERT} whose row
- *       trigger first claims the id in {@code driver_event_ids} and skips the row when it was
- *       claimed already, whatever its {@code recorded_at}. A row count of 0 means the
- *       sender already has that event id in the workspace (ids are unique per sender, V7). Before
- *       the transaction, each month the events fall in is made sure of its partition
- *       ({@link Partitions}). Drivers
- *       that do not report a batch's row counts (PostgreSQL with {@code reWriteBatchedInserts}) are
- *       checked with one query per chunk instead;</li>
+ *   <li>the accepted events are appended: on PostgreSQL, whose log is partitioned by month (V16),
+ *       with one {@code INSERT … SELECT FROM unnest(…) … RETURNING event_id} per {@value
+ *       Chunks#SIZE} events (issue #19: one statement, not one per event), whose row trigger first
+ *       claims each id in {@code driver_event_ids} and skips the row when the sender has it
+ *       already, whatever its {@code recorded_at}; an event whose id did not come back found it
+ *       taken. Before the transaction, each month the events fall in is made sure of its
+ *       partition ({@link Partitions}). On SQLite JDBC batches of up to {@value Chunks#SIZE} of
+ *       {@code INSERT … ON CONFLICT (workspace_id, actor_id, event_id) DO NOTHING}, a row count of
+ *       0 meaning the same (ids are unique per sender, V7); drivers that do not report a batch's
+ *       row counts are checked with one query per chunk instead;</li>
  *   <li>the refused events are kept with {@code INSERT … ON CONFLICT DO NOTHING} on the quarantine's
  *       {@code (content_hash, event_id)} index: the same refused event resent is kept once, which
  *       is not a conflict.</li>
@@ -73,7 +80,12 @@ public final class JdbcEventLog implements EventLog {
     private final String insertStop;
     private final String findEventHashes;
     private final String findLastLocated;
+    /** SQLite: one event per row of a JDBC batch ({@code insert_event.sql}). */
     private final RowBatch<DriverEvent> insertEvent;
+    /** PostgreSQL: a chunk of events in one statement ({@code insert_events.postgres.sql}), positional. */
+    private final String insertEventsPg;
+    /** Its parameter names, in order. */
+    private final List<String> insertEventsPgNames = new ArrayList<>();
     private final String findInsertedEvents;
     private final RowBatch<QuarantinedEvent> insertQuarantined;
     private final String findEventsFirst;
@@ -97,7 +109,10 @@ public final class JdbcEventLog implements EventLog {
         this.insertStop = SqlFiles.statement(d, "execution/insert_stop");
         this.findEventHashes = SqlFiles.statement(d, "execution/find_event_hashes");
         this.findLastLocated = SqlFiles.statement(d, "execution/find_last_located");
-        this.insertEvent = new RowBatch<>(SqlFiles.statement(d, "execution/insert_event"), Rows.eventColumns(values));
+        this.insertEvent = d.dialect() == Dialect.POSTGRES ? null
+                : new RowBatch<>(SqlFiles.statement(d, "execution/insert_event"), Rows.eventColumns(values));
+        this.insertEventsPg = d.dialect() == Dialect.POSTGRES
+                ? RowBatch.positional(SqlFiles.statement(d, "execution/insert_events"), insertEventsPgNames) : null;
         this.findInsertedEvents = SqlFiles.statement(d, "execution/find_inserted_events");
         this.insertQuarantined = new RowBatch<>(SqlFiles.statement(d, "execution/insert_quarantined"),
                 Rows.quarantineColumns(values));
@@ -219,6 +234,12 @@ public final class JdbcEventLog implements EventLog {
     }
 
     private void appendEvents(Handle h, List<DriverEvent> events) {
+        if (insertEventsPg != null) {
+            for (List<DriverEvent> chunk : Chunks.of(events)) {
+                appendEventsPg(h, chunk);
+            }
+            return;
+        }
         for (List<DriverEvent> chunk : Chunks.of(events)) {
             boolean unknown = false;
             List<DriverEvent> taken = new ArrayList<>();
@@ -237,6 +258,84 @@ public final class JdbcEventLog implements EventLog {
             }
         }
     }
+
+    /**
+     * PostgreSQL: one chunk in one statement. The ids it returns are the events inserted; every
+     * other event of the chunk (a second event with an id already in the chunk included, as the
+     * one-row inserts would have found it) had its id taken.
+     */
+    private void appendEventsPg(Handle h, List<DriverEvent> chunk) {
+        int n = chunk.size();
+        Map<String, Object[]> columns = new HashMap<>();
+        for (String name : insertEventsPgNames) {
+            columns.put(name, new Object[n]);
+        }
+        for (int i = 0; i < n; i++) {
+            DriverEvent e = chunk.get(i);
+            columns.get("event_id")[i] = e.eventId();
+            columns.get("batch_id")[i] = e.batchId();
+            columns.get("workspace_id")[i] = e.workspaceId();
+            columns.get("driver_id")[i] = e.driverId();
+            columns.get("actor_id")[i] = e.actorId();
+            columns.get("session_id")[i] = e.sessionId();
+            columns.get("event_type")[i] = e.type().name();
+            columns.get("previous_status")[i] = e.previousStatus().name();
+            columns.get("driver_status")[i] = e.status().name();
+            columns.get("batch_version")[i] = e.batchVersion();
+            columns.get("recorded_at")[i] = micros(e.recordedAt());
+            columns.get("synced_at")[i] = micros(e.syncedAt());
+            columns.get("lat")[i] = e.lat();
+            columns.get("lng")[i] = e.lng();
+            columns.get("accuracy_m")[i] = e.accuracyMeters();
+            columns.get("stop_index")[i] = e.stopIndex();
+            columns.get("payload")[i] = e.payload() == null ? null : Json.write(e.payload());
+            columns.get("reason")[i] = e.reason();
+            columns.get("content_hash")[i] = e.contentHash();
+            columns.get("flagged_for_review")[i] = e.flaggedForReview();
+            columns.get("flag_reasons")[i] = e.flagReasons() == null ? null : Json.write(e.flagReasons());
+            columns.get("stop_id")[i] = e.stopId();
+        }
+        Map<String, Integer> inserted = new HashMap<>();
+        Connection c = h.getConnection();
+        try (PreparedStatement ps = c.prepareStatement(insertEventsPg)) {
+            for (int p = 0; p < insertEventsPgNames.size(); p++) {
+                String name = insertEventsPgNames.get(p);
+                ps.setArray(p + 1, c.createArrayOf(PG_ARRAY_TYPES.getOrDefault(name, "text"), columns.get(name)));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.merge(rs.getString(1), 1, Integer::sum);
+                }
+            }
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException("insert of " + n + " events failed: " + e.getMessage(), e, null);
+        }
+        List<DriverEvent> taken = new ArrayList<>();
+        for (DriverEvent e : chunk) {
+            Integer left = inserted.get(e.eventId());
+            if (left == null || left == 0) {
+                taken.add(e);
+            } else {
+                inserted.put(e.eventId(), left - 1);
+            }
+        }
+        if (!taken.isEmpty()) {
+            throw takenBy(h, taken);
+        }
+    }
+
+    /**
+     * {@return the instant as ISO-8601 text at microseconds, rounded half up as pgjdbc rounds an
+     * instant it binds} (PostgreSQL keeps microseconds), so that the one-statement insert stores
+     * exactly what a one-row insert would
+     */
+    private static String micros(Instant t) {
+        return t == null ? null : Instant.ofEpochSecond(t.getEpochSecond(), (t.getNano() + 500L) / 1000 * 1000).toString();
+    }
+
+    /** The array element type of each non-text column of {@code insert_events.postgres.sql}. */
+    private static final Map<String, String> PG_ARRAY_TYPES = Map.of("batch_version", "int8", "lat", "float8",
+            "lng", "float8", "accuracy_m", "float8", "stop_index", "int4", "flagged_for_review", "bool");
 
     /**
      * The error for event ids the insert found taken: a {@link Tx.Undo} (the caller re-reads and

@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -81,6 +82,7 @@ public final class JdbcPositionLog implements PositionLog {
     private final String heard;
     private final String heardQuiet;
     private final String findPresence;
+    private final String findPresenceOf;
     private final String findSilent;
     private final String markQuiet;
     private final String findAlerts;
@@ -121,6 +123,7 @@ public final class JdbcPositionLog implements PositionLog {
         this.purgeFixes = SqlFiles.statement(dialect, "positions/purge_fixes");
         this.heard = SqlFiles.statement(dialect, "positions/heard");
         this.findPresence = SqlFiles.statement(dialect, "positions/find_presence");
+        this.findPresenceOf = SqlFiles.statement(dialect, "positions/find_presence_of");
         this.findSilent = SqlFiles.statement(dialect, "positions/find_silent");
         this.markQuiet = SqlFiles.statement(dialect, "positions/mark_quiet");
         this.findAlerts = SqlFiles.statement(dialect, "positions/find_alerts");
@@ -530,6 +533,27 @@ public final class JdbcPositionLog implements PositionLog {
     public List<DriverPresence> findPresence(String workspaceId) {
         return tx.read(h -> h.createQuery(findPresence).bind("workspace_id", workspaceId)
                 .mapTo(DriverPresence.class).list());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One statement per {@value Chunks#SIZE} drivers, in one transaction, on the primary key.
+     */
+    @Override
+    public List<DriverPresence> findPresence(String workspaceId, Collection<String> driverIds) {
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(driverIds));
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return tx.read(h -> {
+            List<DriverPresence> out = new ArrayList<>();
+            for (List<String> chunk : Chunks.of(ids)) {
+                out.addAll(h.createQuery(findPresenceOf).bind("workspace_id", workspaceId).bindList("ids", chunk)
+                        .mapTo(DriverPresence.class).list());
+            }
+            return out;
+        });
     }
 
     /**

@@ -6,6 +6,10 @@ import io.fleetgate.spi.SessionRepository;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -32,6 +36,7 @@ import java.util.Optional;
 public final class JdbcSessionRepository implements SessionRepository {
     private final Tx tx;
     private final String findCurrent;
+    private final String findCurrentOf;
     private final String findByTokenHash;
     private final String findById;
     private final String insert;
@@ -48,6 +53,7 @@ public final class JdbcSessionRepository implements SessionRepository {
         this.tx = tx;
         SqlDialect d = tx.dialect();
         this.findCurrent = SqlFiles.statement(d, "sessions/find_current");
+        this.findCurrentOf = SqlFiles.statement(d, "sessions/find_current_of");
         this.findByTokenHash = SqlFiles.statement(d, "sessions/find_by_token_hash");
         this.findById = SqlFiles.statement(d, "sessions/find_by_id");
         this.insert = SqlFiles.statement(d, "sessions/insert");
@@ -59,6 +65,26 @@ public final class JdbcSessionRepository implements SessionRepository {
     @Override
     public Optional<DeviceSession> findCurrent(String userId) {
         return tx.read(h -> h.createQuery(findCurrent).bind("user_id", userId).mapTo(DeviceSession.class).findOne());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One statement per {@value Chunks#SIZE} users, in one transaction, on the one-current index.
+     */
+    @Override
+    public List<DeviceSession> findCurrentSessions(Collection<String> userIds) {
+        List<String> ids = List.copyOf(new LinkedHashSet<>(userIds));
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return tx.read(h -> {
+            List<DeviceSession> out = new ArrayList<>();
+            for (List<String> chunk : Chunks.of(ids)) {
+                out.addAll(h.createQuery(findCurrentOf).bindList("ids", chunk).mapTo(DeviceSession.class).list());
+            }
+            return out;
+        });
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.fleetgate.store.jdbc.internal;
 
 import io.fleetgate.access.Membership;
+import io.fleetgate.access.Role;
 import io.fleetgate.access.Workspace;
 import io.fleetgate.error.FleetgateException;
 import io.fleetgate.spi.WorkspaceDirectory;
@@ -22,6 +23,7 @@ public final class JdbcWorkspaceDirectory implements WorkspaceDirectory {
     private final String removeMembership;
     private final String findMemberships;
     private final String findMembers;
+    private final String findMembersPage;
 
     /**
      * Creates the directory on the store's runner.
@@ -37,6 +39,7 @@ public final class JdbcWorkspaceDirectory implements WorkspaceDirectory {
         this.removeMembership = SqlFiles.statement(d, "workspaces/remove_membership");
         this.findMemberships = SqlFiles.statement(d, "workspaces/find_memberships");
         this.findMembers = SqlFiles.statement(d, "workspaces/find_members");
+        this.findMembersPage = SqlFiles.statement(d, "workspaces/find_members_page");
     }
 
     @Override
@@ -92,5 +95,19 @@ public final class JdbcWorkspaceDirectory implements WorkspaceDirectory {
     @Override
     public List<Membership> findMembers(String workspaceId) {
         return tx.read(h -> h.createQuery(findMembers).bind("workspace_id", workspaceId).mapTo(Membership.class).list());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One statement on the {@code (workspace_id, user_id)} index; code point order on both
+     * databases.
+     */
+    @Override
+    public List<Membership> findMembers(String workspaceId, Role role, String afterUserId, int limit) {
+        Objects.requireNonNull(role, "role");
+        return tx.read(h -> h.createQuery(findMembersPage).bind("workspace_id", workspaceId).bind("role", role)
+                .bind("after", afterUserId == null ? "" : afterUserId).bind("limit", limit)
+                .mapTo(Membership.class).list());
     }
 }
