@@ -22,6 +22,7 @@ import io.fleetgate.execution.StopStatus;
 import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
 import io.fleetgate.internal.AccessContext;
+import io.fleetgate.internal.StaleReads;
 import io.fleetgate.internal.Context;
 import io.fleetgate.internal.Cursor;
 import io.fleetgate.internal.LogValues;
@@ -98,37 +99,43 @@ public final class SupervisorService {
     public List<DriverBoardRow> statusBoard(Principal principal) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {
             String ws = readerWorkspace(principal);
-            List<Batch> batches = this.batches.findBatchesInWorkspace(ws);
-            Instant now = context.now();
-            List<DriverBoardRow> rows = new ArrayList<>();
-            Map<String, DriverPresence> heard = new java.util.HashMap<>();
-            for (DriverPresence p : context.store().positions().findPresence(ws)) {
-                heard.put(p.driverId(), p);
-            }
-            java.time.Duration quietAfter = context.settings().positions().quietAfter();
-            for (Membership m : directory.findMembers(ws)) {
-                if (m.role() != Role.DRIVER) {
-                    continue;
-                }
-                Optional<Batch> current = batches.stream()
-                        .filter(b -> m.userId().equals(b.driverId()))
-                        .max(Comparator.comparing((Batch b) -> b.status().onRoute()).thenComparing(Batch::updatedAt));
-                Instant lastActive = sessions.findCurrent(m.userId()).map(DeviceSession::lastActiveAt).orElse(null);
-                Batch b = current.orElse(null);
-                DriverPresence p = heard.get(m.userId());
-                Instant lastFixAt = p == null ? null : p.lastFixAt();
-                boolean quiet = b != null && b.status().onRoute() && p != null
-                        && p.lastHeardAt().isBefore(now.minus(quietAfter));
-                rows.add(b == null
-                        ? new DriverBoardRow(m.userId(), null, null, lastActive, null, 0, 0, 0,
-                                java.time.Duration.ZERO, false, lastFixAt, now)
-                        : new DriverBoardRow(m.userId(), b.id(), b.status(), lastActive,
-                                b.nextStop().map(io.fleetgate.execution.Stop::id).orElse(null),
-                                b.count(StopStatus.COMPLETED), b.count(StopStatus.FAILED), b.lateStops(now).size(),
-                                b.lateness(now), quiet, lastFixAt, now));
-            }
-            return rows;
+            // what the board shows may lag (a replica); who may read it was decided above
+            return StaleReads.allow(() -> board(ws));
         }
+    }
+
+    /** The board of a workspace: reads only, that may lag (a replica). */
+    private List<DriverBoardRow> board(String ws) {
+        List<Batch> batches = this.batches.findBatchesInWorkspace(ws);
+        Instant now = context.now();
+        List<DriverBoardRow> rows = new ArrayList<>();
+        Map<String, DriverPresence> heard = new java.util.HashMap<>();
+        for (DriverPresence p : context.store().positions().findPresence(ws)) {
+            heard.put(p.driverId(), p);
+        }
+        java.time.Duration quietAfter = context.settings().positions().quietAfter();
+        for (Membership m : directory.findMembers(ws)) {
+            if (m.role() != Role.DRIVER) {
+                continue;
+            }
+            Optional<Batch> current = batches.stream()
+                    .filter(b -> m.userId().equals(b.driverId()))
+                    .max(Comparator.comparing((Batch b) -> b.status().onRoute()).thenComparing(Batch::updatedAt));
+            Instant lastActive = sessions.findCurrent(m.userId()).map(DeviceSession::lastActiveAt).orElse(null);
+            Batch b = current.orElse(null);
+            DriverPresence p = heard.get(m.userId());
+            Instant lastFixAt = p == null ? null : p.lastFixAt();
+            boolean quiet = b != null && b.status().onRoute() && p != null
+                    && p.lastHeardAt().isBefore(now.minus(quietAfter));
+            rows.add(b == null
+                    ? new DriverBoardRow(m.userId(), null, null, lastActive, null, 0, 0, 0,
+                            java.time.Duration.ZERO, false, lastFixAt, now)
+                    : new DriverBoardRow(m.userId(), b.id(), b.status(), lastActive,
+                            b.nextStop().map(io.fleetgate.execution.Stop::id).orElse(null),
+                            b.count(StopStatus.COMPLETED), b.count(StopStatus.FAILED), b.lateStops(now).size(),
+                            b.lateness(now), quiet, lastFixAt, now));
+        }
+        return rows;
     }
 
     /**
@@ -149,8 +156,8 @@ public final class SupervisorService {
                 throw FleetgateException.invalid("limit", "must be between 1 and 1000");
             }
             Cursor after = Cursor.decode(cursor);
-            List<ReviewItem> items = reviews.findReviewQueue(ws, after == null ? null : after.at(),
-                    after == null ? null : after.id(), limit + 1);
+            List<ReviewItem> items = StaleReads.allow(() -> reviews.findReviewQueue(ws,
+                    after == null ? null : after.at(), after == null ? null : after.id(), limit + 1));
             String next = null;
             if (items.size() > limit) {
                 items = items.subList(0, limit);

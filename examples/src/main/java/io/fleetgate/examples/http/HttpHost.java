@@ -280,12 +280,18 @@ final class HttpHost implements AutoCloseable {
         if (metrics != null) {
             builder.metricsTrackerFactory(metrics.poolMetrics());
         }
+        if (options.dbConnectionTimeout() != null) {
+            builder.connectionTimeout(options.dbConnectionTimeout());
+        }
         if (options.sqliteFile() != null) {
             return builder.sqlite(options.sqliteFile()).build();
         }
         JdbcStore.Builder postgres = builder.postgres(options.dbUrl()).runtime(options.dbUser(), options.dbPassword());
         if (options.dbOwnerUser() != null) {
             postgres.owner(options.dbOwnerUser(), options.dbOwnerPassword());
+        }
+        if (options.dbReplicaUrl() != null) {
+            postgres.replica(options.dbReplicaUrl());
         }
         return postgres.build();
     }

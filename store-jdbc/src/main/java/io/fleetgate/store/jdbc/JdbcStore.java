@@ -75,12 +75,24 @@ import javax.sql.DataSource;
  * by default so an acknowledged write survives power loss; see {@link SqliteDurability}. A host
  * bringing its own SQLite {@code DataSource} must configure the same.
  *
+ * <p><b>PostgreSQL failover.</b> With a primary and streaming standbys, name every node and let
+ * the driver pick the primary: {@code jdbc:postgresql://db1:5432,db2:5432/fleetgate?targetServerType=primary}.
+ * While the primary is gone, and until a standby is promoted, every call is answered
+ * {@code STORE_UNAVAILABLE} (nothing done) within the {@linkplain Builder#connectionTimeout
+ * connection timeout}; a connection that was lost, or that reached a read-only server (SQLSTATE
+ * class 08, 57P01–57P03, 25006), is closed and the next one opened on the new primary. With
+ * synchronous replication ({@code synchronous_commit = on} and the standby in
+ * {@code synchronous_standby_names}) no acknowledged write is lost; see docs/reliability.md. A
+ * server that takes no writes (a standby given alone, read-only sessions) is refused at build.
+ *
  * <p>Thread-safe; share one per database per process.
  */
 public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
     private final HikariDataSource ownedOwnerPool;
+    private final HikariDataSource ownedReplicaPool;
+    private final DataSource replica;
     private final PostgresRoles roles;
     private final Dialect dialect;
     private final MigrationRunner migrations;
@@ -98,15 +110,19 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final ChangeWatch changeWatch;
 
     private JdbcStore(Builder b, DataSource dataSource, HikariDataSource ownedPool, DataSource ownerDataSource,
-                      HikariDataSource ownedOwnerPool, Dialect dialect) {
+                      HikariDataSource ownedOwnerPool, DataSource replica, HikariDataSource ownedReplicaPool,
+                      Dialect dialect) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
         this.ownedOwnerPool = ownedOwnerPool;
+        this.replica = replica;
+        this.ownedReplicaPool = ownedReplicaPool;
         this.dialect = dialect;
         this.roles = dialect == Dialect.POSTGRES ? new PostgresRoles(ownerDataSource, dataSource) : null;
         SqlDialect sql = dialect == Dialect.POSTGRES
                 ? new PostgresDialect(roles::contextKey, b.contextClock) : SqlDialect.of(dialect);
-        this.tx = new Tx(Values.install(Jdbi.create(dataSource), sql), sql);
+        this.tx = new Tx(Values.install(Jdbi.create(dataSource), sql), sql,
+                replica == null ? null : Values.install(Jdbi.create(replica), sql));
         this.migrations = new MigrationRunner(Jdbi.create(ownerDataSource), SqlDialect.of(dialect), b.clock);
         this.places = new JdbcPlaceDirectory(tx);
         this.exclusiveSessions = new JdbcExclusiveSessionRepository(tx);
@@ -235,6 +251,11 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         return dataSource;
     }
 
+    /** {@return the replica's data source ({@link Builder#replica(DataSource)}), or {@code null} for none} */
+    public DataSource replicaDataSource() {
+        return replica;
+    }
+
     /**
      * Applies pending migrations (done on build unless disabled), as the owner on PostgreSQL.
      *
@@ -258,7 +279,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     @Override
     public void close() {
         changeWatch.close();
-        Pools.close(ownedPool, ownedOwnerPool);
+        Pools.close(ownedPool, ownedOwnerPool, ownedReplicaPool);
     }
 
     /** Builds a {@link JdbcStore}; not thread-safe. */
@@ -274,6 +295,8 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         private String ownerPassword;
         private boolean ownerGiven;
         private DataSource ownerDataSource;
+        private DataSource replicaDataSource;
+        private String replicaUrl;
         private boolean allowPrivilegedRuntime;
         private Clock contextClock = Clock.systemUTC();
         private int poolSize = 10;
@@ -390,6 +413,38 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         }
 
         /**
+         * A PostgreSQL replica (a streaming standby of the primary) for the reads that may lag: the
+         * status board, the review queue, a batch's event pages and the change feed's pages. Every
+         * write, every read a rule decides on (sign-in, who may act, a batch's state before an
+         * event), the change feed's cursor checks and its head stay on the primary; a feed page the
+         * replica cannot fill comes from the primary too, so a stream never skips a change nor
+         * waits on the replica. If the replica cannot be reached, those reads go to the primary.
+         * What is read there lags the primary by the replica's replay lag
+         * ({@code pg_stat_replication.replay_lag}); see docs/reliability.md. Connects as the
+         * {@linkplain #runtime runtime role}, which the replica has as the primary does; never
+         * closed by the store.
+         *
+         * @param dataSource connections to the replica, as the runtime role
+         * @return this builder
+         */
+        public Builder replica(DataSource dataSource) {
+            this.replicaDataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /**
+         * As {@link #replica(DataSource)}, with a pool the store builds on this URL as the runtime
+         * role (the same size and connection timeout as the primary's; closed by {@link #close()}).
+         *
+         * @param jdbcUrl the replica's JDBC URL, e.g. {@code jdbc:postgresql://db2:5432/fleetgate}
+         * @return this builder
+         */
+        public Builder replica(String jdbcUrl) {
+            this.replicaUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            return this;
+        }
+
+        /**
          * Lets the store run on PostgreSQL as a role row-level security does not bind: the owner
          * (or a member of it: also when no owner is given, the runtime role migrates and so is the
          * owner), a superuser, or a {@code BYPASSRLS} role. Such a role can read the context key
@@ -488,7 +543,9 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
          * {@return the store, migrated unless disabled}
          *
          * @throws IllegalStateException if not exactly one of data source, SQLite file and
-         *                               PostgreSQL URL was given, or migration fails
+         *                               PostgreSQL URL was given, the PostgreSQL server takes no
+         *                               writes (a standby, or read-only sessions: the message
+         *                               names the fix), or migration fails
          */
         public JdbcStore build() {
             int given = (dataSource != null ? 1 : 0) + (sqliteFile != null ? 1 : 0) + (url != null ? 1 : 0);
@@ -503,8 +560,16 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                 throw new IllegalStateException("ownerDataSource(…) goes with dataSource(…); with postgres(url), "
                         + "give owner(user, password)");
             }
+            if (replicaDataSource != null && replicaUrl != null) {
+                throw new IllegalStateException("give one of replica(dataSource) and replica(url)");
+            }
+            if (replicaUrl != null && url == null) {
+                throw new IllegalStateException("replica(url) goes with postgres(url); with a dataSource, give "
+                        + "replica(dataSource)");
+            }
             HikariDataSource pool = null;
             HikariDataSource ownerPool = null;
+            HikariDataSource replicaPool = null;
             DataSource ds = dataSource;
             DataSource owner = ownerDataSource;
             Dialect d;
@@ -527,8 +592,18 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                 if (d == Dialect.SQLITE && owner != null) {
                     throw new IllegalStateException("an owner is for PostgreSQL; SQLite has no roles");
                 }
-                JdbcStore store = new JdbcStore(this, ds, pool, owner == null ? ds : owner, ownerPool, d);
+                if (d == Dialect.SQLITE && replicaDataSource != null) {
+                    throw new IllegalStateException("a replica is for PostgreSQL; SQLite has none");
+                }
+                DataSource replica = replicaDataSource;
+                if (replicaUrl != null) {
+                    replica = replicaPool = Pools.postgres("fleetgate-postgres-replica", replicaUrl, user, password,
+                            poolSize, connectionTimeout, true, metrics);
+                }
+                JdbcStore store = new JdbcStore(this, ds, pool, owner == null ? ds : owner, ownerPool, replica,
+                        replicaPool, d);
                 if (d == Dialect.POSTGRES) {
+                    store.roles.checkWritable();
                     store.roles.checkRuntimeRole(allowPrivilegedRuntime);
                 }
                 if (migrate) {
@@ -539,7 +614,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                 }
                 return store;
             } catch (RuntimeException e) {
-                Pools.close(pool, ownerPool);
+                Pools.close(pool, ownerPool, replicaPool);
                 throw e;
             }
         }

@@ -106,6 +106,20 @@ class LostConnectionTest {
     }
 
     @Test
+    void activateWhenConnectionLostAfterCommitAndNoConnectionToBeHadThenUnavailableAfterOneTrySayingItMayHaveBeenApplied() {
+        // a failover under way: the check waited a whole connection timeout for none, so it does not wait again
+        faults.arm(Fault.LOSE_AFTER_COMMIT, 1).arm(Fault.REFUSE_CONNECTION, 3);
+        assertThatThrownBy(() -> activate("x_7"))
+                .isInstanceOfSatisfying(FleetgateException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("cannot be reached").contains("may have been applied");
+                });
+        assertThat(faults.injected()).as("the lost commit and one refused connection").isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM exclusive_sessions WHERE driver_id = 'x_7'"))
+                .as("it was applied: the answer said it may have been").isEqualTo(1);
+    }
+
+    @Test
     void exclusivelyWhenConnectionLostUnderTheLockThenTheBodyRunsAgainOnAnother() {
         String id = UUID.randomUUID().toString();
         faults.arm(Fault.LOSE_ON_WRITE, 2);
@@ -168,7 +182,9 @@ class LostConnectionTest {
         /** lose the connection when any statement is prepared */
         LOSE_ON_ANY_STATEMENT,
         /** lose the connection when an INSERT or UPDATE is prepared inside a transaction */
-        LOSE_ON_WRITE
+        LOSE_ON_WRITE,
+        /** no connection to be had: getConnection fails (the pool's connection timeout passed) */
+        REFUSE_CONNECTION
     }
 
     /** Wraps a DataSource so that its connections fail as armed, stage after stage, then behave. */
@@ -203,6 +219,9 @@ class LostConnectionTest {
 
         DataSource wrap(DataSource real) {
             return proxy(DataSource.class, (self, m, args) -> {
+                if (m.getName().equals("getConnection") && fire(Fault.REFUSE_CONNECTION)) {
+                    throw new java.sql.SQLTransientConnectionException("no connection available (injected)", "08001");
+                }
                 Object result = invoke(real, m, args);
                 return m.getName().equals("getConnection") ? connection((Connection) result) : result;
             });
