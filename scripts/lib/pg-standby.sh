@@ -5,11 +5,12 @@
 #
 #   pair_provision MODE  MODE sync or async. initdb of a primary on a free 127.0.0.1 port in a new
 #                        temp dir (fsync on), with the roles and database of pg.sh
-#                        (pg_create_roles); sync: synchronous_standby_names names the standby and
-#                        synchronous_commit = on, so a commit returns only once the standby has
-#                        flushed it; async: no synchronous standby. Then `pg_basebackup -R` of it
-#                        into a standby on another free port (hot standby, streaming), and waits
-#                        until pg_stat_replication shows it streaming with the expected sync_state.
+#                        (pg_create_roles); then `pg_basebackup -R` of it into a standby on another
+#                        free port (hot standby, streaming; its own synchronous_standby_names empty,
+#                        for after its promotion); sync: then synchronous_standby_names names the
+#                        standby (ALTER SYSTEM, reload) with synchronous_commit = on, so a commit
+#                        returns only once the standby has flushed it; async: no synchronous
+#                        standby. Waits until pg_stat_replication shows it streaming as sync/async.
 #                        Sets PAIR_DIR, PAIR_PRIMARY_PORT, PAIR_STANDBY_PORT, PAIR_URL (both hosts,
 #                        targetServerType=primary, database fleetgate) and the PG_*USER/PASSWORD
 #                        role names of pg.sh if unset.
@@ -64,15 +65,13 @@ pair_provision() {
   as_pg_in "$PAIR_DIR" "$PG_BIN/initdb" -D "$PAIR_DIR/primary" -A trust -U postgres >"$PAIR_DIR/initdb.log" 2>&1 \
     || { cat "$PAIR_DIR/initdb.log" >&2; die "initdb failed"; }
   # initdb -A trust lets 127.0.0.1 in for replication too (the default pg_hba.conf has the line)
+  # synchronous_standby_names is set once the standby streams (below): before, every commit (the
+  # roles, the database) would wait for it
   {
     echo "wal_level = replica"
     echo "max_wal_senders = 5"
     echo "synchronous_commit = on"
-    if [ "$mode" = sync ]; then
-      echo "synchronous_standby_names = '$PAIR_STANDBY_NAME'"
-    else
-      echo "synchronous_standby_names = ''"
-    fi
+    echo "synchronous_standby_names = ''"
   } >>"$PAIR_DIR/primary/postgresql.conf"
   pair_start_node primary "$PAIR_PRIMARY_PORT"
   pg_create_roles "$PAIR_PRIMARY_PORT"
@@ -93,6 +92,10 @@ pair_provision() {
   echo "synchronous_standby_names = ''" >>"$PAIR_DIR/standby/postgresql.auto.conf"
   pair_start_node standby "$PAIR_STANDBY_PORT"
 
+  if [ "$mode" = sync ]; then
+    pair_psql "$PAIR_PRIMARY_PORT" -c "ALTER SYSTEM SET synchronous_standby_names = '$PAIR_STANDBY_NAME'" \
+      -c "SELECT pg_reload_conf()" >/dev/null || die "could not make the standby synchronous"
+  fi
   for i in $(seq 1 300); do
     state=$(pair_psql "$PAIR_PRIMARY_PORT" -c \
       "SELECT state || '/' || sync_state FROM pg_stat_replication WHERE application_name = '$PAIR_STANDBY_NAME'" || true)

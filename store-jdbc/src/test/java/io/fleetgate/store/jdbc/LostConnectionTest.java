@@ -6,9 +6,11 @@ import io.fleetgate.error.FleetgateException;
 import io.fleetgate.exclusive.ActivateRequest;
 import io.fleetgate.exclusive.ExclusiveSession;
 import io.fleetgate.exclusive.ExclusiveSessionStatus;
+import io.fleetgate.execution.CreateBatchRequest;
 import io.fleetgate.execution.DriverEventRequest;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.EventOutcome;
+import io.fleetgate.execution.Stop;
 import io.fleetgate.session.LoginRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -145,6 +147,27 @@ class LostConnectionTest {
     }
 
     @Test
+    void syncWhenAReadTheDecisionNeedsFailsThenUnavailableWithNothingStoredNotARejectedEvent() {
+        // ROUTE_STARTED of a batch not on route reads the driver's other batches on route (find_in_progress)
+        services.execution().createBatch(Principal.system(), new CreateBatchRequest("b_fresh", "ws_1", "e_fresh",
+                List.of(Stop.of(30.2672, -97.7431, 100)), java.util.Map.of()));
+        String id = UUID.randomUUID().toString();
+        faults.arm(Fault.LOSE_ON_IN_PROGRESS_READ, 1);
+        assertThatThrownBy(() -> services.execution().sync(Principal.driver("e_fresh"), List.of(DriverEventRequest.of(
+                id, "b_fresh", DriverEventType.ROUTE_STARTED, load.clock().instant().minusSeconds(60)))))
+                .isInstanceOfSatisfying(FleetgateException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
+        assertThat(faults.injected()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM driver_events WHERE event_id = '" + id + "'")).isZero();
+        assertThat(count("SELECT count(*) FROM quarantined_events WHERE event_id = '" + id + "'"))
+                .as("not kept as refused: nothing was decided about it").isZero();
+        assertThat(services.execution().sync(Principal.driver("e_fresh"), List.of(DriverEventRequest.of(
+                id, "b_fresh", DriverEventType.ROUTE_STARTED, load.clock().instant().minusSeconds(60)))))
+                .as("sent again once the store answers").extracting(EventOutcome::result)
+                .containsExactly(EventOutcome.Result.ACCEPTED);
+    }
+
+    @Test
     void loginWhenConnectionLostAfterCommitThenUnavailableSayingItMayHaveBeenApplied() {
         faults.arm(Fault.LOSE_AFTER_COMMIT, 1);
         assertThatThrownBy(() -> services.sessions().login(Principal.system(),
@@ -184,7 +207,9 @@ class LostConnectionTest {
         /** lose the connection when an INSERT or UPDATE is prepared inside a transaction */
         LOSE_ON_WRITE,
         /** no connection to be had: getConnection fails (the pool's connection timeout passed) */
-        REFUSE_CONNECTION
+        REFUSE_CONNECTION,
+        /** lose the connection when the read of a driver's batches on route is prepared */
+        LOSE_ON_IN_PROGRESS_READ
     }
 
     /** Wraps a DataSource so that its connections fail as armed, stage after stage, then behave. */
@@ -256,6 +281,10 @@ class LostConnectionTest {
                             throw lost();
                         }
                         String sql = String.valueOf(args[0]).strip().toUpperCase(java.util.Locale.ROOT);
+                        if (sql.contains("DRIVER_STATUS IN ('EN_ROUTE', 'AT_STOP', 'DELAYED')")
+                                && fire(Fault.LOSE_ON_IN_PROGRESS_READ)) {
+                            throw lost();
+                        }
                         if (!real.getAutoCommit() && (sql.startsWith("INSERT") || sql.startsWith("UPDATE"))
                                 && fire(Fault.LOSE_ON_WRITE)) {
                             real.rollback();
