@@ -16,6 +16,9 @@
 #                        role names of pg.sh if unset.
 #   pair_kill_primary    stops the primary hard: `pg_ctl stop -m immediate` (every backend gets
 #                        SIGQUIT at once, no checkpoint, no goodbye to the standby)
+#   pair_detach_standby  the standby stops receiving WAL (primary_conninfo emptied, reload): from now
+#                        on it lags the primary by every commit (asynchronous replication only; a
+#                        synchronous primary would wait for it)
 #   pair_promote         promotes the standby (`pg_ctl promote -w`): it is the primary once this returns
 #   pair_psql PORT ARGS  psql as the postgres superuser on database fleetgate of one node
 #   pair_remove [STATUS] stops both nodes at once and deletes the temp dir; prints both logs' tails
@@ -114,6 +117,10 @@ pair_provision() {
 
 pair_kill_primary() {
   as_pg_in "$PAIR_DIR" "$PG_BIN/pg_ctl" -D "$PAIR_DIR/primary" -m immediate -w stop >/dev/null
+}
+
+pair_detach_standby() {
+  pair_psql "$PAIR_STANDBY_PORT" -c "ALTER SYSTEM SET primary_conninfo = ''" -c "SELECT pg_reload_conf()" >/dev/null
 }
 
 pair_promote() {

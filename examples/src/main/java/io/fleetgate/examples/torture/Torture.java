@@ -330,9 +330,9 @@ public final class Torture {
         }
         // asynchronous replication: the acknowledged writes the new primary lacks are the price, counted
         Ledger ledger = stats.ledger;
-        int acked = ledger.size();
         List<String> lost = Invariants.notStored(db, ledger);
         ledger.addAll(window.ledger);
+        int acked = ledger.size();
         violations.addAll(ledger.violations());
         if (window.ops.sum() < WINDOW) {
             violations.add("the window after the fault stopped after " + window.ops.sum() + " requests");
