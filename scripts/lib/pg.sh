@@ -70,6 +70,24 @@ pg_psql() {
   "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d fleetgate -v ON_ERROR_STOP=1 "$@"
 }
 
+# pg_create_roles PORT: the roles and database the tests and hosts use (see provision_pg), on the
+# cluster listening on 127.0.0.1:PORT.
+pg_create_roles() {
+  # The tests must connect as ordinary roles: row-level security is not enforced for
+  # superusers or BYPASSRLS roles, and the store refuses to run as the owner. The owner is made a
+  # member of fleetgate_app (never the other way round) so that it may terminate the runtime
+  # role's backends (scripts/torture's pg-terminate); the store checks the other direction.
+  "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$1" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+    -c "CREATE ROLE fleetgate LOGIN PASSWORD 'fleetgate' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" \
+    -c "CREATE DATABASE fleetgate OWNER fleetgate" \
+    -c "CREATE ROLE fleetgate_runtime NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" \
+    -c "CREATE ROLE fleetgate_app LOGIN PASSWORD 'fleetgate_app' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" \
+    -c "GRANT fleetgate_runtime TO fleetgate_app" \
+    -c "GRANT fleetgate_app TO fleetgate" \
+    -c "CREATE ROLE fleetgate_reader LOGIN PASSWORD 'fleetgate_reader' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" \
+    || die "could not create roles/database fleetgate"
+}
+
 provision_pg() {
   PG_BIN=$(find_pg_bin) || { install_pg; PG_BIN=$(find_pg_bin) || die "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin"; }
   PG_DIR=$(mktemp -d -t fleetgate-pg.XXXXXX)
@@ -81,19 +99,7 @@ provision_pg() {
     || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
   pg_start
 
-  # The tests must connect as ordinary roles: row-level security is not enforced for
-  # superusers or BYPASSRLS roles, and the store refuses to run as the owner. The owner is made a
-  # member of fleetgate_app (never the other way round) so that it may terminate the runtime
-  # role's backends (scripts/torture's pg-terminate); the store checks the other direction.
-  "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE fleetgate LOGIN PASSWORD 'fleetgate' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" \
-    -c "CREATE DATABASE fleetgate OWNER fleetgate" \
-    -c "CREATE ROLE fleetgate_runtime NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" \
-    -c "CREATE ROLE fleetgate_app LOGIN PASSWORD 'fleetgate_app' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" \
-    -c "GRANT fleetgate_runtime TO fleetgate_app" \
-    -c "GRANT fleetgate_app TO fleetgate" \
-    -c "CREATE ROLE fleetgate_reader LOGIN PASSWORD 'fleetgate_reader' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS" \
-    || die "could not create roles/database fleetgate"
+  pg_create_roles "$PG_PORT"
 
   PG_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/fleetgate"
   PG_USER=fleetgate

@@ -7,6 +7,7 @@ import io.fleetgate.error.InvalidTransitionException;
 import io.fleetgate.internal.Context;
 import io.fleetgate.internal.LogValues;
 import io.fleetgate.internal.Cursor;
+import io.fleetgate.internal.StaleReads;
 import io.fleetgate.spi.BatchRepository;
 import io.fleetgate.spi.EventLog;
 import io.fleetgate.spi.ReviewQueue;
@@ -94,8 +95,9 @@ final class BatchAccess {
         }
         Cursor after = Cursor.decode(cursor);
         readable(principal, batchId);
-        List<DriverEvent> page = eventLog.findEvents(batchId, after == null ? null : after.at(),
-                after == null ? null : after.id(), limit + 1);
+        // the page may come from a replica that lags; who may read the batch was decided above
+        List<DriverEvent> page = StaleReads.allow(() -> eventLog.findEvents(batchId,
+                after == null ? null : after.at(), after == null ? null : after.id(), limit + 1));
         String next = null;
         if (page.size() > limit) {
             page = page.subList(0, limit);

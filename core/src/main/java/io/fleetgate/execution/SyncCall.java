@@ -3,6 +3,7 @@ package io.fleetgate.execution;
 import io.fleetgate.Ids;
 import io.fleetgate.Principal;
 import io.fleetgate.access.Workspace;
+import io.fleetgate.error.ErrorCode;
 import io.fleetgate.error.FleetgateException;
 import io.fleetgate.session.DeviceSession;
 import io.fleetgate.spi.BatchRepository;
@@ -282,6 +283,11 @@ final class SyncCall {
      * nothing is written: a sender cannot leave traces in a workspace they do not belong to.
      */
     void refuse(DriverEventRequest e, Batch b, FleetgateException why) {
+        if (why.code() == ErrorCode.STORE_UNAVAILABLE) {
+            // not a verdict on the event: a read the stage needed failed (the database is down, a
+            // failover is under way), so the whole call fails before its commit, nothing written
+            throw why;
+        }
         if (b != null) {
             String content = EventEncoding.lenient(e);
             // Only well-formed ids go into columns; whatever was sent is in the content.

@@ -10,6 +10,7 @@ import io.fleetgate.error.StoreUnavailableException;
 import io.fleetgate.internal.AccessContext;
 import io.fleetgate.internal.Context;
 import io.fleetgate.internal.LogValues;
+import io.fleetgate.internal.StaleReads;
 import io.fleetgate.spi.ChangeLog;
 import io.fleetgate.spi.WorkspaceDirectory;
 import org.slf4j.Logger;
@@ -129,7 +130,11 @@ public final class ChangeFeed {
             } else {
                 after = check(s, from);
             }
-            List<Change> changes = log.findChanges(s.workspaceId, s.driverId, after, limit);
+            // the page may come from a replica that lags (the store reads a page that is not full
+            // from the primary, so a reader at the tail never waits on the replica); the cursor was
+            // checked above against the primary
+            long afterSeq = after;
+            List<Change> changes = StaleReads.allow(() -> log.findChanges(s.workspaceId, s.driverId, afterSeq, limit));
             long last = changes.isEmpty() ? after : changes.get(changes.size() - 1).seq();
             return new ChangePage(changes, new Position(s.workspaceId, last).encode());
         }

@@ -22,6 +22,7 @@ import io.fleetgate.execution.StopStatus;
 import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.execution.ReviewRecord;
 import io.fleetgate.internal.AccessContext;
+import io.fleetgate.internal.StaleReads;
 import io.fleetgate.internal.Context;
 import io.fleetgate.internal.Cursor;
 import io.fleetgate.internal.LogValues;
@@ -133,44 +134,50 @@ public final class SupervisorService {
             if (after != null) {
                 Ids.require("after", after);
             }
-            List<Membership> members = directory.findMembers(ws, Role.DRIVER, after, limit + 1);
-            String next = null;
-            if (members.size() > limit) {
-                members = members.subList(0, limit);
-                next = members.get(limit - 1).userId();
-            }
-            if (members.isEmpty()) {
-                return new BoardPage(List.of(), null);
-            }
-            List<String> ids = members.stream().map(Membership::userId).toList();
-            Map<String, Batch> current = batches.findCurrentBatches(ws, ids);
-            Map<String, Instant> lastActive = new java.util.HashMap<>();
-            for (DeviceSession d : sessions.findCurrentSessions(ids)) {
-                lastActive.put(d.userId(), d.lastActiveAt());
-            }
-            Map<String, DriverPresence> heard = new java.util.HashMap<>();
-            for (DriverPresence p : context.store().positions().findPresence(ws, ids)) {
-                heard.put(p.driverId(), p);
-            }
-            Instant now = context.now();
-            java.time.Duration quietAfter = context.settings().positions().quietAfter();
-            List<DriverBoardRow> rows = new ArrayList<>(members.size());
-            for (String id : ids) {
-                Batch b = current.get(id);
-                DriverPresence p = heard.get(id);
-                Instant lastFixAt = p == null ? null : p.lastFixAt();
-                boolean quiet = b != null && b.status().onRoute() && p != null
-                        && p.lastHeardAt().isBefore(now.minus(quietAfter));
-                rows.add(b == null
-                        ? new DriverBoardRow(id, null, null, lastActive.get(id), null, 0, 0, 0,
-                                java.time.Duration.ZERO, false, lastFixAt, now)
-                        : new DriverBoardRow(id, b.id(), b.status(), lastActive.get(id),
-                                b.nextStop().map(io.fleetgate.execution.Stop::id).orElse(null),
-                                b.count(StopStatus.COMPLETED), b.count(StopStatus.FAILED), b.lateStops(now).size(),
-                                b.lateness(now), quiet, lastFixAt, now));
-            }
-            return new BoardPage(rows, next);
+            // what the board shows may lag (a replica); who may read it was decided above
+            return StaleReads.allow(() -> boardPage(ws, limit, after));
         }
+    }
+
+    /** One page of the board of a workspace: reads only, that may lag (a replica). */
+    private BoardPage boardPage(String ws, int limit, String after) {
+        List<Membership> members = directory.findMembers(ws, Role.DRIVER, after, limit + 1);
+        String next = null;
+        if (members.size() > limit) {
+            members = members.subList(0, limit);
+            next = members.get(limit - 1).userId();
+        }
+        if (members.isEmpty()) {
+            return new BoardPage(List.of(), null);
+        }
+        List<String> ids = members.stream().map(Membership::userId).toList();
+        Map<String, Batch> current = batches.findCurrentBatches(ws, ids);
+        Map<String, Instant> lastActive = new java.util.HashMap<>();
+        for (DeviceSession d : sessions.findCurrentSessions(ids)) {
+            lastActive.put(d.userId(), d.lastActiveAt());
+        }
+        Map<String, DriverPresence> heard = new java.util.HashMap<>();
+        for (DriverPresence p : context.store().positions().findPresence(ws, ids)) {
+            heard.put(p.driverId(), p);
+        }
+        Instant now = context.now();
+        java.time.Duration quietAfter = context.settings().positions().quietAfter();
+        List<DriverBoardRow> rows = new ArrayList<>(members.size());
+        for (String id : ids) {
+            Batch b = current.get(id);
+            DriverPresence p = heard.get(id);
+            Instant lastFixAt = p == null ? null : p.lastFixAt();
+            boolean quiet = b != null && b.status().onRoute() && p != null
+                    && p.lastHeardAt().isBefore(now.minus(quietAfter));
+            rows.add(b == null
+                    ? new DriverBoardRow(id, null, null, lastActive.get(id), null, 0, 0, 0,
+                            java.time.Duration.ZERO, false, lastFixAt, now)
+                    : new DriverBoardRow(id, b.id(), b.status(), lastActive.get(id),
+                            b.nextStop().map(io.fleetgate.execution.Stop::id).orElse(null),
+                            b.count(StopStatus.COMPLETED), b.count(StopStatus.FAILED), b.lateStops(now).size(),
+                            b.lateness(now), quiet, lastFixAt, now));
+        }
+        return new BoardPage(rows, next);
     }
 
     /**
@@ -191,8 +198,8 @@ public final class SupervisorService {
                 throw FleetgateException.invalid("limit", "must be between 1 and 1000");
             }
             Cursor after = Cursor.decode(cursor);
-            List<ReviewItem> items = reviews.findReviewQueue(ws, after == null ? null : after.at(),
-                    after == null ? null : after.id(), limit + 1);
+            List<ReviewItem> items = StaleReads.allow(() -> reviews.findReviewQueue(ws,
+                    after == null ? null : after.at(), after == null ? null : after.id(), limit + 1));
             String next = null;
             if (items.size() > limit) {
                 items = items.subList(0, limit);

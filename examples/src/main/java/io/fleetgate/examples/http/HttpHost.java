@@ -280,6 +280,9 @@ final class HttpHost implements AutoCloseable {
         if (metrics != null) {
             builder.metricsTrackerFactory(metrics.poolMetrics());
         }
+        if (options.dbConnectionTimeout() != null) {
+            builder.connectionTimeout(options.dbConnectionTimeout());
+        }
         if (options.sqliteFile() != null) {
             return builder.sqlite(options.sqliteFile()).build();
         }
@@ -290,6 +293,9 @@ final class HttpHost implements AutoCloseable {
         }
         if (options.dbOwnerUser() != null) {
             postgres.owner(options.dbOwnerUser(), options.dbOwnerPassword());
+        }
+        if (options.dbReplicaUrl() != null) {
+            postgres.replica(options.dbReplicaUrl());
         }
         return postgres.build();
     }

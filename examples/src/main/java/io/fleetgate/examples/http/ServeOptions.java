@@ -45,10 +45,17 @@ import java.util.Map;
  *                        on SQLite
  * @param pgListenUrl     behind a transaction pooler, the direct URL the change feed listens on
  *                        ({@value #PG_LISTEN_URL_ENV}), or {@code null}
+ * @param dbConnectionTimeout how long a request waits for a database connection before it is
+ *                        answered 503 {@code STORE_UNAVAILABLE} ({@code --db-connection-timeout-s}
+ *                        or {@value #DB_CONNECTION_TIMEOUT_ENV}), or {@code null} for the store's
+ *                        default (10 s)
+ * @param dbReplicaUrl    a PostgreSQL replica for the reads that may lag ({@code --db-replica} or
+ *                        {@value #DB_REPLICA_ENV}; see {@code JdbcStore.Builder.replica}), or
+ *                        {@code null} for none
  */
 record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Path fixtures, String dbOwnerUser,
                     String dbOwnerPassword, HttpLimits limits, Duration positionSweep, String metricsToken,
-                    Pooler pgPooler, String pgListenUrl) {
+                    Pooler pgPooler, String pgListenUrl, Duration dbConnectionTimeout, String dbReplicaUrl) {
     /** The setting that enables {@code GET /metrics}: the bearer token a scraper sends. */
     static final String METRICS_TOKEN_ENV = "HTTP_METRICS_TOKEN";
     /** The shortest metrics token accepted. */
@@ -61,6 +68,10 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
     static final String DEFAULT_DB = "jdbc:sqlite:fleetgate.db";
     static final String SQLITE = "jdbc:sqlite:";
     static final String POSTGRES = "jdbc:postgresql:";
+    /** The environment variable {@code --db-connection-timeout-s} defaults to. */
+    static final String DB_CONNECTION_TIMEOUT_ENV = "FLEETGATE_DB_CONNECTION_TIMEOUT_S";
+    /** The environment variable {@code --db-replica} defaults to. */
+    static final String DB_REPLICA_ENV = "FLEETGATE_PG_REPLICA_URL";
     /** The environment variable {@code --position-sweep-s} defaults to. */
     static final String POSITION_SWEEP_ENV = "HTTP_POSITION_SWEEP_S";
     /** The setting naming the PostgreSQL pooler in between: {@code none}, {@code session} or {@code transaction}. */
@@ -94,6 +105,15 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
                 || positionSweep.compareTo(Duration.ofHours(1)) > 0)) {
             throw new IllegalArgumentException("--position-sweep-s (" + POSITION_SWEEP_ENV + ") must be 0 (no sweep) "
                     + "or 0.001 to 3600 seconds, got " + positionSweep);
+        }
+        if (dbReplicaUrl != null && !(dbReplicaUrl.startsWith(POSTGRES) && dbUrl.startsWith(POSTGRES))) {
+            throw new IllegalArgumentException("--db-replica (" + DB_REPLICA_ENV + ") must be a " + POSTGRES
+                    + " URL, beside a PostgreSQL --db");
+        }
+        if (dbConnectionTimeout != null && (dbConnectionTimeout.compareTo(Duration.ofMillis(250)) < 0
+                || dbConnectionTimeout.compareTo(Duration.ofMinutes(10)) > 0)) {
+            throw new IllegalArgumentException("--db-connection-timeout-s (" + DB_CONNECTION_TIMEOUT_ENV
+                    + ") must be 0.25 to 600 seconds, got " + dbConnectionTimeout);
         }
         if (metricsToken != null && (metricsToken.length() < METRICS_TOKEN_MIN_CHARS || metricsToken.length() > 512
                 || !metricsToken.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
@@ -132,7 +152,7 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
     ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Path fixtures, String dbOwnerUser,
                  String dbOwnerPassword, HttpLimits limits, Duration positionSweep, String metricsToken) {
         this(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits, positionSweep,
-                metricsToken, Pooler.NONE, null);
+                metricsToken, Pooler.NONE, null, null, null);
     }
 
     /**
@@ -206,7 +226,7 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
      */
     ServeOptions withLimits(HttpLimits limits) {
         return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits,
-                positionSweep, metricsToken, pgPooler, pgListenUrl);
+                positionSweep, metricsToken, pgPooler, pgListenUrl, dbConnectionTimeout, dbReplicaUrl);
     }
 
     /**
@@ -215,7 +235,7 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
      */
     ServeOptions withPositionSweep(Duration period) {
         return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits,
-                period, metricsToken, pgPooler, pgListenUrl);
+                period, metricsToken, pgPooler, pgListenUrl, dbConnectionTimeout, dbReplicaUrl);
     }
 
     /**
@@ -224,7 +244,7 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
      */
     ServeOptions withMetricsToken(String token) {
         return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits,
-                positionSweep, token, pgPooler, pgListenUrl);
+                positionSweep, token, pgPooler, pgListenUrl, dbConnectionTimeout, dbReplicaUrl);
     }
 
     /**
@@ -234,7 +254,26 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
      */
     ServeOptions withPgPooler(Pooler pooler, String listenUrl) {
         return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits,
-                positionSweep, metricsToken, pooler, listenUrl);
+                positionSweep, metricsToken, pooler, listenUrl, dbConnectionTimeout, dbReplicaUrl);
+    }
+
+    /**
+     * @param timeout how long a request waits for a database connection, or {@code null} for the
+     *                store's default
+     * @return these options with that timeout
+     */
+    ServeOptions withDbConnectionTimeout(Duration timeout) {
+        return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits,
+                positionSweep, metricsToken, pgPooler, pgListenUrl, timeout, dbReplicaUrl);
+    }
+
+    /**
+     * @param url a PostgreSQL replica's JDBC URL, or {@code null} for none
+     * @return these options with that replica
+     */
+    ServeOptions withDbReplica(String url) {
+        return new ServeOptions(port, dbUrl, dbUser, dbPassword, fixtures, dbOwnerUser, dbOwnerPassword, limits,
+                positionSweep, metricsToken, pgPooler, pgListenUrl, dbConnectionTimeout, url);
     }
 
     /** @return the options, the metrics token hidden (it is a secret; so are the passwords) */
@@ -243,7 +282,8 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
         return "ServeOptions[port=" + port + ", dbUrl=" + dbUrl + ", dbUser=" + dbUser + ", fixtures=" + fixtures
                 + ", dbOwnerUser=" + dbOwnerUser + ", limits=" + limits + ", positionSweep=" + positionSweep
                 + ", metrics=" + (metricsToken != null) + ", pgPooler=" + pgPooler + ", pgListenUrl="
-                + (pgListenUrl != null) + "]";
+                + (pgListenUrl != null) + ", dbConnectionTimeout=" + dbConnectionTimeout + ", dbReplicaUrl="
+                + (dbReplicaUrl != null) + "]";
     }
 
     /** @return the SQLite file for a {@code jdbc:sqlite:} URL, else {@code null} */
@@ -285,15 +325,19 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
         String ownerPassword = null;
         String sweep = env.get(POSITION_SWEEP_ENV);
         String sweepName = POSITION_SWEEP_ENV;
+        String connectionTimeout = env.get(DB_CONNECTION_TIMEOUT_ENV);
+        String connectionTimeoutName = DB_CONNECTION_TIMEOUT_ENV;
+        String replica = env.get(DB_REPLICA_ENV);
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
             if (!List.of("--port", "--db", "--db-user", "--db-password", "--fixtures", "--db-owner-user",
-                    "--db-owner-password", "--position-sweep-s").contains(option)
+                    "--db-owner-password", "--position-sweep-s", "--db-connection-timeout-s", "--db-replica").contains(option)
                     && !HttpLimits.FLAGS.containsKey(option)) {
                 throw new IllegalArgumentException("unknown option '" + option
                         + "'; options: --port N, --db JDBC_URL, --db-user U, --db-password P, --fixtures FILE, "
                         + "--db-owner-user O, --db-owner-password OP, "
-                        + String.join(" N, ", HttpLimits.FLAG_NAMES) + " N, --position-sweep-s S");
+                        + String.join(" N, ", HttpLimits.FLAG_NAMES) + " N, --position-sweep-s S, "
+                        + "--db-connection-timeout-s S, --db-replica JDBC_URL");
             }
             if (i + 1 >= args.size()) {
                 throw new IllegalArgumentException(option + " needs a value");
@@ -317,6 +361,11 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
                     sweep = value;
                     sweepName = "--position-sweep-s";
                 }
+                case "--db-replica" -> replica = value;
+                case "--db-connection-timeout-s" -> {
+                    connectionTimeout = value;
+                    connectionTimeoutName = "--db-connection-timeout-s";
+                }
                 default -> limits.put(HttpLimits.FLAGS.get(option), value);
             }
         }
@@ -333,7 +382,27 @@ record ServeOptions(int port, String dbUrl, String dbUser, String dbPassword, Pa
                 sweep == null ? DEFAULT_POSITION_SWEEP : sweepPeriod(sweepName, sweep),
                 metricsToken == null || metricsToken.isEmpty() ? null : metricsToken,
                 pooler == null || pooler.isEmpty() ? Pooler.NONE : Pooler.parse(PG_POOLER_ENV, pooler),
-                listenUrl == null || listenUrl.isEmpty() ? null : listenUrl);
+                listenUrl == null || listenUrl.isEmpty() ? null : listenUrl,
+                connectionTimeout == null ? null : connectionTimeout(connectionTimeoutName, connectionTimeout),
+                replica == null || replica.isEmpty() ? null : replica);
+    }
+
+    /**
+     * @param name  the flag or setting, for the message
+     * @param value seconds, maybe with a fraction
+     * @return the timeout
+     * @throws IllegalArgumentException naming the flag or setting when not 0.25 to 600 seconds
+     */
+    private static Duration connectionTimeout(String name, String value) {
+        try {
+            BigDecimal s = new BigDecimal(value.trim());
+            if (s.compareTo(new BigDecimal("0.25")) < 0 || s.compareTo(BigDecimal.valueOf(600)) > 0) {
+                throw new IllegalArgumentException(name + " must be 0.25 to 600 seconds, got '" + value + "'");
+            }
+            return Duration.ofMillis(s.movePointRight(3).longValue());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number of seconds, got '" + value + "'");
+        }
     }
 
     /**

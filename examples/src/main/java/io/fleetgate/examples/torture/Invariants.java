@@ -152,6 +152,16 @@ final class Invariants {
      *         does hold
      */
     static List<String> missing(Db db, Ledger ledger) throws SQLException {
+        List<String> missing = new ArrayList<>(notStored(db, ledger));
+        missing.addAll(storedThough503(db, ledger));
+        return missing;
+    }
+
+    /**
+     * @return one sentence per acknowledged write the database does not hold: a completed session
+     *         must be COMPLETED, an activated one must exist, an accepted event must be in the log
+     */
+    static List<String> notStored(Db db, Ledger ledger) throws SQLException {
         return read(db, c -> {
             List<String> missing = new ArrayList<>();
             for (String id : ledger.activated()) {
@@ -173,6 +183,14 @@ final class Invariants {
                     missing.add("acknowledged event " + id + " is not in the log");
                 }
             }
+            return missing;
+        });
+    }
+
+    /** @return one sentence per write answered 503 ("nothing was done") that the database holds */
+    static List<String> storedThough503(Db db, Ledger ledger) throws SQLException {
+        return read(db, c -> {
+            List<String> missing = new ArrayList<>();
             for (String intent : ledger.refusedActivations()) {
                 for (String id : strings(c, "SELECT id FROM exclusive_sessions WHERE intent_session_id = ?", intent)) {
                     missing.add("activation " + intent + " was answered 503 but is stored as session " + id);

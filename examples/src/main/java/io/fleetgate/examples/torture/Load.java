@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,7 +48,31 @@ final class Load {
         /** The host is killed: a failed connection ends the worker that saw it. */
         HOST_KILLED,
         /** The database goes away: 503 {@code STORE_UNAVAILABLE} is allowed, nothing else. */
-        STORE_DOWN
+        STORE_DOWN,
+        /**
+         * The primary goes away and an asynchronous standby takes over, so the last acknowledged
+         * writes may be lost: as {@link #STORE_DOWN}, and a completion of a session the new primary
+         * never heard of may be answered 404 {@code NOT_FOUND}.
+         */
+        STORE_LOST
+    }
+
+    /**
+     * One answer on the wall clock (epoch milliseconds, comparable with the script's {@code date
+     * +%s%3N}): when the request was sent and answered, and whether it was a success (a 2xx or an
+     * expected conflict), a 503 or anything else.
+     */
+    record Timed(long sentMillis, long answeredMillis, Kind kind) {
+    }
+
+    /** What an answer was, for {@link Timed}. */
+    enum Kind {
+        /** A 2xx or an expected conflict. */
+        SUCCESS,
+        /** 503 {@code STORE_UNAVAILABLE}. */
+        UNAVAILABLE,
+        /** Anything else (a violation unless the faults allow it). */
+        OTHER
     }
 
     /** What a run did: operations, answers by kind, the acknowledged writes and the violations seen. */
@@ -55,6 +81,8 @@ final class Load {
         final Map<String, LongAdder> answers = new ConcurrentHashMap<>();
         final Ledger ledger = new Ledger();
         final LongAccumulator slowest = new LongAccumulator(Math::max, 0);
+        /** Every answer on the wall clock, in no particular order. */
+        final Queue<Timed> timeline = new ConcurrentLinkedQueue<>();
 
         long count(String answer) {
             LongAdder n = answers.get(answer);
@@ -169,9 +197,14 @@ final class Load {
         }
     }
 
-    /** @return whether the answer is the contract's 503: the store was unavailable and nothing was done */
+    /**
+     * @return whether the answer is the contract's 503: the store was unavailable and nothing was
+     *         done (not its one exception, a commit cut off whose message says the change may have
+     *         been applied)
+     */
     private static boolean unavailable(Client.Answer a) {
-        return a.status() == 503 && a.error().equals("STORE_UNAVAILABLE");
+        return a.status() == 503 && a.error().equals("STORE_UNAVAILABLE")
+                && !a.body().path("message").asText("").contains("may have been applied");
     }
 
     /**
@@ -182,6 +215,10 @@ final class Load {
     static boolean classify(Client.Answer a, Faults faults, Stats stats) {
         stats.ops.increment();
         stats.slowest.accumulate(a.millis());
+        long now = System.currentTimeMillis();
+        boolean success = a.ok() || (a.status() == 409 && CONFLICTS.contains(a.error()));
+        stats.timeline.add(new Timed(now - a.millis(), now, success ? Kind.SUCCESS
+                : a.status() == 503 && a.error().equals("STORE_UNAVAILABLE") ? Kind.UNAVAILABLE : Kind.OTHER));
         stats.answers.computeIfAbsent(a.status() < 0 ? (a.status() == Client.HANG ? "hang" : "transport")
                 : a.describe(), k -> new LongAdder()).increment();
         if (a.ok() || (a.status() == 409 && CONFLICTS.contains(a.error()))) {
@@ -190,7 +227,11 @@ final class Load {
         if (a.status() == Client.TRANSPORT && faults == Faults.HOST_KILLED) {
             return false;
         }
-        if (a.status() == 503 && a.error().equals("STORE_UNAVAILABLE") && faults == Faults.STORE_DOWN) {
+        if (a.status() == 503 && a.error().equals("STORE_UNAVAILABLE")
+                && (faults == Faults.STORE_DOWN || faults == Faults.STORE_LOST)) {
+            return true;
+        }
+        if (a.status() == 404 && a.error().equals("NOT_FOUND") && faults == Faults.STORE_LOST) {
             return true;
         }
         stats.ledger.violation("answer " + a.explain());

@@ -4,6 +4,7 @@ import io.fleetgate.examples.JsonLines;
 import org.slf4j.event.Level;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -34,6 +35,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * torture verify  --name NAME --base URL --db … --ledger FILE [--load TEXT] [--faults TEXT]
  * torture outage  --name NAME --base URL --db … [--seconds S] [--min-ops N] [--faults TEXT]
  *                 [--expect-outage] [--terminate]
+ * torture failover --name NAME --base URL --db … --killed-file FILE [--seconds S] [--recover-s R]
+ *                  [--max-answer-s A] [--lossy] [--expect-outage] [--faults TEXT]
+ *                 steady mixed writes while the script kills the primary and promotes the standby;
+ *                 the script writes the kill's and the promotion's epoch milliseconds, one a line,
+ *                 to FILE. Service must be back within R s (default 15) of the kill, no answer may
+ *                 take over A s (default: no limit but the client's), and every acknowledged write
+ *                 must be on the new primary; with --lossy (asynchronous replication) the ones lost
+ *                 are counted instead, and a completion answered 404 (its activation lost) allowed;
+ *                 with --expect-outage at least one 503 must come after the kill
  * torture slow-client --base URL [--size N] [--seconds S]   N slow connections (default 300) for S s
  *                                                           (default 40) while normal requests are timed
  * torture login-flood --base URL [--size N] [--seconds S]   N logins in flight (default 120) for S s
@@ -60,6 +70,8 @@ public final class Torture {
               verify   --name NAME --base URL --db JDBC_URL --ledger FILE [--load TEXT] [--faults TEXT]
               outage   --name NAME --base URL --db JDBC_URL [--seconds S] [--min-ops N] [--faults TEXT]
                        [--expect-outage] [--terminate]
+              failover --name NAME --base URL --db JDBC_URL --killed-file FILE [--seconds S] [--recover-s R]
+                       [--max-answer-s A] [--lossy] [--expect-outage] [--faults TEXT]
               slow-client --base URL [--size N] [--seconds S]
               login-flood --base URL [--size N] [--seconds S]
               every step with --db also takes --db-user U --db-password P
@@ -69,9 +81,10 @@ public final class Torture {
     /** Requests after a fault that must all succeed. */
     static final int WINDOW = 100;
     private static final int RECOVERY_SECONDS = 60;
-    private static final List<String> FLAGS = List.of("--expect-outage", "--terminate");
+    private static final List<String> FLAGS = List.of("--expect-outage", "--terminate", "--lossy");
     private static final List<String> VALUED = List.of("--base", "--db", "--db-user", "--db-password", "--size",
-            "--seconds", "--min-ops", "--threads", "--ledger", "--name", "--load", "--faults");
+            "--seconds", "--min-ops", "--threads", "--ledger", "--name", "--load", "--faults", "--killed-file",
+            "--recover-s", "--max-answer-s");
 
     private Torture() {
     }
@@ -108,6 +121,7 @@ public final class Torture {
                     yield null;
                 }
                 case "verify" -> verify(client, db(o), o);
+                case "failover" -> failover(client, db(o), o, out);
                 case "slow-client" -> SlowClients.run(client, o.get("--base"), size(o, 300),
                         Integer.parseInt(o.getOrDefault("--seconds", "40")));
                 case "login-flood" -> LoginFloods.run(client, o.get("--base"), size(o, 120),
@@ -127,7 +141,7 @@ public final class Torture {
 
     static Map<String, String> parse(List<String> args) {
         if (args.isEmpty() || !List.of("race-activate", "race-login", "race-events", "load", "verify", "outage",
-                        "slow-client", "login-flood")
+                        "failover", "slow-client", "login-flood")
                 .contains(args.get(0))) {
             throw new IllegalArgumentException(args.isEmpty() ? "no step given" : "unknown step " + args.get(0));
         }
@@ -149,8 +163,11 @@ public final class Torture {
         if (List.of("load", "verify").contains(args.get(0))) {
             needed.add("--ledger");
         }
-        if (List.of("verify", "outage").contains(args.get(0))) {
+        if (List.of("verify", "outage", "failover").contains(args.get(0))) {
             needed.add("--name");
+        }
+        if (args.get(0).equals("failover")) {
+            needed.add("--killed-file");
         }
         for (String n : needed) {
             if (!o.containsKey(n)) {
@@ -239,6 +256,93 @@ public final class Torture {
         return settle(o.get("--name"), load, faults, db, stats.ledger, window, violations,
                 "during=" + stats.answers() + " slowest=" + stats.slowest() + String.format(Locale.ROOT, " recovered_after=%.1fs", recovery)
                         + " window=" + window.answers());
+    }
+
+    /**
+     * Steady mixed writes while the script kills the primary and promotes the standby; then a
+     * window of requests that must all succeed, the ledger and the invariants. What must hold
+     * besides: every answer during the switch a success or 503 {@code STORE_UNAVAILABLE} (the load
+     * counts any other as a violation), none slower than {@code --max-answer-s}, with
+     * {@code --expect-outage} at least one 503 after the kill, and service back within
+     * {@code --recover-s} of the kill: the first success sent after the kill and after the last
+     * failure was answered by then.
+     */
+    private static Outcome failover(Client client, Invariants.Db db, Map<String, String> o, PrintStream out)
+            throws Exception {
+        List<String> tokens = Load.tokens(client);
+        out.println(STARTED);
+        out.flush();
+        boolean lossy = o.containsKey("--lossy");
+        long started = System.nanoTime();
+        Load.Stats stats = Load.run(client, tokens, lossy ? Load.Faults.STORE_LOST : Load.Faults.STORE_DOWN,
+                deadline(o, 30), 0, Long.MAX_VALUE);
+        long ended = System.nanoTime();
+        List<String> violations = new ArrayList<>();
+        List<String> marks = Files.exists(Path.of(o.get("--killed-file")))
+                ? Files.readAllLines(Path.of(o.get("--killed-file"))) : List.of();
+        if (marks.size() < 2) {
+            violations.add("the script did not record the kill and the promotion in " + o.get("--killed-file")
+                    + " before the load ended (it has " + marks.size() + " of 2 lines)");
+            return new Outcome(o.get("--name"), "?", o.getOrDefault("--faults", "?"), violations, "");
+        }
+        long killed = Long.parseLong(marks.get(0).trim());
+        long promoted = Long.parseLong(marks.get(1).trim());
+        // back: the first success sent after the kill and after the last failure, once answered
+        List<Load.Timed> timeline = new ArrayList<>(stats.timeline);
+        long lastFailureSent = killed;
+        long unavailable = 0;
+        for (Load.Timed t : timeline) {
+            if (t.kind() != Load.Kind.SUCCESS && t.answeredMillis() >= killed) {
+                lastFailureSent = Math.max(lastFailureSent, t.sentMillis());
+                unavailable += t.kind() == Load.Kind.UNAVAILABLE ? 1 : 0;
+            }
+        }
+        if (o.containsKey("--expect-outage") && unavailable == 0) {
+            violations.add("the failover was not observed: no 503 STORE_UNAVAILABLE after the kill");
+        }
+        long failedSent = lastFailureSent;
+        long back = timeline.stream().filter(t -> t.kind() == Load.Kind.SUCCESS && t.sentMillis() > failedSent)
+                .mapToLong(Load.Timed::answeredMillis).min().orElse(Long.MAX_VALUE);
+        long limit = Long.parseLong(o.getOrDefault("--recover-s", "15")) * 1000;
+        String recovered = "never";
+        if (back == Long.MAX_VALUE) {
+            violations.add("no success after the kill and the last failure of the load");
+        } else {
+            recovered = String.format(Locale.ROOT, "%.1fs", (back - killed) / 1000.0);
+            if (back - killed > limit) {
+                violations.add("service was back " + recovered + " after the kill, over " + limit / 1000 + " s");
+            }
+        }
+        if (o.containsKey("--max-answer-s")
+                && stats.slowest.get() > Double.parseDouble(o.get("--max-answer-s")) * 1000) {
+            violations.add("an answer took " + stats.slowest() + ", over " + o.get("--max-answer-s") + " s");
+        }
+        Load.Stats window = Load.run(client, tokens, Load.Faults.NONE, 0, WINDOW, WINDOW);
+        String load = stats.ops.sum() + "-requests/" + tokens.size() + "-drivers/"
+                + Math.round((ended - started) / 1e9) + "s";
+        String details = "during=" + stats.answers() + " slowest=" + stats.slowest()
+                + String.format(Locale.ROOT, " promoted_after=%.1fs", (promoted - killed) / 1000.0)
+                + " recovered_after=" + recovered + " unavailable_after_kill=" + unavailable
+                + " window=" + window.answers();
+        if (!lossy) {
+            return settle(o.get("--name"), load, o.getOrDefault("--faults", "?"), db, stats.ledger, window, violations,
+                    details);
+        }
+        // asynchronous replication: the acknowledged writes the new primary lacks are the price, counted
+        Ledger ledger = stats.ledger;
+        List<String> lost = Invariants.notStored(db, ledger);
+        ledger.addAll(window.ledger);
+        int acked = ledger.size();
+        violations.addAll(ledger.violations());
+        if (window.ops.sum() < WINDOW) {
+            violations.add("the window after the fault stopped after " + window.ops.sum() + " requests");
+        }
+        violations.addAll(Invariants.notStored(db, window.ledger));
+        violations.addAll(Invariants.storedThough503(db, ledger));
+        violations.addAll(Invariants.check(db));
+        return new Outcome(o.get("--name"), load, o.getOrDefault("--faults", "?"), violations, "acked_writes=" + acked
+                + " lost_acked_writes=" + lost.size() + " " + details
+                + (lost.isEmpty() ? "" : " first_lost=" + lost.get(0).replace(' ', '_')));
     }
 
     /** Adds the window's writes to the ledger, then checks the ledger and the invariants. */

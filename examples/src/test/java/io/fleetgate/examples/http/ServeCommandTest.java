@@ -201,6 +201,39 @@ class ServeCommandTest {
     }
 
     @Test
+    void parseWhenDbConnectionTimeoutGivenThenFlagWinsOverSettingAndBadValuesAreNamed() {
+        assertThat(ServeOptions.parse(List.of()).dbConnectionTimeout()).as("the store's default").isNull();
+        assertThat(ServeOptions.parse(List.of(), Map.of(ServeOptions.DB_CONNECTION_TIMEOUT_ENV, "5"))
+                .dbConnectionTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(ServeOptions.parse(List.of("--db-connection-timeout-s", "2.5"),
+                Map.of(ServeOptions.DB_CONNECTION_TIMEOUT_ENV, "5")).dbConnectionTimeout())
+                .isEqualTo(java.time.Duration.ofMillis(2500));
+
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--db-connection-timeout-s", "0.1")))
+                .hasMessageContaining("--db-connection-timeout-s must be 0.25 to 600 seconds");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--db-connection-timeout-s", "soon")))
+                .hasMessageContaining("--db-connection-timeout-s");
+        assertThatThrownBy(() -> ServeOptions.parse(List.of(), Map.of(ServeOptions.DB_CONNECTION_TIMEOUT_ENV, "601")))
+                .hasMessageContaining(ServeOptions.DB_CONNECTION_TIMEOUT_ENV);
+    }
+
+    @Test
+    void parseWhenDbReplicaGivenThenFlagWinsOverSettingAndOnlyBesidePostgres() {
+        List<String> pg = List.of("--db", "jdbc:postgresql://h1/db");
+        assertThat(ServeOptions.parse(pg).dbReplicaUrl()).isNull();
+        assertThat(ServeOptions.parse(pg, Map.of(ServeOptions.DB_REPLICA_ENV, "jdbc:postgresql://h2/db")).dbReplicaUrl())
+                .isEqualTo("jdbc:postgresql://h2/db");
+        assertThat(ServeOptions.parse(List.of("--db", "jdbc:postgresql://h1/db", "--db-replica", "jdbc:postgresql://h3/db"),
+                Map.of(ServeOptions.DB_REPLICA_ENV, "jdbc:postgresql://h2/db")).dbReplicaUrl())
+                .isEqualTo("jdbc:postgresql://h3/db");
+
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--db-replica", "jdbc:postgresql://h2/db")))
+                .as("beside the default SQLite database").hasMessageContaining("--db-replica");
+        assertThatThrownBy(() -> ServeOptions.parse(pg, Map.of(ServeOptions.DB_REPLICA_ENV, "jdbc:sqlite:x.db")))
+                .hasMessageContaining(ServeOptions.DB_REPLICA_ENV);
+    }
+
+    @Test
     void startWhenPortZeroThenListensOnAFreePortOfLoopback(@TempDir Path dir) {
         ServeOptions options = new ServeOptions(0, "jdbc:sqlite:" + dir.resolve("s.db"), null, null,
                 HttpApiContract.DEMO);
@@ -209,6 +242,18 @@ class ServeCommandTest {
                 java.time.Clock.systemUTC())) {
             assertThat(host.port()).isPositive();
             assertThat(new Api(host.port()).get("/v1/exclusive/active", null).status()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void startWhenDbConnectionTimeoutGivenThenTheStoresPoolWaitsThatLong(@TempDir Path dir) {
+        ServeOptions options = new ServeOptions(0, "jdbc:sqlite:" + dir.resolve("t.db"), null, null, null)
+                .withDbConnectionTimeout(java.time.Duration.ofMillis(2500));
+
+        try (HttpHost host = HttpHost.start(options, HttpHost.settings(HttpApiContract.env(), System.err),
+                java.time.Clock.systemUTC())) {
+            assertThat(((com.zaxxer.hikari.HikariDataSource) host.store().dataSource()).getConnectionTimeout())
+                    .isEqualTo(2500);
         }
     }
 

@@ -100,6 +100,16 @@ import javax.sql.DataSource;
  * by default so an acknowledged write survives power loss; see {@link SqliteDurability}. A host
  * bringing its own SQLite {@code DataSource} must configure the same.
  *
+ * <p><b>PostgreSQL failover.</b> With a primary and streaming standbys, name every node and let
+ * the driver pick the primary: {@code jdbc:postgresql://db1:5432,db2:5432/fleetgate?targetServerType=primary}.
+ * While the primary is gone, and until a standby is promoted, every call is answered
+ * {@code STORE_UNAVAILABLE} (nothing done) within the {@linkplain Builder#connectionTimeout
+ * connection timeout}; a connection that was lost, or that reached a read-only server (SQLSTATE
+ * class 08, 57P01–57P03, 25006), is closed and the next one opened on the new primary. With
+ * synchronous replication ({@code synchronous_commit = on} and the standby in
+ * {@code synchronous_standby_names}) no acknowledged write is lost; see docs/reliability.md. A
+ * server that takes no writes (a standby given alone, read-only sessions) is refused at build.
+ *
  * <p>Thread-safe; share one per database per process.
  */
 public final class JdbcStore implements FleetgateStore, AutoCloseable {
@@ -107,6 +117,8 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final HikariDataSource ownedPool;
     private final HikariDataSource ownedOwnerPool;
     private final HikariDataSource ownedListenPool;
+    private final HikariDataSource ownedReplicaPool;
+    private final DataSource replica;
     private final PostgresRoles roles;
     private final Dialect dialect;
     private final MigrationRunner migrations;
@@ -131,18 +143,22 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     private final Clock clock;
 
     private JdbcStore(Builder b, DataSource dataSource, HikariDataSource ownedPool, DataSource ownerDataSource,
-                      HikariDataSource ownedOwnerPool, HikariDataSource ownedListenPool, Dialect dialect) {
+                      HikariDataSource ownedOwnerPool, HikariDataSource ownedListenPool, DataSource replica,
+                      HikariDataSource ownedReplicaPool, Dialect dialect) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
         this.ownedOwnerPool = ownedOwnerPool;
         this.ownedListenPool = ownedListenPool;
+        this.replica = replica;
+        this.ownedReplicaPool = ownedReplicaPool;
         this.dialect = dialect;
         this.roles = dialect == Dialect.POSTGRES ? new PostgresRoles(ownerDataSource, dataSource) : null;
         SqlDialect sql = dialect == Dialect.POSTGRES
                 ? new PostgresDialect(roles::contextKey, b.contextClock) : SqlDialect.of(dialect);
         this.sql = sql;
         this.clock = b.clock;
-        this.tx = new Tx(Values.install(Jdbi.create(dataSource), sql), sql);
+        this.tx = new Tx(Values.install(Jdbi.create(dataSource), sql), sql,
+                replica == null ? null : Values.install(Jdbi.create(replica), sql));
         this.owner = Jdbi.create(ownerDataSource);
         this.migrations = new MigrationRunner(owner, SqlDialect.of(dialect), b.clock);
         this.partitions = dialect == Dialect.POSTGRES ? Partitions.of(tx) : Partitions.none();
@@ -275,6 +291,11 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         return dataSource;
     }
 
+    /** {@return the replica's data source ({@link Builder#replica(DataSource)}), or {@code null} for none} */
+    public DataSource replicaDataSource() {
+        return replica;
+    }
+
     /**
      * Applies pending migrations (done on build unless disabled), as the owner on PostgreSQL.
      *
@@ -388,7 +409,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
     @Override
     public void close() {
         changeWatch.close();
-        Pools.close(ownedListenPool, ownedPool, ownedOwnerPool);
+        Pools.close(ownedListenPool, ownedPool, ownedOwnerPool, ownedReplicaPool);
     }
 
     /** Builds a {@link JdbcStore}; not thread-safe. */
@@ -404,6 +425,8 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
         private String ownerPassword;
         private boolean ownerGiven;
         private DataSource ownerDataSource;
+        private DataSource replicaDataSource;
+        private String replicaUrl;
         private boolean allowPrivilegedRuntime;
         private Clock contextClock = Clock.systemUTC();
         private int poolSize = 10;
@@ -519,6 +542,38 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
          */
         public Builder ownerDataSource(DataSource dataSource) {
             this.ownerDataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /**
+         * A PostgreSQL replica (a streaming standby of the primary) for the reads that may lag: the
+         * status board, the review queue, a batch's event pages and the change feed's pages. Every
+         * write, every read a rule decides on (sign-in, who may act, a batch's state before an
+         * event), the change feed's cursor checks and its head stay on the primary; a feed page the
+         * replica cannot fill comes from the primary too, so a stream never skips a change nor
+         * waits on the replica. If the replica cannot be reached, those reads go to the primary.
+         * What is read there lags the primary by the replica's replay lag
+         * ({@code pg_stat_replication.replay_lag}); see docs/reliability.md. Connects as the
+         * {@linkplain #runtime runtime role}, which the replica has as the primary does; never
+         * closed by the store.
+         *
+         * @param dataSource connections to the replica, as the runtime role
+         * @return this builder
+         */
+        public Builder replica(DataSource dataSource) {
+            this.replicaDataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /**
+         * As {@link #replica(DataSource)}, with a pool the store builds on this URL as the runtime
+         * role (the same size and connection timeout as the primary's; closed by {@link #close()}).
+         *
+         * @param jdbcUrl the replica's JDBC URL, e.g. {@code jdbc:postgresql://db2:5432/fleetgate}
+         * @return this builder
+         */
+        public Builder replica(String jdbcUrl) {
+            this.replicaUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
             return this;
         }
 
@@ -675,7 +730,9 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
          *
          * @throws IllegalStateException if not exactly one of data source, SQLite file and
          *                               PostgreSQL URL was given, the {@link #pooler(Pooler)} setting
-         *                               does not fit the connection, or migration fails
+         *                               does not fit the connection, the PostgreSQL server takes no
+         *                               writes (a standby, or read-only sessions: the message names
+         *                               the fix), or migration fails
          */
         public JdbcStore build() {
             int given = (dataSource != null ? 1 : 0) + (sqliteFile != null ? 1 : 0) + (url != null ? 1 : 0);
@@ -697,9 +754,17 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
             if (pooler != Pooler.NONE && sqliteFile != null) {
                 throw new IllegalStateException("pooler(…) is for PostgreSQL; SQLite has no pooler");
             }
+            if (replicaDataSource != null && replicaUrl != null) {
+                throw new IllegalStateException("give one of replica(dataSource) and replica(url)");
+            }
+            if (replicaUrl != null && url == null) {
+                throw new IllegalStateException("replica(url) goes with postgres(url); with a dataSource, give "
+                        + "replica(dataSource)");
+            }
             HikariDataSource pool = null;
             HikariDataSource ownerPool = null;
             HikariDataSource listenPool = null;
+            HikariDataSource replicaPool = null;
             DataSource ds = dataSource;
             DataSource owner = ownerDataSource;
             Dialect d;
@@ -757,8 +822,24 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                         PoolerCheck.checkDirect(listenPool);
                     }
                 }
-                JdbcStore store = new JdbcStore(this, ds, pool, owner == null ? ds : owner, ownerPool, listenPool, d);
+                if (d == Dialect.SQLITE && replicaDataSource != null) {
+                    throw new IllegalStateException("a replica is for PostgreSQL; SQLite has none");
+                }
+                DataSource replica = replicaDataSource;
+                if (replicaUrl != null) {
+                    // behind a transaction pooler the replica's URL is treated as the primary's
+                    boolean transaction = pooler == Pooler.TRANSACTION;
+                    PinnedSchema.Url parsed = PinnedSchema.Url.parse(replicaUrl);
+                    String schema = transaction ? parsed.parameters().get("currentSchema") : null;
+                    replicaPool = Pools.postgres("fleetgate-postgres-replica",
+                            schema == null ? replicaUrl : parsed.without("currentSchema"), user, password, poolSize,
+                            connectionTimeout, true, metrics, transaction);
+                    replica = schema == null ? replicaPool : PinnedSchema.wrap(replicaPool, schema);
+                }
+                JdbcStore store = new JdbcStore(this, ds, pool, owner == null ? ds : owner, ownerPool, listenPool,
+                        replica, replicaPool, d);
                 if (d == Dialect.POSTGRES) {
+                    store.roles.checkWritable();
                     store.roles.checkRuntimeRole(allowPrivilegedRuntime);
                 }
                 if (migrate) {
@@ -770,7 +851,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                 }
                 return store;
             } catch (RuntimeException e) {
-                Pools.close(listenPool, pool, ownerPool);
+                Pools.close(listenPool, pool, ownerPool, replicaPool);
                 throw e;
             }
         }

@@ -6,9 +6,11 @@ import io.fleetgate.error.FleetgateException;
 import io.fleetgate.exclusive.ActivateRequest;
 import io.fleetgate.exclusive.ExclusiveSession;
 import io.fleetgate.exclusive.ExclusiveSessionStatus;
+import io.fleetgate.execution.CreateBatchRequest;
 import io.fleetgate.execution.DriverEventRequest;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.EventOutcome;
+import io.fleetgate.execution.Stop;
 import io.fleetgate.session.LoginRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,6 +108,20 @@ class LostConnectionTest {
     }
 
     @Test
+    void activateWhenConnectionLostAfterCommitAndNoConnectionToBeHadThenUnavailableAfterOneTrySayingItMayHaveBeenApplied() {
+        // a failover under way: the check waited a whole connection timeout for none, so it does not wait again
+        faults.arm(Fault.LOSE_AFTER_COMMIT, 1).arm(Fault.REFUSE_CONNECTION, 3);
+        assertThatThrownBy(() -> activate("x_7"))
+                .isInstanceOfSatisfying(FleetgateException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("cannot be reached").contains("may have been applied");
+                });
+        assertThat(faults.injected()).as("the lost commit and one refused connection").isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM exclusive_sessions WHERE driver_id = 'x_7'"))
+                .as("it was applied: the answer said it may have been").isEqualTo(1);
+    }
+
+    @Test
     void exclusivelyWhenConnectionLostUnderTheLockThenTheBodyRunsAgainOnAnother() {
         String id = UUID.randomUUID().toString();
         faults.arm(Fault.LOSE_ON_WRITE, 2);
@@ -128,6 +144,27 @@ class LostConnectionTest {
         assertThat(out).extracting(EventOutcome::result).containsExactly(EventOutcome.Result.ACCEPTED);
         assertThat(count("SELECT count(*) FROM driver_events WHERE event_id = '" + id + "'")).isEqualTo(1);
         assertThat(count("SELECT version FROM delivery_batches WHERE id = 'b_0'")).isEqualTo(versionBefore + 1);
+    }
+
+    @Test
+    void syncWhenAReadTheDecisionNeedsFailsThenUnavailableWithNothingStoredNotARejectedEvent() {
+        // ROUTE_STARTED of a batch not on route reads the driver's other batches on route (find_in_progress)
+        services.execution().createBatch(Principal.system(), new CreateBatchRequest("b_fresh", "ws_1", "e_fresh",
+                List.of(Stop.of(30.2672, -97.7431, 100)), java.util.Map.of()));
+        String id = UUID.randomUUID().toString();
+        faults.arm(Fault.LOSE_ON_IN_PROGRESS_READ, 1);
+        assertThatThrownBy(() -> services.execution().sync(Principal.driver("e_fresh"), List.of(DriverEventRequest.of(
+                id, "b_fresh", DriverEventType.ROUTE_STARTED, load.clock().instant().minusSeconds(60)))))
+                .isInstanceOfSatisfying(FleetgateException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
+        assertThat(faults.injected()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM driver_events WHERE event_id = '" + id + "'")).isZero();
+        assertThat(count("SELECT count(*) FROM quarantined_events WHERE event_id = '" + id + "'"))
+                .as("not kept as refused: nothing was decided about it").isZero();
+        assertThat(services.execution().sync(Principal.driver("e_fresh"), List.of(DriverEventRequest.of(
+                id, "b_fresh", DriverEventType.ROUTE_STARTED, load.clock().instant().minusSeconds(60)))))
+                .as("sent again once the store answers").extracting(EventOutcome::result)
+                .containsExactly(EventOutcome.Result.ACCEPTED);
     }
 
     @Test
@@ -168,7 +205,11 @@ class LostConnectionTest {
         /** lose the connection when any statement is prepared */
         LOSE_ON_ANY_STATEMENT,
         /** lose the connection when an INSERT or UPDATE is prepared inside a transaction */
-        LOSE_ON_WRITE
+        LOSE_ON_WRITE,
+        /** no connection to be had: getConnection fails (the pool's connection timeout passed) */
+        REFUSE_CONNECTION,
+        /** lose the connection when the read of a driver's batches on route is prepared */
+        LOSE_ON_IN_PROGRESS_READ
     }
 
     /** Wraps a DataSource so that its connections fail as armed, stage after stage, then behave. */
@@ -203,6 +244,9 @@ class LostConnectionTest {
 
         DataSource wrap(DataSource real) {
             return proxy(DataSource.class, (self, m, args) -> {
+                if (m.getName().equals("getConnection") && fire(Fault.REFUSE_CONNECTION)) {
+                    throw new java.sql.SQLTransientConnectionException("no connection available (injected)", "08001");
+                }
                 Object result = invoke(real, m, args);
                 return m.getName().equals("getConnection") ? connection((Connection) result) : result;
             });
@@ -237,6 +281,10 @@ class LostConnectionTest {
                             throw lost();
                         }
                         String sql = String.valueOf(args[0]).strip().toUpperCase(java.util.Locale.ROOT);
+                        if (sql.contains("DRIVER_STATUS IN ('EN_ROUTE', 'AT_STOP', 'DELAYED')")
+                                && fire(Fault.LOSE_ON_IN_PROGRESS_READ)) {
+                            throw lost();
+                        }
                         if (!real.getAutoCommit() && (sql.startsWith("INSERT") || sql.startsWith("UPDATE"))
                                 && fire(Fault.LOSE_ON_WRITE)) {
                             real.rollback();

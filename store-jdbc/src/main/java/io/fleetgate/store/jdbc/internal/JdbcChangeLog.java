@@ -5,6 +5,7 @@ import io.fleetgate.spi.ChangeLog;
 import io.fleetgate.supervisor.Change;
 import io.fleetgate.supervisor.ChangeKind;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 
@@ -62,11 +63,23 @@ public final class JdbcChangeLog implements ChangeLog {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be 1 or more, got " + limit);
         }
-        return tx.read(h -> {
+        HandleCallback<List<Change>, RuntimeException> page = h -> {
             Query q = driverId == null ? h.createQuery(find) : h.createQuery(findDriver).bind("driver_id", driverId);
             return dialect.plannedPerCall(q).bind("workspace_id", workspaceId).bind("after", afterSeq)
                     .bind("limit", limit).map(mapper).list();
-        });
+        };
+        if (tx.readsFromReplica()) {
+            // A replica replays the primary's commits in order, and a workspace's changes are numbered
+            // in commit order (V14), so what it holds after the cursor is a gap-free run: a full page
+            // from it skips nothing. A page that is not full is the replica's tail, which may lag the
+            // primary's (a cursor ahead of it, or a reader woken for a change not replayed yet):
+            // that page is read from the primary, so a reader at the tail never waits on the replica.
+            List<Change> fromReplica = tx.read(page);
+            if (fromReplica.size() == limit) {
+                return fromReplica;
+            }
+        }
+        return tx.readPrimary(page);
     }
 
     @Override

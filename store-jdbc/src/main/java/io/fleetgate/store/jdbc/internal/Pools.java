@@ -2,9 +2,11 @@ package io.fleetgate.store.jdbc.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 
 /**
@@ -12,6 +14,20 @@ import java.time.Duration;
  * Stateless and thread-safe.
  */
 public final class Pools {
+    /**
+     * Closes a PostgreSQL connection that answered 25006 (read-only SQL transaction) instead of
+     * putting it back in the pool; leaves every other decision to HikariCP.
+     */
+    public static final SQLExceptionOverride EVICT_READ_ONLY = new EvictReadOnly();
+
+    private static final class EvictReadOnly implements SQLExceptionOverride {
+        @java.lang.Override
+        public SQLExceptionOverride.Override adjudicate(SQLException e) {
+            return "25006".equals(e.getSQLState()) ? SQLExceptionOverride.Override.MUST_EVICT
+                    : SQLExceptionOverride.Override.CONTINUE_EVICT;
+        }
+    }
+
     private Pools() {
     }
 
@@ -43,7 +59,12 @@ public final class Pools {
     }
 
     /**
-     * A PostgreSQL pool connecting as one role.
+     * A PostgreSQL pool connecting as one role. Besides HikariCP's own rules (a connection that
+     * failed with SQLSTATE class 08, 57P01, 57P02, 57P03 and a few more is closed, not reused; one
+     * idle for over half a second is validated before it is handed out), a connection whose
+     * statement failed with 25006 (read-only transaction: the server it reached is a standby, or
+     * was demoted) is closed too ({@link #EVICT_READ_ONLY}), so the next one is opened anew, and
+     * with a URL naming several hosts and {@code targetServerType=primary} reaches the primary.
      *
      * @param name     the pool's name
      * @param url      the JDBC URL
@@ -87,6 +108,7 @@ public final class Pools {
         }
         c.setUsername(user);
         c.setPassword(password);
+        c.setExceptionOverride(EVICT_READ_ONLY);
         if (!keepIdle) {
             c.setMinimumIdle(0);
         }

@@ -36,7 +36,14 @@ import java.util.function.Supplier;
  */
 public final class PostgresDialect extends SqlDialect {
     private static final Set<String> RETRYABLE = Set.of("40001", "40P01");
-    private static final Set<String> UNAVAILABLE = Set.of("57P01", "57P02", "57P03", "53300");
+    /**
+     * Besides SQLSTATE class 08 (connection exceptions): the server shuts down or restarts (57P01
+     * admin, 57P02 crash, 57P03 cannot connect now), has no connection slot left (53300), or is
+     * read-only (25006: a write reached a standby, or a primary demoted under the store). The
+     * statement was refused, so nothing of the unit was applied: the unit runs again on another
+     * connection, and the pool evicts a read-only one ({@link Pools}).
+     */
+    private static final Set<String> UNAVAILABLE = Set.of("57P01", "57P02", "57P03", "53300", "25006");
     /** A transaction-scoped advisory lock on a text key (64-bit hash; a collision only serialises more). */
     private static final String LOCK_KEY = "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(?, 0))) AS locked";
     private static final String BIND_PRINCIPAL = SqlFiles.statement(new PostgresDialect(), "context/bind");

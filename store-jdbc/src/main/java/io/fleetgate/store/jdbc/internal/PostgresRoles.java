@@ -58,6 +58,45 @@ public final class PostgresRoles {
     }
 
     /**
+     * Refuses a server that takes no writes, before anything is read or written: the runtime
+     * role's connection (and the owner's, when it is another data source) must reach a primary
+     * whose sessions are not read-only. A standby alone, or a URL whose hosts are tried in order
+     * without {@code targetServerType=primary}, would otherwise fail every write later.
+     *
+     * @throws IllegalStateException naming the server, what is wrong and the fix
+     */
+    public void checkWritable() {
+        checkWritable(runtime, "runtime role");
+        if (owner != runtime) {
+            checkWritable(owner, "owner");
+        }
+    }
+
+    private static void checkWritable(DataSource ds, String as) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement st = c.prepareStatement(SqlFiles.statement(POSTGRES, "context/writable"));
+             ResultSet rs = st.executeQuery()) {
+            rs.next();
+            String server = rs.getString("server");
+            if (rs.getBoolean("in_recovery")) {
+                throw new IllegalStateException("the PostgreSQL server the store reached as the " + as + " (" + server
+                        + ") is a standby in recovery (pg_is_in_recovery() is true): it takes no writes, and the store "
+                        + "writes. Give the primary's URL, or name every node and let the driver pick the primary: "
+                        + "jdbc:postgresql://node1:5432,node2:5432/fleetgate?targetServerType=primary");
+            }
+            if (rs.getBoolean("read_only")) {
+                throw new IllegalStateException("sessions on the PostgreSQL server the store reached as the " + as
+                        + " (" + server + ") are read-only (transaction_read_only is on: default_transaction_read_only "
+                        + "is set for the role, the database or the server, or a proxy made them read-only): the "
+                        + "store writes. Give the URL of a server that takes writes (with several nodes, "
+                        + "targetServerType=primary), or as the DBA ALTER ROLE … SET default_transaction_read_only = off");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect as the " + as + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Refuses a runtime role the database would not bind (unless allowed), or one without the
      * library's grants; to run before anything is read or written.
      *

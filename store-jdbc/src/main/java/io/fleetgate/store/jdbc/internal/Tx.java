@@ -5,6 +5,7 @@ import io.fleetgate.error.FleetgateException;
 import io.fleetgate.error.StoreUnavailableException;
 import io.fleetgate.Principal;
 import io.fleetgate.internal.AccessContext;
+import io.fleetgate.internal.StaleReads;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -38,16 +39,24 @@ import java.util.function.Supplier;
  * landed ({@link #write(HandleCallback, HandleCallback)}) looks, and either returns what it wrote
  * or runs again; any other gets {@code STORE_UNAVAILABLE} saying the change may have been applied.
  *
+ * <p>With a replica, a {@link #read} that the service call marked as allowed to lag
+ * ({@link StaleReads}) runs there, bound to the principal as on the primary (the replica holds the
+ * same policies and context key); writes, the checks after a lost commit, and every read inside an
+ * exclusive section run on the primary.
+ *
  * <p>{@link #exclusively} runs a caller's sequence of units as one transaction holding locks on
  * named keys, for decisions that lost too many optimistic races; each unit in it runs as the
  * principal current when it runs (the transaction is bound anew when that changes). Thread-safe.
  */
 public final class Tx {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tx.class);
     static final int ATTEMPTS = 8;
     /** Times a unit runs again on another connection after its connection died before commit. */
     static final int RERUNS_AFTER_LOST_CONNECTION = 3;
 
     private final Jdbi jdbi;
+    /** A replica for the reads a service allows to lag ({@link StaleReads}), or {@code null}. */
+    private final Jdbi replica;
     private final SqlDialect dialect;
     /** The transaction of an {@link #exclusively} call in progress on this thread, if any. */
     private final ThreadLocal<Handle> bound = new ThreadLocal<>();
@@ -63,8 +72,20 @@ public final class Tx {
      * @param dialect its dialect
      */
     public Tx(Jdbi jdbi, SqlDialect dialect) {
+        this(jdbi, dialect, null);
+    }
+
+    /**
+     * Creates the runner for one database and a replica of it.
+     *
+     * @param jdbi    the database (the primary): every write, and every read not marked stale
+     * @param dialect its dialect
+     * @param replica a replica for the reads {@link StaleReads#allowed()}, or {@code null}
+     */
+    public Tx(Jdbi jdbi, SqlDialect dialect, Jdbi replica) {
         this.jdbi = jdbi;
         this.dialect = dialect;
+        this.replica = replica;
     }
 
     /**
@@ -160,14 +181,45 @@ public final class Tx {
     /**
      * Runs {@code work} on one connection, for reads and single statements: in auto-commit mode, or
      * where the dialect {@linkplain SqlDialect#readsInTransaction() needs it} in one transaction
-     * bound to the acting principal.
+     * bound to the acting principal. On the replica when {@link #readsFromReplica()} (and on the
+     * primary if the replica cannot be reached), else on the primary.
      *
      * @param work the unit; may run more than once
      * @param <T>  its result
      * @return its result
      */
     public <T> T read(HandleCallback<T, RuntimeException> work) {
-        return run(work, false, false, null);
+        if (readsFromReplica()) {
+            try {
+                return run(replica, work, false, false, null, null);
+            } catch (FleetgateException e) {
+                if (e.code() != ErrorCode.STORE_UNAVAILABLE) {
+                    throw e;
+                }
+                // the replica is out of reach: the primary answers instead
+                LOG.atWarn().setMessage("replica_unavailable").addKeyValue("reason", e.getMessage()).log();
+            }
+        }
+        return readPrimary(work);
+    }
+
+    /**
+     * As {@link #read}, on the primary whatever the call allows.
+     *
+     * @param work the unit; may run more than once
+     * @param <T>  its result
+     * @return its result
+     */
+    public <T> T readPrimary(HandleCallback<T, RuntimeException> work) {
+        return run(jdbi, work, false, false, null, null);
+    }
+
+    /**
+     * {@return whether {@link #read} on this thread goes to the replica now: there is one, the
+     * service call allows stale reads ({@link StaleReads}), and no exclusive section is open}
+     */
+    public boolean readsFromReplica() {
+        return replica != null && bound.get() == null && StaleReads.allowed();
     }
 
     /**
@@ -184,11 +236,19 @@ public final class Tx {
 
     private <T> T run(HandleCallback<T, RuntimeException> work, boolean transactional, boolean reference,
                       HandleCallback<T, RuntimeException> verify) {
-        return run(work, transactional, reference, verify, null);
+        return run(jdbi, work, transactional, reference, verify, null);
     }
 
-    /** As above; with {@code lock}, the transaction also takes those keys' locks as it binds. */
     private <T> T run(HandleCallback<T, RuntimeException> work, boolean transactional, boolean reference,
+                      HandleCallback<T, RuntimeException> verify, java.util.List<String> lock) {
+        return run(jdbi, work, transactional, reference, verify, lock);
+    }
+
+    /**
+     * Runs a unit on {@code jdbi} (the primary, or for a stale read the replica); with
+     * {@code lock}, the transaction also takes those keys' locks as it binds.
+     */
+    private <T> T run(Jdbi jdbi, HandleCallback<T, RuntimeException> work, boolean transactional, boolean reference,
                       HandleCallback<T, RuntimeException> verify, java.util.List<String> lock) {
         Handle joined = bound.get();
         if (joined != null) {
@@ -264,14 +324,24 @@ public final class Tx {
         }
     }
 
-    /** Runs a unit's check, a read, again on another connection as long as connections die under it. */
+    /**
+     * Runs a unit's check, a read, again on another connection as long as connections die under it
+     * (which fails fast); when no connection can be had at all (the database is down, or a failover
+     * still under way: that already took the pool's connection timeout) or they keep dying, says
+     * that the change may have been applied, so that the caller waits no longer than one
+     * connection timeout for the answer.
+     */
     private <T> T check(HandleCallback<T, RuntimeException> verify) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return read(verify);
+                return readPrimary(verify);
             } catch (FleetgateException e) {
-                if (e.code() != ErrorCode.STORE_UNAVAILABLE || attempt > RERUNS_AFTER_LOST_CONNECTION) {
+                if (e.code() != ErrorCode.STORE_UNAVAILABLE) {
                     throw e;
+                }
+                if (attempt > RERUNS_AFTER_LOST_CONNECTION || e.getCause() instanceof ConnectionException) {
+                    throw new StoreUnavailableException("the connection was lost while committing and the store "
+                            + "cannot be reached to tell whether it was applied; the change may have been applied", e);
                 }
             }
         }
