@@ -120,7 +120,7 @@ class PostgresPartitionTest {
             assertThat(old.eventLog().commit(List.of(), List.of(replay), List.of())).isFalse();
             assertThat(rows(ds, "SELECT * FROM driver_events ORDER BY event_id")).isEqualTo(events);
 
-            UndoContract.undo(db, 16);
+            UndoContract.undoDownTo(db, 16);
             assertThat(relkind(ds, "driver_events")).isEqualTo("r");
             assertThat(relkind(ds, "driver_fixes")).isEqualTo("r");
             assertThat(rows(ds, "SELECT * FROM driver_events ORDER BY event_id")).as("U16 keeps every event")
@@ -128,7 +128,7 @@ class PostgresPartitionTest {
             assertThat(rows(ds, "SELECT * FROM driver_fixes ORDER BY recorded_at")).as("U16 keeps every fix")
                     .isEqualTo(fixRows);
 
-            assertThat(db.runner().migrate()).isEqualTo(UndoContract.versionsAfter(14));
+            assertThat(db.runner().migrate()).isEqualTo(UndoContract.versionsAfter(15));
             assertThat(rows(ds, "SELECT * FROM driver_events ORDER BY event_id")).isEqualTo(events);
             assertThat(old.eventLog().findLog("b_1")).extracting(DriverEvent::eventId)
                     .containsExactly("ev_1", "ev_2", "ev_3", "ev_4");
