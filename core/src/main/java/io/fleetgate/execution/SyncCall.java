@@ -80,7 +80,10 @@ final class SyncCall {
      * Reads the call's batches in one query, then the sender's own known event ids in the
      * workspaces of the batches the sender may act on (one query per workspace, usually one),
      * rather than one read per event. Nothing of a batch the sender may not see is read beyond
-     * the batch row itself.
+     * the batch row itself. For a driver, a store that can ({@link EventLog#findDriverSyncReads},
+     * PostgreSQL) reads all that and what the stages would read next (the workspace, the batches
+     * on route, the latest located event) in one round trip; otherwise each of those is read when
+     * an event first needs it.
      */
     void prefetch(List<DriverEventRequest> events) {
         this.events = events;
@@ -94,6 +97,13 @@ final class SyncCall {
             }
             if (batchId != null) {
                 batchIds.add(batchId);
+            }
+        }
+        if (principal instanceof Principal.Driver d && !batchIds.isEmpty()) {
+            Optional<EventLog.DriverSyncReads> all = eventLog.findDriverSyncReads(d.userId(), batchIds, eventIds);
+            if (all.isPresent()) {
+                prefetched(all.get(), batchIds, !eventIds.isEmpty());
+                return;
             }
         }
         if (!batchIds.isEmpty()) {
@@ -117,6 +127,36 @@ final class SyncCall {
                 knownHashes.put(ws, new HashMap<>(eventLog.findEventHashes(ws, principal.userId(), eventIds)));
             }
         }
+    }
+
+    /**
+     * Takes a driver's reads made at once ({@link EventLog#findDriverSyncReads}) as the reads the
+     * stages would have made: the batches, then the sender's own event hashes and the workspace of
+     * each batch the sender may act on (only those: a store's read of another workspace would not
+     * be looked at), the batches on route and the latest located event.
+     */
+    private void prefetched(EventLog.DriverSyncReads all, Set<String> batchIds, boolean hashes) {
+        for (String id : batchIds) {
+            Batch b = all.batches().get(id);
+            batches.put(id, b);
+            if (b != null) {
+                read.put(id, b);
+            }
+        }
+        Set<String> workspaceIds = new TreeSet<>();
+        for (Batch b : batches.values()) {
+            if (b != null && visible(b)) {
+                workspaceIds.add(b.workspaceId());
+            }
+        }
+        for (String ws : workspaceIds) {
+            if (hashes) {
+                knownHashes.put(ws, new HashMap<>(all.eventHashes().getOrDefault(ws, Map.of())));
+            }
+            workspacesById.put(ws, Optional.ofNullable(all.workspaces().get(ws)));
+        }
+        storedOnRoute.put(principal.userId(), all.onRoute());
+        lastLocated.put(principal.userId(), all.lastLocated());
     }
 
     // --- what the stages read -----------------------------------------------------------------

@@ -1,5 +1,6 @@
 package io.fleetgate.spi;
 
+import io.fleetgate.access.Workspace;
 import io.fleetgate.error.EventIdConflictException;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
@@ -7,8 +8,10 @@ import io.fleetgate.execution.QuarantinedEvent;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -38,6 +41,30 @@ public interface EventLog {
      * @param driverId a driver
      */
     Optional<DriverEvent> findLastLocatedEvent(String driverId);
+
+    /**
+     * What a driver's sync call reads before it decides, in one round trip where the store can:
+     * the batches the call names (with their stops, as {@link BatchRepository#findBatches}), and,
+     * for the workspaces of those of them assigned to the driver (the only batches a driver may act
+     * on), the driver's own events with the call's ids ({@link #findEventHashes}) and the
+     * workspaces' rows ({@link WorkspaceDirectory#findWorkspace}); then the driver's batches on route
+     * ({@link BatchRepository#findInProgressBatches}) and latest located event
+     * ({@link #findLastLocatedEvent}). Nothing of a batch that is not the driver's is read beyond
+     * the batch row itself. The reads need not share one snapshot: the commit checks again what
+     * they decided on (versions, ids, the one batch on route).
+     *
+     * <p>The default returns empty: the caller then makes each read itself, and only when an
+     * event needs it (a store whose reads cost no round trip, or whose round trips are cheap).
+     *
+     * @param driverId the driver sending the events
+     * @param batchIds the batches the events name
+     * @param eventIds the events' ids
+     * @return the reads, or empty when the store reads them one by one
+     */
+    default Optional<DriverSyncReads> findDriverSyncReads(String driverId, Collection<String> batchIds,
+                                                          Collection<String> eventIds) {
+        return Optional.empty();
+    }
 
     /**
      * Commits the outcome of a sync, all or nothing: each batch change only if the batch is still
@@ -72,6 +99,40 @@ public interface EventLog {
      * @param batchId a batch
      */
     List<DriverEvent> findLog(String batchId);
+
+    /**
+     * What {@link #findDriverSyncReads} read.
+     *
+     * @param batches     the batches found, by id (unknown ids, and batches the store hides from
+     *                    the driver, absent)
+     * @param eventHashes by workspace of the driver's batches among them: the content hash of each
+     *                    of the driver's own events with one of the call's ids, by event id (a
+     *                    workspace with none maps to an empty map)
+     * @param workspaces  those workspaces' rows, by id (absent when the row is not found)
+     * @param onRoute     the ids of the driver's batches on route, as stored
+     * @param lastLocated the driver's latest located event, if any
+     */
+    record DriverSyncReads(Map<String, Batch> batches, Map<String, Map<String, String>> eventHashes,
+                           Map<String, Workspace> workspaces, List<String> onRoute, Optional<DriverEvent> lastLocated) {
+        /**
+         * Copies the collections.
+         *
+         * @param batches     the batches
+         * @param eventHashes the hashes
+         * @param workspaces  the workspaces
+         * @param onRoute     the batches on route
+         * @param lastLocated the latest located event
+         */
+        public DriverSyncReads {
+            batches = Map.copyOf(batches);
+            Map<String, Map<String, String>> hashes = new HashMap<>();
+            eventHashes.forEach((ws, byId) -> hashes.put(ws, Map.copyOf(byId)));
+            eventHashes = Map.copyOf(hashes);
+            workspaces = Map.copyOf(workspaces);
+            onRoute = List.copyOf(onRoute);
+            Objects.requireNonNull(lastLocated, "lastLocated");
+        }
+    }
 
     /**
      * A batch as it is after a sync's events, with the version it was read at.

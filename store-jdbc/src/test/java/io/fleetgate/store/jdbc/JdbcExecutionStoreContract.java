@@ -1,10 +1,12 @@
 package io.fleetgate.store.jdbc;
 
+import io.fleetgate.access.Workspace;
 import io.fleetgate.contract.ExecutionStoreContract;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverStatus;
+import io.fleetgate.spi.EventLog;
 import io.fleetgate.spi.EventLog.BatchChange;
 import io.fleetgate.store.jdbc.internal.SqlDialect;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 import static io.fleetgate.store.jdbc.JdbcAssertions.execute;
@@ -91,6 +94,60 @@ abstract class JdbcExecutionStoreContract extends ExecutionStoreContract {
 
         assertThat(fixture().snapshot()).isEqualTo(before);
         assertRefused("DELETE FROM driver_events");
+    }
+
+    // --- a driver's sync reads at once (PostgreSQL: one round trip; SQLite: one by one) ----------
+
+    @Test
+    void findDriverSyncReadsWhenPostgresThenWhatTheReadsOneByOneGiveAndNothingOfAnotherDriversWorkspace() {
+        store().workspaces().upsertWorkspace(new Workspace("ws_2", "South", true));
+        Batch ana0 = newBatch("b_ana", "d_ana");
+        repo.batches().insertBatch(ana0);
+        Batch ana1 = step(ana0, DriverStatus.EN_ROUTE, null, T0.plusSeconds(10));
+        Batch ana2 = new Batch(ana0.id(), WS, "d_ana", DriverStatus.AT_STOP, 0, T0.plusSeconds(10), null,
+                ana0.metadata(), 2, ana0.stops(), List.of(0), ana0.createdAt(), T0.plusSeconds(20));
+        DriverEvent e1 = event("ev_1", ana1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE, T0.plusSeconds(10));
+        DriverEvent e2 = located(event("ev_2", ana2, DriverEventType.ARRIVED_AT_STOP, DriverStatus.EN_ROUTE,
+                T0.plusSeconds(20)), 30.2672, -97.7431, 12.5, 0, List.of());
+        assertThat(repo.log().commit(List.of(new BatchChange(ana2, 0)), List.of(e1, e2), List.of())).isTrue();
+        // d_ana's own event with a named id in ws_2, on a batch the call does not name; and a named
+        // batch of ws_2 that is d_ben's: neither makes ws_2's events or row readable to the call.
+        Batch other0 = inWorkspace(newBatch("b_z", "d_ana"), "ws_2");
+        repo.batches().insertBatch(other0);
+        Batch other1 = step(other0, DriverStatus.INACTIVE, null, T0.plusSeconds(5));
+        DriverEvent e9 = event("ev_9", other1, DriverEventType.PROOF_CAPTURED, DriverStatus.INACTIVE, T0.plusSeconds(5));
+        assertThat(repo.log().commit(List.of(new BatchChange(other1, 0)), List.of(e9), List.of())).isTrue();
+        repo.batches().insertBatch(inWorkspace(newBatch("b_y", "d_ben"), "ws_2"));
+        List<String> batchIds = List.of("b_ana", "b_y", "b_nope");
+        List<String> eventIds = List.of("ev_1", "ev_2", "ev_9", "ev_new");
+
+        Optional<EventLog.DriverSyncReads> reads = repo.log().findDriverSyncReads("d_ana", batchIds, eventIds);
+
+        if (jdbc().dialect() != Dialect.POSTGRES) {
+            assertThat(reads).as("SQLite reads one by one").isEmpty();
+            return;
+        }
+        EventLog.DriverSyncReads r = reads.orElseThrow();
+        assertThat(r.batches()).isEqualTo(repo.batches().findBatches(batchIds)).containsOnlyKeys("b_ana", "b_y");
+        assertThat(r.batches().get("b_ana")).isEqualTo(ana2);
+        assertThat(r.eventHashes()).isEqualTo(Map.of(WS, repo.log().findEventHashes(WS, "d_ana", eventIds)))
+                .isEqualTo(Map.of(WS, Map.of("ev_1", e1.contentHash(), "ev_2", e2.contentHash())));
+        assertThat(r.workspaces()).isEqualTo(Map.of(WS, store().workspaces().findWorkspace(WS).orElseThrow()));
+        assertThat(r.onRoute()).isEqualTo(repo.batches().findInProgressBatches("d_ana")).containsExactly("b_ana");
+        assertThat(r.lastLocated()).isEqualTo(repo.log().findLastLocatedEvent("d_ana")).contains(e2);
+
+        EventLog.DriverSyncReads none = repo.log().findDriverSyncReads("d_cy", List.of("b_ana"), List.of("ev_1"))
+                .orElseThrow();
+        assertThat(none.batches()).containsOnlyKeys("b_ana");
+        assertThat(none.eventHashes()).isEmpty();
+        assertThat(none.workspaces()).isEmpty();
+        assertThat(none.onRoute()).isEmpty();
+        assertThat(none.lastLocated()).isEmpty();
+    }
+
+    private static Batch inWorkspace(Batch b, String workspaceId) {
+        return new Batch(b.id(), workspaceId, b.driverId(), b.status(), b.currentStopIndex(), b.actualStartTime(),
+                b.actualEndTime(), b.metadata(), b.version(), b.stops(), b.visitedStops(), b.createdAt(), b.updatedAt());
     }
 
     // --- replays across months (V16 partitions the log by recorded_at on PostgreSQL) -------------

@@ -9,8 +9,10 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
 
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -229,30 +231,38 @@ public final class JdbcBatchRepository implements BatchRepository {
      * that carries its wide columns (stop 0's: a batch's stops are numbered from 0).
      */
     private static List<Batch> joined(Query query) {
-        return query.scanResultSet((results, ctx) -> {
-            RowMapper<BatchRow> rowMapper = ctx.findRowMapperFor(BatchRow.class).orElseThrow();
-            RowMapper<Stop> stopMapper = ctx.findRowMapperFor(Stop.class).orElseThrow();
-            ResultSet rs = results.get();
-            List<Batch> out = new ArrayList<>();
-            BatchRow row = null;
-            List<Stop> stops = new ArrayList<>();
-            while (rs.next()) {
-                String id = rs.getString("id");
-                if (row == null || !row.id().equals(id)) {
-                    if (row != null) {
-                        out.add(row.with(stops));
-                    }
-                    row = rowMapper.map(rs, ctx);
-                    stops = new ArrayList<>();
+        return query.scanResultSet((results, ctx) -> joined(results.get(), ctx));
+    }
+
+    /**
+     * {@return the batches of rows that start as {@code batch_rows.sql}'s, one row per stop, by batch}
+     *
+     * @param rs  the rows, read to the end
+     * @param ctx the statement's context (its row mappers)
+     * @throws SQLException if reading fails
+     */
+    static List<Batch> joined(ResultSet rs, StatementContext ctx) throws SQLException {
+        RowMapper<BatchRow> rowMapper = ctx.findRowMapperFor(BatchRow.class).orElseThrow();
+        RowMapper<Stop> stopMapper = ctx.findRowMapperFor(Stop.class).orElseThrow();
+        List<Batch> out = new ArrayList<>();
+        BatchRow row = null;
+        List<Stop> stops = new ArrayList<>();
+        while (rs.next()) {
+            String id = rs.getString("id");
+            if (row == null || !row.id().equals(id)) {
+                if (row != null) {
+                    out.add(row.with(stops));
                 }
-                if (rs.getObject("stop_index") != null) {
-                    stops.add(stopMapper.map(rs, ctx));
-                }
+                row = rowMapper.map(rs, ctx);
+                stops = new ArrayList<>();
             }
-            if (row != null) {
-                out.add(row.with(stops));
+            if (rs.getObject("stop_index") != null) {
+                stops.add(stopMapper.map(rs, ctx));
             }
-            return out;
-        });
+        }
+        if (row != null) {
+            out.add(row.with(stops));
+        }
+        return out;
     }
 }

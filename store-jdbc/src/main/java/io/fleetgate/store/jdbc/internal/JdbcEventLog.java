@@ -1,5 +1,6 @@
 package io.fleetgate.store.jdbc.internal;
 
+import io.fleetgate.access.Workspace;
 import io.fleetgate.error.EventIdConflictException;
 import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
@@ -8,6 +9,7 @@ import io.fleetgate.internal.Json;
 import io.fleetgate.store.jdbc.Dialect;
 import io.fleetgate.spi.EventLog;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -80,6 +82,8 @@ public final class JdbcEventLog implements EventLog {
     private final String insertStop;
     private final String findEventHashes;
     private final String findLastLocated;
+    /** PostgreSQL: a driver's sync reads, five statements in one round trip; {@code null} on SQLite. */
+    private final String findDriverSyncReads;
     /** SQLite: one event per row of a JDBC batch ({@code insert_event.sql}). */
     private final RowBatch<DriverEvent> insertEvent;
     /** PostgreSQL: a chunk of events in one statement ({@code insert_events.postgres.sql}), positional. */
@@ -109,6 +113,8 @@ public final class JdbcEventLog implements EventLog {
         this.insertStop = SqlFiles.statement(d, "execution/insert_stop");
         this.findEventHashes = SqlFiles.statement(d, "execution/find_event_hashes");
         this.findLastLocated = SqlFiles.statement(d, "execution/find_last_located");
+        this.findDriverSyncReads = d.dialect() == Dialect.POSTGRES
+                ? SqlFiles.statement(d, "execution/find_driver_sync_reads") : null;
         this.insertEvent = d.dialect() == Dialect.POSTGRES ? null
                 : new RowBatch<>(SqlFiles.statement(d, "execution/insert_event"), Rows.eventColumns(values));
         this.insertEventsPg = d.dialect() == Dialect.POSTGRES
@@ -151,6 +157,73 @@ public final class JdbcEventLog implements EventLog {
     @Override
     public Optional<DriverEvent> findLastLocatedEvent(String driverId) {
         return tx.read(h -> h.createQuery(findLastLocated).bind("driver_id", driverId).mapTo(DriverEvent.class).findOne());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>PostgreSQL: {@code find_driver_sync_reads.postgres.sql}, five statements that pgjdbc sends
+     * together, in one read transaction bound to the acting principal: one round trip (and one
+     * access-context statement and one commit) where the reads one by one take three each. SQLite
+     * reads them one by one (the default): there a read is a call into the same process.
+     */
+    @Override
+    public Optional<DriverSyncReads> findDriverSyncReads(String driverId, Collection<String> batchIds,
+                                                         Collection<String> eventIds) {
+        if (findDriverSyncReads == null) {
+            return Optional.empty();
+        }
+        String[] batches = new LinkedHashSet<>(batchIds).toArray(String[]::new);
+        String[] events = new LinkedHashSet<>(eventIds).toArray(String[]::new);
+        return Optional.of(tx.read(h -> h.createQuery(findDriverSyncReads)
+                .bind("driver_id", driverId)
+                .bindArray("batch_ids", String.class, (Object[]) batches)
+                .bindArray("event_ids", String.class, (Object[]) events)
+                .scanResultSet((results, ctx) -> {
+                    ResultSet first = results.get();
+                    Statement st = first.getStatement();
+                    Map<String, Batch> found = new HashMap<>();
+                    for (Batch b : JdbcBatchRepository.joined(first, ctx)) {
+                        found.put(b.id(), b);
+                    }
+                    Map<String, Map<String, String>> hashes = new HashMap<>();
+                    try (ResultSet rs = next(st)) {
+                        while (rs.next()) {
+                            hashes.computeIfAbsent(rs.getString("workspace_id"), ws -> new HashMap<>())
+                                    .put(rs.getString("event_id"), rs.getString("content_hash"));
+                        }
+                    }
+                    Map<String, Workspace> workspaces = new HashMap<>();
+                    RowMapper<Workspace> workspace = ctx.findRowMapperFor(Workspace.class).orElseThrow();
+                    try (ResultSet rs = next(st)) {
+                        while (rs.next()) {
+                            Workspace w = workspace.map(rs, ctx);
+                            workspaces.put(w.id(), w);
+                        }
+                    }
+                    List<String> onRoute = new ArrayList<>();
+                    try (ResultSet rs = next(st)) {
+                        while (rs.next()) {
+                            onRoute.add(rs.getString("id"));
+                        }
+                    }
+                    Optional<DriverEvent> last = Optional.empty();
+                    RowMapper<DriverEvent> event = ctx.findRowMapperFor(DriverEvent.class).orElseThrow();
+                    try (ResultSet rs = next(st)) {
+                        if (rs.next()) {
+                            last = Optional.of(event.map(rs, ctx));
+                        }
+                    }
+                    return new DriverSyncReads(found, hashes, workspaces, onRoute, last);
+                })));
+    }
+
+    /** {@return the statement's next result set} (each read has one; the previous one is closed) */
+    private static ResultSet next(Statement st) throws SQLException {
+        if (!st.getMoreResults()) {
+            throw new IllegalStateException("find_driver_sync_reads: a statement returned no rows set");
+        }
+        return st.getResultSet();
     }
 
     /**
@@ -292,7 +365,8 @@ public final class JdbcEventLog implements EventLog {
             columns.get("reason")[i] = e.reason();
             columns.get("content_hash")[i] = e.contentHash();
             columns.get("flagged_for_review")[i] = e.flaggedForReview();
-            columns.get("flag_reasons")[i] = e.flagReasons() == null ? null : Json.write(e.flagReasons());
+            columns.get("flag_reasons")[i] = e.flagReasons() == null ? null
+                    : e.flagReasons().isEmpty() ? "[]" : Json.write(e.flagReasons());
             columns.get("stop_id")[i] = e.stopId();
         }
         Map<String, Integer> inserted = new HashMap<>();
@@ -325,17 +399,19 @@ public final class JdbcEventLog implements EventLog {
     }
 
     /**
-     * {@return the instant as ISO-8601 text at microseconds, rounded half up as pgjdbc rounds an
+     * {@return the instant in microseconds since the epoch, rounded half up as pgjdbc rounds an
      * instant it binds} (PostgreSQL keeps microseconds), so that the one-statement insert stores
      * exactly what a one-row insert would
      */
-    private static String micros(Instant t) {
-        return t == null ? null : Instant.ofEpochSecond(t.getEpochSecond(), (t.getNano() + 500L) / 1000 * 1000).toString();
+    private static Long micros(Instant t) {
+        return t == null ? null : Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L),
+                (t.getNano() + 500L) / 1000);
     }
 
     /** The array element type of each non-text column of {@code insert_events.postgres.sql}. */
-    private static final Map<String, String> PG_ARRAY_TYPES = Map.of("batch_version", "int8", "lat", "float8",
-            "lng", "float8", "accuracy_m", "float8", "stop_index", "int4", "flagged_for_review", "bool");
+    private static final Map<String, String> PG_ARRAY_TYPES = Map.of("batch_version", "int8", "recorded_at", "int8",
+            "synced_at", "int8", "lat", "float8", "lng", "float8", "accuracy_m", "float8", "stop_index", "int4",
+            "flagged_for_review", "bool");
 
     /**
      * The error for event ids the insert found taken: a {@link Tx.Undo} (the caller re-reads and
