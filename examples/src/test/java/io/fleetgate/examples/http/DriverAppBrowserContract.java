@@ -87,10 +87,19 @@ abstract class DriverAppBrowserContract {
         return events.stream().map(e -> e.get("event_type").asText()).filter(t -> !t.equals("DRIVER_LOGGED_IN")).toList();
     }
 
+    /**
+     * Opens the app, lets it try a sync before anyone has logged in, then logs in and opens the
+     * batch. The app tries a sync every 3 s and on the browser's {@code online} event, also on the
+     * login screen; a driver typing their PIN takes longer than 3 s, so on a phone the first try
+     * always comes before the login. Here it is the {@code online} event, fired once the login form
+     * shows (the app listens by then), so every test meets that order whatever the machine's speed;
+     * the syncs after the login must not depend on it.
+     */
     void logInAndOpenTheBatch() {
         browser.open(api.base() + "/driver/");
         browser.placeAt(api.base(), 30.27, -97.74);
         browser.await(ExpectedConditions.visibilityOfElementLocated(org.openqa.selenium.By.id("username")));
+        browser.script("window.dispatchEvent(new Event('online'))");
         browser.find("#username").sendKeys(WebApps.DRIVER);
         browser.find("#pin").sendKeys(WebApps.DRIVER_PIN);
         browser.find("#login-form button[type=submit]").click();

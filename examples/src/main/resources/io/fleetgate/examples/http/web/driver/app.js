@@ -226,44 +226,52 @@ async function record(type, fields, withPosition) {
   sync();
 }
 
-/** Sends the outbox, oldest first, one call at a time; what was answered leaves it. */
+/**
+ * Sends the outbox, oldest first, one round at a time; what was answered leaves it. A call while a
+ * round runs asks for one more round after it. The round's end (which clears `syncing`) is a
+ * reaction to its promise, so it always runs after `syncing` was set, also for a round that ends
+ * at once (no session yet: the timer and the `online` event call this on the login screen too).
+ */
 function sync() {
   if (syncing) {
     syncAgain = true;
-  } else {
-    syncing = (async () => {
-      try {
-        if (!session) {
-          return;
-        }
-        await sendFixes();
-        const queued = await outbox.all();
-        if (queued.length === 0) {
-          return;
-        }
-        const answer = await api('POST', '/v1/driver/events', { events: queued.map((q) => q.event) });
-        await outbox.remove(queued.map((q) => q.seq));
-        const refused = answer.results.filter((r) => r.outcome === 'REJECTED');
-        say(refused.map((r) => 'Not accepted: ' + r.message).join(' '));
-        if (batch) {
-          await openBatch(batch.id);
-        }
-      } catch (e) {
-        if (e instanceof HttpFailure && e.status === 401) {
-          ended();
-        }
-        // offline or refused as a whole: the events stay queued for the next attempt
-      } finally {
-        syncing = null;
-        await showConnection();
-        if (syncAgain) {
-          syncAgain = false;
-          sync();
-        }
-      }
-    })();
+    return syncing;
   }
+  syncing = sendOutbox().then(async () => {
+    syncing = null;
+    await showConnection();
+    if (syncAgain) {
+      syncAgain = false;
+      sync();
+    }
+  });
   return syncing;
+}
+
+/** One round: the kept fixes, then every queued event in one call. Never rejects. */
+async function sendOutbox() {
+  try {
+    if (!session) {
+      return;   // nothing can be sent before a login; the events stay queued for after it
+    }
+    await sendFixes();
+    const queued = await outbox.all();
+    if (queued.length === 0) {
+      return;
+    }
+    const answer = await api('POST', '/v1/driver/events', { events: queued.map((q) => q.event) });
+    await outbox.remove(queued.map((q) => q.seq));
+    const refused = answer.results.filter((r) => r.outcome === 'REJECTED');
+    say(refused.map((r) => 'Not accepted: ' + r.message).join(' '));
+    if (batch) {
+      await openBatch(batch.id);
+    }
+  } catch (e) {
+    if (e instanceof HttpFailure && e.status === 401) {
+      ended();
+    }
+    // offline or refused as a whole: the events stay queued for the next attempt
+  }
 }
 
 async function showConnection() {
