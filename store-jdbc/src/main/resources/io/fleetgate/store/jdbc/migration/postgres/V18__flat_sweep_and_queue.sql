@@ -21,7 +21,8 @@
 --   NOT NULL AND quiet_alert_id IS NULL: find_silent is a range scan of silent drivers on route,
 --   in its order, stopped by its LIMIT. driver_presence_on_route_kept (BEFORE UPDATE OF
 --   on_route_batch_id) refuses an UPDATE that sets the column other than from the batch trigger
---   (pg_trigger_depth() > 1): no connection can make it lie.
+--   (pg_trigger_depth() > 1): a statement by hand cannot set it (the owner can still disable
+--   triggers, as for the append-only ones).
 --
 -- open_review_items: one row per review queue item without a review record (workspace_id,
 --   item_kind EVENT / QUARANTINED / ALERT, item_sender_id (the sender of a flagged event, '' for

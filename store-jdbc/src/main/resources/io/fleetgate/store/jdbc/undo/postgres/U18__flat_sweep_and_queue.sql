@@ -2,8 +2,8 @@
 -- driver_presence.on_route_batch_id and open_review_items, the table open_review_items (its rows
 -- are derived: every item is still in its own table, and the queue reads those again), the index
 -- ix_driver_presence_silent and the column on_route_batch_id, and the owner policies on
--- driver_presence; fleetgate_partition_detach_before() is V16's again. No row of any other table changes. Run it in
--- one transaction.
+-- driver_presence; fleetgate_partition_detach_before() is V16's again. No row of any other table
+-- changes. Run it in one transaction.
 -- With fleetgate's runner, also delete the version's history row in the same transaction:
 --   DELETE FROM fleetgate_schema_history WHERE version = 18;
 -- (with Flyway, follow Flyway's rules for its own history; see docs/migrations.md).
