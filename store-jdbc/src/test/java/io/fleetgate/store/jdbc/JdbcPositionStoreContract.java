@@ -710,6 +710,291 @@ abstract class JdbcPositionStoreContract extends StoreContract {
         }
     }
 
+    // --- V18: the structures the sweep and the queue read stay the truth --------------------------
+
+    /** The statuses a batch is on route in (ux_delivery_batches_one_on_route). */
+    private static final Set<DriverStatus> ON_ROUTE = EnumSet.of(DriverStatus.EN_ROUTE, DriverStatus.AT_STOP,
+            DriverStatus.DELAYED);
+
+    @Test
+    void findSilentWhenBatchesGoOnAndOffRouteMoveDriverAndDriversAreFirstHeardInAnyOrderThenItMatchesTheBatchesAtEveryStep()
+            throws SQLException {
+        List<String> drivers = List.of("d_ana", "d_ben", "d_dee", "d_eve", "d_fay", "d_gus", "d_cy", "d_hal", "d_ivy");
+        List<DriverStatus> statuses = List.of(DriverStatus.INACTIVE, DriverStatus.ACTIVE, DriverStatus.EN_ROUTE,
+                DriverStatus.DELAYED, DriverStatus.SUSPENDED, DriverStatus.COMPLETED);
+        Map<String, Batch> batches = new java.util.TreeMap<>();
+        for (String id : List.of("b_ana", "b_ben", "b_dee", "b_eve", "b_fay", "b_gus", "b_cy")) {
+            batches.put(id, store().batches().findBatch(id).orElseThrow());
+        }
+        for (long seed : new long[] {19, 20, 21}) {
+            Random random = new Random(seed);
+            for (int step = 0; step < 120; step++) {
+                String driver = drivers.get(random.nextInt(drivers.size()));
+                Batch b = new ArrayList<>(batches.values()).get(random.nextInt(batches.size()));
+                switch (random.nextInt(5)) {
+                    case 0 -> log().heard(WS, driver, T0.plusSeconds(random.nextInt(50)), null);
+                    case 1 -> {
+                        String id = "b_" + seed + "_" + step;
+                        DriverStatus s = statuses.get(random.nextInt(statuses.size()));
+                        if (ON_ROUTE.contains(s) && onRoute(batches, driver) != null) {
+                            s = DriverStatus.ACTIVE;
+                        }
+                        assertThat(store().batches().insertBatch(new Batch(id, WS, driver, s, null, T0, null, Map.of(),
+                                1, List.of(Stop.of(30.27, -97.74, 100)), List.of(), T0, T0))).isTrue();
+                        batches.put(id, store().batches().findBatch(id).orElseThrow());
+                    }
+                    case 2, 3 -> {
+                        DriverStatus s = statuses.get(random.nextInt(statuses.size()));
+                        String other = b.driverId() == null ? null : onRoute(batches, b.driverId());
+                        if (ON_ROUTE.contains(s) && (b.driverId() == null || (other != null && !other.equals(b.id())))) {
+                            s = DriverStatus.COMPLETED;
+                        }
+                        Batch next = new Batch(b.id(), b.workspaceId(), b.driverId(), s, b.currentStopIndex(),
+                                b.actualStartTime(), b.actualEndTime(), b.metadata(), b.version() + 1, b.stops(),
+                                b.visitedStops(), b.progress(), b.removedStops(), b.corridor(), b.createdAt(),
+                                b.updatedAt().plusSeconds(1));
+                        assertThat(store().eventLog().commit(List.of(new BatchChange(next, b.version())), List.of(),
+                                List.of())).isTrue();
+                        batches.put(b.id(), store().batches().findBatch(b.id()).orElseThrow());
+                    }
+                    default -> {
+                        // hand the batch to another driver, or take it from its driver when that one is on route
+                        String to = ON_ROUTE.contains(b.status()) && onRoute(batches, driver) != null ? null : driver;
+                        assertThat(store().batches().assignDriver(b.id(), to, b.version(), T0.plusSeconds(step)))
+                                .isPresent();
+                        batches.put(b.id(), store().batches().findBatch(b.id()).orElseThrow());
+                    }
+                }
+                assertSweepMatches(batches, "seed " + seed + " step " + step);
+            }
+        }
+    }
+
+    /** The batch on route of the driver in the model, or {@code null}. */
+    private static String onRoute(Map<String, Batch> batches, String driver) {
+        return batches.values().stream().filter(b -> driver.equals(b.driverId()) && ON_ROUTE.contains(b.status()))
+                .map(Batch::id).findFirst().orElse(null);
+    }
+
+    /** driver_presence.on_route_batch_id and findSilent against the model and against the batches' join. */
+    private void assertSweepMatches(Map<String, Batch> batches, String when) throws SQLException {
+        List<DriverPresence> presence = new ArrayList<>(log().findPresence(WS));
+        presence.addAll(log().findPresence(WS2));
+        List<List<String>> expected = new ArrayList<>();
+        for (DriverPresence p : presence) {
+            expected.add(Arrays.asList(p.driverId(), onRoute(batches, p.driverId())));
+        }
+        expected.sort(java.util.Comparator.comparing(r -> r.get(0)));
+        assertThat(rows(ds(), "SELECT driver_id, on_route_batch_id FROM driver_presence ORDER BY driver_id"))
+                .as("on_route_batch_id at " + when).isEqualTo(expected);
+        assertThat(rows(ds(), "SELECT p.driver_id FROM driver_presence p LEFT JOIN delivery_batches b"
+                + " ON b.driver_id = p.driver_id AND b.driver_status IN ('EN_ROUTE', 'AT_STOP', 'DELAYED')"
+                + " WHERE (p.on_route_batch_id IS NULL) <> (b.id IS NULL) OR p.on_route_batch_id <> b.id"))
+                .as("against the join at " + when).isEmpty();
+        Instant cut = T0.plusSeconds(30);
+        List<Silence> silent = presence.stream()
+                .filter(p -> p.quietAlertId() == null && p.lastHeardAt().isBefore(cut) && onRoute(batches, p.driverId()) != null)
+                .sorted(java.util.Comparator.comparing(DriverPresence::lastHeardAt).thenComparing(DriverPresence::driverId))
+                .map(p -> new Silence(p, onRoute(batches, p.driverId()))).toList();
+        assertThat(log().findSilent(cut, 100)).as("findSilent at " + when).isEqualTo(silent);
+        if (silent.size() > 1) {
+            assertThat(log().findSilent(cut, 1)).isEqualTo(silent.subList(0, 1));
+        }
+    }
+
+    /** An item of the queue in the model: kind, id, sender ("" but for events), when it arrived. */
+    private record Item(ReviewItem.Kind kind, String id, String sender, Instant at) {
+    }
+
+    @Test
+    void reviewQueueWhenItemsArriveAreReviewedAndMergedInAnyOrderThenEveryPageAndTheOpenItemsMatchTheItemsWithoutAReview()
+            throws SQLException {
+        Random random = new Random(18);
+        List<Item> items = new ArrayList<>();
+        Set<Item> open = new java.util.HashSet<>();
+        Map<String, PositionAlert> alerts = new java.util.HashMap<>();
+        for (int k = 1; k <= 160; k++) {
+            switch (random.nextInt(6)) {
+                case 0, 1 -> {
+                    // a flagged event of ana's or fay's; one in three reuses an id the other sender used
+                    String driver = random.nextBoolean() ? "d_ana" : "d_fay";
+                    List<Item> others = items.stream().filter(i -> i.kind() == ReviewItem.Kind.EVENT
+                            && !i.sender().equals(driver)).toList();
+                    String id = !others.isEmpty() && random.nextInt(3) == 0
+                            ? others.get(random.nextInt(others.size())).id() : "e-" + k;
+                    boolean taken = items.stream().anyMatch(i -> i.kind() == ReviewItem.Kind.EVENT
+                            && i.id().equals(id) && i.sender().equals(driver));
+                    String eventId = taken ? "e-" + k : id;
+                    boolean flagged = random.nextInt(4) > 0;
+                    DriverEvent e = flagged
+                            ? event(eventId, "b_" + driver.substring(2), driver, k, DriverEventType.ARRIVED_AT_STOP, k,
+                                    "OUTSIDE_GEOFENCE: 1 km")
+                            : event(eventId, "b_" + driver.substring(2), driver, k, DriverEventType.ARRIVED_AT_STOP, k);
+                    assertThat(store().eventLog().commit(List.of(), List.of(e), List.of())).isTrue();
+                    if (flagged) {
+                        Item item = new Item(ReviewItem.Kind.EVENT, eventId, driver, e.syncedAt());
+                        items.add(item);
+                        open.add(item);
+                    }
+                }
+                case 2 -> {
+                    String workspace = random.nextInt(4) == 0 ? WS2 : WS;
+                    String content = "{\"n\":" + k + "}";  // the same content and event id are kept once
+                    QuarantinedEvent q = new QuarantinedEvent("q-" + k, "ev-q" + k, "b_ana", workspace, "d_ana", null,
+                            content, EventEncoding.sha256(content), ErrorCode.INVALID_TRANSITION, "refused",
+                            T0.plusSeconds(k));
+                    assertThat(store().eventLog().commit(List.of(), List.of(), List.of(q))).isTrue();
+                    if (workspace.equals(WS)) {
+                        Item item = new Item(ReviewItem.Kind.QUARANTINED, q.id(), "", q.receivedAt());
+                        items.add(item);
+                        open.add(item);
+                    }
+                }
+                case 3 -> {
+                    List<String> into = new ArrayList<>(alerts.keySet());
+                    String mergedInto = !into.isEmpty() && random.nextInt(5) == 0 ? into.get(random.nextInt(into.size())) : null;
+                    PositionAlert a = raised("al-" + k, WS, k, mergedInto);
+                    assertThat(log().insertAlert(a)).isTrue();
+                    alerts.put(a.id(), a);
+                    Item item = new Item(ReviewItem.Kind.ALERT, a.id(), "", a.createdAt());
+                    items.add(item);
+                    if (mergedInto == null) {
+                        open.add(item);
+                    }
+                }
+                case 4 -> {
+                    List<PositionAlert> unmerged = alerts.values().stream().filter(a -> a.mergedInto() == null)
+                            .sorted(java.util.Comparator.comparing(PositionAlert::id)).toList();
+                    if (unmerged.size() > 1) {
+                        PositionAlert a = unmerged.get(random.nextInt(unmerged.size()));
+                        PositionAlert target = unmerged.get(0) == a ? unmerged.get(1) : unmerged.get(0);
+                        PositionAlert merged = new PositionAlert(a.id(), a.workspaceId(), a.driverId(), a.batchId(),
+                                a.kind(), a.firstAt(), a.lastAt().plusSeconds(1), a.count() + 1, a.detail(),
+                                a.createdAt(), target.id());
+                        log().updateAlert(merged);
+                        alerts.put(a.id(), merged);
+                        open.remove(new Item(ReviewItem.Kind.ALERT, a.id(), "", a.createdAt()));
+                    }
+                }
+                default -> {
+                    if (!items.isEmpty()) {
+                        Item item = items.get(random.nextInt(items.size()));
+                        boolean wasOpen = open.remove(item);
+                        boolean written = store().reviews().insertReview(new ReviewRecord("r-" + k, WS, item.id(),
+                                item.kind(), item.kind() == ReviewItem.Kind.EVENT ? item.sender() : null, "s_sam",
+                                "seen", T0.plusSeconds(1000 + k)));
+                        // a merged alert may be reviewed too (the store takes the record); it stays out of the queue
+                        assertThat(written || !wasOpen).as("an open item's first review is written").isTrue();
+                    }
+                }
+            }
+            assertQueueMatches(open, "step " + k);
+        }
+        assertThat(open).as("the run left items open and closed some").isNotEmpty();
+        assertThat(items.size()).isGreaterThan(open.size());
+    }
+
+    /** Every page of the queue (3 at a time) and the rows of open_review_items against the model. */
+    private void assertQueueMatches(Set<Item> open, String when) throws SQLException {
+        List<Item> expected = open.stream().sorted(java.util.Comparator.comparing(Item::at).thenComparing(Item::id)
+                .thenComparing(Item::sender)).toList();
+        List<Item> paged = new ArrayList<>();
+        List<ReviewItem> page = store().reviews().findReviewQueue(WS, null, null, 3);
+        while (!page.isEmpty()) {
+            for (ReviewItem r : page) {
+                paged.add(new Item(r.kind(), r.id(), r.kind() == ReviewItem.Kind.EVENT ? r.senderId() : "", r.at()));
+            }
+            ReviewItem last = page.get(page.size() - 1);
+            page = store().reviews().findReviewQueue(WS, last.at(), last.id(), 3);
+        }
+        assertThat(paged).as("the queue's pages at " + when).isEqualTo(expected);
+        List<List<String>> rows = new ArrayList<>();
+        for (Item i : expected) {
+            rows.add(List.of(i.kind().name(), i.id(), i.sender()));
+        }
+        assertThat(rows(ds(), "SELECT item_kind, item_id, item_sender_id FROM open_review_items WHERE workspace_id = 'ws_1'"
+                + " ORDER BY arrival_at, item_id, item_sender_id")).as("open_review_items at " + when).isEqualTo(rows);
+    }
+
+    @Test
+    void migrateWhenDataStoredBeforeV18ThenOnRouteAndOpenItemsAreFilledFromItAndUndoAndRedoGiveTheSame()
+            throws Exception {
+        try (EmptyDatabases databases = new EmptyDatabases(dialect())) {
+            EmptyDatabases.Db db = databases.create();
+            assertThat(db.runner().migrate(17)).endsWith(17);
+            DataSource ds = db.store().dataSource();
+            var s = db.store();
+            s.workspaces().upsertWorkspace(new Workspace(WS, "Depot North"));
+            s.workspaces().upsertWorkspace(new Workspace(WS2, "Depot South"));
+            for (String[] b : new String[][] {{"b_ana", "d_ana", "EN_ROUTE"}, {"b_ben", "d_ben", "ACTIVE"},
+                    {"b_cy", "d_cy", "DELAYED"}, {"b_dee", "d_dee", "COMPLETED"}, {"b_fay", "d_fay", "AT_STOP"}}) {
+                DriverStatus st = DriverStatus.valueOf(b[2]);
+                assertThat(s.batches().insertBatch(new Batch(b[0], WS, b[1], st, st == DriverStatus.AT_STOP ? 0 : null,
+                        T0, null, Map.of(), 1, List.of(Stop.of(30.27, -97.74, 100)),
+                        st == DriverStatus.AT_STOP ? List.of(0) : List.of(), T0, T0))).isTrue();
+            }
+            for (String d : List.of("d_ana", "d_ben", "d_dee", "d_fay")) {   // cy never heard
+                s.positions().heard(WS, d, T0.plusSeconds(d.length() + d.charAt(2)), null);
+            }
+            assertThat(s.positions().markQuiet("d_fay", T0.plusSeconds(5 + 'f'), "al-q")).isTrue();
+            DriverEvent anas = event("e-1", "b_ana", "d_ana", 2, DriverEventType.ARRIVED_AT_STOP, 10, "OUTSIDE_GEOFENCE: 1 km");
+            DriverEvent fays = event("e-1", "b_fay", "d_fay", 2, DriverEventType.ARRIVED_AT_STOP, 20, "OUTSIDE_GEOFENCE: 2 km");
+            DriverEvent plain = event("e-2", "b_ana", "d_ana", 3, DriverEventType.DELAY_REPORTED, 25);
+            DriverEvent done = event("e-3", "b_ana", "d_ana", 4, DriverEventType.ARRIVED_AT_STOP, 26, "OUTSIDE_GEOFENCE: 3 km");
+            QuarantinedEvent q1 = new QuarantinedEvent("q-1", "ev-q", "b_ana", WS, "d_ana", null, "{\"n\":1}",
+                    EventEncoding.sha256("{\"n\":1}"), ErrorCode.INVALID_TRANSITION, "refused", T0.plusSeconds(30));
+            QuarantinedEvent q2 = new QuarantinedEvent("q-2", "ev-q2", "b_ana", WS, "d_ana", null, "{\"n\":2}",
+                    EventEncoding.sha256("{\"n\":2}"), ErrorCode.INVALID_TRANSITION, "refused", T0.plusSeconds(31));
+            QuarantinedEvent nowhere = new QuarantinedEvent("q-3", "ev-q3", "b_x", null, "d_zed", null, "{\"n\":3}",
+                    EventEncoding.sha256("{\"n\":3}"), ErrorCode.INVALID_TRANSITION, "refused", T0.plusSeconds(32));
+            assertThat(s.eventLog().commit(List.of(), List.of(anas, fays, plain, done), List.of(q1, q2, nowhere))).isTrue();
+            assertThat(s.positions().insertAlert(raised("al-1", WS, 40, null))).isTrue();
+            assertThat(s.positions().insertAlert(raised("al-2", WS, 41, "al-1"))).isTrue();
+            assertThat(s.positions().insertAlert(raised("al-3", WS, 42, null))).isTrue();
+            assertThat(s.positions().insertAlert(raised("al-4", WS2, 43, null))).isTrue();
+            for (ReviewRecord r : List.of(
+                    new ReviewRecord("r-1", WS, "e-1", ReviewItem.Kind.EVENT, "d_ana", "s_sam", "seen", T0.plusSeconds(60)),
+                    new ReviewRecord("r-2", WS, "e-3", ReviewItem.Kind.EVENT, "d_ana", "s_sam", "seen", T0.plusSeconds(60)),
+                    new ReviewRecord("r-3", WS, "q-2", ReviewItem.Kind.QUARANTINED, null, "s_sam", "seen", T0.plusSeconds(60)),
+                    new ReviewRecord("r-4", WS, "al-3", ReviewItem.Kind.ALERT, null, "s_sam", "seen", T0.plusSeconds(60)))) {
+                assertThat(s.reviews().insertReview(r)).isTrue();
+            }
+            String before = dump(ds, "delivery_batches") + dump(ds, "driver_events") + dump(ds, "quarantined_events")
+                    + dump(ds, "position_alerts") + dump(ds, "event_reviews");
+
+            assertThat(db.runner().migrate()).containsExactly(18);
+
+            List<List<String>> onRoute = List.of(Arrays.asList("d_ana", "b_ana"), Arrays.asList("d_ben", null),
+                    Arrays.asList("d_dee", null), Arrays.asList("d_fay", "b_fay"));
+            List<List<String>> openItems = List.of(List.of("ws_1", "EVENT", "d_fay", "e-1"), List.of("ws_1", "QUARANTINED", "", "q-1"),
+                    List.of("ws_1", "ALERT", "", "al-1"), List.of("ws_2", "ALERT", "", "al-4"));
+            String presenceSql = "SELECT driver_id, on_route_batch_id FROM driver_presence ORDER BY driver_id";
+            String openSql = "SELECT workspace_id, item_kind, item_sender_id, item_id FROM open_review_items"
+                    + " ORDER BY workspace_id, arrival_at";
+            assertThat(rows(ds, presenceSql)).isEqualTo(onRoute);
+            assertThat(rows(ds, openSql)).isEqualTo(openItems);
+            assertThat(s.positions().findSilent(T0.plusSeconds(1000), 10)).extracting(Silence::batchId)
+                    .as("ana's silence; fay's is alerted, cy was never heard").containsExactly("b_ana");
+            assertThat(s.reviews().findReviewQueue(WS, null, null, 10)).extracting(ReviewItem::id, ReviewItem::senderId)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("e-1", "d_fay"),
+                            org.assertj.core.groups.Tuple.tuple("q-1", null), org.assertj.core.groups.Tuple.tuple("al-1", null));
+
+            UndoContract.undoDownTo(db, 18);
+            assertThat(dump(ds, "delivery_batches") + dump(ds, "driver_events") + dump(ds, "quarantined_events")
+                    + dump(ds, "position_alerts") + dump(ds, "event_reviews")).as("U18 changes no source row").isEqualTo(before);
+            assertThat(db.runner().migrate()).as("V18 again, after U18").containsExactly(18);
+            assertThat(rows(ds, presenceSql)).isEqualTo(onRoute);
+            assertThat(rows(ds, openSql)).isEqualTo(openItems);
+
+            // and the triggers carry on from the backfill: cy heard on route, ana's batch off route
+            s.positions().heard(WS, "d_cy", T0, null);
+            Batch ana = s.batches().findBatch("b_ana").orElseThrow();
+            assertThat(s.batches().assignDriver("b_ana", null, ana.version(), T0.plusSeconds(90))).isPresent();
+            assertThat(s.positions().findSilent(T0.plusSeconds(1000), 10)).extracting(Silence::batchId)
+                    .containsExactly("b_cy");
+        }
+    }
+
     // --- the records ------------------------------------------------------------------------------
 
     /** A plausible fix of the driver's batch (in ws_1), 5 m accurate. */

@@ -5,6 +5,7 @@ import io.fleetgate.execution.Batch;
 import io.fleetgate.execution.DriverEvent;
 import io.fleetgate.execution.DriverEventType;
 import io.fleetgate.execution.DriverStatus;
+import io.fleetgate.execution.ReviewItem;
 import io.fleetgate.geo.Coordinate;
 import io.fleetgate.position.Fix;
 import io.fleetgate.position.RecordedFix;
@@ -120,7 +121,7 @@ class PostgresPartitionTest {
             assertThat(old.eventLog().commit(List.of(), List.of(replay), List.of())).isFalse();
             assertThat(rows(ds, "SELECT * FROM driver_events ORDER BY event_id")).isEqualTo(events);
 
-            UndoContract.undoDownTo(db, 16);
+            UndoContract.undoDownTo(db, 16);   // the later versions first, as an operator would
             assertThat(relkind(ds, "driver_events")).isEqualTo("r");
             assertThat(relkind(ds, "driver_fixes")).isEqualTo("r");
             assertThat(rows(ds, "SELECT * FROM driver_events ORDER BY event_id")).as("U16 keeps every event")
@@ -299,16 +300,24 @@ class PostgresPartitionTest {
         Batch d2 = step(d1, DriverStatus.COMPLETED, null, at(m3));
         assertThat(store.eventLog().commit(List.of(new BatchChange(d2, 0)), List.of(
                 event("ev_d1", d1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE, at(m4)),
-                event("ev_d2", d2, DriverEventType.ROUTE_COMPLETED, DriverStatus.EN_ROUTE, at(m3))), List.of())).isTrue();
+                flagged(event("ev_d2", d2, DriverEventType.ROUTE_COMPLETED, DriverStatus.EN_ROUTE, at(m3)))), List.of()))
+                .isTrue();
         Batch live = newBatch("b_live", "d_ben");
         assertThat(store.batches().insertBatch(live)).isTrue();
         Batch l1 = step(live, DriverStatus.EN_ROUTE, null, at(current.minusMonths(1)));
         assertThat(store.eventLog().commit(List.of(new BatchChange(l1, 0)), List.of(
-                event("ev_l1", l1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE, at(current.minusMonths(1)))),
+                flagged(event("ev_l1", l1, DriverEventType.ROUTE_STARTED, DriverStatus.INACTIVE, at(current.minusMonths(1))))),
                 List.of())).isTrue();
         assertThat(store.positions().insertFixes(List.of(fix("d_ana", at(m4))))).isEmpty();
+        assertThat(store.reviews().findReviewQueue(WS, null, null, 10)).extracting(ReviewItem::id)
+                .containsExactlyInAnyOrder("ev_d2", "ev_l1");
 
         List<String> detached = store.detachPartitionsBefore(current.minusMonths(2));
+
+        // V18: the detached month's flagged event leaves the review queue with it (its open item too)
+        assertThat(store.reviews().findReviewQueue(WS, null, null, 10)).extracting(ReviewItem::id)
+                .containsExactly("ev_l1");
+        assertThat(rows(pg.ownerDataSource(), "SELECT item_id FROM open_review_items")).isEqualTo("[ev_l1]\n");
 
         assertThat(detached).containsExactly(name("driver_events", m4) + "_detached",
                 name("driver_events", m3) + "_detached", name("driver_fixes", m4) + "_detached");
@@ -419,5 +428,13 @@ class PostgresPartitionTest {
         try (Statement st = c.createStatement()) {
             return st.execute(sql);
         }
+    }
+
+    /** {@code e} flagged for review. */
+    private static DriverEvent flagged(DriverEvent e) {
+        return new DriverEvent(e.eventId(), e.batchId(), e.workspaceId(), e.driverId(), e.actorId(), e.sessionId(),
+                e.type(), e.previousStatus(), e.status(), e.batchVersion(), e.recordedAt(), e.syncedAt(), e.lat(),
+                e.lng(), e.accuracyMeters(), e.stopIndex(), e.payload(), e.reason(), e.contentHash(), true,
+                List.of("OUTSIDE_GEOFENCE: 1 km"), e.stopId());
     }
 }

@@ -205,6 +205,107 @@ class PostgresPositionStoreTest extends JdbcPositionStoreContract {
         assertThat(SchemaCatalogue.of(ds())).isEqualTo(catalogue);
     }
 
+    // --- V18 on PostgreSQL: races, who moves what -------------------------------------------------
+
+    /**
+     * A driver's first presence row and their batch going on route (then off route), at once, for
+     * many drivers: neither transaction sees the other's row, and the advisory lock of V18 makes
+     * the later one see it; whatever the interleaving, the row ends up naming the batch on route.
+     */
+    @Test
+    void heardFirstWhileTheBatchGoesOnOrOffRouteAtOnceThenThePresenceNamesTheBatchOnRouteAfterEither() throws Exception {
+        int drivers = 24;
+        for (io.fleetgate.execution.DriverStatus from : List.of(io.fleetgate.execution.DriverStatus.ACTIVE,
+                io.fleetgate.execution.DriverStatus.EN_ROUTE)) {
+            String round = from.name().toLowerCase(java.util.Locale.ROOT).substring(0, 2);
+            for (int i = 0; i < drivers; i++) {
+                assertThat(store().batches().insertBatch(new io.fleetgate.execution.Batch("b_" + round + i, WS,
+                        "d_" + round + i, from, null, T0, null, java.util.Map.of(), 1,
+                        List.of(io.fleetgate.execution.Stop.of(30.27, -97.74, 100)), List.of(), T0, T0))).isTrue();
+            }
+            io.fleetgate.execution.DriverStatus to = from == io.fleetgate.execution.DriverStatus.ACTIVE
+                    ? io.fleetgate.execution.DriverStatus.EN_ROUTE : io.fleetgate.execution.DriverStatus.COMPLETED;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var heard = pool.submit(() -> {
+                    for (int i = 0; i < drivers; i++) {
+                        start.await();
+                        log().heard(WS, "d_" + round + i, T0, null);
+                    }
+                    return null;
+                });
+                var moved = pool.submit(() -> {
+                    for (int i = 0; i < drivers; i++) {
+                        io.fleetgate.execution.Batch b = store().batches().findBatch("b_" + round + i).orElseThrow();
+                        io.fleetgate.execution.Batch next = new io.fleetgate.execution.Batch(b.id(), b.workspaceId(),
+                                b.driverId(), to, null, b.actualStartTime(), b.actualEndTime(), b.metadata(),
+                                b.version() + 1, b.stops(), b.visitedStops(), b.progress(), b.removedStops(),
+                                b.corridor(), b.createdAt(), b.updatedAt().plusSeconds(1));
+                        start.await();
+                        assertThat(store().eventLog().commit(List.of(new io.fleetgate.spi.EventLog.BatchChange(next,
+                                b.version())), List.of(), List.of())).isTrue();
+                    }
+                    return null;
+                });
+                heard.get();
+                moved.get();
+            } finally {
+                pool.shutdown();
+            }
+            String expected = to == io.fleetgate.execution.DriverStatus.EN_ROUTE ? "b_" + round : null;
+            for (List<String> row : rows(ds(), "SELECT driver_id, on_route_batch_id FROM driver_presence"
+                    + " WHERE driver_id LIKE 'd_" + round + "%' ORDER BY driver_id")) {
+                assertThat(row.get(1)).as(row.get(0)).isEqualTo(expected == null ? null : "b_" + row.get(0).substring(2));
+            }
+            assertThat(rows(ds(), "SELECT count(*) FROM driver_presence WHERE driver_id LIKE 'd_" + round + "%'"))
+                    .containsExactly(List.of(String.valueOf(drivers)));
+        }
+    }
+
+    @Test
+    void onRouteBatchIdWhenSetByHandThenRefusedAndASupervisorMovingABatchMovesItsDriversRow() throws Exception {
+        log().heard(WS, "d_ana", T0, null);
+        String before = fixture().snapshot();
+
+        assertThatThrownBy(() -> PostgresFixture.asSystem(ds(), c -> {
+            try (Statement st = c.createStatement()) {
+                return st.executeUpdate("UPDATE driver_presence SET on_route_batch_id = NULL WHERE driver_id = 'd_ana'");
+            }
+        })).hasMessageContaining("on_route_batch_id is kept by the batches' triggers");
+        assertThat(fixture().snapshot()).isEqualTo(before);
+        // the upsert of a row that exists keeps it, whatever the insert carried
+        log().heard(WS, "d_ana", T0.plusSeconds(5), null);
+        assertThat(log().findSilent(T0.plusSeconds(60), 10)).extracting(PositionLog.Silence::batchId).contains("b_ana");
+
+        // a supervisor (no policy lets them write presence) takes ana's batch off her: the row follows
+        io.fleetgate.execution.Batch b = store().batches().findBatch("b_ana").orElseThrow();
+        assertThat(as(SAM, () -> store().batches().assignDriver("b_ana", "d_hal", b.version(), T0.plusSeconds(9))))
+                .isPresent();
+        assertThat(rows(ds(), "SELECT driver_id, on_route_batch_id FROM driver_presence WHERE driver_id = 'd_ana'"))
+                .containsExactly(java.util.Arrays.asList("d_ana", null));
+        assertThat(log().findSilent(T0.plusSeconds(60), 10)).extracting(PositionLog.Silence::batchId)
+                .doesNotContain("b_ana");
+    }
+
+    @Test
+    void openReviewItemsWhenReadByAnotherWorkspaceOrADriverThenNothingAndByTheWorkspacesSupervisorTheirs()
+            throws Exception {
+        assertThat(log().insertAlert(raised("al-1", WS, 10, null))).isTrue();
+        assertThat(log().insertAlert(raised("al-2", WS2, 11, null))).isTrue();
+
+        assertThat(as(SAM, () -> store().reviews().findReviewQueue(WS, null, null, 10))).extracting(ReviewItem::id)
+                .containsExactly("al-1");
+        assertThat(as(OZ, () -> store().reviews().findReviewQueue(WS, null, null, 10))).isEmpty();
+        assertThat(as(ANA, () -> store().reviews().findReviewQueue(WS, null, null, 10))).isEmpty();
+        try (Connection c = ds().getConnection(); Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeUpdate("DELETE FROM open_review_items"))
+                    .hasMessageContaining("permission denied for table open_review_items");
+            assertThatThrownBy(() -> st.executeUpdate("INSERT INTO open_review_items VALUES ('ws_1', 'ALERT', '', 'x', now())"))
+                    .hasMessageContaining("permission denied for table open_review_items");
+        }
+    }
+
     /** {@return what {@code work} returns, run through the store bound to {@code principal}} */
     private static <T> T as(Principal principal, Supplier<T> work) {
         try (AccessContext.Scope scope = AccessContext.enter(principal)) {

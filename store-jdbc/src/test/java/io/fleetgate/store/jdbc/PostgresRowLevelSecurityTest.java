@@ -262,18 +262,20 @@ class PostgresRowLevelSecurityTest {
             assertThat(bound).containsExactlyInAnyOrder("batch_stops", "delivery_batches", "driver_events",
                     "driver_sessions", "event_reviews", "exclusive_sessions", "login_attempts", "quarantined_events",
                     "user_credentials", "login_source_attempts", "security_audit", "driver_fixes", "driver_presence",
-                    "position_alerts", "changes", "change_floors", "driver_event_ids");
+                    "position_alerts", "changes", "change_floors", "driver_event_ids", "open_review_items");
             assertThat(open).containsExactlyInAnyOrder("chargers", "merchants", "workspaces", "workspace_members",
                     "fleetgate_schema_history", "fleetgate_schema_lock", "fleetgate_context_key");
         }
     }
 
     /**
-     * V5, V8, V10, V11, V12, V14 and V16 run again, as the owner (V5 puts back its functions and
+     * V5, V8, V10, V11, V12, V14, V16 and V18 run again, as the owner (V5 puts back its functions and
      * policies, V8 its own, V10 its function and the policies that call it, V11 the policy on
      * deleting stops, V12 those of the fixes, presence and alerts, and its seed of presence adds
      * nothing; V14 its change feed's function and triggers, which V16 then makes again with their
-     * source table as argument, with its own policies on the partitioned tables and the claims).
+     * source table as argument, with its own policies on the partitioned tables and the claims; V18
+     * its triggers, its policies, its backfills, which change nothing, and the retention function
+     * V16 made again).
      */
     @Test
     void migrationWhenRowLevelSecurityFilesRunAgainThenNothingFailsOrChanges() throws Exception {
@@ -286,13 +288,14 @@ class PostgresRowLevelSecurityTest {
             policiesBefore = query(c, policies);
         }
         // V5's 21 (V8 replaces them, V10 four of them), V6's 3, V11's 1, V12's 9, V14's 6, V16's 3 (the
-        // claims'; it makes driver_events' and driver_fixes' again on their partitioned tables)
-        assertThat(policiesBefore).hasSize(43);
+        // claims'; it makes driver_events' and driver_fixes' again on their partitioned tables), V18's 4
+        // (open_review_items' two, driver_presence's two for the owner)
+        assertThat(policiesBefore).hasSize(47);
         String text = "";
         for (String file : List.of("V5__row_level_security.sql", "V8__database_roles.sql",
                 "V10__workspace_member_function.sql", "V11__stops.sql", "V12__positions.sql",
                 "V14__change_feed.sql", "V15__principal_inlined.sql",
-                "V16__partitioned_event_log.sql")) {
+                "V16__partitioned_event_log.sql", "V18__flat_sweep_and_queue.sql")) {
             try (var in = getClass().getResourceAsStream("/io/fleetgate/store/jdbc/migration/postgres/" + file)) {
                 text += new String(in.readAllBytes(), StandardCharsets.UTF_8) + "\n";
             }

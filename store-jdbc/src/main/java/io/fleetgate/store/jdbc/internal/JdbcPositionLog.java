@@ -53,7 +53,10 @@ import java.util.function.Function;
  * <p><b>Presence.</b> {@link #heard} returns and clears the open QUIET alert atomically: on
  * PostgreSQL in one statement that locks the row ({@code FOR UPDATE}) before it upserts it; on
  * SQLite a read and an upsert in one IMMEDIATE transaction. {@link #markQuiet} is a
- * compare-and-set on {@code last_heard_at}.
+ * compare-and-set on {@code last_heard_at}. {@link #findSilent} reads {@code
+ * driver_presence.on_route_batch_id} (V18: the driver's batch on route, kept by triggers on the
+ * batches), a range scan of the partial index {@code ix_driver_presence_silent} stopped by its
+ * limit, not a join of every driver's presence to the batches.
  *
  * <p>On PostgreSQL every unit runs bound to the acting principal ({@link Tx}), so row-level
  * security applies: a driver reads and writes their own fixes, presence and alerts, a supervisor

@@ -69,11 +69,13 @@ public final class JdbcReviewQueue implements ReviewQueue {
     /**
      * {@inheritDoc}
      *
-     * <p>One statement finds the page's keys: a {@code UNION ALL} of the workspace's flagged
-     * events, its quarantined events and its alerts not merged into another (ordered by when they
-     * were raised), each without a row in {@code event_reviews} (an anti-join on its unique
-     * index), each branch walking its own {@code (workspace_id, arrival, id)} index past the
-     * cursor and stopping at {@code limit} rows before the merge. The full rows of the page are
+     * <p>One statement finds the page's keys: a range scan of {@code open_review_items} (V18: the
+     * workspace's flagged events, quarantined events and alerts not merged into another that have
+     * no review record, kept by triggers) on its {@code (workspace_id, arrival_at, item_id, …)}
+     * index past the cursor, stopped at {@code limit} rows, so a page costs what it returns however
+     * many items were reviewed before it; each row is still probed against {@code event_reviews}
+     * (its unique index), so an item whose review committed beside its insert is never listed.
+     * The full rows of the page are
      * then read by id with the same row mappers as {@link JdbcEventLog#findLog},
      * {@link #findQuarantined} and the position log: the event tables are append-only, so a key
      * found is a row that is still there, unchanged; an alert is never deleted (it may have grown

@@ -39,7 +39,8 @@ public final class MigrationRunner {
             "V6__login_attempts", "V7__event_ids_per_sender", "V8__database_roles", "V9__append_only_every_write_form",
             "V10__workspace_member_function", "V11__stops", "V12__positions", "V13__review_items_per_sender",
             "V14__change_feed", "V15__principal_inlined",
-            "V16__partitioned_event_log", "V17__volume_indexes");
+            "V16__partitioned_event_log", "V17__volume_indexes",
+            "V18__flat_sweep_and_queue");
 
     private static final String HISTORY = "fleetgate_schema_history";
 
