@@ -69,11 +69,21 @@ final class VolumeFill {
             "chargers", "merchants", "delivery_batches", "batch_stops", "driver_events", "exclusive_sessions",
             "driver_sessions", "driver_fixes", "driver_presence", "position_alerts", "quarantined_events",
             "event_reviews", "changes");
-    /** The change-feed triggers (V14): their rows are written by the fill itself. */
-    private static final Map<String, String> FEED_TRIGGERS = Map.of(
-            "driver_events", "changes_from_driver_events", "delivery_batches", "changes_from_delivery_batches",
-            "quarantined_events", "changes_from_quarantined_events", "position_alerts", "changes_from_position_alerts",
-            "event_reviews", "changes_from_event_reviews");
+    /**
+     * The triggers off during the fill, as table and trigger: the change feed's (V14), whose rows
+     * the fill writes itself, and the presence's batch on route (V18), which the fill sets in one
+     * {@code UPDATE} (the per-row look-up would scan the batches, their partial index being built
+     * only after the fill). V18's open review items stay on: they are filled row by row, by key.
+     */
+    private static final List<List<String>> FILL_TRIGGERS = List.of(
+            List.of("driver_events", "changes_from_driver_events"),
+            List.of("delivery_batches", "changes_from_delivery_batches"),
+            List.of("quarantined_events", "changes_from_quarantined_events"),
+            List.of("position_alerts", "changes_from_position_alerts"),
+            List.of("event_reviews", "changes_from_event_reviews"),
+            List.of("delivery_batches", "driver_presence_from_batch"),
+            List.of("driver_presence", "driver_presence_on_route"),
+            List.of("driver_presence", "driver_presence_on_route_kept"));
 
     private VolumeFill() {
     }
@@ -272,8 +282,8 @@ final class VolumeFill {
 
     private static void setTriggers(Connection c, boolean enabled) throws SQLException {
         try (Statement st = c.createStatement()) {
-            for (Map.Entry<String, String> t : FEED_TRIGGERS.entrySet()) {
-                st.execute("ALTER TABLE " + t.getKey() + (enabled ? " ENABLE" : " DISABLE") + " TRIGGER " + t.getValue());
+            for (List<String> t : FILL_TRIGGERS) {
+                st.execute("ALTER TABLE " + t.get(0) + (enabled ? " ENABLE" : " DISABLE") + " TRIGGER " + t.get(1));
             }
         }
     }
@@ -408,6 +418,9 @@ final class VolumeFill {
                 + " last_heard_at, last_fix_at, quiet_alert_id)"
                 + " SELECT x.drv, x.ws, x.synced, x.created + (%2$d * 30 - 25) * interval '1 second',"
                 + " CASE WHEN x.onr THEN 'pa-q-' || x.g END FROM %1$s x", batchRows, FIXES_PER_BATCH));
+        // what V18's triggers keep: each presence names its driver's batch on route
+        out.put("presence on route", "UPDATE driver_presence p SET on_route_batch_id = b.id FROM delivery_batches b"
+                + " WHERE b.driver_id = p.driver_id AND b.driver_status IN ('EN_ROUTE', 'AT_STOP', 'DELAYED')");
         String drivers = String.format(Locale.ROOT, "(SELECT w, i, %3$s AS drv, w * %2$d + i AS n"
                 + " FROM generate_series(0, %1$d - 1) w, generate_series(0, %2$d - 1) i)", ws, d, drv);
         out.put("exclusive_sessions", String.format(Locale.ROOT, "INSERT INTO exclusive_sessions (id, driver_id,"
