@@ -268,7 +268,9 @@ final class VolumeFill {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
-                    defs.add(rs.getString(2));
+                    // a partitioned table's index (V16) reads "ON ONLY parent": built so, it would stay
+                    // on the parent alone, invalid, and every partition would be left without it
+                    defs.add(rs.getString(2).replaceFirst(" ON ONLY ", " ON "));
                 }
             }
         }
