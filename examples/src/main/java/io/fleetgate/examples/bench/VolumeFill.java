@@ -68,7 +68,7 @@ final class VolumeFill {
     private static final List<String> TABLES = List.of("workspaces", "user_credentials", "workspace_members",
             "chargers", "merchants", "delivery_batches", "batch_stops", "driver_events", "exclusive_sessions",
             "driver_sessions", "driver_fixes", "driver_presence", "position_alerts", "quarantined_events",
-            "event_reviews", "changes");
+            "event_reviews", "changes", "open_review_items");
     /**
      * The triggers off during the fill, as table and trigger: the change feed's (V14), whose rows
      * the fill writes itself, and the presence's batch on route (V18), which the fill sets in one
