@@ -775,21 +775,9 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                     d = Dialect.SQLITE;
                 } else if (url != null) {
                     boolean transaction = pooler == Pooler.TRANSACTION;
-                    String storeUrl = url;
-                    String searchPath = null;
-                    if (transaction) {
-                        PinnedSchema.Url parsed = PinnedSchema.Url.parse(url);
-                        String threshold = parsed.parameters().get("prepareThreshold");
-                        if (threshold != null && !threshold.strip().equals("0")) {
-                            throw new IllegalStateException("the URL sets prepareThreshold to other than 0, but behind a "
-                                    + "transaction pooler (Pooler.TRANSACTION) statements must not be prepared on the "
-                                    + "server: drop prepareThreshold from the URL (the store sets 0)");
-                        }
-                        searchPath = parsed.parameters().get("currentSchema");
-                        if (searchPath != null) {
-                            storeUrl = parsed.without("currentSchema");
-                        }
-                    }
+                    PooledUrl pooled = PooledUrl.of(url, transaction);
+                    String storeUrl = pooled.url();
+                    String searchPath = pooled.searchPath();
                     pool = Pools.postgres("fleetgate-postgres", storeUrl, user, password, poolSize, connectionTimeout,
                             true, metrics, transaction);
                     ds = searchPath == null ? pool : PinnedSchema.wrap(pool, searchPath);
@@ -829,12 +817,10 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                 if (replicaUrl != null) {
                     // behind a transaction pooler the replica's URL is treated as the primary's
                     boolean transaction = pooler == Pooler.TRANSACTION;
-                    PinnedSchema.Url parsed = PinnedSchema.Url.parse(replicaUrl);
-                    String schema = transaction ? parsed.parameters().get("currentSchema") : null;
-                    replicaPool = Pools.postgres("fleetgate-postgres-replica",
-                            schema == null ? replicaUrl : parsed.without("currentSchema"), user, password, poolSize,
+                    PooledUrl pooled = PooledUrl.of(replicaUrl, transaction);
+                    replicaPool = Pools.postgres("fleetgate-postgres-replica", pooled.url(), user, password, poolSize,
                             connectionTimeout, true, metrics, transaction);
-                    replica = schema == null ? replicaPool : PinnedSchema.wrap(replicaPool, schema);
+                    replica = pooled.searchPath() == null ? replicaPool : PinnedSchema.wrap(replicaPool, pooled.searchPath());
                 }
                 JdbcStore store = new JdbcStore(this, ds, pool, owner == null ? ds : owner, ownerPool, listenPool,
                         replica, replicaPool, d);
@@ -869,6 +855,29 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot connect to read the database kind: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * A PostgreSQL URL as a pool connects with it: behind a transaction pooler without
+     * {@code currentSchema} (set per transaction instead, {@link PinnedSchema}) and refused when it
+     * asks for server-side prepared statements; otherwise as given. The primary's and the
+     * replica's URLs go through the same rules.
+     */
+    private record PooledUrl(String url, String searchPath) {
+        static PooledUrl of(String url, boolean transaction) {
+            if (!transaction) {
+                return new PooledUrl(url, null);
+            }
+            PinnedSchema.Url parsed = PinnedSchema.Url.parse(url);
+            String threshold = parsed.parameters().get("prepareThreshold");
+            if (threshold != null && !threshold.strip().equals("0")) {
+                throw new IllegalStateException("the URL sets prepareThreshold to other than 0, but behind a "
+                        + "transaction pooler (Pooler.TRANSACTION) statements must not be prepared on the "
+                        + "server: drop prepareThreshold from the URL (the store sets 0)");
+            }
+            String searchPath = parsed.parameters().get("currentSchema");
+            return new PooledUrl(searchPath == null ? url : parsed.without("currentSchema"), searchPath);
         }
     }
 }
