@@ -149,7 +149,7 @@ class PostgresBenchTest {
 
     @Test
     void volumeWhenSmokeScaleThenOneResultAndVolumeLinePerPathAndNoSchemaIsLeft() throws Exception {
-        String url = TestPostgres.url();
+        String url = TestPostgres.directUrl();
         String user = TestPostgres.user();
         String password = TestPostgres.password();
         List<String> args = new ArrayList<>(List.of("--only", "volume", "--volume-scale", "0.001", "--db", url,
@@ -183,7 +183,7 @@ class PostgresBenchTest {
     void volumeFillWhenFilledThenEveryBatchReplaysItsLogAndTheLibraryCarriesOnFromTheFilledRows() throws Exception {
         Level level = JsonLines.level();
         JsonLines.setLevel(Level.WARN);
-        try (BenchStore db = BenchStore.postgres(TestPostgres.url(), TestPostgres.user(), TestPostgres.password(),
+        try (BenchStore db = BenchStore.postgres(TestPostgres.directUrl(), TestPostgres.user(), TestPostgres.password(),
                 TestPostgres.runtimeUser(), TestPostgres.runtimePassword())) {
             io.fleetgate.Fleetgate fleetgate = io.fleetgate.Fleetgate.builder().store(db.store())
                     .settings(io.fleetgate.FleetgateSettings.defaults()
@@ -251,7 +251,7 @@ class PostgresBenchTest {
     void syncUnnestWhenBothArmsRunTheSameRouteThenTheyWriteTheSameLogAndBatch() throws Exception {
         Level level = JsonLines.level();
         JsonLines.setLevel(Level.WARN);
-        try (BenchStore db = BenchStore.postgres(TestPostgres.url(), TestPostgres.user(), TestPostgres.password(),
+        try (BenchStore db = BenchStore.postgres(TestPostgres.directUrl(), TestPostgres.user(), TestPostgres.password(),
                 TestPostgres.runtimeUser(), TestPostgres.runtimePassword())) {
             DbSuite suite = new DbSuite(db, DbSuite.rowLevelSecurity(db));
             suite.seed();
