@@ -585,6 +585,47 @@ public abstract class ExclusiveSessionServiceContract extends StoreContract {
         }
     }
 
+    @Test
+    void expireDueWhenEightSweepersOnTwoInstancesAtOnceThenEveryDueSessionExpiresExactlyOnce() throws Exception {
+        ExclusiveSessionService two = serviceOn(fixture().secondInstance());
+        List<String> due = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            due.add(service.activate(Principal.driver("d_sweep_" + i), near()).id());
+        }
+        clock.advance(Duration.ofMinutes(61));
+        int threads = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                ExclusiveSessionService svc = i % 2 == 0 ? service : two;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    List<String> mine = new ArrayList<>();
+                    for (List<ExclusiveSession> page = svc.expireDue(Principal.system(), 2); !page.isEmpty();
+                         page = svc.expireDue(Principal.system(), 2)) {
+                        assertThat(page).hasSizeLessThanOrEqualTo(2)
+                                .allSatisfy(x -> assertThat(x.status()).isEqualTo(ExclusiveSessionStatus.EXPIRED));
+                        page.forEach(x -> mine.add(x.id()));
+                    }
+                    return mine;
+                }));
+            }
+            start.countDown();
+            List<String> reported = new ArrayList<>();
+            for (Future<List<String>> f : results) {
+                reported.addAll(f.get(60, TimeUnit.SECONDS));
+            }
+            // each due session reported by exactly one sweeper, none left ACTIVE
+            assertThat(reported).containsExactlyInAnyOrderElementsOf(due);
+            assertThat(due).allSatisfy(id -> assertThat(store().exclusiveSessions().findById(id).orElseThrow().status())
+                    .isEqualTo(ExclusiveSessionStatus.EXPIRED));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     protected static void assertCode(ThrowingCallable call, ErrorCode code) {
         assertThatThrownBy(call).isInstanceOfSatisfying(FleetgateException.class,
                 e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));

@@ -962,7 +962,7 @@ abstract class JdbcPositionStoreContract extends StoreContract {
             String before = dump(ds, "delivery_batches") + dump(ds, "driver_events") + dump(ds, "quarantined_events")
                     + dump(ds, "position_alerts") + dump(ds, "event_reviews");
 
-            assertThat(db.runner().migrate()).containsExactly(18);
+            assertThat(db.runner().migrate()).containsExactlyElementsOf(UndoContract.versionsAfter(17));
 
             List<List<String>> onRoute = List.of(Arrays.asList("d_ana", "b_ana"), Arrays.asList("d_ben", null),
                     Arrays.asList("d_dee", null), Arrays.asList("d_fay", "b_fay"));
@@ -982,7 +982,7 @@ abstract class JdbcPositionStoreContract extends StoreContract {
             UndoContract.undoDownTo(db, 18);
             assertThat(dump(ds, "delivery_batches") + dump(ds, "driver_events") + dump(ds, "quarantined_events")
                     + dump(ds, "position_alerts") + dump(ds, "event_reviews")).as("U18 changes no source row").isEqualTo(before);
-            assertThat(db.runner().migrate()).as("V18 again, after U18").containsExactly(18);
+            assertThat(db.runner().migrate()).as("V18 again, after U18").containsExactlyElementsOf(UndoContract.versionsAfter(17));
             assertThat(rows(ds, presenceSql)).isEqualTo(onRoute);
             assertThat(rows(ds, openSql)).isEqualTo(openItems);
 

@@ -34,7 +34,7 @@ abstract class UndoContract {
             "V10__workspace_member_function.sql", "V11__stops.sql", "V12__positions.sql",
             "V13__review_items_per_sender.sql", "V14__change_feed.sql", "V15__principal_inlined.sql",
             "V16__partitioned_event_log.sql", "V17__volume_indexes.sql",
-            "V18__flat_sweep_and_queue.sql");
+            "V18__flat_sweep_and_queue.sql", "V19__due_sessions_index.sql");
 
     /** The versions of {@link #FILES}, in order (numbers are pre-assigned, so there may be gaps). */
     static final List<Integer> VERSIONS = FILES.stream().map(UndoContract::version).toList();

@@ -40,7 +40,7 @@ public final class MigrationRunner {
             "V10__workspace_member_function", "V11__stops", "V12__positions", "V13__review_items_per_sender",
             "V14__change_feed", "V15__principal_inlined",
             "V16__partitioned_event_log", "V17__volume_indexes",
-            "V18__flat_sweep_and_queue");
+            "V18__flat_sweep_and_queue", "V19__due_sessions_index");
 
     private static final String HISTORY = "fleetgate_schema_history";
 
