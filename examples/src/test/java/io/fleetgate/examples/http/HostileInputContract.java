@@ -165,6 +165,10 @@ abstract class HostileInputContract {
     void hostileRequestsWhenSentThenRefusedByTheContractAndNothingChanged() throws Exception {
         HostileRequests.Actors actors = actors();
         String before = db.dumpTables();
+        // the dump sees the rows the actors made, also where row-level security guards them (on
+        // PostgreSQL an owner's dump saw none, and "nothing changed" held vacuously)
+        assertThat(tables(before).get("exclusive_sessions")).as("ana's completed and dan's active session").hasSize(2);
+        assertThat(tables(before).get("delivery_batches")).as("the fixtures' batches").isNotEmpty();
         HostileRequests generator = new HostileRequests(SEED, actors);
 
         List<String> violations = new ArrayList<>();

@@ -59,20 +59,43 @@ final class PostgresTestDatabase implements TestDatabase {
                 direct + (direct.contains("?") ? "&" : "?") + "currentSchema=" + schema);
     }
 
+    /**
+     * Every table's rows, as the library's system principal sees them: the tables under row-level
+     * security are read by the runtime role with the system principal bound (the owner, whose
+     * policies are forced too, would see none of their rows and the dump would prove nothing),
+     * the rest as the owner. One transaction, rolled back.
+     */
     @Override
     public String dumpTables() throws SQLException {
-        try (Connection c = connect()) {
-            List<String> tables = new ArrayList<>();
-            try (var st = c.prepareStatement("SELECT table_name FROM information_schema.tables "
-                    + "WHERE table_schema = ? AND table_type = 'BASE TABLE'")) {
-                st.setString(1, schema);
+        String direct = TestPostgres.directUrl();
+        String url = direct + (direct.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        try (Connection owner = DriverManager.getConnection(url, TestPostgres.user(), TestPostgres.password());
+             Connection runtime = DriverManager.getConnection(url, TestPostgres.runtimeUser(),
+                     TestPostgres.runtimePassword())) {
+            List<String> asSystem = new ArrayList<>();
+            List<String> asOwner = new ArrayList<>();
+            try (var st = owner.prepareStatement("SELECT table_name, has_table_privilege(?, table_schema || '.'"
+                    + " || quote_ident(table_name), 'SELECT') FROM information_schema.tables"
+                    + " WHERE table_schema = ? AND table_type = 'BASE TABLE'")) {
+                st.setString(1, TestPostgres.runtimeUser());
+                st.setString(2, schema);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        tables.add(schema + "." + rs.getString(1));
+                        (rs.getBoolean(2) ? asSystem : asOwner).add(schema + "." + rs.getString(1));
                     }
                 }
             }
-            return TestDatabase.dump(c, tables);
+            if (asSystem.isEmpty()) {
+                return TestDatabase.dump(owner, asOwner);
+            }
+            runtime.setAutoCommit(false);
+            try {
+                io.fleetgate.store.jdbc.PostgresContextKey.read(owner)
+                        .bind(runtime, io.fleetgate.Principal.system(), java.time.Instant.now());
+                return TestDatabase.dump(runtime, asSystem) + TestDatabase.dump(owner, asOwner);
+            } finally {
+                runtime.rollback();
+            }
         }
     }
 
