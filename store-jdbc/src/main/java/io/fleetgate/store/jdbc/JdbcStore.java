@@ -776,15 +776,13 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                 } else if (url != null) {
                     boolean transaction = pooler == Pooler.TRANSACTION;
                     PooledUrl pooled = PooledUrl.of(url, transaction);
-                    String storeUrl = pooled.url();
-                    String searchPath = pooled.searchPath();
-                    pool = Pools.postgres("fleetgate-postgres", storeUrl, user, password, poolSize, connectionTimeout,
+                    pool = Pools.postgres("fleetgate-postgres", pooled.url(), user, password, poolSize, connectionTimeout,
                             true, metrics, transaction);
-                    ds = searchPath == null ? pool : PinnedSchema.wrap(pool, searchPath);
+                    ds = pooled.pin(pool);
                     if (ownerGiven) {
-                        ownerPool = Pools.postgres("fleetgate-postgres-owner", storeUrl, ownerUser, ownerPassword, 2,
+                        ownerPool = Pools.postgres("fleetgate-postgres-owner", pooled.url(), ownerUser, ownerPassword, 2,
                                 connectionTimeout, false, metrics, transaction);
-                        owner = searchPath == null ? ownerPool : PinnedSchema.wrap(ownerPool, searchPath);
+                        owner = pooled.pin(ownerPool);
                     }
                     if (listenUrl != null) {
                         listenPool = Pools.postgres("fleetgate-postgres-listen", listenUrl, user, password, 1,
@@ -820,7 +818,7 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
                     PooledUrl pooled = PooledUrl.of(replicaUrl, transaction);
                     replicaPool = Pools.postgres("fleetgate-postgres-replica", pooled.url(), user, password, poolSize,
                             connectionTimeout, true, metrics, transaction);
-                    replica = pooled.searchPath() == null ? replicaPool : PinnedSchema.wrap(replicaPool, pooled.searchPath());
+                    replica = pooled.pin(replicaPool);
                 }
                 JdbcStore store = new JdbcStore(this, ds, pool, owner == null ? ds : owner, ownerPool, listenPool,
                         replica, replicaPool, d);
@@ -878,6 +876,11 @@ public final class JdbcStore implements FleetgateStore, AutoCloseable {
             }
             String searchPath = parsed.parameters().get("currentSchema");
             return new PooledUrl(searchPath == null ? url : parsed.without("currentSchema"), searchPath);
+        }
+
+        /** {@return the pool, setting the URL's schema at the start of every transaction when it had one} */
+        javax.sql.DataSource pin(javax.sql.DataSource pool) {
+            return searchPath == null ? pool : PinnedSchema.wrap(pool, searchPath);
         }
     }
 }
