@@ -1,6 +1,7 @@
 package io.fleetgate.store.jdbc;
 
 import io.fleetgate.store.jdbc.internal.SqlScript;
+import io.fleetgate.store.jdbc.internal.SqliteDialect;
 import io.fleetgate.testkit.StoreFixture;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import javax.sql.DataSource;
@@ -22,6 +24,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 final class JdbcAssertions {
     private JdbcAssertions() {
+    }
+
+    /**
+     * {@return the instant as an SQL literal of the dialect's column type: PostgreSQL a
+     * {@code TIMESTAMPTZ}, SQLite integer microseconds since the epoch}
+     *
+     * @param dialect the database
+     * @param at      the instant
+     */
+    static String literal(Dialect dialect, Instant at) {
+        return dialect == Dialect.POSTGRES ? "TIMESTAMPTZ '" + at + "'" : String.valueOf(SqliteDialect.toMicros(at));
     }
 
     /** Runs a raw statement (on PostgreSQL as the system principal, which row-level security lets through). */

@@ -24,7 +24,6 @@ import io.fleetgate.position.RecordedFix;
 import io.fleetgate.spi.EventLog.BatchChange;
 import io.fleetgate.spi.PositionLog;
 import io.fleetgate.spi.PositionLog.Silence;
-import io.fleetgate.store.jdbc.internal.SqliteDialect;
 import io.fleetgate.testkit.StoreContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -1072,7 +1071,7 @@ abstract class JdbcPositionStoreContract extends StoreContract {
 
     /** The instant as an SQL literal of the dialect's column type. */
     protected String literal(Instant at) {
-        return dialect() == Dialect.POSTGRES ? "TIMESTAMPTZ '" + at + "'" : String.valueOf(SqliteDialect.toMicros(at));
+        return JdbcAssertions.literal(dialect(), at);
     }
 
     /** A boolean as the dialect's driver renders it. */

@@ -1,17 +1,15 @@
 package io.fleetgate.store.jdbc;
 
-import io.fleetgate.store.jdbc.internal.SqliteDialect;
+import io.fleetgate.store.jdbc.internal.SqlDialect;
+import io.fleetgate.store.jdbc.internal.SqlFiles;
 import io.fleetgate.testkit.StoreContract;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,7 +64,7 @@ abstract class JdbcQueryPlanContract extends StoreContract {
         insertSessions("ACTIVE", ACTIVE, ACTIVE_EXPIRY, ACTIVE_EXPIRY);
         analyze("exclusive_sessions");
 
-        String plan = String.join("\n", plan(statement("exclusive/expire_due"),
+        String plan = String.join("\n", plan(SqlFiles.statement(SqlDialect.of(dialect()), "exclusive/expire_due"),
                 Map.of("now", literal(NOW), "limit", "100")));
 
         // the due sessions on the partial index, no finished one read and dropped; the rows updated
@@ -98,26 +96,20 @@ abstract class JdbcQueryPlanContract extends StoreContract {
                 + " activation_accuracy_m, activation_distance_to_charger_m) VALUES " + values);
     }
 
-    /** @return the shipped statement {@code sql/<name>.sql}, the dialect's own file where there is one */
-    private String statement(String name) throws IOException {
-        String base = "/io/fleetgate/store/jdbc/sql/" + name;
-        InputStream in = getClass().getResourceAsStream(base + "." + dialect().name().toLowerCase() + ".sql");
-        if (in == null) {
-            in = getClass().getResourceAsStream(base + ".sql");
-        }
-        assertThat(in).as(base).isNotNull();
-        try (InputStream s = in) {
-            return new String(s.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .filter(l -> !l.startsWith("--")).collect(Collectors.joining("\n"));
-        }
+    /**
+     * @param parameters named parameters
+     * @return their names, longest first: replacing {@code :limit} before a {@code :lim} keeps the
+     *         shorter name from matching inside the longer
+     */
+    protected static List<String> longestFirst(Map<String, String> parameters) {
+        return parameters.keySet().stream().sorted(Comparator.comparing(String::length).reversed()).toList();
     }
 
     protected javax.sql.DataSource ds() {
         return ((JdbcStore) store()).dataSource();
     }
 
-    /** The instant as an SQL literal of the dialect's column type. */
-    protected String literal(Instant at) {
-        return dialect() == Dialect.POSTGRES ? "TIMESTAMPTZ '" + at + "'" : String.valueOf(SqliteDialect.toMicros(at));
+    private String literal(Instant at) {
+        return JdbcAssertions.literal(dialect(), at);
     }
 }

@@ -7,7 +7,6 @@ import io.fleetgate.session.EnrolRequest;
 import io.fleetgate.session.LoginRequest;
 import io.fleetgate.session.LoginResult;
 import io.fleetgate.session.SessionService;
-import io.fleetgate.store.jdbc.internal.SqliteDialect;
 import io.fleetgate.testkit.TestClock;
 import io.fleetgate.testkit.TestFleetgates;
 import org.junit.jupiter.api.Test;
@@ -99,9 +98,7 @@ abstract class JdbcSessionStoreContract extends SessionStoreContract {
 
     /** @return an instant as a SQL literal of this database */
     private String ts(Instant instant) {
-        return jdbc().dialect() == Dialect.POSTGRES
-                ? "TIMESTAMPTZ '" + instant + "'"
-                : Long.toString(SqliteDialect.toMicros(instant));
+        return JdbcAssertions.literal(jdbc().dialect(), instant);
     }
 
     // Raw statements run as the system principal: on PostgreSQL row-level security hides every

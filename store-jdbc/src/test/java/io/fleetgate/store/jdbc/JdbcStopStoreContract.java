@@ -14,7 +14,6 @@ import io.fleetgate.execution.StopStatus;
 import io.fleetgate.execution.TimeWindow;
 import io.fleetgate.geo.Coordinate;
 import io.fleetgate.spi.EventLog.BatchChange;
-import io.fleetgate.store.jdbc.internal.SqliteDialect;
 import io.fleetgate.testkit.StoreContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -269,7 +268,7 @@ abstract class JdbcStopStoreContract extends StoreContract {
 
     /** The instant as an SQL literal of the dialect's column type. */
     private String instant(Instant at) {
-        return dialect() == Dialect.POSTGRES ? "TIMESTAMPTZ '" + at + "'" : String.valueOf(SqliteDialect.toMicros(at));
+        return JdbcAssertions.literal(dialect(), at);
     }
 
     /** Every row of a raw query, each column as text (on PostgreSQL as the system principal). */

@@ -26,11 +26,9 @@ class PostgresQueryPlanTest extends JdbcQueryPlanContract {
      */
     @Override
     protected List<String> plan(String sql, Map<String, String> parameters) throws SQLException {
-        List<String> names = new ArrayList<>(parameters.keySet());
-        names.sort(java.util.Comparator.comparing(String::length).reversed());   // :limit before a :lim
         String positional = sql;
         List<String> values = new ArrayList<>();
-        for (String name : names) {
+        for (String name : longestFirst(parameters)) {
             if (positional.contains(":" + name)) {
                 values.add(parameters.get(name));
                 positional = positional.replace(":" + name, "$" + values.size());

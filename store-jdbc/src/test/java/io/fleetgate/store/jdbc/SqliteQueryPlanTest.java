@@ -19,8 +19,8 @@ class SqliteQueryPlanTest extends JdbcQueryPlanContract {
     @Override
     protected List<String> plan(String sql, Map<String, String> parameters) throws java.sql.SQLException {
         String inlined = sql;
-        for (Map.Entry<String, String> p : parameters.entrySet()) {
-            inlined = inlined.replace(":" + p.getKey(), p.getValue());
+        for (String name : longestFirst(parameters)) {
+            inlined = inlined.replace(":" + name, parameters.get(name));
         }
         return JdbcPositionStoreContract.rows(ds(), "EXPLAIN QUERY PLAN " + inlined).stream()
                 .map(r -> String.join(" ", r)).toList();
